@@ -1,0 +1,32 @@
+//! Errors of the browser layer: the protocol's, plus what the browser itself can fail at.
+
+use crate::protocol::ProtocolError;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error(transparent)]
+    Protocol(#[from] ProtocolError),
+    #[error("could not reach {url}: {message} (check the network, the URL, and that the provider allows this app's origin in CORS)")]
+    Network { url: String, message: String },
+    #[error("browser storage failed: {0}")]
+    Storage(String),
+    #[error("the browser refused an operation: {0}")]
+    Browser(String),
+}
+
+impl AuthError {
+    pub(crate) fn browser(value: wasm_bindgen::JsValue) -> Self {
+        Self::Browser(js_message(&value))
+    }
+}
+
+/// The message of a JS exception, for error texts.
+pub(crate) fn js_message(value: &wasm_bindgen::JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
+}
+
+use wasm_bindgen::JsCast as _;

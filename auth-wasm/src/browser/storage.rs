@@ -1,0 +1,150 @@
+//! Where the library keeps transactions and tokens: sessionStorage (default), localStorage or memory.
+//!
+//! This uses web-sys's `Storage` directly rather than gloo-storage, because gloo-storage panics when the
+//! browser has storage disabled, and we fall back to memory instead.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::error::js_message;
+use super::AuthError;
+
+/// A string key-value store.
+pub trait KeyValueStore {
+    fn get(&self, key: &str) -> Result<Option<String>, AuthError>;
+    fn set(&self, key: &str, value: &str) -> Result<(), AuthError>;
+    fn remove(&self, key: &str) -> Result<(), AuthError>;
+    fn keys(&self) -> Result<Vec<String>, AuthError>;
+}
+
+impl dyn KeyValueStore {
+    /// The JSON value under `key`. A value that does not parse is removed, so that one corrupt entry
+    /// cannot break every later page load; the caller sees `None`.
+    pub fn load<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, AuthError> {
+        let Some(text) = self.get(key)? else { return Ok(None) };
+        match serde_json::from_str(&text) {
+            Ok(value) => Ok(Some(value)),
+            Err(error) => {
+                web_sys::console::warn_1(&format!("auth-wasm: removed unreadable stored entry `{key}`: {error}").into());
+                self.remove(key)?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Loads and removes `key`: for one-time values such as transactions.
+    pub fn take<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, AuthError> {
+        let value = self.load(key)?;
+        self.remove(key)?;
+        Ok(value)
+    }
+
+    pub fn save<T: Serialize>(&self, key: &str, value: &T) -> Result<(), AuthError> {
+        let text = serde_json::to_string(value).map_err(|e| AuthError::Storage(e.to_string()))?;
+        self.set(key, &text)
+    }
+}
+
+/// Which store the client keeps its state in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CacheLocation {
+    /// Gone when the tab closes; not shared between tabs.
+    #[default]
+    SessionStorage,
+    /// Shared by every tab of the origin; survives the browser restarting.
+    LocalStorage,
+    /// Gone on reload. A sign-in still works: its transaction is kept in sessionStorage.
+    Memory,
+}
+
+/// `window.sessionStorage` or `window.localStorage`.
+pub struct WebStorageStore(web_sys::Storage);
+
+impl WebStorageStore {
+    pub fn session() -> Result<Self, AuthError> {
+        Self::open(|w| w.session_storage(), "sessionStorage")
+    }
+
+    pub fn local() -> Result<Self, AuthError> {
+        Self::open(|w| w.local_storage(), "localStorage")
+    }
+
+    fn open(
+        get: impl FnOnce(&web_sys::Window) -> Result<Option<web_sys::Storage>, wasm_bindgen::JsValue>,
+        name: &str,
+    ) -> Result<Self, AuthError> {
+        let window = web_sys::window().ok_or_else(|| AuthError::Storage("no window".into()))?;
+        match get(&window) {
+            Ok(Some(storage)) => Ok(Self(storage)),
+            Ok(None) => Err(AuthError::Storage(format!("{name} is not available"))),
+            Err(e) => Err(AuthError::Storage(format!("{name} is not available: {}", js_message(&e)))),
+        }
+    }
+}
+
+fn storage_error(e: wasm_bindgen::JsValue) -> AuthError {
+    AuthError::Storage(js_message(&e))
+}
+
+impl KeyValueStore for WebStorageStore {
+    fn get(&self, key: &str) -> Result<Option<String>, AuthError> {
+        self.0.get_item(key).map_err(storage_error)
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), AuthError> {
+        self.0.set_item(key, value).map_err(storage_error)
+    }
+
+    fn remove(&self, key: &str) -> Result<(), AuthError> {
+        self.0.remove_item(key).map_err(storage_error)
+    }
+
+    fn keys(&self) -> Result<Vec<String>, AuthError> {
+        let length = self.0.length().map_err(storage_error)?;
+        (0..length).map(|i| self.0.key(i).map(Option::unwrap_or_default).map_err(storage_error)).collect()
+    }
+}
+
+/// A store that lives as long as the page.
+#[derive(Default)]
+pub struct MemoryStore(RefCell<BTreeMap<String, String>>);
+
+impl KeyValueStore for MemoryStore {
+    fn get(&self, key: &str) -> Result<Option<String>, AuthError> {
+        Ok(self.0.borrow().get(key).cloned())
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), AuthError> {
+        self.0.borrow_mut().insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) -> Result<(), AuthError> {
+        self.0.borrow_mut().remove(key);
+        Ok(())
+    }
+
+    fn keys(&self) -> Result<Vec<String>, AuthError> {
+        Ok(self.0.borrow().keys().cloned().collect())
+    }
+}
+
+/// Opens the store for `location`, falling back to memory (with a console warning) where the browser
+/// has that storage disabled.
+pub fn open_store(location: CacheLocation) -> Rc<dyn KeyValueStore> {
+    let opened = match location {
+        CacheLocation::SessionStorage => WebStorageStore::session(),
+        CacheLocation::LocalStorage => WebStorageStore::local(),
+        CacheLocation::Memory => return Rc::new(MemoryStore::default()),
+    };
+    match opened {
+        Ok(store) => Rc::new(store),
+        Err(error) => {
+            web_sys::console::warn_1(&format!("auth-wasm: {error}; keeping tokens in memory instead").into());
+            Rc::new(MemoryStore::default())
+        }
+    }
+}

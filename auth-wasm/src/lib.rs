@@ -1,0 +1,20 @@
+//! OpenID Connect sign-in for browser apps compiled to WebAssembly.
+//!
+//! The crate has two layers:
+//! - [`protocol`]: the OAuth 2.0 / OpenID Connect rules as plain Rust with no browser APIs (PKCE, the
+//!   authorize URL, the callback, the token exchange, ID-token checks). It is tested natively.
+//! - `browser` (wasm32 only): the thin layer that talks to the browser: storage, navigation, fetch and
+//!   the clock, and [`browser::AuthClient`], which runs a sign-in through them.
+
+pub mod protocol;
+
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
+
+pub use protocol::{
+    AccessToken, ClientConfig, ClientId, IdToken, IdTokenClaims, Issuer, Nonce, PkceChallenge, PkceVerifier,
+    ProtocolError, ProviderMetadata, RefreshToken, Scope, Scopes, State,
+};
+
+#[cfg(target_arch = "wasm32")]
+pub use browser::{AuthClient, AuthError, CallbackOutcome};

@@ -1,0 +1,84 @@
+//! The authorization response on the redirect URI (RFC 6749 §4.1.2, RFC 9207's `iss`).
+
+use std::collections::HashMap;
+
+use super::{query_of, AuthorizationCode, ProtocolError, State};
+
+/// What the provider put on the redirect URI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthorizationResponse {
+    Code { code: AuthorizationCode, state: State, iss: Option<String> },
+    Error { error: String, description: Option<String>, state: Option<State> },
+}
+
+impl AuthorizationResponse {
+    pub fn state(&self) -> Option<&State> {
+        match self {
+            Self::Code { state, .. } => Some(state),
+            Self::Error { state, .. } => state.as_ref(),
+        }
+    }
+}
+
+/// Parses the query of the callback URL. A repeated parameter is an error (RFC 6749 §3.1).
+pub fn parse_authorization_response(url: &str) -> Result<AuthorizationResponse, ProtocolError> {
+    let mut params: HashMap<String, String> = HashMap::new();
+    for (name, value) in form_urlencoded::parse(query_of(url).as_bytes()) {
+        if params.insert(name.to_string(), value.into_owned()).is_some() {
+            return Err(ProtocolError::DuplicateParameter(name.into_owned()));
+        }
+    }
+    let state = params.remove("state").map(State::new);
+    if let Some(error) = params.remove("error") {
+        return Ok(AuthorizationResponse::Error { error, description: params.remove("error_description"), state });
+    }
+    let code = params.remove("code").ok_or(ProtocolError::MissingParameter("code"))?;
+    let state = state.ok_or(ProtocolError::MissingParameter("state"))?;
+    Ok(AuthorizationResponse::Code { code: AuthorizationCode::new(code), state, iss: params.remove("iss") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_code_state_and_iss() {
+        let response =
+            parse_authorization_response("https://app/cb?code=abc%2B1&state=s1&iss=https%3A%2F%2Fop.example#x").unwrap();
+        assert_eq!(
+            response,
+            AuthorizationResponse::Code {
+                code: AuthorizationCode::new("abc+1"),
+                state: State::new("s1"),
+                iss: Some("https://op.example".into())
+            }
+        );
+    }
+
+    #[test]
+    fn parses_errors() {
+        let response =
+            parse_authorization_response("https://app/cb?error=access_denied&error_description=User+cancelled&state=s1")
+                .unwrap();
+        assert_eq!(
+            response,
+            AuthorizationResponse::Error {
+                error: "access_denied".into(),
+                description: Some("User cancelled".into()),
+                state: Some(State::new("s1"))
+            }
+        );
+        assert_eq!(response.state(), Some(&State::new("s1")));
+    }
+
+    #[test]
+    fn rejects_incomplete_or_repeated_parameters() {
+        assert_eq!(parse_authorization_response("https://app/cb?state=s"), Err(ProtocolError::MissingParameter("code")));
+        assert_eq!(parse_authorization_response("https://app/cb?code=c"), Err(ProtocolError::MissingParameter("state")));
+        assert_eq!(
+            parse_authorization_response("https://app/cb?code=c&state=a&state=b"),
+            Err(ProtocolError::DuplicateParameter("state".into()))
+        );
+        assert_eq!(parse_authorization_response("https://app/cb"), Err(ProtocolError::MissingParameter("code")));
+    }
+}

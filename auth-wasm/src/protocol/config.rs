@@ -1,0 +1,109 @@
+//! The client's configuration: which provider, which client, which redirect URLs and scopes.
+
+use serde::{Deserialize, Serialize};
+
+use super::{is_secure_url, ClientId, ProtocolError, Scopes};
+
+pub const DEFAULT_REDIRECT_PATH: &str = "/authentication/login-callback";
+pub const DEFAULT_POST_LOGOUT_REDIRECT_PATH: &str = "/authentication/logout-callback";
+
+/// What an app tells the library about its provider. Deserialises from a JSON configuration file such
+/// as `{"authority": "https://login.example.com", "client_id": "spa", "scopes": ["api:read"]}`
+/// (camelCase names are accepted too).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientConfig {
+    /// The issuer URL of the provider; discovery is read from `{authority}/.well-known/openid-configuration`.
+    pub authority: String,
+    #[serde(alias = "clientId")]
+    pub client_id: ClientId,
+    /// Where the provider sends the browser back after sign-in: an absolute URL, or a path of this app.
+    #[serde(alias = "redirectUri", default = "default_redirect_uri")]
+    pub redirect_uri: String,
+    /// Where the provider sends the browser back after sign-out: an absolute URL, or a path of this app.
+    #[serde(alias = "postLogoutRedirectUri", default = "default_post_logout_redirect_uri")]
+    pub post_logout_redirect_uri: String,
+    /// API scopes asked for at sign-in, besides `openid profile offline_access`, which are always asked for.
+    #[serde(default)]
+    pub scopes: Scopes,
+}
+
+fn default_redirect_uri() -> String {
+    DEFAULT_REDIRECT_PATH.to_owned()
+}
+
+fn default_post_logout_redirect_uri() -> String {
+    DEFAULT_POST_LOGOUT_REDIRECT_PATH.to_owned()
+}
+
+impl ClientConfig {
+    pub fn new(authority: impl Into<String>, client_id: impl Into<String>) -> Self {
+        Self {
+            authority: authority.into(),
+            client_id: ClientId::new(client_id),
+            redirect_uri: default_redirect_uri(),
+            post_logout_redirect_uri: default_post_logout_redirect_uri(),
+            scopes: Scopes::new(),
+        }
+    }
+
+    pub fn with_scopes(mut self, scopes: Scopes) -> Self {
+        self.scopes = scopes;
+        self
+    }
+
+    /// Parses and checks a JSON configuration file.
+    pub fn from_json(json: &str) -> Result<Self, ProtocolError> {
+        let config: Self =
+            serde_json::from_str(json).map_err(|e| ProtocolError::InvalidConfig(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), ProtocolError> {
+        if self.client_id.as_str().is_empty() {
+            return Err(ProtocolError::InvalidConfig("client_id is empty".into()));
+        }
+        if !is_secure_url(&self.authority) {
+            return Err(ProtocolError::InvalidConfig(format!(
+                "authority `{}` must be an https:// URL (http:// only on loopback)",
+                self.authority
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_with_defaults() {
+        let config = ClientConfig::from_json(r#"{"authority":"https://op.example","client_id":"spa"}"#).unwrap();
+        assert_eq!(config.redirect_uri, DEFAULT_REDIRECT_PATH);
+        assert_eq!(config.post_logout_redirect_uri, DEFAULT_POST_LOGOUT_REDIRECT_PATH);
+        assert!(config.scopes.is_empty());
+    }
+
+    #[test]
+    fn accepts_camel_case() {
+        let config = ClientConfig::from_json(
+            r#"{"authority":"http://127.0.0.1:1","clientId":"spa","redirectUri":"/cb","scopes":"api:read"}"#,
+        )
+        .unwrap();
+        assert_eq!(config.client_id.as_str(), "spa");
+        assert_eq!(config.redirect_uri, "/cb");
+        assert!(config.scopes.contains("api:read"));
+    }
+
+    #[test]
+    fn rejects_bad_config() {
+        assert!(matches!(
+            ClientConfig::from_json(r#"{"authority":"http://op.example","client_id":"spa"}"#),
+            Err(ProtocolError::InvalidConfig(_))
+        ));
+        assert!(ClientConfig::from_json(r#"{"authority":"https://op.example","client_id":""}"#).is_err());
+        assert!(ClientConfig::from_json(r#"{"client_id":"spa"}"#).is_err());
+        assert!(ClientConfig::from_json("not json").is_err());
+    }
+}

@@ -1,0 +1,131 @@
+//! OpenID Connect Discovery 1.0: the provider's metadata document.
+
+use serde::{Deserialize, Serialize};
+
+use super::{is_secure_url, Issuer, ProtocolError, PKCE_METHOD_S256};
+
+/// `{authority}/.well-known/openid-configuration`.
+pub fn discovery_url(authority: &str) -> String {
+    format!("{}/.well-known/openid-configuration", authority.trim_end_matches('/'))
+}
+
+/// The parts of the provider's metadata this library uses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderMetadata {
+    pub issuer: Issuer,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub jwks_uri: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub userinfo_endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_session_endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation_endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_challenge_methods_supported: Option<Vec<String>>,
+    /// RFC 9207: the provider adds `iss` to authorization responses, so a response without it is rejected.
+    #[serde(default)]
+    pub authorization_response_iss_parameter_supported: bool,
+}
+
+impl ProviderMetadata {
+    /// Parses a discovery document fetched for `authority` and checks it: the issuer must be the authority
+    /// (Discovery §4.3, against mix-up), every endpoint secure, and S256 PKCE supported where listed.
+    pub fn from_json(json: &str, authority: &str) -> Result<Self, ProtocolError> {
+        let metadata: Self =
+            serde_json::from_str(json).map_err(|e| ProtocolError::InvalidDiscovery(e.to_string()))?;
+        if metadata.issuer.as_str().trim_end_matches('/') != authority.trim_end_matches('/') {
+            return Err(ProtocolError::DiscoveryIssuerMismatch {
+                expected: authority.to_owned(),
+                found: metadata.issuer.to_string(),
+            });
+        }
+        let endpoints = [
+            Some(&metadata.authorization_endpoint),
+            Some(&metadata.token_endpoint),
+            Some(&metadata.jwks_uri),
+            metadata.userinfo_endpoint.as_ref(),
+            metadata.end_session_endpoint.as_ref(),
+            metadata.revocation_endpoint.as_ref(),
+        ];
+        if let Some(insecure) = endpoints.into_iter().flatten().find(|url| !is_secure_url(url)) {
+            return Err(ProtocolError::InsecureEndpoint(insecure.clone()));
+        }
+        if let Some(methods) = &metadata.code_challenge_methods_supported {
+            if !methods.iter().any(|m| m == PKCE_METHOD_S256) {
+                return Err(ProtocolError::PkceNotSupported);
+            }
+        }
+        Ok(metadata)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) const ISSUER: &str = "https://op.example";
+
+    pub(crate) fn document() -> serde_json::Value {
+        serde_json::json!({
+            "issuer": ISSUER,
+            "authorization_endpoint": "https://op.example/auth",
+            "token_endpoint": "https://op.example/token",
+            "jwks_uri": "https://op.example/jwks",
+            "end_session_endpoint": "https://op.example/session/end",
+            "code_challenge_methods_supported": ["S256"],
+            "authorization_response_iss_parameter_supported": true,
+            "response_types_supported": ["code"]
+        })
+    }
+
+    pub(crate) fn metadata() -> ProviderMetadata {
+        ProviderMetadata::from_json(&document().to_string(), ISSUER).unwrap()
+    }
+
+    #[test]
+    fn discovery_url_joins_without_double_slash() {
+        assert_eq!(discovery_url("https://op/t/"), "https://op/t/.well-known/openid-configuration");
+        assert_eq!(discovery_url("https://op/t"), "https://op/t/.well-known/openid-configuration");
+    }
+
+    #[test]
+    fn parses_a_document() {
+        let metadata = metadata();
+        assert_eq!(metadata.issuer.as_str(), ISSUER);
+        assert_eq!(metadata.end_session_endpoint.as_deref(), Some("https://op.example/session/end"));
+        assert!(metadata.authorization_response_iss_parameter_supported);
+        assert!(ProviderMetadata::from_json(&document().to_string(), "https://op.example/").is_ok());
+    }
+
+    #[test]
+    fn rejects_another_issuer() {
+        let err = ProviderMetadata::from_json(&document().to_string(), "https://other.example").unwrap_err();
+        assert!(matches!(err, ProtocolError::DiscoveryIssuerMismatch { .. }));
+    }
+
+    #[test]
+    fn rejects_insecure_endpoints_and_missing_s256() {
+        let mut doc = document();
+        doc["token_endpoint"] = "http://op.example/token".into();
+        assert_eq!(
+            ProviderMetadata::from_json(&doc.to_string(), ISSUER),
+            Err(ProtocolError::InsecureEndpoint("http://op.example/token".into()))
+        );
+        let mut doc = document();
+        doc["code_challenge_methods_supported"] = serde_json::json!(["plain"]);
+        assert_eq!(ProviderMetadata::from_json(&doc.to_string(), ISSUER), Err(ProtocolError::PkceNotSupported));
+    }
+
+    #[test]
+    fn rejects_incomplete_documents() {
+        let mut doc = document();
+        doc.as_object_mut().unwrap().remove("token_endpoint");
+        assert!(matches!(
+            ProviderMetadata::from_json(&doc.to_string(), ISSUER),
+            Err(ProtocolError::InvalidDiscovery(_))
+        ));
+        assert!(ProviderMetadata::from_json("<html>", ISSUER).is_err());
+    }
+}

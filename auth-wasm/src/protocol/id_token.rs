@@ -1,0 +1,301 @@
+//! ID tokens (OpenID Connect Core §2, §3.1.3.7): decoding the JWT and checking its claims.
+//!
+//! The signature is checked by the browser layer against the provider's keys; this module rejects the
+//! algorithms that must never be accepted (`none`, and HMAC, whose key a public client cannot hold).
+
+use base64::{
+    alphabet,
+    engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig},
+    Engine as _,
+};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use super::{ClientId, IdToken, IdTokenError, Issuer, Nonce};
+
+/// Clock skew tolerated between this device and the provider.
+pub const DEFAULT_CLOCK_SKEW_SECS: i64 = 300;
+
+/// Asymmetric JWS algorithms that WebCrypto can verify.
+const ACCEPTED_ALGORITHMS: [&str; 9] = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
+
+/// JWTs are unpadded base64url; a few providers pad anyway.
+const BASE64URL: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct JwtHeader {
+    pub alg: String,
+    #[serde(default)]
+    pub kid: Option<String>,
+}
+
+/// `aud`: one string or a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Audience {
+    pub fn contains(&self, value: &str) -> bool {
+        match self {
+            Self::One(one) => one == value,
+            Self::Many(many) => many.iter().any(|a| a == value),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::One(_) => 1,
+            Self::Many(many) => many.len(),
+        }
+    }
+}
+
+/// The claims of an ID token: the registered ones typed, every other claim kept as JSON.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdTokenClaims {
+    pub iss: Issuer,
+    pub sub: String,
+    pub aud: Audience,
+    #[serde(deserialize_with = "numeric_date")]
+    pub exp: i64,
+    #[serde(deserialize_with = "numeric_date")]
+    pub iat: i64,
+    #[serde(default, deserialize_with = "optional_numeric_date", skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<Nonce>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub azp: Option<String>,
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+impl IdTokenClaims {
+    /// A claim that is not one of the registered ones above, e.g. `name`, `email`, `roles`.
+    pub fn claim(&self, name: &str) -> Option<&Value> {
+        self.other.get(name)
+    }
+
+    fn text_claim(&self, name: &str) -> Option<&str> {
+        self.claim(name).and_then(Value::as_str).filter(|s| !s.is_empty())
+    }
+
+    /// The best name to show: `name`, else `preferred_username`, else `email`, else the subject.
+    pub fn display_name(&self) -> &str {
+        ["name", "preferred_username", "email"]
+            .iter()
+            .find_map(|claim| self.text_claim(claim))
+            .unwrap_or(&self.sub)
+    }
+}
+
+/// NumericDate (RFC 7519 §2): seconds, possibly fractional.
+fn numeric_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let value = serde_json::Number::deserialize(deserializer)?;
+    value
+        .as_i64()
+        .or_else(|| value.as_f64().filter(|f| f.is_finite()).map(|f| f.floor() as i64))
+        .ok_or_else(|| serde::de::Error::custom("a NumericDate must be a number of seconds"))
+}
+
+fn optional_numeric_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    numeric_date(deserializer).map(Some)
+}
+
+fn decode_part<T: for<'de> Deserialize<'de>>(part: &str, what: &str) -> Result<T, IdTokenError> {
+    let bytes = BASE64URL
+        .decode(part)
+        .map_err(|e| IdTokenError::Malformed(format!("{what} is not base64url: {e}")))?;
+    serde_json::from_slice(&bytes).map_err(|e| IdTokenError::Malformed(format!("{what}: {e}")))
+}
+
+/// Splits and decodes a compact JWS ID token. It checks nothing but the form and the algorithm.
+pub fn decode_id_token(token: &IdToken) -> Result<(JwtHeader, IdTokenClaims), IdTokenError> {
+    let parts: Vec<&str> = token.secret().split('.').collect();
+    let [header, payload, signature] = parts[..] else {
+        return Err(IdTokenError::Malformed(match parts.len() {
+            5 => "encrypted (JWE) ID tokens are not supported".to_owned(),
+            n => format!("a JWT has 3 parts, this one has {n}"),
+        }));
+    };
+    let header: JwtHeader = decode_part(header, "the header")?;
+    if !ACCEPTED_ALGORITHMS.contains(&header.alg.as_str()) {
+        return Err(IdTokenError::UnsupportedAlgorithm(header.alg));
+    }
+    if signature.is_empty() {
+        return Err(IdTokenError::Malformed("the signature is empty".into()));
+    }
+    let claims: IdTokenClaims = decode_part(payload, "the claims")?;
+    Ok((header, claims))
+}
+
+/// What an ID token must match.
+#[derive(Clone, Copy, Debug)]
+pub struct IdTokenExpectations<'a> {
+    pub issuer: &'a Issuer,
+    pub client_id: &'a ClientId,
+    /// The nonce of the sign-in; `None` where none was sent (an ID token from a refresh).
+    pub nonce: Option<&'a Nonce>,
+    /// Seconds since the Unix epoch.
+    pub now: i64,
+    pub clock_skew: i64,
+}
+
+impl IdTokenExpectations<'_> {
+    /// The checks of OpenID Connect Core §3.1.3.7 that need no key.
+    pub fn check(&self, claims: &IdTokenClaims) -> Result<(), IdTokenError> {
+        if claims.iss != *self.issuer {
+            return Err(IdTokenError::Issuer { expected: self.issuer.to_string(), found: claims.iss.to_string() });
+        }
+        let client_id = self.client_id.as_str();
+        if !claims.aud.contains(client_id) {
+            return Err(IdTokenError::Audience { client_id: client_id.to_owned() });
+        }
+        let azp_required = claims.aud.len() > 1;
+        match claims.azp.as_deref() {
+            Some(azp) if azp != client_id => return Err(IdTokenError::AuthorizedParty { client_id: client_id.to_owned() }),
+            None if azp_required => return Err(IdTokenError::AuthorizedParty { client_id: client_id.to_owned() }),
+            _ => {}
+        }
+        if self.now > claims.exp.saturating_add(self.clock_skew) {
+            return Err(IdTokenError::Expired);
+        }
+        if claims.nbf.is_some_and(|nbf| nbf > self.now.saturating_add(self.clock_skew)) {
+            return Err(IdTokenError::NotYetValid);
+        }
+        if claims.iat > self.now.saturating_add(self.clock_skew) {
+            return Err(IdTokenError::IssuedInFuture);
+        }
+        if let Some(expected) = self.nonce {
+            if claims.nonce.as_ref() != Some(expected) {
+                return Err(IdTokenError::Nonce);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use serde_json::json;
+
+    pub(crate) const NOW: i64 = 1_800_000_000;
+
+    pub(crate) fn jwt(header: Value, claims: Value) -> IdToken {
+        let encode = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
+        IdToken::new(format!("{}.{}.c2ln", encode(&header), encode(&claims)))
+    }
+
+    pub(crate) fn claims_json() -> Value {
+        json!({
+            "iss": "https://op.example", "sub": "alice", "aud": "spa",
+            "exp": NOW + 600, "iat": NOW, "nonce": "n-1", "name": "Alice Example", "email": "alice@example.com"
+        })
+    }
+
+    fn decode(claims: Value) -> IdTokenClaims {
+        decode_id_token(&jwt(json!({"alg": "RS256", "kid": "k1"}), claims)).unwrap().1
+    }
+
+    fn check(claims: Value) -> Result<(), IdTokenError> {
+        let (issuer, client_id, nonce) = (Issuer::new("https://op.example"), ClientId::new("spa"), Nonce::new("n-1"));
+        let expectations = IdTokenExpectations {
+            issuer: &issuer,
+            client_id: &client_id,
+            nonce: Some(&nonce),
+            now: NOW,
+            clock_skew: DEFAULT_CLOCK_SKEW_SECS,
+        };
+        expectations.check(&decode(claims))
+    }
+
+    fn with(changes: Value) -> Value {
+        let mut claims = claims_json();
+        for (k, v) in changes.as_object().unwrap() {
+            if v.is_null() {
+                claims.as_object_mut().unwrap().remove(k);
+            } else {
+                claims[k] = v.clone();
+            }
+        }
+        claims
+    }
+
+    #[test]
+    fn decodes_header_and_claims() {
+        let (header, claims) = decode_id_token(&jwt(json!({"alg": "ES256", "kid": "k1"}), claims_json())).unwrap();
+        assert_eq!(header, JwtHeader { alg: "ES256".into(), kid: Some("k1".into()) });
+        assert_eq!(claims.sub, "alice");
+        assert_eq!(claims.display_name(), "Alice Example");
+        assert_eq!(claims.claim("email"), Some(&json!("alice@example.com")));
+    }
+
+    #[test]
+    fn display_name_falls_back_to_subject() {
+        assert_eq!(decode(with(json!({"name": null, "email": null}))).display_name(), "alice");
+        assert_eq!(decode(with(json!({"name": null}))).display_name(), "alice@example.com");
+    }
+
+    #[test]
+    fn rejects_none_and_hmac() {
+        for alg in ["none", "HS256", "hs256", "RS256 "] {
+            let err = decode_id_token(&jwt(json!({"alg": alg}), claims_json())).unwrap_err();
+            assert_eq!(err, IdTokenError::UnsupportedAlgorithm(alg.into()));
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_tokens() {
+        assert!(matches!(decode_id_token(&IdToken::new("a.b")), Err(IdTokenError::Malformed(_))));
+        assert!(matches!(decode_id_token(&IdToken::new("a.b.c.d.e")), Err(IdTokenError::Malformed(m)) if m.contains("JWE")));
+        assert!(matches!(decode_id_token(&IdToken::new("!!.b.c")), Err(IdTokenError::Malformed(_))));
+        let unsigned = jwt(json!({"alg": "RS256"}), claims_json()).secret().trim_end_matches("c2ln").to_owned();
+        assert!(matches!(decode_id_token(&IdToken::new(unsigned)), Err(IdTokenError::Malformed(_))));
+        assert!(matches!(
+            decode_id_token(&jwt(json!({"alg": "RS256"}), json!({"sub": "x"}))),
+            Err(IdTokenError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn accepts_valid_claims_with_fractional_dates_and_many_audiences() {
+        assert_eq!(check(claims_json()), Ok(()));
+        assert_eq!(check(with(json!({"exp": (NOW + 10) as f64 + 0.5}))), Ok(()));
+        assert_eq!(check(with(json!({"aud": ["spa", "api"], "azp": "spa"}))), Ok(()));
+    }
+
+    #[test]
+    fn checks_issuer_exactly() {
+        assert!(matches!(check(with(json!({"iss": "https://op.example/"}))), Err(IdTokenError::Issuer { .. })));
+        assert!(matches!(check(with(json!({"iss": "https://OP.example"}))), Err(IdTokenError::Issuer { .. })));
+    }
+
+    #[test]
+    fn checks_audience_and_azp() {
+        assert!(matches!(check(with(json!({"aud": "other"}))), Err(IdTokenError::Audience { .. })));
+        assert!(matches!(check(with(json!({"aud": ["spa", "api"]}))), Err(IdTokenError::AuthorizedParty { .. })));
+        assert!(matches!(check(with(json!({"azp": "other"}))), Err(IdTokenError::AuthorizedParty { .. })));
+    }
+
+    #[test]
+    fn checks_times_with_skew() {
+        assert_eq!(check(with(json!({"exp": NOW - 10}))), Ok(()), "within the skew");
+        assert_eq!(check(with(json!({"exp": NOW - DEFAULT_CLOCK_SKEW_SECS - 1}))), Err(IdTokenError::Expired));
+        assert_eq!(check(with(json!({"nbf": NOW + DEFAULT_CLOCK_SKEW_SECS + 1}))), Err(IdTokenError::NotYetValid));
+        assert_eq!(check(with(json!({"iat": NOW + DEFAULT_CLOCK_SKEW_SECS + 1}))), Err(IdTokenError::IssuedInFuture));
+    }
+
+    #[test]
+    fn checks_nonce() {
+        assert_eq!(check(with(json!({"nonce": "other"}))), Err(IdTokenError::Nonce));
+        assert_eq!(check(with(json!({"nonce": null}))), Err(IdTokenError::Nonce));
+    }
+}

@@ -1,0 +1,81 @@
+//! RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0).
+
+use serde::{Deserialize, Serialize};
+
+use super::{append_query, ClientId, IdToken, ProtocolError, ProviderMetadata, State};
+
+/// What this browser remembers between the redirect to the end-session endpoint and its return.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogoutTransaction {
+    pub state: State,
+    /// Where the app goes once sign-out is complete.
+    pub return_url: String,
+    pub created_at: i64,
+}
+
+impl LogoutTransaction {
+    const STORAGE_PREFIX: &'static str = "auth-wasm.logout.";
+
+    pub fn begin(return_url: &str, now: i64) -> Result<Self, ProtocolError> {
+        Ok(Self { state: State::random()?, return_url: return_url.to_owned(), created_at: now })
+    }
+
+    pub fn storage_key(state: &State) -> String {
+        format!("{}{}", Self::STORAGE_PREFIX, state.as_str())
+    }
+}
+
+/// The provider's end-session URL, or `None` when the provider has no end-session endpoint (then signing
+/// out only forgets the local session).
+pub fn end_session_url(
+    metadata: &ProviderMetadata,
+    client_id: &ClientId,
+    id_token_hint: Option<&IdToken>,
+    post_logout_redirect_uri: &str,
+    transaction: &LogoutTransaction,
+) -> Option<String> {
+    let endpoint = metadata.end_session_endpoint.as_deref()?;
+    let mut params = vec![
+        ("client_id", client_id.as_str()),
+        ("post_logout_redirect_uri", post_logout_redirect_uri),
+        ("state", transaction.state.as_str()),
+    ];
+    if let Some(hint) = id_token_hint {
+        params.insert(0, ("id_token_hint", hint.secret()));
+    }
+    Some(append_query(endpoint, params))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::discovery::tests::metadata;
+    use crate::protocol::query_of;
+
+    #[test]
+    fn builds_the_end_session_url() {
+        let tx = LogoutTransaction::begin("/", 0).unwrap();
+        let url = end_session_url(&metadata(), &ClientId::new("spa"), Some(&IdToken::new("h.i.j")), "https://app/out", &tx)
+            .unwrap();
+        let params: Vec<(String, String)> = form_urlencoded::parse(query_of(&url).as_bytes()).into_owned().collect();
+        assert!(url.starts_with("https://op.example/session/end?"));
+        assert_eq!(
+            params,
+            [
+                ("id_token_hint", "h.i.j"),
+                ("client_id", "spa"),
+                ("post_logout_redirect_uri", "https://app/out"),
+                ("state", tx.state.as_str())
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+    }
+
+    #[test]
+    fn no_endpoint_means_local_sign_out() {
+        let mut metadata = metadata();
+        metadata.end_session_endpoint = None;
+        let tx = LogoutTransaction::begin("/", 0).unwrap();
+        assert_eq!(end_session_url(&metadata, &ClientId::new("spa"), None, "https://app/out", &tx), None);
+    }
+}

@@ -1,0 +1,154 @@
+//! Scopes: single scope tokens and a normalised set of them.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::ProtocolError;
+
+/// One scope token (RFC 6749 §3.3: `%x21 / %x23-5B / %x5D-7E`, at least one).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Scope(String);
+
+impl Scope {
+    pub const OPENID: &'static str = "openid";
+    pub const PROFILE: &'static str = "profile";
+    pub const OFFLINE_ACCESS: &'static str = "offline_access";
+
+    pub fn parse(value: &str) -> Result<Self, ProtocolError> {
+        let allowed = |c: u8| c == 0x21 || (0x23..=0x5B).contains(&c) || (0x5D..=0x7E).contains(&c);
+        if value.is_empty() || !value.bytes().all(allowed) {
+            return Err(ProtocolError::InvalidScope(value.to_owned()));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Scope {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Scope::parse(&value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A set of scopes: duplicates removed, order normalised, so that equal sets compare and print equal.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Scopes(BTreeSet<Scope>);
+
+impl Scopes {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Parses a space-separated scope string, as in a `scope` parameter or a token response.
+    pub fn parse(value: &str) -> Result<Self, ProtocolError> {
+        value.split(' ').filter(|s| !s.is_empty()).map(Scope::parse).collect()
+    }
+
+    pub fn insert(&mut self, scope: Scope) {
+        self.0.insert(scope);
+    }
+
+    pub fn contains(&self, scope: &str) -> bool {
+        self.0.iter().any(|s| s.as_str() == scope)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Scope> {
+        self.0.iter()
+    }
+
+    pub fn union(&self, other: &Scopes) -> Scopes {
+        Scopes(self.0.union(&other.0).cloned().collect())
+    }
+
+    /// The scopes of an authorize request: these plus `openid profile offline_access`, which every
+    /// sign-in needs (an ID token, the user's name, a refresh token for silent renewal).
+    pub fn for_sign_in(&self) -> Scopes {
+        let mut scopes = self.clone();
+        for required in [Scope::OPENID, Scope::PROFILE, Scope::OFFLINE_ACCESS] {
+            scopes.insert(Scope(required.to_owned()));
+        }
+        scopes
+    }
+
+    /// The space-separated form sent to the provider.
+    pub fn to_scope_string(&self) -> String {
+        self.0.iter().map(Scope::as_str).collect::<Vec<_>>().join(" ")
+    }
+}
+
+impl FromIterator<Scope> for Scopes {
+    fn from_iter<I: IntoIterator<Item = Scope>>(iter: I) -> Self {
+        Self(iter.into_iter().collect())
+    }
+}
+
+impl Serialize for Scopes {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter())
+    }
+}
+
+/// Accepts a list (`["openid", "api"]`) or a space-separated string (`"openid api"`), as both appear in
+/// configuration files.
+impl<'de> Deserialize<'de> for Scopes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            List(Vec<String>),
+            Text(String),
+        }
+        match Form::deserialize(deserializer)? {
+            Form::List(list) => list.iter().map(|s| Scope::parse(s)).collect(),
+            Form::Text(text) => Scopes::parse(&text),
+        }
+        .map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_order_and_duplicates() {
+        let a = Scopes::parse("api:read openid  api:read").unwrap();
+        let b = Scopes::parse("openid api:read").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.to_scope_string(), "api:read openid");
+    }
+
+    #[test]
+    fn sign_in_adds_the_oidc_scopes() {
+        let scopes = Scopes::parse("api:read").unwrap().for_sign_in();
+        assert_eq!(scopes.to_scope_string(), "api:read offline_access openid profile");
+        assert_eq!(Scopes::new().for_sign_in().to_scope_string(), "offline_access openid profile");
+    }
+
+    #[test]
+    fn rejects_invalid_scope_tokens() {
+        assert!(Scope::parse("").is_err());
+        assert!(Scope::parse("a\"b").is_err());
+        assert!(Scope::parse("a\\b").is_err());
+        assert!(Scope::parse("é").is_err());
+        assert!(Scope::parse("https://graph.microsoft.com/User.Read").is_ok());
+    }
+
+    #[test]
+    fn deserializes_list_or_string() {
+        let list: Scopes = serde_json::from_str(r#"["b", "a"]"#).unwrap();
+        let text: Scopes = serde_json::from_str(r#""a b""#).unwrap();
+        assert_eq!(list, text);
+        assert!(serde_json::from_str::<Scopes>(r#"["a b"]"#).is_err());
+    }
+}

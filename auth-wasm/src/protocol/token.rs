@@ -1,0 +1,132 @@
+//! The token endpoint: the request body of the code exchange, and the response (RFC 6749 §4.1.3–5.2).
+
+use serde::{Deserialize, Deserializer};
+
+use super::{AccessToken, AuthorizationCode, ClientId, IdToken, LoginTransaction, ProtocolError, RefreshToken};
+
+/// The form body that exchanges `code` for tokens. A public client authenticates with its PKCE verifier.
+pub fn authorization_code_request_body(client_id: &ClientId, transaction: &LoginTransaction, code: &AuthorizationCode) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "authorization_code")
+        .append_pair("code", code.secret())
+        .append_pair("redirect_uri", &transaction.redirect_uri)
+        .append_pair("client_id", client_id.as_str())
+        .append_pair("code_verifier", transaction.verifier.secret())
+        .finish()
+}
+
+/// A successful token response.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct TokenResponse {
+    pub access_token: AccessToken,
+    pub token_type: String,
+    /// Lifetime of the access token in seconds (some providers send it as a string).
+    #[serde(default, deserialize_with = "number_or_string")]
+    pub expires_in: Option<u64>,
+    #[serde(default)]
+    pub refresh_token: Option<RefreshToken>,
+    #[serde(default)]
+    pub id_token: Option<IdToken>,
+    /// The granted scopes, when they differ from those asked for.
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ErrorResponse {
+    error: String,
+    #[serde(default)]
+    error_description: Option<String>,
+}
+
+fn number_or_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Form {
+        Number(u64),
+        Text(String),
+    }
+    match Option::<Form>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(Form::Number(n)) => Ok(Some(n)),
+        Some(Form::Text(text)) => text.parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
+/// Reads the token endpoint's answer: tokens on 2xx, the OAuth error otherwise.
+pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, ProtocolError> {
+    if !(200..300).contains(&status) {
+        return Err(match serde_json::from_str::<ErrorResponse>(body) {
+            Ok(e) => ProtocolError::TokenEndpoint { status, error: e.error, description: e.error_description },
+            Err(_) => ProtocolError::UnexpectedStatus { status },
+        });
+    }
+    let response: TokenResponse =
+        serde_json::from_str(body).map_err(|e| ProtocolError::InvalidTokenResponse(e.to_string()))?;
+    if !response.token_type.eq_ignore_ascii_case("bearer") {
+        return Err(ProtocolError::UnsupportedTokenType(response.token_type));
+    }
+    if response.access_token.secret().is_empty() {
+        return Err(ProtocolError::InvalidTokenResponse("access_token is empty".into()));
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Scopes;
+
+    #[test]
+    fn code_exchange_body() {
+        let tx = LoginTransaction::begin("https://app/cb?x=1", Scopes::new(), "/", 0).unwrap();
+        let body = authorization_code_request_body(&ClientId::new("spa"), &tx, &AuthorizationCode::new("c&1"));
+        let params: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+        let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("grant_type"), Some("authorization_code"));
+        assert_eq!(get("code"), Some("c&1"));
+        assert_eq!(get("redirect_uri"), Some("https://app/cb?x=1"));
+        assert_eq!(get("client_id"), Some("spa"));
+        assert_eq!(get("code_verifier"), Some(tx.verifier.secret()));
+        assert_eq!(params.len(), 5);
+    }
+
+    #[test]
+    fn parses_success() {
+        let body = r#"{"access_token":"at","token_type":"bearer","expires_in":"3600","refresh_token":"rt","id_token":"a.b.c","scope":"openid"}"#;
+        let response = parse_token_response(200, body).unwrap();
+        assert_eq!(response.access_token.secret(), "at");
+        assert_eq!(response.expires_in, Some(3600));
+        assert_eq!(response.refresh_token.unwrap().secret(), "rt");
+        assert_eq!(response.id_token.unwrap().secret(), "a.b.c");
+        let minimal = parse_token_response(200, r#"{"access_token":"at","token_type":"Bearer"}"#).unwrap();
+        assert_eq!(minimal.expires_in, None);
+        assert_eq!(minimal.refresh_token, None);
+    }
+
+    #[test]
+    fn parses_oauth_errors() {
+        let err = parse_token_response(400, r#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            ProtocolError::TokenEndpoint {
+                status: 400,
+                error: "invalid_grant".into(),
+                description: Some("grant request is invalid".into())
+            }
+        );
+        assert_eq!(parse_token_response(502, "<html>bad gateway</html>"), Err(ProtocolError::UnexpectedStatus { status: 502 }));
+    }
+
+    #[test]
+    fn rejects_malformed_success() {
+        assert!(matches!(parse_token_response(200, "{}"), Err(ProtocolError::InvalidTokenResponse(_))));
+        assert!(matches!(parse_token_response(200, "not json"), Err(ProtocolError::InvalidTokenResponse(_))));
+        assert_eq!(
+            parse_token_response(200, r#"{"access_token":"at","token_type":"DPoP"}"#),
+            Err(ProtocolError::UnsupportedTokenType("DPoP".into()))
+        );
+        assert!(parse_token_response(200, r#"{"access_token":"","token_type":"Bearer"}"#).is_err());
+    }
+}

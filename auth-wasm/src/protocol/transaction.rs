@@ -1,0 +1,132 @@
+//! The login transaction: what this browser must remember between the redirect to the provider and the
+//! callback (state, nonce, PKCE verifier), kept under a key derived from the state.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    AuthorizationCode, AuthorizationResponse, Nonce, PkceVerifier, ProtocolError, ProviderMetadata, Scopes, State,
+};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginTransaction {
+    pub state: State,
+    pub nonce: Nonce,
+    pub verifier: PkceVerifier,
+    /// The redirect URI sent in the authorize request; the token request must repeat it exactly.
+    pub redirect_uri: String,
+    pub scopes: Scopes,
+    /// Where the app goes once the sign-in is complete.
+    pub return_url: String,
+    /// Seconds since the Unix epoch.
+    pub created_at: i64,
+}
+
+impl LoginTransaction {
+    const STORAGE_PREFIX: &'static str = "auth-wasm.tx.";
+
+    /// A new transaction with fresh state, nonce and verifier.
+    pub fn begin(redirect_uri: &str, scopes: Scopes, return_url: &str, now: i64) -> Result<Self, ProtocolError> {
+        Ok(Self {
+            state: State::random()?,
+            nonce: Nonce::random()?,
+            verifier: PkceVerifier::random()?,
+            redirect_uri: redirect_uri.to_owned(),
+            scopes,
+            return_url: return_url.to_owned(),
+            created_at: now,
+        })
+    }
+
+    /// The storage key of the transaction for `state`: one per state, so sign-ins in two tabs don't clash.
+    pub fn storage_key(state: &State) -> String {
+        format!("{}{}", Self::STORAGE_PREFIX, state.as_str())
+    }
+
+    /// Checks an authorization response against this transaction and returns its code.
+    pub fn accept(&self, response: AuthorizationResponse, metadata: &ProviderMetadata) -> Result<AuthorizationCode, ProtocolError> {
+        let (code, state, iss) = match response {
+            AuthorizationResponse::Error { error, description, .. } => {
+                return Err(ProtocolError::Provider { error, description })
+            }
+            AuthorizationResponse::Code { code, state, iss } => (code, state, iss),
+        };
+        if state != self.state {
+            return Err(ProtocolError::StateMismatch);
+        }
+        match iss {
+            Some(iss) if iss != metadata.issuer.as_str() => Err(ProtocolError::ResponseIssuerMismatch {
+                expected: metadata.issuer.to_string(),
+                found: iss,
+            }),
+            None if metadata.authorization_response_iss_parameter_supported => {
+                Err(ProtocolError::MissingParameter("iss"))
+            }
+            _ => Ok(code),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::discovery::tests::{metadata, ISSUER};
+
+    fn transaction() -> LoginTransaction {
+        LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/orders", 1_000).unwrap()
+    }
+
+    fn code_response(state: &State, iss: Option<&str>) -> AuthorizationResponse {
+        AuthorizationResponse::Code {
+            code: AuthorizationCode::new("c1"),
+            state: state.clone(),
+            iss: iss.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn accepts_matching_response() {
+        let tx = transaction();
+        let code = tx.accept(code_response(&tx.state, Some(ISSUER)), &metadata()).unwrap();
+        assert_eq!(code.secret(), "c1");
+    }
+
+    #[test]
+    fn rejects_other_state() {
+        let tx = transaction();
+        let other = State::new("tampered");
+        assert_eq!(tx.accept(code_response(&other, Some(ISSUER)), &metadata()), Err(ProtocolError::StateMismatch));
+    }
+
+    #[test]
+    fn rejects_other_or_missing_issuer() {
+        let tx = transaction();
+        assert!(matches!(
+            tx.accept(code_response(&tx.state, Some("https://evil.example")), &metadata()),
+            Err(ProtocolError::ResponseIssuerMismatch { .. })
+        ));
+        assert_eq!(tx.accept(code_response(&tx.state, None), &metadata()), Err(ProtocolError::MissingParameter("iss")));
+        let mut without_iss_support = metadata();
+        without_iss_support.authorization_response_iss_parameter_supported = false;
+        assert!(tx.accept(code_response(&tx.state, None), &without_iss_support).is_ok());
+    }
+
+    #[test]
+    fn provider_error_becomes_typed_error() {
+        let tx = transaction();
+        let response = AuthorizationResponse::Error {
+            error: "access_denied".into(),
+            description: Some("End-User aborted interaction".into()),
+            state: Some(tx.state.clone()),
+        };
+        let err = tx.accept(response, &metadata()).unwrap_err();
+        assert_eq!(err.to_string(), "the provider refused the request: access_denied (End-User aborted interaction)");
+    }
+
+    #[test]
+    fn round_trips_through_json_and_keys_by_state() {
+        let tx = transaction();
+        let json = serde_json::to_string(&tx).unwrap();
+        assert_eq!(serde_json::from_str::<LoginTransaction>(&json).unwrap(), tx);
+        assert_eq!(LoginTransaction::storage_key(&tx.state), format!("auth-wasm.tx.{}", tx.state));
+    }
+}

@@ -1,0 +1,99 @@
+//! URL rules: reading a query, adding parameters, which URLs are secure enough, and app-relative URLs.
+//!
+//! Queries are `application/x-www-form-urlencoded`, through the `form_urlencoded` crate.
+
+/// The query of `url` (between `?` and `#`), or "" when it has none.
+pub fn query_of(url: &str) -> &str {
+    let without_fragment = url.split('#').next().unwrap_or_default();
+    without_fragment.split_once('?').map(|(_, query)| query).unwrap_or_default()
+}
+
+/// `url` with `params` appended to its query; an endpoint may already carry a query (e.g. `?p=policy`).
+pub fn append_query<'a>(url: &str, params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let (base, fragment) = match url.split_once('#') {
+        Some((base, fragment)) => (base, Some(fragment)),
+        None => (url, None),
+    };
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    serializer.extend_pairs(params);
+    let encoded = serializer.finish();
+    let separator = match base.find('?') {
+        None => "?",
+        Some(i) if i + 1 == base.len() || base.ends_with('&') => "",
+        Some(_) => "&",
+    };
+    let mut out = format!("{base}{separator}{encoded}");
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+/// True for `https://` URLs and for `http://` on a loopback host, which browsers treat as a secure context.
+pub fn is_secure_url(url: &str) -> bool {
+    if url.starts_with("https://") {
+        return true;
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return false;
+    }
+    let host = if authority.starts_with('[') {
+        authority.split_inclusive(']').next().unwrap_or_default()
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    };
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// An absolute URL for `value`: absolute URLs stay as they are, paths are resolved against the app's origin
+/// (so that one configuration file serves every deployment of the app).
+pub fn resolve_app_url(origin: &str, value: &str) -> String {
+    if value.starts_with("https://") || value.starts_with("http://") {
+        value.to_owned()
+    } else {
+        format!("{}/{}", origin.trim_end_matches('/'), value.trim_start_matches('/'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secure_urls() {
+        assert!(is_secure_url("https://login.example.com/tenant"));
+        assert!(is_secure_url("http://127.0.0.1:8600"));
+        assert!(is_secure_url("http://localhost/x"));
+        assert!(is_secure_url("http://[::1]:80/"));
+        assert!(!is_secure_url("http://example.com"));
+        assert!(!is_secure_url("http://127.0.0.1.evil.com/"));
+        assert!(!is_secure_url("http://localhost@evil.com/"));
+        assert!(!is_secure_url("ftp://x"));
+    }
+
+    #[test]
+    fn app_urls() {
+        assert_eq!(resolve_app_url("http://a:1", "/cb"), "http://a:1/cb");
+        assert_eq!(resolve_app_url("http://a:1/", "cb"), "http://a:1/cb");
+        assert_eq!(resolve_app_url("http://a:1", "https://b/cb"), "https://b/cb");
+    }
+
+    #[test]
+    fn query_of_ignores_fragment() {
+        assert_eq!(query_of("https://a/cb?code=1&state=2#frag"), "code=1&state=2");
+        assert_eq!(query_of("https://a/cb"), "");
+        assert_eq!(query_of("https://a/cb#x?y"), "");
+    }
+
+    #[test]
+    fn append_to_url_with_and_without_query() {
+        assert_eq!(append_query("https://op/auth", [("a", "1 2")]), "https://op/auth?a=1+2");
+        assert_eq!(append_query("https://op/auth?p=x", [("a", "&")]), "https://op/auth?p=x&a=%26");
+        assert_eq!(append_query("https://op/auth?", [("a", "1")]), "https://op/auth?a=1");
+    }
+}

@@ -1,0 +1,151 @@
+//! Newtypes for protocol values, so that the compiler keeps a verifier from being sent as a state.
+//!
+//! Secrets (PKCE verifier, authorization code, tokens) print as `[redacted]` in `Debug`, so that logging a
+//! struct that holds one never leaks it.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use serde::{Deserialize, Serialize};
+
+use super::ProtocolError;
+
+/// Defines a string newtype whose `Debug` shows its value.
+macro_rules! public_value {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn new(value: impl Into<String>) -> Self {
+                Self(value.into())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+/// Defines a string newtype whose `Debug` never shows its value. Its value is read with `secret()`, a
+/// name that makes every read of a secret visible in review.
+macro_rules! secret_value {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn new(value: impl Into<String>) -> Self {
+                Self(value.into())
+            }
+
+            pub fn secret(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, concat!(stringify!($name), "([redacted])"))
+            }
+        }
+    };
+}
+
+public_value!(
+    /// The OAuth client identifier registered at the provider.
+    ClientId
+);
+public_value!(
+    /// An issuer identifier. Compared as an exact string, as OpenID Connect requires.
+    Issuer
+);
+public_value!(
+    /// The `state` value that binds an authorization response to the request this browser made.
+    State
+);
+public_value!(
+    /// The `nonce` value that binds an ID token to the request this browser made.
+    Nonce
+);
+secret_value!(
+    /// The PKCE code verifier (RFC 7636): kept in this browser, sent only to the token endpoint.
+    PkceVerifier
+);
+secret_value!(
+    /// The one-time authorization code from the callback.
+    AuthorizationCode
+);
+secret_value!(
+    /// An OAuth access token.
+    AccessToken
+);
+secret_value!(
+    /// An OAuth refresh token.
+    RefreshToken
+);
+secret_value!(
+    /// An OpenID Connect ID token (a JWT).
+    IdToken
+);
+
+/// 32 random bytes as base64url: 256 bits, more than RFC 7636 asks of a verifier.
+pub(crate) fn random_token() -> Result<String, ProtocolError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| ProtocolError::Random(e.to_string()))?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+impl State {
+    pub fn random() -> Result<Self, ProtocolError> {
+        random_token().map(Self)
+    }
+}
+
+impl Nonce {
+    pub fn random() -> Result<Self, ProtocolError> {
+        random_token().map(Self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let token = AccessToken::new("eyJhbGciOi.secret.value");
+        assert_eq!(format!("{token:?}"), "AccessToken([redacted])");
+        let verifier = PkceVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+        assert!(!format!("{verifier:?}").contains("dBjf"));
+    }
+
+    #[test]
+    fn public_values_show_in_debug() {
+        assert_eq!(format!("{:?}", ClientId::new("spa")), "ClientId(\"spa\")");
+    }
+
+    #[test]
+    fn random_values_are_distinct_and_url_safe() {
+        let a = State::random().unwrap();
+        let b = State::random().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.as_str().len(), 43);
+        assert!(a.as_str().bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+    }
+
+    #[test]
+    fn serde_is_transparent() {
+        let json = serde_json::to_string(&RefreshToken::new("r1")).unwrap();
+        assert_eq!(json, "\"r1\"");
+    }
+}

@@ -1,0 +1,107 @@
+// Shared set-up of the end-to-end tests: the local stack (provider + app) as a child process, and
+// headless Chromium through playwright-core. Everything binds 127.0.0.1, is stopped by PID, and is
+// bounded in time.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const STACK = path.join(here, '..', 'support', 'stack.mjs');
+const STACK_MAX_SECONDS = 600;
+const START_TIMEOUT_MS = 20_000;
+
+/** Starts provider + app on free ports; resolves once both listen. */
+export async function startStack(extraArgs = []) {
+  const child = spawn(process.execPath, [STACK, '--max-seconds', String(STACK_MAX_SECONDS), ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const urls = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`stack did not start in time: ${stderr}`)), START_TIMEOUT_MS);
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const line = stdout.split('\n').find((l) => l.startsWith('READY '));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line.slice('READY '.length)));
+      }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`stack exited (${code}): ${stderr}`)); });
+  });
+  return {
+    ...urls,
+    /** What the provider received so far. */
+    async requests() {
+      return (await fetch(urls.requestLog)).json();
+    },
+    async clearRequests() {
+      await fetch(urls.requestLog, { method: 'DELETE' });
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      process.kill(child.pid, 'SIGTERM');
+      const timer = setTimeout(() => child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    timeout: 30_000,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // The provider's dev pages import web fonts; a closed network would stall them.
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
+  });
+}
+
+/** A fresh page (own cookies and storage) with console errors collected for failure messages. */
+export async function newPage(browser) {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.consoleMessages = [];
+  page.on('console', (msg) => page.consoleMessages.push(`${msg.type()}: ${msg.text()}`));
+  page.on('pageerror', (err) => page.consoleMessages.push(`pageerror: ${err.message}`));
+  return page;
+}
+
+/** On the provider's dev login form: sign in as `user`, then grant consent if asked. */
+export async function signInAtProvider(page, stack, user) {
+  await page.waitForURL((url) => url.href.startsWith(stack.issuer));
+  await page.locator('input[name=login]').fill(user);
+  await page.locator('input[name=password]').fill('any password');
+  await page.locator('button[type=submit]').click();
+  await page.waitForURL((url) => url.href.startsWith(stack.app) || url.pathname.includes('/interaction/'));
+  if (page.url().startsWith(stack.issuer)) {
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
+  await page.waitForURL((url) => url.href.startsWith(stack.app));
+}
+
+/** Every sessionStorage and localStorage entry of the app's origin. */
+export async function storedEntries(page) {
+  return page.evaluate(() => {
+    const all = {};
+    for (const storage of [sessionStorage, localStorage]) {
+      for (let i = 0; i < storage.length; i += 1) all[storage.key(i)] = storage.getItem(storage.key(i));
+    }
+    return all;
+  });
+}

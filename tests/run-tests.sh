@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: set-up, native unit tests of the protocol core, browser-layer tests
+# in headless Chromium (wasm-bindgen-test), the release build of the demo with its size report, and the
+# end-to-end tests (demo app + local OpenID provider + headless Chromium).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+started=$SECONDS
+step() { printf '\n== %s (at %ss)\n' "$*" "$((SECONDS - started))"; }
+
+step "set-up"
+bash "$ROOT/tests/setup.sh"
+# shellcheck source=env.sh
+source "$ROOT/tests/env.sh"
+cd "$ROOT"
+
+step "native unit tests of the protocol core"
+cargo test -p auth-wasm --locked
+
+step "lints"
+cargo clippy --workspace --target wasm32-unknown-unknown --locked --quiet -- -D warnings
+
+step "browser-layer tests in headless Chromium"
+cargo test -p auth-wasm --target wasm32-unknown-unknown --test browser --locked
+
+step "release build of the demo (trunk)"
+trunk build --release
+
+step "size report"
+bash "$ROOT/tests/size-report.sh" "$ROOT/dist"
+
+step "end-to-end tests in headless Chromium"
+cd "$ROOT/tests"
+node --test --test-concurrency=1 --test-timeout=180000 e2e/
+
+step "all tests passed in $((SECONDS - started))s"

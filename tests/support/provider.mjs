@@ -1,0 +1,184 @@
+// A real OpenID provider for the demo and the end-to-end tests: npm `oidc-provider` (OpenID-certified),
+// configured for a browser public client, bound to 127.0.0.1.
+//
+// Besides the provider, it runs a request log on a separate loopback port, so tests can see what the
+// provider received (authorize parameters, token requests) without scraping its HTML.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import http from 'node:http';
+
+import Provider, { errors } from 'oidc-provider';
+
+export const CLIENT_ID = 'demo-spa';
+export const API_SCOPE = 'api:read';
+export const USERS = {
+  alice: { name: 'Alice Example', given_name: 'Alice', family_name: 'Example', email: 'alice@example.com' },
+  bob: { name: 'Bob Example', given_name: 'Bob', family_name: 'Example', email: 'bob@example.com' },
+};
+// Parameters whose values are secrets: the request log keeps that they were sent, not what they were.
+const SECRET_PARAMS = new Set(['code', 'code_verifier', 'refresh_token', 'id_token_hint', 'token', 'password']);
+
+function signingKeys() {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  return [
+    { ...rsa, kid: `rsa-${randomBytes(4).toString('hex')}`, alg: 'RS256', use: 'sig' },
+    { ...ec, kid: `ec-${randomBytes(4).toString('hex')}`, alg: 'ES256', use: 'sig' },
+  ];
+}
+
+function listen(server, port) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server.address().port));
+  });
+}
+
+// A page without web fonts (the default one loads Google Fonts, which a closed network never answers).
+function logoutSource(ctx, form) {
+  ctx.body = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign out</title>
+<style>body{font-family:system-ui,sans-serif;max-width:24rem;margin:4rem auto;text-align:center}
+button{font:inherit;padding:.5rem 1rem;margin:.25rem}</style></head><body>
+<h1>Sign out of the demo provider?</h1>${form}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+<button type="submit" form="op.logoutForm">No, stay signed in</button></body></html>`;
+}
+
+function postLogoutSuccessSource(ctx) {
+  ctx.body = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head>'
+    + '<body><h1>You are signed out.</h1></body></html>';
+}
+
+/**
+ * Starts the provider and its request log.
+ * @param {object} options
+ * @param {string} options.spaOrigin the app's origin (CORS, redirect URIs)
+ * @param {number} [options.port] 0 for any free port
+ * @param {number} [options.logPort] 0 for any free port
+ * @param {number} [options.accessTokenTtl] seconds
+ */
+export async function startProvider({ spaOrigin, port = 0, logPort = 0, accessTokenTtl = 3600 }) {
+  const server = http.createServer();
+  const actualPort = await listen(server, port);
+  const issuer = `http://127.0.0.1:${actualPort}`;
+  const apiResource = `${issuer}/api`;
+
+  const provider = new Provider(issuer, {
+    clients: [{
+      client_id: CLIENT_ID,
+      application_type: 'web',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: [`${spaOrigin}/authentication/login-callback`],
+      post_logout_redirect_uris: [`${spaOrigin}/authentication/logout-callback`],
+    }],
+    async findAccount(_ctx, sub) {
+      const user = USERS[sub];
+      if (!user) return undefined;
+      return {
+        accountId: sub,
+        async claims() {
+          return { sub, preferred_username: sub, email_verified: true, ...user };
+        },
+      };
+    },
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'given_name', 'family_name', 'preferred_username'],
+      email: ['email', 'email_verified'],
+    },
+    // Profile claims in the ID token too, so the app can show the user without a userinfo call.
+    conformIdTokenClaims: false,
+    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    jwks: { keys: signingKeys() },
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+    pkce: { required: () => true },
+    // oidc-provider drops offline_access unless prompt=consent (OIDC Core §11); a public SPA client
+    // gets a (rotating) refresh token whenever it may use the refresh_token grant.
+    async issueRefreshToken(_ctx, client, code) {
+      return client.grantTypeAllowed('refresh_token') && code.scopes.has('openid');
+    },
+    clientBasedCORS(_ctx, origin) {
+      return origin === spaOrigin;
+    },
+    ttl: {
+      AccessToken: accessTokenTtl,
+      IdToken: 3600,
+      RefreshToken: 24 * 3600,
+      Session: 24 * 3600,
+      Grant: 24 * 3600,
+      Interaction: 3600,
+      AuthorizationCode: 60,
+    },
+    features: {
+      devInteractions: { enabled: true },
+      revocation: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      resourceIndicators: {
+        enabled: true,
+        // Tokens are for the demo API whenever the API scope is asked for without another resource.
+        async defaultResource(ctx, _client, oneOf) {
+          if (oneOf) return oneOf;
+          const scope = ctx.oidc.params?.scope ?? '';
+          return scope.split(' ').includes(API_SCOPE) ? apiResource : undefined;
+        },
+        async useGrantedResource() {
+          return true;
+        },
+        async getResourceServerInfo(_ctx, resourceIndicator) {
+          if (resourceIndicator !== apiResource) throw new errors.InvalidTarget();
+          return {
+            scope: API_SCOPE,
+            audience: apiResource,
+            accessTokenTTL: accessTokenTtl,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+  });
+
+  const requests = [];
+  provider.use(async (ctx, next) => {
+    // The query as the browser sent it (the provider later drops what it will not honour).
+    const query = { ...ctx.query };
+    await next();
+    const params = ctx.method === 'GET' ? query : { ...query, ...(ctx.oidc?.params ?? {}) };
+    for (const name of Object.keys(params)) {
+      if (params[name] === undefined) delete params[name];
+      else if (SECRET_PARAMS.has(name)) params[name] = '[redacted]';
+    }
+    requests.push({
+      method: ctx.method,
+      path: ctx.path,
+      route: ctx.oidc?.route,
+      params,
+      origin: ctx.get('origin') || undefined,
+      status: ctx.status,
+      at: Date.now(),
+    });
+  });
+  server.on('request', provider.callback());
+
+  // The request log: GET /requests lists what the provider received; DELETE /requests clears it.
+  const logServer = http.createServer((req, res) => {
+    if (req.url === '/requests' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(requests));
+    } else if (req.url === '/requests' && req.method === 'DELETE') {
+      requests.length = 0;
+      res.writeHead(204).end();
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  const actualLogPort = await listen(logServer, logPort);
+
+  return {
+    issuer,
+    apiResource,
+    requestLog: `http://127.0.0.1:${actualLogPort}/requests`,
+    close: () => Promise.all([server, logServer].map((s) => new Promise((r) => { s.closeAllConnections?.(); s.close(r); }))),
+  };
+}

@@ -1,0 +1,55 @@
+// Starts the local provider and serves the built app against it.
+//   node support/stack.mjs [--spa-port 8080] [--op-port 8600] [--log-port 0] [--access-token-ttl 3600]
+//                          [--dist ../dist] [--max-seconds N] [--banner]
+// Prints one line `READY {json}` with the URLs once both listen. Stops on SIGINT/SIGTERM, or after
+// --max-seconds (tests pass one, so that a stray process never outlives its test run).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { API_SCOPE, CLIENT_ID, USERS, startProvider } from './provider.mjs';
+import { startStaticServer } from './static-server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: {
+    'spa-port': { type: 'string', default: '0' },
+    'op-port': { type: 'string', default: '0' },
+    'log-port': { type: 'string', default: '0' },
+    'access-token-ttl': { type: 'string', default: '3600' },
+    dist: { type: 'string', default: path.join(here, '..', '..', 'dist') },
+    'max-seconds': { type: 'string' },
+    banner: { type: 'boolean', default: false },
+  },
+});
+
+let issuer;
+const app = await startStaticServer({
+  root: values.dist,
+  port: Number(values['spa-port']),
+  config: () => ({ authority: issuer, client_id: CLIENT_ID, scopes: [API_SCOPE] }),
+});
+const provider = await startProvider({
+  spaOrigin: app.origin,
+  port: Number(values['op-port']),
+  logPort: Number(values['log-port']),
+  accessTokenTtl: Number(values['access-token-ttl']),
+});
+issuer = provider.issuer;
+
+async function stop() {
+  await Promise.race([Promise.all([app.close(), provider.close()]), new Promise((r) => setTimeout(r, 2000))]);
+  process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+if (values['max-seconds']) setTimeout(stop, Number(values['max-seconds']) * 1000).unref();
+
+console.log(`READY ${JSON.stringify({ app: app.origin, issuer, requestLog: provider.requestLog, pid: process.pid })}`);
+if (values.banner) {
+  console.log(`
+  auth-wasm demo:   ${app.origin}
+  OpenID provider:  ${issuer}  (request log: ${provider.requestLog})
+  Test users:       ${Object.keys(USERS).join(', ')}  (any password)
+  Stop with Ctrl-C.`);
+}

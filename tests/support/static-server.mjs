@@ -1,0 +1,69 @@
+// Serves the built app (trunk's dist/) on 127.0.0.1 as a single-page app: unknown paths get index.html,
+// so deep links such as /authentication/login-callback load the app. /auth-config.json can be given
+// here, so one build runs against a provider on any port.
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.d.ts': 'text/plain; charset=utf-8',
+};
+
+/**
+ * @param {object} options
+ * @param {string} options.root the folder to serve
+ * @param {number} [options.port] 0 for any free port
+ * @param {() => object} [options.config] the body of /auth-config.json; the file in root otherwise
+ */
+export async function startStaticServer({ root, port = 0, config }) {
+  const rootDir = path.resolve(root);
+  const server = http.createServer(async (req, res) => {
+    const { pathname } = new URL(req.url, 'http://127.0.0.1');
+    const headers = { 'cache-control': 'no-store' };
+    if (pathname === '/auth-config.json' && config) {
+      res.writeHead(200, { ...headers, 'content-type': TYPES['.json'] });
+      res.end(JSON.stringify(config(), null, 2));
+      return;
+    }
+    let file = path.join(rootDir, decodeURIComponent(pathname));
+    if (!file.startsWith(rootDir)) {
+      res.writeHead(403, headers).end();
+      return;
+    }
+    if (pathname.endsWith('/')) file = path.join(file, 'index.html');
+    let body;
+    try {
+      body = await readFile(file);
+    } catch {
+      if (path.extname(pathname)) {
+        res.writeHead(404, headers).end('not found');
+        return;
+      }
+      file = path.join(rootDir, 'index.html');
+      body = await readFile(file).catch(() => null);
+      if (!body) {
+        res.writeHead(500, headers).end(`no index.html in ${rootDir}: build the app first`);
+        return;
+      }
+    }
+    res.writeHead(200, { ...headers, 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(body);
+  });
+  const actualPort = await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server.address().port));
+  });
+  return {
+    origin: `http://127.0.0.1:${actualPort}`,
+    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
+  };
+}
