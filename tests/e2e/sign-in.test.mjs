@@ -50,6 +50,12 @@ describe('sign-in with the demo app', { timeout: 120_000 }, () => {
 
       const stored = await storedEntries(page);
       assert.ok(stored['auth-wasm.session'], 'the session is kept');
+      const session = JSON.parse(stored['auth-wasm.session']);
+      assert.ok(session.refresh_token, 'the public client got a refresh token');
+      const accessClaims = JSON.parse(Buffer.from(session.access_token.split('.')[1], 'base64url'));
+      assert.equal(accessClaims.aud, `${stack.issuer}/api`, 'a JWT access token for the API resource');
+      assert.equal(accessClaims.scope, 'api:read');
+      assert.equal(accessClaims.sub, 'alice');
       assert.deepEqual(Object.keys(stored).filter((k) => k.startsWith('auth-wasm.tx.')), [], 'the transaction is used up');
 
       // A reload keeps the session and does not exchange anything again.
