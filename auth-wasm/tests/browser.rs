@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use auth_wasm::browser::{open_store, AuthClient, AuthError, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore};
-use auth_wasm::protocol::{ClientConfig, LoginTransaction, ProtocolError, Scopes, Session};
+use auth_wasm::protocol::{ClientConfig, LoginTransaction, ProtocolError, Scopes};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -65,7 +65,7 @@ async fn a_callback_with_unknown_state_is_rejected_and_the_url_cleaned() {
     assert_eq!(result, Err(AuthError::Protocol(ProtocolError::StateMismatch)));
     assert_eq!(location().pathname().unwrap(), "/");
     assert_eq!(location().search().unwrap(), "", "no code or state left in the address bar");
-    assert_eq!(tokens.get(Session::STORAGE_KEY).unwrap(), None);
+    assert_eq!(tokens.keys().unwrap(), Vec::<String>::new(), "nothing stored");
     assert_eq!(client.user().unwrap(), None);
     set_url(&start);
 }
@@ -79,4 +79,122 @@ async fn a_page_that_is_not_a_callback_is_left_alone() {
     assert_eq!(client.handle_redirect().await, Ok(auth_wasm::CallbackOutcome::NotACallback));
     assert_eq!(location().search().unwrap(), "?page=2");
     set_url(&start);
+}
+
+mod signatures {
+    use auth_wasm::browser::{verify_signature, AuthError};
+    use auth_wasm::protocol::{IdToken, IdTokenError, JwkSet, ProtocolError};
+    use wasm_bindgen_test::*;
+
+    /// Vectors signed by Node's crypto: tests/support/make-jws-fixtures.mjs.
+    fn vectors() -> Vec<(String, JwkSet, IdToken)> {
+        let list: Vec<serde_json::Value> = serde_json::from_str(include_str!("fixtures/jws.json")).unwrap();
+        list.into_iter()
+            .map(|v| {
+                let jwks = JwkSet { keys: vec![v["jwk"].clone()] };
+                (v["alg"].as_str().unwrap().to_owned(), jwks, IdToken::new(v["token"].as_str().unwrap()))
+            })
+            .collect()
+    }
+
+    fn rejected(error: IdTokenError) -> Result<(), AuthError> {
+        Err(AuthError::Protocol(ProtocolError::IdToken(error)))
+    }
+
+    #[wasm_bindgen_test]
+    async fn webcrypto_verifies_rs256_ps256_es256_es384() {
+        for (alg, jwks, token) in vectors() {
+            assert_eq!(verify_signature(&token, &jwks).await, Ok(()), "{alg}");
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_altered_payload_or_signature_is_rejected() {
+        for (alg, jwks, token) in vectors() {
+            let parts: Vec<&str> = token.secret().split('.').collect();
+            let other_payload = "eyJpc3MiOiJodHRwczovL29wLmV4YW1wbGUiLCJzdWIiOiJtYWxsb3J5In0";
+            let forged = IdToken::new(format!("{}.{}.{}", parts[0], other_payload, parts[2]));
+            assert_eq!(verify_signature(&forged, &jwks).await, rejected(IdTokenError::InvalidSignature), "{alg}");
+            let mut signature = parts[2].to_owned();
+            signature.replace_range(0..2, if signature.starts_with("AA") { "BB" } else { "AA" });
+            let forged = IdToken::new(format!("{}.{}.{signature}", parts[0], parts[1]));
+            assert_eq!(verify_signature(&forged, &jwks).await, rejected(IdTokenError::InvalidSignature), "{alg}");
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn another_key_of_the_same_kid_is_rejected() {
+        let vectors = vectors();
+        let (_, rs256_jwks, rs256_token) = &vectors[0];
+        let (_, ps256_jwks, _) = &vectors[1];
+        // The PS256 key, published under the RS256 key's kid and alg: right kid, wrong key.
+        let mut impostor = ps256_jwks.keys[0].clone();
+        impostor["kid"] = rs256_jwks.keys[0]["kid"].clone();
+        impostor["alg"] = "RS256".into();
+        let jwks = JwkSet { keys: vec![impostor] };
+        assert_eq!(verify_signature(rs256_token, &jwks).await, rejected(IdTokenError::InvalidSignature));
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_key_that_is_not_published_is_unknown() {
+        let vectors = vectors();
+        let (_, _, rs256_token) = &vectors[0];
+        let (_, es256_jwks, _) = &vectors[2];
+        assert_eq!(verify_signature(rs256_token, es256_jwks).await, rejected(IdTokenError::UnknownKey("rs256-key".into())));
+    }
+}
+
+mod history_state {
+    use auth_wasm::browser::{current_request, navigate_to_login, navigate_to_logout, request_from_state, request_to_state, AuthError};
+    use auth_wasm::protocol::{InteractiveAuthenticationRequest, Prompt, ProtocolError, Scopes, MAX_REQUEST_BYTES};
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen_test::*;
+
+    fn window() -> web_sys::Window {
+        web_sys::window().unwrap()
+    }
+
+    #[wasm_bindgen_test]
+    fn a_request_round_trips_through_history_state_not_the_url() {
+        let start = window().location().href().unwrap();
+        let mut request = InteractiveAuthenticationRequest::get_token(Scopes::parse("api:read").unwrap(), "/orders?id=7")
+            .unwrap()
+            .with_login_hint("bob")
+            .with_prompt(Prompt::Login)
+            .with_claims(serde_json::json!({"id_token": {"acr": {"essential": true}}}));
+        request.extra.set("ui_locales", "fr").unwrap();
+
+        navigate_to_login("/authentication/login", &request).unwrap();
+        let location = window().location();
+        assert_eq!(location.pathname().unwrap(), "/authentication/login");
+        assert_eq!(location.search().unwrap(), "", "nothing of the request in the URL");
+        assert_eq!(current_request().unwrap(), Some(request.clone()));
+        assert!(navigate_to_logout("/authentication/logout", &request).is_err(), "a token request is no logout");
+
+        window().history().unwrap().back().ok();
+        window().history().unwrap().replace_state_with_url(&JsValue::NULL, "", Some(&start)).unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    fn state_values_convert_both_ways() {
+        let request = InteractiveAuthenticationRequest::logout("/bye");
+        let state = request_to_state(&request).unwrap();
+        assert_eq!(request_from_state(&state).unwrap(), Some(request));
+        assert_eq!(request_from_state(&JsValue::NULL).unwrap(), None);
+        let router_state = js_sys::JSON::parse(r#"{"scroll": 10}"#).unwrap();
+        assert_eq!(request_from_state(&router_state).unwrap(), None, "someone else's state");
+    }
+
+    #[wasm_bindgen_test]
+    fn malformed_or_oversized_state_is_a_clear_error() {
+        let invalid = |json: &str| {
+            let state = js_sys::JSON::parse(json).unwrap();
+            matches!(request_from_state(&state), Err(AuthError::Protocol(ProtocolError::InvalidRequest(_))))
+        };
+        assert!(invalid(r#"{"version": 1, "kind": "login"}"#), "no return_url");
+        assert!(invalid(r#"{"version": 9, "kind": "login", "return_url": "/"}"#));
+        assert!(invalid(r#"{"version": 1, "kind": 42, "return_url": "/"}"#));
+        let huge = format!(r#"{{"version": 1, "kind": "login", "return_url": "/{}"}}"#, "x".repeat(MAX_REQUEST_BYTES));
+        assert!(invalid(&huge));
+    }
 }

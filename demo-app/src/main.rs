@@ -3,9 +3,15 @@
 //! Provider settings come from `auth-config.json` beside `index.html`, read at start-up, so the same
 //! build can be pointed at another tenant by editing one file.
 
+mod events;
+mod home;
+mod tokens;
+
 use auth_wasm::{AuthClient, ClientConfig};
 use leptos::prelude::*;
-use leptos_auth::{provide_auth, use_auth, AuthState};
+use leptos_auth::{use_auth, AuthProvider, AuthState, Authentication};
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
 
 const CONFIG_URL: &str = "/auth-config.json";
 
@@ -50,12 +56,20 @@ fn ConfigProblem(message: String) -> impl IntoView {
 
 #[component]
 fn App(client: AuthClient) -> impl IntoView {
-    provide_auth(client);
     view! {
-        <NavBar />
-        <main class="page">
-            <Home />
-        </main>
+        <AuthProvider client>
+            <Router>
+                <NavBar />
+                <main class="page">
+                    <Routes fallback=|| view! { <h1>"Page not found"</h1> }>
+                        <Route path=path!("/") view=home::Home />
+                        <Route path=path!("/tokens") view=tokens::Tokens />
+                        <Route path=path!("/authentication/:action") view=Authentication />
+                    </Routes>
+                    <events::EventLog />
+                </main>
+            </Router>
+        </AuthProvider>
     }
 }
 
@@ -64,7 +78,8 @@ fn NavBar() -> impl IntoView {
     let auth = use_auth();
     view! {
         <header class="nav">
-            <a class="brand" href="/">"auth-wasm demo"</a>
+            <A href="/" attr:class="brand">"auth-wasm demo"</A>
+            <A href="/tokens">"Tokens"</A>
             <span class="spacer"></span>
             {move || match auth.state() {
                 AuthState::Authenticated(user) => view! {
@@ -78,35 +93,5 @@ fn NavBar() -> impl IntoView {
                 }
             }}
         </header>
-    }
-}
-
-#[component]
-fn Home() -> impl IntoView {
-    let auth = use_auth();
-    move || match auth.state() {
-        AuthState::Authorizing => view! { <p data-testid="status">"Signing you in…"</p> }.into_any(),
-        AuthState::Anonymous => view! {
-            <h1>"Welcome"</h1>
-            <p data-testid="status">"You are signed out."</p>
-        }
-        .into_any(),
-        AuthState::Failed(error) => view! {
-            <h1>"Sign-in failed"</h1>
-            <p class="error" role="alert" data-testid="error">{error.to_string()}</p>
-            <p data-testid="status">"You are signed out. You can sign in again."</p>
-        }
-        .into_any(),
-        AuthState::Authenticated(user) => view! {
-            <h1>"Hello, " {user.display_name.clone()}</h1>
-            <p data-testid="status">"You are signed in."</p>
-            <dl class="claims">
-                <dt>"Subject (sub)"</dt>
-                <dd data-testid="sub">{user.subject.clone()}</dd>
-                <dt>"Issuer"</dt>
-                <dd>{user.claims.iss.to_string()}</dd>
-            </dl>
-        }
-        .into_any(),
     }
 }

@@ -1,9 +1,15 @@
-//! The auth context: one client per app, its state as a signal, and the actions that change it.
+//! The auth context: one client per app, its state and events as signals, and the actions that change them.
 
-use auth_wasm::browser::{AuthClient, AuthError, CallbackOutcome, SignOutOutcome};
-use auth_wasm::protocol::User;
+use auth_wasm::browser::{
+    navigate_to_login, navigate_to_logout, notify_location_changed, AuthClient, AuthError, AuthEvent, CallbackOutcome,
+    TokenResult,
+};
+use auth_wasm::protocol::{InteractiveAuthenticationRequest, Scopes, User};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+
+/// How many recent events the context keeps for display.
+const EVENT_HISTORY: usize = 50;
 
 /// Where the app stands with sign-in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +27,14 @@ pub enum AuthState {
 pub struct Auth {
     client: StoredValue<AuthClient, LocalStorage>,
     state: RwSignal<AuthState, LocalStorage>,
+    events: RwSignal<Vec<AuthEvent>, LocalStorage>,
+}
+
+fn current_path() -> String {
+    let location = window().location();
+    let part = |r: Result<String, _>| r.unwrap_or_default();
+    let path = part(location.pathname());
+    format!("{}{}{}", if path.is_empty() { "/" } else { &path }, part(location.search()), part(location.hash()))
 }
 
 impl Auth {
@@ -36,52 +50,115 @@ impl Auth {
         }
     }
 
+    /// The most recent events, oldest first (tracked).
+    pub fn events(&self) -> Vec<AuthEvent> {
+        self.events.get()
+    }
+
     pub fn client(&self) -> AuthClient {
         self.client.get_value()
     }
 
-    /// Sends the browser to the provider; the app comes back to the current page.
-    pub fn sign_in(&self) {
-        let (client, state) = (self.client(), self.state);
-        state.set(AuthState::Authorizing);
-        spawn_local(async move {
-            if let Err(error) = client.sign_in(None).await {
-                state.set(AuthState::Failed(error));
-            }
-        });
+    /// Goes to the login route with `request` in history state; the route sends the browser on to the
+    /// provider. (The router follows through the `popstate` event auth-wasm sends.)
+    pub fn login(&self, request: InteractiveAuthenticationRequest) {
+        let path = self.client.with_value(|c| c.config().login_path.clone());
+        if let Err(error) = navigate_to_login(&path, &request) {
+            self.fail(error);
+        }
     }
 
+    /// Goes to the logout route with `request` in history state.
+    pub fn logout(&self, request: InteractiveAuthenticationRequest) {
+        let path = self.client.with_value(|c| logout_path(&c.config().login_path));
+        if let Err(error) = navigate_to_logout(&path, &request) {
+            self.fail(error);
+        }
+    }
+
+    /// Signs in, returning to the current page.
+    pub fn sign_in(&self) {
+        self.login(InteractiveAuthenticationRequest::login(current_path()));
+    }
+
+    /// Signs out, returning to the app root.
     pub fn sign_out(&self) {
-        let (client, state) = (self.client(), self.state);
-        spawn_local(async move {
-            match client.sign_out().await {
-                Ok(SignOutOutcome::RedirectingToProvider) => state.set(AuthState::Authorizing),
-                Ok(SignOutOutcome::SignedOutLocally) => state.set(AuthState::Anonymous),
-                Err(error) => state.set(AuthState::Failed(error)),
-            }
-        });
+        self.logout(InteractiveAuthenticationRequest::logout("/"));
+    }
+
+    /// An access token for `scopes`, or the interactive request that gets one.
+    pub async fn get_token(&self, scopes: &Scopes) -> Result<TokenResult, AuthError> {
+        self.client().get_token(scopes).await
+    }
+
+    pub(crate) fn fail(&self, error: AuthError) {
+        self.state.set(AuthState::Failed(error));
     }
 }
 
-/// Puts `client` in context and completes a sign-in or sign-out callback if the page is one.
+/// The logout route beside the login route: `/authentication/login` → `/authentication/logout`.
+pub(crate) fn logout_path(login_path: &str) -> String {
+    match login_path.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/logout"),
+        None => "/authentication/logout".to_owned(),
+    }
+}
+
+/// Puts `client` in context, follows its events, and completes a sign-in or sign-out callback if the
+/// page is one. Call it once, near the root (inside or outside `<Router>`).
 pub fn provide_auth(client: AuthClient) -> Auth {
     let state = RwSignal::new_local(AuthState::Authorizing);
-    let auth = Auth { client: StoredValue::new_local(client.clone()), state };
+    let events = RwSignal::new_local(Vec::new());
+    let auth = Auth { client: StoredValue::new_local(client.clone()), state, events };
     provide_context(auth);
+
+    let subscription = client.subscribe(move |event| {
+        events.update(|list| {
+            list.push(event.clone());
+            let overflow = list.len().saturating_sub(EVENT_HISTORY);
+            list.drain(..overflow);
+        });
+        match event {
+            AuthEvent::SignedIn(user) | AuthEvent::AccountChanged { current: user, .. } => {
+                state.set(AuthState::Authenticated(user.clone()))
+            }
+            AuthEvent::SignedOut => state.set(AuthState::Anonymous),
+            _ => {}
+        }
+    });
+    let stored = auth.client;
+    on_cleanup(move || {
+        stored.try_with_value(|c| c.unsubscribe(subscription));
+    });
+
     spawn_local(async move {
-        let next = match client.handle_redirect().await {
-            Ok(CallbackOutcome::SignedIn(user)) => AuthState::Authenticated(user),
+        let outcome = client.handle_redirect().await;
+        let next = match &outcome {
+            Ok(CallbackOutcome::SignedIn(user)) => AuthState::Authenticated(user.clone()),
             Ok(CallbackOutcome::SignedOut) => AuthState::Anonymous,
-            Ok(CallbackOutcome::NotACallback) => match client.user() {
+            Ok(CallbackOutcome::NotACallback | CallbackOutcome::AlreadyCompleted) => match client.user() {
                 Ok(Some(user)) => AuthState::Authenticated(user),
                 Ok(None) => AuthState::Anonymous,
                 Err(error) => AuthState::Failed(error),
             },
-            Err(error) => AuthState::Failed(error),
+            Err(error) => AuthState::Failed(error.clone()),
         };
         state.set(next);
+        if !matches!(outcome, Ok(CallbackOutcome::NotACallback)) {
+            // handle_redirect replaced the URL; let the router render the page it now shows.
+            if let Err(error) = notify_location_changed() {
+                state.set(AuthState::Failed(error));
+            }
+        }
     });
     auth
+}
+
+/// [`provide_auth`] as a component.
+#[component]
+pub fn AuthProvider(client: AuthClient, children: Children) -> impl IntoView {
+    provide_auth(client);
+    children()
 }
 
 /// The auth handle from context.
@@ -89,5 +166,16 @@ pub fn provide_auth(client: AuthClient) -> Auth {
 /// # Panics
 /// When no ancestor called [`provide_auth`].
 pub fn use_auth() -> Auth {
-    use_context::<Auth>().expect("use_auth() needs provide_auth(client) in an ancestor component")
+    use_context::<Auth>().expect("use_auth() needs provide_auth(client) or <AuthProvider> in an ancestor component")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::logout_path;
+
+    #[test]
+    fn logout_route_sits_beside_the_login_route() {
+        assert_eq!(logout_path("/authentication/login"), "/authentication/logout");
+        assert_eq!(logout_path("/auth/sign-in"), "/auth/logout");
+    }
 }

@@ -105,3 +105,8 @@ export async function storedEntries(page) {
     return all;
   });
 }
+
+/** The keys of stored entries that hold tokens or the signed-in account. */
+export function tokenKeys(entries) {
+  return Object.keys(entries).filter((k) => k.startsWith('auth-wasm.token|') || k.startsWith('auth-wasm.account|'));
+}

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { launchBrowser, newPage, signInAtProvider, startStack, storedEntries } from './harness.mjs';
+import {
+  launchBrowser, newPage, signInAtProvider, startStack, storedEntries, tokenKeys,
+} from './harness.mjs';
 
 describe('sign-in with the demo app', { timeout: 120_000 }, () => {
   let stack;
@@ -25,7 +27,7 @@ describe('sign-in with the demo app', { timeout: 120_000 }, () => {
       await page.getByText('You are signed out.').waitFor();
       await stack.clearRequests();
 
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await signInAtProvider(page, stack, 'alice');
 
       await page.getByText('You are signed in.').waitFor();
@@ -49,10 +51,12 @@ describe('sign-in with the demo app', { timeout: 120_000 }, () => {
       assert.equal(token[0].origin, stack.app, 'a CORS request from the app');
 
       const stored = await storedEntries(page);
-      assert.ok(stored['auth-wasm.session'], 'the session is kept');
-      const session = JSON.parse(stored['auth-wasm.session']);
-      assert.ok(session.refresh_token, 'the public client got a refresh token');
-      const accessClaims = JSON.parse(Buffer.from(session.access_token.split('.')[1], 'base64url'));
+      const home = `alice.${stack.issuer}`;
+      const prefix = `auth-wasm.token|demo-spa|${stack.issuer}|${home}|`;
+      assert.ok(stored[`auth-wasm.account|demo-spa|${stack.issuer}`], 'the account is kept');
+      assert.ok(stored[`${prefix}refresh`], 'the public client got a refresh token');
+      const access = JSON.parse(stored[`${prefix}access|api:read`]);
+      const accessClaims = JSON.parse(Buffer.from(access.access_token.split('.')[1], 'base64url'));
       assert.equal(accessClaims.aud, `${stack.issuer}/api`, 'a JWT access token for the API resource');
       assert.equal(accessClaims.scope, 'api:read');
       assert.equal(accessClaims.sub, 'alice');
@@ -68,12 +72,12 @@ describe('sign-in with the demo app', { timeout: 120_000 }, () => {
       await page.getByRole('button', { name: 'Yes, sign me out' }).click();
       await page.waitForURL((u) => u.href.startsWith(stack.app));
       await page.getByText('You are signed out.').waitFor();
-      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
       assert.equal(new URL(page.url()).search, '');
       const endSession = (await stack.requests()).find((r) => r.route === 'end_session');
       assert.equal(endSession.params.id_token_hint, '[redacted]', 'id_token_hint was sent');
       assert.equal(endSession.params.post_logout_redirect_uri, `${stack.app}/authentication/logout-callback`);
-      assert.equal((await storedEntries(page))['auth-wasm.session'], undefined);
+      assert.deepEqual(tokenKeys(await storedEntries(page)), [], 'no token left after sign-out');
     } catch (error) {
       error.message += `\nbrowser console:\n${page.consoleMessages.join('\n')}`;
       throw error;
@@ -106,17 +110,17 @@ describe('sign-in with the demo app', { timeout: 120_000 }, () => {
         return route.fulfill({ response });
       });
       await page.goto(stack.app);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await signInAtProvider(page, stack, 'alice');
 
       const error = page.getByTestId('error');
       await error.waitFor();
       assert.match(await error.textContent(), /state mismatch/);
       assert.ok(tampered);
-      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
       assert.equal(new URL(page.url()).search, '', 'the rejected parameters are gone from the address bar');
       const stored = await storedEntries(page);
-      assert.equal(stored['auth-wasm.session'], undefined, 'no token stored');
+      assert.deepEqual(tokenKeys(stored), [], 'no token stored');
       for (const value of Object.values(stored)) assert.doesNotMatch(value, /access_token|eyJ/);
     } catch (error) {
       error.message += `\nbrowser console:\n${page.consoleMessages.join('\n')}`;

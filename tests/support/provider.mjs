@@ -3,7 +3,7 @@
 //
 // Besides the provider, it runs a request log on a separate loopback port, so tests can see what the
 // provider received (authorize parameters, token requests) without scraping its HTML.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import http from 'node:http';
 
 import Provider, { errors } from 'oidc-provider';
@@ -55,8 +55,13 @@ function postLogoutSuccessSource(ctx) {
  * @param {number} [options.port] 0 for any free port
  * @param {number} [options.logPort] 0 for any free port
  * @param {number} [options.accessTokenTtl] seconds
+ * @param {boolean} [options.refreshTokens] issue refresh tokens (default true)
+ * @param {boolean} [options.rogueIdTokens] re-sign every ID token with a key that is not in the JWKS,
+ *   keeping its header (kid): a forged token a client must reject
  */
-export async function startProvider({ spaOrigin, port = 0, logPort = 0, accessTokenTtl = 3600 }) {
+export async function startProvider({
+  spaOrigin, port = 0, logPort = 0, accessTokenTtl = 3600, refreshTokens = true, rogueIdTokens = false,
+}) {
   const server = http.createServer();
   const actualPort = await listen(server, port);
   const issuer = `http://127.0.0.1:${actualPort}`;
@@ -69,7 +74,7 @@ export async function startProvider({ spaOrigin, port = 0, logPort = 0, accessTo
       token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
-      redirect_uris: [`${spaOrigin}/authentication/login-callback`],
+      redirect_uris: [`${spaOrigin}/authentication/login-callback`, `${spaOrigin}/silent-callback.html`],
       post_logout_redirect_uris: [`${spaOrigin}/authentication/logout-callback`],
     }],
     async findAccount(_ctx, sub) {
@@ -96,7 +101,7 @@ export async function startProvider({ spaOrigin, port = 0, logPort = 0, accessTo
     // oidc-provider drops offline_access unless prompt=consent (OIDC Core §11); a public SPA client
     // gets a (rotating) refresh token whenever it may use the refresh_token grant.
     async issueRefreshToken(_ctx, client, code) {
-      return client.grantTypeAllowed('refresh_token') && code.scopes.has('openid');
+      return refreshTokens && client.grantTypeAllowed('refresh_token') && code.scopes.has('openid');
     },
     clientBasedCORS(_ctx, origin) {
       return origin === spaOrigin;
@@ -138,6 +143,17 @@ export async function startProvider({ spaOrigin, port = 0, logPort = 0, accessTo
       },
     },
   });
+
+  const rogueKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  if (rogueIdTokens) {
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.oidc?.route !== 'token' || ctx.status !== 200 || !ctx.body?.id_token) return;
+      const [header, payload] = ctx.body.id_token.split('.');
+      const signature = sign('sha256', Buffer.from(`${header}.${payload}`), rogueKey).toString('base64url');
+      ctx.body = { ...ctx.body, id_token: `${header}.${payload}.${signature}` };
+    });
+  }
 
   const requests = [];
   provider.use(async (ctx, next) => {

@@ -1,6 +1,7 @@
 // Starts the local provider and serves the built app against it.
 //   node support/stack.mjs [--spa-port 8080] [--op-port 8600] [--log-port 0] [--access-token-ttl 3600]
 //                          [--dist ../dist] [--max-seconds N] [--banner]
+//                          [--no-refresh-tokens] [--rogue-id-tokens]
 // Prints one line `READY {json}` with the URLs once both listen. Stops on SIGINT/SIGTERM, or after
 // --max-seconds (tests pass one, so that a stray process never outlives its test run).
 import path from 'node:path';
@@ -20,6 +21,8 @@ const { values } = parseArgs({
     dist: { type: 'string', default: path.join(here, '..', '..', 'dist') },
     'max-seconds': { type: 'string' },
     banner: { type: 'boolean', default: false },
+    'no-refresh-tokens': { type: 'boolean', default: false },
+    'rogue-id-tokens': { type: 'boolean', default: false },
   },
 });
 
@@ -34,6 +37,8 @@ const provider = await startProvider({
   port: Number(values['op-port']),
   logPort: Number(values['log-port']),
   accessTokenTtl: Number(values['access-token-ttl']),
+  refreshTokens: !values['no-refresh-tokens'],
+  rogueIdTokens: values['rogue-id-tokens'],
 });
 issuer = provider.issuer;
 

@@ -12,9 +12,20 @@ pub enum AuthError {
     Storage(String),
     #[error("the browser refused an operation: {0}")]
     Browser(String),
+    #[error("silent sign-in got no answer from the provider within {seconds} s (it may need the user)")]
+    SilentTimeout { seconds: u32 },
 }
 
 impl AuthError {
+    /// Whether an interactive sign-in can fix this, so a silent request turns into `RequiresInteraction`.
+    pub fn requires_interaction(&self) -> bool {
+        match self {
+            Self::Protocol(error) => error.requires_interaction(),
+            Self::SilentTimeout { .. } => true,
+            _ => false,
+        }
+    }
+
     pub(crate) fn browser(value: wasm_bindgen::JsValue) -> Self {
         Self::Browser(js_message(&value))
     }

@@ -1,15 +1,27 @@
-//! The browser layer: storage, navigation, fetch and the clock, and the client that runs the protocol
-//! core through them. Everything here is thin; the rules live in [`crate::protocol`].
+//! The browser layer: storage, navigation, history, fetch, WebCrypto, iframes and the clock, and the
+//! client that runs the protocol core through them. Everything here is thin; the rules live in
+//! [`crate::protocol`].
 
 mod client;
 mod error;
+mod events;
+mod history;
 mod http;
 mod navigation;
+mod signature;
+mod silent;
 mod storage;
+mod tokens;
 
 pub use client::{AuthClient, CallbackOutcome, SignOutOutcome};
 pub use error::AuthError;
+pub use events::{AuthEvent, Subscription};
+pub use history::{
+    current_request, navigate_to_login, navigate_to_logout, notify_location_changed, request_from_state, request_to_state,
+};
+pub use signature::verify_signature;
 pub use storage::{open_store, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore};
+pub use tokens::{AccessTokenResult, InteractionRequired, TokenResult};
 
 /// Seconds since the Unix epoch, from the browser's clock.
 pub(crate) fn now_secs() -> i64 {

@@ -28,3 +28,10 @@ pub(crate) fn replace_url(url: &str) -> Result<(), AuthError> {
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
         .map_err(AuthError::browser)
 }
+
+/// The current page as a path with query and fragment: where an interactive request returns to.
+pub(crate) fn current_path() -> Result<String, AuthError> {
+    let url = current_url()?;
+    let origin = origin()?;
+    Ok(url.strip_prefix(&origin).filter(|p| p.starts_with('/')).unwrap_or("/").to_owned())
+}

@@ -20,9 +20,9 @@ pub fn authorize_url(
     metadata: &ProviderMetadata,
     client_id: &ClientId,
     transaction: &LoginTransaction,
-    extra: &[(&str, &str)],
+    extra: &[(String, String)],
 ) -> Result<String, ProtocolError> {
-    if let Some((name, _)) = extra.iter().find(|(name, _)| RESERVED.contains(name)) {
+    if let Some((name, _)) = extra.iter().find(|(name, _)| RESERVED.contains(&name.as_str())) {
         return Err(ProtocolError::InvalidConfig(format!(
             "the authorize parameter `{name}` is set by the library and cannot be given as an extra parameter"
         )));
@@ -39,7 +39,7 @@ pub fn authorize_url(
         ("code_challenge", challenge.as_str()),
         ("code_challenge_method", PKCE_METHOD_S256),
     ];
-    Ok(append_query(&metadata.authorization_endpoint, params.into_iter().chain(extra.iter().copied())))
+    Ok(append_query(&metadata.authorization_endpoint, params.into_iter().chain(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())))))
 }
 
 #[cfg(test)]
@@ -56,7 +56,7 @@ mod tests {
     fn builds_a_pkce_authorize_url() {
         let tx = LoginTransaction::begin("https://app.example/cb", Scopes::parse("api:read").unwrap().for_sign_in(), "/", 0)
             .unwrap();
-        let url = authorize_url(&metadata(), &ClientId::new("spa"), &tx, &[("login_hint", "bob@example.com")]).unwrap();
+        let url = authorize_url(&metadata(), &ClientId::new("spa"), &tx, &[("login_hint".into(), "bob@example.com".into())]).unwrap();
         assert!(url.starts_with("https://op.example/auth?response_type=code&client_id=spa&"));
         let expected = [
             ("response_type", "code".to_owned()),
@@ -86,7 +86,7 @@ mod tests {
     #[test]
     fn extra_parameters_cannot_replace_protocol_ones() {
         let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0).unwrap();
-        let err = authorize_url(&metadata(), &ClientId::new("spa"), &tx, &[("state", "x")]).unwrap_err();
+        let err = authorize_url(&metadata(), &ClientId::new("spa"), &tx, &[("state".into(), "x".into())]).unwrap_err();
         assert!(matches!(err, ProtocolError::InvalidConfig(_)));
     }
 }

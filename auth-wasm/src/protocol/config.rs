@@ -6,6 +6,17 @@ use super::{is_secure_url, ClientId, ProtocolError, Scopes};
 
 pub const DEFAULT_REDIRECT_PATH: &str = "/authentication/login-callback";
 pub const DEFAULT_POST_LOGOUT_REDIRECT_PATH: &str = "/authentication/logout-callback";
+pub const DEFAULT_LOGIN_PATH: &str = "/authentication/login";
+pub const DEFAULT_SILENT_REDIRECT_PATH: &str = "/silent-callback.html";
+
+/// Hosts of Microsoft Entra ID (public and national clouds) and Entra External ID.
+const ENTRA_HOST_SUFFIXES: [&str; 5] = [
+    "login.microsoftonline.com",
+    "login.microsoftonline.us",
+    "login.partner.microsoftonline.cn",
+    "login.microsoftonline.de",
+    ".ciamlogin.com",
+];
 
 /// What an app tells the library about its provider. Deserialises from a JSON configuration file such
 /// as `{"authority": "https://login.example.com", "client_id": "spa", "scopes": ["api:read"]}`
@@ -25,6 +36,24 @@ pub struct ClientConfig {
     /// API scopes asked for at sign-in, besides `openid profile offline_access`, which are always asked for.
     #[serde(default)]
     pub scopes: Scopes,
+    /// The app's route that starts an interactive request read from history state.
+    #[serde(alias = "loginPath", default = "default_login_path")]
+    pub login_path: String,
+    /// The page a hidden iframe returns to during silent renewal: a blank page of this app, registered
+    /// as a redirect URI. It must not run the app.
+    #[serde(alias = "silentRedirectUri", default = "default_silent_redirect_uri")]
+    pub silent_redirect_uri: String,
+    /// Ask for Entra's `client_info` (its account ids). `None`: only for Microsoft Entra authorities.
+    #[serde(alias = "clientInfo", default, skip_serializing_if = "Option::is_none")]
+    pub client_info: Option<bool>,
+}
+
+fn default_login_path() -> String {
+    DEFAULT_LOGIN_PATH.to_owned()
+}
+
+fn default_silent_redirect_uri() -> String {
+    DEFAULT_SILENT_REDIRECT_PATH.to_owned()
 }
 
 fn default_redirect_uri() -> String {
@@ -43,7 +72,18 @@ impl ClientConfig {
             redirect_uri: default_redirect_uri(),
             post_logout_redirect_uri: default_post_logout_redirect_uri(),
             scopes: Scopes::new(),
+            login_path: default_login_path(),
+            silent_redirect_uri: default_silent_redirect_uri(),
+            client_info: None,
         }
+    }
+
+    /// Whether authorize requests carry `client_info=1`.
+    pub fn sends_client_info(&self) -> bool {
+        self.client_info.unwrap_or_else(|| {
+            let host = self.authority.split("://").nth(1).and_then(|rest| rest.split(['/', ':']).next()).unwrap_or_default();
+            ENTRA_HOST_SUFFIXES.iter().any(|suffix| host == suffix.trim_start_matches('.') || (suffix.starts_with('.') && host.ends_with(suffix)))
+        })
     }
 
     pub fn with_scopes(mut self, scopes: Scopes) -> Self {
@@ -94,6 +134,18 @@ mod tests {
         assert_eq!(config.client_id.as_str(), "spa");
         assert_eq!(config.redirect_uri, "/cb");
         assert!(config.scopes.contains("api:read"));
+    }
+
+    #[test]
+    fn client_info_for_entra_only_unless_configured() {
+        let entra = ClientConfig::new("https://login.microsoftonline.com/common/v2.0", "spa");
+        assert!(entra.sends_client_info());
+        assert!(ClientConfig::new("https://contoso.ciamlogin.com/contoso.onmicrosoft.com", "spa").sends_client_info());
+        assert!(!ClientConfig::new("https://login.microsoftonline.com.evil.example/x", "spa").sends_client_info());
+        let mut other = ClientConfig::new("https://dev-1.okta.com", "spa");
+        assert!(!other.sends_client_info());
+        other.client_info = Some(true);
+        assert!(other.sends_client_info());
     }
 
     #[test]

@@ -21,6 +21,12 @@ pub enum IdTokenError {
     IssuedInFuture,
     #[error("the ID token's nonce does not match the sign-in this browser started")]
     Nonce,
+    #[error("the ID token is signed with a key the provider does not publish (kid `{0}`)")]
+    UnknownKey(String),
+    #[error("the ID token names no key and the provider publishes several that fit")]
+    AmbiguousKey,
+    #[error("the ID token's signature is not valid: it was not issued by the provider, or was altered")]
+    InvalidSignature,
 }
 
 /// An error of the protocol core.
@@ -34,6 +40,10 @@ pub enum ProtocolError {
     InvalidPkceVerifier,
     #[error("invalid scope `{0}`: a scope is one or more printable ASCII characters without space, `\"` or `\\`")]
     InvalidScope(String),
+    #[error("invalid authentication request: {0}")]
+    InvalidRequest(String),
+    #[error("a token request must name at least one scope")]
+    NoScopes,
     #[error("the provider's discovery document is invalid: {0}")]
     InvalidDiscovery(String),
     #[error("the discovery document names the issuer `{found}`, but the configured authority is `{expected}`; set the authority to the provider's issuer")]
@@ -50,16 +60,99 @@ pub enum ProtocolError {
     StateMismatch,
     #[error("the sign-in response comes from `{found}`, not from the configured provider `{expected}` (mix-up defence, RFC 9207)")]
     ResponseIssuerMismatch { expected: String, found: String },
-    #[error("the provider refused the request: {error}{}", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    #[error("access was denied (access_denied){}: the user cancelled or the provider refused; try again", detail(.0))]
+    AccessDenied(Option<String>),
+    #[error("the user must sign in (login_required){}", detail(.0))]
+    LoginRequired(Option<String>),
+    #[error("the provider needs the user (interaction_required){}", detail(.0))]
+    InteractionRequired(Option<String>),
+    #[error("the user must consent (consent_required){}", detail(.0))]
+    ConsentRequired(Option<String>),
+    #[error("the grant is no longer valid (invalid_grant){}: it expired, was revoked or was used already", detail(.0))]
+    InvalidGrant(Option<String>),
+    #[error("the provider answered `{error}`{}", detail(.description))]
     Provider { error: String, description: Option<String> },
-    #[error("the token endpoint answered HTTP {status}: {error}{}", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
-    TokenEndpoint { status: u16, error: String, description: Option<String> },
-    #[error("the provider answered HTTP {status} where a successful response was expected")]
-    UnexpectedStatus { status: u16 },
+    #[error("the provider answered HTTP {status}: the request was refused")]
+    HttpClientError { status: u16 },
+    #[error("the provider answered HTTP {status}: it failed or is unavailable; try again later")]
+    HttpServerError { status: u16 },
     #[error("the token response is invalid: {0}")]
     InvalidTokenResponse(String),
     #[error("the token response has token_type `{0}`; only Bearer is supported")]
     UnsupportedTokenType(String),
     #[error("the ID token was rejected: {0}")]
     IdToken(#[from] IdTokenError),
+}
+
+fn detail(description: &Option<String>) -> String {
+    description.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+}
+
+impl ProtocolError {
+    /// The variant for an OAuth `error` code from the provider (in a callback or a token response).
+    pub fn from_provider(error: &str, description: Option<String>) -> Self {
+        match error {
+            "access_denied" => Self::AccessDenied(description),
+            "login_required" => Self::LoginRequired(description),
+            "interaction_required" => Self::InteractionRequired(description),
+            "consent_required" => Self::ConsentRequired(description),
+            "invalid_grant" => Self::InvalidGrant(description),
+            other => Self::Provider { error: other.to_owned(), description },
+        }
+    }
+
+    /// The variant for an HTTP status that carried no OAuth error.
+    pub fn from_status(status: u16) -> Self {
+        if status >= 500 {
+            Self::HttpServerError { status }
+        } else {
+            Self::HttpClientError { status }
+        }
+    }
+
+    /// Whether the user can fix this by an interactive sign-in (so a silent request should turn into a
+    /// `RequiresInteraction` result rather than fail).
+    pub fn requires_interaction(&self) -> bool {
+        matches!(
+            self,
+            Self::LoginRequired(_) | Self::InteractionRequired(_) | Self::ConsentRequired(_) | Self::InvalidGrant(_)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_errors_map_to_variants() {
+        let d = || Some("why".to_owned());
+        assert_eq!(ProtocolError::from_provider("access_denied", d()), ProtocolError::AccessDenied(d()));
+        assert_eq!(ProtocolError::from_provider("login_required", None), ProtocolError::LoginRequired(None));
+        assert_eq!(ProtocolError::from_provider("interaction_required", d()), ProtocolError::InteractionRequired(d()));
+        assert_eq!(ProtocolError::from_provider("consent_required", d()), ProtocolError::ConsentRequired(d()));
+        assert_eq!(ProtocolError::from_provider("invalid_grant", d()), ProtocolError::InvalidGrant(d()));
+        assert_eq!(
+            ProtocolError::from_provider("temporarily_unavailable", None),
+            ProtocolError::Provider { error: "temporarily_unavailable".into(), description: None }
+        );
+        assert_eq!(ProtocolError::from_status(404), ProtocolError::HttpClientError { status: 404 });
+        assert_eq!(ProtocolError::from_status(503), ProtocolError::HttpServerError { status: 503 });
+    }
+
+    #[test]
+    fn which_errors_an_interactive_sign_in_fixes() {
+        assert!(ProtocolError::LoginRequired(None).requires_interaction());
+        assert!(ProtocolError::InvalidGrant(None).requires_interaction());
+        assert!(!ProtocolError::AccessDenied(None).requires_interaction());
+        assert!(!ProtocolError::HttpServerError { status: 500 }.requires_interaction());
+    }
+
+    #[test]
+    fn messages_include_the_description() {
+        assert_eq!(
+            ProtocolError::AccessDenied(Some("End-User aborted interaction".into())).to_string(),
+            "access was denied (access_denied): End-User aborted interaction: the user cancelled or the provider refused; try again"
+        );
+    }
 }

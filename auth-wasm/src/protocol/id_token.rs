@@ -20,7 +20,7 @@ pub const DEFAULT_CLOCK_SKEW_SECS: i64 = 300;
 const ACCEPTED_ALGORITHMS: [&str; 9] = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
 
 /// JWTs are unpadded base64url; a few providers pad anyway.
-const BASE64URL: GeneralPurpose = GeneralPurpose::new(
+pub(crate) const BASE64URL: GeneralPurpose = GeneralPurpose::new(
     &alphabet::URL_SAFE,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
@@ -108,7 +108,7 @@ fn optional_numeric_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<O
     numeric_date(deserializer).map(Some)
 }
 
-fn decode_part<T: for<'de> Deserialize<'de>>(part: &str, what: &str) -> Result<T, IdTokenError> {
+pub(crate) fn decode_part<T: for<'de> Deserialize<'de>>(part: &str, what: &str) -> Result<T, IdTokenError> {
     let bytes = BASE64URL
         .decode(part)
         .map_err(|e| IdTokenError::Malformed(format!("{what} is not base64url: {e}")))?;

@@ -14,7 +14,7 @@ pub struct LogoutTransaction {
 }
 
 impl LogoutTransaction {
-    const STORAGE_PREFIX: &'static str = "auth-wasm.logout.";
+    pub const STORAGE_PREFIX: &'static str = "auth-wasm.logout.";
 
     pub fn begin(return_url: &str, now: i64) -> Result<Self, ProtocolError> {
         Ok(Self { state: State::random()?, return_url: return_url.to_owned(), created_at: now })
@@ -22,6 +22,10 @@ impl LogoutTransaction {
 
     pub fn storage_key(state: &State) -> String {
         format!("{}{}", Self::STORAGE_PREFIX, state.as_str())
+    }
+
+    pub fn is_stale(&self, now: i64) -> bool {
+        now - self.created_at > super::transaction::TRANSACTION_LIFETIME_SECS
     }
 }
 

@@ -3,32 +3,42 @@
 //! Inputs that come from the outside world (the time, random bytes, HTTP bodies, the current URL) are
 //! passed in as plain values, so every rule here runs and is tested natively.
 
+mod account;
 mod authorize;
+mod cache;
 mod callback;
 mod config;
 mod discovery;
 mod error;
 mod id_token;
+mod jws;
 mod logout;
 mod pkce;
+mod request;
+mod return_url;
 mod url;
 mod scopes;
-mod session;
+mod token_set;
 mod token;
 mod transaction;
 mod values;
 
+pub use account::{Account, HomeAccountId};
 pub use authorize::authorize_url;
+pub use cache::{account_record_key, last_account_key, select_access_token, AccountRecord, CacheScope, CachedAccessToken};
 pub use callback::{parse_authorization_response, AuthorizationResponse};
 pub use config::ClientConfig;
 pub use discovery::{discovery_url, ProviderMetadata};
 pub use error::{IdTokenError, ProtocolError};
 pub use id_token::{decode_id_token, Audience, IdTokenClaims, IdTokenExpectations, JwtHeader, DEFAULT_CLOCK_SKEW_SECS};
+pub use jws::{JwkSet, SignatureAlgorithm, SignedJwt, WebCryptoFamily};
 pub use logout::{end_session_url, LogoutTransaction};
 pub use pkce::{PkceChallenge, PKCE_METHOD_S256};
+pub use request::{ExtraParameters, InteractiveAuthenticationRequest, Prompt, RequestKind, MAX_REQUEST_BYTES, REQUEST_VERSION};
+pub use return_url::{safe_return_url, same_origin_path};
 pub use url::{append_query, is_secure_url, query_of, resolve_app_url};
 pub use scopes::{Scope, Scopes};
-pub use session::{Session, User};
-pub use token::{authorization_code_request_body, parse_token_response, TokenResponse};
-pub use transaction::LoginTransaction;
+pub use token_set::{TokenContext, TokenSet, User};
+pub use token::{authorization_code_request_body, parse_token_response, refresh_request_body, revocation_request_body, TokenResponse};
+pub use transaction::{CompletedTransaction, LoginTransaction, TRANSACTION_LIFETIME_SECS};
 pub use values::{AccessToken, AuthorizationCode, ClientId, IdToken, Issuer, Nonce, PkceVerifier, RefreshToken, State};

@@ -66,6 +66,21 @@ impl Scopes {
         self.0.iter()
     }
 
+    pub fn is_superset(&self, other: &Scopes) -> bool {
+        self.0.is_superset(&other.0)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The scopes that name an API permission, without the OpenID Connect ones (`openid`, `profile`,
+    /// `email`, `address`, `phone`, `offline_access`): what an access token is for, and so its cache key.
+    pub fn resource_scopes(&self) -> Scopes {
+        const OIDC: [&str; 6] = ["openid", "profile", "email", "address", "phone", "offline_access"];
+        Scopes(self.0.iter().filter(|s| !OIDC.contains(&s.as_str())).cloned().collect())
+    }
+
     pub fn union(&self, other: &Scopes) -> Scopes {
         Scopes(self.0.union(&other.0).cloned().collect())
     }
@@ -133,6 +148,14 @@ mod tests {
         let scopes = Scopes::parse("api:read").unwrap().for_sign_in();
         assert_eq!(scopes.to_scope_string(), "api:read offline_access openid profile");
         assert_eq!(Scopes::new().for_sign_in().to_scope_string(), "offline_access openid profile");
+    }
+
+    #[test]
+    fn resource_scopes_drop_the_oidc_ones() {
+        let scopes = Scopes::parse("openid profile email offline_access api:read api:write").unwrap();
+        assert_eq!(scopes.resource_scopes().to_scope_string(), "api:read api:write");
+        assert!(scopes.is_superset(&Scopes::parse("api:read").unwrap()));
+        assert!(!Scopes::parse("api:read").unwrap().is_superset(&scopes));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Deserializer};
 
-use super::{AccessToken, AuthorizationCode, ClientId, IdToken, LoginTransaction, ProtocolError, RefreshToken};
+use super::{AccessToken, AuthorizationCode, ClientId, IdToken, LoginTransaction, ProtocolError, RefreshToken, Scopes};
 
 /// The form body that exchanges `code` for tokens. A public client authenticates with its PKCE verifier.
 pub fn authorization_code_request_body(client_id: &ClientId, transaction: &LoginTransaction, code: &AuthorizationCode) -> String {
@@ -12,6 +12,25 @@ pub fn authorization_code_request_body(client_id: &ClientId, transaction: &Login
         .append_pair("redirect_uri", &transaction.redirect_uri)
         .append_pair("client_id", client_id.as_str())
         .append_pair("code_verifier", transaction.verifier.secret())
+        .finish()
+}
+
+/// The form body that trades a refresh token for new tokens for `scopes`.
+pub fn refresh_request_body(client_id: &ClientId, refresh_token: &RefreshToken, scopes: &Scopes) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "refresh_token")
+        .append_pair("refresh_token", refresh_token.secret())
+        .append_pair("client_id", client_id.as_str())
+        .append_pair("scope", &scopes.to_scope_string())
+        .finish()
+}
+
+/// The form body that revokes a refresh token (RFC 7009).
+pub fn revocation_request_body(client_id: &ClientId, refresh_token: &RefreshToken) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("token", refresh_token.secret())
+        .append_pair("token_type_hint", "refresh_token")
+        .append_pair("client_id", client_id.as_str())
         .finish()
 }
 
@@ -30,6 +49,9 @@ pub struct TokenResponse {
     /// The granted scopes, when they differ from those asked for.
     #[serde(default)]
     pub scope: Option<String>,
+    /// Entra's account identifiers (base64url JSON), when `client_info=1` was sent.
+    #[serde(default)]
+    pub client_info: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -57,8 +79,8 @@ fn number_or_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option
 pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, ProtocolError> {
     if !(200..300).contains(&status) {
         return Err(match serde_json::from_str::<ErrorResponse>(body) {
-            Ok(e) => ProtocolError::TokenEndpoint { status, error: e.error, description: e.error_description },
-            Err(_) => ProtocolError::UnexpectedStatus { status },
+            Ok(e) => ProtocolError::from_provider(&e.error, e.error_description),
+            Err(_) => ProtocolError::from_status(status),
         });
     }
     let response: TokenResponse =
@@ -91,6 +113,25 @@ mod tests {
         assert_eq!(params.len(), 5);
     }
 
+    fn form(body: &str) -> Vec<(String, String)> {
+        form_urlencoded::parse(body.as_bytes()).into_owned().collect()
+    }
+
+    #[test]
+    fn refresh_and_revocation_bodies() {
+        let (client, rt) = (ClientId::new("spa"), RefreshToken::new("r+1"));
+        let body = refresh_request_body(&client, &rt, &Scopes::parse("openid api:read").unwrap());
+        assert_eq!(
+            form(&body),
+            [("grant_type", "refresh_token"), ("refresh_token", "r+1"), ("client_id", "spa"), ("scope", "api:read openid")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+        assert_eq!(
+            form(&revocation_request_body(&client, &rt)),
+            [("token", "r+1"), ("token_type_hint", "refresh_token"), ("client_id", "spa")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+    }
+
     #[test]
     fn parses_success() {
         let body = r#"{"access_token":"at","token_type":"bearer","expires_in":"3600","refresh_token":"rt","id_token":"a.b.c","scope":"openid"}"#;
@@ -108,15 +149,9 @@ mod tests {
     fn parses_oauth_errors() {
         let err = parse_token_response(400, r#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#)
             .unwrap_err();
-        assert_eq!(
-            err,
-            ProtocolError::TokenEndpoint {
-                status: 400,
-                error: "invalid_grant".into(),
-                description: Some("grant request is invalid".into())
-            }
-        );
-        assert_eq!(parse_token_response(502, "<html>bad gateway</html>"), Err(ProtocolError::UnexpectedStatus { status: 502 }));
+        assert_eq!(err, ProtocolError::InvalidGrant(Some("grant request is invalid".into())));
+        assert_eq!(parse_token_response(502, "<html>bad gateway</html>"), Err(ProtocolError::HttpServerError { status: 502 }));
+        assert_eq!(parse_token_response(404, ""), Err(ProtocolError::HttpClientError { status: 404 }));
     }
 
     #[test]

@@ -21,8 +21,11 @@ pub struct LoginTransaction {
     pub created_at: i64,
 }
 
+/// Transactions older than this are abandoned sign-ins: removed when a new one starts.
+pub const TRANSACTION_LIFETIME_SECS: i64 = 15 * 60;
+
 impl LoginTransaction {
-    const STORAGE_PREFIX: &'static str = "auth-wasm.tx.";
+    pub const STORAGE_PREFIX: &'static str = "auth-wasm.tx.";
 
     /// A new transaction with fresh state, nonce and verifier.
     pub fn begin(redirect_uri: &str, scopes: Scopes, return_url: &str, now: i64) -> Result<Self, ProtocolError> {
@@ -42,11 +45,15 @@ impl LoginTransaction {
         format!("{}{}", Self::STORAGE_PREFIX, state.as_str())
     }
 
+    pub fn is_stale(&self, now: i64) -> bool {
+        now - self.created_at > TRANSACTION_LIFETIME_SECS
+    }
+
     /// Checks an authorization response against this transaction and returns its code.
     pub fn accept(&self, response: AuthorizationResponse, metadata: &ProviderMetadata) -> Result<AuthorizationCode, ProtocolError> {
         let (code, state, iss) = match response {
             AuthorizationResponse::Error { error, description, .. } => {
-                return Err(ProtocolError::Provider { error, description })
+                return Err(ProtocolError::from_provider(&error, description))
             }
             AuthorizationResponse::Code { code, state, iss } => (code, state, iss),
         };
@@ -63,6 +70,27 @@ impl LoginTransaction {
             }
             _ => Ok(code),
         }
+    }
+}
+
+/// The memory of a completed sign-in, kept for [`TRANSACTION_LIFETIME_SECS`], so that its callback URL
+/// (reloaded, or reached again through history) leads back to where the sign-in went instead of to a
+/// state-mismatch error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompletedTransaction {
+    pub return_url: String,
+    pub created_at: i64,
+}
+
+impl CompletedTransaction {
+    pub const STORAGE_PREFIX: &'static str = "auth-wasm.done.";
+
+    pub fn storage_key(state: &State) -> String {
+        format!("{}{}", Self::STORAGE_PREFIX, state.as_str())
+    }
+
+    pub fn is_stale(&self, now: i64) -> bool {
+        now - self.created_at > TRANSACTION_LIFETIME_SECS
     }
 }
 
@@ -119,7 +147,14 @@ mod tests {
             state: Some(tx.state.clone()),
         };
         let err = tx.accept(response, &metadata()).unwrap_err();
-        assert_eq!(err.to_string(), "the provider refused the request: access_denied (End-User aborted interaction)");
+        assert_eq!(err, ProtocolError::AccessDenied(Some("End-User aborted interaction".into())));
+    }
+
+    #[test]
+    fn stale_after_fifteen_minutes() {
+        let tx = transaction();
+        assert!(!tx.is_stale(1_000 + 900));
+        assert!(tx.is_stale(1_000 + 901));
     }
 
     #[test]

@@ -1,0 +1,163 @@
+//! Token cache rules: storage keys by account, when an access token is due for renewal, which cached
+//! token answers a request.
+//!
+//! A cache key is (home account id, issuer, client id, scope set). Every key of one account shares a
+//! prefix, so that an account's tokens can be removed together when another account signs in.
+
+use serde::{Deserialize, Serialize};
+
+use super::{AccessToken, Account, ClientId, HomeAccountId, IdToken, IdTokenClaims, Issuer, Scopes, User};
+
+/// Renew at most this long before expiry (MSAL's default too).
+const MAX_RENEWAL_MARGIN_SECS: i64 = 300;
+
+const PREFIX: &str = "auth-wasm.";
+
+/// The key of the signed-in account's record for a client and authority.
+pub fn account_record_key(client_id: &ClientId, authority: &str) -> String {
+    format!("{PREFIX}account|{client_id}|{}", authority.trim_end_matches('/'))
+}
+
+/// The key that remembers who was signed in last (an id, no token), so that a sign-in after a sign-out
+/// still tells whether the account changed.
+pub fn last_account_key(client_id: &ClientId, authority: &str) -> String {
+    format!("{PREFIX}last-account|{client_id}|{}", authority.trim_end_matches('/'))
+}
+
+/// Where one client's tokens for one issuer live.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CacheScope<'a> {
+    pub client_id: &'a ClientId,
+    pub issuer: &'a Issuer,
+}
+
+impl CacheScope<'_> {
+    /// The prefix every token key of every account of this client and issuer starts with.
+    pub fn tokens_prefix(&self) -> String {
+        format!("{PREFIX}token|{}|{}|", self.client_id, self.issuer)
+    }
+
+    /// The prefix every token key of `account` starts with.
+    pub fn account_tokens_prefix(&self, account: &HomeAccountId) -> String {
+        format!("{}{}|", self.tokens_prefix(), account.as_str())
+    }
+
+    pub fn refresh_token_key(&self, account: &HomeAccountId) -> String {
+        format!("{}refresh", self.account_tokens_prefix(account))
+    }
+
+    /// The key of the access token for `scopes` (normalised to resource scopes).
+    pub fn access_token_key(&self, account: &HomeAccountId, scopes: &Scopes) -> String {
+        format!("{}access|{}", self.account_tokens_prefix(account), scopes.resource_scopes().to_scope_string())
+    }
+
+    pub fn is_access_token_key(&self, account: &HomeAccountId, key: &str) -> bool {
+        key.starts_with(&format!("{}access|", self.account_tokens_prefix(account)))
+    }
+}
+
+/// Who is signed in, with the ID token that says so.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRecord {
+    pub account: Account,
+    pub id_token: IdToken,
+    pub claims: IdTokenClaims,
+}
+
+impl AccountRecord {
+    pub fn user(&self) -> User {
+        User {
+            subject: self.claims.sub.clone(),
+            display_name: self.claims.display_name().to_owned(),
+            home_account_id: self.account.home_account_id.clone(),
+            claims: self.claims.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedAccessToken {
+    pub access_token: AccessToken,
+    /// The resource scopes the token was granted for.
+    pub scopes: Scopes,
+    pub issued_at: i64,
+    pub expires_at: i64,
+}
+
+impl CachedAccessToken {
+    /// Whether the token should be renewed now: it expires within a quarter of its lifetime, or within
+    /// five minutes, whichever is sooner.
+    pub fn needs_renewal(&self, now: i64) -> bool {
+        let lifetime = (self.expires_at - self.issued_at).max(0);
+        let margin = (lifetime / 4).min(MAX_RENEWAL_MARGIN_SECS);
+        now >= self.expires_at - margin
+    }
+
+    /// Whether the token answers a request for `requested` at `now`.
+    pub fn serves(&self, requested: &Scopes, now: i64) -> bool {
+        self.scopes.is_superset(&requested.resource_scopes()) && !self.needs_renewal(now)
+    }
+}
+
+/// The cached token that answers `requested` best: the narrowest fresh one that covers it.
+pub fn select_access_token<'a>(
+    candidates: impl IntoIterator<Item = &'a CachedAccessToken>,
+    requested: &Scopes,
+    now: i64,
+) -> Option<&'a CachedAccessToken> {
+    candidates.into_iter().filter(|t| t.serves(requested, now)).min_by_key(|t| t.scopes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(scopes: &str, issued_at: i64, expires_at: i64) -> CachedAccessToken {
+        CachedAccessToken {
+            access_token: AccessToken::new(format!("at-{scopes}")),
+            scopes: Scopes::parse(scopes).unwrap(),
+            issued_at,
+            expires_at,
+        }
+    }
+
+    #[test]
+    fn keys_group_by_account() {
+        let (client, issuer) = (ClientId::new("spa"), Issuer::new("https://op.example"));
+        let cache = CacheScope { client_id: &client, issuer: &issuer };
+        let alice = HomeAccountId::from_claims(&serde_json::from_value(serde_json::json!({
+            "iss": "https://op.example", "sub": "alice", "aud": "spa", "exp": 2, "iat": 1
+        })).unwrap());
+        let key = cache.access_token_key(&alice, &Scopes::parse("openid api:read").unwrap());
+        assert_eq!(key, "auth-wasm.token|spa|https://op.example|alice.https://op.example|access|api:read");
+        assert!(key.starts_with(&cache.account_tokens_prefix(&alice)));
+        assert!(cache.refresh_token_key(&alice).starts_with(&cache.account_tokens_prefix(&alice)));
+        assert!(cache.is_access_token_key(&alice, &key));
+        assert!(!cache.is_access_token_key(&alice, &cache.refresh_token_key(&alice)));
+        assert!(cache.account_tokens_prefix(&alice).starts_with(&cache.tokens_prefix()));
+        assert_eq!(account_record_key(&client, "https://op.example/"), "auth-wasm.account|spa|https://op.example");
+        assert!(!account_record_key(&client, "https://op.example").starts_with(&cache.tokens_prefix()));
+    }
+
+    #[test]
+    fn renews_a_little_before_expiry() {
+        let hour = token("api:read", 0, 3600);
+        assert!(!hour.needs_renewal(3299));
+        assert!(hour.needs_renewal(3300), "five minutes before");
+        let short = token("api:read", 0, 20);
+        assert!(!short.needs_renewal(14));
+        assert!(short.needs_renewal(15), "a quarter of a short lifetime before");
+        assert!(hour.needs_renewal(4000), "expired");
+    }
+
+    #[test]
+    fn selects_the_narrowest_fresh_covering_token() {
+        let tokens = [token("api:read api:write", 0, 3600), token("api:read", 0, 3600), token("other", 0, 3600)];
+        let read = Scopes::parse("api:read openid").unwrap();
+        assert_eq!(select_access_token(&tokens, &read, 10).unwrap().scopes.to_scope_string(), "api:read");
+        let write = Scopes::parse("api:write").unwrap();
+        assert_eq!(select_access_token(&tokens, &write, 10).unwrap().scopes.to_scope_string(), "api:read api:write");
+        assert!(select_access_token(&tokens, &Scopes::parse("admin").unwrap(), 10).is_none());
+        assert!(select_access_token(&tokens, &read, 3500).is_none(), "due for renewal");
+    }
+}

@@ -1,0 +1,228 @@
+//! JWS signatures of ID tokens: the algorithms we verify, the provider's key set (JWKS), and which key
+//! checks a given token. The verification itself is WebCrypto's, in the browser layer.
+
+use base64::Engine as _;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::id_token::BASE64URL;
+use super::{IdToken, IdTokenError, JwtHeader, ProtocolError};
+
+/// An asymmetric JWS algorithm (RFC 7518 §3) that WebCrypto verifies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureAlgorithm {
+    Rs256,
+    Rs384,
+    Rs512,
+    Ps256,
+    Ps384,
+    Ps512,
+    Es256,
+    Es384,
+    Es512,
+}
+
+/// How WebCrypto names an algorithm's parts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebCryptoFamily {
+    /// `RSASSA-PKCS1-v1_5`
+    RsaPkcs1,
+    /// `RSA-PSS`, with a salt as long as the hash
+    RsaPss { salt_length: u32 },
+    /// `ECDSA` on a named curve
+    Ecdsa { curve: &'static str },
+}
+
+impl SignatureAlgorithm {
+    pub fn from_jws(alg: &str) -> Option<Self> {
+        Some(match alg {
+            "RS256" => Self::Rs256,
+            "RS384" => Self::Rs384,
+            "RS512" => Self::Rs512,
+            "PS256" => Self::Ps256,
+            "PS384" => Self::Ps384,
+            "PS512" => Self::Ps512,
+            "ES256" => Self::Es256,
+            "ES384" => Self::Es384,
+            "ES512" => Self::Es512,
+            _ => return None,
+        })
+    }
+
+    pub fn jws_name(self) -> &'static str {
+        match self {
+            Self::Rs256 => "RS256",
+            Self::Rs384 => "RS384",
+            Self::Rs512 => "RS512",
+            Self::Ps256 => "PS256",
+            Self::Ps384 => "PS384",
+            Self::Ps512 => "PS512",
+            Self::Es256 => "ES256",
+            Self::Es384 => "ES384",
+            Self::Es512 => "ES512",
+        }
+    }
+
+    /// WebCrypto's hash name: `SHA-256`, `SHA-384` or `SHA-512`.
+    pub fn hash(self) -> &'static str {
+        match self {
+            Self::Rs256 | Self::Ps256 | Self::Es256 => "SHA-256",
+            Self::Rs384 | Self::Ps384 | Self::Es384 => "SHA-384",
+            Self::Rs512 | Self::Ps512 | Self::Es512 => "SHA-512",
+        }
+    }
+
+    pub fn family(self) -> WebCryptoFamily {
+        match self {
+            Self::Rs256 | Self::Rs384 | Self::Rs512 => WebCryptoFamily::RsaPkcs1,
+            Self::Ps256 => WebCryptoFamily::RsaPss { salt_length: 32 },
+            Self::Ps384 => WebCryptoFamily::RsaPss { salt_length: 48 },
+            Self::Ps512 => WebCryptoFamily::RsaPss { salt_length: 64 },
+            Self::Es256 => WebCryptoFamily::Ecdsa { curve: "P-256" },
+            Self::Es384 => WebCryptoFamily::Ecdsa { curve: "P-384" },
+            Self::Es512 => WebCryptoFamily::Ecdsa { curve: "P-521" },
+        }
+    }
+
+    /// The JWK key type (`kty`) the algorithm needs.
+    pub fn key_type(self) -> &'static str {
+        match self.family() {
+            WebCryptoFamily::Ecdsa { .. } => "EC",
+            _ => "RSA",
+        }
+    }
+}
+
+/// A compact JWS split into what a verifier needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedJwt<'a> {
+    pub header: JwtHeader,
+    pub algorithm: SignatureAlgorithm,
+    /// `base64url(header) || '.' || base64url(payload)`: the bytes that were signed.
+    pub signing_input: &'a str,
+    pub signature: Vec<u8>,
+}
+
+impl<'a> SignedJwt<'a> {
+    /// Splits a compact JWS; it reads the header only (the claims are the caller's business).
+    pub fn parse(token: &'a IdToken) -> Result<Self, IdTokenError> {
+        let text = token.secret();
+        let (signing_input, signature) =
+            text.rsplit_once('.').ok_or_else(|| IdTokenError::Malformed("a JWT has 3 parts".into()))?;
+        let (header_part, _payload) = signing_input
+            .split_once('.')
+            .ok_or_else(|| IdTokenError::Malformed("a JWT has 3 parts".into()))?;
+        let header: JwtHeader = super::id_token::decode_part(header_part, "the header")?;
+        let algorithm = SignatureAlgorithm::from_jws(&header.alg).ok_or_else(|| IdTokenError::UnsupportedAlgorithm(header.alg.clone()))?;
+        let signature = BASE64URL
+            .decode(signature)
+            .map_err(|e| IdTokenError::Malformed(format!("the signature is not base64url: {e}")))?;
+        Ok(Self { header, algorithm, signing_input, signature })
+    }
+}
+
+/// The provider's public keys (RFC 7517), each kept as the JSON WebCrypto imports.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct JwkSet {
+    pub keys: Vec<Value>,
+}
+
+impl JwkSet {
+    pub fn from_json(json: &str) -> Result<Self, ProtocolError> {
+        serde_json::from_str(json).map_err(|e| ProtocolError::InvalidDiscovery(format!("the JWKS: {e}")))
+    }
+
+    /// The key that verifies a token signed with `jwt`'s header and algorithm: by `kid` when the token
+    /// names one, otherwise the only key that fits. A key fits when its `kty` suits the algorithm, its
+    /// `use` (if any) is `sig`, and its `alg` (if any) is the token's.
+    pub fn select(&self, jwt: &SignedJwt<'_>) -> Result<&Value, IdTokenError> {
+        let text = |key: &Value, name: &str| key.get(name).and_then(Value::as_str).map(str::to_owned);
+        let fits = |key: &&Value| {
+            text(key, "kty").as_deref() == Some(jwt.algorithm.key_type())
+                && text(key, "use").is_none_or(|u| u == "sig")
+                && text(key, "alg").is_none_or(|a| a == jwt.algorithm.jws_name())
+        };
+        match &jwt.header.kid {
+            Some(kid) => self
+                .keys
+                .iter()
+                .filter(fits)
+                .find(|key| text(key, "kid").as_deref() == Some(kid))
+                .ok_or_else(|| IdTokenError::UnknownKey(kid.clone())),
+            None => {
+                let mut candidates = self.keys.iter().filter(fits);
+                match (candidates.next(), candidates.next()) {
+                    (Some(key), None) => Ok(key),
+                    (None, _) => Err(IdTokenError::UnknownKey(String::new())),
+                    (Some(_), Some(_)) => Err(IdTokenError::AmbiguousKey),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::id_token::tests::{claims_json, jwt};
+    use serde_json::json;
+
+    fn jwks() -> JwkSet {
+        JwkSet::from_json(
+            &json!({"keys": [
+                {"kty": "RSA", "kid": "r1", "use": "sig", "alg": "RS256", "n": "AQAB", "e": "AQAB"},
+                {"kty": "EC", "kid": "e1", "crv": "P-256", "x": "x", "y": "y"},
+                {"kty": "RSA", "kid": "enc", "use": "enc", "n": "AQAB", "e": "AQAB"}
+            ]})
+            .to_string(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn maps_algorithms_to_webcrypto() {
+        let es = SignatureAlgorithm::from_jws("ES256").unwrap();
+        assert_eq!((es.hash(), es.family(), es.key_type()), ("SHA-256", WebCryptoFamily::Ecdsa { curve: "P-256" }, "EC"));
+        let ps = SignatureAlgorithm::from_jws("PS384").unwrap();
+        assert_eq!(ps.family(), WebCryptoFamily::RsaPss { salt_length: 48 });
+        assert_eq!(SignatureAlgorithm::from_jws("HS256"), None);
+        assert_eq!(SignatureAlgorithm::from_jws("none"), None);
+    }
+
+    #[test]
+    fn splits_signing_input_and_signature() {
+        let token = jwt(json!({"alg": "RS256", "kid": "r1"}), claims_json());
+        let signed = SignedJwt::parse(&token).unwrap();
+        assert_eq!(signed.algorithm, SignatureAlgorithm::Rs256);
+        assert_eq!(signed.signature, b"sig");
+        assert_eq!(format!("{}.c2ln", signed.signing_input), token.secret());
+    }
+
+    #[test]
+    fn selects_keys_by_kid_and_type() {
+        let set = jwks();
+        let by_kid = |alg: &str, kid: Option<&str>| {
+            let header = match kid {
+                Some(kid) => json!({"alg": alg, "kid": kid}),
+                None => json!({"alg": alg}),
+            };
+            let token = jwt(header, claims_json());
+            set.select(&SignedJwt::parse(&token).unwrap()).map(|k| k["kid"].as_str().unwrap().to_owned())
+        };
+        assert_eq!(by_kid("RS256", Some("r1")), Ok("r1".into()));
+        assert_eq!(by_kid("ES256", Some("e1")), Ok("e1".into()));
+        assert_eq!(by_kid("ES256", None), Ok("e1".into()), "the only EC key");
+        assert_eq!(by_kid("RS256", None), Ok("r1".into()), "the encryption key does not count");
+        assert_eq!(by_kid("RS256", Some("nope")), Err(IdTokenError::UnknownKey("nope".into())));
+        assert_eq!(by_kid("ES256", Some("r1")), Err(IdTokenError::UnknownKey("r1".into())), "wrong key type");
+        assert_eq!(by_kid("RS384", Some("r1")), Err(IdTokenError::UnknownKey("r1".into())), "key pinned to RS256");
+        assert_eq!(by_kid("RS256", Some("enc")), Err(IdTokenError::UnknownKey("enc".into())));
+    }
+
+    #[test]
+    fn several_fitting_keys_without_kid_are_ambiguous() {
+        let set = JwkSet::from_json(&json!({"keys": [{"kty": "RSA", "n": "a", "e": "b"}, {"kty": "RSA", "n": "c", "e": "d"}]}).to_string()).unwrap();
+        let token = jwt(json!({"alg": "RS256"}), claims_json());
+        assert_eq!(set.select(&SignedJwt::parse(&token).unwrap()), Err(IdTokenError::AmbiguousKey));
+    }
+}

@@ -1,0 +1,61 @@
+//! Return URLs: where the app goes after a sign-in or sign-out. Only this app's own pages qualify, so
+//! that a crafted link or history entry cannot send a signed-in user elsewhere (an open redirect).
+
+/// `candidate` as a path of this app (`/path?query#fragment`) when it is one: an absolute path, or an
+/// absolute URL of `origin`. `None` for anything else: other origins, `//host`, `javascript:`, `data:`,
+/// backslashes and control characters (which browsers turn into slashes or drop).
+pub fn same_origin_path(candidate: &str, origin: &str) -> Option<String> {
+    if candidate.chars().any(|c| c.is_control() || c == '\\' || c.is_whitespace()) {
+        return None;
+    }
+    let origin = origin.trim_end_matches('/');
+    let path = match candidate.strip_prefix(origin) {
+        Some("") => "/",
+        Some(rest) if rest.starts_with(['/', '?', '#']) => rest,
+        _ => candidate,
+    };
+    let path = if path.starts_with(['?', '#']) { format!("/{path}") } else { path.to_owned() };
+    (path.starts_with('/') && !path.starts_with("//")).then_some(path)
+}
+
+/// [`same_origin_path`], or the app root when `candidate` is not a path of this app.
+pub fn safe_return_url(candidate: &str, origin: &str) -> String {
+    same_origin_path(candidate, origin).unwrap_or_else(|| "/".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGIN: &str = "https://app.example";
+
+    #[test]
+    fn accepts_paths_and_same_origin_urls() {
+        assert_eq!(safe_return_url("/orders?id=1#top", ORIGIN), "/orders?id=1#top");
+        assert_eq!(safe_return_url("https://app.example/orders", ORIGIN), "/orders");
+        assert_eq!(safe_return_url("https://app.example", ORIGIN), "/");
+        assert_eq!(safe_return_url("https://app.example?x=1", ORIGIN), "/?x=1");
+        assert_eq!(safe_return_url("/", ORIGIN), "/");
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        for evil in [
+            "https://evil.example/",
+            "https://app.example.evil.example/",
+            "https://app.example@evil.example/",
+            "//evil.example/x",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "http://app.example/",
+            "orders",
+            "",
+            " /orders",
+        ] {
+            assert_eq!(safe_return_url(evil, ORIGIN), "/", "{evil}");
+        }
+    }
+}

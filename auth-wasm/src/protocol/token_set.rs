@@ -1,0 +1,184 @@
+//! What a token response means once checked: who signed in, the access token, the refresh token.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    decode_id_token, Account, AccountRecord, CachedAccessToken, ClientId, HomeAccountId, IdTokenClaims,
+    IdTokenExpectations, LoginTransaction, Nonce, ProtocolError, ProviderMetadata, RefreshToken, Scopes, TokenResponse,
+    DEFAULT_CLOCK_SKEW_SECS,
+};
+
+/// The signed-in user, as an app shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub subject: String,
+    pub display_name: String,
+    pub home_account_id: HomeAccountId,
+    pub claims: IdTokenClaims,
+}
+
+/// A checked token response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenSet {
+    /// The account the ID token names; `None` after a refresh that returned no ID token.
+    pub account: Option<AccountRecord>,
+    pub access_token: CachedAccessToken,
+    /// `None` when the provider issued none (then the previous one, if any, stays in use).
+    pub refresh_token: Option<RefreshToken>,
+}
+
+/// What the checks of a token response need to know.
+#[derive(Clone, Copy, Debug)]
+pub struct TokenContext<'a> {
+    pub metadata: &'a ProviderMetadata,
+    pub client_id: &'a ClientId,
+    /// Seconds since the Unix epoch.
+    pub now: i64,
+}
+
+impl TokenContext<'_> {
+    fn check_id_token(&self, response: &TokenResponse, nonce: Option<&Nonce>) -> Result<Option<(super::IdToken, IdTokenClaims)>, ProtocolError> {
+        let Some(id_token) = response.id_token.clone() else { return Ok(None) };
+        let (_header, claims) = decode_id_token(&id_token)?;
+        IdTokenExpectations {
+            issuer: &self.metadata.issuer,
+            client_id: self.client_id,
+            nonce,
+            now: self.now,
+            clock_skew: DEFAULT_CLOCK_SKEW_SECS,
+        }
+        .check(&claims)?;
+        Ok(Some((id_token, claims)))
+    }
+
+    fn access_token(&self, response: &TokenResponse, requested: &Scopes) -> Result<CachedAccessToken, ProtocolError> {
+        let granted = match response.scope.as_deref() {
+            Some(granted) => Scopes::parse(granted)?,
+            None => requested.clone(),
+        };
+        // Without expires_in, assume an hour (the common default) rather than forever.
+        let lifetime = response.expires_in.unwrap_or(3600).min(i64::MAX as u64 / 2) as i64;
+        Ok(CachedAccessToken {
+            access_token: response.access_token.clone(),
+            scopes: granted.resource_scopes(),
+            issued_at: self.now,
+            expires_at: self.now.saturating_add(lifetime),
+        })
+    }
+
+    /// The result of exchanging the code of `transaction`. The ID token must be present and pass every
+    /// check of [`IdTokenExpectations`] against the transaction's nonce.
+    pub fn code_exchange(&self, response: TokenResponse, transaction: &LoginTransaction) -> Result<TokenSet, ProtocolError> {
+        let (id_token, claims) = self
+            .check_id_token(&response, Some(&transaction.nonce))?
+            .ok_or_else(|| ProtocolError::InvalidTokenResponse("the response to a sign-in has no id_token".into()))?;
+        let home_account_id = match response.client_info.as_deref() {
+            Some(info) => HomeAccountId::from_client_info(info)?,
+            None => HomeAccountId::from_claims(&claims),
+        };
+        let account = AccountRecord { account: Account::new(home_account_id, &claims), id_token, claims };
+        Ok(TokenSet {
+            access_token: self.access_token(&response, &transaction.scopes)?,
+            refresh_token: response.refresh_token,
+            account: Some(account),
+        })
+    }
+
+    /// The result of a refresh for `requested` on behalf of `previous`. An ID token in it must name the
+    /// same user (OpenID Connect Core §12.2).
+    pub fn refresh(&self, response: TokenResponse, previous: &AccountRecord, requested: &Scopes) -> Result<TokenSet, ProtocolError> {
+        let account = match self.check_id_token(&response, None)? {
+            None => None,
+            Some((id_token, claims)) => {
+                if claims.sub != previous.claims.sub || claims.iss != previous.claims.iss {
+                    return Err(ProtocolError::InvalidTokenResponse(
+                        "the refreshed ID token names another user than the signed-in one".into(),
+                    ));
+                }
+                let account = Account::new(previous.account.home_account_id.clone(), &claims);
+                Some(AccountRecord { account, id_token, claims })
+            }
+        };
+        Ok(TokenSet { access_token: self.access_token(&response, requested)?, refresh_token: response.refresh_token, account })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::discovery::tests::metadata;
+    use crate::protocol::id_token::tests::{claims_json, jwt, NOW};
+    use crate::protocol::{parse_token_response, IdTokenError};
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+    use serde_json::{json, Value};
+
+    fn transaction() -> LoginTransaction {
+        let mut tx = LoginTransaction::begin("https://app/cb", Scopes::parse("api:read").unwrap().for_sign_in(), "/", NOW).unwrap();
+        tx.nonce = Nonce::new("n-1");
+        tx
+    }
+
+    fn response(claims: Option<Value>, extra: Value) -> TokenResponse {
+        let mut body = json!({"access_token": "at", "token_type": "Bearer", "expires_in": 60, "refresh_token": "rt"});
+        if let Some(claims) = claims {
+            body["id_token"] = jwt(json!({"alg": "RS256"}), claims).secret().into();
+        }
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        parse_token_response(200, &body.to_string()).unwrap()
+    }
+
+    fn context(metadata: &ProviderMetadata, client_id: &ClientId) -> TokenContext<'static> {
+        let metadata: &'static ProviderMetadata = Box::leak(Box::new(metadata.clone()));
+        let client_id: &'static ClientId = Box::leak(Box::new(client_id.clone()));
+        TokenContext { metadata, client_id, now: NOW }
+    }
+
+    fn signed_in() -> TokenSet {
+        context(&metadata(), &ClientId::new("spa")).code_exchange(response(Some(claims_json()), json!({})), &transaction()).unwrap()
+    }
+
+    #[test]
+    fn a_code_exchange_gives_account_and_tokens() {
+        let set = signed_in();
+        let account = set.account.unwrap();
+        assert_eq!(account.account.home_account_id.as_str(), "alice.https://op.example");
+        assert_eq!(account.user().display_name, "Alice Example");
+        assert_eq!(set.access_token.expires_at, NOW + 60);
+        assert_eq!(set.access_token.scopes.to_scope_string(), "api:read", "keyed by the requested resource scopes");
+        assert_eq!(set.refresh_token.unwrap().secret(), "rt");
+    }
+
+    #[test]
+    fn granted_scope_and_client_info_win() {
+        let info = URL_SAFE_NO_PAD.encode(r#"{"uid":"u1","utid":"t1"}"#);
+        let response = response(Some(claims_json()), json!({"scope": "openid api:write", "client_info": info}));
+        let set = context(&metadata(), &ClientId::new("spa")).code_exchange(response, &transaction()).unwrap();
+        assert_eq!(set.access_token.scopes.to_scope_string(), "api:write");
+        assert_eq!(set.account.unwrap().account.home_account_id.as_str(), "u1.t1");
+    }
+
+    #[test]
+    fn a_code_exchange_needs_a_valid_id_token() {
+        let ctx = context(&metadata(), &ClientId::new("spa"));
+        let mut claims = claims_json();
+        claims["nonce"] = json!("replayed");
+        assert_eq!(ctx.code_exchange(response(Some(claims), json!({})), &transaction()), Err(ProtocolError::IdToken(IdTokenError::Nonce)));
+        assert!(matches!(ctx.code_exchange(response(None, json!({})), &transaction()), Err(ProtocolError::InvalidTokenResponse(_))));
+    }
+
+    #[test]
+    fn a_refresh_keeps_the_account_and_checks_the_subject() {
+        let previous = signed_in().account.unwrap();
+        let ctx = context(&metadata(), &ClientId::new("spa"));
+        let requested = Scopes::parse("api:read").unwrap();
+        let mut claims = claims_json();
+        claims.as_object_mut().unwrap().remove("nonce");
+        let set = ctx.refresh(response(Some(claims.clone()), json!({})), &previous, &requested).unwrap();
+        assert_eq!(set.account.unwrap().account.home_account_id, previous.account.home_account_id);
+        assert!(ctx.refresh(response(None, json!({})), &previous, &requested).unwrap().account.is_none());
+        claims["sub"] = json!("mallory");
+        assert!(matches!(ctx.refresh(response(Some(claims), json!({})), &previous, &requested), Err(ProtocolError::InvalidTokenResponse(_))));
+    }
+}

@@ -1,0 +1,82 @@
+//! Home: who is signed in, and a sign-in form with the request's options.
+
+use auth_wasm::protocol::{InteractiveAuthenticationRequest, Prompt};
+use leptos::prelude::*;
+use leptos_auth::{use_auth, AuthState};
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let auth = use_auth();
+    move || match auth.state() {
+        AuthState::Authorizing => view! { <p data-testid="status">"Signing you in…"</p> }.into_any(),
+        AuthState::Anonymous => view! {
+            <h1>"Welcome"</h1>
+            <p data-testid="status">"You are signed out."</p>
+            <SignInOptions />
+        }
+        .into_any(),
+        AuthState::Failed(error) => view! {
+            <h1>"Sign-in failed"</h1>
+            <p class="error" role="alert" data-testid="error">{error.to_string()}</p>
+            <p data-testid="status">"You are signed out. You can sign in again."</p>
+            <SignInOptions />
+        }
+        .into_any(),
+        AuthState::Authenticated(user) => view! {
+            <h1>"Hello, " {user.display_name.clone()}</h1>
+            <p data-testid="status">"You are signed in."</p>
+            <dl class="claims">
+                <dt>"Subject (sub)"</dt>
+                <dd data-testid="sub">{user.subject.clone()}</dd>
+                <dt>"Issuer"</dt>
+                <dd>{user.claims.iss.to_string()}</dd>
+                <dt>"Account"</dt>
+                <dd>{user.home_account_id.as_str().to_owned()}</dd>
+            </dl>
+            <SignInOptions />
+        }
+        .into_any(),
+    }
+}
+
+/// A sign-in with a login hint and a prompt: the request travels in history state, not the URL.
+#[component]
+fn SignInOptions() -> impl IntoView {
+    let auth = use_auth();
+    let login_hint = RwSignal::new(String::new());
+    let prompt = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut request = InteractiveAuthenticationRequest::login("/");
+        let hint = login_hint.get_untracked();
+        if !hint.trim().is_empty() {
+            request = request.with_login_hint(hint.trim());
+        }
+        let chosen = match prompt.get_untracked().as_str() {
+            "login" => Some(Prompt::Login),
+            "select_account" => Some(Prompt::SelectAccount),
+            "consent" => Some(Prompt::Consent),
+            _ => None,
+        };
+        if let Some(chosen) = chosen {
+            request = request.with_prompt(chosen);
+        }
+        auth.login(request);
+    };
+    view! {
+        <form class="card" on:submit=submit>
+            <h2>"Sign in with options"</h2>
+            <label>"Login hint " <input name="login_hint" placeholder="e.g. bob" bind:value=login_hint /></label>
+            <label>
+                "Prompt "
+                <select name="prompt" bind:value=prompt>
+                    <option value="">"(provider decides)"</option>
+                    <option value="login">"login: ask again"</option>
+                    <option value="select_account">"select_account: pick an account"</option>
+                    <option value="consent">"consent: ask for consent"</option>
+                </select>
+            </label>
+            <button type="submit">"Sign in with these options"</button>
+        </form>
+    }
+}
