@@ -70,7 +70,7 @@ impl Auth {
 
     /// Goes to the logout route with `request` in history state.
     pub fn logout(&self, request: InteractiveAuthenticationRequest) {
-        let path = self.client.with_value(|c| logout_path(&c.config().login_path));
+        let path = self.client.with_value(|c| c.config().logout_path.clone());
         if let Err(error) = navigate_to_logout(&path, &request) {
             self.fail(error);
         }
@@ -93,14 +93,6 @@ impl Auth {
 
     pub(crate) fn fail(&self, error: AuthError) {
         self.state.set(AuthState::Failed(error));
-    }
-}
-
-/// The logout route beside the login route: `/authentication/login` → `/authentication/logout`.
-pub(crate) fn logout_path(login_path: &str) -> String {
-    match login_path.rsplit_once('/') {
-        Some((base, _)) => format!("{base}/logout"),
-        None => "/authentication/logout".to_owned(),
     }
 }
 
@@ -167,15 +159,4 @@ pub fn AuthProvider(client: AuthClient, children: Children) -> impl IntoView {
 /// When no ancestor called [`provide_auth`].
 pub fn use_auth() -> Auth {
     use_context::<Auth>().expect("use_auth() needs provide_auth(client) or <AuthProvider> in an ancestor component")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::logout_path;
-
-    #[test]
-    fn logout_route_sits_beside_the_login_route() {
-        assert_eq!(logout_path("/authentication/login"), "/authentication/logout");
-        assert_eq!(logout_path("/auth/sign-in"), "/auth/logout");
-    }
 }

@@ -23,6 +23,10 @@ describe('sign-in with the demo app', { timeout: 120_000 }, () => {
     const page = await newPage(browser);
     t.after(() => page.context().close());
     try {
+      const callbackUrls = [];
+      page.on('framenavigated', (frame) => {
+        if (frame.url().startsWith(`${stack.app}/authentication/login-callback?`)) callbackUrls.push(frame.url());
+      });
       await page.goto(stack.app);
       await page.getByText('You are signed out.').waitFor();
       await stack.clearRequests();
@@ -62,9 +66,14 @@ describe('sign-in with the demo app', { timeout: 120_000 }, () => {
       assert.equal(accessClaims.sub, 'alice');
       assert.deepEqual(Object.keys(stored).filter((k) => k.startsWith('auth-wasm.tx.')), [], 'the transaction is used up');
 
-      // A reload keeps the session and does not exchange anything again.
+      // A reload keeps the session and does not exchange anything again; nor does opening the callback
+      // URL again (history, a bookmark): it leads where the sign-in went, with no error.
       await page.reload();
       await page.getByText('You are signed in.').waitFor();
+      await page.goto(callbackUrls[0]);
+      await page.getByText('You are signed in.').waitFor();
+      assert.equal(await page.getByTestId('error').count(), 0);
+      assert.equal(new URL(page.url()).search, '');
       assert.equal((await stack.requests()).filter((r) => r.route === 'token').length, 1);
 
       await page.getByRole('button', { name: 'Sign out' }).click();
@@ -74,7 +83,11 @@ describe('sign-in with the demo app', { timeout: 120_000 }, () => {
       await page.getByText('You are signed out.').waitFor();
       await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
       assert.equal(new URL(page.url()).search, '');
-      const endSession = (await stack.requests()).find((r) => r.route === 'end_session');
+      const afterSignOut = await stack.requests();
+      const revocation = afterSignOut.find((r) => r.route === 'revocation');
+      assert.equal(revocation?.status, 200, 'the refresh token was revoked');
+      assert.equal(revocation.params.token_type_hint, 'refresh_token');
+      const endSession = afterSignOut.find((r) => r.route === 'end_session');
       assert.equal(endSession.params.id_token_hint, '[redacted]', 'id_token_hint was sent');
       assert.equal(endSession.params.post_logout_redirect_uri, `${stack.app}/authentication/logout-callback`);
       assert.deepEqual(tokenKeys(await storedEntries(page)), [], 'no token left after sign-out');

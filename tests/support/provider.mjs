@@ -172,6 +172,8 @@ export async function startProvider({
       params,
       origin: ctx.get('origin') || undefined,
       status: ctx.status,
+      // The OAuth error of a failed request (no secrets in it), to make test failures readable.
+      error: ctx.status >= 400 && ctx.body?.error ? `${ctx.body.error}: ${ctx.body.error_description ?? ''}` : undefined,
       at: Date.now(),
     });
   });

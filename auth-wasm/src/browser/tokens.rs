@@ -150,7 +150,7 @@ impl AuthClient {
         scopes: &Scopes,
     ) -> Result<AccessTokenResult, AuthError> {
         let metadata = self.metadata().await?;
-        let body = refresh_request_body(&self.inner.config.client_id, refresh_token, &scopes.for_sign_in());
+        let body = refresh_request_body(&self.inner.config.client_id, refresh_token, &record.refresh_scopes(scopes));
         let response = self.token_request(&metadata, body).await?;
         if let Some(id_token) = &response.id_token {
             self.verify_id_token_signature(&metadata, id_token).await?;
@@ -166,8 +166,12 @@ impl AuthClient {
         let config = &self.inner.config;
         let redirect_uri = crate::protocol::resolve_app_url(&navigation::origin()?, &config.silent_redirect_uri);
         let transaction = LoginTransaction::begin(&redirect_uri, config.scopes.union(scopes).for_sign_in(), "/", now_secs())?;
+        // A login_hint, not an id_token_hint: no token goes into a URL, and providers with several
+        // sessions (Entra) still pick the right one.
         let mut params = vec![("prompt".to_owned(), "none".to_owned())];
-        params.push(("id_token_hint".to_owned(), record.id_token.secret().to_owned()));
+        if let Some(username) = &record.account.username {
+            params.push(("login_hint".to_owned(), username.clone()));
+        }
         let url = authorize_url(&metadata, &config.client_id, &transaction, &self.extra_parameters(params))?;
         let callback = silent::navigate_hidden_iframe(&url, &redirect_uri, SILENT_TIMEOUT_MS).await?;
         let response = parse_authorization_response(&callback)?;

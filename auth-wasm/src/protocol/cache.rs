@@ -62,9 +62,19 @@ pub struct AccountRecord {
     pub account: Account,
     pub id_token: IdToken,
     pub claims: IdTokenClaims,
+    /// Every scope the sign-in was granted (or, where the provider did not say, asked for).
+    pub granted_scopes: Scopes,
 }
 
 impl AccountRecord {
+    /// The scopes of a refresh for `requested`: those, plus the OpenID Connect scopes the sign-in was
+    /// granted. A refresh may not ask for more than the grant holds (RFC 6749 §6), and providers differ
+    /// in which of `openid profile offline_access` they grant.
+    pub fn refresh_scopes(&self, requested: &Scopes) -> Scopes {
+        let granted_oidc: Scopes = self.granted_scopes.iter().filter(|s| !self.granted_scopes.resource_scopes().contains(s.as_str())).cloned().collect();
+        requested.resource_scopes().union(&granted_oidc)
+    }
+
     pub fn user(&self) -> User {
         User {
             subject: self.claims.sub.clone(),
@@ -137,6 +147,22 @@ mod tests {
         assert!(cache.account_tokens_prefix(&alice).starts_with(&cache.tokens_prefix()));
         assert_eq!(account_record_key(&client, "https://op.example/"), "auth-wasm.account|spa|https://op.example");
         assert!(!account_record_key(&client, "https://op.example").starts_with(&cache.tokens_prefix()));
+    }
+
+    #[test]
+    fn refreshes_ask_for_granted_oidc_scopes_only() {
+        let claims: IdTokenClaims = serde_json::from_value(serde_json::json!({
+            "iss": "https://op.example", "sub": "alice", "aud": "spa", "exp": 2, "iat": 1
+        }))
+        .unwrap();
+        let record = AccountRecord {
+            account: Account::new(HomeAccountId::from_claims(&claims), &claims),
+            id_token: IdToken::new("h.p.s"),
+            claims,
+            granted_scopes: Scopes::parse("openid profile api:read").unwrap(),
+        };
+        let requested = Scopes::parse("api:write offline_access").unwrap();
+        assert_eq!(record.refresh_scopes(&requested).to_scope_string(), "api:write openid profile");
     }
 
     #[test]

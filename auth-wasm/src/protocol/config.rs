@@ -7,6 +7,7 @@ use super::{is_secure_url, ClientId, ProtocolError, Scopes};
 pub const DEFAULT_REDIRECT_PATH: &str = "/authentication/login-callback";
 pub const DEFAULT_POST_LOGOUT_REDIRECT_PATH: &str = "/authentication/logout-callback";
 pub const DEFAULT_LOGIN_PATH: &str = "/authentication/login";
+pub const DEFAULT_LOGOUT_PATH: &str = "/authentication/logout";
 pub const DEFAULT_SILENT_REDIRECT_PATH: &str = "/silent-callback.html";
 
 /// Hosts of Microsoft Entra ID (public and national clouds) and Entra External ID.
@@ -39,6 +40,9 @@ pub struct ClientConfig {
     /// The app's route that starts an interactive request read from history state.
     #[serde(alias = "loginPath", default = "default_login_path")]
     pub login_path: String,
+    /// The app's route that starts a sign-out read from history state.
+    #[serde(alias = "logoutPath", default = "default_logout_path")]
+    pub logout_path: String,
     /// The page a hidden iframe returns to during silent renewal: a blank page of this app, registered
     /// as a redirect URI. It must not run the app.
     #[serde(alias = "silentRedirectUri", default = "default_silent_redirect_uri")]
@@ -50,6 +54,10 @@ pub struct ClientConfig {
 
 fn default_login_path() -> String {
     DEFAULT_LOGIN_PATH.to_owned()
+}
+
+fn default_logout_path() -> String {
+    DEFAULT_LOGOUT_PATH.to_owned()
 }
 
 fn default_silent_redirect_uri() -> String {
@@ -73,6 +81,7 @@ impl ClientConfig {
             post_logout_redirect_uri: default_post_logout_redirect_uri(),
             scopes: Scopes::new(),
             login_path: default_login_path(),
+            logout_path: default_logout_path(),
             silent_redirect_uri: default_silent_redirect_uri(),
             client_info: None,
         }
@@ -123,6 +132,8 @@ mod tests {
         assert_eq!(config.redirect_uri, DEFAULT_REDIRECT_PATH);
         assert_eq!(config.post_logout_redirect_uri, DEFAULT_POST_LOGOUT_REDIRECT_PATH);
         assert!(config.scopes.is_empty());
+        assert_eq!((config.login_path.as_str(), config.logout_path.as_str()), (DEFAULT_LOGIN_PATH, DEFAULT_LOGOUT_PATH));
+        assert_eq!(config.silent_redirect_uri, DEFAULT_SILENT_REDIRECT_PATH);
     }
 
     #[test]

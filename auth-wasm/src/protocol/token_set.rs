@@ -76,7 +76,11 @@ impl TokenContext<'_> {
             Some(info) => HomeAccountId::from_client_info(info)?,
             None => HomeAccountId::from_claims(&claims),
         };
-        let account = AccountRecord { account: Account::new(home_account_id, &claims), id_token, claims };
+        let granted_scopes = match response.scope.as_deref() {
+            Some(granted) => Scopes::parse(granted)?,
+            None => transaction.scopes.clone(),
+        };
+        let account = AccountRecord { account: Account::new(home_account_id, &claims), id_token, claims, granted_scopes };
         Ok(TokenSet {
             access_token: self.access_token(&response, &transaction.scopes)?,
             refresh_token: response.refresh_token,
@@ -96,7 +100,7 @@ impl TokenContext<'_> {
                     ));
                 }
                 let account = Account::new(previous.account.home_account_id.clone(), &claims);
-                Some(AccountRecord { account, id_token, claims })
+                Some(AccountRecord { account, id_token, claims, granted_scopes: previous.granted_scopes.clone() })
             }
         };
         Ok(TokenSet { access_token: self.access_token(&response, requested)?, refresh_token: response.refresh_token, account })

@@ -1,0 +1,240 @@
+// The token lifecycle end to end: interactive requests carried in history state, silent renewal by
+// refresh token and by hidden iframe, one renewal for concurrent calls, account changes, return-URL
+// checks and forged ID tokens, each against the real local provider in headless Chromium.
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  launchBrowser, newPage, signInAtProvider, startStack, storedEntries, tokenKeys,
+} from './harness.mjs';
+
+// Short enough to wait out, long enough to sign in: a quarter of it is the renewal margin.
+const SHORT_TTL = 8;
+
+/** Runs `body(page)` in a fresh browser context, adding the page's console to a failure. */
+async function withPage(browser, body) {
+  const page = await newPage(browser);
+  try {
+    await body(page);
+  } catch (error) {
+    error.message += `\nbrowser console:\n${page.consoleMessages.join('\n')}`;
+    throw error;
+  } finally {
+    await page.context().close();
+  }
+}
+
+async function signInWithButton(page, stack, user) {
+  await page.goto(stack.app);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await signInAtProvider(page, stack, user);
+  await page.getByText('You are signed in.').waitFor();
+}
+
+async function signOut(page, stack) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL((u) => u.href.startsWith(stack.issuer));
+  await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+  await page.getByText('You are signed out.').waitFor();
+}
+
+/** Opens the Tokens page through the app's own navigation (no reload) and marks the document. */
+async function openTokensPage(page) {
+  await page.getByRole('link', { name: 'Tokens' }).click();
+  await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
+  await page.evaluate(() => { window.documentMarker = 'still the same document'; });
+}
+
+async function documentMarker(page) {
+  return page.evaluate(() => window.documentMarker);
+}
+
+function eventsText(page) {
+  return page.getByTestId('events').innerText();
+}
+
+describe('with the default provider', { timeout: 180_000 }, () => {
+  let stack;
+  let browser;
+  before(async () => {
+    stack = await startStack();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('sends login_hint and prompt from history state, never through the app URL', () => withPage(browser, async (page) => {
+    const appUrls = [];
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame() && frame.url().startsWith(stack.app)) appUrls.push(frame.url());
+    });
+    await page.goto(stack.app);
+    await page.getByText('You are signed out.').waitFor();
+    await stack.clearRequests();
+
+    await page.locator('input[name=login_hint]').fill('bob');
+    await page.locator('select[name=prompt]').selectOption('login');
+    await page.getByRole('button', { name: 'Sign in with these options' }).click();
+    await page.waitForURL((u) => u.href.startsWith(stack.issuer));
+
+    const authorize = (await stack.requests()).find((r) => r.route === 'authorization');
+    assert.equal(authorize.params.login_hint, 'bob');
+    assert.equal(authorize.params.prompt, 'login');
+    assert.ok(appUrls.some((u) => new URL(u).pathname === '/authentication/login'), 'went through the login route');
+
+    // The provider's form is prefilled with the hint.
+    assert.equal(await page.locator('input[name=login]').inputValue(), 'bob');
+    await signInAtProvider(page, stack, 'bob');
+    await page.getByText('You are signed in.').waitFor();
+    assert.equal(await page.getByTestId('sub').textContent(), 'bob');
+    for (const url of appUrls) {
+      assert.doesNotMatch(url, /login_hint|prompt=|bob/, `the app's address bar never carried the request: ${url}`);
+    }
+  }));
+
+  it('alice signs out, bob signs in: alice\'s tokens are gone and AccountChanged fires', () => withPage(browser, async (page) => {
+    await signInWithButton(page, stack, 'alice');
+    assert.ok(tokenKeys(await storedEntries(page)).some((k) => k.includes('alice')));
+    await signOut(page, stack);
+    assert.deepEqual(tokenKeys(await storedEntries(page)), []);
+
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInAtProvider(page, stack, 'bob');
+    await page.getByText('You are signed in.').waitFor();
+    assert.equal(await page.getByTestId('sub').textContent(), 'bob');
+    const stored = await storedEntries(page);
+    assert.ok(tokenKeys(stored).some((k) => k.includes('bob')));
+    assert.deepEqual(Object.keys(stored).filter((k) => k.includes('alice') && !k.startsWith('auth-wasm.last')), []);
+    assert.doesNotMatch(JSON.stringify(stored), /"sub":"alice"/);
+    assert.match(await eventsText(page), new RegExp(`AccountChanged: alice\\.${stack.issuer.replaceAll('.', '\\.')} → Bob Example`));
+  }));
+
+  for (const evil of ['https://evil.example/', 'javascript:alert(1)', '//evil.example/x']) {
+    it(`a return URL of ${evil} in history state lands on the app root`, () => withPage(browser, async (page) => {
+      await page.goto(stack.app);
+      await page.getByText('You are signed out.').waitFor();
+      await page.evaluate((returnUrl) => {
+        const state = { version: 1, kind: 'login', return_url: returnUrl };
+        window.history.pushState(state, '', '/authentication/login');
+        window.dispatchEvent(new PopStateEvent('popstate', { state }));
+      }, evil);
+      await signInAtProvider(page, stack, 'alice');
+      await page.getByText('You are signed in.').waitFor();
+      assert.equal(page.url(), `${stack.app}/`);
+    }));
+  }
+});
+
+describe('with short-lived access tokens and refresh tokens', { timeout: 180_000 }, () => {
+  let stack;
+  let browser;
+  before(async () => {
+    stack = await startStack(['--access-token-ttl', String(SHORT_TTL)]);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('renews an expired token with the refresh token, once for ten concurrent calls, without navigating', () => withPage(browser, async (page) => {
+    await signInWithButton(page, stack, 'alice');
+    const refreshKey = (entries) => Object.keys(entries).find((k) => k.endsWith('|refresh'));
+    const before = await storedEntries(page);
+    await openTokensPage(page);
+
+    await page.getByRole('button', { name: 'Get token', exact: true }).click();
+    await page.getByText('1 of 1 succeeded').waitFor();
+    await sleep(SHORT_TTL * 1000);
+    await stack.clearRequests();
+
+    await page.getByRole('button', { name: 'Get token ×10 at once' }).click();
+    await page.getByText('10 of 10 succeeded').waitFor();
+    const tokenRequests = (await stack.requests()).filter((r) => r.route === 'token');
+    assert.equal(tokenRequests.length, 1, 'ten concurrent calls, one token request');
+    assert.equal(tokenRequests[0].params.grant_type, 'refresh_token');
+    assert.equal(tokenRequests[0].status, 200);
+    assert.equal((await stack.requests()).filter((r) => r.route === 'authorization').length, 0, 'no iframe, no redirect');
+    assert.equal(await documentMarker(page), 'still the same document', 'no navigation');
+    assert.equal(new URL(page.url()).pathname, '/tokens');
+    assert.match(await eventsText(page), /TokenRenewed: api:read/);
+
+    const after = await storedEntries(page);
+    assert.notEqual(after[refreshKey(after)], before[refreshKey(before)], 'the rotated refresh token is kept');
+  }));
+});
+
+describe('without refresh tokens', { timeout: 180_000 }, () => {
+  let stack;
+  let browser;
+  before(async () => {
+    stack = await startStack(['--access-token-ttl', String(SHORT_TTL), '--no-refresh-tokens']);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('renews through a hidden prompt=none iframe, then asks for sign-in once the provider session is gone', () => withPage(browser, async (page) => {
+    await signInWithButton(page, stack, 'alice');
+    assert.equal(Object.keys(await storedEntries(page)).filter((k) => k.endsWith('|refresh')).length, 0);
+    await openTokensPage(page);
+    await sleep(SHORT_TTL * 1000);
+    await stack.clearRequests();
+
+    await page.getByRole('button', { name: 'Get token', exact: true }).click();
+    await page.getByText('1 of 1 succeeded').waitFor();
+    const requests = await stack.requests();
+    const authorize = requests.filter((r) => r.route === 'authorization');
+    assert.equal(authorize.length, 1);
+    assert.equal(authorize[0].params.prompt, 'none');
+    assert.equal(authorize[0].params.redirect_uri, `${stack.app}/silent-callback.html`);
+    assert.deepEqual(requests.filter((r) => r.route === 'token').map((r) => r.params.grant_type), ['authorization_code']);
+    assert.equal(await documentMarker(page), 'still the same document', 'no navigation of the page');
+    assert.equal(await page.locator('iframe').count(), 0, 'the iframe is removed');
+
+    // The provider forgets the session (its cookies are gone); the next renewal needs the user.
+    await page.context().clearCookies();
+    await sleep(SHORT_TTL * 1000);
+    await page.getByRole('button', { name: 'Get token', exact: true }).click();
+    const required = page.getByTestId('sign-in-required');
+    await required.waitFor();
+    assert.match(await required.innerText(), /login_required/);
+    assert.match(await eventsText(page), /RenewFailed: api:read/);
+
+    // Its request returns to this page after the sign-in.
+    await required.getByRole('button', { name: 'Continue to sign in' }).click();
+    await signInAtProvider(page, stack, 'alice');
+    await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/tokens');
+  }));
+});
+
+describe('with a provider whose ID tokens are signed by a key not in its JWKS', { timeout: 120_000 }, () => {
+  let stack;
+  let browser;
+  before(async () => {
+    stack = await startStack(['--rogue-id-tokens']);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('rejects the ID token and stores nothing', () => withPage(browser, async (page) => {
+    await page.goto(stack.app);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInAtProvider(page, stack, 'alice');
+    const error = page.getByTestId('error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /signature is not valid/);
+    assert.deepEqual(tokenKeys(await storedEntries(page)), [], 'nothing stored');
+    assert.equal((await stack.requests()).filter((r) => r.route === 'token' && r.status === 200).length, 1, 'the provider did answer');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  }));
+});
