@@ -3,7 +3,9 @@
 
 use std::rc::Rc;
 
-use auth_wasm::browser::{open_store, AuthClient, AuthError, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore};
+use auth_wasm::browser::{
+    open_store, AuthClient, AuthError, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore,
+};
 use auth_wasm::protocol::{ClientConfig, LoginTransaction, ProtocolError, Scopes};
 use wasm_bindgen_test::*;
 
@@ -18,7 +20,12 @@ fn location() -> web_sys::Location {
 }
 
 fn set_url(url: &str) {
-    web_sys::window().unwrap().history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url)).unwrap();
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
+        .unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -44,7 +51,9 @@ fn corrupt_entries_are_removed_not_fatal() {
 
 #[wasm_bindgen_test]
 fn local_and_memory_stores_round_trip() {
-    for store in [open_store(CacheLocation::LocalStorage), open_store(CacheLocation::Memory), Rc::new(MemoryStore::default())] {
+    for store in
+        [open_store(CacheLocation::LocalStorage), open_store(CacheLocation::Memory), Rc::new(MemoryStore::default())]
+    {
         store.set("auth-wasm.test.k", "v").unwrap();
         assert_eq!(store.get("auth-wasm.test.k").unwrap().as_deref(), Some("v"));
         store.remove("auth-wasm.test.k").unwrap();
@@ -140,12 +149,17 @@ mod signatures {
         let vectors = vectors();
         let (_, _, rs256_token) = &vectors[0];
         let (_, es256_jwks, _) = &vectors[2];
-        assert_eq!(verify_signature(rs256_token, es256_jwks).await, rejected(IdTokenError::UnknownKey("rs256-key".into())));
+        assert_eq!(
+            verify_signature(rs256_token, es256_jwks).await,
+            rejected(IdTokenError::UnknownKey("rs256-key".into()))
+        );
     }
 }
 
 mod history_state {
-    use auth_wasm::browser::{current_request, navigate_to_login, navigate_to_logout, request_from_state, request_to_state, AuthError};
+    use auth_wasm::browser::{
+        current_request, navigate_to_login, navigate_to_logout, request_from_state, request_to_state, AuthError,
+    };
     use auth_wasm::protocol::{InteractiveAuthenticationRequest, Prompt, ProtocolError, Scopes, MAX_REQUEST_BYTES};
     use wasm_bindgen::JsValue;
     use wasm_bindgen_test::*;
@@ -157,11 +171,12 @@ mod history_state {
     #[wasm_bindgen_test]
     fn a_request_round_trips_through_history_state_not_the_url() {
         let start = window().location().href().unwrap();
-        let mut request = InteractiveAuthenticationRequest::get_token(Scopes::parse("api:read").unwrap(), "/orders?id=7")
-            .unwrap()
-            .with_login_hint("bob")
-            .with_prompt(Prompt::Login)
-            .with_claims(serde_json::json!({"id_token": {"acr": {"essential": true}}}));
+        let mut request =
+            InteractiveAuthenticationRequest::get_token(Scopes::parse("api:read").unwrap(), "/orders?id=7")
+                .unwrap()
+                .with_login_hint("bob")
+                .with_prompt(Prompt::Login)
+                .with_claims(serde_json::json!({"id_token": {"acr": {"essential": true}}}));
         request.extra.set("ui_locales", "fr").unwrap();
 
         navigate_to_login("/authentication/login", &request).unwrap();

@@ -54,7 +54,11 @@ pub fn Tokens() -> impl IntoView {
                         expires_in: token.expires_at - now_secs(),
                     },
                     Ok(TokenResult::RequiresInteraction(required)) => {
-                        let reason = required.reason.as_ref().map(|e| e.to_string()).unwrap_or_else(|| "nobody is signed in".into());
+                        let reason = required
+                            .reason
+                            .as_ref()
+                            .map(|e| e.to_string())
+                            .unwrap_or_else(|| "nobody is signed in".into());
                         pending_redirect.set_value(Some(required));
                         Outcome::SignInRequired { reason }
                     }

@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { after, before } from 'node:test';
+
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -109,4 +111,34 @@ export async function storedEntries(page) {
 /** The keys of stored entries that hold tokens or the signed-in account. */
 export function tokenKeys(entries) {
   return Object.keys(entries).filter((k) => k.startsWith('auth-wasm.token|') || k.startsWith('auth-wasm.account|'));
+}
+
+/**
+ * Starts a stack (with `stackArgs`) and a browser before the tests of the enclosing `describe`, and
+ * stops both after them. The returned object holds `stack` and `browser` once started.
+ */
+export function useStackAndBrowser(stackArgs = []) {
+  const context = {};
+  before(async () => {
+    context.stack = await startStack(stackArgs);
+    context.browser = await launchBrowser();
+  });
+  after(async () => {
+    await context.browser?.close();
+    await context.stack?.stop();
+  });
+  return context;
+}
+
+/** Runs `body(page)` in a fresh browser context, adding the page's console to a failure. */
+export async function withPage(browser, body) {
+  const page = await newPage(browser);
+  try {
+    await body(page);
+  } catch (error) {
+    error.message += `\nbrowser console:\n${page.consoleMessages.join('\n')}`;
+    throw error;
+  } finally {
+    await page.context().close();
+  }
 }

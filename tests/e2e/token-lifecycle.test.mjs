@@ -3,27 +3,14 @@
 // checks and forged ID tokens, each against the real local provider in headless Chromium.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import {
-  launchBrowser, newPage, signInAtProvider, startStack, storedEntries, tokenKeys,
+  signInAtProvider, storedEntries, tokenKeys, useStackAndBrowser, withPage,
 } from './harness.mjs';
 
 // Short enough to wait out, long enough to sign in: a quarter of it is the renewal margin.
 const SHORT_TTL = 8;
-
-/** Runs `body(page)` in a fresh browser context, adding the page's console to a failure. */
-async function withPage(browser, body) {
-  const page = await newPage(browser);
-  try {
-    await body(page);
-  } catch (error) {
-    error.message += `\nbrowser console:\n${page.consoleMessages.join('\n')}`;
-    throw error;
-  } finally {
-    await page.context().close();
-  }
-}
 
 async function signInWithButton(page, stack, user) {
   await page.goto(stack.app);
@@ -55,18 +42,10 @@ function eventsText(page) {
 }
 
 describe('with the default provider', { timeout: 180_000 }, () => {
-  let stack;
-  let browser;
-  before(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const ctx = useStackAndBrowser();
 
-  it('sends login_hint and prompt from history state, never through the app URL', () => withPage(browser, async (page) => {
+  it('sends login_hint and prompt from history state, never through the app URL', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
     const appUrls = [];
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame() && frame.url().startsWith(stack.app)) appUrls.push(frame.url());
@@ -95,7 +74,8 @@ describe('with the default provider', { timeout: 180_000 }, () => {
     }
   }));
 
-  it('alice signs out, bob signs in: alice\'s tokens are gone and AccountChanged fires', () => withPage(browser, async (page) => {
+  it('alice signs out, bob signs in: alice\'s tokens are gone and AccountChanged fires', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
     await signInWithButton(page, stack, 'alice');
     assert.ok(tokenKeys(await storedEntries(page)).some((k) => k.includes('alice')));
     await signOut(page, stack);
@@ -113,7 +93,8 @@ describe('with the default provider', { timeout: 180_000 }, () => {
   }));
 
   for (const evil of ['https://evil.example/', 'javascript:alert(1)', '//evil.example/x']) {
-    it(`a return URL of ${evil} in history state lands on the app root`, () => withPage(browser, async (page) => {
+    it(`a return URL of ${evil} in history state lands on the app root`, () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
       await page.goto(stack.app);
       await page.getByText('You are signed out.').waitFor();
       await page.evaluate((returnUrl) => {
@@ -129,18 +110,10 @@ describe('with the default provider', { timeout: 180_000 }, () => {
 });
 
 describe('with short-lived access tokens and refresh tokens', { timeout: 180_000 }, () => {
-  let stack;
-  let browser;
-  before(async () => {
-    stack = await startStack(['--access-token-ttl', String(SHORT_TTL)]);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const ctx = useStackAndBrowser(['--access-token-ttl', String(SHORT_TTL)]);
 
-  it('renews an expired token with the refresh token, once for ten concurrent calls, without navigating', () => withPage(browser, async (page) => {
+  it('renews an expired token with the refresh token, once for ten concurrent calls, without navigating', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
     await signInWithButton(page, stack, 'alice');
     const refreshKey = (entries) => Object.keys(entries).find((k) => k.endsWith('|refresh'));
     const before = await storedEntries(page);
@@ -168,18 +141,10 @@ describe('with short-lived access tokens and refresh tokens', { timeout: 180_000
 });
 
 describe('without refresh tokens', { timeout: 180_000 }, () => {
-  let stack;
-  let browser;
-  before(async () => {
-    stack = await startStack(['--access-token-ttl', String(SHORT_TTL), '--no-refresh-tokens']);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const ctx = useStackAndBrowser(['--access-token-ttl', String(SHORT_TTL), '--no-refresh-tokens']);
 
-  it('renews through a hidden prompt=none iframe, then asks for sign-in once the provider session is gone', () => withPage(browser, async (page) => {
+  it('renews through a hidden prompt=none iframe, then asks for sign-in once the provider session is gone', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
     await signInWithButton(page, stack, 'alice');
     assert.equal(Object.keys(await storedEntries(page)).filter((k) => k.endsWith('|refresh')).length, 0);
     await openTokensPage(page);
@@ -215,18 +180,10 @@ describe('without refresh tokens', { timeout: 180_000 }, () => {
 });
 
 describe('with a provider whose ID tokens are signed by a key not in its JWKS', { timeout: 120_000 }, () => {
-  let stack;
-  let browser;
-  before(async () => {
-    stack = await startStack(['--rogue-id-tokens']);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const ctx = useStackAndBrowser(['--rogue-id-tokens']);
 
-  it('rejects the ID token and stores nothing', () => withPage(browser, async (page) => {
+  it('rejects the ID token and stores nothing', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
     await page.goto(stack.app);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await signInAtProvider(page, stack, 'alice');

@@ -11,9 +11,9 @@ use super::{http, navigation, now_secs, open_store, signature, AuthError, CacheL
 use crate::protocol::{
     account_record_key, authorize_url, discovery_url, end_session_url, last_account_key, parse_authorization_response,
     query_of, resolve_app_url, revocation_request_body, safe_return_url, AccountRecord, AuthorizationResponse,
-    CacheScope, ClientConfig, CompletedTransaction, HomeAccountId, IdToken, IdTokenError, InteractiveAuthenticationRequest,
-    JwkSet, LoginTransaction, LogoutTransaction, ProtocolError, ProviderMetadata, RefreshToken, RequestKind, Scopes, State,
-    TokenSet, User,
+    CacheScope, ClientConfig, CompletedTransaction, HomeAccountId, IdToken, IdTokenError,
+    InteractiveAuthenticationRequest, JwkSet, LoginTransaction, LogoutTransaction, ProtocolError, ProviderMetadata,
+    RefreshToken, RequestKind, Scopes, State, TokenSet, User,
 };
 
 /// What [`AuthClient::handle_redirect`] found on the current page.
@@ -146,7 +146,11 @@ impl AuthClient {
 
     /// Verifies an ID token's signature against the provider's keys; a token naming a key we do not
     /// know makes us fetch the keys once more (the provider may have rotated them).
-    pub(crate) async fn verify_id_token_signature(&self, metadata: &ProviderMetadata, id_token: &IdToken) -> Result<(), AuthError> {
+    pub(crate) async fn verify_id_token_signature(
+        &self,
+        metadata: &ProviderMetadata,
+        id_token: &IdToken,
+    ) -> Result<(), AuthError> {
         let cached = self.inner.jwks.borrow().clone();
         let was_cached = cached.is_some();
         let jwks = match cached {
@@ -332,7 +336,8 @@ impl AuthClient {
             Err(error) => return ("/".to_owned(), Err(error.into())),
         };
         if let Some(state) = response.state() {
-            let completed = self.inner.transactions.load::<CompletedTransaction>(&CompletedTransaction::storage_key(state));
+            let completed =
+                self.inner.transactions.load::<CompletedTransaction>(&CompletedTransaction::storage_key(state));
             if let Ok(Some(completed)) = completed {
                 return (completed.return_url, Ok(CallbackOutcome::AlreadyCompleted));
             }
@@ -356,7 +361,9 @@ impl AuthClient {
     fn take_login_transaction(&self, response: &AuthorizationResponse) -> Result<LoginTransaction, AuthError> {
         let Some(state) = response.state() else {
             return Err(match response {
-                AuthorizationResponse::Error { error, description, .. } => ProtocolError::from_provider(error, description.clone()),
+                AuthorizationResponse::Error { error, description, .. } => {
+                    ProtocolError::from_provider(error, description.clone())
+                }
                 AuthorizationResponse::Code { .. } => ProtocolError::MissingParameter("state"),
             }
             .into());
@@ -368,7 +375,11 @@ impl AuthClient {
     }
 
     /// Exchanges the code of `response` and keeps the tokens; nothing is kept unless every check passes.
-    pub(crate) async fn exchange_code(&self, response: AuthorizationResponse, transaction: &LoginTransaction) -> Result<User, AuthError> {
+    pub(crate) async fn exchange_code(
+        &self,
+        response: AuthorizationResponse,
+        transaction: &LoginTransaction,
+    ) -> Result<User, AuthError> {
         let metadata = self.metadata().await?;
         let code = transaction.accept(response, &metadata)?;
         let body = crate::protocol::authorization_code_request_body(&self.inner.config.client_id, transaction, &code);
@@ -385,7 +396,11 @@ impl AuthClient {
         crate::protocol::TokenContext { metadata, client_id: &self.inner.config.client_id, now: now_secs() }
     }
 
-    pub(crate) async fn token_request(&self, metadata: &ProviderMetadata, body: String) -> Result<crate::protocol::TokenResponse, AuthError> {
+    pub(crate) async fn token_request(
+        &self,
+        metadata: &ProviderMetadata,
+        body: String,
+    ) -> Result<crate::protocol::TokenResponse, AuthError> {
         let http = http::post_form(&metadata.token_endpoint, body).await?;
         Ok(crate::protocol::parse_token_response(http.status, &http.body)?)
     }
@@ -411,7 +426,8 @@ impl AuthClient {
         let record = self.account()?;
         let metadata = self.metadata().await;
         if let (Some(record), Ok(metadata)) = (&record, &metadata) {
-            if let (Some(endpoint), Some(refresh_token)) = (&metadata.revocation_endpoint, self.refresh_token(record)?) {
+            if let (Some(endpoint), Some(refresh_token)) = (&metadata.revocation_endpoint, self.refresh_token(record)?)
+            {
                 let body = revocation_request_body(&self.inner.config.client_id, &refresh_token);
                 // Revocation is a courtesy: the sign-out goes on if the provider does not answer.
                 if let Err(error) = http::post_form(endpoint, body).await {
@@ -443,7 +459,10 @@ impl AuthClient {
     }
 
     /// The interactive request that gets a token for `scopes`, returning to the current page.
-    pub(crate) fn interactive_request_for(&self, scopes: &Scopes) -> Result<InteractiveAuthenticationRequest, AuthError> {
+    pub(crate) fn interactive_request_for(
+        &self,
+        scopes: &Scopes,
+    ) -> Result<InteractiveAuthenticationRequest, AuthError> {
         Ok(InteractiveAuthenticationRequest::get_token(scopes.clone(), navigation::current_path()?)?)
     }
 }

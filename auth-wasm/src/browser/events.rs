@@ -11,12 +11,20 @@ pub enum AuthEvent {
     SignedIn(User),
     SignedOut,
     /// An access token was renewed silently (refresh token or hidden iframe).
-    TokenRenewed { scopes: Scopes },
+    TokenRenewed {
+        scopes: Scopes,
+    },
     /// A silent renewal failed; the request that fixes it is in the `get_token` result.
-    RenewFailed { scopes: Scopes, error: AuthError },
+    RenewFailed {
+        scopes: Scopes,
+        error: AuthError,
+    },
     /// A sign-in returned another account than the one signed in (or signed out) before; the previous
     /// account's tokens are gone.
-    AccountChanged { previous: HomeAccountId, current: User },
+    AccountChanged {
+        previous: HomeAccountId,
+        current: User,
+    },
 }
 
 /// A handle that unsubscribes when passed to [`super::AuthClient::unsubscribe`].

@@ -10,15 +10,13 @@ use super::AuthError;
 use crate::protocol::{InteractiveAuthenticationRequest, ProtocolError, RequestKind};
 
 fn history() -> Result<web_sys::History, AuthError> {
-    web_sys::window()
-        .ok_or_else(|| AuthError::Browser("no window".into()))?
-        .history()
-        .map_err(AuthError::browser)
+    web_sys::window().ok_or_else(|| AuthError::Browser("no window".into()))?.history().map_err(AuthError::browser)
 }
 
 /// The request's history-state form (a plain JS object, through serde-wasm-bindgen).
 pub fn request_to_state(request: &InteractiveAuthenticationRequest) -> Result<JsValue, AuthError> {
-    let json: serde_json::Value = serde_json::from_str(&request.to_json()?).map_err(|e| ProtocolError::InvalidRequest(e.to_string()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&request.to_json()?).map_err(|e| ProtocolError::InvalidRequest(e.to_string()))?;
     json.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| ProtocolError::InvalidRequest(e.to_string()).into())
 }

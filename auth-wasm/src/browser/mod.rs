@@ -17,7 +17,8 @@ pub use client::{AuthClient, CallbackOutcome, SignOutOutcome};
 pub use error::AuthError;
 pub use events::{AuthEvent, Subscription};
 pub use history::{
-    current_request, navigate_to_login, navigate_to_logout, notify_location_changed, request_from_state, request_to_state,
+    current_request, navigate_to_login, navigate_to_logout, notify_location_changed, request_from_state,
+    request_to_state,
 };
 pub use signature::verify_signature;
 pub use storage::{open_store, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore};

@@ -12,10 +12,13 @@ use super::AuthError;
 const POLL_MS: u32 = 50;
 
 /// Loads `url` in a hidden iframe and returns the URL it lands on under `redirect_uri`.
-pub(crate) async fn navigate_hidden_iframe(url: &str, redirect_uri: &str, timeout_ms: u32) -> Result<String, AuthError> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| AuthError::Browser("no document".into()))?;
+pub(crate) async fn navigate_hidden_iframe(
+    url: &str,
+    redirect_uri: &str,
+    timeout_ms: u32,
+) -> Result<String, AuthError> {
+    let document =
+        web_sys::window().and_then(|w| w.document()).ok_or_else(|| AuthError::Browser("no document".into()))?;
     let iframe: web_sys::HtmlIFrameElement =
         document.create_element("iframe").map_err(AuthError::browser)?.unchecked_into();
     iframe.set_attribute("style", "display:none;width:0;height:0;border:0").map_err(AuthError::browser)?;

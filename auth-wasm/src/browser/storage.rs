@@ -28,7 +28,9 @@ impl dyn KeyValueStore {
         match serde_json::from_str(&text) {
             Ok(value) => Ok(Some(value)),
             Err(error) => {
-                web_sys::console::warn_1(&format!("auth-wasm: removed unreadable stored entry `{key}`: {error}").into());
+                web_sys::console::warn_1(
+                    &format!("auth-wasm: removed unreadable stored entry `{key}`: {error}").into(),
+                );
                 self.remove(key)?;
                 Ok(None)
             }

@@ -75,7 +75,11 @@ impl AuthClient {
     }
 
     /// The cached access token for `scopes` that is not due for renewal.
-    fn cached_access_token(&self, record: &AccountRecord, scopes: &Scopes) -> Result<Option<CachedAccessToken>, AuthError> {
+    fn cached_access_token(
+        &self,
+        record: &AccountRecord,
+        scopes: &Scopes,
+    ) -> Result<Option<CachedAccessToken>, AuthError> {
         let cache = self.cache_scope(record);
         let home = &record.account.home_account_id;
         let mut tokens = Vec::new();
@@ -165,7 +169,8 @@ impl AuthClient {
         let metadata = self.metadata().await?;
         let config = &self.inner.config;
         let redirect_uri = crate::protocol::resolve_app_url(&navigation::origin()?, &config.silent_redirect_uri);
-        let transaction = LoginTransaction::begin(&redirect_uri, config.scopes.union(scopes).for_sign_in(), "/", now_secs())?;
+        let transaction =
+            LoginTransaction::begin(&redirect_uri, config.scopes.union(scopes).for_sign_in(), "/", now_secs())?;
         // A login_hint, not an id_token_hint: no token goes into a URL, and providers with several
         // sessions (Entra) still pick the right one.
         let mut params = vec![("prompt".to_owned(), "none".to_owned())];
@@ -179,11 +184,13 @@ impl AuthClient {
         if user.home_account_id != record.account.home_account_id {
             // The provider's session is someone else's: the tokens kept are theirs now (AccountChanged
             // has fired), and the caller's request for the previous account needs the user.
-            return Err(ProtocolError::LoginRequired(Some("the provider's session belongs to another account".into())).into());
+            return Err(
+                ProtocolError::LoginRequired(Some("the provider's session belongs to another account".into())).into()
+            );
         }
         let account = self.account()?.ok_or_else(|| AuthError::Storage("the account vanished".into()))?;
-        self.cached_access_token(&account, scopes)?
-            .map(|token| (&token).into())
-            .ok_or_else(|| ProtocolError::InvalidTokenResponse("the provider granted no token for the requested scopes".into()).into())
+        self.cached_access_token(&account, scopes)?.map(|token| (&token).into()).ok_or_else(|| {
+            ProtocolError::InvalidTokenResponse("the provider granted no token for the requested scopes".into()).into()
+        })
     }
 }

@@ -81,7 +81,8 @@ mod tests {
 
     #[test]
     fn entra_client_info_gives_uid_dot_utid() {
-        let info = URL_SAFE_NO_PAD.encode(r#"{"uid":"00000000-0000-0000-66f3-3332eca7ea81","utid":"9188040d-6c67-4c5b-b112-36a304b66dad"}"#);
+        let info = URL_SAFE_NO_PAD
+            .encode(r#"{"uid":"00000000-0000-0000-66f3-3332eca7ea81","utid":"9188040d-6c67-4c5b-b112-36a304b66dad"}"#);
         assert_eq!(
             HomeAccountId::from_client_info(&info).unwrap().as_str(),
             "00000000-0000-0000-66f3-3332eca7ea81.9188040d-6c67-4c5b-b112-36a304b66dad"

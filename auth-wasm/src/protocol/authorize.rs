@@ -39,7 +39,10 @@ pub fn authorize_url(
         ("code_challenge", challenge.as_str()),
         ("code_challenge_method", PKCE_METHOD_S256),
     ];
-    Ok(append_query(&metadata.authorization_endpoint, params.into_iter().chain(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())))))
+    Ok(append_query(
+        &metadata.authorization_endpoint,
+        params.into_iter().chain(extra.iter().map(|(n, v)| (n.as_str(), v.as_str()))),
+    ))
 }
 
 #[cfg(test)]
@@ -54,9 +57,12 @@ mod tests {
 
     #[test]
     fn builds_a_pkce_authorize_url() {
-        let tx = LoginTransaction::begin("https://app.example/cb", Scopes::parse("api:read").unwrap().for_sign_in(), "/", 0)
-            .unwrap();
-        let url = authorize_url(&metadata(), &ClientId::new("spa"), &tx, &[("login_hint".into(), "bob@example.com".into())]).unwrap();
+        let tx =
+            LoginTransaction::begin("https://app.example/cb", Scopes::parse("api:read").unwrap().for_sign_in(), "/", 0)
+                .unwrap();
+        let url =
+            authorize_url(&metadata(), &ClientId::new("spa"), &tx, &[("login_hint".into(), "bob@example.com".into())])
+                .unwrap();
         assert!(url.starts_with("https://op.example/auth?response_type=code&client_id=spa&"));
         let expected = [
             ("response_type", "code".to_owned()),

@@ -71,7 +71,12 @@ impl AccountRecord {
     /// granted. A refresh may not ask for more than the grant holds (RFC 6749 §6), and providers differ
     /// in which of `openid profile offline_access` they grant.
     pub fn refresh_scopes(&self, requested: &Scopes) -> Scopes {
-        let granted_oidc: Scopes = self.granted_scopes.iter().filter(|s| !self.granted_scopes.resource_scopes().contains(s.as_str())).cloned().collect();
+        let granted_oidc: Scopes = self
+            .granted_scopes
+            .iter()
+            .filter(|s| !self.granted_scopes.resource_scopes().contains(s.as_str()))
+            .cloned()
+            .collect();
         requested.resource_scopes().union(&granted_oidc)
     }
 
@@ -135,9 +140,12 @@ mod tests {
     fn keys_group_by_account() {
         let (client, issuer) = (ClientId::new("spa"), Issuer::new("https://op.example"));
         let cache = CacheScope { client_id: &client, issuer: &issuer };
-        let alice = HomeAccountId::from_claims(&serde_json::from_value(serde_json::json!({
-            "iss": "https://op.example", "sub": "alice", "aud": "spa", "exp": 2, "iat": 1
-        })).unwrap());
+        let alice = HomeAccountId::from_claims(
+            &serde_json::from_value(serde_json::json!({
+                "iss": "https://op.example", "sub": "alice", "aud": "spa", "exp": 2, "iat": 1
+            }))
+            .unwrap(),
+        );
         let key = cache.access_token_key(&alice, &Scopes::parse("openid api:read").unwrap());
         assert_eq!(key, "auth-wasm.token|spa|https://op.example|alice.https://op.example|access|api:read");
         assert!(key.starts_with(&cache.account_tokens_prefix(&alice)));

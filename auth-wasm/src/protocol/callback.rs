@@ -44,7 +44,8 @@ mod tests {
     #[test]
     fn parses_code_state_and_iss() {
         let response =
-            parse_authorization_response("https://app/cb?code=abc%2B1&state=s1&iss=https%3A%2F%2Fop.example#x").unwrap();
+            parse_authorization_response("https://app/cb?code=abc%2B1&state=s1&iss=https%3A%2F%2Fop.example#x")
+                .unwrap();
         assert_eq!(
             response,
             AuthorizationResponse::Code {
@@ -57,9 +58,10 @@ mod tests {
 
     #[test]
     fn parses_errors() {
-        let response =
-            parse_authorization_response("https://app/cb?error=access_denied&error_description=User+cancelled&state=s1")
-                .unwrap();
+        let response = parse_authorization_response(
+            "https://app/cb?error=access_denied&error_description=User+cancelled&state=s1",
+        )
+        .unwrap();
         assert_eq!(
             response,
             AuthorizationResponse::Error {
@@ -73,8 +75,14 @@ mod tests {
 
     #[test]
     fn rejects_incomplete_or_repeated_parameters() {
-        assert_eq!(parse_authorization_response("https://app/cb?state=s"), Err(ProtocolError::MissingParameter("code")));
-        assert_eq!(parse_authorization_response("https://app/cb?code=c"), Err(ProtocolError::MissingParameter("state")));
+        assert_eq!(
+            parse_authorization_response("https://app/cb?state=s"),
+            Err(ProtocolError::MissingParameter("code"))
+        );
+        assert_eq!(
+            parse_authorization_response("https://app/cb?code=c"),
+            Err(ProtocolError::MissingParameter("state"))
+        );
         assert_eq!(
             parse_authorization_response("https://app/cb?code=c&state=a&state=b"),
             Err(ProtocolError::DuplicateParameter("state".into()))

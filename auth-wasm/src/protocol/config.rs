@@ -90,8 +90,11 @@ impl ClientConfig {
     /// Whether authorize requests carry `client_info=1`.
     pub fn sends_client_info(&self) -> bool {
         self.client_info.unwrap_or_else(|| {
-            let host = self.authority.split("://").nth(1).and_then(|rest| rest.split(['/', ':']).next()).unwrap_or_default();
-            ENTRA_HOST_SUFFIXES.iter().any(|suffix| host == suffix.trim_start_matches('.') || (suffix.starts_with('.') && host.ends_with(suffix)))
+            let host =
+                self.authority.split("://").nth(1).and_then(|rest| rest.split(['/', ':']).next()).unwrap_or_default();
+            ENTRA_HOST_SUFFIXES.iter().any(|suffix| {
+                host == suffix.trim_start_matches('.') || (suffix.starts_with('.') && host.ends_with(suffix))
+            })
         })
     }
 
@@ -102,8 +105,7 @@ impl ClientConfig {
 
     /// Parses and checks a JSON configuration file.
     pub fn from_json(json: &str) -> Result<Self, ProtocolError> {
-        let config: Self =
-            serde_json::from_str(json).map_err(|e| ProtocolError::InvalidConfig(e.to_string()))?;
+        let config: Self = serde_json::from_str(json).map_err(|e| ProtocolError::InvalidConfig(e.to_string()))?;
         config.validate()?;
         Ok(config)
     }
@@ -132,7 +134,10 @@ mod tests {
         assert_eq!(config.redirect_uri, DEFAULT_REDIRECT_PATH);
         assert_eq!(config.post_logout_redirect_uri, DEFAULT_POST_LOGOUT_REDIRECT_PATH);
         assert!(config.scopes.is_empty());
-        assert_eq!((config.login_path.as_str(), config.logout_path.as_str()), (DEFAULT_LOGIN_PATH, DEFAULT_LOGOUT_PATH));
+        assert_eq!(
+            (config.login_path.as_str(), config.logout_path.as_str()),
+            (DEFAULT_LOGIN_PATH, DEFAULT_LOGOUT_PATH)
+        );
         assert_eq!(config.silent_redirect_uri, DEFAULT_SILENT_REDIRECT_PATH);
     }
 

@@ -33,8 +33,7 @@ impl ProviderMetadata {
     /// Parses a discovery document fetched for `authority` and checks it: the issuer must be the authority
     /// (Discovery §4.3, against mix-up), every endpoint secure, and S256 PKCE supported where listed.
     pub fn from_json(json: &str, authority: &str) -> Result<Self, ProtocolError> {
-        let metadata: Self =
-            serde_json::from_str(json).map_err(|e| ProtocolError::InvalidDiscovery(e.to_string()))?;
+        let metadata: Self = serde_json::from_str(json).map_err(|e| ProtocolError::InvalidDiscovery(e.to_string()))?;
         if metadata.issuer.as_str().trim_end_matches('/') != authority.trim_end_matches('/') {
             return Err(ProtocolError::DiscoveryIssuerMismatch {
                 expected: authority.to_owned(),

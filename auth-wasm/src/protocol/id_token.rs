@@ -17,7 +17,8 @@ use super::{ClientId, IdToken, IdTokenError, Issuer, Nonce};
 pub const DEFAULT_CLOCK_SKEW_SECS: i64 = 300;
 
 /// Asymmetric JWS algorithms that WebCrypto can verify.
-const ACCEPTED_ALGORITHMS: [&str; 9] = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
+const ACCEPTED_ALGORITHMS: [&str; 9] =
+    ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
 
 /// JWTs are unpadded base64url; a few providers pad anyway.
 pub(crate) const BASE64URL: GeneralPurpose = GeneralPurpose::new(
@@ -88,10 +89,7 @@ impl IdTokenClaims {
 
     /// The best name to show: `name`, else `preferred_username`, else `email`, else the subject.
     pub fn display_name(&self) -> &str {
-        ["name", "preferred_username", "email"]
-            .iter()
-            .find_map(|claim| self.text_claim(claim))
-            .unwrap_or(&self.sub)
+        ["name", "preferred_username", "email"].iter().find_map(|claim| self.text_claim(claim)).unwrap_or(&self.sub)
     }
 }
 
@@ -109,9 +107,7 @@ fn optional_numeric_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<O
 }
 
 pub(crate) fn decode_part<T: for<'de> Deserialize<'de>>(part: &str, what: &str) -> Result<T, IdTokenError> {
-    let bytes = BASE64URL
-        .decode(part)
-        .map_err(|e| IdTokenError::Malformed(format!("{what} is not base64url: {e}")))?;
+    let bytes = BASE64URL.decode(part).map_err(|e| IdTokenError::Malformed(format!("{what} is not base64url: {e}")))?;
     serde_json::from_slice(&bytes).map_err(|e| IdTokenError::Malformed(format!("{what}: {e}")))
 }
 
@@ -159,7 +155,9 @@ impl IdTokenExpectations<'_> {
         }
         let azp_required = claims.aud.len() > 1;
         match claims.azp.as_deref() {
-            Some(azp) if azp != client_id => return Err(IdTokenError::AuthorizedParty { client_id: client_id.to_owned() }),
+            Some(azp) if azp != client_id => {
+                return Err(IdTokenError::AuthorizedParty { client_id: client_id.to_owned() })
+            }
             None if azp_required => return Err(IdTokenError::AuthorizedParty { client_id: client_id.to_owned() }),
             _ => {}
         }
@@ -255,7 +253,9 @@ pub(crate) mod tests {
     #[test]
     fn rejects_malformed_tokens() {
         assert!(matches!(decode_id_token(&IdToken::new("a.b")), Err(IdTokenError::Malformed(_))));
-        assert!(matches!(decode_id_token(&IdToken::new("a.b.c.d.e")), Err(IdTokenError::Malformed(m)) if m.contains("JWE")));
+        assert!(
+            matches!(decode_id_token(&IdToken::new("a.b.c.d.e")), Err(IdTokenError::Malformed(m)) if m.contains("JWE"))
+        );
         assert!(matches!(decode_id_token(&IdToken::new("!!.b.c")), Err(IdTokenError::Malformed(_))));
         let unsigned = jwt(json!({"alg": "RS256"}), claims_json()).secret().trim_end_matches("c2ln").to_owned();
         assert!(matches!(decode_id_token(&IdToken::new(unsigned)), Err(IdTokenError::Malformed(_))));

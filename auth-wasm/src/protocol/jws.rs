@@ -109,11 +109,11 @@ impl<'a> SignedJwt<'a> {
         let text = token.secret();
         let (signing_input, signature) =
             text.rsplit_once('.').ok_or_else(|| IdTokenError::Malformed("a JWT has 3 parts".into()))?;
-        let (header_part, _payload) = signing_input
-            .split_once('.')
-            .ok_or_else(|| IdTokenError::Malformed("a JWT has 3 parts".into()))?;
+        let (header_part, _payload) =
+            signing_input.split_once('.').ok_or_else(|| IdTokenError::Malformed("a JWT has 3 parts".into()))?;
         let header: JwtHeader = super::id_token::decode_part(header_part, "the header")?;
-        let algorithm = SignatureAlgorithm::from_jws(&header.alg).ok_or_else(|| IdTokenError::UnsupportedAlgorithm(header.alg.clone()))?;
+        let algorithm = SignatureAlgorithm::from_jws(&header.alg)
+            .ok_or_else(|| IdTokenError::UnsupportedAlgorithm(header.alg.clone()))?;
         let signature = BASE64URL
             .decode(signature)
             .map_err(|e| IdTokenError::Malformed(format!("the signature is not base64url: {e}")))?;
@@ -182,7 +182,10 @@ mod tests {
     #[test]
     fn maps_algorithms_to_webcrypto() {
         let es = SignatureAlgorithm::from_jws("ES256").unwrap();
-        assert_eq!((es.hash(), es.family(), es.key_type()), ("SHA-256", WebCryptoFamily::Ecdsa { curve: "P-256" }, "EC"));
+        assert_eq!(
+            (es.hash(), es.family(), es.key_type()),
+            ("SHA-256", WebCryptoFamily::Ecdsa { curve: "P-256" }, "EC")
+        );
         let ps = SignatureAlgorithm::from_jws("PS384").unwrap();
         assert_eq!(ps.family(), WebCryptoFamily::RsaPss { salt_length: 48 });
         assert_eq!(SignatureAlgorithm::from_jws("HS256"), None);
@@ -221,7 +224,10 @@ mod tests {
 
     #[test]
     fn several_fitting_keys_without_kid_are_ambiguous() {
-        let set = JwkSet::from_json(&json!({"keys": [{"kty": "RSA", "n": "a", "e": "b"}, {"kty": "RSA", "n": "c", "e": "d"}]}).to_string()).unwrap();
+        let set = JwkSet::from_json(
+            &json!({"keys": [{"kty": "RSA", "n": "a", "e": "b"}, {"kty": "RSA", "n": "c", "e": "d"}]}).to_string(),
+        )
+        .unwrap();
         let token = jwt(json!({"alg": "RS256"}), claims_json());
         assert_eq!(set.select(&SignedJwt::parse(&token).unwrap()), Err(IdTokenError::AmbiguousKey));
     }

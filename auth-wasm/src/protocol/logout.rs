@@ -59,8 +59,9 @@ mod tests {
     #[test]
     fn builds_the_end_session_url() {
         let tx = LogoutTransaction::begin("/", 0).unwrap();
-        let url = end_session_url(&metadata(), &ClientId::new("spa"), Some(&IdToken::new("h.i.j")), "https://app/out", &tx)
-            .unwrap();
+        let url =
+            end_session_url(&metadata(), &ClientId::new("spa"), Some(&IdToken::new("h.i.j")), "https://app/out", &tx)
+                .unwrap();
         let params: Vec<(String, String)> = form_urlencoded::parse(query_of(&url).as_bytes()).into_owned().collect();
         assert!(url.starts_with("https://op.example/session/end?"));
         assert_eq!(

@@ -16,16 +16,18 @@ mod logout;
 mod pkce;
 mod request;
 mod return_url;
-mod url;
 mod scopes;
-mod token_set;
 mod token;
+mod token_set;
 mod transaction;
+mod url;
 mod values;
 
 pub use account::{Account, HomeAccountId};
 pub use authorize::authorize_url;
-pub use cache::{account_record_key, last_account_key, select_access_token, AccountRecord, CacheScope, CachedAccessToken};
+pub use cache::{
+    account_record_key, last_account_key, select_access_token, AccountRecord, CacheScope, CachedAccessToken,
+};
 pub use callback::{parse_authorization_response, AuthorizationResponse};
 pub use config::ClientConfig;
 pub use discovery::{discovery_url, ProviderMetadata};
@@ -34,11 +36,15 @@ pub use id_token::{decode_id_token, Audience, IdTokenClaims, IdTokenExpectations
 pub use jws::{JwkSet, SignatureAlgorithm, SignedJwt, WebCryptoFamily};
 pub use logout::{end_session_url, LogoutTransaction};
 pub use pkce::{PkceChallenge, PKCE_METHOD_S256};
-pub use request::{ExtraParameters, InteractiveAuthenticationRequest, Prompt, RequestKind, MAX_REQUEST_BYTES, REQUEST_VERSION};
+pub use request::{
+    ExtraParameters, InteractiveAuthenticationRequest, Prompt, RequestKind, MAX_REQUEST_BYTES, REQUEST_VERSION,
+};
 pub use return_url::{safe_return_url, same_origin_path};
-pub use url::{append_query, is_secure_url, query_of, resolve_app_url};
 pub use scopes::{Scope, Scopes};
+pub use token::{
+    authorization_code_request_body, parse_token_response, refresh_request_body, revocation_request_body, TokenResponse,
+};
 pub use token_set::{TokenContext, TokenSet, User};
-pub use token::{authorization_code_request_body, parse_token_response, refresh_request_body, revocation_request_body, TokenResponse};
 pub use transaction::{CompletedTransaction, LoginTransaction, TRANSACTION_LIFETIME_SECS};
+pub use url::{append_query, is_secure_url, query_of, resolve_app_url};
 pub use values::{AccessToken, AuthorizationCode, ClientId, IdToken, Issuer, Nonce, PkceVerifier, RefreshToken, State};

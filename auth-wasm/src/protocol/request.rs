@@ -284,7 +284,10 @@ mod tests {
 
     #[test]
     fn a_token_request_needs_a_scope() {
-        assert_eq!(InteractiveAuthenticationRequest::get_token(Scopes::new(), "/").unwrap_err(), ProtocolError::NoScopes);
+        assert_eq!(
+            InteractiveAuthenticationRequest::get_token(Scopes::new(), "/").unwrap_err(),
+            ProtocolError::NoScopes
+        );
         assert!(InteractiveAuthenticationRequest::get_token(Scopes::parse("api:read").unwrap(), "/").is_ok());
     }
 
@@ -292,10 +295,15 @@ mod tests {
     fn rejects_malformed_oversized_and_other_versions() {
         let reject = |json: &str| InteractiveAuthenticationRequest::from_json(json).unwrap_err();
         assert!(matches!(reject("{"), ProtocolError::InvalidRequest(_)));
-        assert!(matches!(reject(r#"{"version":2,"kind":"login","return_url":"/"}"#), ProtocolError::InvalidRequest(m) if m.contains("version 2")));
+        assert!(
+            matches!(reject(r#"{"version":2,"kind":"login","return_url":"/"}"#), ProtocolError::InvalidRequest(m) if m.contains("version 2"))
+        );
         assert!(matches!(reject(r#"{"kind":"login","return_url":"/"}"#), ProtocolError::InvalidRequest(_)));
         assert!(matches!(reject(r#"{"version":1,"kind":"dance","return_url":"/"}"#), ProtocolError::InvalidRequest(_)));
-        assert!(matches!(reject(r#"{"version":1,"kind":"login","return_url":"/","prompt":"maybe"}"#), ProtocolError::InvalidRequest(_)));
+        assert!(matches!(
+            reject(r#"{"version":1,"kind":"login","return_url":"/","prompt":"maybe"}"#),
+            ProtocolError::InvalidRequest(_)
+        ));
         let huge = format!(r#"{{"version":1,"kind":"login","return_url":"/{}"}}"#, "a".repeat(MAX_REQUEST_BYTES));
         assert!(matches!(reject(&huge), ProtocolError::InvalidRequest(m) if m.contains("bytes")));
     }

@@ -5,7 +5,11 @@ use serde::{Deserialize, Deserializer};
 use super::{AccessToken, AuthorizationCode, ClientId, IdToken, LoginTransaction, ProtocolError, RefreshToken, Scopes};
 
 /// The form body that exchanges `code` for tokens. A public client authenticates with its PKCE verifier.
-pub fn authorization_code_request_body(client_id: &ClientId, transaction: &LoginTransaction, code: &AuthorizationCode) -> String {
+pub fn authorization_code_request_body(
+    client_id: &ClientId,
+    transaction: &LoginTransaction,
+    code: &AuthorizationCode,
+) -> String {
     form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "authorization_code")
         .append_pair("code", code.secret())
@@ -123,12 +127,18 @@ mod tests {
         let body = refresh_request_body(&client, &rt, &Scopes::parse("openid api:read").unwrap());
         assert_eq!(
             form(&body),
-            [("grant_type", "refresh_token"), ("refresh_token", "r+1"), ("client_id", "spa"), ("scope", "api:read openid")]
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            [
+                ("grant_type", "refresh_token"),
+                ("refresh_token", "r+1"),
+                ("client_id", "spa"),
+                ("scope", "api:read openid")
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
         );
         assert_eq!(
             form(&revocation_request_body(&client, &rt)),
-            [("token", "r+1"), ("token_type_hint", "refresh_token"), ("client_id", "spa")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+            [("token", "r+1"), ("token_type_hint", "refresh_token"), ("client_id", "spa")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
         );
     }
 
@@ -147,10 +157,14 @@ mod tests {
 
     #[test]
     fn parses_oauth_errors() {
-        let err = parse_token_response(400, r#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#)
-            .unwrap_err();
+        let err =
+            parse_token_response(400, r#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#)
+                .unwrap_err();
         assert_eq!(err, ProtocolError::InvalidGrant(Some("grant request is invalid".into())));
-        assert_eq!(parse_token_response(502, "<html>bad gateway</html>"), Err(ProtocolError::HttpServerError { status: 502 }));
+        assert_eq!(
+            parse_token_response(502, "<html>bad gateway</html>"),
+            Err(ProtocolError::HttpServerError { status: 502 })
+        );
         assert_eq!(parse_token_response(404, ""), Err(ProtocolError::HttpClientError { status: 404 }));
     }
 

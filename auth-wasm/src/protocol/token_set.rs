@@ -37,7 +37,11 @@ pub struct TokenContext<'a> {
 }
 
 impl TokenContext<'_> {
-    fn check_id_token(&self, response: &TokenResponse, nonce: Option<&Nonce>) -> Result<Option<(super::IdToken, IdTokenClaims)>, ProtocolError> {
+    fn check_id_token(
+        &self,
+        response: &TokenResponse,
+        nonce: Option<&Nonce>,
+    ) -> Result<Option<(super::IdToken, IdTokenClaims)>, ProtocolError> {
         let Some(id_token) = response.id_token.clone() else { return Ok(None) };
         let (_header, claims) = decode_id_token(&id_token)?;
         IdTokenExpectations {
@@ -68,7 +72,11 @@ impl TokenContext<'_> {
 
     /// The result of exchanging the code of `transaction`. The ID token must be present and pass every
     /// check of [`IdTokenExpectations`] against the transaction's nonce.
-    pub fn code_exchange(&self, response: TokenResponse, transaction: &LoginTransaction) -> Result<TokenSet, ProtocolError> {
+    pub fn code_exchange(
+        &self,
+        response: TokenResponse,
+        transaction: &LoginTransaction,
+    ) -> Result<TokenSet, ProtocolError> {
         let (id_token, claims) = self
             .check_id_token(&response, Some(&transaction.nonce))?
             .ok_or_else(|| ProtocolError::InvalidTokenResponse("the response to a sign-in has no id_token".into()))?;
@@ -80,7 +88,8 @@ impl TokenContext<'_> {
             Some(granted) => Scopes::parse(granted)?,
             None => transaction.scopes.clone(),
         };
-        let account = AccountRecord { account: Account::new(home_account_id, &claims), id_token, claims, granted_scopes };
+        let account =
+            AccountRecord { account: Account::new(home_account_id, &claims), id_token, claims, granted_scopes };
         Ok(TokenSet {
             access_token: self.access_token(&response, &transaction.scopes)?,
             refresh_token: response.refresh_token,
@@ -90,7 +99,12 @@ impl TokenContext<'_> {
 
     /// The result of a refresh for `requested` on behalf of `previous`. An ID token in it must name the
     /// same user (OpenID Connect Core §12.2).
-    pub fn refresh(&self, response: TokenResponse, previous: &AccountRecord, requested: &Scopes) -> Result<TokenSet, ProtocolError> {
+    pub fn refresh(
+        &self,
+        response: TokenResponse,
+        previous: &AccountRecord,
+        requested: &Scopes,
+    ) -> Result<TokenSet, ProtocolError> {
         let account = match self.check_id_token(&response, None)? {
             None => None,
             Some((id_token, claims)) => {
@@ -103,7 +117,11 @@ impl TokenContext<'_> {
                 Some(AccountRecord { account, id_token, claims, granted_scopes: previous.granted_scopes.clone() })
             }
         };
-        Ok(TokenSet { access_token: self.access_token(&response, requested)?, refresh_token: response.refresh_token, account })
+        Ok(TokenSet {
+            access_token: self.access_token(&response, requested)?,
+            refresh_token: response.refresh_token,
+            account,
+        })
     }
 }
 
@@ -117,7 +135,9 @@ mod tests {
     use serde_json::{json, Value};
 
     fn transaction() -> LoginTransaction {
-        let mut tx = LoginTransaction::begin("https://app/cb", Scopes::parse("api:read").unwrap().for_sign_in(), "/", NOW).unwrap();
+        let mut tx =
+            LoginTransaction::begin("https://app/cb", Scopes::parse("api:read").unwrap().for_sign_in(), "/", NOW)
+                .unwrap();
         tx.nonce = Nonce::new("n-1");
         tx
     }
@@ -140,7 +160,9 @@ mod tests {
     }
 
     fn signed_in() -> TokenSet {
-        context(&metadata(), &ClientId::new("spa")).code_exchange(response(Some(claims_json()), json!({})), &transaction()).unwrap()
+        context(&metadata(), &ClientId::new("spa"))
+            .code_exchange(response(Some(claims_json()), json!({})), &transaction())
+            .unwrap()
     }
 
     #[test]
@@ -168,8 +190,14 @@ mod tests {
         let ctx = context(&metadata(), &ClientId::new("spa"));
         let mut claims = claims_json();
         claims["nonce"] = json!("replayed");
-        assert_eq!(ctx.code_exchange(response(Some(claims), json!({})), &transaction()), Err(ProtocolError::IdToken(IdTokenError::Nonce)));
-        assert!(matches!(ctx.code_exchange(response(None, json!({})), &transaction()), Err(ProtocolError::InvalidTokenResponse(_))));
+        assert_eq!(
+            ctx.code_exchange(response(Some(claims), json!({})), &transaction()),
+            Err(ProtocolError::IdToken(IdTokenError::Nonce))
+        );
+        assert!(matches!(
+            ctx.code_exchange(response(None, json!({})), &transaction()),
+            Err(ProtocolError::InvalidTokenResponse(_))
+        ));
     }
 
     #[test]
@@ -183,6 +211,9 @@ mod tests {
         assert_eq!(set.account.unwrap().account.home_account_id, previous.account.home_account_id);
         assert!(ctx.refresh(response(None, json!({})), &previous, &requested).unwrap().account.is_none());
         claims["sub"] = json!("mallory");
-        assert!(matches!(ctx.refresh(response(Some(claims), json!({})), &previous, &requested), Err(ProtocolError::InvalidTokenResponse(_))));
+        assert!(matches!(
+            ctx.refresh(response(Some(claims), json!({})), &previous, &requested),
+            Err(ProtocolError::InvalidTokenResponse(_))
+        ));
     }
 }

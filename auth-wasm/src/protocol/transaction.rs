@@ -50,7 +50,11 @@ impl LoginTransaction {
     }
 
     /// Checks an authorization response against this transaction and returns its code.
-    pub fn accept(&self, response: AuthorizationResponse, metadata: &ProviderMetadata) -> Result<AuthorizationCode, ProtocolError> {
+    pub fn accept(
+        &self,
+        response: AuthorizationResponse,
+        metadata: &ProviderMetadata,
+    ) -> Result<AuthorizationCode, ProtocolError> {
         let (code, state, iss) = match response {
             AuthorizationResponse::Error { error, description, .. } => {
                 return Err(ProtocolError::from_provider(&error, description))
@@ -61,10 +65,9 @@ impl LoginTransaction {
             return Err(ProtocolError::StateMismatch);
         }
         match iss {
-            Some(iss) if iss != metadata.issuer.as_str() => Err(ProtocolError::ResponseIssuerMismatch {
-                expected: metadata.issuer.to_string(),
-                found: iss,
-            }),
+            Some(iss) if iss != metadata.issuer.as_str() => {
+                Err(ProtocolError::ResponseIssuerMismatch { expected: metadata.issuer.to_string(), found: iss })
+            }
             None if metadata.authorization_response_iss_parameter_supported => {
                 Err(ProtocolError::MissingParameter("iss"))
             }
