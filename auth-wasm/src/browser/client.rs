@@ -10,8 +10,8 @@ use super::events::{AuthEvent, Events, Subscription};
 use super::{http, navigation, now_secs, open_store, signature, AuthError, CacheLocation, KeyValueStore, TokenResult};
 use crate::protocol::{
     account_record_key, authorize_url, discovery_url, end_session_url, last_account_key, parse_authorization_response,
-    query_of, resolve_app_url, revocation_request_body, safe_return_url, AccountRecord, AuthorizationResponse,
-    CacheScope, ClientConfig, CompletedTransaction, HomeAccountId, IdToken, IdTokenError,
+    query_of, replaced_account, resolve_app_url, revocation_request_body, safe_return_url, AccountRecord,
+    AuthorizationResponse, CacheScope, ClientConfig, CompletedTransaction, HomeAccountId, IdToken, IdTokenError,
     InteractiveAuthenticationRequest, JwkSet, LoginTransaction, LogoutTransaction, ProtocolError, ProviderMetadata,
     RefreshToken, RequestKind, Scopes, State, TokenSet, User,
 };
@@ -189,8 +189,9 @@ impl AuthClient {
         self.inner.tokens.load(&self.cache_scope(record).refresh_token_key(&record.account.home_account_id))
     }
 
-    /// Keeps what a checked token response holds; on a sign-in, replaces another account's tokens.
-    pub(crate) fn store_token_set(&self, set: &TokenSet, sign_in: bool) -> Result<(), AuthError> {
+    /// Keeps what a checked token response holds, replacing another account's tokens. `interactive`: the
+    /// response completes a sign-in of the user's (which `SignedIn` tells), not a silent renewal.
+    pub(crate) fn store_token_set(&self, set: &TokenSet, interactive: bool) -> Result<(), AuthError> {
         let previous = self.account()?;
         let record = match (&set.account, &previous) {
             (Some(record), _) => record.clone(),
@@ -200,11 +201,10 @@ impl AuthClient {
         let home = &record.account.home_account_id;
         let last_key = last_account_key(&self.inner.config.client_id, &self.inner.config.authority);
         let last: Option<HomeAccountId> = self.inner.tokens.load(&last_key)?;
-        let changed_from = previous.as_ref().map(|p| p.account.home_account_id.clone()).or(last).filter(|p| p != home);
-        if let Some(previous) = &previous {
-            if previous.account.home_account_id != *home {
-                self.remove_account_tokens(previous)?;
-            }
+        let current = previous.as_ref().map(|p| &p.account.home_account_id);
+        let replaced = replaced_account(current, last.as_ref(), home);
+        if let Some(previous) = previous.as_ref().filter(|p| Some(&p.account.home_account_id) == replaced.as_ref()) {
+            self.remove_account_tokens(previous)?;
         }
         let cache = self.cache_scope(&record);
         self.inner.tokens.save(&self.account_key(), &record)?;
@@ -213,10 +213,10 @@ impl AuthClient {
             self.inner.tokens.save(&cache.refresh_token_key(home), refresh_token)?;
         }
         self.inner.tokens.save(&cache.access_token_key(home, &set.access_token.scopes), &set.access_token)?;
-        if let Some(previous) = changed_from.filter(|_| sign_in) {
+        if let Some(previous) = replaced {
             self.emit(AuthEvent::AccountChanged { previous, current: record.user() });
         }
-        if sign_in {
+        if interactive {
             self.emit(AuthEvent::SignedIn(record.user()));
         }
         Ok(())
@@ -348,7 +348,7 @@ impl AuthClient {
         };
         let return_url = transaction.return_url.clone();
         let state = transaction.state.clone();
-        let result = self.exchange_code(response, &transaction).await;
+        let result = self.exchange_code(response, &transaction, true).await;
         if result.is_ok() {
             let completed = CompletedTransaction { return_url: return_url.clone(), created_at: now_secs() };
             // Best effort: without it a reload of the callback shows a state error, nothing worse.
@@ -375,10 +375,12 @@ impl AuthClient {
     }
 
     /// Exchanges the code of `response` and keeps the tokens; nothing is kept unless every check passes.
+    /// `interactive`: see [`Self::store_token_set`].
     pub(crate) async fn exchange_code(
         &self,
         response: AuthorizationResponse,
         transaction: &LoginTransaction,
+        interactive: bool,
     ) -> Result<User, AuthError> {
         let metadata = self.metadata().await?;
         let code = transaction.accept(response, &metadata)?;
@@ -388,8 +390,10 @@ impl AuthClient {
             self.verify_id_token_signature(&metadata, id_token).await?;
         }
         let set = self.token_context(&metadata).code_exchange(tokens, transaction)?;
-        self.store_token_set(&set, true)?;
-        Ok(set.account.map(|a| a.user()).expect("a code exchange always names the account"))
+        self.store_token_set(&set, interactive)?;
+        set.account.map(|account| account.user()).ok_or_else(|| {
+            ProtocolError::InvalidTokenResponse("the response to a sign-in names no account".into()).into()
+        })
     }
 
     pub(crate) fn token_context<'a>(&'a self, metadata: &'a ProviderMetadata) -> crate::protocol::TokenContext<'a> {

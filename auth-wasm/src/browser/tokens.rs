@@ -180,7 +180,7 @@ impl AuthClient {
         let url = authorize_url(&metadata, &config.client_id, &transaction, &self.extra_parameters(params))?;
         let callback = silent::navigate_hidden_iframe(&url, &redirect_uri, SILENT_TIMEOUT_MS).await?;
         let response = parse_authorization_response(&callback)?;
-        let user = self.exchange_code(response, &transaction).await?;
+        let user = self.exchange_code(response, &transaction, false).await?;
         if user.home_account_id != record.account.home_account_id {
             // The provider's session is someone else's: the tokens kept are theirs now (AccountChanged
             // has fired), and the caller's request for the previous account needs the user.

@@ -56,6 +56,16 @@ impl CacheScope<'_> {
     }
 }
 
+/// The account a sign-in of `signed_in` replaces, if it is another one: the account signed in now, else
+/// the one signed in last (before a sign-out). Its tokens must go, and `AccountChanged` be told.
+pub fn replaced_account(
+    current: Option<&HomeAccountId>,
+    last: Option<&HomeAccountId>,
+    signed_in: &HomeAccountId,
+) -> Option<HomeAccountId> {
+    current.or(last).filter(|previous| *previous != signed_in).cloned()
+}
+
 /// Who is signed in, with the ID token that says so.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountRecord {
@@ -171,6 +181,23 @@ mod tests {
         };
         let requested = Scopes::parse("api:write offline_access").unwrap();
         assert_eq!(record.refresh_scopes(&requested).to_scope_string(), "api:write openid profile");
+    }
+
+    #[test]
+    fn a_sign_in_replaces_another_account_only() {
+        let id = |s: &str| {
+            HomeAccountId::from_client_info(&base64::Engine::encode(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                format!(r#"{{"uid":"{s}","utid":"t"}}"#),
+            ))
+            .unwrap()
+        };
+        let (alice, bob) = (id("alice"), id("bob"));
+        assert_eq!(replaced_account(Some(&alice), None, &bob), Some(alice.clone()), "switch account");
+        assert_eq!(replaced_account(None, Some(&alice), &bob), Some(alice.clone()), "after a sign-out");
+        assert_eq!(replaced_account(Some(&alice), Some(&bob), &bob), Some(alice.clone()), "the signed-in one counts");
+        assert_eq!(replaced_account(Some(&bob), None, &bob), None, "the same account again");
+        assert_eq!(replaced_account(None, None, &bob), None, "the first sign-in");
     }
 
     #[test]
