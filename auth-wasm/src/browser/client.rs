@@ -62,13 +62,10 @@ pub(crate) struct Inner {
 }
 
 impl AuthClient {
-    /// A client keeping tokens in sessionStorage.
+    /// A client keeping tokens where `config.cache_location` says.
     pub fn new(config: ClientConfig) -> Result<Self, AuthError> {
-        Self::with_cache_location(config, CacheLocation::default())
-    }
-
-    pub fn with_cache_location(config: ClientConfig, location: CacheLocation) -> Result<Self, AuthError> {
-        Self::with_stores(config, open_store(location), open_store(CacheLocation::SessionStorage))
+        let tokens = open_store(config.cache_location);
+        Self::with_stores(config, tokens, open_store(CacheLocation::SessionStorage))
     }
 
     /// A client over given stores (tests, or an app with its own storage).

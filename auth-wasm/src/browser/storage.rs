@@ -11,6 +11,7 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use super::error::js_message;
 use super::AuthError;
+pub use crate::protocol::CacheLocation;
 
 /// A string key-value store.
 pub trait KeyValueStore {
@@ -48,18 +49,6 @@ impl dyn KeyValueStore {
         let text = serde_json::to_string(value).map_err(|e| AuthError::Storage(e.to_string()))?;
         self.set(key, &text)
     }
-}
-
-/// Which store the client keeps its state in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum CacheLocation {
-    /// Gone when the tab closes; not shared between tabs.
-    #[default]
-    SessionStorage,
-    /// Shared by every tab of the origin; survives the browser restarting.
-    LocalStorage,
-    /// Gone on reload. A sign-in still works: its transaction is kept in sessionStorage.
-    Memory,
 }
 
 /// `window.sessionStorage` or `window.localStorage`.

@@ -19,6 +19,19 @@ const ENTRA_HOST_SUFFIXES: [&str; 5] = [
     ".ciamlogin.com",
 ];
 
+/// Which store the client keeps tokens in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CacheLocation {
+    /// Gone when the tab closes; not shared between tabs.
+    #[default]
+    SessionStorage,
+    /// Shared by every tab of the origin; survives the browser restarting.
+    LocalStorage,
+    /// Gone on reload. A sign-in still works: its transaction is kept in sessionStorage.
+    Memory,
+}
+
 /// What an app tells the library about its provider. Deserialises from a JSON configuration file such
 /// as `{"authority": "https://login.example.com", "client_id": "spa", "scopes": ["api:read"]}`
 /// (camelCase names are accepted too).
@@ -47,6 +60,9 @@ pub struct ClientConfig {
     /// as a redirect URI. It must not run the app.
     #[serde(alias = "silentRedirectUri", default = "default_silent_redirect_uri")]
     pub silent_redirect_uri: String,
+    /// Where tokens are kept: `"sessionStorage"` (default), `"localStorage"` or `"memory"`.
+    #[serde(alias = "cacheLocation", default)]
+    pub cache_location: CacheLocation,
     /// Ask for Entra's `client_info` (its account ids). `None`: only for Microsoft Entra authorities.
     #[serde(alias = "clientInfo", default, skip_serializing_if = "Option::is_none")]
     pub client_info: Option<bool>,
@@ -83,6 +99,7 @@ impl ClientConfig {
             login_path: default_login_path(),
             logout_path: default_logout_path(),
             silent_redirect_uri: default_silent_redirect_uri(),
+            cache_location: CacheLocation::default(),
             client_info: None,
         }
     }
@@ -144,12 +161,13 @@ mod tests {
     #[test]
     fn accepts_camel_case() {
         let config = ClientConfig::from_json(
-            r#"{"authority":"http://127.0.0.1:1","clientId":"spa","redirectUri":"/cb","scopes":"api:read"}"#,
+            r#"{"authority":"http://127.0.0.1:1","clientId":"spa","redirectUri":"/cb","scopes":"api:read","cacheLocation":"localStorage"}"#,
         )
         .unwrap();
         assert_eq!(config.client_id.as_str(), "spa");
         assert_eq!(config.redirect_uri, "/cb");
         assert!(config.scopes.contains("api:read"));
+        assert_eq!(config.cache_location, CacheLocation::LocalStorage);
     }
 
     #[test]
@@ -173,5 +191,8 @@ mod tests {
         assert!(ClientConfig::from_json(r#"{"authority":"https://op.example","client_id":""}"#).is_err());
         assert!(ClientConfig::from_json(r#"{"client_id":"spa"}"#).is_err());
         assert!(ClientConfig::from_json("not json").is_err());
+        assert!(
+            ClientConfig::from_json(r#"{"authority":"https://op","client_id":"a","cache_location":"disk"}"#).is_err()
+        );
     }
 }

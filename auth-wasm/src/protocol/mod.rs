@@ -30,7 +30,7 @@ pub use cache::{
     CachedAccessToken,
 };
 pub use callback::{parse_authorization_response, AuthorizationResponse};
-pub use config::ClientConfig;
+pub use config::{CacheLocation, ClientConfig};
 pub use discovery::{discovery_url, ProviderMetadata};
 pub use error::{IdTokenError, ProtocolError};
 pub use id_token::{decode_id_token, Audience, IdTokenClaims, IdTokenExpectations, JwtHeader, DEFAULT_CLOCK_SKEW_SECS};
