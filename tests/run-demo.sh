@@ -9,4 +9,5 @@ source "$ROOT/tests/env.sh"
 cd "$ROOT"
 trunk build --release
 cd "$ROOT/tests"
-exec node support/stack.mjs --spa-port "${DEMO_PORT:-8080}" --op-port "${PROVIDER_PORT:-8600}" --banner
+exec node support/stack.mjs --spa-port "${DEMO_PORT:-8080}" --op-port "${PROVIDER_PORT:-8600}" \
+  --api-port "${API_PORT:-8601}" --banner

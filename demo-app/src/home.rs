@@ -7,11 +7,16 @@ use leptos_auth::{use_auth, AuthState};
 #[component]
 pub fn Home() -> impl IntoView {
     let auth = use_auth();
-    move || match auth.state() {
+    move || {
+        match auth.state() {
         AuthState::Authorizing => view! { <p data-testid="status">"Signing you in…"</p> }.into_any(),
         AuthState::Anonymous => view! {
             <h1>"Welcome"</h1>
             <p data-testid="status">"You are signed out."</p>
+            <p>
+                "This demo signs you in with OpenID Connect (authorization code with PKCE) from WebAssembly. "
+                "Profile and Orders need you signed in; Call API uses your access token; Tokens shows silent renewal."
+            </p>
             <SignInOptions />
         }
         .into_any(),
@@ -33,9 +38,18 @@ pub fn Home() -> impl IntoView {
                 <dt>"Account"</dt>
                 <dd>{user.home_account_id.as_str().to_owned()}</dd>
             </dl>
-            <SignInOptions />
+            <div class="card">
+                <h2>"Your account"</h2>
+                <button on:click=move |_| auth.login(InteractiveAuthenticationRequest::login("/").with_prompt(Prompt::SelectAccount))>
+                    "Switch account"
+                </button>
+                <button on:click=move |_| auth.login(InteractiveAuthenticationRequest::login("/").with_prompt(Prompt::Login))>
+                    "Sign in again"
+                </button>
+            </div>
         }
         .into_any(),
+    }
     }
 }
 

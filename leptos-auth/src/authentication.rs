@@ -1,59 +1,145 @@
-//! The authentication route, `authentication/:action` (like Blazor's RemoteAuthenticatorView):
-//! `login` and `logout` start what history state asks for; the callbacks show progress while the
-//! provider's answer is handled; any failure shows its error and a way to try again.
+//! The authentication route, `authentication/:action`, like Blazor's `RemoteAuthenticatorView`:
+//! `login` and `logout` start what history state asks for; `login-callback` and `logout-callback` show
+//! progress while the provider's answer is handled; `login-failed` shows why and offers a retry;
+//! `logged-out` confirms. Every view has a default and can be replaced.
 
-use auth_wasm::protocol::RequestKind;
+use auth_wasm::browser::current_request;
+use auth_wasm::protocol::{ClientConfig, InteractiveAuthenticationRequest, RequestKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
-use crate::{use_auth, AuthState};
+use crate::{use_auth, Auth, AuthState};
+
+/// The paths of the authentication route's actions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthenticationPaths {
+    pub login: String,
+    pub logout: String,
+    pub login_failed: String,
+    pub logged_out: String,
+}
+
+impl AuthenticationPaths {
+    /// `login` and `logout` from the configuration; the others beside `login`.
+    pub fn from_config(config: &ClientConfig) -> Self {
+        let base = config.login_path.rsplit_once('/').map(|(base, _)| base).unwrap_or("");
+        Self {
+            login: config.login_path.clone(),
+            logout: config.logout_path.clone(),
+            login_failed: format!("{base}/login-failed"),
+            logged_out: format!("{base}/logged-out"),
+        }
+    }
+}
+
+/// Runs the request of the current history entry (or the default of `kind`); failures go to the state.
+fn run_request(auth: Auth, kind: RequestKind) {
+    let client = auth.client();
+    spawn_local(async move {
+        if let Err(error) = client.run_request_from_history(kind).await {
+            auth.fail(error);
+        }
+    });
+}
+
+/// Sign in again with the request kept in history state (the one that failed), or a fresh one.
+fn retry(auth: Auth) {
+    let request = current_request().ok().flatten().filter(|r| r.kind != RequestKind::Logout);
+    auth.login(request.unwrap_or_else(|| InteractiveAuthenticationRequest::login("/")));
+}
 
 #[component]
-pub fn Authentication() -> impl IntoView {
+pub fn Authentication(
+    /// While `login` sends the browser to the provider.
+    #[prop(optional, into)]
+    login: Option<ViewFn>,
+    #[prop(optional, into)] login_callback: Option<ViewFn>,
+    /// Why sign-in failed (read `use_auth().state()`), with a way to retry.
+    #[prop(optional, into)]
+    login_failed: Option<ViewFn>,
+    #[prop(optional, into)] logout: Option<ViewFn>,
+    #[prop(optional, into)] logout_callback: Option<ViewFn>,
+    #[prop(optional, into)] logged_out: Option<ViewFn>,
+) -> impl IntoView {
     let auth = use_auth();
     let params = use_params_map();
-    let action = move || params.read().get("action").unwrap_or_default();
+    let action = Memo::new(move |_| params.read().get("action").unwrap_or_default());
 
-    let start = move |kind: RequestKind| {
-        let client = auth.client();
-        spawn_local(async move {
-            if let Err(error) = client.run_request_from_history(kind).await {
-                auth.fail(error);
-            }
-        });
-    };
     // Start once per visit of the login or logout route.
-    Effect::new(move |started: Option<String>| {
-        let current = action();
-        if started.as_deref() != Some(current.as_str()) {
-            match current.as_str() {
-                "login" => start(RequestKind::Login),
-                "logout" => start(RequestKind::Logout),
-                _ => {}
-            }
-        }
-        current
+    Effect::new(move |_| match action.get().as_str() {
+        "login" => run_request(auth, RequestKind::Login),
+        "logout" => run_request(auth, RequestKind::Logout),
+        _ => {}
     });
 
+    let progress = |text: &'static str| view! { <p class="auth-progress" data-testid="status">{text}</p> }.into_any();
     move || {
-        if let AuthState::Failed(error) = auth.state() {
-            return view! {
-                <section class="auth-failed">
-                    <h1>"Sign-in failed"</h1>
-                    <p class="error" role="alert" data-testid="error">{error.to_string()}</p>
-                    <button on:click=move |_| auth.sign_in()>"Try again"</button>
-                </section>
-            }
-            .into_any();
-        }
-        let message = match action().as_str() {
-            "login" => "Redirecting to sign in…",
-            "login-callback" => "Completing sign-in…",
-            "logout" => "Signing out…",
-            "logout-callback" => "Completing sign-out…",
-            _ => "Unknown authentication action.",
+        let custom = match action.get().as_str() {
+            "login" => login.clone(),
+            "login-callback" => login_callback.clone(),
+            "login-failed" => login_failed.clone(),
+            "logout" => logout.clone(),
+            "logout-callback" => logout_callback.clone(),
+            "logged-out" => logged_out.clone(),
+            _ => None,
         };
-        view! { <p class="auth-progress" data-testid="status">{message}</p> }.into_any()
+        if let Some(view) = custom {
+            return view.run();
+        }
+        match (action.get().as_str(), auth.state()) {
+            // A failure anywhere in the flow is shown with its reason, never a page stuck in progress.
+            ("login-failed", _) | (_, AuthState::Failed(_)) => view! { <LoginFailed /> }.into_any(),
+            ("login", _) => progress("Redirecting to sign in…"),
+            ("logout", _) => progress("Signing out…"),
+            ("login-callback" | "logout-callback", AuthState::Authorizing) => progress("Completing…"),
+            ("login-callback", _) | ("logout-callback" | "logged-out", AuthState::Authenticated(_)) => {
+                view! { <NothingInProgress /> }.into_any()
+            }
+            ("logout-callback" | "logged-out", _) => view! { <LoggedOut /> }.into_any(),
+            _ => view! { <p>"Unknown authentication action."</p> }.into_any(),
+        }
+    }
+}
+
+#[component]
+fn LoginFailed() -> impl IntoView {
+    let auth = use_auth();
+    let reason = move || match auth.state() {
+        AuthState::Failed(error) => error.to_string(),
+        _ => "The sign-in did not complete.".to_owned(),
+    };
+    view! {
+        <section class="auth-failed">
+            <h1>"Sign-in failed"</h1>
+            <p class="error" role="alert" data-testid="error">{reason}</p>
+            <button on:click=move |_| retry(auth)>"Try again"</button>
+        </section>
+    }
+}
+
+#[component]
+fn LoggedOut() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <section>
+            <h1>"Signed out"</h1>
+            <p data-testid="status">"You are signed out."</p>
+            <button on:click=move |_| auth.sign_in()>"Sign in"</button>
+        </section>
+    }
+}
+
+#[component]
+fn NothingInProgress() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <section>
+            <p data-testid="status">"No sign-in is in progress."</p>
+            {move || match auth.state() {
+                AuthState::Authenticated(_) => view! { <a href="/">"Go to the home page"</a> }.into_any(),
+                _ => view! { <button on:click=move |_| auth.sign_in()>"Sign in"</button> }.into_any(),
+            }}
+        </section>
     }
 }

@@ -1,10 +1,12 @@
 //! The auth context: one client per app, its state and events as signals, and the actions that change them.
 
 use auth_wasm::browser::{
-    navigate_to_login, navigate_to_logout, notify_location_changed, AuthClient, AuthError, AuthEvent, CallbackOutcome,
-    TokenResult,
+    navigate_to_login, navigate_to_logout, notify_location_changed, replace_with_request, AuthClient, AuthError,
+    AuthEvent, AuthorizedFetch, CallbackOutcome, TokenResult,
 };
-use auth_wasm::protocol::{InteractiveAuthenticationRequest, Scopes, User};
+use auth_wasm::protocol::{ClientConfig, InteractiveAuthenticationRequest, Scopes, User};
+
+use crate::AuthenticationPaths;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -30,7 +32,7 @@ pub struct Auth {
     events: RwSignal<Vec<AuthEvent>, LocalStorage>,
 }
 
-fn current_path() -> String {
+pub(crate) fn current_path() -> String {
     let location = window().location();
     let part = |r: Result<String, _>| r.unwrap_or_default();
     let path = part(location.pathname());
@@ -76,14 +78,39 @@ impl Auth {
         }
     }
 
-    /// Signs in, returning to the current page.
+    /// Signs in, returning to the current page (or to the app root from a page of the authentication
+    /// route, such as logged-out).
     pub fn sign_in(&self) {
-        self.login(InteractiveAuthenticationRequest::login(current_path()));
+        let current = current_path();
+        let paths = self.paths();
+        let route_base = paths.login.rsplit_once('/').map(|(base, _)| format!("{base}/")).unwrap_or_default();
+        let return_url =
+            if !route_base.is_empty() && current.starts_with(&route_base) { "/".to_owned() } else { current };
+        self.login(InteractiveAuthenticationRequest::login(return_url));
     }
 
-    /// Signs out, returning to the app root.
+    /// Signs out, ending on the logged-out page.
     pub fn sign_out(&self) {
-        self.logout(InteractiveAuthenticationRequest::logout("/"));
+        self.logout(InteractiveAuthenticationRequest::logout(self.paths().logged_out));
+    }
+
+    /// The authentication route's paths.
+    pub fn paths(&self) -> AuthenticationPaths {
+        self.client.with_value(|c| AuthenticationPaths::from_config(c.config()))
+    }
+
+    /// Has the user's claims include `role` in `claim` (a string or a list of strings).
+    pub fn has_role(&self, claim: &str, role: &str) -> bool {
+        self.user().is_some_and(|user| match user.claims.claim(claim) {
+            Some(serde_json::Value::String(value)) => value == role,
+            Some(serde_json::Value::Array(values)) => values.iter().any(|v| v.as_str() == Some(role)),
+            _ => false,
+        })
+    }
+
+    /// A fetch helper that adds this user's token for `scopes`, only to `allowed_origins`.
+    pub fn authorized_fetch(&self, scopes: Scopes, allowed_origins: &[&str]) -> AuthorizedFetch {
+        AuthorizedFetch::new(self.client(), scopes, allowed_origins)
     }
 
     /// An access token for `scopes`, or the interactive request that gets one.
@@ -96,9 +123,14 @@ impl Auth {
     }
 }
 
+/// Creates the client for `config` and puts it in context ([`provide_auth_with_client`]).
+pub fn provide_auth(config: ClientConfig) -> Result<Auth, AuthError> {
+    AuthClient::new(config).map(provide_auth_with_client)
+}
+
 /// Puts `client` in context, follows its events, and completes a sign-in or sign-out callback if the
 /// page is one. Call it once, near the root (inside or outside `<Router>`).
-pub fn provide_auth(client: AuthClient) -> Auth {
+pub fn provide_auth_with_client(client: AuthClient) -> Auth {
     let state = RwSignal::new_local(AuthState::Authorizing);
     let events = RwSignal::new_local(Vec::new());
     let auth = Auth { client: StoredValue::new_local(client.clone()), state, events };
@@ -123,6 +155,7 @@ pub fn provide_auth(client: AuthClient) -> Auth {
         stored.try_with_value(|c| c.unsubscribe(subscription));
     });
 
+    let paths = auth.paths();
     spawn_local(async move {
         let outcome = client.handle_redirect().await;
         let next = match &outcome {
@@ -136,21 +169,29 @@ pub fn provide_auth(client: AuthClient) -> Auth {
             Err(error) => AuthState::Failed(error.clone()),
         };
         state.set(next);
-        if !matches!(outcome, Ok(CallbackOutcome::NotACallback)) {
+        let shown = match &outcome {
+            Ok(CallbackOutcome::NotACallback) => Ok(()),
             // handle_redirect replaced the URL; let the router render the page it now shows.
-            if let Err(error) = notify_location_changed() {
-                state.set(AuthState::Failed(error));
+            Ok(_) => notify_location_changed(),
+            // The failure page, keeping a request to retry that returns where the sign-in was going.
+            Err(_) => {
+                replace_with_request(&paths.login_failed, &InteractiveAuthenticationRequest::login(current_path()))
             }
+        };
+        if let Err(error) = shown {
+            state.set(AuthState::Failed(error));
         }
     });
     auth
 }
 
-/// [`provide_auth`] as a component.
+/// [`provide_auth`] as a component: its children, or the configuration's error.
 #[component]
-pub fn AuthProvider(client: AuthClient, children: Children) -> impl IntoView {
-    provide_auth(client);
-    children()
+pub fn AuthProvider(config: ClientConfig, children: Children) -> impl IntoView {
+    match provide_auth(config) {
+        Ok(_) => children().into_any(),
+        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+    }
 }
 
 /// The auth handle from context.

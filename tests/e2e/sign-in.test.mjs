@@ -20,7 +20,7 @@ describe('sign-in with the demo app', { timeout: 120_000 }, () => {
     await page.getByText('You are signed out.').waitFor();
     await stack.clearRequests();
 
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign in', exact: true }).click();
     await signInAtProvider(page, stack, 'alice');
 
     await page.getByText('You are signed in.').waitFor();
@@ -65,12 +65,12 @@ describe('sign-in with the demo app', { timeout: 120_000 }, () => {
     assert.equal(new URL(page.url()).search, '');
     assert.equal((await stack.requests()).filter((r) => r.route === 'token').length, 1);
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL((u) => u.href.startsWith(stack.issuer));
     await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     await page.waitForURL((u) => u.href.startsWith(stack.app));
     await page.getByText('You are signed out.').waitFor();
-    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     assert.equal(new URL(page.url()).search, '');
     const afterSignOut = await stack.requests();
     const revocation = afterSignOut.find((r) => r.route === 'revocation');
@@ -106,14 +106,14 @@ describe('sign-in with the demo app', { timeout: 120_000 }, () => {
       return route.fulfill({ response });
     });
     await page.goto(stack.app);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign in', exact: true }).click();
     await signInAtProvider(page, stack, 'alice');
 
     const error = page.getByTestId('error');
     await error.waitFor();
     assert.match(await error.textContent(), /state mismatch/);
     assert.ok(tampered);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     assert.equal(new URL(page.url()).search, '', 'the rejected parameters are gone from the address bar');
     const stored = await storedEntries(page);
     assert.deepEqual(tokenKeys(stored), [], 'no token stored');

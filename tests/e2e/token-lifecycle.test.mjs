@@ -14,13 +14,13 @@ const SHORT_TTL = 8;
 
 async function signInWithButton(page, stack, user) {
   await page.goto(stack.app);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('banner').getByRole('button', { name: 'Sign in', exact: true }).click();
   await signInAtProvider(page, stack, user);
   await page.getByText('You are signed in.').waitFor();
 }
 
 async function signOut(page, stack) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL((u) => u.href.startsWith(stack.issuer));
   await page.getByRole('button', { name: 'Yes, sign me out' }).click();
   await page.getByText('You are signed out.').waitFor();
@@ -81,7 +81,7 @@ describe('with the default provider', { timeout: 180_000 }, () => {
     await signOut(page, stack);
     assert.deepEqual(tokenKeys(await storedEntries(page)), []);
 
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign in', exact: true }).click();
     await signInAtProvider(page, stack, 'bob');
     await page.getByText('You are signed in.').waitFor();
     assert.equal(await page.getByTestId('sub').textContent(), 'bob');
@@ -185,13 +185,13 @@ describe('with a provider whose ID tokens are signed by a key not in its JWKS', 
   it('rejects the ID token and stores nothing', () => withPage(ctx.browser, async (page) => {
     const { stack } = ctx;
     await page.goto(stack.app);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign in', exact: true }).click();
     await signInAtProvider(page, stack, 'alice');
     const error = page.getByTestId('error');
     await error.waitFor();
     assert.match(await error.innerText(), /signature is not valid/);
     assert.deepEqual(tokenKeys(await storedEntries(page)), [], 'nothing stored');
     assert.equal((await stack.requests()).filter((r) => r.route === 'token' && r.status === 200).length, 1, 'the provider did answer');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign in', exact: true }).waitFor();
   }));
 });

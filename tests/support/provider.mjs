@@ -177,6 +177,12 @@ export async function startProvider({
       at: Date.now(),
     });
   });
+  // This provider has no account picker: prompt=select_account shows its login form, where any of the
+  // users can be chosen. (Registered after the log, which keeps the prompt as the app sent it.)
+  provider.use(async (ctx, next) => {
+    if (ctx.path === '/auth' && ctx.query.prompt === 'select_account') ctx.query = { ...ctx.query, prompt: 'login' };
+    await next();
+  });
   server.on('request', provider.callback());
 
   // The request log: GET /requests lists what the provider received; DELETE /requests clears it.

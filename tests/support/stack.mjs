@@ -1,5 +1,6 @@
 // Starts the local provider and serves the built app against it.
-//   node support/stack.mjs [--spa-port 8080] [--op-port 8600] [--log-port 0] [--access-token-ttl 3600]
+//   node support/stack.mjs [--spa-port 8080] [--op-port 8600] [--api-port 8601] [--log-port 0]
+//                          [--access-token-ttl 3600]
 //                          [--dist ../dist] [--max-seconds N] [--banner]
 //                          [--no-refresh-tokens] [--rogue-id-tokens]
 // Prints one line `READY {json}` with the URLs once both listen. Stops on SIGINT/SIGTERM, or after
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { startApi } from './api.mjs';
 import { API_SCOPE, CLIENT_ID, USERS, startProvider } from './provider.mjs';
 import { startStaticServer } from './static-server.mjs';
 
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     'spa-port': { type: 'string', default: '0' },
     'op-port': { type: 'string', default: '0' },
     'log-port': { type: 'string', default: '0' },
+    'api-port': { type: 'string', default: '0' },
     'access-token-ttl': { type: 'string', default: '3600' },
     dist: { type: 'string', default: path.join(here, '..', '..', 'dist') },
     'max-seconds': { type: 'string' },
@@ -27,10 +30,11 @@ const { values } = parseArgs({
 });
 
 let issuer;
+let api;
 const app = await startStaticServer({
   root: values.dist,
   port: Number(values['spa-port']),
-  config: () => ({ authority: issuer, client_id: CLIENT_ID, scopes: [API_SCOPE] }),
+  config: () => ({ authority: issuer, client_id: CLIENT_ID, scopes: [API_SCOPE], api_base_url: api.url }),
 });
 const provider = await startProvider({
   spaOrigin: app.origin,
@@ -41,20 +45,24 @@ const provider = await startProvider({
   rogueIdTokens: values['rogue-id-tokens'],
 });
 issuer = provider.issuer;
+api = await startApi({
+  issuer, audience: provider.apiResource, scope: API_SCOPE, spaOrigin: app.origin, port: Number(values['api-port']),
+});
 
 async function stop() {
-  await Promise.race([Promise.all([app.close(), provider.close()]), new Promise((r) => setTimeout(r, 2000))]);
+  await Promise.race([Promise.all([app.close(), provider.close(), api.close()]), new Promise((r) => setTimeout(r, 2000))]);
   process.exit(0);
 }
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 if (values['max-seconds']) setTimeout(stop, Number(values['max-seconds']) * 1000).unref();
 
-console.log(`READY ${JSON.stringify({ app: app.origin, issuer, requestLog: provider.requestLog, pid: process.pid })}`);
+console.log(`READY ${JSON.stringify({ app: app.origin, issuer, api: api.url, requestLog: provider.requestLog, pid: process.pid })}`);
 if (values.banner) {
   console.log(`
   auth-wasm demo:   ${app.origin}
   OpenID provider:  ${issuer}  (request log: ${provider.requestLog})
+  Protected API:    ${api.url}/orders
   Test users:       ${Object.keys(USERS).join(', ')}  (any password)
   Stop with Ctrl-C.`);
 }

@@ -12,6 +12,10 @@ pub enum AuthError {
     Storage(String),
     #[error("the browser refused an operation: {0}")]
     Browser(String),
+    #[error("the user must sign in: the browser is on its way to the sign-in page")]
+    Redirecting,
+    #[error("the API at {origin} still demands claims after the user signed in for them; it cannot be satisfied")]
+    ClaimsChallengeRepeated { origin: String },
     #[error("silent sign-in got no answer from the provider within {seconds} s (it may need the user)")]
     SilentTimeout { seconds: u32 },
 }

@@ -47,6 +47,14 @@ pub fn navigate_with_request(path: &str, request: &InteractiveAuthenticationRequ
     notify_location_changed()
 }
 
+/// Replaces the current history entry with `path` carrying `request` (e.g. a failure page that keeps
+/// the request to retry), and tells routers.
+pub fn replace_with_request(path: &str, request: &InteractiveAuthenticationRequest) -> Result<(), AuthError> {
+    let state = request_to_state(request)?;
+    history()?.replace_state_with_url(&state, "", Some(path)).map_err(AuthError::browser)?;
+    notify_location_changed()
+}
+
 /// Tells routers that the address changed without a navigation of theirs (a `popstate` event, which
 /// routers answer by reading `location`), e.g. after [`super::AuthClient::handle_redirect`] replaced it.
 pub fn notify_location_changed() -> Result<(), AuthError> {

@@ -5,6 +5,7 @@
 mod client;
 mod error;
 mod events;
+mod fetch;
 mod history;
 mod http;
 mod navigation;
@@ -16,9 +17,10 @@ mod tokens;
 pub use client::{AuthClient, CallbackOutcome, SignOutOutcome};
 pub use error::AuthError;
 pub use events::{AuthEvent, Subscription};
+pub use fetch::AuthorizedFetch;
 pub use history::{
-    current_request, navigate_to_login, navigate_to_logout, notify_location_changed, request_from_state,
-    request_to_state,
+    current_request, navigate_to_login, navigate_to_logout, notify_location_changed, replace_with_request,
+    request_from_state, request_to_state,
 };
 pub use signature::verify_signature;
 pub use storage::{open_store, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore};

@@ -7,6 +7,7 @@ mod account;
 mod authorize;
 mod cache;
 mod callback;
+mod challenge;
 mod config;
 mod discovery;
 mod error;
@@ -30,6 +31,7 @@ pub use cache::{
     CachedAccessToken,
 };
 pub use callback::{parse_authorization_response, AuthorizationResponse};
+pub use challenge::claims_challenge;
 pub use config::{CacheLocation, ClientConfig};
 pub use discovery::{discovery_url, ProviderMetadata};
 pub use error::{IdTokenError, ProtocolError};
@@ -47,5 +49,5 @@ pub use token::{
 };
 pub use token_set::{TokenContext, TokenSet, User};
 pub use transaction::{CompletedTransaction, LoginTransaction, TRANSACTION_LIFETIME_SECS};
-pub use url::{append_query, is_secure_url, query_of, resolve_app_url};
+pub use url::{append_query, is_secure_url, origin_of, query_of, resolve_app_url};
 pub use values::{AccessToken, AuthorizationCode, ClientId, IdToken, Issuer, Nonce, PkceVerifier, RefreshToken, State};

@@ -60,6 +60,19 @@ pub fn resolve_app_url(origin: &str, value: &str) -> String {
     }
 }
 
+/// The origin (`scheme://host[:port]`, lower-cased) of an absolute http(s) URL.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next().filter(|a| !a.is_empty() && !a.contains('@'))?;
+    let authority = authority.to_ascii_lowercase();
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    Some(format!("{scheme}://{}", authority.strip_suffix(default_port).unwrap_or(&authority)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +87,16 @@ mod tests {
         assert!(!is_secure_url("http://127.0.0.1.evil.com/"));
         assert!(!is_secure_url("http://localhost@evil.com/"));
         assert!(!is_secure_url("ftp://x"));
+    }
+
+    #[test]
+    fn origins() {
+        assert_eq!(origin_of("https://API.example.com/v1?x=1").as_deref(), Some("https://api.example.com"));
+        assert_eq!(origin_of("https://api.example.com:443/").as_deref(), Some("https://api.example.com"));
+        assert_eq!(origin_of("http://127.0.0.1:8601/api").as_deref(), Some("http://127.0.0.1:8601"));
+        assert_eq!(origin_of("/relative"), None);
+        assert_eq!(origin_of("https://user@api.example.com/"), None);
+        assert_eq!(origin_of("ftp://files.example.com/"), None);
     }
 
     #[test]

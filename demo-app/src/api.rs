@@ -1,0 +1,100 @@
+//! Calling the protected demo API with the user's access token.
+
+use auth_wasm::browser::AuthError;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_auth::{use_auth, Auth};
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Order {
+    pub id: String,
+    pub item: String,
+    pub total: f64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct OrdersResponse {
+    pub user: String,
+    pub orders: Vec<Order>,
+}
+
+/// What a call of the API gave.
+#[derive(Clone, Debug)]
+pub enum ApiOutcome {
+    Orders(OrdersResponse),
+    /// The call needs the user; the browser is on its way to sign in.
+    Redirecting,
+    Failed(String),
+}
+
+/// The demo API's base URL, from context.
+pub fn api_base() -> StoredValue<String> {
+    StoredValue::new(use_context::<String>().unwrap_or_default())
+}
+
+/// GETs `path` of the demo API with a token for the configured scopes.
+pub async fn call_api(auth: Auth, base: String, path: &str) -> ApiOutcome {
+    let scopes = auth.client().config().scopes.clone();
+    let fetch = auth.authorized_fetch(scopes, &[base.as_str()]);
+    let response = match fetch.get(&format!("{base}{path}")).await {
+        Ok(response) => response,
+        Err(AuthError::Redirecting) => return ApiOutcome::Redirecting,
+        Err(error) => return ApiOutcome::Failed(error.to_string()),
+    };
+    if !response.ok() {
+        let body = response.text().await.unwrap_or_default();
+        return ApiOutcome::Failed(format!("the API answered HTTP {}: {body}", response.status()));
+    }
+    match response.json::<OrdersResponse>().await {
+        Ok(orders) => ApiOutcome::Orders(orders),
+        Err(error) => ApiOutcome::Failed(format!("unexpected answer: {error}")),
+    }
+}
+
+#[component]
+pub fn OrdersList(response: OrdersResponse) -> impl IntoView {
+    view! {
+        <p data-testid="api-user">"Orders of " <strong>{response.user}</strong></p>
+        <ul class="orders" data-testid="orders">
+            {response
+                .orders
+                .into_iter()
+                .map(|o| view! { <li>{o.id} " — " {o.item} " — " {format!("{:.2}", o.total)}</li> })
+                .collect_view()}
+        </ul>
+    }
+}
+
+pub fn outcome_view(outcome: Option<ApiOutcome>) -> AnyView {
+    match outcome {
+        None => ().into_any(),
+        Some(ApiOutcome::Orders(response)) => view! { <OrdersList response /> }.into_any(),
+        Some(ApiOutcome::Redirecting) => view! { <p>"Taking you to sign in…"</p> }.into_any(),
+        Some(ApiOutcome::Failed(message)) => {
+            view! { <p class="error" role="alert" data-testid="api-error">{message}</p> }.into_any()
+        }
+    }
+}
+
+#[component]
+pub fn CallApi() -> impl IntoView {
+    let (auth, base) = (use_auth(), api_base());
+    let outcome = RwSignal::new_local(None::<ApiOutcome>);
+    let call = move |path: &'static str| {
+        outcome.set(None);
+        spawn_local(async move { outcome.set(Some(call_api(auth, base.get_value(), path).await)) });
+    };
+    view! {
+        <h1>"Call an API"</h1>
+        <p>
+            "The demo API accepts only access tokens that the provider issued for it, signed with the provider's keys. "
+            "The helper adds the token only for the API's origin, renews it silently, and sends you to sign in when it must."
+        </p>
+        <div class="card">
+            <button on:click=move |_| call("/orders")>"Call the orders API"</button>
+            <button on:click=move |_| call("/step-up")>"Call the step-up API (claims challenge)"</button>
+        </div>
+        {move || outcome_view(outcome.get())}
+    }
+}

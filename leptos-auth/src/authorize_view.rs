@@ -1,0 +1,37 @@
+//! `<AuthorizeView>`: one of three views, by whether the user is signed in (and has the roles asked for).
+
+use auth_wasm::protocol::User;
+use leptos::prelude::*;
+
+use crate::{use_auth, AuthState};
+
+/// Shows `authorized` (given the user) to a signed-in user with one of `roles` (any user when `roles`
+/// is empty), `not_authorized` otherwise, and `authorizing` while sign-in is being completed.
+#[component]
+pub fn AuthorizeView<F, V>(
+    authorized: F,
+    #[prop(optional, into)] not_authorized: ViewFn,
+    #[prop(optional, into)] authorizing: ViewFn,
+    /// The roles that may see `authorized` (any one of them suffices).
+    #[prop(optional, into)]
+    roles: Vec<String>,
+    /// The claim that holds the user's roles: `roles` unless given (e.g. `groups`).
+    #[prop(optional, into)]
+    role_claim: Option<String>,
+) -> impl IntoView
+where
+    F: Fn(User) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let auth = use_auth();
+    let role_claim = role_claim.unwrap_or_else(|| "roles".to_owned());
+    move || match auth.state() {
+        AuthState::Authorizing => authorizing.run(),
+        AuthState::Authenticated(user)
+            if roles.is_empty() || roles.iter().any(|role| auth.has_role(&role_claim, role)) =>
+        {
+            authorized(user).into_any()
+        }
+        AuthState::Authenticated(_) | AuthState::Anonymous | AuthState::Failed(_) => not_authorized.run(),
+    }
+}

@@ -1,0 +1,20 @@
+//! `<RedirectToLogin>`: put on a page that needs a signed-in user.
+
+use auth_wasm::protocol::InteractiveAuthenticationRequest;
+use leptos::prelude::*;
+
+use crate::context::current_path;
+use crate::use_auth;
+
+/// Goes to the login route with a sign-in request that returns to the current page.
+#[component]
+pub fn RedirectToLogin() -> impl IntoView {
+    let auth = use_auth();
+    // Once, after the view is mounted: navigating while the router renders would re-enter it.
+    Effect::new(move |done: Option<()>| {
+        if done.is_none() {
+            auth.login(InteractiveAuthenticationRequest::login(current_path()));
+        }
+    });
+    view! { <p class="auth-progress">"Redirecting to sign in…"</p> }
+}

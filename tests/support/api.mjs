@@ -1,0 +1,92 @@
+// A tiny protected API for the demo: it accepts only JWT access tokens that the local provider issued
+// for it (signature from the provider's JWKS, issuer, audience, expiry, scope), bound to 127.0.0.1.
+//   GET /orders   the signed-in user's orders
+//   GET /step-up  always answers 401 with a claims challenge (as Entra's CAE does), which the provider
+//                 cannot satisfy: it shows that the client asks the user once, not in a loop
+import { createPublicKey, verify } from 'node:crypto';
+import http from 'node:http';
+
+const ORDERS = {
+  alice: [{ id: 'A-1001', item: 'Rust in Action', total: 39.99 }, { id: 'A-1002', item: 'WebAssembly mug', total: 12.5 }],
+  bob: [{ id: 'B-2001', item: 'Leptos stickers', total: 4.2 }],
+};
+export const STEP_UP_CLAIMS = { access_token: { acr: { essential: true, value: 'urn:demo:mfa' } } };
+
+function decodePart(part) {
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+}
+
+/**
+ * @param {object} options
+ * @param {string} options.issuer the provider that issues the tokens
+ * @param {string} options.audience the resource indicator the tokens must be for
+ * @param {string} options.scope the scope they must carry
+ * @param {string} options.spaOrigin the one origin allowed by CORS
+ * @param {number} [options.port] 0 for any free port
+ */
+export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 }) {
+  let keys;
+  async function keyFor(kid) {
+    if (!keys?.some((k) => k.kid === kid)) keys = (await (await fetch(`${issuer}/jwks`)).json()).keys;
+    const jwk = keys.find((k) => k.kid === kid);
+    return jwk && createPublicKey({ key: jwk, format: 'jwk' });
+  }
+
+  /** The token's claims if it is valid for this API, else the reason it is not. */
+  async function check(authorization) {
+    const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization ?? '')?.[1];
+    if (!token) return { error: 'no bearer token' };
+    const [header, payload, signature] = token.split('.');
+    const { alg, kid } = decodePart(header);
+    const key = alg === 'RS256' && await keyFor(kid);
+    if (!key || !verify('sha256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'))) {
+      return { error: 'bad signature' };
+    }
+    const claims = decodePart(payload);
+    if (claims.iss !== issuer) return { error: 'wrong issuer' };
+    if (![claims.aud].flat().includes(audience)) return { error: 'wrong audience' };
+    if (claims.exp * 1000 < Date.now()) return { error: 'expired' };
+    if (!(claims.scope ?? '').split(' ').includes(scope)) return { error: 'missing scope' };
+    return { claims };
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const cors = {
+      'access-control-allow-origin': spaOrigin,
+      'access-control-allow-headers': 'authorization, content-type',
+      'access-control-allow-methods': 'GET',
+      'access-control-expose-headers': 'www-authenticate',
+      vary: 'origin',
+    };
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, cors).end();
+      return;
+    }
+    const { pathname } = new URL(req.url, 'http://127.0.0.1');
+    const { claims, error } = await check(req.headers.authorization).catch((e) => ({ error: e.message }));
+    const json = (status, body, headers = {}) => {
+      res.writeHead(status, { ...cors, 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    if (error) {
+      json(401, { error }, { 'www-authenticate': `Bearer error="invalid_token", error_description="${error}"` });
+    } else if (pathname === '/orders') {
+      json(200, { user: claims.sub, orders: ORDERS[claims.sub] ?? [] });
+    } else if (pathname === '/step-up') {
+      const challenge = Buffer.from(JSON.stringify(STEP_UP_CLAIMS)).toString('base64');
+      json(401, { error: 'insufficient_claims' }, {
+        'www-authenticate': `Bearer error="insufficient_claims", claims="${challenge}"`,
+      });
+    } else {
+      json(404, { error: 'not found' });
+    }
+  });
+  const actualPort = await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server.address().port));
+  });
+  return {
+    url: `http://127.0.0.1:${actualPort}`,
+    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
+  };
+}
