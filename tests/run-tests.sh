@@ -16,11 +16,14 @@ cd "$ROOT"
 step "native unit tests of the protocol core"
 cargo test -p auth-wasm --locked
 
-step "lints"
-cargo clippy --workspace --target wasm32-unknown-unknown --locked --quiet -- -D warnings
+step "lints (and builds of the tests and the quick-start example)"
+cargo clippy --workspace --all-targets --target wasm32-unknown-unknown --locked --quiet -- -D warnings
 
 step "browser-layer tests in headless Chromium"
 cargo test -p auth-wasm --target wasm32-unknown-unknown --test browser --locked
+
+step "component tests in headless Chromium"
+cargo test -p leptos-auth --target wasm32-unknown-unknown --test components --locked
 
 step "release build of the demo (trunk)"
 trunk build --release
@@ -28,8 +31,8 @@ trunk build --release
 step "size report"
 bash "$ROOT/tests/size-report.sh" "$ROOT/dist"
 
-step "end-to-end tests in headless Chromium"
+step "end-to-end tests in headless Chromium (and the README check)"
 cd "$ROOT/tests"
-node --test --test-concurrency=1 --test-timeout=180000 e2e/
+node --test --test-concurrency=1 --test-timeout=300000 unit/ e2e/
 
 step "all tests passed in $((SECONDS - started))s"
