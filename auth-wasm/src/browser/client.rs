@@ -9,11 +9,12 @@ use futures_util::future::{LocalBoxFuture, Shared};
 use super::events::{AuthEvent, Events, Subscription};
 use super::{http, navigation, now_secs, open_store, signature, AuthError, CacheLocation, KeyValueStore, TokenResult};
 use crate::protocol::{
-    account_record_key, authorize_url, discovery_url, end_session_url, last_account_key, parse_authorization_response,
-    query_of, replaced_account, resolve_app_url, revocation_request_body, safe_return_url, AccountRecord,
-    AuthorizationResponse, CacheScope, ClientConfig, CompletedTransaction, HomeAccountId, IdToken, IdTokenError,
-    InteractiveAuthenticationRequest, JwkSet, LoginTransaction, LogoutTransaction, ProtocolError, ProviderMetadata,
-    RefreshToken, RequestKind, Scopes, State, TokenSet, User,
+    account_record_key, authorize_url, classify_callback, discovery_url, end_session_url, last_account_key,
+    parse_authorization_response, query_of, replaced_account, resolve_app_url, revocation_request_body,
+    safe_return_url, AccountRecord, AuthorizationResponse, CacheScope, CallbackKind, ClientConfig,
+    CompletedTransaction, HomeAccountId, IdToken, IdTokenError, InteractiveAuthenticationRequest, JwkSet,
+    LoginTransaction, LogoutTransaction, ProtocolError, ProviderMetadata, RefreshToken, RequestKind, Scopes, State,
+    TokenSet, User,
 };
 
 /// What [`AuthClient::handle_redirect`] found on the current page.
@@ -309,20 +310,21 @@ impl AuthClient {
         }
         let url = navigation::current_url()?;
         let config = &self.inner.config;
-        if query_of(&url).is_empty() {
-            return Ok(CallbackOutcome::NotACallback);
+        let redirect_uri = self.app_url(&config.redirect_uri)?;
+        let post_logout_redirect_uri = self.app_url(&config.post_logout_redirect_uri)?;
+        match classify_callback(&url, &redirect_uri, &post_logout_redirect_uri) {
+            CallbackKind::SignIn => {
+                let (return_url, result) = self.complete_sign_in(&url).await;
+                navigation::replace_url(&return_url)?;
+                result
+            }
+            CallbackKind::SignOut => {
+                let return_url = self.complete_sign_out(&url)?;
+                navigation::replace_url(&return_url)?;
+                Ok(CallbackOutcome::SignedOut)
+            }
+            CallbackKind::None => Ok(CallbackOutcome::NotACallback),
         }
-        if same_page(&url, &self.app_url(&config.redirect_uri)?) {
-            let (return_url, result) = self.complete_sign_in(&url).await;
-            navigation::replace_url(&return_url)?;
-            return result;
-        }
-        if same_page(&url, &self.app_url(&config.post_logout_redirect_uri)?) {
-            let return_url = self.complete_sign_out(&url)?;
-            navigation::replace_url(&return_url)?;
-            return Ok(CallbackOutcome::SignedOut);
-        }
-        Ok(CallbackOutcome::NotACallback)
     }
 
     /// Returns where to go next (the transaction's return URL, or the app root when there is no
@@ -466,10 +468,4 @@ impl AuthClient {
     ) -> Result<InteractiveAuthenticationRequest, AuthError> {
         Ok(InteractiveAuthenticationRequest::get_token(scopes.clone(), navigation::current_path()?)?)
     }
-}
-
-/// Whether `url` is the page `page` (same origin and path; query and fragment ignored).
-fn same_page(url: &str, page: &str) -> bool {
-    let base = |u: &str| u.split(['?', '#']).next().unwrap_or_default().to_owned();
-    base(url) == base(page)
 }

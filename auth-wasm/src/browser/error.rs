@@ -21,6 +21,19 @@ pub enum AuthError {
 }
 
 impl AuthError {
+    /// A stable, machine-readable name of the error (JavaScript's `error.code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Protocol(error) => error.code(),
+            Self::Network { .. } => "network_error",
+            Self::Storage(_) => "storage_error",
+            Self::Browser(_) => "browser_error",
+            Self::Redirecting => "redirecting",
+            Self::ClaimsChallengeRepeated { .. } => "claims_challenge_repeated",
+            Self::SilentTimeout { .. } => "silent_timeout",
+        }
+    }
+
     /// Whether an interactive sign-in can fix this, so a silent request turns into `RequiresInteraction`.
     pub fn requires_interaction(&self) -> bool {
         match self {

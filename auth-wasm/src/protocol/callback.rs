@@ -20,6 +20,39 @@ impl AuthorizationResponse {
     }
 }
 
+/// What a page of the app is, as far as sign-in goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackKind {
+    /// The redirect URI with an authorization response (`code` or `error`).
+    SignIn,
+    /// The post-logout redirect URI with parameters (`state`).
+    SignOut,
+    /// Anything else.
+    None,
+}
+
+/// Classifies `url` given the app's two redirect URIs (which may be the same page).
+pub fn classify_callback(url: &str, redirect_uri: &str, post_logout_redirect_uri: &str) -> CallbackKind {
+    let query = query_of(url);
+    if query.is_empty() {
+        return CallbackKind::None;
+    }
+    let has = |wanted: &str| form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == wanted);
+    if same_page(url, redirect_uri) && (has("code") || has("error")) {
+        CallbackKind::SignIn
+    } else if same_page(url, post_logout_redirect_uri) {
+        CallbackKind::SignOut
+    } else {
+        CallbackKind::None
+    }
+}
+
+/// Whether `url` is the page `page` (same origin and path; query and fragment ignored).
+fn same_page(url: &str, page: &str) -> bool {
+    let base = |u: &str| u.split(['?', '#']).next().unwrap_or_default().to_owned();
+    base(url) == base(page)
+}
+
 /// Parses the query of the callback URL. A repeated parameter is an error (RFC 6749 §3.1).
 pub fn parse_authorization_response(url: &str) -> Result<AuthorizationResponse, ProtocolError> {
     let mut params: HashMap<String, String> = HashMap::new();
@@ -71,6 +104,21 @@ mod tests {
             }
         );
         assert_eq!(response.state(), Some(&State::new("s1")));
+    }
+
+    #[test]
+    fn classifies_callback_pages() {
+        let (cb, out) = ("https://app/auth/cb", "https://app/auth/out");
+        assert_eq!(classify_callback("https://app/auth/cb?code=c&state=s", cb, out), CallbackKind::SignIn);
+        assert_eq!(classify_callback("https://app/auth/cb?error=access_denied", cb, out), CallbackKind::SignIn);
+        assert_eq!(classify_callback("https://app/auth/out?state=s", cb, out), CallbackKind::SignOut);
+        assert_eq!(classify_callback("https://app/auth/cb", cb, out), CallbackKind::None);
+        assert_eq!(classify_callback("https://app/orders?code=c", cb, out), CallbackKind::None);
+        // One page for both: the parameters decide.
+        let page = "https://app/";
+        assert_eq!(classify_callback("https://app/?code=c&state=s", page, page), CallbackKind::SignIn);
+        assert_eq!(classify_callback("https://app/?state=s", page, page), CallbackKind::SignOut);
+        assert_eq!(classify_callback("https://app/?page=2", "https://app/cb", "https://app/out"), CallbackKind::None);
     }
 
     #[test]

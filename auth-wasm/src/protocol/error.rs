@@ -110,6 +110,33 @@ impl ProtocolError {
         }
     }
 
+    /// A stable, machine-readable name of the error (for JavaScript's `error.code`, logs, metrics).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidConfig(_) => "invalid_config",
+            Self::Random(_) => "crypto_unavailable",
+            Self::InvalidPkceVerifier | Self::InvalidRequest(_) => "invalid_request",
+            Self::NoScopes => "no_scopes",
+            Self::InvalidScope(_) => "invalid_scope",
+            Self::InvalidDiscovery(_) => "invalid_discovery",
+            Self::DiscoveryIssuerMismatch { .. } | Self::ResponseIssuerMismatch { .. } => "issuer_mismatch",
+            Self::InsecureEndpoint(_) => "insecure_endpoint",
+            Self::PkceNotSupported => "pkce_not_supported",
+            Self::MissingParameter(_) | Self::DuplicateParameter(_) => "invalid_callback",
+            Self::StateMismatch => "state_mismatch",
+            Self::AccessDenied(_) => "access_denied",
+            Self::LoginRequired(_) => "login_required",
+            Self::InteractionRequired(_) => "interaction_required",
+            Self::ConsentRequired(_) => "consent_required",
+            Self::InvalidGrant(_) => "invalid_grant",
+            Self::Provider { .. } => "provider_error",
+            Self::HttpClientError { .. } => "http_client_error",
+            Self::HttpServerError { .. } => "http_server_error",
+            Self::InvalidTokenResponse(_) | Self::UnsupportedTokenType(_) => "invalid_token_response",
+            Self::IdToken(_) => "invalid_id_token",
+        }
+    }
+
     /// Whether the user can fix this by an interactive sign-in (so a silent request should turn into a
     /// `RequiresInteraction` result rather than fail).
     pub fn requires_interaction(&self) -> bool {
@@ -138,6 +165,14 @@ mod tests {
         );
         assert_eq!(ProtocolError::from_status(404), ProtocolError::HttpClientError { status: 404 });
         assert_eq!(ProtocolError::from_status(503), ProtocolError::HttpServerError { status: 503 });
+    }
+
+    #[test]
+    fn codes_are_stable_names() {
+        assert_eq!(ProtocolError::StateMismatch.code(), "state_mismatch");
+        assert_eq!(ProtocolError::from_provider("access_denied", None).code(), "access_denied");
+        assert_eq!(ProtocolError::IdToken(IdTokenError::InvalidSignature).code(), "invalid_id_token");
+        assert_eq!(ProtocolError::from_status(503).code(), "http_server_error");
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub use cache::{
     account_record_key, last_account_key, replaced_account, select_access_token, AccountRecord, CacheScope,
     CachedAccessToken,
 };
-pub use callback::{parse_authorization_response, AuthorizationResponse};
+pub use callback::{classify_callback, parse_authorization_response, AuthorizationResponse, CallbackKind};
 pub use challenge::claims_challenge;
 pub use config::{CacheLocation, ClientConfig};
 pub use discovery::{discovery_url, ProviderMetadata};
