@@ -11,6 +11,9 @@ pub mod protocol;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
 
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
+mod js;
+
 pub use protocol::{
     AccessToken, ClientConfig, ClientId, IdToken, IdTokenClaims, Issuer, Nonce, PkceChallenge, PkceVerifier,
     ProtocolError, ProviderMetadata, RefreshToken, Scope, Scopes, State,

@@ -8,7 +8,7 @@ mod events;
 mod fetch;
 mod history;
 mod http;
-mod navigation;
+pub(crate) mod navigation;
 mod signature;
 mod silent;
 mod storage;

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the npm package of auth-wasm into target/npm/auth-wasm (and its .tgz beside it) with the
+# installed tools only: cargo, wasm-bindgen (the Cargo.lock version) and npm binaryen's wasm-opt.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=env.sh
+source "$ROOT/tests/env.sh"
+cd "$ROOT"
+OUT="$ROOT/target/npm/auth-wasm"
+rm -rf "$OUT" && mkdir -p "$OUT"
+
+cargo build -p auth-wasm --lib --features js --release --target wasm32-unknown-unknown --locked
+wasm-bindgen --target web --out-dir "$OUT" --out-name auth_wasm \
+  "$ROOT/target/wasm32-unknown-unknown/release/auth_wasm.wasm"
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  --enable-reference-types --enable-multivalue \
+  "$OUT/auth_wasm_bg.wasm" -o "$OUT/auth_wasm_bg.wasm"
+cp auth-wasm/npm/index.js auth-wasm/npm/index.d.ts auth-wasm/npm/errors.js auth-wasm/npm/errors.d.ts \
+  auth-wasm/npm/README.md "$OUT/"
+
+version=$(cargo metadata --no-deps --format-version 1 --locked \
+  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).packages.find(p=>p.name==="auth-wasm").version))')
+VERSION="$version" OUT="$OUT" node -e '
+  const fs = require("fs");
+  const pkg = {
+    name: "auth-wasm",
+    version: process.env.VERSION,
+    description: "OpenID Connect / OAuth 2.0 sign-in (authorization code + PKCE) for browser apps, in WebAssembly",
+    type: "module",
+    main: "index.js",
+    module: "index.js",
+    types: "index.d.ts",
+    exports: { ".": { types: "./index.d.ts", default: "./index.js" } },
+    files: ["index.js", "index.d.ts", "errors.js", "errors.d.ts", "auth_wasm.js", "auth_wasm.d.ts", "auth_wasm_bg.wasm", "README.md"],
+    sideEffects: ["./index.js"],
+    license: "MIT OR Apache-2.0",
+    keywords: ["oauth2", "openid-connect", "oidc", "pkce", "authentication", "webassembly", "entra-id"],
+  };
+  fs.writeFileSync(`${process.env.OUT}/package.json`, JSON.stringify(pkg, null, 2) + "\n");
+'
+(cd "$ROOT/target/npm" && npm pack ./auth-wasm --silent >/dev/null)
+echo "npm package: $OUT ($(ls "$ROOT"/target/npm/*.tgz))"
