@@ -8,6 +8,7 @@ bash "$ROOT/tests/setup.sh"
 source "$ROOT/tests/env.sh"
 cd "$ROOT"
 trunk build --release
+bash "$ROOT/tests/build-npm.sh"
 cd "$ROOT/tests"
 exec node support/stack.mjs --spa-port "${DEMO_PORT:-8080}" --op-port "${PROVIDER_PORT:-8600}" \
   --api-port "${API_PORT:-8601}" --banner

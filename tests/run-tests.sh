@@ -28,8 +28,13 @@ cargo test -p leptos-auth --target wasm32-unknown-unknown --test components --lo
 step "release build of the demo (trunk)"
 trunk build --release
 
-step "size report"
+step "size report of the demo"
 bash "$ROOT/tests/size-report.sh" "$ROOT/dist"
+
+step "npm package: build, TypeScript check, size report"
+bash "$ROOT/tests/build-npm.sh"
+(cd "$ROOT/tests" && ./node_modules/.bin/tsc -p npm/tsconfig.json && echo "tsc --noEmit: the usage file type-checks")
+(cd "$ROOT/tests" && node support/npm-size.mjs)
 
 step "end-to-end tests in headless Chromium (and the README check)"
 cd "$ROOT/tests"

@@ -74,8 +74,10 @@ export async function startProvider({
       token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
-      redirect_uris: [`${spaOrigin}/authentication/login-callback`, `${spaOrigin}/silent-callback.html`],
-      post_logout_redirect_uris: [`${spaOrigin}/authentication/logout-callback`],
+      redirect_uris: [
+        `${spaOrigin}/authentication/login-callback`, `${spaOrigin}/silent-callback.html`, `${spaOrigin}/js-example/`,
+      ],
+      post_logout_redirect_uris: [`${spaOrigin}/authentication/logout-callback`, `${spaOrigin}/js-example/`],
     }],
     async findAccount(_ctx, sub) {
       const user = USERS[sub];

@@ -22,6 +22,7 @@ const { values } = parseArgs({
     'api-port': { type: 'string', default: '0' },
     'access-token-ttl': { type: 'string', default: '3600' },
     dist: { type: 'string', default: path.join(here, '..', '..', 'dist') },
+    'npm-package': { type: 'string', default: path.join(here, '..', '..', 'target', 'npm', 'auth-wasm') },
     'max-seconds': { type: 'string' },
     banner: { type: 'boolean', default: false },
     'no-refresh-tokens': { type: 'boolean', default: false },
@@ -35,6 +36,11 @@ const app = await startStaticServer({
   root: values.dist,
   port: Number(values['spa-port']),
   config: () => ({ authority: issuer, client_id: CLIENT_ID, scopes: [API_SCOPE], api_base_url: api.url }),
+  // The plain-JS example of the npm package, with the built package beside it.
+  mounts: {
+    '/js-example/pkg/': values['npm-package'],
+    '/js-example/': path.join(here, '..', '..', 'auth-wasm', 'npm', 'example'),
+  },
 });
 const provider = await startProvider({
   spaOrigin: app.origin,
@@ -62,6 +68,7 @@ if (values.banner) {
   console.log(`
   auth-wasm demo:   ${app.origin}
   OpenID provider:  ${issuer}  (request log: ${provider.requestLog})
+  Plain JS example: ${app.origin}/js-example/  (the npm package)
   Protected API:    ${api.url}/orders
   Test users:       ${Object.keys(USERS).join(', ')}  (any password)
   Stop with Ctrl-C.`);

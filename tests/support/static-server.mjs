@@ -23,11 +23,19 @@ const TYPES = {
  * @param {string} options.root the folder to serve
  * @param {number} [options.port] 0 for any free port
  * @param {() => object} [options.config] the body of /auth-config.json; the file in root otherwise
+ * @param {Record<string, string>} [options.mounts] URL prefix (ending in /) → folder, served as plain
+ *   files (no single-page fallback); the longest matching prefix wins
  */
-export async function startStaticServer({ root, port = 0, config }) {
+export async function startStaticServer({ root, port = 0, config, mounts = {} }) {
   const rootDir = path.resolve(root);
+  const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server = http.createServer(async (req, res) => {
     const { pathname } = new URL(req.url, 'http://127.0.0.1');
+    const mount = prefixes.find((prefix) => pathname.startsWith(prefix));
+    if (mount) {
+      await serveFile(res, path.resolve(mounts[mount]), pathname.slice(mount.length));
+      return;
+    }
     const headers = { 'cache-control': 'no-store' };
     if (pathname === '/auth-config.json' && config) {
       res.writeHead(200, { ...headers, 'content-type': TYPES['.json'] });
@@ -58,6 +66,23 @@ export async function startStaticServer({ root, port = 0, config }) {
     res.writeHead(200, { ...headers, 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
     res.end(body);
   });
+  /** A file of `dir` (index.html for a folder), or 404. */
+  async function serveFile(res, dir, relative) {
+    let file = path.join(dir, decodeURIComponent(relative));
+    if (!file.startsWith(dir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (relative === '' || relative.endsWith('/')) file = path.join(file, 'index.html');
+    const body = await readFile(file).catch(() => null);
+    if (!body) {
+      res.writeHead(404, { 'cache-control': 'no-store' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'cache-control': 'no-store', 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(body);
+  }
+
   const actualPort = await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve(server.address().port));

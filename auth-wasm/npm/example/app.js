@@ -1,0 +1,56 @@
+// The auth-wasm npm package from plain JavaScript: sign in, show the user, get a token, sign out.
+import { AuthClient, InteractionRequiredError } from './pkg/index.js';
+
+const $ = (id) => document.getElementById(id);
+// The same configuration file as the Leptos demo; this page is its own redirect URI.
+const config = await (await fetch('/auth-config.json')).json();
+const here = new URL('.', window.location.href).pathname;
+const auth = new AuthClient({
+  authority: config.authority,
+  clientId: config.client_id,
+  scopes: config.scopes,
+  redirectUri: here,
+  postLogoutRedirectUri: here,
+});
+
+auth.on((event) => {
+  const item = document.createElement('li');
+  item.textContent = event.type + (event.account ? `: ${event.account.name}` : '');
+  $('events').append(item);
+});
+
+function showError(error) {
+  $('error').hidden = false;
+  $('error').textContent = `${error.code ?? 'error'}: ${error.message}`;
+}
+
+function render() {
+  const { account } = auth;
+  $('status').textContent = account ? `Signed in as ${account.name} (${account.subject})` : 'Signed out';
+  $('sign-in').hidden = Boolean(account);
+  $('get-token').hidden = !account;
+  $('sign-out').hidden = !account;
+}
+
+let calls = 0;
+$('sign-in').onclick = () => auth.login({ returnUrl: here }).catch(showError);
+$('sign-out').onclick = () => auth.logout({ returnUrl: here }).catch(showError);
+$('get-token').onclick = async () => {
+  try {
+    const token = await auth.getToken({ scopes: config.scopes });
+    const claims = JSON.parse(atob(token.split('.')[1].replaceAll('-', '+').replaceAll('_', '/')));
+    calls += 1;
+    $('token').textContent = `Call ${calls}: an access token for ${claims.sub}, scope ${claims.scope}, `
+      + `expires ${new Date(claims.exp * 1000).toLocaleTimeString()}`;
+  } catch (error) {
+    if (error instanceof InteractionRequiredError) await error.redirect();
+    else showError(error);
+  }
+};
+
+try {
+  await auth.handleRedirect();
+} catch (error) {
+  showError(error);
+}
+render();

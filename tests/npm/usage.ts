@@ -1,0 +1,52 @@
+// Type-checks a typical use of the npm package against its generated .d.ts (tsc --noEmit).
+import {
+  AuthClient, AuthError, InteractionRequiredError, type Account, type AuthErrorCode, type AuthEvent,
+  type RedirectResult,
+} from "../../target/npm/auth-wasm/index.js";
+
+const auth = new AuthClient({
+  authority: "https://login.example.com/tenant",
+  clientId: "spa",
+  scopes: ["api://orders/read"],
+  cacheLocation: "localStorage",
+});
+
+const result: RedirectResult = await auth.handleRedirect();
+if (result.type === "signedIn") {
+  const name: string = result.account.name;
+  console.log(name);
+}
+const account: Account | null = auth.account;
+if (!account) await auth.login({ loginHint: "alice", prompt: "select_account", extraParameters: { ui_locales: "fr" } });
+
+try {
+  const token: string = await auth.getToken({ scopes: ["api://orders/read"] });
+  console.log(token.length);
+} catch (error) {
+  if (error instanceof InteractionRequiredError) {
+    await error.redirect();
+  } else if (error instanceof AuthError) {
+    const code: AuthErrorCode = error.code;
+    console.log(code);
+  }
+}
+
+const stop: () => void = auth.on((event: AuthEvent) => {
+  if (event.type === "renewFailed") console.log(event.error.code);
+  if (event.type === "accountChanged") console.log(event.previousHomeAccountId, event.account.homeAccountId);
+});
+stop();
+await auth.logout({ returnUrl: "/" });
+
+// The types are precise, not `any`: each of these must be a type error.
+// @ts-expect-error clientId is required
+new AuthClient({ authority: "https://login.example.com" });
+// @ts-expect-error no such cache location
+new AuthClient({ authority: "https://a", clientId: "b", cacheLocation: "disk" });
+// @ts-expect-error prompt is one of login, select_account, consent, none
+await auth.login({ prompt: "always" });
+// @ts-expect-error getToken needs scopes
+await auth.getToken({});
+// @ts-expect-error a token is a string
+const notANumber: number = await auth.getToken({ scopes: "api" });
+console.log(notANumber);
