@@ -18,6 +18,7 @@ cargo test -p auth-wasm --locked
 
 step "lints (and builds of the tests and the quick-start example)"
 cargo clippy --workspace --all-targets --target wasm32-unknown-unknown --locked --quiet -- -D warnings
+cargo clippy -p auth-wasm --features js --target wasm32-unknown-unknown --locked --quiet -- -D warnings
 
 step "browser-layer tests in headless Chromium"
 cargo test -p auth-wasm --target wasm32-unknown-unknown --test browser --locked
