@@ -80,6 +80,21 @@ async fn a_callback_with_unknown_state_is_rejected_and_the_url_cleaned() {
 }
 
 #[wasm_bindgen_test]
+async fn a_sign_out_callback_this_browser_did_not_start_signs_nobody_out() {
+    let start = location().href().unwrap();
+    let tokens: Rc<dyn KeyValueStore> = Rc::new(MemoryStore::default());
+    tokens.set("auth-wasm.account|spa|http://127.0.0.1:9", "{}").unwrap();
+    let config = ClientConfig::new("http://127.0.0.1:9/", "spa");
+    let client = AuthClient::with_stores(config, tokens.clone(), session_store()).unwrap();
+
+    set_url("/authentication/logout-callback?state=forged");
+    assert_eq!(client.handle_redirect().await, Ok(auth_wasm::CallbackOutcome::NotACallback));
+    assert_eq!(tokens.keys().unwrap().len(), 1, "nothing removed");
+    assert_eq!(location().search().unwrap(), "?state=forged", "not ours: left alone");
+    set_url(&start);
+}
+
+#[wasm_bindgen_test]
 async fn a_page_that_is_not_a_callback_is_left_alone() {
     let start = location().href().unwrap();
     let config = ClientConfig::new("http://127.0.0.1:9/", "spa");

@@ -43,8 +43,15 @@ fn run_request(auth: Auth, kind: RequestKind) {
     });
 }
 
-/// Sign in again with the request kept in history state (the one that failed), or a fresh one.
+/// Sign in again with the request kept in history state (the one that failed), or a fresh one. On the
+/// login route itself (where, say, the provider was unreachable) the route's request runs again.
 fn retry(auth: Auth) {
+    let on_login_route = window().location().pathname().is_ok_and(|path| path == auth.paths().login);
+    if on_login_route {
+        auth.set_authorizing();
+        run_request(auth, RequestKind::Login);
+        return;
+    }
     let request = current_request().ok().flatten().filter(|r| r.kind != RequestKind::Logout);
     auth.login(request.unwrap_or_else(|| InteractiveAuthenticationRequest::login("/")));
 }

@@ -6,12 +6,17 @@ use leptos::prelude::*;
 use crate::{use_auth, AuthState};
 
 /// Shows `authorized` (given the user) to a signed-in user with one of `roles` (any user when `roles`
-/// is empty), `not_authorized` otherwise, and `authorizing` while sign-in is being completed.
+/// is empty), `not_authorized` to a user who is not signed in, `forbidden` to a signed-in user without
+/// the roles (so that a `<RedirectToLogin/>` in `not_authorized` cannot loop), and `authorizing` while
+/// sign-in is being completed.
 #[component]
 pub fn AuthorizeView<F, V>(
     authorized: F,
     #[prop(optional, into)] not_authorized: ViewFn,
     #[prop(optional, into)] authorizing: ViewFn,
+    /// Default: a short "no access" message.
+    #[prop(optional, into)]
+    forbidden: Option<ViewFn>,
     /// The roles that may see `authorized` (any one of them suffices).
     #[prop(optional, into)]
     roles: Vec<String>,
@@ -32,6 +37,10 @@ where
         {
             authorized(user).into_any()
         }
-        AuthState::Authenticated(_) | AuthState::Anonymous | AuthState::Failed(_) => not_authorized.run(),
+        AuthState::Authenticated(_) => match &forbidden {
+            Some(view) => view.run(),
+            None => view! { <p class="auth-forbidden">"You do not have access to this page."</p> }.into_any(),
+        },
+        AuthState::Anonymous | AuthState::Failed(_) => not_authorized.run(),
     }
 }

@@ -121,6 +121,10 @@ impl Auth {
     pub(crate) fn fail(&self, error: AuthError) {
         self.state.set(AuthState::Failed(error));
     }
+
+    pub(crate) fn set_authorizing(&self) {
+        self.state.set(AuthState::Authorizing);
+    }
 }
 
 /// Creates the client for `config` and puts it in context ([`provide_auth_with_client`]).

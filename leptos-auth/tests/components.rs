@@ -82,5 +82,5 @@ async fn roles_decide_between_authorized_and_not() {
     let (user, _u) = mount(client(Some(alice(&["user"]))), vec!["admin".into()]);
     settle().await;
     assert_eq!(admin.inner_text(), "authorized: Alice");
-    assert_eq!(user.inner_text(), "not authorized");
+    assert_eq!(user.inner_text(), "You do not have access to this page.", "signed in, but not in the role");
 }

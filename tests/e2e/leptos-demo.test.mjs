@@ -100,6 +100,30 @@ describe('the demo app', { timeout: 180_000 }, () => {
     assert.equal((await stack.requests()).filter((r) => r.route === 'authorization').length, 1);
   }));
 
+  it('going back from the provider returns to the app, not into another redirect', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await page.goto(stack.app);
+    await page.getByText('You are signed out.').waitFor();
+    await navButton(page, 'Sign in').click();
+    await page.waitForURL((u) => u.href.startsWith(stack.issuer));
+    await page.goBack();
+    await page.getByText('You are signed out.').waitFor();
+    await sleep(500);
+    assert.equal(page.url(), `${stack.app}/`, 'stays on the page the sign-in started from');
+  }));
+
+  it('a plain link to the logout route signs nobody out', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signIn(page, stack, 'alice');
+    await stack.clearRequests();
+    await page.goto(`${stack.app}/authentication/logout`);
+    await page.getByTestId('error').waitFor();
+    assert.match(await page.getByTestId('error').innerText(), /not started by this app/);
+    assert.equal((await stack.requests()).filter((r) => r.route === 'end_session' || r.route === 'revocation').length, 0);
+    await page.goto(stack.app);
+    await page.getByText('You are signed in.').waitFor();
+  }));
+
   it('a claims challenge from the API starts one interactive request, not a loop', () => withPage(ctx.browser, async (page) => {
     const { stack } = ctx;
     await signIn(page, stack, 'alice');

@@ -10,9 +10,9 @@ use super::events::{AuthEvent, Events, Subscription};
 use super::{http, navigation, now_secs, open_store, signature, AuthError, CacheLocation, KeyValueStore, TokenResult};
 use crate::protocol::{
     account_record_key, authorize_url, classify_callback, discovery_url, end_session_url, last_account_key,
-    parse_authorization_response, query_of, replaced_account, resolve_app_url, revocation_request_body,
-    safe_return_url, AccountRecord, AuthorizationResponse, CacheScope, CallbackKind, ClientConfig,
-    CompletedTransaction, HomeAccountId, IdToken, IdTokenError, InteractiveAuthenticationRequest, JwkSet,
+    parse_authorization_response, query_of, renewal_applies, replaced_account, resolve_app_url,
+    revocation_request_body, safe_return_url, AccountRecord, AuthorizationResponse, CacheScope, CallbackKind,
+    ClientConfig, CompletedTransaction, HomeAccountId, IdToken, IdTokenError, InteractiveAuthenticationRequest, JwkSet,
     LoginTransaction, LogoutTransaction, ProtocolError, ProviderMetadata, RefreshToken, RequestKind, Scopes, State,
     TokenSet, User,
 };
@@ -38,6 +38,15 @@ pub enum SignOutOutcome {
     RedirectingToProvider,
     /// The provider has no end-session endpoint: the local session is gone, the provider's stays.
     SignedOutLocally,
+}
+
+/// Why tokens are being kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum TokenPurpose {
+    /// The user signed in.
+    SignIn,
+    /// A silent renewal for this account.
+    Renewal(HomeAccountId),
 }
 
 pub(crate) type SharedRenewal = Shared<LocalBoxFuture<'static, Result<TokenResult, AuthError>>>;
@@ -187,10 +196,18 @@ impl AuthClient {
         self.inner.tokens.load(&self.cache_scope(record).refresh_token_key(&record.account.home_account_id))
     }
 
-    /// Keeps what a checked token response holds, replacing another account's tokens. `interactive`: the
-    /// response completes a sign-in of the user's (which `SignedIn` tells), not a silent renewal.
-    pub(crate) fn store_token_set(&self, set: &TokenSet, interactive: bool) -> Result<(), AuthError> {
+    /// Keeps what a checked token response holds. After an interactive sign-in it replaces another
+    /// account's tokens (and says so); a silent renewal is kept only if [`renewal_applies`].
+    pub(crate) fn store_token_set(&self, set: &TokenSet, purpose: TokenPurpose) -> Result<(), AuthError> {
         let previous = self.account()?;
+        let current = previous.as_ref().map(|p| &p.account.home_account_id);
+        if let TokenPurpose::Renewal(renewed_for) = &purpose {
+            let returned = set.account.as_ref().map(|a| &a.account.home_account_id);
+            if !renewal_applies(current, renewed_for, returned) {
+                let why = "the signed-in account changed while its token was being renewed";
+                return Err(ProtocolError::LoginRequired(Some(why.into())).into());
+            }
+        }
         let record = match (&set.account, &previous) {
             (Some(record), _) => record.clone(),
             (None, Some(previous)) => previous.clone(),
@@ -199,7 +216,6 @@ impl AuthClient {
         let home = &record.account.home_account_id;
         let last_key = last_account_key(&self.inner.config.client_id, &self.inner.config.authority);
         let last: Option<HomeAccountId> = self.inner.tokens.load(&last_key)?;
-        let current = previous.as_ref().map(|p| &p.account.home_account_id);
         let replaced = replaced_account(current, last.as_ref(), home);
         if let Some(previous) = previous.as_ref().filter(|p| Some(&p.account.home_account_id) == replaced.as_ref()) {
             self.remove_account_tokens(previous)?;
@@ -214,7 +230,7 @@ impl AuthClient {
         if let Some(previous) = replaced {
             self.emit(AuthEvent::AccountChanged { previous, current: record.user() });
         }
-        if interactive {
+        if purpose == TokenPurpose::SignIn {
             self.emit(AuthEvent::SignedIn(record.user()));
         }
         Ok(())
@@ -269,6 +285,10 @@ impl AuthClient {
     /// sends the browser to the provider. The return URL must be a path of this app; anything else
     /// returns to the app root.
     pub async fn sign_in(&self, request: &InteractiveAuthenticationRequest) -> Result<(), AuthError> {
+        self.start_sign_in(request, Leave::KeepThisPage).await
+    }
+
+    async fn start_sign_in(&self, request: &InteractiveAuthenticationRequest, leave: Leave) -> Result<(), AuthError> {
         if request.kind == RequestKind::Logout {
             return Err(ProtocolError::InvalidRequest("a logout request goes to sign_out".into()).into());
         }
@@ -282,20 +302,25 @@ impl AuthClient {
         let params = self.extra_parameters(request.authorize_parameters());
         let url = authorize_url(&metadata, &config.client_id, &transaction, &params)?;
         self.inner.transactions.save(&LoginTransaction::storage_key(&transaction.state), &transaction)?;
-        navigation::assign(&url)
+        leave.go(&url)
     }
 
-    /// Runs the request the current history entry carries (see [`super::navigate_to_login`]); without one,
-    /// a sign-in (or, for `default_kind` Logout, a sign-out) that returns to the app root. This is what a
-    /// login or logout route calls.
+    /// Runs the request the current history entry carries (see [`super::navigate_to_login`]): what a
+    /// login or logout route calls. Without one, a login route signs in returning to the app root, but a
+    /// logout route refuses (a plain link must not sign anyone out). The route's history entry is
+    /// replaced by the provider's page, so that going back does not start the request again.
     pub async fn run_request_from_history(&self, default_kind: RequestKind) -> Result<(), AuthError> {
-        let request = super::history::current_request()?.unwrap_or_else(|| match default_kind {
-            RequestKind::Logout => InteractiveAuthenticationRequest::logout("/"),
-            _ => InteractiveAuthenticationRequest::login("/"),
-        });
+        let request = match (super::history::current_request()?, default_kind) {
+            (Some(request), _) => request,
+            (None, RequestKind::Logout) => {
+                let why = "sign-out was not started by this app (no request in history state)";
+                return Err(ProtocolError::InvalidRequest(why.into()).into());
+            }
+            (None, _) => InteractiveAuthenticationRequest::login("/"),
+        };
         match request.kind {
-            RequestKind::Logout => self.sign_out(&request).await.map(|_| ()),
-            _ => self.sign_in(&request).await,
+            RequestKind::Logout => self.finish_sign_out(&request, Leave::ReplaceThisPage).await.map(|_| ()),
+            _ => self.start_sign_in(&request, Leave::ReplaceThisPage).await,
         }
     }
 
@@ -304,8 +329,8 @@ impl AuthClient {
     /// Whatever the outcome, the callback's parameters are removed from the address bar, so that a reload
     /// or a step back in history does not run the exchange again.
     pub async fn handle_redirect(&self) -> Result<CallbackOutcome, AuthError> {
-        // In an iframe (our own silent renewal, or a page framing the app) a callback is not ours to use.
-        if web_sys::window().and_then(|w| w.frame_element().ok().flatten()).is_some() {
+        // In a frame (our own silent renewal, or a page framing the app) a callback is not ours to use.
+        if navigation::in_frame() {
             return Ok(CallbackOutcome::NotACallback);
         }
         let url = navigation::current_url()?;
@@ -318,11 +343,14 @@ impl AuthClient {
                 navigation::replace_url(&return_url)?;
                 result
             }
-            CallbackKind::SignOut => {
-                let return_url = self.complete_sign_out(&url)?;
-                navigation::replace_url(&return_url)?;
-                Ok(CallbackOutcome::SignedOut)
-            }
+            CallbackKind::SignOut => match self.complete_sign_out(&url)? {
+                Some(return_url) => {
+                    navigation::replace_url(&return_url)?;
+                    Ok(CallbackOutcome::SignedOut)
+                }
+                // A `state` this browser did not issue: not our sign-out, so nothing happens.
+                None => Ok(CallbackOutcome::NotACallback),
+            },
             CallbackKind::None => Ok(CallbackOutcome::NotACallback),
         }
     }
@@ -347,7 +375,7 @@ impl AuthClient {
         };
         let return_url = transaction.return_url.clone();
         let state = transaction.state.clone();
-        let result = self.exchange_code(response, &transaction, true).await;
+        let result = self.exchange_code(response, &transaction, TokenPurpose::SignIn).await;
         if result.is_ok() {
             let completed = CompletedTransaction { return_url: return_url.clone(), created_at: now_secs() };
             // Best effort: without it a reload of the callback shows a state error, nothing worse.
@@ -360,9 +388,8 @@ impl AuthClient {
     fn take_login_transaction(&self, response: &AuthorizationResponse) -> Result<LoginTransaction, AuthError> {
         let Some(state) = response.state() else {
             return Err(match response {
-                AuthorizationResponse::Error { error, description, .. } => {
-                    ProtocolError::from_provider(error, description.clone())
-                }
+                // Bound to no request of ours: its description is anyone's text, so it is not shown.
+                AuthorizationResponse::Error { error, .. } => ProtocolError::from_provider(error, None),
                 AuthorizationResponse::Code { .. } => ProtocolError::MissingParameter("state"),
             }
             .into());
@@ -374,22 +401,21 @@ impl AuthClient {
     }
 
     /// Exchanges the code of `response` and keeps the tokens; nothing is kept unless every check passes.
-    /// `interactive`: see [`Self::store_token_set`].
     pub(crate) async fn exchange_code(
         &self,
         response: AuthorizationResponse,
         transaction: &LoginTransaction,
-        interactive: bool,
+        purpose: TokenPurpose,
     ) -> Result<User, AuthError> {
         let metadata = self.metadata().await?;
-        let code = transaction.accept(response, &metadata)?;
+        let code = transaction.accept(response, &metadata, now_secs())?;
         let body = crate::protocol::authorization_code_request_body(&self.inner.config.client_id, transaction, &code);
         let tokens = self.token_request(&metadata, body).await?;
         if let Some(id_token) = &tokens.id_token {
             self.verify_id_token_signature(&metadata, id_token).await?;
         }
         let set = self.token_context(&metadata).code_exchange(tokens, transaction)?;
-        self.store_token_set(&set, interactive)?;
+        self.store_token_set(&set, purpose)?;
         set.account.map(|account| account.user()).ok_or_else(|| {
             ProtocolError::InvalidTokenResponse("the response to a sign-in names no account".into()).into()
         })
@@ -408,24 +434,35 @@ impl AuthClient {
         Ok(crate::protocol::parse_token_response(http.status, &http.body)?)
     }
 
-    fn complete_sign_out(&self, url: &str) -> Result<String, AuthError> {
+    /// The return URL of the sign-out the callback's `state` names, once its tokens are gone; `None`
+    /// when the state names no sign-out of this browser.
+    fn complete_sign_out(&self, url: &str) -> Result<Option<String>, AuthError> {
         let state = form_urlencoded::parse(query_of(url).as_bytes()).find(|(name, _)| name == "state");
         let transaction: Option<LogoutTransaction> = match state {
             Some((_, state)) => self.inner.transactions.take(&LogoutTransaction::storage_key(&State::new(state)))?,
             None => None,
         };
-        // Whatever the provider says, this app is signed out.
+        let Some(transaction) = transaction else { return Ok(None) };
+        // Signed out before leaving; again here, in case another tab signed in meanwhile.
         if let Some(record) = self.account()? {
             self.remove_account_tokens(&record)?;
         }
         self.emit(AuthEvent::SignedOut);
-        Ok(transaction.map(|t| t.return_url).unwrap_or_else(|| "/".to_owned()))
+        Ok(Some(transaction.return_url))
     }
 
     /// Signs out: revokes the refresh token where the provider can, forgets the account's tokens at once,
     /// then sends the browser to the provider's end-session endpoint, which returns it to the post-logout
     /// redirect URI and from there to the request's return URL.
     pub async fn sign_out(&self, request: &InteractiveAuthenticationRequest) -> Result<SignOutOutcome, AuthError> {
+        self.finish_sign_out(request, Leave::KeepThisPage).await
+    }
+
+    async fn finish_sign_out(
+        &self,
+        request: &InteractiveAuthenticationRequest,
+        leave: Leave,
+    ) -> Result<SignOutOutcome, AuthError> {
         let record = self.account()?;
         let metadata = self.metadata().await;
         if let (Some(record), Ok(metadata)) = (&record, &metadata) {
@@ -451,7 +488,7 @@ impl AuthClient {
         match end_session_url(&metadata, &config.client_id, id_token_hint, &post_logout_redirect_uri, &transaction) {
             Some(url) => {
                 self.inner.transactions.save(&LogoutTransaction::storage_key(&transaction.state), &transaction)?;
-                navigation::assign(&url)?;
+                leave.go(&url)?;
                 Ok(SignOutOutcome::RedirectingToProvider)
             }
             None => {
@@ -467,5 +504,24 @@ impl AuthClient {
         scopes: &Scopes,
     ) -> Result<InteractiveAuthenticationRequest, AuthError> {
         Ok(InteractiveAuthenticationRequest::get_token(scopes.clone(), navigation::current_path()?)?)
+    }
+}
+
+/// How the browser leaves for the provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Leave {
+    /// `location.assign`: back returns to this page.
+    KeepThisPage,
+    /// `location.replace`: this page (a login or logout route) leaves history, so going back does not
+    /// start its request again.
+    ReplaceThisPage,
+}
+
+impl Leave {
+    fn go(self, url: &str) -> Result<(), AuthError> {
+        match self {
+            Self::KeepThisPage => navigation::assign(url),
+            Self::ReplaceThisPage => navigation::replace_location(url),
+        }
     }
 }

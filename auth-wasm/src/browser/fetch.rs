@@ -6,8 +6,17 @@
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 
-use super::{history, AuthClient, AuthError, TokenResult};
-use crate::protocol::{claims_challenge, origin_of, Scopes};
+use serde::{Deserialize, Serialize};
+
+use super::{history, now_secs, AuthClient, AuthError, TokenResult};
+use crate::protocol::{claims_challenge, origin_of, Scopes, TRANSACTION_LIFETIME_SECS};
+
+/// The claims challenge an origin sent last, and when.
+#[derive(Serialize, Deserialize)]
+struct ChallengeMarker {
+    claims: serde_json::Value,
+    at: i64,
+}
 
 /// Sends requests with `Authorization: Bearer` for the given scopes to allow-listed origins.
 #[derive(Clone)]
@@ -60,11 +69,15 @@ impl AuthorizedFetch {
         if response.status() == 401 {
             let challenge = response.headers().get("www-authenticate").and_then(|h| claims_challenge(&h));
             if let Some(claims) = challenge {
-                if store.get(&marker)?.as_deref() == Some(claims.to_string().as_str()) {
-                    store.remove(&marker)?;
+                // The same challenge again within the transaction lifetime: the sign-in for it did not
+                // satisfy the API, and another would not either. The marker stays until a call succeeds
+                // or it expires, so that an app retrying in a loop gets this error every time.
+                let now = now_secs();
+                let previous: Option<ChallengeMarker> = store.load(&marker)?;
+                if previous.is_some_and(|p| p.claims == claims && now - p.at <= TRANSACTION_LIFETIME_SECS) {
                     return Err(AuthError::ClaimsChallengeRepeated { origin });
                 }
-                store.set(&marker, &claims.to_string())?;
+                store.save(&marker, &ChallengeMarker { claims: claims.clone(), at: now })?;
                 let request = self.client.interactive_request_for(&self.scopes)?.with_claims(claims);
                 history::navigate_to_login(&self.client.config().login_path, &request)?;
                 return Err(AuthError::Redirecting);

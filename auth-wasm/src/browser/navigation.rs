@@ -19,6 +19,21 @@ pub(crate) fn assign(url: &str) -> Result<(), AuthError> {
     window()?.location().assign(url).map_err(AuthError::browser)
 }
 
+/// Navigates away, replacing this page in history.
+pub(crate) fn replace_location(url: &str) -> Result<(), AuthError> {
+    window()?.location().replace(url).map_err(AuthError::browser)
+}
+
+/// Whether this page runs in a frame (same-origin or not).
+pub(crate) fn in_frame() -> bool {
+    let Ok(window) = window() else { return false };
+    match window.top() {
+        Ok(Some(top)) => !js_sys::Object::is(&top, &window),
+        // A top we may not even read is someone else's.
+        _ => true,
+    }
+}
+
 /// Replaces the current history entry's URL without loading anything, so that a code or state in the
 /// address bar is gone for good (not in history, not in a reload).
 pub(crate) fn replace_url(url: &str) -> Result<(), AuthError> {

@@ -2,7 +2,7 @@
 
 use futures_util::FutureExt as _;
 
-use super::client::AuthClient;
+use super::client::{AuthClient, TokenPurpose};
 use super::events::AuthEvent;
 use super::{history, navigation, now_secs, silent, AuthError};
 use crate::protocol::{
@@ -109,22 +109,31 @@ impl AuthClient {
                 .entry(key.clone())
                 .or_insert_with(|| {
                     let (client, scopes) = (self.clone(), scopes.clone());
-                    async move { client.renew(record, scopes).await }.boxed_local().shared()
+                    async move {
+                        let result = client.clone().renew(record, scopes).await;
+                        // The renewal removes itself when done, so that a waiter resuming late cannot
+                        // remove a newer renewal under the same key.
+                        client.inner.in_flight.borrow_mut().remove(&key);
+                        result
+                    }
+                    .boxed_local()
+                    .shared()
                 })
                 .clone()
         };
-        let result = renewal.await;
-        self.inner.in_flight.borrow_mut().remove(&key);
-        result
+        renewal.await
     }
 
     async fn renew(self, record: AccountRecord, scopes: Scopes) -> Result<TokenResult, AuthError> {
         let renewed = match self.refresh_token(&record)? {
             Some(refresh_token) => match self.refresh(&record, &refresh_token, &scopes).await {
                 Err(error) if error.requires_interaction() => {
-                    // The refresh token is dead: forget it, and try the provider's session instead.
-                    let key = self.cache_scope(&record).refresh_token_key(&record.account.home_account_id);
-                    self.inner.tokens.remove(&key)?;
+                    // The refresh token is dead: forget it (unless a renewal for other scopes has
+                    // rotated it meanwhile), and try the provider's session instead.
+                    if self.refresh_token(&record)?.as_ref() == Some(&refresh_token) {
+                        let key = self.cache_scope(&record).refresh_token_key(&record.account.home_account_id);
+                        self.inner.tokens.remove(&key)?;
+                    }
                     self.silent_sign_in(&record, &scopes).await
                 }
                 other => other,
@@ -160,7 +169,7 @@ impl AuthClient {
             self.verify_id_token_signature(&metadata, id_token).await?;
         }
         let set = self.token_context(&metadata).refresh(response, record, scopes)?;
-        self.store_token_set(&set, false)?;
+        self.store_token_set(&set, TokenPurpose::Renewal(record.account.home_account_id.clone()))?;
         Ok((&set.access_token).into())
     }
 
@@ -180,14 +189,9 @@ impl AuthClient {
         let url = authorize_url(&metadata, &config.client_id, &transaction, &self.extra_parameters(params))?;
         let callback = silent::navigate_hidden_iframe(&url, &redirect_uri, SILENT_TIMEOUT_MS).await?;
         let response = parse_authorization_response(&callback)?;
-        let user = self.exchange_code(response, &transaction, false).await?;
-        if user.home_account_id != record.account.home_account_id {
-            // The provider's session is someone else's: the tokens kept are theirs now (AccountChanged
-            // has fired), and the caller's request for the previous account needs the user.
-            return Err(
-                ProtocolError::LoginRequired(Some("the provider's session belongs to another account".into())).into()
-            );
-        }
+        // Kept only if the provider's session is still this account's (see `renewal_applies`).
+        let purpose = TokenPurpose::Renewal(record.account.home_account_id.clone());
+        self.exchange_code(response, &transaction, purpose).await?;
         let account = self.account()?.ok_or_else(|| AuthError::Storage("the account vanished".into()))?;
         self.cached_access_token(&account, scopes)?.map(|token| (&token).into()).ok_or_else(|| {
             ProtocolError::InvalidTokenResponse("the provider granted no token for the requested scopes".into()).into()

@@ -165,7 +165,10 @@ struct JsLoginRequest {
 }
 
 /// A JS `LoginRequest` (or nothing) as a sign-in request returning to `default_return_url`.
-pub fn login_request(value: JsValue, default_return_url: String) -> Result<InteractiveAuthenticationRequest, ProtocolError> {
+pub fn login_request(
+    value: JsValue,
+    default_return_url: String,
+) -> Result<InteractiveAuthenticationRequest, ProtocolError> {
     let js: Option<JsLoginRequest> = from_js(value, "LoginRequest")?;
     let Some(js) = js else { return Ok(InteractiveAuthenticationRequest::login(default_return_url)) };
     let mut request = InteractiveAuthenticationRequest::login(js.return_url.unwrap_or(default_return_url));
@@ -224,12 +227,22 @@ pub fn redirect_result(outcome: CallbackOutcome, account: Option<&AccountRecord>
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 enum JsEvent {
-    SignedIn { account: JsAccount },
+    SignedIn {
+        account: JsAccount,
+    },
     SignedOut,
-    TokenRenewed { scopes: Vec<String> },
-    RenewFailed { scopes: Vec<String>, error: JsErrorInfo },
+    TokenRenewed {
+        scopes: Vec<String>,
+    },
+    RenewFailed {
+        scopes: Vec<String>,
+        error: JsErrorInfo,
+    },
     #[serde(rename_all = "camelCase")]
-    AccountChanged { previous_home_account_id: String, account: JsAccount },
+    AccountChanged {
+        previous_home_account_id: String,
+        account: JsAccount,
+    },
 }
 
 #[derive(Serialize)]
@@ -252,10 +265,9 @@ pub fn event_to_js(event: &AuthEvent, account: Option<&AccountRecord>) -> JsValu
             scopes: scope_list(scopes),
             error: JsErrorInfo { code: error.code(), message: error.to_string() },
         },
-        (AuthEvent::AccountChanged { previous, .. }, Some(account)) => JsEvent::AccountChanged {
-            previous_home_account_id: previous.as_str().to_owned(),
-            account: account.into(),
-        },
+        (AuthEvent::AccountChanged { previous, .. }, Some(account)) => {
+            JsEvent::AccountChanged { previous_home_account_id: previous.as_str().to_owned(), account: account.into() }
+        }
         // The account record is written before these events fire, so it is there.
         (AuthEvent::SignedIn(_) | AuthEvent::AccountChanged { .. }, None) => JsEvent::SignedOut,
     };

@@ -13,15 +13,32 @@ const MAX_RENEWAL_MARGIN_SECS: i64 = 300;
 
 const PREFIX: &str = "auth-wasm.";
 
+/// A key component with `%` and the separator `|` escaped, so that no value (a `sub` containing
+/// `|access|`, say) can make a key that belongs under another account's prefix.
+fn component(value: &str) -> String {
+    value.replace('%', "%25").replace('|', "%7C")
+}
+
 /// The key of the signed-in account's record for a client and authority.
 pub fn account_record_key(client_id: &ClientId, authority: &str) -> String {
-    format!("{PREFIX}account|{client_id}|{}", authority.trim_end_matches('/'))
+    format!("{PREFIX}account|{}|{}", component(client_id.as_str()), component(authority.trim_end_matches('/')))
 }
 
 /// The key that remembers who was signed in last (an id, no token), so that a sign-in after a sign-out
 /// still tells whether the account changed.
 pub fn last_account_key(client_id: &ClientId, authority: &str) -> String {
-    format!("{PREFIX}last-account|{client_id}|{}", authority.trim_end_matches('/'))
+    format!("{PREFIX}last-account|{}|{}", component(client_id.as_str()), component(authority.trim_end_matches('/')))
+}
+
+/// Whether the tokens of a silent renewal started for `renewed_for` may be kept: that account must still
+/// be the signed-in one (no sign-in or sign-out happened meanwhile, here or in another tab), and the
+/// response, if it names an account, must name that one too. Otherwise they are dropped unseen.
+pub fn renewal_applies(
+    current: Option<&HomeAccountId>,
+    renewed_for: &HomeAccountId,
+    returned: Option<&HomeAccountId>,
+) -> bool {
+    current == Some(renewed_for) && returned.is_none_or(|returned| returned == renewed_for)
 }
 
 /// Where one client's tokens for one issuer live.
@@ -34,12 +51,12 @@ pub struct CacheScope<'a> {
 impl CacheScope<'_> {
     /// The prefix every token key of every account of this client and issuer starts with.
     pub fn tokens_prefix(&self) -> String {
-        format!("{PREFIX}token|{}|{}|", self.client_id, self.issuer)
+        format!("{PREFIX}token|{}|{}|", component(self.client_id.as_str()), component(self.issuer.as_str()))
     }
 
     /// The prefix every token key of `account` starts with.
     pub fn account_tokens_prefix(&self, account: &HomeAccountId) -> String {
-        format!("{}{}|", self.tokens_prefix(), account.as_str())
+        format!("{}{}|", self.tokens_prefix(), component(account.as_str()))
     }
 
     pub fn refresh_token_key(&self, account: &HomeAccountId) -> String {
@@ -198,6 +215,35 @@ mod tests {
         assert_eq!(replaced_account(Some(&alice), Some(&bob), &bob), Some(alice.clone()), "the signed-in one counts");
         assert_eq!(replaced_account(Some(&bob), None, &bob), None, "the same account again");
         assert_eq!(replaced_account(None, None, &bob), None, "the first sign-in");
+    }
+
+    #[test]
+    fn renewals_apply_only_to_the_account_they_started_for() {
+        let id = |s: &str| {
+            HomeAccountId::from_client_info(&base64::Engine::encode(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                format!(r#"{{"uid":"{s}","utid":"t"}}"#),
+            ))
+            .unwrap()
+        };
+        let (alice, bob) = (id("alice"), id("bob"));
+        assert!(renewal_applies(Some(&alice), &alice, None));
+        assert!(renewal_applies(Some(&alice), &alice, Some(&alice)));
+        assert!(!renewal_applies(Some(&bob), &alice, None), "bob signed in meanwhile");
+        assert!(!renewal_applies(None, &alice, Some(&alice)), "signed out meanwhile");
+        assert!(!renewal_applies(Some(&alice), &alice, Some(&bob)), "the provider's session is bob's");
+    }
+
+    #[test]
+    fn separators_in_values_cannot_forge_keys() {
+        let (client, issuer) = (ClientId::new("spa"), Issuer::new("https://op.example"));
+        let cache = CacheScope { client_id: &client, issuer: &issuer };
+        let forged: IdTokenClaims = serde_json::from_value(serde_json::json!({
+            "iss": "https://op.example", "sub": "mallory|access|x", "aud": "spa", "exp": 2, "iat": 1
+        }))
+        .unwrap();
+        let key = cache.account_tokens_prefix(&HomeAccountId::from_claims(&forged));
+        assert_eq!(key, "auth-wasm.token|spa|https://op.example|mallory%7Caccess%7Cx.https://op.example|");
     }
 
     #[test]

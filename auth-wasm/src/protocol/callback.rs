@@ -25,7 +25,7 @@ impl AuthorizationResponse {
 pub enum CallbackKind {
     /// The redirect URI with an authorization response (`code` or `error`).
     SignIn,
-    /// The post-logout redirect URI with parameters (`state`).
+    /// The post-logout redirect URI with a `state` (which must name a sign-out this browser started).
     SignOut,
     /// Anything else.
     None,
@@ -40,7 +40,7 @@ pub fn classify_callback(url: &str, redirect_uri: &str, post_logout_redirect_uri
     let has = |wanted: &str| form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == wanted);
     if same_page(url, redirect_uri) && (has("code") || has("error")) {
         CallbackKind::SignIn
-    } else if same_page(url, post_logout_redirect_uri) {
+    } else if same_page(url, post_logout_redirect_uri) && has("state") {
         CallbackKind::SignOut
     } else {
         CallbackKind::None
@@ -119,6 +119,12 @@ mod tests {
         assert_eq!(classify_callback("https://app/?code=c&state=s", page, page), CallbackKind::SignIn);
         assert_eq!(classify_callback("https://app/?state=s", page, page), CallbackKind::SignOut);
         assert_eq!(classify_callback("https://app/?page=2", "https://app/cb", "https://app/out"), CallbackKind::None);
+        assert_eq!(
+            classify_callback("https://app/?page=2", page, page),
+            CallbackKind::None,
+            "an app query is no sign-out"
+        );
+        assert_eq!(classify_callback("https://app/auth/out?x=1", cb, out), CallbackKind::None);
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub enum ProtocolError {
     DuplicateParameter(String),
     #[error("the sign-in response does not belong to a sign-in started in this browser (state mismatch); start the sign-in again")]
     StateMismatch,
+    #[error("the sign-in took longer than 15 minutes and expired; start it again")]
+    TransactionExpired,
     #[error("the sign-in response comes from `{found}`, not from the configured provider `{expected}` (mix-up defence, RFC 9207)")]
     ResponseIssuerMismatch { expected: String, found: String },
     #[error("access was denied (access_denied){}: the user cancelled or the provider refused; try again", detail(.0))]
@@ -124,6 +126,7 @@ impl ProtocolError {
             Self::PkceNotSupported => "pkce_not_supported",
             Self::MissingParameter(_) | Self::DuplicateParameter(_) => "invalid_callback",
             Self::StateMismatch => "state_mismatch",
+            Self::TransactionExpired => "transaction_expired",
             Self::AccessDenied(_) => "access_denied",
             Self::LoginRequired(_) => "login_required",
             Self::InteractionRequired(_) => "interaction_required",

@@ -27,8 +27,8 @@ mod values;
 pub use account::{Account, HomeAccountId};
 pub use authorize::authorize_url;
 pub use cache::{
-    account_record_key, last_account_key, replaced_account, select_access_token, AccountRecord, CacheScope,
-    CachedAccessToken,
+    account_record_key, last_account_key, renewal_applies, replaced_account, select_access_token, AccountRecord,
+    CacheScope, CachedAccessToken,
 };
 pub use callback::{classify_callback, parse_authorization_response, AuthorizationResponse, CallbackKind};
 pub use challenge::claims_challenge;

@@ -49,12 +49,16 @@ impl LoginTransaction {
         now - self.created_at > TRANSACTION_LIFETIME_SECS
     }
 
-    /// Checks an authorization response against this transaction and returns its code.
+    /// Checks an authorization response against this transaction (at `now`) and returns its code.
     pub fn accept(
         &self,
         response: AuthorizationResponse,
         metadata: &ProviderMetadata,
+        now: i64,
     ) -> Result<AuthorizationCode, ProtocolError> {
+        if self.is_stale(now) {
+            return Err(ProtocolError::TransactionExpired);
+        }
         let (code, state, iss) = match response {
             AuthorizationResponse::Error { error, description, .. } => {
                 return Err(ProtocolError::from_provider(&error, description))
@@ -117,7 +121,7 @@ mod tests {
     #[test]
     fn accepts_matching_response() {
         let tx = transaction();
-        let code = tx.accept(code_response(&tx.state, Some(ISSUER)), &metadata()).unwrap();
+        let code = tx.accept(code_response(&tx.state, Some(ISSUER)), &metadata(), 1_000).unwrap();
         assert_eq!(code.secret(), "c1");
     }
 
@@ -125,20 +129,26 @@ mod tests {
     fn rejects_other_state() {
         let tx = transaction();
         let other = State::new("tampered");
-        assert_eq!(tx.accept(code_response(&other, Some(ISSUER)), &metadata()), Err(ProtocolError::StateMismatch));
+        assert_eq!(
+            tx.accept(code_response(&other, Some(ISSUER)), &metadata(), 1_000),
+            Err(ProtocolError::StateMismatch)
+        );
     }
 
     #[test]
     fn rejects_other_or_missing_issuer() {
         let tx = transaction();
         assert!(matches!(
-            tx.accept(code_response(&tx.state, Some("https://evil.example")), &metadata()),
+            tx.accept(code_response(&tx.state, Some("https://evil.example")), &metadata(), 1_000),
             Err(ProtocolError::ResponseIssuerMismatch { .. })
         ));
-        assert_eq!(tx.accept(code_response(&tx.state, None), &metadata()), Err(ProtocolError::MissingParameter("iss")));
+        assert_eq!(
+            tx.accept(code_response(&tx.state, None), &metadata(), 1_000),
+            Err(ProtocolError::MissingParameter("iss"))
+        );
         let mut without_iss_support = metadata();
         without_iss_support.authorization_response_iss_parameter_supported = false;
-        assert!(tx.accept(code_response(&tx.state, None), &without_iss_support).is_ok());
+        assert!(tx.accept(code_response(&tx.state, None), &without_iss_support, 1_000).is_ok());
     }
 
     #[test]
@@ -149,7 +159,7 @@ mod tests {
             description: Some("End-User aborted interaction".into()),
             state: Some(tx.state.clone()),
         };
-        let err = tx.accept(response, &metadata()).unwrap_err();
+        let err = tx.accept(response, &metadata(), 1_000).unwrap_err();
         assert_eq!(err, ProtocolError::AccessDenied(Some("End-User aborted interaction".into())));
     }
 
@@ -158,6 +168,8 @@ mod tests {
         let tx = transaction();
         assert!(!tx.is_stale(1_000 + 900));
         assert!(tx.is_stale(1_000 + 901));
+        let response = code_response(&tx.state, Some(ISSUER));
+        assert_eq!(tx.accept(response, &metadata(), 1_000 + 901), Err(ProtocolError::TransactionExpired));
     }
 
     #[test]
