@@ -15,7 +15,11 @@ pub fn same_origin_path(candidate: &str, origin: &str) -> Option<String> {
         _ => candidate,
     };
     let path = if path.starts_with(['?', '#']) { format!("/{path}") } else { path.to_owned() };
-    (path.starts_with('/') && !path.starts_with("//")).then_some(path)
+    // Dot segments are refused: `/.//evil.example` would normalise to `//evil.example`.
+    let segments = path.split(['?', '#']).next().unwrap_or_default().split('/');
+    let has_dot_segment =
+        segments.into_iter().any(|s| matches!(s.to_ascii_lowercase().replace("%2e", ".").as_str(), "." | ".."));
+    (path.starts_with('/') && !path.starts_with("//") && !has_dot_segment).then_some(path)
 }
 
 /// [`same_origin_path`], or the app root when `candidate` is not a path of this app.
@@ -54,6 +58,10 @@ mod tests {
             "orders",
             "",
             " /orders",
+            "/.//evil.example",
+            "/a/../..//evil.example",
+            "/%2e//evil.example",
+            "/a/%2E%2e/%2e//evil.example",
         ] {
             assert_eq!(safe_return_url(evil, ORIGIN), "/", "{evil}");
         }
