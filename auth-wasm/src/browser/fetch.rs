@@ -82,6 +82,8 @@ impl AuthorizedFetch {
                 history::navigate_to_login(&self.client.config().login_path, &request)?;
                 return Err(AuthError::Redirecting);
             }
+            // The API refused the token (revoked, say): the next call gets a fresh one.
+            self.client.forget_access_tokens(&self.scopes)?;
         } else if response.ok() {
             store.remove(&marker)?;
         }

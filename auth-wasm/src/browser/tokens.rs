@@ -89,6 +89,20 @@ impl AuthClient {
         Ok(select_access_token(&tokens, scopes, now_secs()).cloned())
     }
 
+    /// Forgets the signed-in account's cached access tokens that serve `scopes` (an API refused one).
+    pub fn forget_access_tokens(&self, scopes: &Scopes) -> Result<(), AuthError> {
+        let Some(record) = self.account()? else { return Ok(()) };
+        let cache = self.cache_scope(&record);
+        let home = &record.account.home_account_id;
+        for key in self.inner.tokens.keys()?.into_iter().filter(|k| cache.is_access_token_key(home, k)) {
+            let token: Option<CachedAccessToken> = self.inner.tokens.load(&key)?;
+            if token.is_some_and(|t| t.scopes.is_superset(&scopes.resource_scopes())) {
+                self.inner.tokens.remove(&key)?;
+            }
+        }
+        Ok(())
+    }
+
     /// An access token for `scopes` without the user: from the cache, else renewed with the refresh
     /// token, else through a hidden iframe; otherwise the interactive request that gets one. Concurrent
     /// calls for the same scopes share one renewal.
