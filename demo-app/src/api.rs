@@ -35,6 +35,9 @@ pub fn api_base() -> StoredValue<String> {
 
 /// GETs `path` of the demo API with a token for the configured scopes.
 pub async fn call_api(auth: Auth, base: String, path: &str) -> ApiOutcome {
+    if base.is_empty() {
+        return ApiOutcome::Failed("no API is configured: set api_base_url in auth-config.json".into());
+    }
     let scopes = auth.client().config().scopes.clone();
     let fetch = auth.authorized_fetch(scopes, &[base.as_str()]);
     let response = match fetch.get(&format!("{base}{path}")).await {

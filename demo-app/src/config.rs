@@ -9,7 +9,8 @@ const CONFIG_URL: &str = "/auth-config.json";
 pub struct DemoConfig {
     #[serde(flatten)]
     pub auth: ClientConfig,
-    /// Where the protected demo API lives (`tests/support/api.mjs`).
+    /// Where the protected demo API lives (`tests/support/api.mjs`); empty when there is none.
+    #[serde(default)]
     pub api_base_url: String,
 }
 
