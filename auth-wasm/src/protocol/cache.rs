@@ -200,16 +200,19 @@ mod tests {
         assert_eq!(record.refresh_scopes(&requested).to_scope_string(), "api:write openid profile");
     }
 
+    /// An Entra-style home account id for the user `uid`.
+    fn home(uid: &str) -> HomeAccountId {
+        let info = format!(r#"{{"uid":"{uid}","utid":"t"}}"#);
+        HomeAccountId::from_client_info(&base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            info,
+        ))
+        .unwrap()
+    }
+
     #[test]
     fn a_sign_in_replaces_another_account_only() {
-        let id = |s: &str| {
-            HomeAccountId::from_client_info(&base64::Engine::encode(
-                &base64::engine::general_purpose::URL_SAFE_NO_PAD,
-                format!(r#"{{"uid":"{s}","utid":"t"}}"#),
-            ))
-            .unwrap()
-        };
-        let (alice, bob) = (id("alice"), id("bob"));
+        let (alice, bob) = (home("alice"), home("bob"));
         assert_eq!(replaced_account(Some(&alice), None, &bob), Some(alice.clone()), "switch account");
         assert_eq!(replaced_account(None, Some(&alice), &bob), Some(alice.clone()), "after a sign-out");
         assert_eq!(replaced_account(Some(&alice), Some(&bob), &bob), Some(alice.clone()), "the signed-in one counts");
@@ -219,14 +222,7 @@ mod tests {
 
     #[test]
     fn renewals_apply_only_to_the_account_they_started_for() {
-        let id = |s: &str| {
-            HomeAccountId::from_client_info(&base64::Engine::encode(
-                &base64::engine::general_purpose::URL_SAFE_NO_PAD,
-                format!(r#"{{"uid":"{s}","utid":"t"}}"#),
-            ))
-            .unwrap()
-        };
-        let (alice, bob) = (id("alice"), id("bob"));
+        let (alice, bob) = (home("alice"), home("bob"));
         assert!(renewal_applies(Some(&alice), &alice, None));
         assert!(renewal_applies(Some(&alice), &alice, Some(&alice)));
         assert!(!renewal_applies(Some(&bob), &alice, None), "bob signed in meanwhile");
