@@ -39,4 +39,13 @@ VERSION="$version" OUT="$OUT" node -e '
   fs.writeFileSync(`${process.env.OUT}/package.json`, JSON.stringify(pkg, null, 2) + "\n");
 '
 (cd "$ROOT/target/npm" && npm pack ./auth-wasm --silent >/dev/null)
+
+# The protocol core alone, for the size report (not part of the package).
+cargo build -p auth-wasm --example core_size --release --target wasm32-unknown-unknown --locked
+PROBE="$ROOT/target/npm/core-size"
+wasm-bindgen --target web --out-dir "$PROBE" --out-name core_size \
+  "$ROOT/target/wasm32-unknown-unknown/release/examples/core_size.wasm"
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  --enable-reference-types --enable-multivalue \
+  "$PROBE/core_size_bg.wasm" -o "$PROBE/core_size_bg.wasm"
 echo "npm package: $OUT ($(ls "$ROOT"/target/npm/*.tgz))"

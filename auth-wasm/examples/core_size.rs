@@ -1,0 +1,26 @@
+//! A size probe, not an example to copy: the protocol core alone (discovery, authorize URL, token
+//! response, ID-token checks) as a wasm module, so that its share of the npm package can be measured.
+//! `tests/support/npm-size.mjs` reports it; `tests/build-npm.sh` builds it.
+
+#[cfg(target_arch = "wasm32")]
+mod probe {
+    use auth_wasm::protocol::{
+        authorize_url, parse_token_response, ClientId, LoginTransaction, ProviderMetadata, Scopes, TokenContext,
+    };
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    pub fn probe(discovery: &str, token_response: &str) -> String {
+        let client_id = ClientId::new("spa");
+        let run = || -> Result<String, auth_wasm::ProtocolError> {
+            let metadata = ProviderMetadata::from_json(discovery, "https://op.example")?;
+            let transaction = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0)?;
+            let url = authorize_url(&metadata, &client_id, &transaction, &[])?;
+            let tokens = parse_token_response(200, token_response)?;
+            let context = TokenContext { metadata: &metadata, client_id: &client_id, now: 0 };
+            let set = context.code_exchange(tokens, &transaction)?;
+            Ok(format!("{url} {}", set.access_token.expires_at))
+        };
+        run().unwrap_or_else(|e| e.to_string())
+    }
+}
