@@ -203,5 +203,5 @@ pub fn AuthProvider(config: ClientConfig, children: Children) -> impl IntoView {
 /// # Panics
 /// When no ancestor called [`provide_auth`].
 pub fn use_auth() -> Auth {
-    use_context::<Auth>().expect("use_auth() needs provide_auth(client) or <AuthProvider> in an ancestor component")
+    use_context::<Auth>().expect("use_auth() needs provide_auth(config) or <AuthProvider> in an ancestor component")
 }
