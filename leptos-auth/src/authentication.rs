@@ -23,13 +23,26 @@ pub struct AuthenticationPaths {
 impl AuthenticationPaths {
     /// `login` and `logout` from the configuration; the others beside `login`.
     pub fn from_config(config: &ClientConfig) -> Self {
-        let base = config.login_path.rsplit_once('/').map(|(base, _)| base).unwrap_or("");
+        let base = route_base(&config.login_path);
         Self {
             login: config.login_path.clone(),
             logout: config.logout_path.clone(),
             login_failed: format!("{base}/login-failed"),
             logged_out: format!("{base}/logged-out"),
         }
+    }
+}
+
+/// The folder of the authentication route: `/authentication` for `/authentication/login`.
+fn route_base(login_path: &str) -> &str {
+    login_path.rsplit_once('/').map(|(base, _)| base).unwrap_or("")
+}
+
+impl AuthenticationPaths {
+    /// Whether `path` is a page of the authentication route (no page to return to after a sign-in).
+    pub fn contains(&self, path: &str) -> bool {
+        let base = route_base(&self.login);
+        !base.is_empty() && path.starts_with(&format!("{base}/"))
     }
 }
 

@@ -32,11 +32,9 @@ pub struct Auth {
     events: RwSignal<Vec<AuthEvent>, LocalStorage>,
 }
 
+/// The current page (see [`auth_wasm::browser::current_path`]), or the app root if it cannot be read.
 pub(crate) fn current_path() -> String {
-    let location = window().location();
-    let part = |r: Result<String, _>| r.unwrap_or_default();
-    let path = part(location.pathname());
-    format!("{}{}{}", if path.is_empty() { "/" } else { &path }, part(location.search()), part(location.hash()))
+    auth_wasm::browser::current_path().unwrap_or_else(|_| "/".to_owned())
 }
 
 impl Auth {
@@ -82,10 +80,7 @@ impl Auth {
     /// route, such as logged-out).
     pub fn sign_in(&self) {
         let current = current_path();
-        let paths = self.paths();
-        let route_base = paths.login.rsplit_once('/').map(|(base, _)| format!("{base}/")).unwrap_or_default();
-        let return_url =
-            if !route_base.is_empty() && current.starts_with(&route_base) { "/".to_owned() } else { current };
+        let return_url = if self.paths().contains(&current) { "/".to_owned() } else { current };
         self.login(InteractiveAuthenticationRequest::login(return_url));
     }
 

@@ -22,6 +22,7 @@ pub use history::{
     current_request, navigate_to_login, navigate_to_logout, notify_location_changed, replace_with_request,
     request_from_state, request_to_state,
 };
+pub use navigation::current_path;
 pub use signature::verify_signature;
 pub use storage::{open_store, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore};
 pub use tokens::{AccessTokenResult, InteractionRequired, TokenResult};

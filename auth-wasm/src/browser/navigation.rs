@@ -45,7 +45,7 @@ pub(crate) fn replace_url(url: &str) -> Result<(), AuthError> {
 }
 
 /// The current page as a path with query and fragment: where an interactive request returns to.
-pub(crate) fn current_path() -> Result<String, AuthError> {
+pub fn current_path() -> Result<String, AuthError> {
     let url = current_url()?;
     let origin = origin()?;
     Ok(url.strip_prefix(&origin).filter(|p| p.starts_with('/')).unwrap_or("/").to_owned())
