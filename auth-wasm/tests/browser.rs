@@ -107,7 +107,7 @@ async fn a_page_that_is_not_a_callback_is_left_alone() {
 
 mod signatures {
     use auth_wasm::browser::{verify_signature, AuthError};
-    use auth_wasm::protocol::{IdToken, IdTokenError, JwkSet, ProtocolError};
+    use auth_wasm::protocol::{json, IdToken, IdTokenError, JsonObject, JwkSet, ProtocolError};
     use wasm_bindgen_test::*;
 
     /// Vectors signed by Node's crypto: tests/support/make-jws-fixtures.mjs.
@@ -115,7 +115,7 @@ mod signatures {
         let list: Vec<serde_json::Value> = serde_json::from_str(include_str!("fixtures/jws.json")).unwrap();
         list.into_iter()
             .map(|v| {
-                let jwks = JwkSet { keys: vec![v["jwk"].clone()] };
+                let jwks = JwkSet { keys: vec![JsonObject::parse(&v["jwk"].to_string()).unwrap()] };
                 (v["alg"].as_str().unwrap().to_owned(), jwks, IdToken::new(v["token"].as_str().unwrap()))
             })
             .collect()
@@ -153,8 +153,8 @@ mod signatures {
         let (_, ps256_jwks, _) = &vectors[1];
         // The PS256 key, published under the RS256 key's kid and alg: right kid, wrong key.
         let mut impostor = ps256_jwks.keys[0].clone();
-        impostor["kid"] = rs256_jwks.keys[0]["kid"].clone();
-        impostor["alg"] = "RS256".into();
+        impostor.set("kid", json::string(rs256_jwks.keys[0].string("kid").unwrap()));
+        impostor.set("alg", json::string("RS256"));
         let jwks = JwkSet { keys: vec![impostor] };
         assert_eq!(verify_signature(rs256_token, &jwks).await, rejected(IdTokenError::InvalidSignature));
     }
@@ -175,7 +175,9 @@ mod history_state {
     use auth_wasm::browser::{
         current_request, navigate_to_login, navigate_to_logout, request_from_state, request_to_state, AuthError,
     };
-    use auth_wasm::protocol::{InteractiveAuthenticationRequest, Prompt, ProtocolError, Scopes, MAX_REQUEST_BYTES};
+    use auth_wasm::protocol::{
+        InteractiveAuthenticationRequest, JsonObject, Prompt, ProtocolError, Scopes, MAX_REQUEST_BYTES,
+    };
     use wasm_bindgen::JsValue;
     use wasm_bindgen_test::*;
 
@@ -191,8 +193,8 @@ mod history_state {
                 .unwrap()
                 .with_login_hint("bob")
                 .with_prompt(Prompt::Login)
-                .with_claims(serde_json::json!({"id_token": {"acr": {"essential": true}}}));
-        request.extra.set("ui_locales", "fr").unwrap();
+                .with_claims(JsonObject::parse(r#"{"id_token": {"acr": {"essential": true}}}"#).unwrap());
+        request.extra.set("ui_locales", "fr");
 
         navigate_to_login("/authentication/login", &request).unwrap();
         let location = window().location();

@@ -1,16 +1,13 @@
 //! The demo's configuration file: the library's settings plus the demo API's address.
 
-use auth_wasm::protocol::ClientConfig;
-use serde::Deserialize;
+use auth_wasm::protocol::{ClientConfig, JsonObject};
 
 const CONFIG_URL: &str = "/auth-config.json";
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct DemoConfig {
-    #[serde(flatten)]
     pub auth: ClientConfig,
     /// Where the protected demo API lives (`tests/support/api.mjs`); empty when there is none.
-    #[serde(default)]
     pub api_base_url: String,
 }
 
@@ -23,7 +20,9 @@ pub async fn load_config() -> Result<DemoConfig, String> {
         return Err(format!("could not load {CONFIG_URL}: HTTP {}", response.status()));
     }
     let text = response.text().await.map_err(|e| format!("could not read {CONFIG_URL}: {e}"))?;
-    let config: DemoConfig = serde_json::from_str(&text).map_err(|e| format!("{CONFIG_URL}: {e}"))?;
-    config.auth.validate().map_err(|e| format!("{CONFIG_URL}: {e}"))?;
-    Ok(config)
+    let invalid = |e: String| format!("{CONFIG_URL}: {e}");
+    let object = JsonObject::parse(&text).map_err(|e| invalid(e.to_string()))?;
+    let auth = ClientConfig::from_json_object(&object).map_err(|e| invalid(e.to_string()))?;
+    let api_base_url = object.opt_string("api_base_url").map_err(|e| invalid(e.to_string()))?.unwrap_or_default();
+    Ok(DemoConfig { auth, api_base_url })
 }

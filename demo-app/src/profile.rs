@@ -1,5 +1,6 @@
 //! Profile: the signed-in user's ID-token claims.
 
+use auth_wasm::protocol::json;
 use leptos::prelude::*;
 use leptos_auth::{use_auth, AuthorizeView};
 
@@ -10,14 +11,8 @@ pub fn Profile() -> impl IntoView {
         <h1>"Profile"</h1>
         <AuthorizeView
             authorized=|user| {
-                let mut claims: Vec<(String, String)> = serde_json::to_value(&user.claims)
-                    .ok()
-                    .and_then(|v| v.as_object().cloned())
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(name, value)| (name, value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string())))
-                    .collect();
-                claims.sort();
+                let claims: Vec<(String, String)> =
+                    user.claims.all.iter().map(|(name, value)| (name.to_owned(), json::value_text(value))).collect();
                 view! {
                     <p>"These are the claims of your ID token (its signature was verified with the provider's keys)."</p>
                     <table class="claims-table" data-testid="claims">

@@ -96,11 +96,7 @@ impl Auth {
 
     /// Has the user's claims include `role` in `claim` (a string or a list of strings).
     pub fn has_role(&self, claim: &str, role: &str) -> bool {
-        self.user().is_some_and(|user| match user.claims.claim(claim) {
-            Some(serde_json::Value::String(value)) => value == role,
-            Some(serde_json::Value::Array(values)) => values.iter().any(|v| v.as_str() == Some(role)),
-            _ => false,
-        })
+        self.user().is_some_and(|user| user.claims.text_claims(claim).iter().any(|value| value == role))
     }
 
     /// A fetch helper that adds this user's token for `scopes`, only to `allowed_origins`.

@@ -4,7 +4,10 @@
 use std::rc::Rc;
 
 use auth_wasm::browser::{AuthClient, KeyValueStore, MemoryStore};
-use auth_wasm::protocol::{account_record_key, Account, AccountRecord, ClientConfig, HomeAccountId, IdToken, Scopes};
+use auth_wasm::protocol::{
+    account_record_key, Account, AccountRecord, ClientConfig, HomeAccountId, IdToken, IdTokenClaims, JsonRecord as _,
+    Scopes,
+};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos_auth::{provide_auth_with_client, AuthorizeView};
@@ -20,7 +23,7 @@ fn client(claims: Option<serde_json::Value>) -> AuthClient {
     let config = ClientConfig::new(AUTHORITY, "spa");
     let tokens: Rc<dyn KeyValueStore> = Rc::new(MemoryStore::default());
     if let Some(claims) = claims {
-        let claims = serde_json::from_value(claims).unwrap();
+        let claims = IdTokenClaims::from_json_str(&claims.to_string()).unwrap();
         let record = AccountRecord {
             account: Account::new(HomeAccountId::from_claims(&claims), &claims),
             id_token: IdToken::new("header.payload.signature"),

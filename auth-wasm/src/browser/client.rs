@@ -193,7 +193,8 @@ impl AuthClient {
     }
 
     pub(crate) fn refresh_token(&self, record: &AccountRecord) -> Result<Option<RefreshToken>, AuthError> {
-        self.inner.tokens.load(&self.cache_scope(record).refresh_token_key(&record.account.home_account_id))
+        let key = self.cache_scope(record).refresh_token_key(&record.account.home_account_id);
+        Ok(self.inner.tokens.get(&key)?.map(RefreshToken::new))
     }
 
     /// Keeps what a checked token response holds. After an interactive sign-in it replaces another
@@ -215,16 +216,16 @@ impl AuthClient {
         };
         let home = &record.account.home_account_id;
         let last_key = last_account_key(&self.inner.config.client_id, &self.inner.config.authority);
-        let last: Option<HomeAccountId> = self.inner.tokens.load(&last_key)?;
+        let last = self.inner.tokens.get(&last_key)?.map(HomeAccountId::from_stored);
         let replaced = replaced_account(current, last.as_ref(), home);
         if let Some(previous) = previous.as_ref().filter(|p| Some(&p.account.home_account_id) == replaced.as_ref()) {
             self.remove_account_tokens(previous)?;
         }
         let cache = self.cache_scope(&record);
         self.inner.tokens.save(&self.account_key(), &record)?;
-        self.inner.tokens.save(&last_key, home)?;
+        self.inner.tokens.set(&last_key, home.as_str())?;
         if let Some(refresh_token) = &set.refresh_token {
-            self.inner.tokens.save(&cache.refresh_token_key(home), refresh_token)?;
+            self.inner.tokens.set(&cache.refresh_token_key(home), refresh_token.secret())?;
         }
         self.inner.tokens.save(&cache.access_token_key(home, &set.access_token.scopes), &set.access_token)?;
         if let Some(previous) = replaced {

@@ -6,16 +6,25 @@
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 
-use serde::{Deserialize, Serialize};
-
 use super::{history, now_secs, AuthClient, AuthError, TokenResult};
-use crate::protocol::{claims_challenge, origin_of, Scopes, TRANSACTION_LIFETIME_SECS};
+use crate::protocol::{
+    claims_challenge, json, origin_of, JsonError, JsonObject, JsonRecord, Scopes, TRANSACTION_LIFETIME_SECS,
+};
 
 /// The claims challenge an origin sent last, and when.
-#[derive(Serialize, Deserialize)]
 struct ChallengeMarker {
-    claims: serde_json::Value,
+    claims: JsonObject,
     at: i64,
+}
+
+impl JsonRecord for ChallengeMarker {
+    fn to_json(&self) -> JsonObject {
+        JsonObject::new().with("claims", self.claims.clone().into_value()).with("at", json::integer(self.at))
+    }
+
+    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        Ok(Self { claims: object.object("claims")?, at: object.integer("at")? })
+    }
 }
 
 /// Sends requests with `Authorization: Bearer` for the given scopes to allow-listed origins.

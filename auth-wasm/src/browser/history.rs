@@ -6,33 +6,31 @@
 
 use wasm_bindgen::{JsCast as _, JsValue};
 
+use super::error::js_message;
 use super::AuthError;
-use crate::protocol::{InteractiveAuthenticationRequest, ProtocolError, RequestKind};
+use crate::protocol::{InteractiveAuthenticationRequest, JsonObject, ProtocolError, RequestKind};
 
 fn history() -> Result<web_sys::History, AuthError> {
     web_sys::window().ok_or_else(|| AuthError::Browser("no window".into()))?.history().map_err(AuthError::browser)
 }
 
-/// The request's history-state form (a plain JS object, through serde-wasm-bindgen).
+/// The request's history-state form: a plain JS object (its JSON form, parsed).
 pub fn request_to_state(request: &InteractiveAuthenticationRequest) -> Result<JsValue, AuthError> {
-    let json: serde_json::Value =
-        serde_json::from_str(&request.to_json()?).map_err(|e| ProtocolError::InvalidRequest(e.to_string()))?;
-    json.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| ProtocolError::InvalidRequest(e.to_string()).into())
+    js_sys::JSON::parse(&request.to_json()).map_err(AuthError::browser)
 }
 
 /// Reads a request from a history-state value; `None` when the entry carries none.
 pub fn request_from_state(state: &JsValue) -> Result<Option<InteractiveAuthenticationRequest>, AuthError> {
-    if state.is_null() || state.is_undefined() {
+    if !state.is_object() {
         return Ok(None);
     }
-    let json: serde_json::Value =
-        serde_wasm_bindgen::from_value(state.clone()).map_err(|e| ProtocolError::InvalidRequest(e.to_string()))?;
-    if json.get("kind").is_none() {
+    let invalid = |why: String| AuthError::from(ProtocolError::InvalidRequest(why));
+    let text: String = js_sys::JSON::stringify(state).map_err(|e| invalid(js_message(&e)))?.into();
+    if JsonObject::parse(&text).map_err(|e| invalid(e.to_string()))?.get("kind").is_none() {
         // State of the router or the app, not ours.
         return Ok(None);
     }
-    Ok(Some(InteractiveAuthenticationRequest::from_json(&json.to_string())?))
+    Ok(Some(InteractiveAuthenticationRequest::from_json(&text)?))
 }
 
 /// The request in the current history entry, if any.
@@ -81,5 +79,3 @@ pub fn navigate_to_logout(path: &str, request: &InteractiveAuthenticationRequest
     }
     navigate_with_request(path, request)
 }
-
-use serde::Serialize as _;

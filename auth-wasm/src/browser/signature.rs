@@ -5,7 +5,7 @@ use wasm_bindgen::{JsCast as _, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::AuthError;
-use crate::protocol::{IdToken, IdTokenError, JwkSet, ProtocolError, SignedJwt, WebCryptoFamily};
+use crate::protocol::{IdToken, IdTokenError, JsonObject, JwkSet, ProtocolError, SignedJwt, WebCryptoFamily};
 
 /// Verifies `token`'s signature with the key of `jwks` its header names.
 pub async fn verify_signature(token: &IdToken, jwks: &JwkSet) -> Result<(), AuthError> {
@@ -23,13 +23,13 @@ fn set(object: &Object, key: &str, value: impl Into<JsValue>) -> Result<(), Auth
 }
 
 /// Whether `jwt`'s signature verifies with `jwk`.
-pub(crate) async fn verify_with_jwk(jwt: &SignedJwt<'_>, jwk: &serde_json::Value) -> Result<bool, AuthError> {
+pub(crate) async fn verify_with_jwk(jwt: &SignedJwt<'_>, jwk: &JsonObject) -> Result<bool, AuthError> {
     let crypto = web_sys::window()
         .ok_or_else(|| AuthError::Browser("no window".into()))?
         .crypto()
         .map_err(AuthError::browser)?;
     let subtle = crypto.subtle();
-    let key_data: Object = js_sys::JSON::parse(&jwk.to_string()).map_err(AuthError::browser)?.unchecked_into();
+    let key_data: Object = js_sys::JSON::parse(&jwk.to_json_string()).map_err(AuthError::browser)?.unchecked_into();
 
     let (import, verify) = (Object::new(), Object::new());
     match jwt.algorithm.family() {

@@ -7,11 +7,10 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use serde::{de::DeserializeOwned, Serialize};
-
 use super::error::js_message;
 use super::AuthError;
 pub use crate::protocol::CacheLocation;
+use crate::protocol::JsonRecord;
 
 /// A string key-value store.
 pub trait KeyValueStore {
@@ -24,9 +23,9 @@ pub trait KeyValueStore {
 impl dyn KeyValueStore {
     /// The JSON value under `key`. A value that does not parse is removed, so that one corrupt entry
     /// cannot break every later page load; the caller sees `None`.
-    pub fn load<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, AuthError> {
+    pub fn load<T: JsonRecord>(&self, key: &str) -> Result<Option<T>, AuthError> {
         let Some(text) = self.get(key)? else { return Ok(None) };
-        match serde_json::from_str(&text) {
+        match T::from_json_str(&text) {
             Ok(value) => Ok(Some(value)),
             Err(error) => {
                 web_sys::console::warn_1(
@@ -39,15 +38,14 @@ impl dyn KeyValueStore {
     }
 
     /// Loads and removes `key`: for one-time values such as transactions.
-    pub fn take<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, AuthError> {
+    pub fn take<T: JsonRecord>(&self, key: &str) -> Result<Option<T>, AuthError> {
         let value = self.load(key)?;
         self.remove(key)?;
         Ok(value)
     }
 
-    pub fn save<T: Serialize>(&self, key: &str, value: &T) -> Result<(), AuthError> {
-        let text = serde_json::to_string(value).map_err(|e| AuthError::Storage(e.to_string()))?;
-        self.set(key, &text)
+    pub fn save<T: JsonRecord>(&self, key: &str, value: &T) -> Result<(), AuthError> {
+        self.set(key, &value.to_json_string())
     }
 }
 

@@ -1,6 +1,7 @@
 //! `AuthClient` for JavaScript.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -8,10 +9,16 @@ use wasm_bindgen_futures::future_to_promise;
 use super::errors::{auth_error, interaction_required};
 use super::types::*;
 use crate::browser::{navigation, AuthClient, AuthError, TokenResult};
-use crate::protocol::ClientConfig;
+use crate::protocol::{ClientConfig, ProtocolError};
+
+/// Every promise goes through this one (boxed) future type, so that wasm-bindgen-futures' machinery is
+/// compiled once rather than once per method: a large share of the package's size.
+fn to_promise(future: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> js_sys::Promise {
+    future_to_promise(future)
+}
 
 fn promise<T: JsCast>(future: impl Future<Output = Result<JsValue, AuthError>> + 'static) -> T {
-    future_to_promise(async move { future.await.map_err(|e| auth_error(&e)) }).unchecked_into()
+    to_promise(Box::pin(async move { future.await.map_err(|e| auth_error(&e)) })).unchecked_into()
 }
 
 /// Signs users in with an OpenID Connect provider (authorization code with PKCE) and gets access tokens.
@@ -20,13 +27,31 @@ pub struct JsAuthClient {
     client: AuthClient,
 }
 
+/// The options of `AuthClientOptions`.
+const CLIENT_OPTIONS: [&str; 10] = [
+    "authority",
+    "clientId",
+    "redirectUri",
+    "postLogoutRedirectUri",
+    "silentRedirectUri",
+    "scopes",
+    "cacheLocation",
+    "clientInfo",
+    "loginPath",
+    "logoutPath",
+];
+
 #[wasm_bindgen(js_class = AuthClient)]
 impl JsAuthClient {
     /// Throws an `AuthError` (code `invalid_config`) for invalid options.
     #[wasm_bindgen(constructor)]
     pub fn new(options: AuthClientOptions) -> Result<JsAuthClient, JsValue> {
-        let config: ClientConfig = serde_wasm_bindgen::from_value(options.into())
-            .map_err(|e| auth_error(&crate::protocol::ProtocolError::InvalidConfig(e.to_string()).into()))?;
+        let invalid = |e: ProtocolError| match e {
+            ProtocolError::InvalidRequest(why) => auth_error(&ProtocolError::InvalidConfig(why).into()),
+            other => auth_error(&other.into()),
+        };
+        let options = from_js(options.into(), "AuthClientOptions", &CLIENT_OPTIONS).map_err(invalid)?;
+        let config = ClientConfig::from_json_object(&options.unwrap_or_default()).map_err(|e| auth_error(&e.into()))?;
         let client = AuthClient::new(config).map_err(|e| auth_error(&e))?;
         Ok(Self { client })
     }
@@ -58,7 +83,7 @@ impl JsAuthClient {
     pub fn get_token(&self, request: TokenRequestArg) -> StringPromise {
         let client = self.client.clone();
         let request: JsValue = request.into();
-        future_to_promise(async move {
+        to_promise(Box::pin(async move {
             let scopes = token_scopes(request).map_err(|e| auth_error(&e.into()))?;
             match client.get_token(&scopes).await {
                 Ok(TokenResult::Success(token)) => Ok(token.access_token.secret().into()),
@@ -66,15 +91,13 @@ impl JsAuthClient {
                     let (request, client) = (required.request.clone(), client.clone());
                     let redirect = Closure::<dyn FnMut() -> js_sys::Promise>::new(move || {
                         let (client, request) = (client.clone(), request.clone());
-                        future_to_promise(async move {
-                            client.sign_in(&request).await.map(|()| JsValue::UNDEFINED).map_err(|e| auth_error(&e))
-                        })
+                        promise(async move { client.sign_in(&request).await.map(|()| JsValue::UNDEFINED) })
                     });
                     Err(interaction_required(required.reason.as_ref(), redirect.into_js_value().unchecked_ref()))
                 }
                 Err(error) => Err(auth_error(&error)),
             }
-        })
+        }))
         .unchecked_into()
     }
 
@@ -92,7 +115,7 @@ impl JsAuthClient {
     #[wasm_bindgen(getter)]
     pub fn account(&self) -> AccountOrNull {
         match self.client.account() {
-            Ok(Some(record)) => to_js(&JsAccount::from(&record)),
+            Ok(Some(record)) => to_js(account_to_json(&record)),
             _ => JsValue::NULL,
         }
         .unchecked_into()

@@ -1,11 +1,12 @@
 //! The TypeScript types of the JS API, and the conversions between them and the library's Rust types.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
 use crate::browser::{AuthEvent, CallbackOutcome};
-use crate::protocol::{AccountRecord, InteractiveAuthenticationRequest, Prompt, ProtocolError, Scopes};
+use crate::protocol::{
+    json, AccountRecord, InteractiveAuthenticationRequest, JsonError, JsonObject, JsonRecord, Prompt, ProtocolError,
+    Scopes,
+};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -98,178 +99,127 @@ extern "C" {
     pub type Unsubscribe;
 }
 
-/// Plain JSON-shaped JS values (objects, not Maps).
-pub fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+/// A plain JS object of a JSON object.
+pub fn to_js(object: JsonObject) -> JsValue {
+    js_sys::JSON::parse(&object.to_json_string()).unwrap_or(JsValue::NULL)
 }
 
-fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<Option<T>, ProtocolError> {
+/// A JS options object as JSON; `None` for `undefined` and `null`. Names outside `known` are refused, so
+/// that a misspelt option is an error rather than silently ignored.
+pub fn from_js(value: JsValue, what: &str, known: &[&str]) -> Result<Option<JsonObject>, ProtocolError> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    serde_wasm_bindgen::from_value(value).map(Some).map_err(|e| ProtocolError::InvalidRequest(format!("{what}: {e}")))
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JsAccount {
-    home_account_id: String,
-    issuer: String,
-    subject: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    username: Option<String>,
-    name: String,
-    claims: Value,
-}
-
-impl From<&AccountRecord> for JsAccount {
-    fn from(record: &AccountRecord) -> Self {
-        Self {
-            home_account_id: record.account.home_account_id.as_str().to_owned(),
-            issuer: record.account.issuer.to_string(),
-            subject: record.account.subject.clone(),
-            username: record.account.username.clone(),
-            name: record.account.name.clone(),
-            claims: serde_json::to_value(&record.claims).unwrap_or(Value::Null),
-        }
+    let invalid = |why: &str| ProtocolError::InvalidRequest(format!("{what}: {why}"));
+    let text = js_sys::JSON::stringify(&value).ok().and_then(|text| text.as_string());
+    let object = text.and_then(|text| JsonObject::parse(&text).ok()).ok_or_else(|| invalid("must be an object"))?;
+    if let Some((unknown, _)) = object.iter().find(|(name, _)| !known.contains(name)) {
+        return Err(invalid(&format!("unknown option `{unknown}`")));
     }
+    Ok(Some(object))
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ScopesArg {
-    List(Vec<String>),
-    Text(String),
+fn field_error(what: &str) -> impl Fn(JsonError) -> ProtocolError + '_ {
+    move |e| ProtocolError::InvalidRequest(format!("{what}: {e}"))
 }
 
-impl ScopesArg {
-    fn parse(self) -> Result<Scopes, ProtocolError> {
-        match self {
-            Self::List(list) => Scopes::parse(&list.join(" ")),
-            Self::Text(text) => Scopes::parse(&text),
-        }
-    }
+/// The JS `Account` of a signed-in account.
+pub fn account_to_json(record: &AccountRecord) -> JsonObject {
+    let account = &record.account;
+    JsonObject::new()
+        .with("homeAccountId", json::string(account.home_account_id.as_str()))
+        .with("issuer", json::string(account.issuer.as_str()))
+        .with("subject", json::string(&account.subject))
+        .with("username", json::opt_string(account.username.as_deref()))
+        .with("name", json::string(&account.name))
+        .with("claims", record.claims.to_json().into_value())
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct JsLoginRequest {
-    return_url: Option<String>,
-    scopes: Option<ScopesArg>,
-    login_hint: Option<String>,
-    domain_hint: Option<String>,
-    prompt: Option<Prompt>,
-    max_age: Option<u64>,
-    claims: Option<Value>,
-    extra_parameters: Option<Map<String, Value>>,
-}
+const LOGIN_REQUEST: [&str; 8] =
+    ["returnUrl", "scopes", "loginHint", "domainHint", "prompt", "maxAge", "claims", "extraParameters"];
 
 /// A JS `LoginRequest` (or nothing) as a sign-in request returning to `default_return_url`.
 pub fn login_request(
     value: JsValue,
     default_return_url: String,
 ) -> Result<InteractiveAuthenticationRequest, ProtocolError> {
-    let js: Option<JsLoginRequest> = from_js(value, "LoginRequest")?;
-    let Some(js) = js else { return Ok(InteractiveAuthenticationRequest::login(default_return_url)) };
-    let mut request = InteractiveAuthenticationRequest::login(js.return_url.unwrap_or(default_return_url));
-    request.scopes = js.scopes.map(ScopesArg::parse).transpose()?.unwrap_or_default();
-    request.login_hint = js.login_hint;
-    request.domain_hint = js.domain_hint;
-    request.prompt = js.prompt;
-    request.max_age = js.max_age;
-    request.claims = js.claims;
-    for (name, value) in js.extra_parameters.unwrap_or_default() {
-        request.extra.set(&name, value)?;
-    }
-    Ok(request)
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct JsLogoutRequest {
-    return_url: Option<String>,
+    let what = "LoginRequest";
+    let Some(js) = from_js(value, what, &LOGIN_REQUEST)? else {
+        return Ok(InteractiveAuthenticationRequest::login(default_return_url));
+    };
+    let read = || -> Result<InteractiveAuthenticationRequest, JsonError> {
+        let mut request =
+            InteractiveAuthenticationRequest::login(js.opt_string("returnUrl")?.unwrap_or(default_return_url));
+        request.scopes = Scopes::read_json(&js, "scopes")?;
+        request.login_hint = js.opt_string("loginHint")?;
+        request.domain_hint = js.opt_string("domainHint")?;
+        request.prompt = js
+            .opt_str("prompt")?
+            .map(|text| Prompt::parse(text).ok_or_else(|| JsonError::field("prompt", "is not a prompt value")))
+            .transpose()?;
+        request.max_age = js
+            .opt_integer("maxAge")?
+            .map(|n| u64::try_from(n).map_err(|_| JsonError::field("maxAge", "must not be negative")))
+            .transpose()?;
+        request.claims = js.opt_object("claims")?;
+        for (name, value) in js.opt_object("extraParameters")?.iter().flat_map(JsonObject::iter) {
+            request.extra.set(name, json::value_text(value));
+        }
+        Ok(request)
+    };
+    read().map_err(field_error(what))
 }
 
 pub fn logout_request(value: JsValue) -> Result<InteractiveAuthenticationRequest, ProtocolError> {
-    let js: Option<JsLogoutRequest> = from_js(value, "LogoutRequest")?;
-    Ok(InteractiveAuthenticationRequest::logout(js.and_then(|r| r.return_url).unwrap_or_else(|| "/".to_owned())))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JsTokenRequest {
-    scopes: ScopesArg,
+    let what = "LogoutRequest";
+    let js = from_js(value, what, &["returnUrl"])?;
+    let return_url = js.map(|js| js.opt_string("returnUrl")).transpose().map_err(field_error(what))?.flatten();
+    Ok(InteractiveAuthenticationRequest::logout(return_url.unwrap_or_else(|| "/".to_owned())))
 }
 
 pub fn token_scopes(value: JsValue) -> Result<Scopes, ProtocolError> {
-    let js: Option<JsTokenRequest> = from_js(value, "TokenRequest")?;
-    js.ok_or(ProtocolError::NoScopes)?.scopes.parse()
+    let what = "TokenRequest";
+    let js = from_js(value, what, &["scopes"])?.ok_or(ProtocolError::NoScopes)?;
+    let scopes = Scopes::read_json(&js, "scopes").map_err(field_error(what))?;
+    if scopes.is_empty() {
+        return Err(ProtocolError::NoScopes);
+    }
+    Ok(scopes)
 }
 
-#[derive(Serialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-enum JsRedirectResult {
-    None,
-    SignedIn { account: JsAccount },
-    SignedOut,
-    AlreadyCompleted,
+fn typed(kind: &str) -> JsonObject {
+    JsonObject::new().with("type", json::string(kind))
 }
 
 pub fn redirect_result(outcome: CallbackOutcome, account: Option<&AccountRecord>) -> JsValue {
-    to_js(&match (outcome, account) {
-        (CallbackOutcome::SignedIn(_), Some(account)) => JsRedirectResult::SignedIn { account: account.into() },
-        (CallbackOutcome::SignedOut, _) => JsRedirectResult::SignedOut,
-        (CallbackOutcome::AlreadyCompleted, _) => JsRedirectResult::AlreadyCompleted,
-        _ => JsRedirectResult::None,
+    to_js(match (outcome, account) {
+        (CallbackOutcome::SignedIn(_), Some(account)) => {
+            typed("signedIn").with("account", account_to_json(account).into_value())
+        }
+        (CallbackOutcome::SignedOut, _) => typed("signedOut"),
+        (CallbackOutcome::AlreadyCompleted, _) => typed("alreadyCompleted"),
+        _ => typed("none"),
     })
-}
-
-#[derive(Serialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-enum JsEvent {
-    SignedIn {
-        account: JsAccount,
-    },
-    SignedOut,
-    TokenRenewed {
-        scopes: Vec<String>,
-    },
-    RenewFailed {
-        scopes: Vec<String>,
-        error: JsErrorInfo,
-    },
-    #[serde(rename_all = "camelCase")]
-    AccountChanged {
-        previous_home_account_id: String,
-        account: JsAccount,
-    },
-}
-
-#[derive(Serialize)]
-struct JsErrorInfo {
-    code: &'static str,
-    message: String,
-}
-
-fn scope_list(scopes: &Scopes) -> Vec<String> {
-    scopes.iter().map(|s| s.as_str().to_owned()).collect()
 }
 
 /// The JS form of `event`; `account` is the signed-in account's record, for the events that name it.
 pub fn event_to_js(event: &AuthEvent, account: Option<&AccountRecord>) -> JsValue {
-    let js = match (event, account) {
-        (AuthEvent::SignedIn(_), Some(account)) => JsEvent::SignedIn { account: account.into() },
-        (AuthEvent::SignedOut, _) => JsEvent::SignedOut,
-        (AuthEvent::TokenRenewed { scopes }, _) => JsEvent::TokenRenewed { scopes: scope_list(scopes) },
-        (AuthEvent::RenewFailed { scopes, error }, _) => JsEvent::RenewFailed {
-            scopes: scope_list(scopes),
-            error: JsErrorInfo { code: error.code(), message: error.to_string() },
-        },
-        (AuthEvent::AccountChanged { previous, .. }, Some(account)) => {
-            JsEvent::AccountChanged { previous_home_account_id: previous.as_str().to_owned(), account: account.into() }
-        }
+    let account_json = || account.map(|account| account_to_json(account).into_value());
+    to_js(match (event, account) {
+        (AuthEvent::SignedIn(_), Some(_)) => typed("signedIn").with("account", account_json()),
+        (AuthEvent::SignedOut, _) => typed("signedOut"),
+        (AuthEvent::TokenRenewed { scopes }, _) => typed("tokenRenewed").with("scopes", scopes.to_json()),
+        (AuthEvent::RenewFailed { scopes, error }, _) => typed("renewFailed").with("scopes", scopes.to_json()).with(
+            "error",
+            JsonObject::new()
+                .with("code", json::string(error.code()))
+                .with("message", json::string(error.to_string()))
+                .into_value(),
+        ),
+        (AuthEvent::AccountChanged { previous, .. }, Some(_)) => typed("accountChanged")
+            .with("previousHomeAccountId", json::string(previous.as_str()))
+            .with("account", account_json()),
         // The account record is written before these events fire, so it is there.
-        (AuthEvent::SignedIn(_) | AuthEvent::AccountChanged { .. }, None) => JsEvent::SignedOut,
-    };
-    to_js(&js)
+        (AuthEvent::SignedIn(_) | AuthEvent::AccountChanged { .. }, None) => typed("signedOut"),
+    })
 }

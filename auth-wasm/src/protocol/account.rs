@@ -3,31 +3,26 @@
 //! The home account id follows MSAL: Entra's `client_info` (`uid.utid`) where the provider sends it,
 //! otherwise the issuer and subject of the ID token, which together name one user at any provider.
 
-use base64::Engine as _;
-use serde::{Deserialize, Serialize};
-
 use super::id_token::BASE64URL;
+use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::{IdTokenClaims, Issuer, ProtocolError};
+use base64::Engine as _;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct HomeAccountId(String);
 
 impl HomeAccountId {
     /// From Entra's `client_info`: base64url JSON `{"uid": …, "utid": …}` → `uid.utid`.
     pub fn from_client_info(client_info: &str) -> Result<Self, ProtocolError> {
-        #[derive(Deserialize)]
-        struct ClientInfo {
-            uid: String,
-            utid: String,
-        }
         let invalid = |why: String| ProtocolError::InvalidTokenResponse(format!("client_info: {why}"));
-        let bytes = BASE64URL.decode(client_info.trim()).map_err(|e| invalid(e.to_string()))?;
-        let info: ClientInfo = serde_json::from_slice(&bytes).map_err(|e| invalid(e.to_string()))?;
-        if info.uid.is_empty() || info.utid.is_empty() {
+        let bytes = BASE64URL.decode(client_info.trim()).map_err(|_| invalid("not base64url".into()))?;
+        let info = JsonObject::parse_bytes(&bytes).map_err(|e| invalid(e.into()))?;
+        let (uid, utid) =
+            (info.string("uid").map_err(|e| invalid(e.into()))?, info.string("utid").map_err(|e| invalid(e.into()))?);
+        if uid.is_empty() || utid.is_empty() {
             return Err(invalid("uid and utid must not be empty".into()));
         }
-        Ok(Self(format!("{}.{}", info.uid, info.utid)))
+        Ok(Self(format!("{uid}.{utid}")))
     }
 
     /// From the ID token: subject and issuer.
@@ -38,23 +33,27 @@ impl HomeAccountId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A stored id, read back as it is.
+    pub(crate) fn from_stored(id: String) -> Self {
+        Self(id)
+    }
 }
 
 /// The signed-in account as the cache knows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
     pub home_account_id: HomeAccountId,
     pub issuer: Issuer,
     pub subject: String,
     /// `preferred_username`, else `email`: what a user recognises their account by.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     pub name: String,
 }
 
 impl Account {
     pub fn new(home_account_id: HomeAccountId, claims: &IdTokenClaims) -> Self {
-        let text = |name: &str| claims.claim(name).and_then(|v| v.as_str()).map(str::to_owned);
+        let text = |name: &str| claims.text_claim(name).map(str::to_owned);
         Self {
             home_account_id,
             issuer: claims.iss.clone(),
@@ -65,18 +64,39 @@ impl Account {
     }
 }
 
+impl JsonRecord for Account {
+    fn to_json(&self) -> JsonObject {
+        JsonObject::new()
+            .with("home_account_id", json::string(self.home_account_id.as_str()))
+            .with("issuer", json::string(self.issuer.as_str()))
+            .with("subject", json::string(&self.subject))
+            .with("username", json::opt_string(self.username.as_deref()))
+            .with("name", json::string(&self.name))
+    }
+
+    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        Ok(Self {
+            home_account_id: HomeAccountId::from_stored(object.string("home_account_id")?),
+            issuer: Issuer::new(object.string("issuer")?),
+            subject: object.string("subject")?,
+            username: object.opt_string("username")?,
+            name: object.string("name")?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::id_token::tests::claims_from;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use serde_json::json;
 
     fn claims() -> IdTokenClaims {
-        serde_json::from_value(json!({
+        claims_from(json!({
             "iss": "https://op.example", "sub": "alice", "aud": "spa", "exp": 2, "iat": 1,
             "preferred_username": "alice@example.com", "name": "Alice"
         }))
-        .unwrap()
     }
 
     #[test]
@@ -103,5 +123,6 @@ mod tests {
         let account = Account::new(HomeAccountId::from_claims(&claims), &claims);
         assert_eq!(account.username.as_deref(), Some("alice@example.com"));
         assert_eq!(account.name, "Alice");
+        assert_eq!(Account::from_json_str(&account.to_json_string()), Ok(account));
     }
 }

@@ -4,8 +4,7 @@
 //! A cache key is (home account id, issuer, client id, scope set). Every key of one account shares a
 //! prefix, so that an account's tokens can be removed together when another account signs in.
 
-use serde::{Deserialize, Serialize};
-
+use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::{AccessToken, Account, ClientId, HomeAccountId, IdToken, IdTokenClaims, Issuer, Scopes, User};
 
 /// Renew at most this long before expiry (MSAL's default too).
@@ -84,7 +83,7 @@ pub fn replaced_account(
 }
 
 /// Who is signed in, with the ID token that says so.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccountRecord {
     pub account: Account,
     pub id_token: IdToken,
@@ -117,7 +116,7 @@ impl AccountRecord {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CachedAccessToken {
     pub access_token: AccessToken,
     /// The resource scopes the token was granted for.
@@ -150,9 +149,48 @@ pub fn select_access_token<'a>(
     candidates.into_iter().filter(|t| t.serves(requested, now)).min_by_key(|t| t.scopes.len())
 }
 
+impl JsonRecord for AccountRecord {
+    fn to_json(&self) -> JsonObject {
+        JsonObject::new()
+            .with("account", self.account.to_json().into_value())
+            .with("id_token", json::string(self.id_token.secret()))
+            .with("claims", self.claims.to_json().into_value())
+            .with("granted_scopes", self.granted_scopes.to_json())
+    }
+
+    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        Ok(Self {
+            account: Account::from_json(&object.object("account")?)?,
+            id_token: IdToken::new(object.string("id_token")?),
+            claims: IdTokenClaims::from_json(&object.object("claims")?)?,
+            granted_scopes: Scopes::read_json(object, "granted_scopes")?,
+        })
+    }
+}
+
+impl JsonRecord for CachedAccessToken {
+    fn to_json(&self) -> JsonObject {
+        JsonObject::new()
+            .with("access_token", json::string(self.access_token.secret()))
+            .with("scopes", self.scopes.to_json())
+            .with("issued_at", json::integer(self.issued_at))
+            .with("expires_at", json::integer(self.expires_at))
+    }
+
+    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        Ok(Self {
+            access_token: AccessToken::new(object.string("access_token")?),
+            scopes: Scopes::read_json(object, "scopes")?,
+            issued_at: object.integer("issued_at")?,
+            expires_at: object.integer("expires_at")?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::id_token::tests::claims_from;
 
     fn token(scopes: &str, issued_at: i64, expires_at: i64) -> CachedAccessToken {
         CachedAccessToken {
@@ -167,12 +205,9 @@ mod tests {
     fn keys_group_by_account() {
         let (client, issuer) = (ClientId::new("spa"), Issuer::new("https://op.example"));
         let cache = CacheScope { client_id: &client, issuer: &issuer };
-        let alice = HomeAccountId::from_claims(
-            &serde_json::from_value(serde_json::json!({
-                "iss": "https://op.example", "sub": "alice", "aud": "spa", "exp": 2, "iat": 1
-            }))
-            .unwrap(),
-        );
+        let alice = HomeAccountId::from_claims(&claims_from(serde_json::json!({
+            "iss": "https://op.example", "sub": "alice", "aud": "spa", "exp": 2, "iat": 1
+        })));
         let key = cache.access_token_key(&alice, &Scopes::parse("openid api:read").unwrap());
         assert_eq!(key, "auth-wasm.token|spa|https://op.example|alice.https://op.example|access|api:read");
         assert!(key.starts_with(&cache.account_tokens_prefix(&alice)));
@@ -186,10 +221,9 @@ mod tests {
 
     #[test]
     fn refreshes_ask_for_granted_oidc_scopes_only() {
-        let claims: IdTokenClaims = serde_json::from_value(serde_json::json!({
+        let claims: IdTokenClaims = claims_from(serde_json::json!({
             "iss": "https://op.example", "sub": "alice", "aud": "spa", "exp": 2, "iat": 1
-        }))
-        .unwrap();
+        }));
         let record = AccountRecord {
             account: Account::new(HomeAccountId::from_claims(&claims), &claims),
             id_token: IdToken::new("h.p.s"),
@@ -234,10 +268,9 @@ mod tests {
     fn separators_in_values_cannot_forge_keys() {
         let (client, issuer) = (ClientId::new("spa"), Issuer::new("https://op.example"));
         let cache = CacheScope { client_id: &client, issuer: &issuer };
-        let forged: IdTokenClaims = serde_json::from_value(serde_json::json!({
+        let forged: IdTokenClaims = claims_from(serde_json::json!({
             "iss": "https://op.example", "sub": "mallory|access|x", "aud": "spa", "exp": 2, "iat": 1
-        }))
-        .unwrap();
+        }));
         let key = cache.account_tokens_prefix(&HomeAccountId::from_claims(&forged));
         assert_eq!(key, "auth-wasm.token|spa|https://op.example|mallory%7Caccess%7Cx.https://op.example|");
     }

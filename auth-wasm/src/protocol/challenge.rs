@@ -2,14 +2,13 @@
 //! an API answers 401 with `Bearer ..., error="insufficient_claims", claims="<base64 JSON>"`, and the
 //! client asks for a new token with that `claims` request.
 
-use base64::Engine as _;
-use serde_json::Value;
-
 use super::id_token::BASE64URL;
+use super::json::JsonObject;
+use base64::Engine as _;
 
 /// The claims request of a `WWW-Authenticate` header, if it carries one. The `claims` value is JSON in
 /// standard or URL-safe base64 (or, from some servers, plain JSON).
-pub fn claims_challenge(www_authenticate: &str) -> Option<Value> {
+pub fn claims_challenge(www_authenticate: &str) -> Option<JsonObject> {
     let (scheme, params) = www_authenticate.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("bearer") {
         return None;
@@ -19,8 +18,8 @@ pub fn claims_challenge(www_authenticate: &str) -> Option<Value> {
         .decode(&claims)
         .or_else(|_| BASE64URL.decode(&claims))
         .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-    decoded.or_else(|| serde_json::from_str(&claims).ok()).filter(Value::is_object)
+        .and_then(|bytes| JsonObject::parse_bytes(&bytes).ok());
+    decoded.or_else(|| JsonObject::parse(&claims).ok())
 }
 
 /// `name=value` and `name="quoted, value"` pairs of an auth-param list (RFC 9110 §11.2).
@@ -60,13 +59,17 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn object(value: serde_json::Value) -> Option<JsonObject> {
+        JsonObject::parse(&value.to_string()).ok()
+    }
+
     #[test]
     fn reads_entra_style_challenges() {
         // The example of Microsoft's CAE documentation.
         let header = r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwgInZhbHVlIjoiMTYwNDEwNjY1MSJ9fX0=""#;
         assert_eq!(
             claims_challenge(header),
-            Some(json!({"access_token": {"nbf": {"essential": true, "value": "1604106651"}}}))
+            object(json!({"access_token": {"nbf": {"essential": true, "value": "1604106651"}}}))
         );
     }
 
@@ -75,13 +78,13 @@ mod tests {
         let encoded = BASE64URL.encode(r#"{"id_token":{"acr":{"essential":true}}}"#);
         assert_eq!(
             claims_challenge(&format!(r#"Bearer claims="{encoded}""#)),
-            Some(json!({"id_token": {"acr": {"essential": true}}}))
+            object(json!({"id_token": {"acr": {"essential": true}}}))
         );
         assert_eq!(
             claims_challenge(
                 r#"Bearer error="insufficient_claims", claims="{\"access_token\":{\"acrs\":{\"value\":\"c1\"}}}""#
             ),
-            Some(json!({"access_token": {"acrs": {"value": "c1"}}}))
+            object(json!({"access_token": {"acrs": {"value": "c1"}}}))
         );
     }
 

@@ -1,7 +1,6 @@
 //! The client's configuration: which provider, which client, which redirect URLs and scopes.
 
-use serde::{Deserialize, Serialize};
-
+use super::json::{JsonError, JsonObject};
 use super::{is_secure_url, ClientId, ProtocolError, Scopes};
 
 pub const DEFAULT_REDIRECT_PATH: &str = "/authentication/login-callback";
@@ -20,8 +19,7 @@ const ENTRA_HOST_SUFFIXES: [&str; 5] = [
 ];
 
 /// Which store the client keeps tokens in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CacheLocation {
     /// Gone when the tab closes; not shared between tabs.
     #[default]
@@ -32,60 +30,47 @@ pub enum CacheLocation {
     Memory,
 }
 
+impl CacheLocation {
+    const ALL: [Self; 3] = [Self::SessionStorage, Self::LocalStorage, Self::Memory];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SessionStorage => "sessionStorage",
+            Self::LocalStorage => "localStorage",
+            Self::Memory => "memory",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|location| location.as_str() == text)
+    }
+}
+
 /// What an app tells the library about its provider. Deserialises from a JSON configuration file such
 /// as `{"authority": "https://login.example.com", "client_id": "spa", "scopes": ["api:read"]}`
 /// (camelCase names are accepted too).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientConfig {
     /// The issuer URL of the provider; discovery is read from `{authority}/.well-known/openid-configuration`.
     pub authority: String,
-    #[serde(alias = "clientId")]
     pub client_id: ClientId,
     /// Where the provider sends the browser back after sign-in: an absolute URL, or a path of this app.
-    #[serde(alias = "redirectUri", default = "default_redirect_uri")]
     pub redirect_uri: String,
     /// Where the provider sends the browser back after sign-out: an absolute URL, or a path of this app.
-    #[serde(alias = "postLogoutRedirectUri", default = "default_post_logout_redirect_uri")]
     pub post_logout_redirect_uri: String,
     /// API scopes asked for at sign-in, besides `openid profile offline_access`, which are always asked for.
-    #[serde(default)]
     pub scopes: Scopes,
     /// The app's route that starts an interactive request read from history state.
-    #[serde(alias = "loginPath", default = "default_login_path")]
     pub login_path: String,
     /// The app's route that starts a sign-out read from history state.
-    #[serde(alias = "logoutPath", default = "default_logout_path")]
     pub logout_path: String,
     /// The page a hidden iframe returns to during silent renewal: a blank page of this app, registered
     /// as a redirect URI. It must not run the app.
-    #[serde(alias = "silentRedirectUri", default = "default_silent_redirect_uri")]
     pub silent_redirect_uri: String,
     /// Where tokens are kept: `"sessionStorage"` (default), `"localStorage"` or `"memory"`.
-    #[serde(alias = "cacheLocation", default)]
     pub cache_location: CacheLocation,
     /// Ask for Entra's `client_info` (its account ids). `None`: only for Microsoft Entra authorities.
-    #[serde(alias = "clientInfo", default, skip_serializing_if = "Option::is_none")]
     pub client_info: Option<bool>,
-}
-
-fn default_login_path() -> String {
-    DEFAULT_LOGIN_PATH.to_owned()
-}
-
-fn default_logout_path() -> String {
-    DEFAULT_LOGOUT_PATH.to_owned()
-}
-
-fn default_silent_redirect_uri() -> String {
-    DEFAULT_SILENT_REDIRECT_PATH.to_owned()
-}
-
-fn default_redirect_uri() -> String {
-    DEFAULT_REDIRECT_PATH.to_owned()
-}
-
-fn default_post_logout_redirect_uri() -> String {
-    DEFAULT_POST_LOGOUT_REDIRECT_PATH.to_owned()
 }
 
 impl ClientConfig {
@@ -93,12 +78,12 @@ impl ClientConfig {
         Self {
             authority: authority.into(),
             client_id: ClientId::new(client_id),
-            redirect_uri: default_redirect_uri(),
-            post_logout_redirect_uri: default_post_logout_redirect_uri(),
+            redirect_uri: DEFAULT_REDIRECT_PATH.to_owned(),
+            post_logout_redirect_uri: DEFAULT_POST_LOGOUT_REDIRECT_PATH.to_owned(),
             scopes: Scopes::new(),
-            login_path: default_login_path(),
-            logout_path: default_logout_path(),
-            silent_redirect_uri: default_silent_redirect_uri(),
+            login_path: DEFAULT_LOGIN_PATH.to_owned(),
+            logout_path: DEFAULT_LOGOUT_PATH.to_owned(),
+            silent_redirect_uri: DEFAULT_SILENT_REDIRECT_PATH.to_owned(),
             cache_location: CacheLocation::default(),
             client_info: None,
         }
@@ -122,9 +107,46 @@ impl ClientConfig {
 
     /// Parses and checks a JSON configuration file.
     pub fn from_json(json: &str) -> Result<Self, ProtocolError> {
-        let config: Self = serde_json::from_str(json).map_err(|e| ProtocolError::InvalidConfig(e.to_string()))?;
-        config.validate()?;
-        Ok(config)
+        let object = JsonObject::parse(json).map_err(|e| ProtocolError::InvalidConfig(e.to_string()))?;
+        Self::from_json_object(&object)
+    }
+
+    /// Reads and checks a configuration object; each field by its snake_case or its camelCase name.
+    pub fn from_json_object(object: &JsonObject) -> Result<Self, ProtocolError> {
+        Self::read(object).map_err(|e| ProtocolError::InvalidConfig(e.to_string()))?.validated()
+    }
+
+    fn read(object: &JsonObject) -> Result<Self, JsonError> {
+        let name = |snake: &'static str, camel: &'static str| if object.contains(camel) { camel } else { snake };
+        let text = |snake, camel, default: &str| -> Result<String, JsonError> {
+            Ok(object.opt_string(name(snake, camel))?.unwrap_or_else(|| default.to_owned()))
+        };
+        let cache_location = match object.opt_str(name("cache_location", "cacheLocation"))? {
+            None => CacheLocation::default(),
+            Some(text) => CacheLocation::parse(text)
+                .ok_or_else(|| JsonError::field("cacheLocation", "must be sessionStorage, localStorage or memory"))?,
+        };
+        Ok(Self {
+            authority: object.string("authority")?,
+            client_id: ClientId::new(object.string(name("client_id", "clientId"))?),
+            redirect_uri: text("redirect_uri", "redirectUri", DEFAULT_REDIRECT_PATH)?,
+            post_logout_redirect_uri: text(
+                "post_logout_redirect_uri",
+                "postLogoutRedirectUri",
+                DEFAULT_POST_LOGOUT_REDIRECT_PATH,
+            )?,
+            scopes: Scopes::read_json(object, "scopes")?,
+            login_path: text("login_path", "loginPath", DEFAULT_LOGIN_PATH)?,
+            logout_path: text("logout_path", "logoutPath", DEFAULT_LOGOUT_PATH)?,
+            silent_redirect_uri: text("silent_redirect_uri", "silentRedirectUri", DEFAULT_SILENT_REDIRECT_PATH)?,
+            cache_location,
+            client_info: object.opt_bool(name("client_info", "clientInfo"))?,
+        })
+    }
+
+    fn validated(self) -> Result<Self, ProtocolError> {
+        self.validate()?;
+        Ok(self)
     }
 
     pub fn validate(&self) -> Result<(), ProtocolError> {

@@ -1,7 +1,6 @@
 //! OpenID Connect Discovery 1.0: the provider's metadata document.
 
-use serde::{Deserialize, Serialize};
-
+use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::{is_secure_url, Issuer, ProtocolError, PKCE_METHOD_S256};
 
 /// `{authority}/.well-known/openid-configuration`.
@@ -10,22 +9,17 @@ pub fn discovery_url(authority: &str) -> String {
 }
 
 /// The parts of the provider's metadata this library uses.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProviderMetadata {
     pub issuer: Issuer,
     pub authorization_endpoint: String,
     pub token_endpoint: String,
     pub jwks_uri: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub userinfo_endpoint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_session_endpoint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revocation_endpoint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_challenge_methods_supported: Option<Vec<String>>,
     /// RFC 9207: the provider adds `iss` to authorization responses, so a response without it is rejected.
-    #[serde(default)]
     pub authorization_response_iss_parameter_supported: bool,
 }
 
@@ -33,7 +27,8 @@ impl ProviderMetadata {
     /// Parses a discovery document fetched for `authority` and checks it: the issuer must be the authority
     /// (Discovery §4.3, against mix-up), every endpoint secure, and S256 PKCE supported where listed.
     pub fn from_json(json: &str, authority: &str) -> Result<Self, ProtocolError> {
-        let metadata: Self = serde_json::from_str(json).map_err(|e| ProtocolError::InvalidDiscovery(e.to_string()))?;
+        let metadata =
+            Self::from_json_str(json).map_err(|e| ProtocolError::InvalidDiscovery(format!("{authority}: {e}")))?;
         if metadata.issuer.as_str().trim_end_matches('/') != authority.trim_end_matches('/') {
             return Err(ProtocolError::DiscoveryIssuerMismatch {
                 expected: authority.to_owned(),
@@ -57,6 +52,41 @@ impl ProviderMetadata {
             }
         }
         Ok(metadata)
+    }
+}
+
+/// Also the form cached in sessionStorage.
+impl JsonRecord for ProviderMetadata {
+    fn to_json(&self) -> JsonObject {
+        JsonObject::new()
+            .with("issuer", json::string(self.issuer.as_str()))
+            .with("authorization_endpoint", json::string(&self.authorization_endpoint))
+            .with("token_endpoint", json::string(&self.token_endpoint))
+            .with("jwks_uri", json::string(&self.jwks_uri))
+            .with("userinfo_endpoint", json::opt_string(self.userinfo_endpoint.as_deref()))
+            .with("end_session_endpoint", json::opt_string(self.end_session_endpoint.as_deref()))
+            .with("revocation_endpoint", json::opt_string(self.revocation_endpoint.as_deref()))
+            .with("code_challenge_methods_supported", self.code_challenge_methods_supported.as_ref().map(json::strings))
+            .with(
+                "authorization_response_iss_parameter_supported",
+                json::boolean(self.authorization_response_iss_parameter_supported),
+            )
+    }
+
+    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        Ok(Self {
+            issuer: Issuer::new(object.string("issuer")?),
+            authorization_endpoint: object.string("authorization_endpoint")?,
+            token_endpoint: object.string("token_endpoint")?,
+            jwks_uri: object.string("jwks_uri")?,
+            userinfo_endpoint: object.opt_string("userinfo_endpoint")?,
+            end_session_endpoint: object.opt_string("end_session_endpoint")?,
+            revocation_endpoint: object.opt_string("revocation_endpoint")?,
+            code_challenge_methods_supported: object.opt_strings("code_challenge_methods_supported")?,
+            authorization_response_iss_parameter_supported: object
+                .opt_bool("authorization_response_iss_parameter_supported")?
+                .unwrap_or(false),
+        })
     }
 }
 
@@ -96,6 +126,7 @@ pub(crate) mod tests {
         assert_eq!(metadata.end_session_endpoint.as_deref(), Some("https://op.example/session/end"));
         assert!(metadata.authorization_response_iss_parameter_supported);
         assert!(ProviderMetadata::from_json(&document().to_string(), "https://op.example/").is_ok());
+        assert_eq!(ProviderMetadata::from_json_str(&metadata.to_json_string()), Ok(metadata));
     }
 
     #[test]

@@ -3,15 +3,13 @@
 //! The signature is checked by the browser layer against the provider's keys; this module rejects the
 //! algorithms that must never be accepted (`none`, and HMAC, whose key a public client cannot hold).
 
+use super::json::{JsonError, JsonObject, JsonRecord, Value};
+use super::{ClientId, IdToken, IdTokenError, Issuer, Nonce};
 use base64::{
     alphabet,
     engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig},
     Engine as _,
 };
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
-
-use super::{ClientId, IdToken, IdTokenError, Issuer, Nonce};
 
 /// Clock skew tolerated between this device and the provider.
 pub const DEFAULT_CLOCK_SKEW_SECS: i64 = 300;
@@ -26,65 +24,60 @@ pub(crate) const BASE64URL: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JwtHeader {
     pub alg: String,
-    #[serde(default)]
     pub kid: Option<String>,
 }
 
-/// `aud`: one string or a list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Audience {
-    One(String),
-    Many(Vec<String>),
+impl JwtHeader {
+    pub(crate) fn decode(part: &str) -> Result<Self, IdTokenError> {
+        let header = decode_part(part, "the header")?;
+        let malformed = |e: JsonError| IdTokenError::Malformed(format!("the header: {e}"));
+        Ok(Self { alg: header.string("alg").map_err(malformed)?, kid: header.opt_string("kid").map_err(malformed)? })
+    }
 }
+
+/// `aud`: one string or a list, kept as a list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Audience(pub Vec<String>);
 
 impl Audience {
     pub fn contains(&self, value: &str) -> bool {
-        match self {
-            Self::One(one) => one == value,
-            Self::Many(many) => many.iter().any(|a| a == value),
-        }
-    }
-
-    fn len(&self) -> usize {
-        match self {
-            Self::One(_) => 1,
-            Self::Many(many) => many.len(),
-        }
+        self.0.iter().any(|a| a == value)
     }
 }
 
-/// The claims of an ID token: the registered ones typed, every other claim kept as JSON.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The claims of an ID token: the registered ones typed, and every claim kept as JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdTokenClaims {
     pub iss: Issuer,
     pub sub: String,
     pub aud: Audience,
-    #[serde(deserialize_with = "numeric_date")]
+    /// NumericDates (RFC 7519 §2): seconds; fractional ones are rounded down.
     pub exp: i64,
-    #[serde(deserialize_with = "numeric_date")]
     pub iat: i64,
-    #[serde(default, deserialize_with = "optional_numeric_date", skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<Nonce>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azp: Option<String>,
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+    /// Every claim of the token, the registered ones included.
+    pub all: JsonObject,
 }
 
 impl IdTokenClaims {
-    /// A claim that is not one of the registered ones above, e.g. `name`, `email`, `roles`.
+    /// Any claim by name, e.g. `name`, `email`, `roles`.
     pub fn claim(&self, name: &str) -> Option<&Value> {
-        self.other.get(name)
+        self.all.get(name)
     }
 
-    fn text_claim(&self, name: &str) -> Option<&str> {
-        self.claim(name).and_then(Value::as_str).filter(|s| !s.is_empty())
+    /// A claim that is a non-empty string.
+    pub fn text_claim(&self, name: &str) -> Option<&str> {
+        self.all.opt_str(name).ok().flatten().filter(|s| !s.is_empty())
+    }
+
+    /// A claim that is a string or a list of strings (`roles`, `groups`); empty otherwise.
+    pub fn text_claims(&self, name: &str) -> Vec<String> {
+        self.all.opt_string_or_strings(name).ok().flatten().unwrap_or_default()
     }
 
     /// The best name to show: `name`, else `preferred_username`, else `email`, else the subject.
@@ -93,22 +86,30 @@ impl IdTokenClaims {
     }
 }
 
-/// NumericDate (RFC 7519 §2): seconds, possibly fractional.
-fn numeric_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
-    let value = serde_json::Number::deserialize(deserializer)?;
-    value
-        .as_i64()
-        .or_else(|| value.as_f64().filter(|f| f.is_finite()).map(|f| f.floor() as i64))
-        .ok_or_else(|| serde::de::Error::custom("a NumericDate must be a number of seconds"))
+impl JsonRecord for IdTokenClaims {
+    fn to_json(&self) -> JsonObject {
+        self.all.clone()
+    }
+
+    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        let aud = object.opt_string_or_strings("aud")?.ok_or_else(|| JsonError::field("aud", "is missing"))?;
+        Ok(Self {
+            iss: Issuer::new(object.string("iss")?),
+            sub: object.string("sub")?,
+            aud: Audience(aud),
+            exp: object.integer("exp")?,
+            iat: object.integer("iat")?,
+            nbf: object.opt_integer("nbf")?,
+            nonce: object.opt_string("nonce")?.map(Nonce::new),
+            azp: object.opt_string("azp")?,
+            all: object.clone(),
+        })
+    }
 }
 
-fn optional_numeric_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    numeric_date(deserializer).map(Some)
-}
-
-pub(crate) fn decode_part<T: for<'de> Deserialize<'de>>(part: &str, what: &str) -> Result<T, IdTokenError> {
-    let bytes = BASE64URL.decode(part).map_err(|e| IdTokenError::Malformed(format!("{what} is not base64url: {e}")))?;
-    serde_json::from_slice(&bytes).map_err(|e| IdTokenError::Malformed(format!("{what}: {e}")))
+pub(crate) fn decode_part(part: &str, what: &str) -> Result<JsonObject, IdTokenError> {
+    let bytes = BASE64URL.decode(part).map_err(|_| IdTokenError::Malformed(format!("{what} is not base64url")))?;
+    JsonObject::parse_bytes(&bytes).map_err(|e| IdTokenError::Malformed(format!("{what}: {e}")))
 }
 
 /// Splits and decodes a compact JWS ID token. It checks nothing but the form and the algorithm.
@@ -120,14 +121,15 @@ pub fn decode_id_token(token: &IdToken) -> Result<(JwtHeader, IdTokenClaims), Id
             n => format!("a JWT has 3 parts, this one has {n}"),
         }));
     };
-    let header: JwtHeader = decode_part(header, "the header")?;
+    let header = JwtHeader::decode(header)?;
     if !ACCEPTED_ALGORITHMS.contains(&header.alg.as_str()) {
         return Err(IdTokenError::UnsupportedAlgorithm(header.alg));
     }
     if signature.is_empty() {
         return Err(IdTokenError::Malformed("the signature is empty".into()));
     }
-    let claims: IdTokenClaims = decode_part(payload, "the claims")?;
+    let claims = IdTokenClaims::from_json(&decode_part(payload, "the claims")?)
+        .map_err(|e| IdTokenError::Malformed(format!("the claims: {e}")))?;
     Ok((header, claims))
 }
 
@@ -153,7 +155,7 @@ impl IdTokenExpectations<'_> {
         if !claims.aud.contains(client_id) {
             return Err(IdTokenError::Audience { client_id: client_id.to_owned() });
         }
-        let azp_required = claims.aud.len() > 1;
+        let azp_required = claims.aud.0.len() > 1;
         match claims.azp.as_deref() {
             Some(azp) if azp != client_id => {
                 return Err(IdTokenError::AuthorizedParty { client_id: client_id.to_owned() })
@@ -183,7 +185,7 @@ impl IdTokenExpectations<'_> {
 pub(crate) mod tests {
     use super::*;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     pub(crate) const NOW: i64 = 1_800_000_000;
 
@@ -197,6 +199,11 @@ pub(crate) mod tests {
             "iss": "https://op.example", "sub": "alice", "aud": "spa",
             "exp": NOW + 600, "iat": NOW, "nonce": "n-1", "name": "Alice Example", "email": "alice@example.com"
         })
+    }
+
+    /// Claims read from a JSON value, for tests.
+    pub(crate) fn claims_from(value: Value) -> IdTokenClaims {
+        IdTokenClaims::from_json_str(&value.to_string()).unwrap()
     }
 
     fn decode(claims: Value) -> IdTokenClaims {
@@ -233,7 +240,8 @@ pub(crate) mod tests {
         assert_eq!(header, JwtHeader { alg: "ES256".into(), kid: Some("k1".into()) });
         assert_eq!(claims.sub, "alice");
         assert_eq!(claims.display_name(), "Alice Example");
-        assert_eq!(claims.claim("email"), Some(&json!("alice@example.com")));
+        assert_eq!(claims.text_claim("email"), Some("alice@example.com"));
+        assert_eq!(IdTokenClaims::from_json_str(&claims.to_json_string()), Ok(claims.clone()));
     }
 
     #[test]

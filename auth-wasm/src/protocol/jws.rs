@@ -1,12 +1,10 @@
 //! JWS signatures of ID tokens: the algorithms we verify, the provider's key set (JWKS), and which key
 //! checks a given token. The verification itself is WebCrypto's, in the browser layer.
 
-use base64::Engine as _;
-use serde::Deserialize;
-use serde_json::Value;
-
 use super::id_token::BASE64URL;
+use super::json::{JsonError, JsonObject, Value};
 use super::{IdToken, IdTokenError, JwtHeader, ProtocolError};
+use base64::Engine as _;
 
 /// An asymmetric JWS algorithm (RFC 7518 §3) that WebCrypto verifies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,7 +109,7 @@ impl<'a> SignedJwt<'a> {
             text.rsplit_once('.').ok_or_else(|| IdTokenError::Malformed("a JWT has 3 parts".into()))?;
         let (header_part, _payload) =
             signing_input.split_once('.').ok_or_else(|| IdTokenError::Malformed("a JWT has 3 parts".into()))?;
-        let header: JwtHeader = super::id_token::decode_part(header_part, "the header")?;
+        let header = JwtHeader::decode(header_part)?;
         let algorithm = SignatureAlgorithm::from_jws(&header.alg)
             .ok_or_else(|| IdTokenError::UnsupportedAlgorithm(header.alg.clone()))?;
         let signature = BASE64URL
@@ -122,22 +120,30 @@ impl<'a> SignedJwt<'a> {
 }
 
 /// The provider's public keys (RFC 7517), each kept as the JSON WebCrypto imports.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JwkSet {
-    pub keys: Vec<Value>,
+    pub keys: Vec<JsonObject>,
 }
 
 impl JwkSet {
     pub fn from_json(json: &str) -> Result<Self, ProtocolError> {
-        serde_json::from_str(json).map_err(|e| ProtocolError::InvalidDiscovery(format!("the JWKS: {e}")))
+        let keys = JsonObject::parse(json).and_then(|set| match set.get("keys") {
+            Some(Value::Array(keys)) => keys
+                .iter()
+                .map(|key| JsonObject::from_value(key.clone()))
+                .collect::<Option<_>>()
+                .ok_or_else(|| JsonError::field("keys", "must hold JSON objects")),
+            _ => Err(JsonError::field("keys", "must be a list of keys")),
+        });
+        Ok(Self { keys: keys.map_err(|e| ProtocolError::InvalidDiscovery(format!("the JWKS: {e}")))? })
     }
 
     /// The key that verifies a token signed with `jwt`'s header and algorithm: by `kid` when the token
     /// names one, otherwise the only key that fits. A key fits when its `kty` suits the algorithm, its
     /// `use` (if any) is `sig`, and its `alg` (if any) is the token's.
-    pub fn select(&self, jwt: &SignedJwt<'_>) -> Result<&Value, IdTokenError> {
-        let text = |key: &Value, name: &str| key.get(name).and_then(Value::as_str).map(str::to_owned);
-        let fits = |key: &&Value| {
+    pub fn select(&self, jwt: &SignedJwt<'_>) -> Result<&JsonObject, IdTokenError> {
+        let text = |key: &JsonObject, name: &str| key.opt_string(name).ok().flatten();
+        let fits = |key: &&JsonObject| {
             text(key, "kty").as_deref() == Some(jwt.algorithm.key_type())
                 && text(key, "use").is_none_or(|u| u == "sig")
                 && text(key, "alg").is_none_or(|a| a == jwt.algorithm.jws_name())
@@ -210,7 +216,7 @@ mod tests {
                 None => json!({"alg": alg}),
             };
             let token = jwt(header, claims_json());
-            set.select(&SignedJwt::parse(&token).unwrap()).map(|k| k["kid"].as_str().unwrap().to_owned())
+            set.select(&SignedJwt::parse(&token).unwrap()).map(|k| k.string("kid").unwrap())
         };
         assert_eq!(by_kid("RS256", Some("r1")), Ok("r1".into()));
         assert_eq!(by_kid("ES256", Some("e1")), Ok("e1".into()));

@@ -1,11 +1,10 @@
 //! RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0).
 
-use serde::{Deserialize, Serialize};
-
+use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::{append_query, ClientId, IdToken, ProtocolError, ProviderMetadata, State};
 
 /// What this browser remembers between the redirect to the end-session endpoint and its return.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogoutTransaction {
     pub state: State,
     /// Where the app goes once sign-out is complete.
@@ -26,6 +25,23 @@ impl LogoutTransaction {
 
     pub fn is_stale(&self, now: i64) -> bool {
         now - self.created_at > super::transaction::TRANSACTION_LIFETIME_SECS
+    }
+}
+
+impl JsonRecord for LogoutTransaction {
+    fn to_json(&self) -> JsonObject {
+        JsonObject::new()
+            .with("state", json::string(self.state.as_str()))
+            .with("return_url", json::string(&self.return_url))
+            .with("created_at", json::integer(self.created_at))
+    }
+
+    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        Ok(Self {
+            state: State::new(object.string("state")?),
+            return_url: object.string("return_url")?,
+            created_at: object.integer("created_at")?,
+        })
     }
 }
 

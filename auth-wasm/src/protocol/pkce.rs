@@ -1,7 +1,6 @@
 //! PKCE with the S256 method (RFC 7636), the only method we send.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::values::random_token;
@@ -10,8 +9,7 @@ use super::{PkceVerifier, ProtocolError};
 pub const PKCE_METHOD_S256: &str = "S256";
 
 /// `BASE64URL(SHA256(verifier))`: sent in the authorize request, while the verifier stays here.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PkceChallenge(String);
 
 impl PkceChallenge {

@@ -1,23 +1,20 @@
 //! `InteractiveAuthenticationRequest`: what an interactive sign-in, token request or sign-out should do.
 //!
 //! The app hands it to the login route in `history.state` (never in the query string: a history entry
-//! cannot be forged by a link, needs no encoding, and is gone once replaced). Its serde form is versioned
+//! cannot be forged by a link, needs no encoding, and is gone once replaced). Its JSON form is versioned
 //! so that a page loaded after an upgrade rejects an old entry clearly instead of misreading it.
 
 use std::collections::BTreeMap;
 
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use serde_json::Value;
-
+use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::{ProtocolError, Scopes};
 
-/// The serde form's version; bump it on any incompatible change.
+/// The JSON form's version; bump it on any incompatible change.
 pub const REQUEST_VERSION: u32 = 1;
 /// The largest serialised request accepted from history state.
 pub const MAX_REQUEST_BYTES: usize = 16 * 1024;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestKind {
     /// Sign in.
     Login,
@@ -28,8 +25,7 @@ pub enum RequestKind {
 }
 
 /// The OpenID Connect `prompt` values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Prompt {
     /// Ask for credentials even when the provider has a session.
     Login,
@@ -41,7 +37,25 @@ pub enum Prompt {
     None,
 }
 
+impl RequestKind {
+    const ALL: [Self; 3] = [Self::Login, Self::GetToken, Self::Logout];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::GetToken => "get_token",
+            Self::Logout => "logout",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+}
+
 impl Prompt {
+    const ALL: [Self; 4] = [Self::Login, Self::SelectAccount, Self::Consent, Self::None];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Login => "login",
@@ -50,31 +64,27 @@ impl Prompt {
             Self::None => "none",
         }
     }
+
+    /// The value of a `prompt` parameter.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|prompt| prompt.as_str() == text)
+    }
 }
 
-/// Further authorize parameters, by name, with JSON values: strings are sent as they are, other values as
-/// their JSON text.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ExtraParameters(BTreeMap<String, Value>);
+/// Further authorize parameters (`ui_locales`, `acr_values`, …) by name, sent as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExtraParameters(BTreeMap<String, String>);
 
 impl ExtraParameters {
-    pub fn set<T: Serialize>(&mut self, name: &str, value: T) -> Result<(), ProtocolError> {
-        let value = serde_json::to_value(value).map_err(|e| ProtocolError::InvalidRequest(e.to_string()))?;
-        self.0.insert(name.to_owned(), value);
-        Ok(())
+    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.0.insert(name.into(), value.into());
     }
 
-    /// The value of `name` as a `T`; `None` when absent, an error when it is not a `T`.
-    pub fn get<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ProtocolError> {
-        self.0
-            .get(name)
-            .map(|v| serde_json::from_value(v.clone()))
-            .transpose()
-            .map_err(|e| ProtocolError::InvalidRequest(format!("parameter `{name}`: {e}")))
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
     }
 
-    pub fn remove(&mut self, name: &str) -> Option<Value> {
+    pub fn remove(&mut self, name: &str) -> Option<String> {
         self.0.remove(name)
     }
 
@@ -82,47 +92,35 @@ impl ExtraParameters {
         self.0.is_empty()
     }
 
-    fn query_pairs(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        self.0.iter().map(|(name, value)| {
-            let text = match value {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            (name.clone(), text)
-        })
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(name, value)| (name.as_str(), value.as_str()))
+    }
+
+    fn to_json(&self) -> JsonObject {
+        self.iter().fold(JsonObject::new(), |object, (name, value)| object.with(name, json::string(value)))
+    }
+
+    /// Strings are kept as they are; other JSON values as their JSON text.
+    fn from_json(object: &JsonObject) -> Self {
+        Self(object.iter().map(|(name, value)| (name.to_owned(), json::value_text(value))).collect())
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InteractiveAuthenticationRequest {
     pub kind: RequestKind,
     /// Where the app goes afterwards: a path of this app (anything else falls back to the app root).
     pub return_url: String,
     /// The scopes a token is needed for (for a sign-in: API scopes besides `openid profile offline_access`).
-    #[serde(default)]
     pub scopes: Scopes,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_hint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_hint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<Prompt>,
     /// Seconds since the user last authenticated, beyond which the provider must ask again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<u64>,
     /// An OpenID Connect `claims` request, or a claims challenge from an API's `WWW-Authenticate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<Value>,
-    #[serde(default, skip_serializing_if = "ExtraParameters::is_empty")]
+    pub claims: Option<JsonObject>,
     pub extra: ExtraParameters,
-}
-
-/// The versioned wire form.
-#[derive(Serialize, Deserialize)]
-struct Versioned<T> {
-    version: u32,
-    #[serde(flatten)]
-    request: T,
 }
 
 impl InteractiveAuthenticationRequest {
@@ -181,7 +179,7 @@ impl InteractiveAuthenticationRequest {
         self
     }
 
-    pub fn with_claims(mut self, claims: Value) -> Self {
+    pub fn with_claims(mut self, claims: JsonObject) -> Self {
         self.claims = Some(claims);
         self
     }
@@ -198,15 +196,14 @@ impl InteractiveAuthenticationRequest {
         push("domain_hint", self.domain_hint.clone());
         push("prompt", self.prompt.map(|p| p.as_str().to_owned()));
         push("max_age", self.max_age.map(|s| s.to_string()));
-        push("claims", self.claims.as_ref().map(Value::to_string));
-        params.extend(self.extra.query_pairs());
+        push("claims", self.claims.as_ref().map(JsonObject::to_json_string));
+        params.extend(self.extra.iter().map(|(name, value)| (name.to_owned(), value.to_owned())));
         params
     }
 
     /// The versioned JSON form, as kept in history state.
-    pub fn to_json(&self) -> Result<String, ProtocolError> {
-        serde_json::to_string(&Versioned { version: REQUEST_VERSION, request: self })
-            .map_err(|e| ProtocolError::InvalidRequest(e.to_string()))
+    pub fn to_json(&self) -> String {
+        JsonRecord::to_json(self).with("version", json::integer(REQUEST_VERSION.into())).to_json_string()
     }
 
     /// Reads the versioned JSON form; rejects oversized, malformed and other-version input.
@@ -217,20 +214,52 @@ impl InteractiveAuthenticationRequest {
                 json.len()
             )));
         }
-        #[derive(Deserialize)]
-        struct VersionOnly {
-            version: u32,
-        }
-        let VersionOnly { version } =
-            serde_json::from_str(json).map_err(|e| ProtocolError::InvalidRequest(e.to_string()))?;
-        if version != REQUEST_VERSION {
+        let invalid = |e: JsonError| ProtocolError::InvalidRequest(e.to_string());
+        let object = JsonObject::parse(json).map_err(invalid)?;
+        let version = object.integer("version").map_err(invalid)?;
+        if version != i64::from(REQUEST_VERSION) {
             return Err(ProtocolError::InvalidRequest(format!(
                 "version {version} is not the supported version {REQUEST_VERSION}; start the sign-in again"
             )));
         }
-        let versioned: Versioned<Self> =
-            serde_json::from_str(json).map_err(|e| ProtocolError::InvalidRequest(e.to_string()))?;
-        Ok(versioned.request)
+        <Self as JsonRecord>::from_json(&object).map_err(invalid)
+    }
+}
+
+impl JsonRecord for InteractiveAuthenticationRequest {
+    fn to_json(&self) -> JsonObject {
+        JsonObject::new()
+            .with("kind", json::string(self.kind.as_str()))
+            .with("return_url", json::string(&self.return_url))
+            .with("scopes", self.scopes.to_json())
+            .with("login_hint", json::opt_string(self.login_hint.as_deref()))
+            .with("domain_hint", json::opt_string(self.domain_hint.as_deref()))
+            .with("prompt", self.prompt.map(|prompt| json::string(prompt.as_str())))
+            .with("max_age", self.max_age.map(|seconds| json::integer(seconds.min(i64::MAX as u64) as i64)))
+            .with("claims", self.claims.clone().map(JsonObject::into_value))
+            .with("extra", (!self.extra.is_empty()).then(|| self.extra.to_json().into_value()))
+    }
+
+    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        let kind = object.string("kind")?;
+        let prompt = object.opt_str("prompt")?;
+        let max_age = object.opt_integer("max_age")?;
+        Ok(Self {
+            kind: RequestKind::parse(&kind)
+                .ok_or_else(|| JsonError::field("kind", "is not login, get_token or logout"))?,
+            return_url: object.string("return_url")?,
+            scopes: Scopes::read_json(object, "scopes")?,
+            login_hint: object.opt_string("login_hint")?,
+            domain_hint: object.opt_string("domain_hint")?,
+            prompt: prompt
+                .map(|text| Prompt::parse(text).ok_or_else(|| JsonError::field("prompt", "is not a prompt value")))
+                .transpose()?,
+            max_age: max_age
+                .map(|n| u64::try_from(n).map_err(|_| JsonError::field("max_age", "must not be negative")))
+                .transpose()?,
+            claims: object.opt_object("claims")?,
+            extra: object.opt_object("extra")?.as_ref().map(ExtraParameters::from_json).unwrap_or_default(),
+        })
     }
 }
 
@@ -239,6 +268,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn object(value: serde_json::Value) -> JsonObject {
+        JsonObject::parse(&value.to_string()).unwrap()
+    }
+
     fn full() -> InteractiveAuthenticationRequest {
         let mut request = InteractiveAuthenticationRequest::login("/orders")
             .with_scopes(Scopes::parse("api:read").unwrap())
@@ -246,16 +279,16 @@ mod tests {
             .with_domain_hint("example.com")
             .with_prompt(Prompt::Login)
             .with_max_age(0)
-            .with_claims(json!({"access_token": {"acrs": {"essential": true, "value": "c1"}}}));
-        request.extra.set("ui_locales", "fr").unwrap();
-        request.extra.set("acr_values", vec!["a", "b"]).unwrap();
+            .with_claims(object(json!({"access_token": {"acrs": {"essential": true, "value": "c1"}}})));
+        request.extra.set("ui_locales", "fr");
+        request.extra.set("acr_values", "a b");
         request
     }
 
     #[test]
     fn round_trips_through_the_versioned_form() {
         let request = full();
-        let json = request.to_json().unwrap();
+        let json = request.to_json();
         assert!(json.contains("\"version\":1"));
         assert_eq!(InteractiveAuthenticationRequest::from_json(&json).unwrap(), request);
     }
@@ -268,18 +301,19 @@ mod tests {
         assert_eq!(params[2].1, "login");
         assert_eq!(params[3].1, "0");
         assert_eq!(params[4].1, r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#);
-        assert_eq!(params[5].1, r#"["a","b"]"#);
+        assert_eq!(params[5].1, "a b");
         assert_eq!(params[6].1, "fr");
     }
 
     #[test]
-    fn typed_get_and_set_of_extra_parameters() {
+    fn extra_parameters_keep_strings_and_read_other_values_as_json_text() {
         let mut extra = ExtraParameters::default();
-        extra.set("max_results", 5u32).unwrap();
-        assert_eq!(extra.get::<u32>("max_results").unwrap(), Some(5));
-        assert_eq!(extra.get::<u32>("absent").unwrap(), None);
-        assert!(matches!(extra.get::<String>("max_results"), Err(ProtocolError::InvalidRequest(_))));
-        assert_eq!(extra.remove("max_results"), Some(json!(5)));
+        extra.set("max_results", "5");
+        assert_eq!(extra.get("max_results"), Some("5"));
+        assert_eq!(extra.get("absent"), None);
+        assert_eq!(extra.remove("max_results"), Some("5".to_owned()));
+        let read = ExtraParameters::from_json(&object(json!({"n": 5, "s": "x", "l": ["a"]})));
+        assert_eq!(read.iter().collect::<Vec<_>>(), [("l", r#"["a"]"#), ("n", "5"), ("s", "x")]);
     }
 
     #[test]

@@ -2,13 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
+use super::json::{self, JsonError, JsonObject, Value};
 use super::ProtocolError;
 
 /// One scope token (RFC 6749 §3.3: `%x21 / %x23-5B / %x5D-7E`, at least one).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Scope(String);
 
 impl Scope {
@@ -26,13 +24,6 @@ impl Scope {
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl<'de> Deserialize<'de> for Scope {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Scope::parse(&value).map_err(serde::de::Error::custom)
     }
 }
 
@@ -107,27 +98,23 @@ impl FromIterator<Scope> for Scopes {
     }
 }
 
-impl Serialize for Scopes {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter())
+impl Scopes {
+    /// Reads field `key` of a JSON object: a list (`["openid", "api"]`) or a space-separated string
+    /// (`"openid api"`), as both appear in configuration files. Absent reads as empty.
+    pub fn read_json(object: &JsonObject, key: &str) -> Result<Self, JsonError> {
+        let invalid = |_| JsonError::field(key, "holds an invalid scope");
+        match object.get(key) {
+            Some(Value::String(text)) => Scopes::parse(text).map_err(invalid),
+            _ => {
+                let items = object.opt_strings(key)?.unwrap_or_default();
+                items.iter().map(|item| Scope::parse(item)).collect::<Result<_, _>>().map_err(invalid)
+            }
+        }
     }
-}
 
-/// Accepts a list (`["openid", "api"]`) or a space-separated string (`"openid api"`), as both appear in
-/// configuration files.
-impl<'de> Deserialize<'de> for Scopes {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Form {
-            List(Vec<String>),
-            Text(String),
-        }
-        match Form::deserialize(deserializer)? {
-            Form::List(list) => list.iter().map(|s| Scope::parse(s)).collect(),
-            Form::Text(text) => Scopes::parse(&text),
-        }
-        .map_err(serde::de::Error::custom)
+    /// The JSON form: a list of scope strings.
+    pub fn to_json(&self) -> Value {
+        json::strings(self.0.iter().map(Scope::as_str))
     }
 }
 
@@ -169,9 +156,12 @@ mod tests {
 
     #[test]
     fn deserializes_list_or_string() {
-        let list: Scopes = serde_json::from_str(r#"["b", "a"]"#).unwrap();
-        let text: Scopes = serde_json::from_str(r#""a b""#).unwrap();
-        assert_eq!(list, text);
-        assert!(serde_json::from_str::<Scopes>(r#"["a b"]"#).is_err());
+        let read = |text: &str| Scopes::read_json(&JsonObject::parse(text).unwrap(), "scopes");
+        let list = read(r#"{"scopes": ["b", "a"]}"#).unwrap();
+        assert_eq!(list, read(r#"{"scopes": "a b"}"#).unwrap());
+        assert_eq!(read("{}").unwrap(), Scopes::new());
+        assert!(read(r#"{"scopes": ["a b"]}"#).is_err());
+        assert!(read(r#"{"scopes": 1}"#).is_err());
+        assert_eq!(json::value_text(&list.to_json()), r#"["a","b"]"#);
     }
 }

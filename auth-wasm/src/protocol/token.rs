@@ -1,7 +1,6 @@
 //! The token endpoint: the request body of the code exchange, and the response (RFC 6749 §4.1.3–5.2).
 
-use serde::{Deserialize, Deserializer};
-
+use super::json::{JsonError, JsonObject, Value};
 use super::{AccessToken, AuthorizationCode, ClientId, IdToken, LoginTransaction, ProtocolError, RefreshToken, Scopes};
 
 /// The form body that exchanges `code` for tokens. A public client authenticates with its PKCE verifier.
@@ -39,56 +38,54 @@ pub fn revocation_request_body(client_id: &ClientId, refresh_token: &RefreshToke
 }
 
 /// A successful token response.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenResponse {
     pub access_token: AccessToken,
     pub token_type: String,
-    /// Lifetime of the access token in seconds (some providers send it as a string).
-    #[serde(default, deserialize_with = "number_or_string")]
+    /// Lifetime of the access token in seconds.
     pub expires_in: Option<u64>,
-    #[serde(default)]
     pub refresh_token: Option<RefreshToken>,
-    #[serde(default)]
     pub id_token: Option<IdToken>,
     /// The granted scopes, when they differ from those asked for.
-    #[serde(default)]
     pub scope: Option<String>,
     /// Entra's account identifiers (base64url JSON), when `client_info=1` was sent.
-    #[serde(default)]
     pub client_info: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct ErrorResponse {
-    error: String,
-    #[serde(default)]
-    error_description: Option<String>,
-}
-
-fn number_or_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Form {
-        Number(u64),
-        Text(String),
-    }
-    match Option::<Form>::deserialize(deserializer)? {
-        None => Ok(None),
-        Some(Form::Number(n)) => Ok(Some(n)),
-        Some(Form::Text(text)) => text.parse().map(Some).map_err(serde::de::Error::custom),
+impl TokenResponse {
+    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        // Some providers send `expires_in` as a string.
+        let invalid = || JsonError::field("expires_in", "must be a number of seconds");
+        let expires_in = match object.get("expires_in") {
+            Some(Value::String(text)) => Some(text.parse().map_err(|_| invalid())?),
+            _ => object.opt_integer("expires_in")?.map(|n| u64::try_from(n).map_err(|_| invalid())).transpose()?,
+        };
+        Ok(Self {
+            access_token: AccessToken::new(object.string("access_token")?),
+            token_type: object.string("token_type")?,
+            expires_in,
+            refresh_token: object.opt_string("refresh_token")?.map(RefreshToken::new),
+            id_token: object.opt_string("id_token")?.map(IdToken::new),
+            scope: object.opt_string("scope")?,
+            client_info: object.opt_string("client_info")?,
+        })
     }
 }
 
 /// Reads the token endpoint's answer: tokens on 2xx, the OAuth error otherwise.
 pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, ProtocolError> {
     if !(200..300).contains(&status) {
-        return Err(match serde_json::from_str::<ErrorResponse>(body) {
-            Ok(e) => ProtocolError::from_provider(&e.error, e.error_description),
-            Err(_) => ProtocolError::from_status(status),
+        let error = JsonObject::parse(body)
+            .ok()
+            .and_then(|e| Some((e.string("error").ok()?, e.opt_string("error_description").ok()?)));
+        return Err(match error {
+            Some((error, description)) => ProtocolError::from_provider(&error, description),
+            None => ProtocolError::from_status(status),
         });
     }
-    let response: TokenResponse =
-        serde_json::from_str(body).map_err(|e| ProtocolError::InvalidTokenResponse(e.to_string()))?;
+    let response = JsonObject::parse(body)
+        .and_then(|object| TokenResponse::from_json(&object))
+        .map_err(|e| ProtocolError::InvalidTokenResponse(e.to_string()))?;
     if !response.token_type.eq_ignore_ascii_case("bearer") {
         return Err(ProtocolError::UnsupportedTokenType(response.token_type));
     }

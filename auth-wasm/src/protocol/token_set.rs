@@ -1,7 +1,5 @@
 //! What a token response means once checked: who signed in, the access token, the refresh token.
 
-use serde::{Deserialize, Serialize};
-
 use super::{
     decode_id_token, Account, AccountRecord, CachedAccessToken, ClientId, HomeAccountId, IdTokenClaims,
     IdTokenExpectations, LoginTransaction, Nonce, ProtocolError, ProviderMetadata, RefreshToken, Scopes, TokenResponse,
@@ -9,7 +7,7 @@ use super::{
 };
 
 /// The signed-in user, as an app shows them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct User {
     pub subject: String,
     pub display_name: String,

@@ -1,13 +1,12 @@
 //! The login transaction: what this browser must remember between the redirect to the provider and the
 //! callback (state, nonce, PKCE verifier), kept under a key derived from the state.
 
-use serde::{Deserialize, Serialize};
-
+use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::{
     AuthorizationCode, AuthorizationResponse, Nonce, PkceVerifier, ProtocolError, ProviderMetadata, Scopes, State,
 };
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoginTransaction {
     pub state: State,
     pub nonce: Nonce,
@@ -83,7 +82,7 @@ impl LoginTransaction {
 /// The memory of a completed sign-in, kept for [`TRANSACTION_LIFETIME_SECS`], so that its callback URL
 /// (reloaded, or reached again through history) leads back to where the sign-in went instead of to a
 /// state-mismatch error.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompletedTransaction {
     pub return_url: String,
     pub created_at: i64,
@@ -98,6 +97,43 @@ impl CompletedTransaction {
 
     pub fn is_stale(&self, now: i64) -> bool {
         now - self.created_at > TRANSACTION_LIFETIME_SECS
+    }
+}
+
+impl JsonRecord for LoginTransaction {
+    fn to_json(&self) -> JsonObject {
+        JsonObject::new()
+            .with("state", json::string(self.state.as_str()))
+            .with("nonce", json::string(self.nonce.as_str()))
+            .with("verifier", json::string(self.verifier.secret()))
+            .with("redirect_uri", json::string(&self.redirect_uri))
+            .with("scopes", self.scopes.to_json())
+            .with("return_url", json::string(&self.return_url))
+            .with("created_at", json::integer(self.created_at))
+    }
+
+    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        Ok(Self {
+            state: State::new(object.string("state")?),
+            nonce: Nonce::new(object.string("nonce")?),
+            verifier: PkceVerifier::new(object.string("verifier")?),
+            redirect_uri: object.string("redirect_uri")?,
+            scopes: Scopes::read_json(object, "scopes")?,
+            return_url: object.string("return_url")?,
+            created_at: object.integer("created_at")?,
+        })
+    }
+}
+
+impl JsonRecord for CompletedTransaction {
+    fn to_json(&self) -> JsonObject {
+        JsonObject::new()
+            .with("return_url", json::string(&self.return_url))
+            .with("created_at", json::integer(self.created_at))
+    }
+
+    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        Ok(Self { return_url: object.string("return_url")?, created_at: object.integer("created_at")? })
     }
 }
 
@@ -175,8 +211,9 @@ mod tests {
     #[test]
     fn round_trips_through_json_and_keys_by_state() {
         let tx = transaction();
-        let json = serde_json::to_string(&tx).unwrap();
-        assert_eq!(serde_json::from_str::<LoginTransaction>(&json).unwrap(), tx);
+        assert_eq!(LoginTransaction::from_json_str(&tx.to_json_string()), Ok(tx.clone()));
+        let done = CompletedTransaction { return_url: "/x".into(), created_at: 7 };
+        assert_eq!(CompletedTransaction::from_json_str(&done.to_json_string()), Ok(done));
         assert_eq!(LoginTransaction::storage_key(&tx.state), format!("auth-wasm.tx.{}", tx.state));
     }
 }

@@ -3,17 +3,14 @@
 //! Secrets (PKCE verifier, authorization code, tokens) print as `[redacted]` in `Debug`, so that logging a
 //! struct that holds one never leaks it.
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
-use serde::{Deserialize, Serialize};
-
 use super::ProtocolError;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 
 /// Defines a string newtype whose `Debug` shows its value.
 macro_rules! public_value {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub struct $name(String);
 
         impl $name {
@@ -39,8 +36,7 @@ macro_rules! public_value {
 macro_rules! secret_value {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-        #[serde(transparent)]
+        #[derive(Clone, PartialEq, Eq)]
         pub struct $name(String);
 
         impl $name {
@@ -141,11 +137,5 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.as_str().len(), 43);
         assert!(a.as_str().bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
-    }
-
-    #[test]
-    fn serde_is_transparent() {
-        let json = serde_json::to_string(&RefreshToken::new("r1")).unwrap();
-        assert_eq!(json, "\"r1\"");
     }
 }

@@ -1,0 +1,284 @@
+//! JSON documents: one non-generic parser (miniserde's) and readers that name the field a document got
+//! wrong.
+//!
+//! Why not serde_json: its code is generated for every type it reads, and that was most of the npm
+//! package's wasm. Here every document is parsed once into a tree, and each type reads its fields by hand.
+
+use std::fmt;
+
+use miniserde::json::{self, Array, Number};
+
+pub use miniserde::json::{Object, Value};
+
+/// What is wrong with a JSON document. The message names the field, for errors a user can act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonError(String);
+
+impl JsonError {
+    pub(crate) fn field(key: &str, problem: &str) -> Self {
+        Self(format!("`{key}` {problem}"))
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<JsonError> for String {
+    fn from(error: JsonError) -> Self {
+        error.0
+    }
+}
+
+/// A JSON object, read field by field. A `null` field reads as an absent one.
+#[derive(Clone, Default)]
+pub struct JsonObject(Object);
+
+impl JsonObject {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Parses `text`, which must be one JSON object.
+    pub fn parse(text: &str) -> Result<Self, JsonError> {
+        match json::from_str::<Value>(text) {
+            Ok(Value::Object(object)) => Ok(Self(object)),
+            Ok(_) => Err(JsonError("a JSON object was expected".into())),
+            Err(_) => Err(JsonError("not valid JSON".into())),
+        }
+    }
+
+    /// Parses UTF-8 bytes, such as a decoded JWT part.
+    pub fn parse_bytes(bytes: &[u8]) -> Result<Self, JsonError> {
+        Self::parse(std::str::from_utf8(bytes).map_err(|_| JsonError("not UTF-8 text".into()))?)
+    }
+
+    pub fn from_value(value: Value) -> Option<Self> {
+        match value {
+            Value::Object(object) => Some(Self(object)),
+            _ => None,
+        }
+    }
+
+    /// A field's value; `None` when absent or `null`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.get(key).filter(|value| !matches!(value, Value::Null))
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The fields in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(key, value)| (key.as_str(), value))
+    }
+
+    pub fn opt_str(&self, key: &str) -> Result<Option<&str>, JsonError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text)),
+            Some(_) => Err(JsonError::field(key, "must be a string")),
+        }
+    }
+
+    pub fn opt_string(&self, key: &str) -> Result<Option<String>, JsonError> {
+        Ok(self.opt_str(key)?.map(str::to_owned))
+    }
+
+    pub fn string(&self, key: &str) -> Result<String, JsonError> {
+        self.opt_string(key)?.ok_or_else(|| JsonError::field(key, "is missing"))
+    }
+
+    /// A whole number; a fractional one is rounded down (JWT NumericDates may be fractional).
+    pub fn opt_integer(&self, key: &str) -> Result<Option<i64>, JsonError> {
+        let invalid = || JsonError::field(key, "must be a number");
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Number(number)) => number_to_i64(number).map(Some).ok_or_else(invalid),
+            Some(_) => Err(invalid()),
+        }
+    }
+
+    pub fn integer(&self, key: &str) -> Result<i64, JsonError> {
+        self.opt_integer(key)?.ok_or_else(|| JsonError::field(key, "is missing"))
+    }
+
+    pub fn opt_bool(&self, key: &str) -> Result<Option<bool>, JsonError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Bool(flag)) => Ok(Some(*flag)),
+            Some(_) => Err(JsonError::field(key, "must be true or false")),
+        }
+    }
+
+    /// A list of strings.
+    pub fn opt_strings(&self, key: &str) -> Result<Option<Vec<String>>, JsonError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Array(items)) => strings_of(items).map(Some).ok_or(()),
+            Some(_) => Err(()),
+        }
+        .map_err(|()| JsonError::field(key, "must be a list of strings"))
+    }
+
+    /// A string or a list of strings (`aud`, `scope` and friends).
+    pub fn opt_string_or_strings(&self, key: &str) -> Result<Option<Vec<String>>, JsonError> {
+        match self.get(key) {
+            Some(Value::String(text)) => Ok(Some(vec![text.clone()])),
+            _ => self.opt_strings(key).map_err(|_| JsonError::field(key, "must be a string or a list of strings")),
+        }
+    }
+
+    pub fn opt_object(&self, key: &str) -> Result<Option<JsonObject>, JsonError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Object(object)) => Ok(Some(Self(object.clone()))),
+            Some(_) => Err(JsonError::field(key, "must be an object")),
+        }
+    }
+
+    pub fn object(&self, key: &str) -> Result<JsonObject, JsonError> {
+        self.opt_object(key)?.ok_or_else(|| JsonError::field(key, "is missing"))
+    }
+
+    /// Sets `key`; `None` removes it.
+    pub fn set(&mut self, key: &str, value: impl Into<Option<Value>>) {
+        match value.into() {
+            Some(value) => self.0.insert(key.to_owned(), value),
+            None => self.0.remove(key),
+        };
+    }
+
+    /// The same, chained.
+    pub fn with(mut self, key: &str, value: impl Into<Option<Value>>) -> Self {
+        self.set(key, value);
+        self
+    }
+
+    pub fn into_value(self) -> Value {
+        Value::Object(self.0)
+    }
+
+    /// The JSON text, with keys in order (so equal objects have equal text).
+    pub fn to_json_string(&self) -> String {
+        json::to_string(&self.0)
+    }
+}
+
+impl fmt::Debug for JsonObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_json_string())
+    }
+}
+
+/// Equal when their JSON texts are: keys are ordered, so this compares content.
+impl PartialEq for JsonObject {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_json_string() == other.to_json_string()
+    }
+}
+
+impl Eq for JsonObject {}
+
+fn number_to_i64(number: &Number) -> Option<i64> {
+    match *number {
+        Number::U64(n) => i64::try_from(n).ok(),
+        Number::I64(n) => Some(n),
+        Number::F64(f) if f.is_finite() && f.abs() < 9.0e18 => Some(f.floor() as i64),
+        Number::F64(_) => None,
+    }
+}
+
+fn strings_of(items: &Array) -> Option<Vec<String>> {
+    items.iter().map(|item| if let Value::String(text) = item { Some(text.clone()) } else { None }).collect()
+}
+
+/// The text of a JSON value: a string as it is, anything else as JSON.
+pub fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => json::to_string(other),
+    }
+}
+
+pub fn string(text: impl Into<String>) -> Value {
+    Value::String(text.into())
+}
+
+pub fn opt_string(text: Option<impl Into<String>>) -> Option<Value> {
+    text.map(string)
+}
+
+pub fn integer(n: i64) -> Value {
+    Value::Number(Number::I64(n))
+}
+
+pub fn boolean(flag: bool) -> Value {
+    Value::Bool(flag)
+}
+
+pub fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
+    Value::Array(items.into_iter().map(|item| string(item.as_ref())).collect())
+}
+
+impl From<JsonObject> for Value {
+    fn from(object: JsonObject) -> Self {
+        object.into_value()
+    }
+}
+
+/// A type kept as a JSON object (in storage, in history state).
+pub trait JsonRecord: Sized {
+    fn to_json(&self) -> JsonObject;
+    fn from_json(object: &JsonObject) -> Result<Self, JsonError>;
+
+    fn to_json_string(&self) -> String {
+        self.to_json().to_json_string()
+    }
+
+    fn from_json_str(text: &str) -> Result<Self, JsonError> {
+        Self::from_json(&JsonObject::parse(text)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_fields_and_names_the_wrong_one() {
+        let object =
+            JsonObject::parse(r#"{"s":"x","n":3,"f":1.9,"b":true,"l":["a","b"],"o":{"k":1},"z":null}"#).unwrap();
+        assert_eq!(object.string("s"), Ok("x".into()));
+        assert_eq!(object.integer("n"), Ok(3));
+        assert_eq!(object.integer("f"), Ok(1));
+        assert_eq!(object.opt_bool("b"), Ok(Some(true)));
+        assert_eq!(object.opt_strings("l"), Ok(Some(vec!["a".into(), "b".into()])));
+        assert_eq!(object.opt_string_or_strings("s"), Ok(Some(vec!["x".into()])));
+        assert_eq!(object.object("o").unwrap().integer("k"), Ok(1));
+        assert_eq!(object.opt_string("z"), Ok(None), "null reads as absent");
+        assert_eq!(object.string("missing"), Err(JsonError("`missing` is missing".into())));
+        assert_eq!(object.string("n"), Err(JsonError("`n` must be a string".into())));
+        assert_eq!(object.integer("s"), Err(JsonError("`s` must be a number".into())));
+        assert!(object.opt_strings("o").is_err());
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_object() {
+        assert!(JsonObject::parse("[1]").is_err());
+        assert!(JsonObject::parse("<html>").is_err());
+        assert!(JsonObject::parse_bytes(&[0xff, 0xfe]).is_err());
+    }
+
+    #[test]
+    fn writes_ordered_text_and_compares_content() {
+        let a = JsonObject::new().with("b", integer(2)).with("a", string("x")).with("c", opt_string(None::<String>));
+        assert_eq!(a.to_json_string(), r#"{"a":"x","b":2}"#);
+        assert_eq!(a, JsonObject::parse(r#"{ "b": 2, "a": "x" }"#).unwrap());
+        assert_eq!(value_text(&string("x")), "x");
+        assert_eq!(value_text(&strings(["a"])), r#"["a"]"#);
+    }
+}
