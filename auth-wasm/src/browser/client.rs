@@ -1,7 +1,6 @@
 //! `AuthClient`: runs the protocol core's sign-in, sign-out and token renewal through the browser.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures_util::future::{LocalBoxFuture, Shared};
@@ -68,7 +67,7 @@ pub(crate) struct Inner {
     jwks: RefCell<Option<Rc<JwkSet>>>,
     pub events: Events,
     /// Renewals under way, by cache key: concurrent requests for one key share one token request.
-    pub in_flight: RefCell<HashMap<String, SharedRenewal>>,
+    pub in_flight: RefCell<Vec<(String, SharedRenewal)>>,
 }
 
 impl AuthClient {
@@ -93,7 +92,7 @@ impl AuthClient {
                 metadata: RefCell::new(None),
                 jwks: RefCell::new(None),
                 events: Events::default(),
-                in_flight: RefCell::new(HashMap::new()),
+                in_flight: RefCell::new(Vec::new()),
             }),
         })
     }

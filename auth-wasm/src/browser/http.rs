@@ -1,8 +1,13 @@
-//! HTTP through gloo-net. Requests are "simple" in the CORS sense (GET, or a form POST with no custom
-//! header), so the browser sends no preflight to the provider.
+//! HTTP to the provider through the browser's `fetch`. Requests are "simple" in the CORS sense (GET, or
+//! a form POST with no custom header), so the browser sends no preflight to the provider.
+//!
+//! This calls web-sys directly rather than gloo-net: gloo-net's error type brings serde_json and the
+//! `http` crate into the npm package, several times the size of these few calls.
 
-use gloo_net::http::Request;
+use wasm_bindgen::{JsCast as _, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
+use super::error::js_message;
 use super::AuthError;
 
 /// A response's status and body.
@@ -11,26 +16,25 @@ pub(crate) struct HttpResponse {
     pub body: String,
 }
 
-fn network_error(url: &str, error: gloo_net::Error) -> AuthError {
-    AuthError::Network { url: url.to_owned(), message: error.to_string() }
-}
-
-async fn read(url: &str, response: gloo_net::http::Response) -> Result<HttpResponse, AuthError> {
-    let status = response.status();
-    let body = response.text().await.map_err(|e| network_error(url, e))?;
-    Ok(HttpResponse { status, body })
+async fn fetch(url: &str, init: &web_sys::RequestInit) -> Result<HttpResponse, AuthError> {
+    let network_error = |error: JsValue| AuthError::Network { url: url.to_owned(), message: js_message(&error) };
+    let window = web_sys::window().ok_or_else(|| AuthError::Browser("no window".into()))?;
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str_and_init(url, init)).await.map_err(network_error)?.unchecked_into();
+    let body = JsFuture::from(response.text().map_err(network_error)?).await.map_err(network_error)?;
+    Ok(HttpResponse { status: response.status(), body: body.as_string().unwrap_or_default() })
 }
 
 pub(crate) async fn get(url: &str) -> Result<HttpResponse, AuthError> {
-    let response = Request::get(url).send().await.map_err(|e| network_error(url, e))?;
-    read(url, response).await
+    fetch(url, &web_sys::RequestInit::new()).await
 }
 
 pub(crate) async fn post_form(url: &str, body: String) -> Result<HttpResponse, AuthError> {
-    let request = Request::post(url)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body)
-        .map_err(|e| network_error(url, e))?;
-    let response = request.send().await.map_err(|e| network_error(url, e))?;
-    read(url, response).await
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let headers = web_sys::Headers::new().map_err(AuthError::browser)?;
+    headers.append("Content-Type", "application/x-www-form-urlencoded").map_err(AuthError::browser)?;
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&body));
+    fetch(url, &init).await
 }

@@ -4,7 +4,6 @@
 //! browser has storage disabled, and we fall back to memory instead.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::error::js_message;
@@ -99,25 +98,26 @@ impl KeyValueStore for WebStorageStore {
 
 /// A store that lives as long as the page.
 #[derive(Default)]
-pub struct MemoryStore(RefCell<BTreeMap<String, String>>);
+pub struct MemoryStore(RefCell<Vec<(String, String)>>);
 
 impl KeyValueStore for MemoryStore {
     fn get(&self, key: &str) -> Result<Option<String>, AuthError> {
-        Ok(self.0.borrow().get(key).cloned())
+        Ok(self.0.borrow().iter().find(|(k, _)| k == key).map(|(_, value)| value.clone()))
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), AuthError> {
-        self.0.borrow_mut().insert(key.to_owned(), value.to_owned());
+        self.remove(key)?;
+        self.0.borrow_mut().push((key.to_owned(), value.to_owned()));
         Ok(())
     }
 
     fn remove(&self, key: &str) -> Result<(), AuthError> {
-        self.0.borrow_mut().remove(key);
+        self.0.borrow_mut().retain(|(k, _)| k != key);
         Ok(())
     }
 
     fn keys(&self) -> Result<Vec<String>, AuthError> {
-        Ok(self.0.borrow().keys().cloned().collect())
+        Ok(self.0.borrow().iter().map(|(key, _)| key.clone()).collect())
     }
 }
 

@@ -119,21 +119,23 @@ impl AuthClient {
         let key = self.cache_scope(&record).access_token_key(&record.account.home_account_id, scopes);
         let renewal = {
             let mut in_flight = self.inner.in_flight.borrow_mut();
-            in_flight
-                .entry(key.clone())
-                .or_insert_with(|| {
-                    let (client, scopes) = (self.clone(), scopes.clone());
-                    async move {
+            match in_flight.iter().find(|(k, _)| *k == key) {
+                Some((_, renewal)) => renewal.clone(),
+                None => {
+                    let (client, scopes, own_key) = (self.clone(), scopes.clone(), key.clone());
+                    let renewal = async move {
                         let result = client.clone().renew(record, scopes).await;
                         // The renewal removes itself when done, so that a waiter resuming late cannot
                         // remove a newer renewal under the same key.
-                        client.inner.in_flight.borrow_mut().remove(&key);
+                        client.inner.in_flight.borrow_mut().retain(|(k, _)| *k != own_key);
                         result
                     }
                     .boxed_local()
-                    .shared()
-                })
-                .clone()
+                    .shared();
+                    in_flight.push((key, renewal.clone()));
+                    renewal
+                }
+            }
         };
         renewal.await
     }

@@ -1,7 +1,5 @@
 //! The authorization response on the redirect URI (RFC 6749 §4.1.2, RFC 9207's `iss`).
 
-use std::collections::HashMap;
-
 use super::{query_of, AuthorizationCode, ProtocolError, State};
 
 /// What the provider put on the redirect URI.
@@ -55,19 +53,21 @@ fn same_page(url: &str, page: &str) -> bool {
 
 /// Parses the query of the callback URL. A repeated parameter is an error (RFC 6749 §3.1).
 pub fn parse_authorization_response(url: &str) -> Result<AuthorizationResponse, ProtocolError> {
-    let mut params: HashMap<String, String> = HashMap::new();
+    let mut params: Vec<(String, String)> = Vec::new();
     for (name, value) in form_urlencoded::parse(query_of(url).as_bytes()) {
-        if params.insert(name.to_string(), value.into_owned()).is_some() {
+        if params.iter().any(|(seen, _)| *seen == name) {
             return Err(ProtocolError::DuplicateParameter(name.into_owned()));
         }
+        params.push((name.into_owned(), value.into_owned()));
     }
-    let state = params.remove("state").map(State::new);
-    if let Some(error) = params.remove("error") {
-        return Ok(AuthorizationResponse::Error { error, description: params.remove("error_description"), state });
+    let mut take = |name: &str| Some(params.swap_remove(params.iter().position(|(n, _)| n == name)?).1);
+    let state = take("state").map(State::new);
+    if let Some(error) = take("error") {
+        return Ok(AuthorizationResponse::Error { error, description: take("error_description"), state });
     }
-    let code = params.remove("code").ok_or(ProtocolError::MissingParameter("code"))?;
+    let code = take("code").ok_or(ProtocolError::MissingParameter("code"))?;
     let state = state.ok_or(ProtocolError::MissingParameter("state"))?;
-    Ok(AuthorizationResponse::Code { code: AuthorizationCode::new(code), state, iss: params.remove("iss") })
+    Ok(AuthorizationResponse::Code { code: AuthorizationCode::new(code), state, iss: take("iss") })
 }
 
 #[cfg(test)]

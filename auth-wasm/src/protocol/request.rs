@@ -4,8 +4,6 @@
 //! cannot be forged by a link, needs no encoding, and is gone once replaced). Its JSON form is versioned
 //! so that a page loaded after an upgrade rejects an old entry clearly instead of misreading it.
 
-use std::collections::BTreeMap;
-
 use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::{ProtocolError, Scopes};
 
@@ -71,21 +69,26 @@ impl Prompt {
     }
 }
 
-/// Further authorize parameters (`ui_locales`, `acr_values`, …) by name, sent as they are.
+/// Further authorize parameters (`ui_locales`, `acr_values`, …) by name, sent as they are, in name order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ExtraParameters(BTreeMap<String, String>);
+pub struct ExtraParameters(Vec<(String, String)>);
 
 impl ExtraParameters {
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
-        self.0.insert(name.into(), value.into());
+        let (name, value) = (name.into(), value.into());
+        match self.0.binary_search_by(|(n, _)| n.cmp(&name)) {
+            Ok(at) => self.0[at].1 = value,
+            Err(at) => self.0.insert(at, (name, value)),
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
+        self.iter().find(|(n, _)| *n == name).map(|(_, value)| value)
     }
 
     pub fn remove(&mut self, name: &str) -> Option<String> {
-        self.0.remove(name)
+        let at = self.0.iter().position(|(n, _)| n == name)?;
+        Some(self.0.remove(at).1)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -102,6 +105,7 @@ impl ExtraParameters {
 
     /// Strings are kept as they are; other JSON values as their JSON text.
     fn from_json(object: &JsonObject) -> Self {
+        // The object's fields come in name order.
         Self(object.iter().map(|(name, value)| (name.to_owned(), json::value_text(value))).collect())
     }
 }

@@ -1,7 +1,5 @@
 //! Scopes: single scope tokens and a normalised set of them.
 
-use std::collections::BTreeSet;
-
 use super::json::{self, JsonError, JsonObject, Value};
 use super::ProtocolError;
 
@@ -28,8 +26,9 @@ impl Scope {
 }
 
 /// A set of scopes: duplicates removed, order normalised, so that equal sets compare and print equal.
+/// (A sorted `Vec` rather than a `BTreeSet`: sets of a few scopes, and a smaller wasm.)
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Scopes(BTreeSet<Scope>);
+pub struct Scopes(Vec<Scope>);
 
 impl Scopes {
     pub fn new() -> Self {
@@ -42,7 +41,9 @@ impl Scopes {
     }
 
     pub fn insert(&mut self, scope: Scope) {
-        self.0.insert(scope);
+        if let Err(at) = self.0.binary_search(&scope) {
+            self.0.insert(at, scope);
+        }
     }
 
     pub fn contains(&self, scope: &str) -> bool {
@@ -58,7 +59,7 @@ impl Scopes {
     }
 
     pub fn is_superset(&self, other: &Scopes) -> bool {
-        self.0.is_superset(&other.0)
+        other.0.iter().all(|scope| self.0.binary_search(scope).is_ok())
     }
 
     pub fn len(&self) -> usize {
@@ -73,7 +74,7 @@ impl Scopes {
     }
 
     pub fn union(&self, other: &Scopes) -> Scopes {
-        Scopes(self.0.union(&other.0).cloned().collect())
+        self.iter().chain(other.iter()).cloned().collect()
     }
 
     /// The scopes of an authorize request: these plus `openid profile offline_access`, which every
@@ -94,7 +95,9 @@ impl Scopes {
 
 impl FromIterator<Scope> for Scopes {
     fn from_iter<I: IntoIterator<Item = Scope>>(iter: I) -> Self {
-        Self(iter.into_iter().collect())
+        let mut scopes = Self::new();
+        iter.into_iter().for_each(|scope| scopes.insert(scope));
+        scopes
     }
 }
 
