@@ -36,4 +36,42 @@ describe('the npm package in a plain JS page', { timeout: 120_000 }, () => {
     assert.equal(page.url(), example);
     assert.equal(await page.locator('#error').isHidden(), true);
   }));
+
+  it('refuses bad options and requests with an AuthError that names the problem', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await page.goto(`${stack.app}/js-example/`);
+    const errors = await page.evaluate(async (authority) => {
+      const { AuthClient, AuthError } = await import('./pkg/index.js');
+      const attempt = async (run) => {
+        try {
+          await run();
+          return 'no error';
+        } catch (error) {
+          return `${error instanceof AuthError} ${error.code}: ${error.message}`;
+        }
+      };
+      const client = new AuthClient({ authority, clientId: 'demo-spa' });
+      return [
+        await attempt(() => new AuthClient({ authority, clientId: 'demo-spa', redirectURI: '/cb' })),
+        await attempt(() => new AuthClient({ authority, clientId: 'demo-spa', cacheLocation: 'disk' })),
+        await attempt(() => new AuthClient({ clientId: 'demo-spa' })),
+        await attempt(() => client.getToken({ scopes: [] })),
+        await attempt(() => client.getToken({ scopes: 'api:read', extra: 1 })),
+        await attempt(() => client.login({ prompt: 'sometimes' })),
+      ];
+    }, stack.issuer);
+    assert.deepEqual(errors.map((e) => e.split(':')[0]), [
+      'true invalid_config',
+      'true invalid_config',
+      'true invalid_config',
+      'true no_scopes',
+      'true invalid_request',
+      'true invalid_request',
+    ], errors.join('\n'));
+    assert.match(errors[0], /unknown option `redirectURI`/);
+    assert.match(errors[1], /cacheLocation/);
+    assert.match(errors[2], /`authority` is missing/);
+    assert.match(errors[5], /`prompt` is not a prompt value/);
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'nothing stored by the refused calls');
+  }));
 });

@@ -9,6 +9,8 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 import { transformSync } from 'esbuild';
 
+import { breakdown } from './wasm-breakdown.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = process.argv[2] ?? path.join(here, '..', '..', 'target', 'npm', 'auth-wasm');
 const FILES = ['index.js', 'errors.js', 'auth_wasm.js', 'auth_wasm_bg.wasm'];
@@ -35,6 +37,10 @@ const probe = path.join(dir, '..', 'core-size', 'core_size_bg.wasm');
 const core = readFileSync(probe);
 console.log(`  of which the protocol core alone (discovery, authorize URL, token response, ID-token checks):`
   + ` ${core.length} bytes raw, ${gzip(core)} gzip-9 (auth-wasm/examples/core_size.rs)`);
+const names = path.join(dir, '..', 'breakdown', 'auth_wasm.names.wasm');
+const parts = breakdown(readFileSync(names));
+console.log(`  what the .wasm is made of: ${parts.code} bytes of code, ${parts.data} of data (strings, tables); code by crate:`);
+for (const [group, size] of parts.groups) console.log(`    ${String(size).padStart(7)}  ${group}`);
 for (const [library, bytes] of Object.entries(JS_LIBRARIES)) {
   console.log(`  ${library}: ${bytes} bytes (measured by esbuild --minify, gzip -9)`);
 }
