@@ -71,7 +71,7 @@ describe('the npm package in a plain JS page', { timeout: 120_000 }, () => {
     assert.match(errors[0], /unknown option `redirectURI`/);
     assert.match(errors[1], /cacheLocation/);
     assert.match(errors[2], /`authority` is missing/);
-    assert.match(errors[5], /`prompt` is not a prompt value/);
+    assert.match(errors[5], /`prompt` must be login, select_account, consent or none/);
     assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'nothing stored by the refused calls');
   }));
 });

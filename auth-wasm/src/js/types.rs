@@ -153,14 +153,8 @@ pub fn login_request(
         request.scopes = Scopes::read_json(&js, "scopes")?;
         request.login_hint = js.opt_string("loginHint")?;
         request.domain_hint = js.opt_string("domainHint")?;
-        request.prompt = js
-            .opt_str("prompt")?
-            .map(|text| Prompt::parse(text).ok_or_else(|| JsonError::field("prompt", "is not a prompt value")))
-            .transpose()?;
-        request.max_age = js
-            .opt_integer("maxAge")?
-            .map(|n| u64::try_from(n).map_err(|_| JsonError::field("maxAge", "must not be negative")))
-            .transpose()?;
+        request.prompt = js.opt_choice("prompt", Prompt::parse, Prompt::EXPECTED)?;
+        request.max_age = js.opt_unsigned("maxAge")?;
         request.claims = js.opt_object("claims")?;
         for (name, value) in js.opt_object("extraParameters")?.iter().flat_map(JsonObject::iter) {
             request.extra.set(name, json::value_text(value));

@@ -44,6 +44,8 @@ impl CacheLocation {
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|location| location.as_str() == text)
     }
+
+    const EXPECTED: &'static str = "must be sessionStorage, localStorage or memory";
 }
 
 /// What an app tells the library about its provider. Deserialises from a JSON configuration file such
@@ -121,11 +123,9 @@ impl ClientConfig {
         let text = |snake, camel, default: &str| -> Result<String, JsonError> {
             Ok(object.opt_string(name(snake, camel))?.unwrap_or_else(|| default.to_owned()))
         };
-        let cache_location = match object.opt_str(name("cache_location", "cacheLocation"))? {
-            None => CacheLocation::default(),
-            Some(text) => CacheLocation::parse(text)
-                .ok_or_else(|| JsonError::field("cacheLocation", "must be sessionStorage, localStorage or memory"))?,
-        };
+        let cache_location = object
+            .opt_choice(name("cache_location", "cacheLocation"), CacheLocation::parse, CacheLocation::EXPECTED)?
+            .unwrap_or_default();
         Ok(Self {
             authority: object.string("authority")?,
             client_id: ClientId::new(object.string(name("client_id", "clientId"))?),

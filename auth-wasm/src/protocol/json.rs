@@ -102,6 +102,27 @@ impl JsonObject {
         }
     }
 
+    /// A whole number that must not be negative (a lifetime, an age).
+    pub fn opt_unsigned(&self, key: &str) -> Result<Option<u64>, JsonError> {
+        match self.opt_integer(key)? {
+            Some(n) => u64::try_from(n).map(Some).map_err(|_| JsonError::field(key, "must not be negative")),
+            None => Ok(None),
+        }
+    }
+
+    /// A string naming one of a fixed set of values, read by `parse`; `expected` lists them for the error.
+    pub fn opt_choice<T>(
+        &self,
+        key: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: &str,
+    ) -> Result<Option<T>, JsonError> {
+        match self.opt_str(key)? {
+            Some(text) => parse(text).map(Some).ok_or_else(|| JsonError::field(key, expected)),
+            None => Ok(None),
+        }
+    }
+
     pub fn integer(&self, key: &str) -> Result<i64, JsonError> {
         self.opt_integer(key)?.ok_or_else(|| JsonError::field(key, "is missing"))
     }

@@ -67,6 +67,8 @@ impl Prompt {
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|prompt| prompt.as_str() == text)
     }
+
+    pub(crate) const EXPECTED: &'static str = "must be login, select_account, consent or none";
 }
 
 /// Further authorize parameters (`ui_locales`, `acr_values`, …) by name, sent as they are, in name order.
@@ -245,22 +247,15 @@ impl JsonRecord for InteractiveAuthenticationRequest {
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
-        let kind = object.string("kind")?;
-        let prompt = object.opt_str("prompt")?;
-        let max_age = object.opt_integer("max_age")?;
+        let kind = object.opt_choice("kind", RequestKind::parse, "must be login, get_token or logout")?;
         Ok(Self {
-            kind: RequestKind::parse(&kind)
-                .ok_or_else(|| JsonError::field("kind", "is not login, get_token or logout"))?,
+            kind: kind.ok_or_else(|| JsonError::field("kind", "is missing"))?,
             return_url: object.string("return_url")?,
             scopes: Scopes::read_json(object, "scopes")?,
             login_hint: object.opt_string("login_hint")?,
             domain_hint: object.opt_string("domain_hint")?,
-            prompt: prompt
-                .map(|text| Prompt::parse(text).ok_or_else(|| JsonError::field("prompt", "is not a prompt value")))
-                .transpose()?,
-            max_age: max_age
-                .map(|n| u64::try_from(n).map_err(|_| JsonError::field("max_age", "must not be negative")))
-                .transpose()?,
+            prompt: object.opt_choice("prompt", Prompt::parse, Prompt::EXPECTED)?,
+            max_age: object.opt_unsigned("max_age")?,
             claims: object.opt_object("claims")?,
             extra: object.opt_object("extra")?.as_ref().map(ExtraParameters::from_json).unwrap_or_default(),
         })

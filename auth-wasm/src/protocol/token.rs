@@ -55,10 +55,11 @@ pub struct TokenResponse {
 impl TokenResponse {
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
         // Some providers send `expires_in` as a string.
-        let invalid = || JsonError::field("expires_in", "must be a number of seconds");
         let expires_in = match object.get("expires_in") {
-            Some(Value::String(text)) => Some(text.parse().map_err(|_| invalid())?),
-            _ => object.opt_integer("expires_in")?.map(|n| u64::try_from(n).map_err(|_| invalid())).transpose()?,
+            Some(Value::String(text)) => {
+                Some(text.parse().map_err(|_| JsonError::field("expires_in", "must be a number of seconds"))?)
+            }
+            _ => object.opt_unsigned("expires_in")?,
         };
         Ok(Self {
             access_token: AccessToken::new(object.string("access_token")?),
