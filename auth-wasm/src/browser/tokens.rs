@@ -96,7 +96,7 @@ impl AuthClient {
         let home = &record.account.home_account_id;
         for key in self.inner.tokens.keys()?.into_iter().filter(|k| cache.is_access_token_key(home, k)) {
             let token: Option<CachedAccessToken> = self.inner.tokens.load(&key)?;
-            if token.is_some_and(|t| t.scopes.is_superset(&scopes.resource_scopes())) {
+            if token.is_some_and(|t| t.covers(scopes)) {
                 self.inner.tokens.remove(&key)?;
             }
         }

@@ -121,6 +121,10 @@ pub struct CachedAccessToken {
     pub access_token: AccessToken,
     /// The resource scopes the token was granted for.
     pub scopes: Scopes,
+    /// The resource scopes asked for. A provider may grant other names than it was asked for (Entra
+    /// answers `api://x/.default` with the API's permissions), and the same request deserves the same
+    /// token rather than a renewal on every call.
+    pub requested: Scopes,
     pub issued_at: i64,
     pub expires_at: i64,
 }
@@ -136,7 +140,14 @@ impl CachedAccessToken {
 
     /// Whether the token answers a request for `requested` at `now`.
     pub fn serves(&self, requested: &Scopes, now: i64) -> bool {
-        self.scopes.is_superset(&requested.resource_scopes()) && !self.needs_renewal(now)
+        self.covers(requested) && !self.needs_renewal(now)
+    }
+
+    /// Whether the token is one for `requested`: it was granted those scopes, or it answered that very
+    /// request.
+    pub fn covers(&self, requested: &Scopes) -> bool {
+        let requested = requested.resource_scopes();
+        self.scopes.is_superset(&requested) || self.requested == requested
     }
 }
 
@@ -173,6 +184,7 @@ impl JsonRecord for CachedAccessToken {
         JsonObject::new()
             .with("access_token", json::string(self.access_token.secret()))
             .with("scopes", self.scopes.to_json())
+            .with("requested", self.requested.to_json())
             .with("issued_at", json::integer(self.issued_at))
             .with("expires_at", json::integer(self.expires_at))
     }
@@ -181,6 +193,7 @@ impl JsonRecord for CachedAccessToken {
         Ok(Self {
             access_token: AccessToken::new(object.string("access_token")?),
             scopes: Scopes::read_json(object, "scopes")?,
+            requested: Scopes::read_json(object, "requested")?,
             issued_at: object.integer("issued_at")?,
             expires_at: object.integer("expires_at")?,
         })
@@ -196,9 +209,22 @@ mod tests {
         CachedAccessToken {
             access_token: AccessToken::new(format!("at-{scopes}")),
             scopes: Scopes::parse(scopes).unwrap(),
+            requested: Scopes::parse(scopes).unwrap(),
             issued_at,
             expires_at,
         }
+    }
+
+    #[test]
+    fn a_token_serves_the_request_it_answered_whatever_scope_names_were_granted() {
+        let default = Scopes::parse("openid api://x/.default").unwrap();
+        let token =
+            CachedAccessToken { requested: default.resource_scopes(), ..token("api://x/read api://x/write", 0, 3600) };
+        assert!(token.serves(&default, 10));
+        assert!(token.serves(&Scopes::parse("api://x/read").unwrap(), 10));
+        assert!(!token.serves(&Scopes::parse("api://x/admin").unwrap(), 10));
+        assert!(!token.serves(&Scopes::parse("api://x/.default api://y/read").unwrap(), 10));
+        assert_eq!(CachedAccessToken::from_json_str(&token.to_json_string()), Ok(token));
     }
 
     #[test]

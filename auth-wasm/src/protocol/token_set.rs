@@ -63,6 +63,7 @@ impl TokenContext<'_> {
         Ok(CachedAccessToken {
             access_token: response.access_token.clone(),
             scopes: granted.resource_scopes(),
+            requested: requested.resource_scopes(),
             issued_at: self.now,
             expires_at: self.now.saturating_add(lifetime),
         })
