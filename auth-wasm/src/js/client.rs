@@ -12,7 +12,7 @@ use crate::browser::{navigation, AuthClient, AuthError, TokenResult};
 use crate::protocol::{ClientConfig, ProtocolError};
 
 /// Every promise goes through this one (boxed) future type, so that wasm-bindgen-futures' machinery is
-/// compiled once rather than once per method: a large share of the package's size.
+/// compiled once rather than once per method.
 fn to_promise(future: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> js_sys::Promise {
     future_to_promise(future)
 }

@@ -48,7 +48,7 @@ impl CacheLocation {
     const EXPECTED: &'static str = "must be sessionStorage, localStorage or memory";
 }
 
-/// What an app tells the library about its provider. Deserialises from a JSON configuration file such
+/// What an app tells the library about its provider. Read from a JSON configuration file such
 /// as `{"authority": "https://login.example.com", "client_id": "spa", "scopes": ["api:read"]}`
 /// (camelCase names are accepted too).
 #[derive(Clone, Debug, PartialEq, Eq)]
