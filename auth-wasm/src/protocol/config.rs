@@ -1,5 +1,6 @@
 //! The client's configuration: which provider, which client, which redirect URLs and scopes.
 
+use super::entra::is_entra_authority;
 use super::json::{JsonError, JsonObject};
 use super::{is_secure_url, ClientId, ProtocolError, Scopes};
 
@@ -8,15 +9,6 @@ pub const DEFAULT_POST_LOGOUT_REDIRECT_PATH: &str = "/authentication/logout-call
 pub const DEFAULT_LOGIN_PATH: &str = "/authentication/login";
 pub const DEFAULT_LOGOUT_PATH: &str = "/authentication/logout";
 pub const DEFAULT_SILENT_REDIRECT_PATH: &str = "/silent-callback.html";
-
-/// Hosts of Microsoft Entra ID (public and national clouds) and Entra External ID.
-const ENTRA_HOST_SUFFIXES: [&str; 5] = [
-    "login.microsoftonline.com",
-    "login.microsoftonline.us",
-    "login.partner.microsoftonline.cn",
-    "login.microsoftonline.de",
-    ".ciamlogin.com",
-];
 
 /// Which store the client keeps tokens in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -93,13 +85,7 @@ impl ClientConfig {
 
     /// Whether authorize requests carry `client_info=1`.
     pub fn sends_client_info(&self) -> bool {
-        self.client_info.unwrap_or_else(|| {
-            let host =
-                self.authority.split("://").nth(1).and_then(|rest| rest.split(['/', ':']).next()).unwrap_or_default();
-            ENTRA_HOST_SUFFIXES.iter().any(|suffix| {
-                host == suffix.trim_start_matches('.') || (suffix.starts_with('.') && host.ends_with(suffix))
-            })
-        })
+        self.client_info.unwrap_or_else(|| is_entra_authority(&self.authority))
     }
 
     pub fn with_scopes(mut self, scopes: Scopes) -> Self {

@@ -1,5 +1,6 @@
 //! OpenID Connect Discovery 1.0: the provider's metadata document.
 
+use super::entra::is_multi_tenant_issuer;
 use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::{is_secure_url, Issuer, ProtocolError, PKCE_METHOD_S256};
 
@@ -29,7 +30,9 @@ impl ProviderMetadata {
     pub fn from_json(json: &str, authority: &str) -> Result<Self, ProtocolError> {
         let metadata =
             Self::from_json_str(json).map_err(|e| ProtocolError::InvalidDiscovery(format!("{authority}: {e}")))?;
-        if metadata.issuer.as_str().trim_end_matches('/') != authority.trim_end_matches('/') {
+        let issuer = metadata.issuer.as_str();
+        if issuer.trim_end_matches('/') != authority.trim_end_matches('/') && !is_multi_tenant_issuer(issuer, authority)
+        {
             return Err(ProtocolError::DiscoveryIssuerMismatch {
                 expected: authority.to_owned(),
                 found: metadata.issuer.to_string(),
@@ -133,6 +136,29 @@ pub(crate) mod tests {
     fn rejects_another_issuer() {
         let err = ProviderMetadata::from_json(&document().to_string(), "https://other.example").unwrap_err();
         assert!(matches!(err, ProtocolError::DiscoveryIssuerMismatch { .. }));
+    }
+
+    #[test]
+    fn accepts_the_tenant_template_of_entra_multi_tenant_authorities_only() {
+        let entra = |issuer: &str| {
+            let mut doc = document();
+            for (key, value) in doc.as_object_mut().unwrap() {
+                if let Some(url) = value.as_str().filter(|v| v.starts_with(ISSUER)) {
+                    *value = url.replace(ISSUER, "https://login.microsoftonline.com/common/oauth2/v2.0").into();
+                }
+                if key == "issuer" {
+                    *value = issuer.into();
+                }
+            }
+            doc.to_string()
+        };
+        let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
+        let metadata = ProviderMetadata::from_json(&entra(template), "https://login.microsoftonline.com/common/v2.0");
+        assert_eq!(metadata.unwrap().issuer.as_str(), template);
+        assert!(matches!(
+            ProviderMetadata::from_json(&entra(template), "https://login.microsoftonline.com/contoso.com/v2.0"),
+            Err(ProtocolError::DiscoveryIssuerMismatch { .. })
+        ));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! The signature is checked by the browser layer against the provider's keys; this module rejects the
 //! algorithms that must never be accepted (`none`, and HMAC, whose key a public client cannot hold).
 
+use super::entra::expected_issuer;
 use super::json::{JsonError, JsonObject, JsonRecord, Value};
 use super::{ClientId, IdToken, IdTokenError, Issuer, Nonce};
 use base64::{
@@ -148,8 +149,9 @@ pub struct IdTokenExpectations<'a> {
 impl IdTokenExpectations<'_> {
     /// The checks of OpenID Connect Core §3.1.3.7 that need no key.
     pub fn check(&self, claims: &IdTokenClaims) -> Result<(), IdTokenError> {
-        if claims.iss != *self.issuer {
-            return Err(IdTokenError::Issuer { expected: self.issuer.to_string(), found: claims.iss.to_string() });
+        let issuer = expected_issuer(self.issuer, claims);
+        if claims.iss != issuer {
+            return Err(IdTokenError::Issuer { expected: issuer.to_string(), found: claims.iss.to_string() });
         }
         let client_id = self.client_id.as_str();
         if !claims.aud.contains(client_id) {
@@ -242,6 +244,24 @@ pub(crate) mod tests {
         assert_eq!(claims.display_name(), "Alice Example");
         assert_eq!(claims.text_claim("email"), Some("alice@example.com"));
         assert_eq!(IdTokenClaims::from_json_str(&claims.to_json_string()), Ok(claims.clone()));
+    }
+
+    #[test]
+    fn a_multi_tenant_issuer_takes_the_tenant_of_the_token() {
+        let (template, client_id) =
+            (Issuer::new("https://login.microsoftonline.com/{tenantid}/v2.0"), ClientId::new("spa"));
+        let expectations = IdTokenExpectations {
+            issuer: &template,
+            client_id: &client_id,
+            nonce: None,
+            now: NOW,
+            clock_skew: DEFAULT_CLOCK_SKEW_SECS,
+        };
+        let tenant = |iss: &str, tid: &str| decode(with(json!({"iss": iss, "tid": tid})));
+        let contoso = "https://login.microsoftonline.com/contoso-id/v2.0";
+        assert_eq!(expectations.check(&tenant(contoso, "contoso-id")), Ok(()));
+        assert!(matches!(expectations.check(&tenant(contoso, "fabrikam-id")), Err(IdTokenError::Issuer { .. })));
+        assert!(matches!(expectations.check(&decode(with(json!({"iss": contoso})))), Err(IdTokenError::Issuer { .. })));
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod callback;
 mod challenge;
 mod config;
 mod discovery;
+mod entra;
 mod error;
 mod id_token;
 pub mod json;
@@ -35,6 +36,7 @@ pub use callback::{classify_callback, parse_authorization_response, Authorizatio
 pub use challenge::claims_challenge;
 pub use config::{CacheLocation, ClientConfig};
 pub use discovery::{discovery_url, ProviderMetadata};
+pub use entra::is_entra_authority;
 pub use error::{IdTokenError, ProtocolError};
 pub use id_token::{decode_id_token, Audience, IdTokenClaims, IdTokenExpectations, JwtHeader, DEFAULT_CLOCK_SKEW_SECS};
 pub use json::{JsonError, JsonObject, JsonRecord, Value as JsonValue};

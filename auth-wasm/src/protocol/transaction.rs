@@ -1,6 +1,7 @@
 //! The login transaction: what this browser must remember between the redirect to the provider and the
 //! callback (state, nonce, PKCE verifier), kept under a key derived from the state.
 
+use super::entra::issuer_matches;
 use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::{
     AuthorizationCode, AuthorizationResponse, Nonce, PkceVerifier, ProtocolError, ProviderMetadata, Scopes, State,
@@ -68,7 +69,7 @@ impl LoginTransaction {
             return Err(ProtocolError::StateMismatch);
         }
         match iss {
-            Some(iss) if iss != metadata.issuer.as_str() => {
+            Some(iss) if !issuer_matches(&metadata.issuer, &iss) => {
                 Err(ProtocolError::ResponseIssuerMismatch { expected: metadata.issuer.to_string(), found: iss })
             }
             None if metadata.authorization_response_iss_parameter_supported => {

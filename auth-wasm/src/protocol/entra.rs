@@ -1,0 +1,138 @@
+//! Microsoft Entra ID specifics: which authorities are Entra's, and its multi-tenant authorities.
+//!
+//! A multi-tenant app signs in through `{host}/common/v2.0` (any work account or personal account),
+//! `/organizations/v2.0` or `/consumers/v2.0`. Their discovery documents do not name the authority as
+//! issuer: `common` and `organizations` publish the template `{host}/{tenantid}/v2.0`, and each ID token's
+//! issuer is that template with the token's `tid` claim in it; `consumers` publishes the issuer of the
+//! personal-accounts tenant. Which tenants an app accepts is the app's decision (check `tid`).
+
+use super::{IdTokenClaims, Issuer};
+
+/// Hosts of Microsoft Entra ID (public and national clouds) and Entra External ID.
+const ENTRA_HOST_SUFFIXES: [&str; 5] = [
+    "login.microsoftonline.com",
+    "login.microsoftonline.us",
+    "login.partner.microsoftonline.cn",
+    "login.microsoftonline.de",
+    ".ciamlogin.com",
+];
+
+/// The issuer placeholder of the multi-tenant discovery documents.
+const TENANT_PLACEHOLDER: &str = "{tenantid}";
+
+/// The tenant of personal Microsoft accounts: the issuer tenant of the `consumers` authority.
+const CONSUMERS_TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
+
+/// Whether `authority` is an Entra ID authority.
+pub fn is_entra_authority(authority: &str) -> bool {
+    let host = authority.split("://").nth(1).and_then(|rest| rest.split(['/', ':']).next()).unwrap_or_default();
+    ENTRA_HOST_SUFFIXES
+        .iter()
+        .any(|suffix| host == suffix.trim_start_matches('.') || (suffix.starts_with('.') && host.ends_with(suffix)))
+}
+
+/// `https://host/tenant/rest` → (`https://host`, `tenant`, `/rest`).
+fn split_tenant(url: &str) -> Option<(&str, &str, &str)> {
+    let scheme_end = url.find("://")? + 3;
+    let host_end = scheme_end + url[scheme_end..].find('/').unwrap_or(url.len() - scheme_end);
+    let path = url[host_end..].strip_prefix('/')?;
+    let tenant_end = path.find('/').unwrap_or(path.len());
+    Some((&url[..host_end], &path[..tenant_end], &path[tenant_end..]))
+}
+
+/// Whether a discovery document's `issuer` belongs to a multi-tenant Entra `authority` (the exact
+/// match of the other authorities is the caller's).
+pub(crate) fn is_multi_tenant_issuer(issuer: &str, authority: &str) -> bool {
+    if !is_entra_authority(authority) {
+        return false;
+    }
+    let (Some((host, tenant, rest)), Some((issuer_host, issuer_tenant, issuer_rest))) =
+        (split_tenant(authority.trim_end_matches('/')), split_tenant(issuer.trim_end_matches('/')))
+    else {
+        return false;
+    };
+    let expected_tenant = match tenant.to_ascii_lowercase().as_str() {
+        "common" | "organizations" => TENANT_PLACEHOLDER,
+        "consumers" => CONSUMERS_TENANT_ID,
+        _ => return false,
+    };
+    host == issuer_host && rest == issuer_rest && issuer_tenant == expected_tenant
+}
+
+/// The issuer an ID token must name: the provider's issuer, or for a multi-tenant template, the
+/// template with the token's tenant (`tid`) in it.
+pub(crate) fn expected_issuer(issuer: &Issuer, claims: &IdTokenClaims) -> Issuer {
+    match claims.text_claim("tid") {
+        Some(tid) if issuer.as_str().contains(TENANT_PLACEHOLDER) => {
+            Issuer::new(issuer.as_str().replace(TENANT_PLACEHOLDER, tid))
+        }
+        _ => issuer.clone(),
+    }
+}
+
+/// Whether `found` (an authorization response's `iss`, RFC 9207) is `issuer`, or for a multi-tenant
+/// template, the template with some tenant in it; the ID token then binds the tenant.
+pub(crate) fn issuer_matches(issuer: &Issuer, found: &str) -> bool {
+    match issuer.as_str().split_once(TENANT_PLACEHOLDER) {
+        None => issuer.as_str() == found,
+        Some((before, after)) => found
+            .strip_prefix(before)
+            .and_then(|rest| rest.strip_suffix(after))
+            .is_some_and(|tenant| !tenant.is_empty() && !tenant.contains(['/', '?', '#'])),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::id_token::tests::claims_from;
+
+    const COMMON: &str = "https://login.microsoftonline.com/common/v2.0";
+
+    #[test]
+    fn knows_entra_hosts() {
+        assert!(is_entra_authority(COMMON));
+        assert!(is_entra_authority("https://contoso.ciamlogin.com/contoso.onmicrosoft.com"));
+        assert!(!is_entra_authority("https://login.microsoftonline.com.evil.example/x"));
+        assert!(!is_entra_authority("https://evilciamlogin.com/x"));
+        assert!(!is_entra_authority("https://dev-1.okta.com"));
+    }
+
+    #[test]
+    fn multi_tenant_authorities_accept_their_issuers() {
+        let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
+        assert!(is_multi_tenant_issuer(template, COMMON));
+        assert!(is_multi_tenant_issuer(template, "https://login.microsoftonline.com/organizations/v2.0/"));
+        let consumers = format!("https://login.microsoftonline.com/{CONSUMERS_TENANT_ID}/v2.0");
+        assert!(is_multi_tenant_issuer(&consumers, "https://login.microsoftonline.com/consumers/v2.0"));
+        // Nothing else: a single tenant, another host or version, another provider.
+        assert!(!is_multi_tenant_issuer(template, "https://login.microsoftonline.com/contoso.com/v2.0"));
+        assert!(!is_multi_tenant_issuer("https://login.microsoftonline.com/{tenantid}/v1.0", COMMON));
+        assert!(!is_multi_tenant_issuer("https://evil.example/{tenantid}/v2.0", COMMON));
+        assert!(!is_multi_tenant_issuer(&consumers, COMMON));
+        assert!(!is_multi_tenant_issuer("https://op.example/{tenantid}", "https://op.example/common"));
+    }
+
+    #[test]
+    fn a_token_names_its_tenant_in_the_template() {
+        let template = Issuer::new("https://login.microsoftonline.com/{tenantid}/v2.0");
+        let claims = |tid: serde_json::Value| {
+            claims_from(serde_json::json!({"iss": "x", "sub": "s", "aud": "a", "exp": 2, "iat": 1, "tid": tid}))
+        };
+        let tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+        assert_eq!(
+            expected_issuer(&template, &claims(tenant.into())).as_str(),
+            format!("https://login.microsoftonline.com/{tenant}/v2.0")
+        );
+        assert_eq!(expected_issuer(&template, &claims(serde_json::Value::Null)), template, "no tid: no match");
+        let fixed = Issuer::new("https://op.example");
+        assert_eq!(expected_issuer(&fixed, &claims(tenant.into())), fixed);
+
+        assert!(issuer_matches(&template, &format!("https://login.microsoftonline.com/{tenant}/v2.0")));
+        assert!(!issuer_matches(&template, "https://login.microsoftonline.com//v2.0"));
+        assert!(!issuer_matches(&template, "https://login.microsoftonline.com/a/b/v2.0"));
+        assert!(!issuer_matches(&template, "https://evil.example/a/v2.0"));
+        assert!(issuer_matches(&fixed, "https://op.example"));
+        assert!(!issuer_matches(&fixed, "https://op.example/"));
+    }
+}
