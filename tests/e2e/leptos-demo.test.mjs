@@ -54,6 +54,27 @@ describe('the demo app', { timeout: 180_000 }, () => {
     assert.match(get.headers().authorization, /^Bearer eyJ/);
   }));
 
+  it('forgets a token the API refuses, and the next call gets a new one', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signIn(page, stack, 'alice');
+    await nav(page, 'Call API').click();
+    await page.getByRole('button', { name: 'Call the orders API' }).click();
+    await page.getByTestId('orders').waitFor();
+    const refused = await fetch(`${stack.api}/test/refuse-issued-tokens`, { method: 'POST' });
+    assert.equal(refused.status, 204);
+    await stack.clearRequests();
+
+    await page.getByRole('button', { name: 'Call the orders API' }).click();
+    await page.getByTestId('api-error').waitFor();
+    assert.match(await page.getByTestId('api-error').innerText(), /HTTP 401.*revoked/);
+    assert.deepEqual(await stack.requests(), [], 'the refused token came from the cache');
+
+    await page.getByRole('button', { name: 'Call the orders API' }).click();
+    await page.getByTestId('orders').waitFor();
+    assert.equal(await page.getByTestId('api-user').innerText(), 'Orders of alice');
+    assert.deepEqual((await stack.requests()).map((r) => r.params.grant_type).filter(Boolean), ['refresh_token']);
+  }));
+
   it('Switch account to bob shows bob everywhere', () => withPage(ctx.browser, async (page) => {
     const { stack } = ctx;
     await signIn(page, stack, 'alice');

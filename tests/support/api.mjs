@@ -3,6 +3,8 @@
 //   GET /orders   the signed-in user's orders
 //   GET /step-up  always answers 401 with a claims challenge (as Entra's CAE does), which the provider
 //                 cannot satisfy: it shows that the client asks the user once, not in a loop
+//   POST /test/refuse-issued-tokens   (for tests, from Node) refuses every token accepted so far, as an
+//                 API does with revoked tokens, so that a test sees the client forget a refused token
 import { createPublicKey, verify } from 'node:crypto';
 import http from 'node:http';
 
@@ -26,6 +28,9 @@ function decodePart(part) {
  */
 export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 }) {
   let keys;
+  // Tokens by signature: those accepted so far, and those refused from now on.
+  const accepted = new Set();
+  const refused = new Set();
   async function keyFor(kid) {
     if (!keys?.some((k) => k.kid === kid)) keys = (await (await fetch(`${issuer}/jwks`)).json()).keys;
     const jwk = keys.find((k) => k.kid === kid);
@@ -43,6 +48,8 @@ export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 })
       return { error: 'bad signature' };
     }
     const claims = decodePart(payload);
+    if (refused.has(signature)) return { error: 'revoked' };
+    accepted.add(signature);
     if (claims.iss !== issuer) return { error: 'wrong issuer' };
     if (![claims.aud].flat().includes(audience)) return { error: 'wrong audience' };
     if (claims.exp * 1000 < Date.now()) return { error: 'expired' };
@@ -63,6 +70,11 @@ export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 })
       return;
     }
     const { pathname } = new URL(req.url, 'http://127.0.0.1');
+    if (req.method === 'POST' && pathname === '/test/refuse-issued-tokens') {
+      accepted.forEach((signature) => refused.add(signature));
+      res.writeHead(204).end();
+      return;
+    }
     const { claims, error } = await check(req.headers.authorization).catch((e) => ({ error: e.message }));
     const json = (status, body, headers = {}) => {
       res.writeHead(status, { ...cors, 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
