@@ -245,12 +245,6 @@ pub fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
     Value::Array(items.into_iter().map(|item| string(item.as_ref())).collect())
 }
 
-impl From<JsonObject> for Value {
-    fn from(object: JsonObject) -> Self {
-        object.into_value()
-    }
-}
-
 /// A type kept as a JSON object (in storage, in history state).
 pub trait JsonRecord: Sized {
     fn to_json(&self) -> JsonObject;
