@@ -3,6 +3,10 @@
 //!
 //! Why not serde_json: its code is generated for every type it reads, and that was most of the npm
 //! package's wasm. Here every document is parsed once into a tree, and each type reads its fields by hand.
+//!
+//! Every document is first measured: one nested deeper than [`MAX_JSON_DEPTH`] is refused before a tree
+//! is built, because cloning and dropping a tree recurses, and a deep one (a `claims` header, a history
+//! entry, a provider answer) would overflow the wasm stack and leave the module unusable.
 
 use std::fmt;
 
@@ -10,26 +14,66 @@ use miniserde::json::{self, Array, Number};
 
 pub use miniserde::json::{Object, Value};
 
+/// The deepest nesting of arrays and objects accepted in any JSON document the library reads.
+pub const MAX_JSON_DEPTH: usize = 64;
+
 /// What is wrong with a JSON document. The message names the field, for errors a user can act on.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JsonError(String);
+pub enum JsonError {
+    /// Not JSON, not an object, or a field of the wrong type.
+    Invalid(String),
+    /// Arrays and objects nested deeper than [`MAX_JSON_DEPTH`].
+    TooDeep,
+}
 
 impl JsonError {
     pub(crate) fn field(key: &str, problem: &str) -> Self {
-        Self(format!("`{key}` {problem}"))
+        Self::Invalid(format!("`{key}` {problem}"))
     }
 }
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            Self::Invalid(message) => f.write_str(message),
+            Self::TooDeep => write!(f, "nested more than {MAX_JSON_DEPTH} levels deep, more than this library reads"),
+        }
     }
 }
 
 impl From<JsonError> for String {
     fn from(error: JsonError) -> Self {
-        error.0
+        error.to_string()
     }
+}
+
+/// Refuses `text` when its arrays and objects nest deeper than [`MAX_JSON_DEPTH`]: one pass over the bytes,
+/// counting `[` and `{` outside strings, so that no tree is built for it.
+fn check_depth(text: &str) -> Result<(), JsonError> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for byte in text.bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Err(JsonError::TooDeep);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// A JSON object, read field by field. A `null` field reads as an absent one.
@@ -41,18 +85,19 @@ impl JsonObject {
         Self::default()
     }
 
-    /// Parses `text`, which must be one JSON object.
+    /// Parses `text`, which must be one JSON object nested at most [`MAX_JSON_DEPTH`] levels deep.
     pub fn parse(text: &str) -> Result<Self, JsonError> {
+        check_depth(text)?;
         match json::from_str::<Value>(text) {
             Ok(Value::Object(object)) => Ok(Self(object)),
-            Ok(_) => Err(JsonError("a JSON object was expected".into())),
-            Err(_) => Err(JsonError("not valid JSON".into())),
+            Ok(_) => Err(JsonError::Invalid("a JSON object was expected".into())),
+            Err(_) => Err(JsonError::Invalid("not valid JSON".into())),
         }
     }
 
     /// Parses UTF-8 bytes, such as a decoded JWT part.
     pub fn parse_bytes(bytes: &[u8]) -> Result<Self, JsonError> {
-        Self::parse(std::str::from_utf8(bytes).map_err(|_| JsonError("not UTF-8 text".into()))?)
+        Self::parse(std::str::from_utf8(bytes).map_err(|_| JsonError::Invalid("not UTF-8 text".into()))?)
     }
 
     pub fn from_value(value: Value) -> Option<Self> {
@@ -275,9 +320,9 @@ mod tests {
         assert_eq!(object.opt_string_or_strings("s"), Ok(Some(vec!["x".into()])));
         assert_eq!(object.object("o").unwrap().integer("k"), Ok(1));
         assert_eq!(object.opt_string("z"), Ok(None), "null reads as absent");
-        assert_eq!(object.string("missing"), Err(JsonError("`missing` is missing".into())));
-        assert_eq!(object.string("n"), Err(JsonError("`n` must be a string".into())));
-        assert_eq!(object.integer("s"), Err(JsonError("`s` must be a number".into())));
+        assert_eq!(object.string("missing"), Err(JsonError::Invalid("`missing` is missing".into())));
+        assert_eq!(object.string("n"), Err(JsonError::Invalid("`n` must be a string".into())));
+        assert_eq!(object.integer("s"), Err(JsonError::Invalid("`s` must be a number".into())));
         assert!(object.opt_strings("o").is_err());
     }
 
@@ -286,6 +331,30 @@ mod tests {
         assert!(JsonObject::parse("[1]").is_err());
         assert!(JsonObject::parse("<html>").is_err());
         assert!(JsonObject::parse_bytes(&[0xff, 0xfe]).is_err());
+    }
+
+    fn nested(depth: usize) -> String {
+        format!("{}{}", "{\"a\":".repeat(depth), "1".to_owned() + &"}".repeat(depth))
+    }
+
+    #[test]
+    fn refuses_documents_nested_deeper_than_the_limit() {
+        assert!(JsonObject::parse(&nested(MAX_JSON_DEPTH)).is_ok(), "64 levels are read");
+        assert_eq!(JsonObject::parse(&nested(MAX_JSON_DEPTH + 1)).unwrap_err(), JsonError::TooDeep);
+        let arrays = format!("{{\"a\":{}{}}}", "[".repeat(MAX_JSON_DEPTH), "]".repeat(MAX_JSON_DEPTH));
+        assert_eq!(JsonObject::parse(&arrays), Err(JsonError::TooDeep), "arrays count too");
+        // A deep tree would overflow the stack when cloned or dropped; it is never built.
+        let hostile = format!("{{\"claims\":{}}}", "[".repeat(200_000));
+        assert_eq!(JsonObject::parse(&hostile), Err(JsonError::TooDeep));
+        assert_eq!(JsonObject::parse_bytes(hostile.as_bytes()), Err(JsonError::TooDeep));
+        assert!(JsonError::TooDeep.to_string().contains("64 levels"));
+    }
+
+    #[test]
+    fn brackets_inside_strings_are_text() {
+        let text = format!(r#"{{"a":"{}\"{}","b":[1]}}"#, "[{".repeat(100), "{".repeat(100));
+        let object = JsonObject::parse(&text).expect("brackets in a string do not nest");
+        assert!(object.opt_str("a").unwrap().unwrap().contains("[{\"{{"));
     }
 
     #[test]

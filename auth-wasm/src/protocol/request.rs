@@ -340,4 +340,21 @@ mod tests {
         let huge = format!(r#"{{"version":1,"kind":"login","return_url":"/{}"}}"#, "a".repeat(MAX_REQUEST_BYTES));
         assert!(matches!(reject(&huge), ProtocolError::InvalidRequest(m) if m.contains("bytes")));
     }
+
+    #[test]
+    fn rejects_deeply_nested_claims_from_history_state() {
+        let deep = |depth: usize| {
+            let claims = format!("{}{}", r#"{"a":"#.repeat(depth), "1".to_owned() + &"}".repeat(depth));
+            format!(r#"{{"version":1,"kind":"login","return_url":"/","claims":{claims}}}"#)
+        };
+        assert!(InteractiveAuthenticationRequest::from_json(&deep(json::MAX_JSON_DEPTH - 1)).is_ok());
+        let err = InteractiveAuthenticationRequest::from_json(&deep(json::MAX_JSON_DEPTH)).unwrap_err();
+        assert!(matches!(err, ProtocolError::InvalidRequest(m) if m.contains("64 levels")));
+        let brackets =
+            format!(r#"{{"version":1,"kind":"login","return_url":"/","claims":{{"a":{}}}}}"#, "[".repeat(8000));
+        assert!(matches!(
+            InteractiveAuthenticationRequest::from_json(&brackets),
+            Err(ProtocolError::InvalidRequest(_))
+        ));
+    }
 }
