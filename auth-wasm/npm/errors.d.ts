@@ -3,7 +3,8 @@ export type AuthErrorCode =
   | "invalid_discovery" | "issuer_mismatch" | "insecure_endpoint" | "pkce_not_supported"
   | "invalid_callback" | "state_mismatch" | "transaction_expired"
   | "access_denied" | "login_required" | "interaction_required" | "consent_required" | "invalid_grant"
-  | "provider_error" | "http_client_error" | "http_server_error" | "invalid_token_response" | "invalid_id_token"
+  | "provider_error" | "unknown_provider_error" | "http_client_error" | "http_server_error" | "invalid_token_response"
+  | "invalid_id_token"
   | "network_error" | "storage_error" | "browser_error" | "redirecting" | "claims_challenge_repeated"
   | "silent_timeout";
 

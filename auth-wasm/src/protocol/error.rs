@@ -1,4 +1,7 @@
 //! Errors of the protocol core. Each message says what went wrong and, where there is one, what to do.
+//!
+//! A provider's `error` code is read against the codes the specifications define: a callback link can
+//! carry any text, and an error page must not show a stranger's words as the provider's answer.
 
 /// Why an ID token was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,6 +32,90 @@ pub enum IdTokenError {
     InvalidSignature,
 }
 
+/// The error codes a provider may answer: RFC 6749 §4.1.2.1 (authorization) and §5.2 (token endpoint),
+/// OpenID Connect Core §3.1.2.6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuthErrorCode {
+    InvalidRequest,
+    UnauthorizedClient,
+    AccessDenied,
+    UnsupportedResponseType,
+    InvalidScope,
+    ServerError,
+    TemporarilyUnavailable,
+    InteractionRequired,
+    LoginRequired,
+    AccountSelectionRequired,
+    ConsentRequired,
+    InvalidRequestUri,
+    InvalidRequestObject,
+    RequestNotSupported,
+    RequestUriNotSupported,
+    RegistrationNotSupported,
+    InvalidGrant,
+    InvalidClient,
+    UnsupportedGrantType,
+}
+
+impl OAuthErrorCode {
+    const ALL: [Self; 19] = [
+        Self::InvalidRequest,
+        Self::UnauthorizedClient,
+        Self::AccessDenied,
+        Self::UnsupportedResponseType,
+        Self::InvalidScope,
+        Self::ServerError,
+        Self::TemporarilyUnavailable,
+        Self::InteractionRequired,
+        Self::LoginRequired,
+        Self::AccountSelectionRequired,
+        Self::ConsentRequired,
+        Self::InvalidRequestUri,
+        Self::InvalidRequestObject,
+        Self::RequestNotSupported,
+        Self::RequestUriNotSupported,
+        Self::RegistrationNotSupported,
+        Self::InvalidGrant,
+        Self::InvalidClient,
+        Self::UnsupportedGrantType,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::UnauthorizedClient => "unauthorized_client",
+            Self::AccessDenied => "access_denied",
+            Self::UnsupportedResponseType => "unsupported_response_type",
+            Self::InvalidScope => "invalid_scope",
+            Self::ServerError => "server_error",
+            Self::TemporarilyUnavailable => "temporarily_unavailable",
+            Self::InteractionRequired => "interaction_required",
+            Self::LoginRequired => "login_required",
+            Self::AccountSelectionRequired => "account_selection_required",
+            Self::ConsentRequired => "consent_required",
+            Self::InvalidRequestUri => "invalid_request_uri",
+            Self::InvalidRequestObject => "invalid_request_object",
+            Self::RequestNotSupported => "request_not_supported",
+            Self::RequestUriNotSupported => "request_uri_not_supported",
+            Self::RegistrationNotSupported => "registration_not_supported",
+            Self::InvalidGrant => "invalid_grant",
+            Self::InvalidClient => "invalid_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+        }
+    }
+
+    /// The code named by `text`, exactly; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|code| code.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for OAuthErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An error of the protocol core.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProtocolError {
@@ -55,10 +142,10 @@ pub enum ProtocolError {
     #[error("the sign-in response has no `{0}` parameter")]
     MissingParameter(&'static str),
     #[error("the sign-in response repeats the parameter `{0}`")]
-    DuplicateParameter(String),
+    DuplicateParameter(&'static str),
     #[error("the sign-in response does not belong to a sign-in started in this browser (state mismatch); start the sign-in again")]
     StateMismatch,
-    #[error("the sign-in took longer than 15 minutes and expired; start it again")]
+    #[error("the sign-in or sign-out took longer than 15 minutes and expired; start it again")]
     TransactionExpired,
     #[error("the sign-in response comes from `{found}`, not from the configured provider `{expected}` (mix-up defence, RFC 9207)")]
     ResponseIssuerMismatch { expected: String, found: String },
@@ -73,7 +160,9 @@ pub enum ProtocolError {
     #[error("the grant is no longer valid (invalid_grant){}: it expired, was revoked or was used already", detail(.0))]
     InvalidGrant(Option<String>),
     #[error("the provider answered `{error}`{}", detail(.description))]
-    Provider { error: String, description: Option<String> },
+    Provider { error: OAuthErrorCode, description: Option<String> },
+    #[error("the provider refused with an error code that OAuth and OpenID Connect do not define; try again, and if it persists, ask the provider's administrator")]
+    UnknownProviderError,
     #[error("the provider answered HTTP {status}: the request was refused")]
     HttpClientError { status: u16 },
     #[error("the provider answered HTTP {status}: it failed or is unavailable; try again later")]
@@ -91,15 +180,18 @@ fn detail(description: &Option<String>) -> String {
 }
 
 impl ProtocolError {
-    /// The variant for an OAuth `error` code from the provider (in a callback or a token response).
+    /// The variant for an OAuth `error` code from the provider (in a callback or a token response). A code
+    /// the specifications do not define is not kept, and neither is its description: both may be anyone's
+    /// text.
     pub fn from_provider(error: &str, description: Option<String>) -> Self {
-        match error {
-            "access_denied" => Self::AccessDenied(description),
-            "login_required" => Self::LoginRequired(description),
-            "interaction_required" => Self::InteractionRequired(description),
-            "consent_required" => Self::ConsentRequired(description),
-            "invalid_grant" => Self::InvalidGrant(description),
-            other => Self::Provider { error: other.to_owned(), description },
+        match OAuthErrorCode::parse(error) {
+            Some(OAuthErrorCode::AccessDenied) => Self::AccessDenied(description),
+            Some(OAuthErrorCode::LoginRequired) => Self::LoginRequired(description),
+            Some(OAuthErrorCode::InteractionRequired) => Self::InteractionRequired(description),
+            Some(OAuthErrorCode::ConsentRequired) => Self::ConsentRequired(description),
+            Some(OAuthErrorCode::InvalidGrant) => Self::InvalidGrant(description),
+            Some(error) => Self::Provider { error, description },
+            None => Self::UnknownProviderError,
         }
     }
 
@@ -133,6 +225,7 @@ impl ProtocolError {
             Self::ConsentRequired(_) => "consent_required",
             Self::InvalidGrant(_) => "invalid_grant",
             Self::Provider { .. } => "provider_error",
+            Self::UnknownProviderError => "unknown_provider_error",
             Self::HttpClientError { .. } => "http_client_error",
             Self::HttpServerError { .. } => "http_server_error",
             Self::InvalidTokenResponse(_) | Self::UnsupportedTokenType(_) => "invalid_token_response",
@@ -141,11 +234,17 @@ impl ProtocolError {
     }
 
     /// Whether the user can fix this by an interactive sign-in (so a silent request should turn into a
-    /// `RequiresInteraction` result rather than fail).
+    /// `RequiresInteraction` result rather than fail). `invalid_scope` from a refresh means the refresh
+    /// token does not cover the scopes (RFC 6749 §6): an interactive request asks for them (incremental
+    /// consent). `account_selection_required` answers `prompt=none` when the user must pick an account.
     pub fn requires_interaction(&self) -> bool {
         matches!(
             self,
-            Self::LoginRequired(_) | Self::InteractionRequired(_) | Self::ConsentRequired(_) | Self::InvalidGrant(_)
+            Self::LoginRequired(_)
+                | Self::InteractionRequired(_)
+                | Self::ConsentRequired(_)
+                | Self::InvalidGrant(_)
+                | Self::Provider { error: OAuthErrorCode::InvalidScope | OAuthErrorCode::AccountSelectionRequired, .. }
         )
     }
 }
@@ -164,10 +263,50 @@ mod tests {
         assert_eq!(ProtocolError::from_provider("invalid_grant", d()), ProtocolError::InvalidGrant(d()));
         assert_eq!(
             ProtocolError::from_provider("temporarily_unavailable", None),
-            ProtocolError::Provider { error: "temporarily_unavailable".into(), description: None }
+            ProtocolError::Provider { error: OAuthErrorCode::TemporarilyUnavailable, description: None }
         );
         assert_eq!(ProtocolError::from_status(404), ProtocolError::HttpClientError { status: 404 });
         assert_eq!(ProtocolError::from_status(503), ProtocolError::HttpServerError { status: 503 });
+    }
+
+    #[test]
+    fn every_defined_code_is_known() {
+        let defined = [
+            "invalid_request",
+            "unauthorized_client",
+            "access_denied",
+            "unsupported_response_type",
+            "invalid_scope",
+            "server_error",
+            "temporarily_unavailable",
+            "interaction_required",
+            "login_required",
+            "account_selection_required",
+            "consent_required",
+            "invalid_request_uri",
+            "invalid_request_object",
+            "request_not_supported",
+            "request_uri_not_supported",
+            "registration_not_supported",
+            "invalid_grant",
+            "invalid_client",
+            "unsupported_grant_type",
+        ];
+        for code in defined {
+            assert_eq!(OAuthErrorCode::parse(code).map(OAuthErrorCode::as_str), Some(code));
+            assert_ne!(ProtocolError::from_provider(code, None), ProtocolError::UnknownProviderError, "{code}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_code_is_not_echoed() {
+        let spoof = "Your account is locked, call +1-555-0100";
+        for code in [spoof, "ACCESS_DENIED", "access_denied ", ""] {
+            let error = ProtocolError::from_provider(code, Some(spoof.to_owned()));
+            assert_eq!(error, ProtocolError::UnknownProviderError);
+            assert_eq!(error.code(), "unknown_provider_error");
+            assert!(!error.to_string().contains("locked"), "{error}");
+        }
     }
 
     #[test]
@@ -182,6 +321,11 @@ mod tests {
     fn which_errors_an_interactive_sign_in_fixes() {
         assert!(ProtocolError::LoginRequired(None).requires_interaction());
         assert!(ProtocolError::InvalidGrant(None).requires_interaction());
+        let refreshed = |code: &str| ProtocolError::from_provider(code, None).requires_interaction();
+        assert!(refreshed("invalid_scope"), "incremental consent: the refresh token does not cover the scopes");
+        assert!(refreshed("account_selection_required"));
+        assert!(!refreshed("server_error"));
+        assert!(!ProtocolError::UnknownProviderError.requires_interaction());
         assert!(!ProtocolError::AccessDenied(None).requires_interaction());
         assert!(!ProtocolError::HttpServerError { status: 500 }.requires_interaction());
     }

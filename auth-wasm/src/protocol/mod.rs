@@ -37,7 +37,7 @@ pub use challenge::claims_challenge;
 pub use config::{CacheLocation, ClientConfig};
 pub use discovery::{discovery_url, ProviderMetadata};
 pub use entra::is_entra_authority;
-pub use error::{IdTokenError, ProtocolError};
+pub use error::{IdTokenError, OAuthErrorCode, ProtocolError};
 pub use id_token::{decode_id_token, Audience, IdTokenClaims, IdTokenExpectations, JwtHeader, DEFAULT_CLOCK_SKEW_SECS};
 pub use json::{JsonError, JsonObject, JsonRecord, Value as JsonValue};
 pub use jws::{JwkSet, SignatureAlgorithm, SignedJwt, WebCryptoFamily};
