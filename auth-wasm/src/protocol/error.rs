@@ -24,6 +24,10 @@ pub enum IdTokenError {
     IssuedInFuture,
     #[error("the ID token's nonce does not match the sign-in this browser started")]
     Nonce,
+    #[error("the sign-in asked for max_age, but the ID token has no auth_time: the provider did not say when the user last authenticated, so the sign-in cannot be trusted to be recent")]
+    MissingAuthTime,
+    #[error("the user last authenticated longer ago than the sign-in's max_age allows; sign in again (and check that this device's clock is right)")]
+    AuthTimeTooOld,
     #[error("the ID token is signed with a key the provider does not publish (kid `{0}`)")]
     UnknownKey(String),
     #[error("the ID token names no key and the provider publishes several that fit")]

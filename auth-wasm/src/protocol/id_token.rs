@@ -61,6 +61,8 @@ pub struct IdTokenClaims {
     pub nbf: Option<i64>,
     pub nonce: Option<Nonce>,
     pub azp: Option<String>,
+    /// When the user last authenticated (a NumericDate); `None` when absent or not a number.
+    pub auth_time: Option<i64>,
     /// Every claim of the token, the registered ones included.
     pub all: JsonObject,
 }
@@ -103,6 +105,8 @@ impl JsonRecord for IdTokenClaims {
             nbf: object.opt_integer("nbf")?,
             nonce: object.opt_string("nonce")?.map(Nonce::new),
             azp: object.opt_string("azp")?,
+            // Read leniently: it matters only when max_age was asked for, and then a missing or odd one fails.
+            auth_time: object.opt_integer("auth_time").ok().flatten(),
             all: object.clone(),
         })
     }
@@ -141,6 +145,8 @@ pub struct IdTokenExpectations<'a> {
     pub client_id: &'a ClientId,
     /// The nonce of the sign-in; `None` where none was sent (an ID token from a refresh).
     pub nonce: Option<&'a Nonce>,
+    /// The `max_age` of the sign-in; `None` where none was sent. With it, `auth_time` is required.
+    pub max_age: Option<u64>,
     /// Seconds since the Unix epoch.
     pub now: i64,
     pub clock_skew: i64,
@@ -179,6 +185,15 @@ impl IdTokenExpectations<'_> {
                 return Err(IdTokenError::Nonce);
             }
         }
+        // 13. If max_age was sent, auth_time must be present, and not so old that too much time has elapsed
+        // since the user last authenticated.
+        if let Some(max_age) = self.max_age {
+            let auth_time = claims.auth_time.ok_or(IdTokenError::MissingAuthTime)?;
+            let max_age = i64::try_from(max_age).unwrap_or(i64::MAX);
+            if auth_time.saturating_add(max_age).saturating_add(self.clock_skew) < self.now {
+                return Err(IdTokenError::AuthTimeTooOld);
+            }
+        }
         Ok(())
     }
 }
@@ -213,11 +228,16 @@ pub(crate) mod tests {
     }
 
     fn check(claims: Value) -> Result<(), IdTokenError> {
+        check_with_max_age(claims, None)
+    }
+
+    fn check_with_max_age(claims: Value, max_age: Option<u64>) -> Result<(), IdTokenError> {
         let (issuer, client_id, nonce) = (Issuer::new("https://op.example"), ClientId::new("spa"), Nonce::new("n-1"));
         let expectations = IdTokenExpectations {
             issuer: &issuer,
             client_id: &client_id,
             nonce: Some(&nonce),
+            max_age,
             now: NOW,
             clock_skew: DEFAULT_CLOCK_SKEW_SECS,
         };
@@ -254,6 +274,7 @@ pub(crate) mod tests {
             issuer: &template,
             client_id: &client_id,
             nonce: None,
+            max_age: None,
             now: NOW,
             clock_skew: DEFAULT_CLOCK_SKEW_SECS,
         };
@@ -325,5 +346,28 @@ pub(crate) mod tests {
     fn checks_nonce() {
         assert_eq!(check(with(json!({"nonce": "other"}))), Err(IdTokenError::Nonce));
         assert_eq!(check(with(json!({"nonce": null}))), Err(IdTokenError::Nonce));
+    }
+
+    #[test]
+    fn checks_auth_time_when_max_age_was_asked_for() {
+        let max_age = Some(600);
+        let signed_in = |ago: i64| with(json!({"auth_time": NOW - ago}));
+        assert_eq!(check_with_max_age(signed_in(600), max_age), Ok(()));
+        assert_eq!(check_with_max_age(signed_in(600 + DEFAULT_CLOCK_SKEW_SECS), max_age), Ok(()), "within the skew");
+        assert_eq!(
+            check_with_max_age(signed_in(600 + DEFAULT_CLOCK_SKEW_SECS + 1), max_age),
+            Err(IdTokenError::AuthTimeTooOld)
+        );
+        assert_eq!(check_with_max_age(claims_json(), max_age), Err(IdTokenError::MissingAuthTime));
+        assert_eq!(
+            check_with_max_age(with(json!({"auth_time": "yesterday"})), max_age),
+            Err(IdTokenError::MissingAuthTime)
+        );
+        assert_eq!(
+            check_with_max_age(signed_in(DEFAULT_CLOCK_SKEW_SECS + 1), Some(0)),
+            Err(IdTokenError::AuthTimeTooOld)
+        );
+        assert_eq!(check_with_max_age(signed_in(i64::MAX / 2), Some(u64::MAX)), Ok(()), "no overflow");
+        assert_eq!(check(claims_json()), Ok(()), "without max_age, auth_time is not required");
     }
 }

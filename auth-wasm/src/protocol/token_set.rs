@@ -39,6 +39,7 @@ impl TokenContext<'_> {
         &self,
         response: &TokenResponse,
         nonce: Option<&Nonce>,
+        max_age: Option<u64>,
     ) -> Result<Option<(super::IdToken, IdTokenClaims)>, ProtocolError> {
         let Some(id_token) = response.id_token.clone() else { return Ok(None) };
         let (_header, claims) = decode_id_token(&id_token)?;
@@ -46,6 +47,7 @@ impl TokenContext<'_> {
             issuer: &self.metadata.issuer,
             client_id: self.client_id,
             nonce,
+            max_age,
             now: self.now,
             clock_skew: DEFAULT_CLOCK_SKEW_SECS,
         }
@@ -70,14 +72,14 @@ impl TokenContext<'_> {
     }
 
     /// The result of exchanging the code of `transaction`. The ID token must be present and pass every
-    /// check of [`IdTokenExpectations`] against the transaction's nonce.
+    /// check of [`IdTokenExpectations`] against the transaction's nonce and `max_age`.
     pub fn code_exchange(
         &self,
         response: TokenResponse,
         transaction: &LoginTransaction,
     ) -> Result<TokenSet, ProtocolError> {
         let (id_token, claims) = self
-            .check_id_token(&response, Some(&transaction.nonce))?
+            .check_id_token(&response, Some(&transaction.nonce), transaction.max_age)?
             .ok_or_else(|| ProtocolError::InvalidTokenResponse("the response to a sign-in has no id_token".into()))?;
         let home_account_id = match response.client_info.as_deref() {
             Some(info) => HomeAccountId::from_client_info(info)?,
@@ -104,7 +106,7 @@ impl TokenContext<'_> {
         previous: &AccountRecord,
         requested: &Scopes,
     ) -> Result<TokenSet, ProtocolError> {
-        let account = match self.check_id_token(&response, None)? {
+        let account = match self.check_id_token(&response, None, None)? {
             None => None,
             Some((id_token, claims)) => {
                 if claims.sub != previous.claims.sub || claims.iss != previous.claims.iss {
@@ -214,5 +216,23 @@ mod tests {
             ctx.refresh(response(Some(claims), json!({})), &previous, &requested),
             Err(ProtocolError::InvalidTokenResponse(_))
         ));
+    }
+
+    #[test]
+    fn a_code_exchange_checks_auth_time_against_the_transactions_max_age() {
+        let ctx = context(&metadata(), &ClientId::new("spa"));
+        let tx = transaction().with_max_age(Some(60));
+        assert_eq!(
+            ctx.code_exchange(response(Some(claims_json()), json!({})), &tx),
+            Err(ProtocolError::IdToken(IdTokenError::MissingAuthTime))
+        );
+        let mut claims = claims_json();
+        claims["auth_time"] = json!(NOW - 3600);
+        assert_eq!(
+            ctx.code_exchange(response(Some(claims.clone()), json!({})), &tx),
+            Err(ProtocolError::IdToken(IdTokenError::AuthTimeTooOld))
+        );
+        claims["auth_time"] = json!(NOW - 30);
+        assert!(ctx.code_exchange(response(Some(claims), json!({})), &tx).is_ok());
     }
 }

@@ -19,6 +19,8 @@ pub struct LoginTransaction {
     pub return_url: String,
     /// Seconds since the Unix epoch.
     pub created_at: i64,
+    /// The `max_age` the authorize request sent: the ID token's `auth_time` must then be that recent.
+    pub max_age: Option<u64>,
 }
 
 /// Transactions older than this are abandoned sign-ins: removed when a new one starts.
@@ -37,7 +39,14 @@ impl LoginTransaction {
             scopes,
             return_url: return_url.to_owned(),
             created_at: now,
+            max_age: None,
         })
+    }
+
+    /// The same, for an authorize request that sends `max_age` (OpenID Connect Core §3.1.2.1).
+    pub fn with_max_age(mut self, max_age: Option<u64>) -> Self {
+        self.max_age = max_age;
+        self
     }
 
     /// The storage key of the transaction for `state`: one per state, so sign-ins in two tabs don't clash.
@@ -111,8 +120,10 @@ impl JsonRecord for LoginTransaction {
             .with("scopes", self.scopes.to_json())
             .with("return_url", json::string(&self.return_url))
             .with("created_at", json::integer(self.created_at))
+            .with("max_age", self.max_age.map(|seconds| json::integer(seconds.min(i64::MAX as u64) as i64)))
     }
 
+    /// Transactions stored before `max_age` was kept have none.
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
         Ok(Self {
             state: State::new(object.string("state")?),
@@ -122,6 +133,7 @@ impl JsonRecord for LoginTransaction {
             scopes: Scopes::read_json(object, "scopes")?,
             return_url: object.string("return_url")?,
             created_at: object.integer("created_at")?,
+            max_age: object.opt_unsigned("max_age")?,
         })
     }
 }
@@ -216,5 +228,16 @@ mod tests {
         let done = CompletedTransaction { return_url: "/x".into(), created_at: 7 };
         assert_eq!(CompletedTransaction::from_json_str(&done.to_json_string()), Ok(done));
         assert_eq!(LoginTransaction::storage_key(&tx.state), format!("auth-wasm.tx.{}", tx.state));
+    }
+
+    #[test]
+    fn keeps_max_age_and_loads_transactions_stored_without_it() {
+        let tx = transaction().with_max_age(Some(600));
+        let stored = tx.to_json_string();
+        assert!(stored.contains(r#""max_age":600"#));
+        assert_eq!(LoginTransaction::from_json_str(&stored), Ok(tx.clone()));
+        let mut old = tx.to_json();
+        old.set("max_age", None);
+        assert_eq!(LoginTransaction::from_json(&old), Ok(tx.with_max_age(None)), "stored before max_age was kept");
     }
 }
