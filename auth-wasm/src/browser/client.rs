@@ -300,7 +300,7 @@ impl AuthClient {
         let scopes = config.scopes.union(&request.scopes).for_sign_in();
         let transaction = LoginTransaction::begin(&self.app_url(&config.redirect_uri)?, scopes, &return_url, now)?
             .with_max_age(request.max_age);
-        let params = self.extra_parameters(request.authorize_parameters());
+        let params = self.extra_parameters(request.authorize_parameters()?);
         let url = authorize_url(&metadata, &config.client_id, &transaction, &params)?;
         self.inner.transactions.save(&LoginTransaction::storage_key(&transaction.state), &transaction)?;
         leave.go(&url)

@@ -1,9 +1,15 @@
 //! The authorization request (RFC 6749 §4.1.1 with PKCE and OpenID Connect's nonce).
+//!
+//! The last gate of every authorize URL: no extra parameter may replace one the protocol sets, change how
+//! the answer comes back (`response_mode`) or carry a request object (`request`, `request_uri`) whose
+//! values this browser never checked; none may come twice; and `max_age` only as the transaction has it,
+//! so that the ID token's `auth_time` is checked against what was sent.
 
 use super::{append_query, ClientId, LoginTransaction, ProtocolError, ProviderMetadata, PKCE_METHOD_S256};
 
-/// Parameters this library sets itself; extra parameters may not replace them.
-const RESERVED: [&str; 8] = [
+/// Parameters that no extra parameter may name: those this library sets itself, and those that would
+/// change the response or replace the request's parameters.
+pub const RESERVED_AUTHORIZE_PARAMETERS: [&str; 11] = [
     "response_type",
     "client_id",
     "redirect_uri",
@@ -12,6 +18,9 @@ const RESERVED: [&str; 8] = [
     "nonce",
     "code_challenge",
     "code_challenge_method",
+    "response_mode",
+    "request",
+    "request_uri",
 ];
 
 /// The URL that starts a sign-in at the provider for `transaction`, with `extra` parameters (such as
@@ -22,11 +31,7 @@ pub fn authorize_url(
     transaction: &LoginTransaction,
     extra: &[(String, String)],
 ) -> Result<String, ProtocolError> {
-    if let Some((name, _)) = extra.iter().find(|(name, _)| RESERVED.contains(&name.as_str())) {
-        return Err(ProtocolError::InvalidConfig(format!(
-            "the authorize parameter `{name}` is set by the library and cannot be given as an extra parameter"
-        )));
-    }
+    check_extra_parameters(transaction, extra)?;
     let scope = transaction.scopes.to_scope_string();
     let challenge = transaction.verifier.challenge();
     let params = [
@@ -43,6 +48,24 @@ pub fn authorize_url(
         &metadata.authorization_endpoint,
         params.into_iter().chain(extra.iter().map(|(n, v)| (n.as_str(), v.as_str()))),
     ))
+}
+
+fn check_extra_parameters(transaction: &LoginTransaction, extra: &[(String, String)]) -> Result<(), ProtocolError> {
+    let refuse = |why: String| Err(ProtocolError::InvalidRequest(why));
+    let mut names: Vec<&str> = extra.iter().map(|(name, _)| name.as_str()).collect();
+    if let Some(name) = names.iter().find(|name| RESERVED_AUTHORIZE_PARAMETERS.contains(name)) {
+        return refuse(format!("the authorize parameter `{name}` is set by the library or not supported; remove it"));
+    }
+    names.sort_unstable();
+    if let Some(pair) = names.windows(2).find(|pair| pair[0] == pair[1]) {
+        return refuse(format!("the authorize parameter `{}` is given twice; give it once", pair[0]));
+    }
+    let max_age = extra.iter().find(|(name, _)| name == "max_age").map(|(_, value)| value.parse::<u64>());
+    match (max_age, transaction.max_age) {
+        (None, None) => Ok(()),
+        (Some(Ok(sent)), Some(kept)) if sent == kept => Ok(()),
+        _ => refuse("`max_age` must be given as the request's max_age, so that the sign-in checks it".into()),
+    }
 }
 
 #[cfg(test)]
@@ -89,10 +112,48 @@ mod tests {
         assert!(url.starts_with("https://op.example/auth?p=b2c_signin&response_type=code&"));
     }
 
+    fn url_with(tx: &LoginTransaction, extra: &[(&str, &str)]) -> Result<String, ProtocolError> {
+        let extra: Vec<(String, String)> = extra.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+        authorize_url(&metadata(), &ClientId::new("spa"), tx, &extra)
+    }
+
     #[test]
     fn extra_parameters_cannot_replace_protocol_ones() {
         let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0).unwrap();
-        let err = authorize_url(&metadata(), &ClientId::new("spa"), &tx, &[("state".into(), "x".into())]).unwrap_err();
-        assert!(matches!(err, ProtocolError::InvalidConfig(_)));
+        for name in RESERVED_AUTHORIZE_PARAMETERS {
+            let err = url_with(&tx, &[(name, "x")]).unwrap_err();
+            assert!(matches!(&err, ProtocolError::InvalidRequest(m) if m.contains(name)), "{name}: {err}");
+            assert_eq!(err.code(), "invalid_request");
+        }
+    }
+
+    #[test]
+    fn response_mode_and_request_objects_cannot_be_injected() {
+        let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0).unwrap();
+        for (name, value) in
+            [("response_mode", "form_post"), ("request", "eyJ.eyJ.sig"), ("request_uri", "https://evil.example/r")]
+        {
+            assert!(matches!(url_with(&tx, &[(name, value)]), Err(ProtocolError::InvalidRequest(_))), "{name}");
+        }
+    }
+
+    #[test]
+    fn no_parameter_may_come_twice() {
+        let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0).unwrap();
+        for name in ["prompt", "login_hint", "claims", "domain_hint", "ui_locales", "client_info"] {
+            let err = url_with(&tx, &[(name, "a"), ("acr_values", "x"), (name, "b")]).unwrap_err();
+            assert!(matches!(&err, ProtocolError::InvalidRequest(m) if m.contains("twice")), "{name}: {err}");
+        }
+        assert!(url_with(&tx, &[("prompt", "none"), ("login_hint", "bob")]).is_ok());
+    }
+
+    #[test]
+    fn max_age_only_as_the_transaction_keeps_it() {
+        let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0).unwrap();
+        assert!(url_with(&tx, &[("max_age", "0")]).is_err(), "a max_age the sign-in would not check");
+        let tx = tx.with_max_age(Some(300));
+        assert!(url_with(&tx, &[("max_age", "300")]).unwrap().contains("max_age=300"));
+        assert!(url_with(&tx, &[("max_age", "301")]).is_err());
+        assert!(url_with(&tx, &[]).is_err(), "the transaction expects max_age to be sent");
     }
 }

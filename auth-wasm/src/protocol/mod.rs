@@ -27,7 +27,7 @@ mod url;
 mod values;
 
 pub use account::{Account, HomeAccountId};
-pub use authorize::authorize_url;
+pub use authorize::{authorize_url, RESERVED_AUTHORIZE_PARAMETERS};
 pub use cache::{
     account_record_key, last_account_key, renewal_applies, replaced_account, select_access_token, AccountRecord,
     CacheScope, CachedAccessToken,

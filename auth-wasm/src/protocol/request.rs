@@ -4,6 +4,7 @@
 //! cannot be forged by a link, needs no encoding, and is gone once replaced). Its JSON form is versioned
 //! so that a page loaded after an upgrade rejects an old entry clearly instead of misreading it.
 
+use super::authorize::RESERVED_AUTHORIZE_PARAMETERS;
 use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::{ProtocolError, Scopes};
 
@@ -71,11 +72,33 @@ impl Prompt {
     pub(crate) const EXPECTED: &'static str = "must be login, select_account, consent or none";
 }
 
+/// The authorize parameters a request has a field for: given as extra parameters they would be sent
+/// twice, or (`max_age`) sent without being checked.
+const TYPED_PARAMETERS: [&str; 5] = ["login_hint", "domain_hint", "prompt", "max_age", "claims"];
+
 /// Further authorize parameters (`ui_locales`, `acr_values`, …) by name, sent as they are, in name order.
+/// Names the library sets or has a field for are refused by [`ExtraParameters::check`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExtraParameters(Vec<(String, String)>);
 
 impl ExtraParameters {
+    /// Refuses the names of [`RESERVED_AUTHORIZE_PARAMETERS`] and those a request has a field for.
+    pub fn check(&self) -> Result<(), ProtocolError> {
+        for (name, _) in self.iter() {
+            if RESERVED_AUTHORIZE_PARAMETERS.contains(&name) {
+                return Err(ProtocolError::InvalidRequest(format!(
+                    "the authorize parameter `{name}` is set by the library or not supported; remove it from the extra parameters"
+                )));
+            }
+            if TYPED_PARAMETERS.contains(&name) {
+                return Err(ProtocolError::InvalidRequest(format!(
+                    "`{name}` is a field of the request; give it there, not as an extra parameter"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
         let (name, value) = (name.into(), value.into());
         match self.0.binary_search_by(|(n, _)| n.cmp(&name)) {
@@ -190,8 +213,10 @@ impl InteractiveAuthenticationRequest {
         self
     }
 
-    /// The authorize parameters this request adds to the protocol's own, in a stable order.
-    pub fn authorize_parameters(&self) -> Vec<(String, String)> {
+    /// The authorize parameters this request adds to the protocol's own, in a stable order. Extra
+    /// parameters that the library sets, or that the request has a field for, are refused.
+    pub fn authorize_parameters(&self) -> Result<Vec<(String, String)>, ProtocolError> {
+        self.extra.check()?;
         let mut params = Vec::new();
         let mut push = |name: &str, value: Option<String>| {
             if let Some(value) = value {
@@ -204,7 +229,7 @@ impl InteractiveAuthenticationRequest {
         push("max_age", self.max_age.map(|s| s.to_string()));
         push("claims", self.claims.as_ref().map(JsonObject::to_json_string));
         params.extend(self.extra.iter().map(|(name, value)| (name.to_owned(), value.to_owned())));
-        params
+        Ok(params)
     }
 
     /// The versioned JSON form, as kept in history state.
@@ -228,7 +253,9 @@ impl InteractiveAuthenticationRequest {
                 "version {version} is not the supported version {REQUEST_VERSION}; start the sign-in again"
             )));
         }
-        <Self as JsonRecord>::from_json(&object).map_err(invalid)
+        let request = <Self as JsonRecord>::from_json(&object).map_err(invalid)?;
+        request.extra.check()?;
+        Ok(request)
     }
 }
 
@@ -294,7 +321,7 @@ mod tests {
 
     #[test]
     fn authorize_parameters_in_order() {
-        let params = full().authorize_parameters();
+        let params = full().authorize_parameters().unwrap();
         let names: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["login_hint", "domain_hint", "prompt", "max_age", "claims", "acr_values", "ui_locales"]);
         assert_eq!(params[2].1, "login");
@@ -313,6 +340,35 @@ mod tests {
         assert_eq!(extra.remove("max_results"), Some("5".to_owned()));
         let read = ExtraParameters::from_json(&object(json!({"n": 5, "s": "x", "l": ["a"]})));
         assert_eq!(read.iter().collect::<Vec<_>>(), [("l", r#"["a"]"#), ("n", "5"), ("s", "x")]);
+    }
+
+    #[test]
+    fn extra_parameters_cannot_be_reserved_or_typed_ones() {
+        for name in ["response_mode", "request", "request_uri", "state", "nonce", "redirect_uri", "scope"] {
+            let mut request = full();
+            request.extra.set(name, "x");
+            let err = request.authorize_parameters().unwrap_err();
+            assert!(matches!(&err, ProtocolError::InvalidRequest(m) if m.contains(name)), "{name}: {err}");
+        }
+        for name in ["prompt", "claims", "login_hint", "domain_hint", "max_age"] {
+            let mut request = InteractiveAuthenticationRequest::login("/");
+            request.extra.set(name, "x");
+            let err = request.authorize_parameters().unwrap_err();
+            assert!(matches!(&err, ProtocolError::InvalidRequest(m) if m.contains("field")), "{name}: {err}");
+        }
+    }
+
+    #[test]
+    fn history_state_cannot_carry_reserved_or_repeated_parameters() {
+        for extra in [
+            json!({"response_mode": "form_post"}),
+            json!({"request_uri": "https://evil.example/r"}),
+            json!({"prompt": "none"}),
+        ] {
+            let text = json!({"version": 1, "kind": "login", "return_url": "/", "prompt": "login", "extra": extra});
+            let err = InteractiveAuthenticationRequest::from_json(&text.to_string()).unwrap_err();
+            assert!(matches!(err, ProtocolError::InvalidRequest(_)), "{extra}");
+        }
     }
 
     #[test]
