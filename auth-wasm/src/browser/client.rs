@@ -436,20 +436,20 @@ impl AuthClient {
     }
 
     /// The return URL of the sign-out the callback's `state` names, once its tokens are gone; `None`
-    /// when the state names no sign-out of this browser.
+    /// when the state names no sign-out of this browser, or one older than 15 minutes.
     fn complete_sign_out(&self, url: &str) -> Result<Option<String>, AuthError> {
         let state = form_urlencoded::parse(query_of(url).as_bytes()).find(|(name, _)| name == "state");
         let transaction: Option<LogoutTransaction> = match state {
             Some((_, state)) => self.inner.transactions.take(&LogoutTransaction::storage_key(&State::new(state)))?,
             None => None,
         };
-        let Some(transaction) = transaction else { return Ok(None) };
+        let Some(Ok(return_url)) = transaction.map(|t| t.accept(now_secs())) else { return Ok(None) };
         // Signed out before leaving; again here, in case another tab signed in meanwhile.
         if let Some(record) = self.account()? {
             self.remove_account_tokens(&record)?;
         }
         self.emit(AuthEvent::SignedOut);
-        Ok(Some(transaction.return_url))
+        Ok(Some(return_url))
     }
 
     /// Signs out: revokes the refresh token where the provider can, forgets the account's tokens at once,

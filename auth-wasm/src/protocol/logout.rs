@@ -1,4 +1,9 @@
 //! RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0).
+//!
+//! A sign-out's `state` is accepted for as long as a sign-in's ([`TRANSACTION_LIFETIME_SECS`]): an old
+//! one, reached again through history or a saved link, completes nothing.
+//!
+//! [`TRANSACTION_LIFETIME_SECS`]: super::TRANSACTION_LIFETIME_SECS
 
 use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::{append_query, ClientId, IdToken, ProtocolError, ProviderMetadata, State};
@@ -25,6 +30,14 @@ impl LogoutTransaction {
 
     pub fn is_stale(&self, now: i64) -> bool {
         now - self.created_at > super::transaction::TRANSACTION_LIFETIME_SECS
+    }
+
+    /// Completes the sign-out this transaction remembers, at `now`: its return URL, unless it is stale.
+    pub fn accept(self, now: i64) -> Result<String, ProtocolError> {
+        if self.is_stale(now) {
+            return Err(ProtocolError::TransactionExpired);
+        }
+        Ok(self.return_url)
     }
 }
 
@@ -90,6 +103,13 @@ mod tests {
             ]
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
         );
+    }
+
+    #[test]
+    fn a_sign_out_completes_within_fifteen_minutes_only() {
+        let tx = LogoutTransaction::begin("/bye", 1_000).unwrap();
+        assert_eq!(tx.clone().accept(1_000 + 900), Ok("/bye".to_owned()));
+        assert_eq!(tx.accept(1_000 + 901), Err(ProtocolError::TransactionExpired));
     }
 
     #[test]
