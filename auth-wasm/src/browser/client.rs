@@ -410,7 +410,7 @@ impl AuthClient {
     ) -> Result<User, AuthError> {
         let metadata = self.metadata().await?;
         let code = transaction.accept(response, &metadata, now_secs())?;
-        let body = crate::protocol::authorization_code_request_body(&self.inner.config.client_id, transaction, &code);
+        let body = crate::protocol::authorization_code_request_body(&self.inner.config, transaction, &code);
         let tokens = self.token_request(&metadata, body).await?;
         if let Some(id_token) = &tokens.id_token {
             self.verify_id_token_signature(&metadata, id_token).await?;

@@ -179,7 +179,7 @@ impl AuthClient {
         scopes: &Scopes,
     ) -> Result<AccessTokenResult, AuthError> {
         let metadata = self.metadata().await?;
-        let body = refresh_request_body(&self.inner.config.client_id, refresh_token, &record.refresh_scopes(scopes));
+        let body = refresh_request_body(&self.inner.config, refresh_token, &record.refresh_scopes(scopes));
         let response = self.token_request(&metadata, body).await?;
         if let Some(id_token) = &response.id_token {
             self.verify_id_token_signature(&metadata, id_token).await?;

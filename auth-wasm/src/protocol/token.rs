@@ -1,31 +1,45 @@
 //! The token endpoint: the request body of the code exchange, and the response (RFC 6749 §4.1.3–5.2).
+//!
+//! Where the configuration asks for Entra's `client_info` (its account ids), every token request asks for
+//! it too: Entra answers it only to a token request that sends `client_info=1`, and without it the home
+//! account id would fall back to `sub.iss`.
 
 use super::json::{JsonError, JsonObject, Value};
-use super::{AccessToken, AuthorizationCode, ClientId, IdToken, LoginTransaction, ProtocolError, RefreshToken, Scopes};
+use super::{
+    AccessToken, AuthorizationCode, ClientConfig, ClientId, IdToken, LoginTransaction, ProtocolError, RefreshToken,
+    Scopes,
+};
 
 /// The form body that exchanges `code` for tokens. A public client authenticates with its PKCE verifier.
 pub fn authorization_code_request_body(
-    client_id: &ClientId,
+    config: &ClientConfig,
     transaction: &LoginTransaction,
     code: &AuthorizationCode,
 ) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .append_pair("grant_type", "authorization_code")
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    form.append_pair("grant_type", "authorization_code")
         .append_pair("code", code.secret())
         .append_pair("redirect_uri", &transaction.redirect_uri)
-        .append_pair("client_id", client_id.as_str())
-        .append_pair("code_verifier", transaction.verifier.secret())
-        .finish()
+        .append_pair("client_id", config.client_id.as_str())
+        .append_pair("code_verifier", transaction.verifier.secret());
+    with_client_info(config, form)
 }
 
 /// The form body that trades a refresh token for new tokens for `scopes`.
-pub fn refresh_request_body(client_id: &ClientId, refresh_token: &RefreshToken, scopes: &Scopes) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .append_pair("grant_type", "refresh_token")
+pub fn refresh_request_body(config: &ClientConfig, refresh_token: &RefreshToken, scopes: &Scopes) -> String {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    form.append_pair("grant_type", "refresh_token")
         .append_pair("refresh_token", refresh_token.secret())
-        .append_pair("client_id", client_id.as_str())
-        .append_pair("scope", &scopes.to_scope_string())
-        .finish()
+        .append_pair("client_id", config.client_id.as_str())
+        .append_pair("scope", &scopes.to_scope_string());
+    with_client_info(config, form)
+}
+
+fn with_client_info(config: &ClientConfig, mut form: form_urlencoded::Serializer<'_, String>) -> String {
+    if config.sends_client_info() {
+        form.append_pair("client_info", "1");
+    }
+    form.finish()
 }
 
 /// The form body that revokes a refresh token (RFC 7009).
@@ -101,10 +115,18 @@ mod tests {
     use super::*;
     use crate::protocol::Scopes;
 
+    fn config() -> ClientConfig {
+        ClientConfig::new("https://op.example", "spa")
+    }
+
+    fn entra() -> ClientConfig {
+        ClientConfig::new("https://login.microsoftonline.com/contoso.com/v2.0", "spa")
+    }
+
     #[test]
     fn code_exchange_body() {
         let tx = LoginTransaction::begin("https://app/cb?x=1", Scopes::new(), "/", 0).unwrap();
-        let body = authorization_code_request_body(&ClientId::new("spa"), &tx, &AuthorizationCode::new("c&1"));
+        let body = authorization_code_request_body(&config(), &tx, &AuthorizationCode::new("c&1"));
         let params: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
         let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         assert_eq!(get("grant_type"), Some("authorization_code"));
@@ -120,9 +142,24 @@ mod tests {
     }
 
     #[test]
+    fn token_requests_ask_for_client_info_where_the_config_does() {
+        let tx = LoginTransaction::begin("https://app/cb", Scopes::new(), "/", 0).unwrap();
+        let code = AuthorizationCode::new("c");
+        let (rt, scopes) = (RefreshToken::new("r"), Scopes::parse("api:read").unwrap());
+        let client_info = |body: String| form(&body).into_iter().find(|(n, _)| n == "client_info").map(|(_, v)| v);
+        assert_eq!(client_info(authorization_code_request_body(&entra(), &tx, &code)), Some("1".into()));
+        assert_eq!(client_info(refresh_request_body(&entra(), &rt, &scopes)), Some("1".into()));
+        let mut configured = config();
+        configured.client_info = Some(true);
+        assert_eq!(client_info(refresh_request_body(&configured, &rt, &scopes)), Some("1".into()));
+        assert_eq!(client_info(authorization_code_request_body(&config(), &tx, &code)), None);
+        assert_eq!(client_info(refresh_request_body(&config(), &rt, &scopes)), None);
+    }
+
+    #[test]
     fn refresh_and_revocation_bodies() {
         let (client, rt) = (ClientId::new("spa"), RefreshToken::new("r+1"));
-        let body = refresh_request_body(&client, &rt, &Scopes::parse("openid api:read").unwrap());
+        let body = refresh_request_body(&config(), &rt, &Scopes::parse("openid api:read").unwrap());
         assert_eq!(
             form(&body),
             [
