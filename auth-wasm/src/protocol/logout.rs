@@ -29,7 +29,7 @@ impl LogoutTransaction {
     }
 
     pub fn is_stale(&self, now: i64) -> bool {
-        now - self.created_at > super::transaction::TRANSACTION_LIFETIME_SECS
+        now.saturating_sub(self.created_at) > super::transaction::TRANSACTION_LIFETIME_SECS
     }
 
     /// Completes the sign-out this transaction remembers, at `now`: its return URL, unless it is stale.

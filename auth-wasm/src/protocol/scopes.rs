@@ -93,11 +93,14 @@ impl Scopes {
     }
 }
 
+/// Sorted once rather than inserted one by one: a scope string from outside may hold many scopes, and
+/// ordered insertion into a `Vec` is quadratic.
 impl FromIterator<Scope> for Scopes {
     fn from_iter<I: IntoIterator<Item = Scope>>(iter: I) -> Self {
-        let mut scopes = Self::new();
-        iter.into_iter().for_each(|scope| scopes.insert(scope));
-        scopes
+        let mut scopes: Vec<Scope> = iter.into_iter().collect();
+        scopes.sort_unstable();
+        scopes.dedup();
+        Self(scopes)
     }
 }
 

@@ -55,7 +55,7 @@ impl LoginTransaction {
     }
 
     pub fn is_stale(&self, now: i64) -> bool {
-        now - self.created_at > TRANSACTION_LIFETIME_SECS
+        now.saturating_sub(self.created_at) > TRANSACTION_LIFETIME_SECS
     }
 
     /// Checks an authorization response against this transaction (at `now`) and returns its code.
@@ -106,7 +106,7 @@ impl CompletedTransaction {
     }
 
     pub fn is_stale(&self, now: i64) -> bool {
-        now - self.created_at > TRANSACTION_LIFETIME_SECS
+        now.saturating_sub(self.created_at) > TRANSACTION_LIFETIME_SECS
     }
 }
 
