@@ -39,7 +39,7 @@ pub use discovery::{discovery_url, ProviderMetadata};
 pub use entra::is_entra_authority;
 pub use error::{IdTokenError, OAuthErrorCode, ProtocolError};
 pub use id_token::{decode_id_token, Audience, IdTokenClaims, IdTokenExpectations, JwtHeader, DEFAULT_CLOCK_SKEW_SECS};
-pub use json::{JsonError, JsonObject, JsonRecord, Value as JsonValue};
+pub use json::{JsonError, JsonObject, JsonRecord, Value as JsonValue, MAX_JSON_DEPTH};
 pub use jws::{JwkSet, SignatureAlgorithm, SignedJwt, WebCryptoFamily};
 pub use logout::{end_session_url, LogoutTransaction};
 pub use pkce::{PkceChallenge, PKCE_METHOD_S256};
