@@ -69,6 +69,10 @@ impl LoginTransaction {
             return Err(ProtocolError::TransactionExpired);
         }
         let (code, state, iss) = match response {
+            // An error for another request is not this sign-in's answer, and its text is not shown.
+            AuthorizationResponse::Error { state: Some(state), .. } if state != self.state => {
+                return Err(ProtocolError::StateMismatch)
+            }
             AuthorizationResponse::Error { error, description, .. } => {
                 return Err(ProtocolError::from_provider(&error, description))
             }
@@ -210,6 +214,19 @@ mod tests {
         };
         let err = tx.accept(response, &metadata(), 1_000).unwrap_err();
         assert_eq!(err, ProtocolError::AccessDenied(Some("End-User aborted interaction".into())));
+    }
+
+    #[test]
+    fn an_error_for_another_request_is_a_state_mismatch() {
+        let tx = transaction();
+        let response = AuthorizationResponse::Error {
+            error: "access_denied".into(),
+            description: Some("Your account is locked, call +1-555-0100".into()),
+            state: Some(State::new("someone-else")),
+        };
+        assert_eq!(tx.accept(response, &metadata(), 1_000), Err(ProtocolError::StateMismatch));
+        let unbound = AuthorizationResponse::Error { error: "login_required".into(), description: None, state: None };
+        assert_eq!(tx.accept(unbound, &metadata(), 1_000), Err(ProtocolError::LoginRequired(None)));
     }
 
     #[test]
