@@ -220,7 +220,7 @@ proptest! {
                 prop_assert!(JsonObject::parse(&object.to_json_string()).is_ok());
             }
             Err(JsonError::Invalid(message)) => prop_assert!(!message.is_empty()),
-            Err(JsonError::TooDeep) => {}
+            Err(JsonError::TooDeep(limit)) => prop_assert_eq!(limit, MAX_JSON_DEPTH),
         }
         let _ = JsonObject::parse_bytes(text.as_bytes());
     }
@@ -233,7 +233,7 @@ proptest! {
         if depth < MAX_JSON_DEPTH {
             prop_assert!(result.is_ok(), "{} levels", depth + 1);
         } else {
-            prop_assert_eq!(result, Err(JsonError::TooDeep));
+            prop_assert_eq!(result, Err(JsonError::TooDeep(MAX_JSON_DEPTH)));
         }
     }
 
@@ -403,7 +403,9 @@ fn callback_parsing_is_linear() {
 #[test]
 fn json_parsing_is_linear() {
     let deep = |n: usize| format!("{{\"claims\":{}", "[".repeat(n));
-    assert_linear("deep nesting", 500_000, deep, |text| assert_eq!(JsonObject::parse(text), Err(JsonError::TooDeep)));
+    assert_linear("deep nesting", 500_000, deep, |text| {
+        assert_eq!(JsonObject::parse(text), Err(JsonError::TooDeep(MAX_JSON_DEPTH)))
+    });
     let wide =
         |n: usize| format!("{{{}\"z\":0}}", (0..n).map(|i| format!("\"k{i}\":[1,\"\\u00e9\"],")).collect::<String>());
     assert_linear("many fields", 50_000, wide, |text| assert!(JsonObject::parse(text).is_ok()));

@@ -18,8 +18,9 @@ pub fn claims_challenge(www_authenticate: &str) -> Option<JsonObject> {
         .decode(&claims)
         .or_else(|_| BASE64URL.decode(&claims))
         .ok()
-        .and_then(|bytes| JsonObject::parse_bytes(&bytes).ok());
-    decoded.or_else(|| JsonObject::parse(&claims).ok())
+        .and_then(|bytes| JsonObject::parse_embedded_bytes(&bytes).ok());
+    // The claims travel inside a history-state request, hence the embedded limit.
+    decoded.or_else(|| JsonObject::parse_embedded_bytes(claims.as_bytes()).ok())
 }
 
 /// `name=value` and `name="quoted, value"` pairs of an auth-param list (RFC 9110 §11.2).

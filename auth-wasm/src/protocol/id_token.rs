@@ -114,7 +114,8 @@ impl JsonRecord for IdTokenClaims {
 
 pub(crate) fn decode_part(part: &str, what: &str) -> Result<JsonObject, IdTokenError> {
     let bytes = BASE64URL.decode(part).map_err(|_| IdTokenError::Malformed(format!("{what} is not base64url")))?;
-    JsonObject::parse_bytes(&bytes).map_err(|e| IdTokenError::Malformed(format!("{what}: {e}")))
+    // The claims are kept in the account record.
+    JsonObject::parse_embedded_bytes(&bytes).map_err(|e| IdTokenError::Malformed(format!("{what}: {e}")))
 }
 
 /// Splits and decodes a compact JWS ID token. It checks nothing but the form and the algorithm.
@@ -369,5 +370,17 @@ pub(crate) mod tests {
         );
         assert_eq!(check_with_max_age(signed_in(i64::MAX / 2), Some(u64::MAX)), Ok(()), "no overflow");
         assert_eq!(check(claims_json()), Ok(()), "without max_age, auth_time is not required");
+    }
+
+    #[test]
+    fn claims_too_deep_to_store_are_refused() {
+        use crate::protocol::json::MAX_EMBEDDED_JSON_DEPTH;
+        // The claims object itself is one level; `levels` more objects inside it.
+        let claims = |levels: usize| with(json!({"x": (1..levels).fold(json!({}), |inner, _| json!({ "a": inner }))}));
+        let decode = |levels: usize| decode_id_token(&jwt(json!({"alg": "RS256"}), claims(levels)));
+        assert!(decode(MAX_EMBEDDED_JSON_DEPTH - 1).is_ok());
+        assert!(
+            matches!(decode(MAX_EMBEDDED_JSON_DEPTH), Err(IdTokenError::Malformed(m)) if m.contains("levels deep"))
+        );
     }
 }

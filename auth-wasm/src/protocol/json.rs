@@ -17,13 +17,19 @@ pub use miniserde::json::{Object, Value};
 /// The deepest nesting of arrays and objects accepted in any JSON document the library reads.
 pub const MAX_JSON_DEPTH: usize = 64;
 
+/// The same for a document whose content the library keeps inside another (an ID token's claims in an
+/// account record, a claims challenge in a history-state request): room is left for the record, so that
+/// what was accepted once can be read back.
+pub const MAX_EMBEDDED_JSON_DEPTH: usize = MAX_JSON_DEPTH - 8;
+
 /// What is wrong with a JSON document. The message names the field, for errors a user can act on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JsonError {
     /// Not JSON, not an object, or a field of the wrong type.
     Invalid(String),
-    /// Arrays and objects nested deeper than [`MAX_JSON_DEPTH`].
-    TooDeep,
+    /// Arrays and objects nested deeper than the limit it holds ([`MAX_JSON_DEPTH`], or
+    /// [`MAX_EMBEDDED_JSON_DEPTH`]).
+    TooDeep(usize),
 }
 
 impl JsonError {
@@ -36,7 +42,7 @@ impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Invalid(message) => f.write_str(message),
-            Self::TooDeep => write!(f, "nested more than {MAX_JSON_DEPTH} levels deep, more than this library reads"),
+            Self::TooDeep(limit) => write!(f, "nested more than {limit} levels deep, more than this library reads"),
         }
     }
 }
@@ -47,9 +53,9 @@ impl From<JsonError> for String {
     }
 }
 
-/// Refuses `text` when its arrays and objects nest deeper than [`MAX_JSON_DEPTH`]: one pass over the bytes,
-/// counting `[` and `{` outside strings, so that no tree is built for it.
-fn check_depth(text: &str) -> Result<(), JsonError> {
+/// Refuses `text` when its arrays and objects nest deeper than `limit`: one pass over the bytes, counting
+/// `[` and `{` outside strings, so that no tree is built for it.
+fn check_depth(text: &str, limit: usize) -> Result<(), JsonError> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for byte in text.bytes() {
         if in_string {
@@ -65,8 +71,8 @@ fn check_depth(text: &str) -> Result<(), JsonError> {
             b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
-                if depth > MAX_JSON_DEPTH {
-                    return Err(JsonError::TooDeep);
+                if depth > limit {
+                    return Err(JsonError::TooDeep(limit));
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
@@ -87,7 +93,11 @@ impl JsonObject {
 
     /// Parses `text`, which must be one JSON object nested at most [`MAX_JSON_DEPTH`] levels deep.
     pub fn parse(text: &str) -> Result<Self, JsonError> {
-        check_depth(text)?;
+        Self::parse_within(text, MAX_JSON_DEPTH)
+    }
+
+    fn parse_within(text: &str, limit: usize) -> Result<Self, JsonError> {
+        check_depth(text, limit)?;
         match json::from_str::<Value>(text) {
             Ok(Value::Object(object)) => Ok(Self(object)),
             Ok(_) => Err(JsonError::Invalid("a JSON object was expected".into())),
@@ -97,7 +107,13 @@ impl JsonObject {
 
     /// Parses UTF-8 bytes, such as a decoded JWT part.
     pub fn parse_bytes(bytes: &[u8]) -> Result<Self, JsonError> {
-        Self::parse(std::str::from_utf8(bytes).map_err(|_| JsonError::Invalid("not UTF-8 text".into()))?)
+        Self::parse(utf8(bytes)?)
+    }
+
+    /// Parses UTF-8 bytes whose content will be kept inside a stored record: at most
+    /// [`MAX_EMBEDDED_JSON_DEPTH`] levels deep.
+    pub fn parse_embedded_bytes(bytes: &[u8]) -> Result<Self, JsonError> {
+        Self::parse_within(utf8(bytes)?, MAX_EMBEDDED_JSON_DEPTH)
     }
 
     pub fn from_value(value: Value) -> Option<Self> {
@@ -249,6 +265,10 @@ impl PartialEq for JsonObject {
 
 impl Eq for JsonObject {}
 
+fn utf8(bytes: &[u8]) -> Result<&str, JsonError> {
+    std::str::from_utf8(bytes).map_err(|_| JsonError::Invalid("not UTF-8 text".into()))
+}
+
 fn number_to_i64(number: &Number) -> Option<i64> {
     match *number {
         Number::U64(n) => i64::try_from(n).ok(),
@@ -340,14 +360,26 @@ mod tests {
     #[test]
     fn refuses_documents_nested_deeper_than_the_limit() {
         assert!(JsonObject::parse(&nested(MAX_JSON_DEPTH)).is_ok(), "64 levels are read");
-        assert_eq!(JsonObject::parse(&nested(MAX_JSON_DEPTH + 1)).unwrap_err(), JsonError::TooDeep);
+        assert_eq!(JsonObject::parse(&nested(MAX_JSON_DEPTH + 1)).unwrap_err(), JsonError::TooDeep(MAX_JSON_DEPTH));
         let arrays = format!("{{\"a\":{}{}}}", "[".repeat(MAX_JSON_DEPTH), "]".repeat(MAX_JSON_DEPTH));
-        assert_eq!(JsonObject::parse(&arrays), Err(JsonError::TooDeep), "arrays count too");
+        assert_eq!(JsonObject::parse(&arrays), Err(JsonError::TooDeep(MAX_JSON_DEPTH)), "arrays count too");
         // A deep tree would overflow the stack when cloned or dropped; it is never built.
         let hostile = format!("{{\"claims\":{}}}", "[".repeat(200_000));
-        assert_eq!(JsonObject::parse(&hostile), Err(JsonError::TooDeep));
-        assert_eq!(JsonObject::parse_bytes(hostile.as_bytes()), Err(JsonError::TooDeep));
-        assert!(JsonError::TooDeep.to_string().contains("64 levels"));
+        assert_eq!(JsonObject::parse(&hostile), Err(JsonError::TooDeep(MAX_JSON_DEPTH)));
+        assert_eq!(JsonObject::parse_bytes(hostile.as_bytes()), Err(JsonError::TooDeep(MAX_JSON_DEPTH)));
+        assert!(JsonError::TooDeep(MAX_JSON_DEPTH).to_string().contains("64 levels"));
+    }
+
+    #[test]
+    fn embedded_documents_leave_room_for_the_record_that_keeps_them() {
+        let claims = nested(MAX_EMBEDDED_JSON_DEPTH);
+        assert!(JsonObject::parse_embedded_bytes(claims.as_bytes()).is_ok());
+        let record = format!(r#"{{"account":{{"claims":{claims}}}}}"#);
+        assert!(JsonObject::parse(&record).is_ok(), "what was accepted can be stored and read back");
+        assert_eq!(
+            JsonObject::parse_embedded_bytes(nested(MAX_EMBEDDED_JSON_DEPTH + 1).as_bytes()),
+            Err(JsonError::TooDeep(MAX_EMBEDDED_JSON_DEPTH))
+        );
     }
 
     #[test]
