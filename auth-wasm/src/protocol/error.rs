@@ -143,10 +143,14 @@ impl ProtocolError {
     /// Whether the user can fix this by an interactive sign-in (so a silent request should turn into a
     /// `RequiresInteraction` result rather than fail).
     pub fn requires_interaction(&self) -> bool {
-        matches!(
-            self,
-            Self::LoginRequired(_) | Self::InteractionRequired(_) | Self::ConsentRequired(_) | Self::InvalidGrant(_)
-        )
+        match self {
+            Self::LoginRequired(_) | Self::InteractionRequired(_) | Self::ConsentRequired(_) | Self::InvalidGrant(_) => {
+                true
+            }
+            // A refresh asking for a scope the grant does not hold (RFC 6749 §6): incremental consent.
+            Self::Provider { error, .. } => error == "invalid_scope",
+            _ => false,
+        }
     }
 }
 
