@@ -5,12 +5,13 @@
 #[cfg(target_arch = "wasm32")]
 mod probe {
     use auth_wasm::protocol::{
-        authorize_url, parse_token_response, ClientId, LoginTransaction, ProviderMetadata, Scopes, TokenContext,
+        authorize_url, parse_token_response, ClientId, JwkSet, LoginTransaction, ProviderMetadata, Scopes,
+        SignatureCheck, TokenContext,
     };
     use wasm_bindgen::prelude::*;
 
     #[wasm_bindgen]
-    pub fn probe(discovery: &str, token_response: &str) -> String {
+    pub fn probe(discovery: &str, token_response: &str, jwks: &str, signature_valid: bool) -> String {
         let client_id = ClientId::new("spa");
         let run = || -> Result<String, auth_wasm::ProtocolError> {
             let metadata = ProviderMetadata::from_json(discovery, "https://op.example")?;
@@ -18,7 +19,12 @@ mod probe {
             let url = authorize_url(&metadata, &client_id, &transaction, &[])?;
             let tokens = parse_token_response(200, token_response)?;
             let context = TokenContext { metadata: &metadata, client_id: &client_id, now: 0 };
-            let set = context.code_exchange(tokens, &transaction)?;
+            let jwks = JwkSet::from_json(jwks)?;
+            let id_token = match &tokens.id_token {
+                Some(token) => Some(SignatureCheck::new(token, &jwks)?.conclude(signature_valid)?),
+                None => None,
+            };
+            let set = context.code_exchange(tokens, id_token, &transaction)?;
             Ok(format!("{url} {}", set.access_token.expires_at))
         };
         run().unwrap_or_else(|e| e.to_string())

@@ -15,7 +15,7 @@ pub mod browser;
 mod js;
 
 pub use protocol::{
-    AccessToken, ClientConfig, ClientId, IdToken, IdTokenClaims, Issuer, Nonce, PkceChallenge, PkceVerifier,
+    AccessToken, Account, ClientConfig, ClientId, IdToken, IdTokenClaims, Issuer, Nonce, PkceChallenge, PkceVerifier,
     ProtocolError, ProviderMetadata, RefreshToken, Scope, Scopes, State,
 };
 

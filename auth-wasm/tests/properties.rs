@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use auth_wasm::protocol::{
     claims_challenge, classify_callback, decode_id_token, parse_authorization_response, parse_token_response,
-    AccountRecord, CachedAccessToken, ClientConfig, HomeAccountId, IdToken, InteractiveAuthenticationRequest,
-    JsonError, JsonObject, JsonRecord, JwkSet, LoginTransaction, ProviderMetadata, Scopes, SignedJwt, MAX_JSON_DEPTH,
+    CachedAccessToken, ClientConfig, HomeAccountId, IdToken, InteractiveAuthenticationRequest, JsonError, JsonObject,
+    JsonRecord, JwkSet, LoginTransaction, ProviderMetadata, Scopes, Session, SignedJwt, MAX_JSON_DEPTH,
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use proptest::prelude::*;
@@ -328,8 +328,12 @@ proptest! {
 
     #[test]
     fn stored_records_load_or_fail_typed(text in json_document(), now in any::<i64>()) {
-        let _ = AccountRecord::from_json_str(&text);
-        let _ = CachedAccessToken::from_json_str(&text);
+        if let Ok(session) = Session::from_json_str(&text) {
+            let _ = session.access_token(&auth_wasm::protocol::Scopes::parse("api:read").unwrap(), now);
+        }
+        if let Ok(token) = CachedAccessToken::from_json_str(&text) {
+            let _ = token.needs_renewal(now);
+        }
         if let Ok(transaction) = LoginTransaction::from_json_str(&text) {
             let _ = transaction.is_stale(now);
         }

@@ -13,6 +13,7 @@ fn describe(event: &AuthEvent) -> String {
         AuthEvent::AccountChanged { previous, current } => {
             format!("AccountChanged: {} → {}", previous.as_str(), current.display_name)
         }
+        other => format!("{other:?}"),
     }
 }
 

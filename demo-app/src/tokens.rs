@@ -62,6 +62,7 @@ pub fn Tokens() -> impl IntoView {
                         pending_redirect.set_value(Some(required));
                         Outcome::SignInRequired { reason }
                     }
+                    Ok(_) => Outcome::Failed("an answer this demo does not know".into()),
                     Err(error) => Outcome::Failed(error.to_string()),
                 };
                 outcomes.update(|list| list.push(outcome));

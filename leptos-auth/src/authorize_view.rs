@@ -1,6 +1,6 @@
 //! `<AuthorizeView>`: one of three views, by whether the user is signed in (and has the roles asked for).
 
-use auth_wasm::protocol::User;
+use auth_wasm::protocol::Account;
 use leptos::prelude::*;
 
 use crate::{use_auth, AuthState};
@@ -25,7 +25,7 @@ pub fn AuthorizeView<F, V>(
     role_claim: Option<String>,
 ) -> impl IntoView
 where
-    F: Fn(User) -> V + Send + Sync + 'static,
+    F: Fn(Account) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let auth = use_auth();

@@ -4,7 +4,7 @@ use auth_wasm::browser::{
     navigate_to_login, navigate_to_logout, notify_location_changed, replace_with_request, AuthClient, AuthError,
     AuthEvent, AuthorizedFetch, CallbackOutcome, TokenResult,
 };
-use auth_wasm::protocol::{ClientConfig, InteractiveAuthenticationRequest, Scopes, User};
+use auth_wasm::protocol::{Account, ClientConfig, InteractiveAuthenticationRequest, Scopes};
 
 use crate::AuthenticationPaths;
 use leptos::prelude::*;
@@ -18,7 +18,7 @@ const EVENT_HISTORY: usize = 50;
 pub enum AuthState {
     /// Finishing a sign-in callback, or on the way to the provider.
     Authorizing,
-    Authenticated(User),
+    Authenticated(Account),
     Anonymous,
     /// The last sign-in or sign-out failed; the app is signed out and can start again.
     Failed(AuthError),
@@ -43,7 +43,7 @@ impl Auth {
         self.state.get()
     }
 
-    pub fn user(&self) -> Option<User> {
+    pub fn user(&self) -> Option<Account> {
         match self.state.get() {
             AuthState::Authenticated(user) => Some(user),
             _ => None,
@@ -156,10 +156,9 @@ pub fn provide_auth_with_client(client: AuthClient) -> Auth {
         let next = match &outcome {
             Ok(CallbackOutcome::SignedIn(user)) => AuthState::Authenticated(user.clone()),
             Ok(CallbackOutcome::SignedOut) => AuthState::Anonymous,
-            Ok(CallbackOutcome::NotACallback | CallbackOutcome::AlreadyCompleted) => match client.user() {
-                Ok(Some(user)) => AuthState::Authenticated(user),
-                Ok(None) => AuthState::Anonymous,
-                Err(error) => AuthState::Failed(error),
+            Ok(_) => match client.account() {
+                Some(user) => AuthState::Authenticated(user),
+                None => AuthState::Anonymous,
             },
             Err(error) => AuthState::Failed(error.clone()),
         };

@@ -4,10 +4,8 @@
 use std::rc::Rc;
 
 use auth_wasm::browser::{AuthClient, KeyValueStore, MemoryStore};
-use auth_wasm::protocol::{
-    account_record_key, Account, AccountRecord, ClientConfig, HomeAccountId, IdToken, IdTokenClaims, JsonRecord as _,
-    Scopes,
-};
+use auth_wasm::protocol::storage_keys::session_key;
+use auth_wasm::protocol::ClientConfig;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos_auth::{provide_auth_with_client, AuthorizeView};
@@ -23,14 +21,14 @@ fn client(claims: Option<serde_json::Value>) -> AuthClient {
     let config = ClientConfig::new(AUTHORITY, "spa");
     let tokens: Rc<dyn KeyValueStore> = Rc::new(MemoryStore::default());
     if let Some(claims) = claims {
-        let claims = IdTokenClaims::from_json_str(&claims.to_string()).unwrap();
-        let record = AccountRecord {
-            account: Account::new(HomeAccountId::from_claims(&claims), &claims),
-            id_token: IdToken::new("header.payload.signature"),
-            claims,
-            granted_scopes: Scopes::parse("openid profile").unwrap(),
-        };
-        tokens.save(&account_record_key(&config.client_id, AUTHORITY), &record).unwrap();
+        // The stored form of a session (see auth_wasm::protocol::Session).
+        let session = serde_json::json!({
+            "account": { "home_account_id": format!("alice.{AUTHORITY}"), "claims": claims },
+            "id_token": "header.payload.signature",
+            "granted_scopes": ["openid", "profile"],
+            "access_tokens": [],
+        });
+        tokens.set(&session_key(&config.client_id, AUTHORITY), &session.to_string()).unwrap();
     }
     AuthClient::with_stores(config, tokens, Rc::new(MemoryStore::default())).unwrap()
 }

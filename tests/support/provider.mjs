@@ -3,7 +3,7 @@
 //
 // Besides the provider, it runs a request log on a separate loopback port, so tests can see what the
 // provider received (authorize parameters, token requests) without scraping its HTML.
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import http from 'node:http';
 
 import Provider, { errors } from 'oidc-provider';
@@ -165,6 +165,9 @@ export async function startProvider({
     const params = ctx.method === 'GET' ? query : { ...query, ...(ctx.oidc?.params ?? {}) };
     for (const name of Object.keys(params)) {
       if (params[name] === undefined) delete params[name];
+      // A refresh token is logged by a fingerprint (not the token), so tests can tell whether one was
+      // presented twice.
+      else if (name === 'refresh_token') params[name] = `sha256:${createHash('sha256').update(String(params[name])).digest('hex').slice(0, 16)}`;
       else if (SECRET_PARAMS.has(name)) params[name] = '[redacted]';
     }
     requests.push({

@@ -2,7 +2,7 @@
 //   node support/stack.mjs [--spa-port 8080] [--op-port 8600] [--api-port 8601] [--log-port 0]
 //                          [--access-token-ttl 3600]
 //                          [--dist ../dist] [--max-seconds N] [--banner]
-//                          [--no-refresh-tokens] [--rogue-id-tokens]
+//                          [--no-refresh-tokens] [--rogue-id-tokens] [--cache-location localStorage]
 // Prints one line `READY {json}` with the URLs once both listen. Stops on SIGINT/SIGTERM, or after
 // --max-seconds (tests pass one, so that a stray process never outlives its test run).
 import path from 'node:path';
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     banner: { type: 'boolean', default: false },
     'no-refresh-tokens': { type: 'boolean', default: false },
     'rogue-id-tokens': { type: 'boolean', default: false },
+    'cache-location': { type: 'string' },
   },
 });
 
@@ -35,7 +36,10 @@ let api;
 const app = await startStaticServer({
   root: values.dist,
   port: Number(values['spa-port']),
-  config: () => ({ authority: issuer, client_id: CLIENT_ID, scopes: [API_SCOPE], api_base_url: api.url }),
+  config: () => ({
+    authority: issuer, client_id: CLIENT_ID, scopes: [API_SCOPE], api_base_url: api.url,
+    ...(values['cache-location'] ? { cache_location: values['cache-location'] } : {}),
+  }),
   // The plain-JS example of the npm package, with the built package beside it.
   mounts: {
     '/js-example/pkg/': values['npm-package'],

@@ -11,12 +11,17 @@ const auth = new AuthClient({
   scopes: config.scopes,
   redirectUri: here,
   postLogoutRedirectUri: here,
+  cacheLocation: config.cache_location,
 });
+// For the end-to-end tests, which drive the client of this page.
+window.auth = auth;
 
+// Events come from this tab and from every other tab of the app: the page follows them.
 auth.on((event) => {
   const item = document.createElement('li');
   item.textContent = event.type + (event.account ? `: ${event.account.name}` : '');
   $('events').append(item);
+  render();
 });
 
 function showError(error) {

@@ -3,17 +3,22 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use futures_util::future::{LocalBoxFuture, Shared};
+use gloo_timers::future::TimeoutFuture;
 
 use super::events::{AuthEvent, Events, Subscription};
-use super::{http, navigation, now_secs, open_store, signature, AuthError, CacheLocation, KeyValueStore, TokenResult};
+use super::provider_cache::ProviderCache;
+use super::session_store::SessionStore;
+use super::storage::open_store_at;
+use super::tabs::{TabMessage, Tabs};
+use super::transactions::TransactionStore;
+use super::{http, navigation, now_secs, signature, AuthError, CacheLocation, KeyValueStore, WebStorageStore};
+use crate::protocol::storage_keys::{active_session_key, channel_name};
 use crate::protocol::{
-    account_record_key, authorize_url, classify_callback, discovery_url, end_session_url, last_account_key,
-    parse_authorization_response, query_of, renewal_applies, replaced_account, resolve_app_url,
-    revocation_request_body, safe_return_url, AccountRecord, AuthorizationResponse, CacheScope, CallbackKind,
-    ClientConfig, CompletedTransaction, HomeAccountId, IdToken, IdTokenError, InteractiveAuthenticationRequest, JwkSet,
-    LoginTransaction, LogoutTransaction, ProtocolError, ProviderMetadata, RefreshToken, RequestKind, Scopes, State,
-    TokenSet, User,
+    after_sign_in, authorize_url, classify_callback, end_session_url, parse_authorization_response, query_of,
+    resolve_app_url, revocation_request_body, safe_return_url, session_change, Account, AuthorizationResponse,
+    CallbackKind, ClientConfig, CompletedTransaction, HomeAccountId, IdTokenError, InteractiveAuthenticationRequest,
+    LoginTransaction, LogoutTransaction, ProtocolError, ProviderMetadata, RequestKind, Scopes, Session, SessionChange,
+    State, TokenResponse, TokenSet, VerifiedIdToken,
 };
 
 /// What [`AuthClient::handle_redirect`] found on the current page.
@@ -22,7 +27,7 @@ pub enum CallbackOutcome {
     /// The page is not a sign-in or sign-out callback.
     NotACallback,
     /// A sign-in completed; the address bar now shows the page the sign-in started from.
-    SignedIn(User),
+    SignedIn(Account),
     /// The provider sent the browser back after sign-out.
     SignedOut,
     /// The callback of a sign-in that already completed (a reload, or history): nothing was exchanged
@@ -39,16 +44,8 @@ pub enum SignOutOutcome {
     SignedOutLocally,
 }
 
-/// Why tokens are being kept.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum TokenPurpose {
-    /// The user signed in.
-    SignIn,
-    /// A silent renewal for this account.
-    Renewal(HomeAccountId),
-}
-
-pub(crate) type SharedRenewal = Shared<LocalBoxFuture<'static, Result<TokenResult, AuthError>>>;
+/// How long a new tab waits for an open tab of the app to hand over the session.
+const HANDOVER_WAIT_MS: u32 = 300;
 
 /// A sign-in client for one provider and one client id. Cheap to clone: clones share state.
 #[derive(Clone)]
@@ -57,55 +54,234 @@ pub struct AuthClient {
 }
 
 pub(crate) struct Inner {
-    pub config: ClientConfig,
-    /// Where tokens are kept (the configured cache location).
-    pub tokens: Rc<dyn KeyValueStore>,
-    /// Where sign-in and sign-out transactions are kept: sessionStorage, which survives the redirect to
-    /// the provider and is private to the tab.
-    pub transactions: Rc<dyn KeyValueStore>,
-    metadata: RefCell<Option<Rc<ProviderMetadata>>>,
-    jwks: RefCell<Option<Rc<JwkSet>>>,
-    pub events: Events,
-    /// Renewals under way, by cache key: concurrent requests for one key share one token request.
-    pub in_flight: RefCell<Vec<(String, SharedRenewal)>>,
+    config: ClientConfig,
+    /// The signed-in account and its tokens, in the configured cache location.
+    session: SessionStore,
+    /// Discovery and JWKS.
+    provider: ProviderCache,
+    /// Sign-in and sign-out transactions (sessionStorage).
+    transactions: TransactionStore,
+    events: Events,
+    /// One renewal at a time in this tab; the Web Lock orders the tabs.
+    pub(crate) renewal: futures_util::lock::Mutex<()>,
+    /// The other tabs of the app.
+    tabs: RefCell<Option<Tabs>>,
+    /// localStorage, for the flag that some tab holds a session (see `active_session_key`).
+    local: Option<Rc<dyn KeyValueStore>>,
 }
 
 impl AuthClient {
     /// A client keeping tokens where `config.cache_location` says.
     pub fn new(config: ClientConfig) -> Result<Self, AuthError> {
-        let tokens = open_store(config.cache_location);
-        Self::with_stores(config, tokens, open_store(CacheLocation::SessionStorage))
+        let (tokens, location) = open_store_at(config.cache_location);
+        let transactions = WebStorageStore::session().map(|s| Rc::new(s) as Rc<dyn KeyValueStore>);
+        let local = WebStorageStore::local().ok().map(|s| Rc::new(s) as Rc<dyn KeyValueStore>);
+        Self::build(config, tokens, location == CacheLocation::LocalStorage, transactions, local)
     }
 
-    /// A client over given stores (tests, or an app with its own storage).
+    /// A client over given stores (tests, or an app with its own storage). The token store counts as
+    /// shared by every tab when the configuration says localStorage.
     pub fn with_stores(
         config: ClientConfig,
         tokens: Rc<dyn KeyValueStore>,
         transactions: Rc<dyn KeyValueStore>,
     ) -> Result<Self, AuthError> {
-        config.validate()?;
-        Ok(Self {
-            inner: Rc::new(Inner {
-                config,
-                tokens,
-                transactions,
-                metadata: RefCell::new(None),
-                jwks: RefCell::new(None),
-                events: Events::default(),
-                in_flight: RefCell::new(Vec::new()),
-            }),
-        })
+        let shared = config.cache_location == CacheLocation::LocalStorage;
+        Self::build(config, tokens, shared, Ok(transactions), None)
     }
 
+    fn build(
+        config: ClientConfig,
+        tokens: Rc<dyn KeyValueStore>,
+        shared: bool,
+        transactions: Result<Rc<dyn KeyValueStore>, AuthError>,
+        local: Option<Rc<dyn KeyValueStore>>,
+    ) -> Result<Self, AuthError> {
+        config.validate()?;
+        // Provider documents live with shared tokens, else beside the transactions (which the callback
+        // page reads), else in memory.
+        let provider_store = match (&transactions, shared) {
+            (_, true) => tokens.clone(),
+            (Ok(store), false) => store.clone(),
+            (Err(_), false) => Rc::new(super::MemoryStore::default()),
+        };
+        let inner = Rc::new(Inner {
+            session: SessionStore::open(tokens, shared, &config.client_id, &config.authority),
+            provider: ProviderCache::new(provider_store, &config.authority),
+            transactions: TransactionStore::new(transactions),
+            events: Events::default(),
+            renewal: futures_util::lock::Mutex::new(()),
+            tabs: RefCell::new(None),
+            local,
+            config,
+        });
+        let client = Self { inner };
+        client.connect_tabs();
+        Ok(client)
+    }
+
+    /// Follows the other tabs of the app (see [`Tabs`]).
+    fn connect_tabs(&self) {
+        let weak = Rc::downgrade(&self.inner);
+        let client = move || weak.upgrade().map(|inner| AuthClient { inner });
+        let on_message = {
+            let client = client.clone();
+            move |message| {
+                if let Some(client) = client() {
+                    client.on_tab_message(message);
+                }
+            }
+        };
+        let on_storage: Option<Box<dyn Fn(Option<String>)>> = self.inner.session.is_shared().then(|| {
+            let client = client.clone();
+            Box::new(move |key: Option<String>| {
+                let Some(client) = client() else { return };
+                // `None`: the app cleared the whole storage.
+                if key.as_deref().is_none_or(|key| key == client.inner.session.key()) {
+                    client.reload_shared_session();
+                }
+            }) as Box<dyn Fn(Option<String>)>
+        });
+        let on_restore = move || {
+            if let Some(client) = client() {
+                client.reload_shared_session();
+                client.post(&TabMessage::Hello);
+            }
+        };
+        let name = channel_name(&self.inner.config.client_id, &self.inner.config.authority);
+        *self.inner.tabs.borrow_mut() = Some(Tabs::connect(&name, on_message, on_storage, on_restore));
+    }
+
+    fn post(&self, message: &TabMessage) {
+        if let Some(tabs) = self.inner.tabs.borrow().as_ref() {
+            tabs.post(message);
+        }
+    }
+
+    /// Another tab's message: take its session (and tell the listeners what changed), or answer a new
+    /// tab with ours.
+    fn on_tab_message(&self, message: TabMessage) {
+        match message {
+            TabMessage::Hello => {
+                if let Some(session) = self.inner.session.current() {
+                    self.post(&TabMessage::Session(Some(Box::new((*session).clone()))));
+                }
+            }
+            TabMessage::Session(next) => {
+                if self.inner.session.current().as_deref() == next.as_deref() {
+                    return;
+                }
+                let last = self.inner.session.last_account();
+                match self.inner.session.adopt(next.map(|s| *s)) {
+                    Ok(previous) => self.emit_change(previous, last, false),
+                    Err(error) => web_sys::console::warn_1(
+                        &format!("auth-wasm: could not keep another tab's session: {error}").into(),
+                    ),
+                }
+            }
+        }
+    }
+
+    /// Reads a session in localStorage again (another tab wrote it) and tells the listeners.
+    pub(crate) fn reload_shared_session(&self) {
+        let last = self.inner.session.last_account();
+        if let Some(previous) = self.inner.session.reload() {
+            self.emit_change(previous, last, false);
+        }
+    }
+
+    /// Tells the listeners what changed from `previous` to the current session (`last`: who was signed
+    /// in last before it). `signed_in`: an interactive sign-in completed here, which says so even when
+    /// the same account signed in again.
+    fn emit_change(&self, previous: Option<Rc<Session>>, last: Option<HomeAccountId>, signed_in: bool) {
+        let current = self.inner.session.current();
+        let change = session_change(previous.as_deref(), current.as_deref());
+        let events = &self.inner.events;
+        match change {
+            SessionChange::SignedIn(account) => {
+                if let Some(last) = last.filter(|last| *last != account.home_account_id) {
+                    events.emit(AuthEvent::AccountChanged { previous: last, current: account.clone() });
+                }
+                events.emit(AuthEvent::SignedIn(account));
+            }
+            SessionChange::AccountChanged { previous, current } => {
+                events.emit(AuthEvent::AccountChanged { previous, current: current.clone() });
+                events.emit(AuthEvent::SignedIn(current));
+            }
+            SessionChange::SignedOut => events.emit(AuthEvent::SignedOut),
+            SessionChange::TokensRenewed(requests) => {
+                if signed_in {
+                    if let Some(current) = &current {
+                        events.emit(AuthEvent::SignedIn(current.account.clone()));
+                    }
+                }
+                for scopes in requests {
+                    events.emit(AuthEvent::TokenRenewed { scopes });
+                }
+            }
+            _ => {
+                if let (true, Some(current)) = (signed_in, &current) {
+                    events.emit(AuthEvent::SignedIn(current.account.clone()));
+                }
+            }
+        }
+    }
+
+    /// Makes `next` the session: written through to storage, told to the other tabs, then to this tab's
+    /// listeners. On a storage error nothing changed.
+    pub(crate) fn commit(&self, next: Option<Session>, signed_in: bool) -> Result<(), AuthError> {
+        let last = self.inner.session.last_account();
+        let previous = self.inner.session.write(next)?;
+        let current = self.inner.session.current();
+        self.mark_active(current.is_some());
+        self.post(&TabMessage::Session(current.as_deref().cloned().map(Box::new)));
+        self.emit_change(previous, last, signed_in);
+        Ok(())
+    }
+
+    /// Sets or clears the localStorage flag that some tab of the app is signed in.
+    fn mark_active(&self, active: bool) {
+        let Some(local) = &self.inner.local else { return };
+        let key = active_session_key(&self.inner.config.client_id, &self.inner.config.authority);
+        let _ = if active { local.set(&key, "1") } else { local.remove(&key) };
+    }
+
+    /// A new tab of a signed-in app: asks the open tabs for the session (sessionStorage and memory are
+    /// per tab) and waits a moment for one to answer. Only when the flag says some tab is signed in, so
+    /// that a signed-out app does not wait; a flag no tab answers is stale and removed.
+    async fn ask_open_tabs(&self) {
+        if self.inner.session.is_shared() || self.inner.session.current().is_some() {
+            return;
+        }
+        let Some(local) = &self.inner.local else { return };
+        let key = active_session_key(&self.inner.config.client_id, &self.inner.config.authority);
+        if local.get(&key).ok().flatten().is_none() {
+            return;
+        }
+        self.post(&TabMessage::Hello);
+        let mut waited = 0;
+        while waited < HANDOVER_WAIT_MS {
+            TimeoutFuture::new(10).await;
+            waited += 10;
+            if self.inner.session.current().is_some() {
+                return;
+            }
+        }
+        let _ = local.remove(&key);
+    }
+
+    /// The client's configuration.
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
     }
 
-    /// Calls `listener` on every [`AuthEvent`] from now on.
+    /// Calls `listener` on every [`AuthEvent`] from now on: those of this tab, and those of the other
+    /// tabs of the app (each tab's client emits the same events).
     pub fn subscribe(&self, listener: impl Fn(&AuthEvent) + 'static) -> Subscription {
         self.inner.events.subscribe(listener)
     }
 
+    /// Stops a listener.
     pub fn unsubscribe(&self, subscription: Subscription) {
         self.inner.events.unsubscribe(subscription)
     }
@@ -114,162 +290,58 @@ impl AuthClient {
         self.inner.events.emit(event)
     }
 
-    /// The provider's metadata: fetched once, then kept in sessionStorage so that the callback page
-    /// after the redirect needs no second fetch.
+    /// The transaction store (also for `AuthorizedFetch`'s challenge markers).
+    pub(crate) fn transactions(&self) -> &TransactionStore {
+        &self.inner.transactions
+    }
+
+    /// The provider's metadata: from memory, storage (fresh for a day) or discovery.
     pub async fn metadata(&self) -> Result<Rc<ProviderMetadata>, AuthError> {
-        if let Some(metadata) = self.inner.metadata.borrow().as_ref() {
-            return Ok(metadata.clone());
-        }
-        let authority = &self.inner.config.authority;
-        let url = discovery_url(authority);
-        let key = format!("auth-wasm.discovery|{authority}");
-        let metadata = match self.inner.transactions.load::<ProviderMetadata>(&key)? {
-            Some(metadata) => metadata,
-            None => {
-                let response = http::get(&url).await?;
-                if response.status != 200 {
-                    return Err(ProtocolError::from_status(response.status).into());
-                }
-                let metadata = ProviderMetadata::from_json(&response.body, authority)?;
-                self.inner.transactions.save(&key, &metadata)?;
-                metadata
-            }
-        };
-        let metadata = Rc::new(metadata);
-        *self.inner.metadata.borrow_mut() = Some(metadata.clone());
-        Ok(metadata)
+        self.inner.provider.metadata().await
     }
 
-    async fn fetch_jwks(&self, metadata: &ProviderMetadata) -> Result<Rc<JwkSet>, AuthError> {
-        let response = http::get(&metadata.jwks_uri).await?;
-        if response.status != 200 {
-            return Err(ProtocolError::from_status(response.status).into());
-        }
-        let jwks = Rc::new(JwkSet::from_json(&response.body)?);
-        *self.inner.jwks.borrow_mut() = Some(jwks.clone());
-        Ok(jwks)
-    }
-
-    /// Verifies an ID token's signature against the provider's keys; a token naming a key we do not
-    /// know makes us fetch the keys once more (the provider may have rotated them).
-    pub(crate) async fn verify_id_token_signature(
+    /// Verifies the ID token of `response` (if any) against the provider's keys; a token naming a key we
+    /// do not know makes us fetch the keys once more (the provider may have rotated them).
+    pub(crate) async fn verify_id_token(
         &self,
         metadata: &ProviderMetadata,
-        id_token: &IdToken,
-    ) -> Result<(), AuthError> {
-        let cached = self.inner.jwks.borrow().clone();
-        let was_cached = cached.is_some();
-        let jwks = match cached {
-            Some(jwks) => jwks,
-            None => self.fetch_jwks(metadata).await?,
-        };
+        response: &TokenResponse,
+    ) -> Result<Option<VerifiedIdToken>, AuthError> {
+        let Some(id_token) = &response.id_token else { return Ok(None) };
+        let (jwks, was_cached) = self.inner.provider.jwks(metadata, false).await?;
         match signature::verify_signature(id_token, &jwks).await {
-            // An unknown key: the provider may have rotated its keys since we fetched them.
             Err(AuthError::Protocol(ProtocolError::IdToken(IdTokenError::UnknownKey(_)))) if was_cached => {
-                let jwks = self.fetch_jwks(metadata).await?;
+                let (jwks, _) = self.inner.provider.jwks(metadata, true).await?;
                 signature::verify_signature(id_token, &jwks).await
             }
             other => other,
         }
+        .map(Some)
     }
 
-    fn account_key(&self) -> String {
-        account_record_key(&self.inner.config.client_id, &self.inner.config.authority)
+    /// The signed-in account, if any (from memory).
+    pub fn account(&self) -> Option<Account> {
+        self.inner.session.current().map(|session| session.account.clone())
     }
 
-    /// The signed-in account with its ID token, if any.
-    pub fn account(&self) -> Result<Option<AccountRecord>, AuthError> {
-        self.inner.tokens.load(&self.account_key())
+    /// The signed-in session (from memory).
+    pub(crate) fn session(&self) -> Option<Rc<Session>> {
+        self.inner.session.current()
     }
 
-    /// The signed-in user, if any.
-    pub fn user(&self) -> Result<Option<User>, AuthError> {
-        Ok(self.account()?.map(|record| record.user()))
-    }
-
-    pub(crate) fn cache_scope<'a>(&'a self, record: &'a AccountRecord) -> CacheScope<'a> {
-        CacheScope { client_id: &self.inner.config.client_id, issuer: &record.account.issuer }
-    }
-
-    pub(crate) fn refresh_token(&self, record: &AccountRecord) -> Result<Option<RefreshToken>, AuthError> {
-        let key = self.cache_scope(record).refresh_token_key(&record.account.home_account_id);
-        Ok(self.inner.tokens.get(&key)?.map(RefreshToken::new))
-    }
-
-    /// Keeps what a checked token response holds. After an interactive sign-in it replaces another
-    /// account's tokens (and says so); a silent renewal is kept only if [`renewal_applies`].
-    pub(crate) fn store_token_set(&self, set: &TokenSet, purpose: TokenPurpose) -> Result<(), AuthError> {
-        let previous = self.account()?;
-        let current = previous.as_ref().map(|p| &p.account.home_account_id);
-        if let TokenPurpose::Renewal(renewed_for) = &purpose {
-            let returned = set.account.as_ref().map(|a| &a.account.home_account_id);
-            if !renewal_applies(current, renewed_for, returned) {
-                let why = "the signed-in account changed while its token was being renewed";
-                return Err(ProtocolError::LoginRequired(Some(why.into())).into());
-            }
-        }
-        let record = match (&set.account, &previous) {
-            (Some(record), _) => record.clone(),
-            (None, Some(previous)) => previous.clone(),
-            (None, None) => return Err(AuthError::Storage("no signed-in account to keep tokens for".into())),
-        };
-        let home = &record.account.home_account_id;
-        let last_key = last_account_key(&self.inner.config.client_id, &self.inner.config.authority);
-        let last = self.inner.tokens.get(&last_key)?.map(HomeAccountId::from_stored);
-        let replaced = replaced_account(current, last.as_ref(), home);
-        if let Some(previous) = previous.as_ref().filter(|p| Some(&p.account.home_account_id) == replaced.as_ref()) {
-            self.remove_account_tokens(previous)?;
-        }
-        let cache = self.cache_scope(&record);
-        self.inner.tokens.save(&self.account_key(), &record)?;
-        self.inner.tokens.set(&last_key, home.as_str())?;
-        if let Some(refresh_token) = &set.refresh_token {
-            self.inner.tokens.set(&cache.refresh_token_key(home), refresh_token.secret())?;
-        }
-        self.inner.tokens.save(&cache.access_token_key(home, &set.access_token.scopes), &set.access_token)?;
-        if let Some(previous) = replaced {
-            self.emit(AuthEvent::AccountChanged { previous, current: record.user() });
-        }
-        if purpose == TokenPurpose::SignIn {
-            self.emit(AuthEvent::SignedIn(record.user()));
-        }
-        Ok(())
-    }
-
-    /// Removes every token of `record`'s account, and the account record if it is the signed-in one.
-    fn remove_account_tokens(&self, record: &AccountRecord) -> Result<(), AuthError> {
-        let prefix = self.cache_scope(record).account_tokens_prefix(&record.account.home_account_id);
-        for key in self.inner.tokens.keys()?.into_iter().filter(|k| k.starts_with(&prefix)) {
-            self.inner.tokens.remove(&key)?;
-        }
-        if self.account()?.is_some_and(|current| current.account.home_account_id == record.account.home_account_id) {
-            self.inner.tokens.remove(&self.account_key())?;
-        }
-        Ok(())
+    /// Keeps a sign-in's checked tokens. Another account's session is replaced (and `AccountChanged`
+    /// told); the same account keeps its other tokens.
+    pub(crate) fn store_sign_in(&self, set: TokenSet) -> Result<Account, AuthError> {
+        let previous = self.inner.session.current();
+        let last = self.inner.session.last_account();
+        let (next, _replaced) = after_sign_in(previous.as_deref(), last.as_ref(), set)?;
+        let account = next.account.clone();
+        self.commit(Some(next), true)?;
+        Ok(account)
     }
 
     fn app_url(&self, value: &str) -> Result<String, AuthError> {
         Ok(resolve_app_url(&navigation::origin()?, value))
-    }
-
-    /// Removes abandoned transactions (older than 15 minutes) of every kind.
-    fn remove_stale_transactions(&self, now: i64) -> Result<(), AuthError> {
-        let store = &self.inner.transactions;
-        for key in store.keys()? {
-            let stale = if key.starts_with(LoginTransaction::STORAGE_PREFIX) {
-                store.load::<LoginTransaction>(&key)?.is_none_or(|t| t.is_stale(now))
-            } else if key.starts_with(LogoutTransaction::STORAGE_PREFIX) {
-                store.load::<LogoutTransaction>(&key)?.is_none_or(|t| t.is_stale(now))
-            } else if key.starts_with(CompletedTransaction::STORAGE_PREFIX) {
-                store.load::<CompletedTransaction>(&key)?.is_none_or(|t| t.is_stale(now))
-            } else {
-                false
-            };
-            if stale {
-                store.remove(&key)?;
-            }
-        }
-        Ok(())
     }
 
     /// Authorize parameters of `request`, plus those of the configuration.
@@ -293,7 +365,9 @@ impl AuthClient {
             return Err(ProtocolError::InvalidRequest("a logout request goes to sign_out".into()).into());
         }
         let now = now_secs();
-        self.remove_stale_transactions(now)?;
+        // Refused up front where the browser refuses sessionStorage: a transaction kept in memory would
+        // be lost at the redirect, and the user would come back to a state mismatch.
+        self.inner.transactions.remove_stale(now)?;
         let metadata = self.metadata().await?;
         let config = &self.inner.config;
         let return_url = safe_return_url(&request.return_url, &navigation::origin()?);
@@ -302,7 +376,7 @@ impl AuthClient {
             .with_max_age(request.max_age);
         let params = self.extra_parameters(request.authorize_parameters()?);
         let url = authorize_url(&metadata, &config.client_id, &transaction, &params)?;
-        self.inner.transactions.save(&LoginTransaction::storage_key(&transaction.state), &transaction)?;
+        self.inner.transactions.save_login(&transaction)?;
         leave.go(&url)
     }
 
@@ -352,7 +426,10 @@ impl AuthClient {
                 // A `state` this browser did not issue: not our sign-out, so nothing happens.
                 None => Ok(CallbackOutcome::NotACallback),
             },
-            CallbackKind::None => Ok(CallbackOutcome::NotACallback),
+            CallbackKind::None => {
+                self.ask_open_tabs().await;
+                Ok(CallbackOutcome::NotACallback)
+            }
         }
     }
 
@@ -363,12 +440,8 @@ impl AuthClient {
             Ok(response) => response,
             Err(error) => return ("/".to_owned(), Err(error.into())),
         };
-        if let Some(state) = response.state() {
-            let completed =
-                self.inner.transactions.load::<CompletedTransaction>(&CompletedTransaction::storage_key(state));
-            if let Ok(Some(completed)) = completed {
-                return (completed.return_url, Ok(CallbackOutcome::AlreadyCompleted));
-            }
+        if let Some(completed) = response.state().and_then(|state| self.inner.transactions.completed(state)) {
+            return (completed.return_url, Ok(CallbackOutcome::AlreadyCompleted));
         }
         let transaction = match self.take_login_transaction(&response) {
             Ok(transaction) => transaction,
@@ -376,11 +449,10 @@ impl AuthClient {
         };
         let return_url = transaction.return_url.clone();
         let state = transaction.state.clone();
-        let result = self.exchange_code(response, &transaction, TokenPurpose::SignIn).await;
+        let result = self.exchange_code(response, &transaction).await.and_then(|set| self.store_sign_in(set));
         if result.is_ok() {
             let completed = CompletedTransaction { return_url: return_url.clone(), created_at: now_secs() };
-            // Best effort: without it a reload of the callback shows a state error, nothing worse.
-            let _ = self.inner.transactions.save(&CompletedTransaction::storage_key(&state), &completed);
+            self.inner.transactions.save_completed(&state, &completed);
         }
         (return_url, result.map(CallbackOutcome::SignedIn))
     }
@@ -395,31 +467,22 @@ impl AuthClient {
             }
             .into());
         };
-        self.inner
-            .transactions
-            .take(&LoginTransaction::storage_key(state))?
-            .ok_or_else(|| ProtocolError::StateMismatch.into())
+        self.inner.transactions.take_login(state)?.ok_or_else(|| ProtocolError::StateMismatch.into())
     }
 
-    /// Exchanges the code of `response` and keeps the tokens; nothing is kept unless every check passes.
+    /// Exchanges the code of `response` for checked tokens: the callback is accepted, the token request
+    /// sent, the ID token's signature verified, then its claims checked. Nothing is stored here.
     pub(crate) async fn exchange_code(
         &self,
         response: AuthorizationResponse,
         transaction: &LoginTransaction,
-        purpose: TokenPurpose,
-    ) -> Result<User, AuthError> {
+    ) -> Result<TokenSet, AuthError> {
         let metadata = self.metadata().await?;
         let code = transaction.accept(response, &metadata, now_secs())?;
         let body = crate::protocol::authorization_code_request_body(&self.inner.config, transaction, &code);
         let tokens = self.token_request(&metadata, body).await?;
-        if let Some(id_token) = &tokens.id_token {
-            self.verify_id_token_signature(&metadata, id_token).await?;
-        }
-        let set = self.token_context(&metadata).code_exchange(tokens, transaction)?;
-        self.store_token_set(&set, purpose)?;
-        set.account.map(|account| account.user()).ok_or_else(|| {
-            ProtocolError::InvalidTokenResponse("the response to a sign-in names no account".into()).into()
-        })
+        let id_token = self.verify_id_token(&metadata, &tokens).await?;
+        Ok(self.token_context(&metadata).code_exchange(tokens, id_token, transaction)?)
     }
 
     pub(crate) fn token_context<'a>(&'a self, metadata: &'a ProviderMetadata) -> crate::protocol::TokenContext<'a> {
@@ -439,22 +502,30 @@ impl AuthClient {
     /// when the state names no sign-out of this browser, or one older than 15 minutes.
     fn complete_sign_out(&self, url: &str) -> Result<Option<String>, AuthError> {
         let state = form_urlencoded::parse(query_of(url).as_bytes()).find(|(name, _)| name == "state");
-        let transaction: Option<LogoutTransaction> = match state {
-            Some((_, state)) => self.inner.transactions.take(&LogoutTransaction::storage_key(&State::new(state)))?,
+        let transaction = match state {
+            Some((_, state)) => self.inner.transactions.take_logout(&State::new(state))?,
             None => None,
         };
         let Some(Ok(return_url)) = transaction.map(|t| t.accept(now_secs())) else { return Ok(None) };
         // Signed out before leaving; again here, in case another tab signed in meanwhile.
-        if let Some(record) = self.account()? {
-            self.remove_account_tokens(&record)?;
-        }
-        self.emit(AuthEvent::SignedOut);
+        self.sign_out_here()?;
         Ok(Some(return_url))
     }
 
-    /// Signs out: revokes the refresh token where the provider can, forgets the account's tokens at once,
-    /// then sends the browser to the provider's end-session endpoint, which returns it to the post-logout
-    /// redirect URI and from there to the request's return URL.
+    /// Forgets the session in every tab of the app.
+    fn sign_out_here(&self) -> Result<(), AuthError> {
+        if self.inner.session.current().is_some() {
+            self.commit(None, false)?;
+        } else {
+            self.mark_active(false);
+            self.post(&TabMessage::Session(None));
+        }
+        Ok(())
+    }
+
+    /// Signs out: revokes the refresh token where the provider can, forgets the session in every tab of
+    /// the app at once, then sends the browser to the provider's end-session endpoint, which returns it
+    /// to the post-logout redirect URI and from there to the request's return URL.
     pub async fn sign_out(&self, request: &InteractiveAuthenticationRequest) -> Result<SignOutOutcome, AuthError> {
         self.finish_sign_out(request, Leave::KeepThisPage).await
     }
@@ -464,31 +535,27 @@ impl AuthClient {
         request: &InteractiveAuthenticationRequest,
         leave: Leave,
     ) -> Result<SignOutOutcome, AuthError> {
-        let record = self.account()?;
+        let session = self.inner.session.current();
         let metadata = self.metadata().await;
-        if let (Some(record), Ok(metadata)) = (&record, &metadata) {
-            if let (Some(endpoint), Some(refresh_token)) = (&metadata.revocation_endpoint, self.refresh_token(record)?)
-            {
-                let body = revocation_request_body(&self.inner.config.client_id, &refresh_token);
+        if let (Some(session), Ok(metadata)) = (&session, &metadata) {
+            if let (Some(endpoint), Some(refresh_token)) = (&metadata.revocation_endpoint, session.refresh_token()) {
+                let body = revocation_request_body(&self.inner.config.client_id, refresh_token);
                 // Revocation is a courtesy: the sign-out goes on if the provider does not answer.
                 if let Err(error) = http::post_form(endpoint, body).await {
                     web_sys::console::warn_1(&format!("auth-wasm: could not revoke the refresh token: {error}").into());
                 }
             }
         }
-        if let Some(record) = &record {
-            self.remove_account_tokens(record)?;
-        }
-        self.emit(AuthEvent::SignedOut);
+        self.sign_out_here()?;
         let metadata = metadata?;
         let config = &self.inner.config;
         let return_url = safe_return_url(&request.return_url, &navigation::origin()?);
         let transaction = LogoutTransaction::begin(&return_url, now_secs())?;
         let post_logout_redirect_uri = self.app_url(&config.post_logout_redirect_uri)?;
-        let id_token_hint = record.as_ref().map(|r| &r.id_token);
+        let id_token_hint = session.as_ref().map(|s| &s.id_token);
         match end_session_url(&metadata, &config.client_id, id_token_hint, &post_logout_redirect_uri, &transaction) {
             Some(url) => {
-                self.inner.transactions.save(&LogoutTransaction::storage_key(&transaction.state), &transaction)?;
+                self.inner.transactions.save_logout(&transaction)?;
                 leave.go(&url)?;
                 Ok(SignOutOutcome::RedirectingToProvider)
             }

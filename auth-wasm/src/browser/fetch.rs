@@ -73,8 +73,8 @@ impl AuthorizedFetch {
         };
         let response = request.send().await.map_err(network)?;
         let Some(origin) = origin else { return Ok(response) };
-        let marker = format!("auth-wasm.claims-challenge|{origin}");
-        let store = &self.client.inner.transactions;
+        let marker = crate::protocol::storage_keys::claims_challenge_key(&origin);
+        let store = self.client.transactions();
         if response.status() == 401 {
             let challenge = response.headers().get("www-authenticate").and_then(|h| claims_challenge(&h));
             if let Some(claims) = challenge {

@@ -8,11 +8,16 @@ mod events;
 mod fetch;
 mod history;
 mod http;
+mod locks;
 pub(crate) mod navigation;
+mod provider_cache;
+mod session_store;
 mod signature;
 mod silent;
 mod storage;
+mod tabs;
 mod tokens;
+mod transactions;
 
 pub use client::{AuthClient, CallbackOutcome, SignOutOutcome};
 pub use error::AuthError;
@@ -23,6 +28,7 @@ pub use history::{
     request_from_state, request_to_state,
 };
 pub use navigation::current_path;
+pub use provider_cache::PROVIDER_CACHE_LIFETIME_SECS;
 pub use signature::verify_signature;
 pub use storage::{open_store, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore};
 pub use tokens::{AccessTokenResult, InteractionRequired, TokenResult};

@@ -5,17 +5,16 @@ use wasm_bindgen::{JsCast as _, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::AuthError;
-use crate::protocol::{IdToken, IdTokenError, JsonObject, JwkSet, ProtocolError, SignedJwt, WebCryptoFamily};
+use crate::protocol::{
+    IdToken, JsonObject, JwkSet, ProtocolError, SignatureCheck, SignedJwt, VerifiedIdToken, WebCryptoFamily,
+};
 
-/// Verifies `token`'s signature with the key of `jwks` its header names.
-pub async fn verify_signature(token: &IdToken, jwks: &JwkSet) -> Result<(), AuthError> {
-    let jwt = SignedJwt::parse(token).map_err(ProtocolError::from)?;
-    let key = jwks.select(&jwt).map_err(ProtocolError::from)?;
-    if verify_with_jwk(&jwt, key).await? {
-        Ok(())
-    } else {
-        Err(ProtocolError::IdToken(IdTokenError::InvalidSignature).into())
-    }
+/// Verifies `token`'s signature with the key of `jwks` its header names: the core chooses the key and
+/// takes the answer, WebCrypto checks.
+pub async fn verify_signature(token: &IdToken, jwks: &JwkSet) -> Result<VerifiedIdToken, AuthError> {
+    let check = SignatureCheck::new(token, jwks).map_err(ProtocolError::from)?;
+    let valid = verify_with_jwk(&check.jwt, check.key).await?;
+    Ok(check.conclude(valid).map_err(ProtocolError::from)?)
 }
 
 fn set(object: &Object, key: &str, value: impl Into<JsValue>) -> Result<(), AuthError> {

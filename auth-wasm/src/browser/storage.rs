@@ -124,16 +124,21 @@ impl KeyValueStore for MemoryStore {
 /// Opens the store for `location`, falling back to memory (with a console warning) where the browser
 /// has that storage disabled.
 pub fn open_store(location: CacheLocation) -> Rc<dyn KeyValueStore> {
+    open_store_at(location).0
+}
+
+/// [`open_store`], and the location the store really is (memory after a fallback).
+pub(crate) fn open_store_at(location: CacheLocation) -> (Rc<dyn KeyValueStore>, CacheLocation) {
     let opened = match location {
         CacheLocation::SessionStorage => WebStorageStore::session(),
         CacheLocation::LocalStorage => WebStorageStore::local(),
-        CacheLocation::Memory => return Rc::new(MemoryStore::default()),
+        CacheLocation::Memory => return (Rc::new(MemoryStore::default()), CacheLocation::Memory),
     };
     match opened {
-        Ok(store) => Rc::new(store),
+        Ok(store) => (Rc::new(store), location),
         Err(error) => {
             web_sys::console::warn_1(&format!("auth-wasm: {error}; keeping tokens in memory instead").into());
-            Rc::new(MemoryStore::default())
+            (Rc::new(MemoryStore::default()), CacheLocation::Memory)
         }
     }
 }

@@ -1,13 +1,18 @@
 //! Silent tokens: cache → refresh token → hidden iframe (`prompt=none`) → "interaction required".
+//!
+//! A cached token is a lookup in the in-memory session. A renewal holds two locks: this tab's (one
+//! renewal at a time, whatever the scopes) and the Web Lock of the account (one tab at a time). Holding
+//! them, it first looks whether someone else renewed meanwhile, and only then presents the refresh token
+//! it reads there and then: a rotating refresh token is presented once, by one tab.
 
-use futures_util::FutureExt as _;
+use std::rc::Rc;
 
-use super::client::{AuthClient, TokenPurpose};
-use super::events::AuthEvent;
-use super::{history, navigation, now_secs, silent, AuthError};
+use super::client::AuthClient;
+use super::{history, locks, navigation, now_secs, silent, AuthError};
+use crate::protocol::storage_keys::renewal_lock_name;
 use crate::protocol::{
-    authorize_url, parse_authorization_response, refresh_request_body, select_access_token, AccessToken, AccountRecord,
-    CachedAccessToken, InteractiveAuthenticationRequest, LoginTransaction, ProtocolError, Scopes,
+    authorize_url, parse_authorization_response, refresh_request_body, AccessToken, CachedAccessToken,
+    InteractiveAuthenticationRequest, LoginTransaction, ProtocolError, RefreshToken, Scopes, Session,
 };
 
 /// How long a hidden-iframe renewal may take before it counts as needing the user.
@@ -15,15 +20,20 @@ const SILENT_TIMEOUT_MS: u32 = 10_000;
 
 /// The answer to [`AuthClient::get_token`].
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum TokenResult {
+    /// A token for the scopes.
     Success(AccessTokenResult),
     /// No token without the user; [`InteractionRequired::redirect`] starts the request that gets one.
     RequiresInteraction(InteractionRequired),
 }
 
+/// An access token and what it is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessTokenResult {
+    /// The token, for the `Authorization: Bearer` header.
     pub access_token: AccessToken,
+    /// The resource scopes it was granted.
     pub scopes: Scopes,
     /// Seconds since the Unix epoch.
     pub expires_at: i64,
@@ -39,6 +49,7 @@ impl From<&CachedAccessToken> for AccessTokenResult {
 /// for, and the current page as the return URL.
 #[derive(Clone)]
 pub struct InteractionRequired {
+    /// The request that gets the token: the scopes, the current page as return URL.
     pub request: InteractiveAuthenticationRequest,
     /// Why silent renewal could not get a token (`None`: nobody is signed in).
     pub reason: Option<AuthError>,
@@ -70,99 +81,77 @@ impl AuthClient {
         Ok(TokenResult::RequiresInteraction(InteractionRequired {
             request: self.interactive_request_for(scopes)?,
             reason,
-            login_path: self.inner.config.login_path.clone(),
+            login_path: self.config().login_path.clone(),
         }))
     }
 
-    /// The cached access token for `scopes` that is not due for renewal.
-    fn cached_access_token(
-        &self,
-        record: &AccountRecord,
-        scopes: &Scopes,
-    ) -> Result<Option<CachedAccessToken>, AuthError> {
-        let cache = self.cache_scope(record);
-        let home = &record.account.home_account_id;
-        let mut tokens = Vec::new();
-        for key in self.inner.tokens.keys()?.into_iter().filter(|k| cache.is_access_token_key(home, k)) {
-            tokens.extend(self.inner.tokens.load::<CachedAccessToken>(&key)?);
-        }
-        Ok(select_access_token(&tokens, scopes, now_secs()).cloned())
+    /// The cached access token for `scopes` that is not due for renewal: a lookup in memory.
+    pub fn cached_token(&self, scopes: &Scopes) -> Option<AccessTokenResult> {
+        let session = self.session()?;
+        session.access_token(scopes, now_secs()).map(AccessTokenResult::from)
     }
 
-    /// Forgets the signed-in account's cached access tokens that serve `scopes` (an API refused one).
+    /// Forgets the signed-in account's cached access tokens that serve `scopes` (an API refused one), in
+    /// every tab.
     pub fn forget_access_tokens(&self, scopes: &Scopes) -> Result<(), AuthError> {
-        let Some(record) = self.account()? else { return Ok(()) };
-        let cache = self.cache_scope(&record);
-        let home = &record.account.home_account_id;
-        for key in self.inner.tokens.keys()?.into_iter().filter(|k| cache.is_access_token_key(home, k)) {
-            let token: Option<CachedAccessToken> = self.inner.tokens.load(&key)?;
-            if token.is_some_and(|t| t.covers(scopes)) {
-                self.inner.tokens.remove(&key)?;
-            }
+        match self.session().and_then(|session| session.without_access_tokens_for(scopes)) {
+            Some(next) => self.commit(Some(next), false),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// An access token for `scopes` without the user: from the cache, else renewed with the refresh
     /// token, else through a hidden iframe; otherwise the interactive request that gets one. Concurrent
-    /// calls for the same scopes share one renewal.
+    /// calls, for any scopes and in any tab of the app, renew one at a time, so the refresh token is
+    /// presented once.
     pub async fn get_token(&self, scopes: &Scopes) -> Result<TokenResult, AuthError> {
+        self.token(scopes, false).await
+    }
+
+    /// Like [`Self::get_token`], but renews even when a cached token is still fresh (the API says it
+    /// is not, say), through the same locks: a renewal another call or tab made meanwhile counts.
+    pub async fn renew_token(&self, scopes: &Scopes) -> Result<TokenResult, AuthError> {
+        self.token(scopes, true).await
+    }
+
+    async fn token(&self, scopes: &Scopes, force: bool) -> Result<TokenResult, AuthError> {
         if scopes.is_empty() {
             return Err(ProtocolError::NoScopes.into());
         }
-        let Some(record) = self.account()? else {
+        let Some(session) = self.session() else {
             return self.requires_interaction(scopes, None);
         };
-        if let Some(token) = self.cached_access_token(&record, scopes)? {
-            return Ok(TokenResult::Success((&token).into()));
+        let seen = session.access_token(scopes, now_secs()).cloned();
+        if let (Some(token), false) = (&seen, force) {
+            return Ok(TokenResult::Success(token.into()));
         }
-        let key = self.cache_scope(&record).access_token_key(&record.account.home_account_id, scopes);
-        let renewal = {
-            let mut in_flight = self.inner.in_flight.borrow_mut();
-            match in_flight.iter().find(|(k, _)| *k == key) {
-                Some((_, renewal)) => renewal.clone(),
-                None => {
-                    let (client, scopes, own_key) = (self.clone(), scopes.clone(), key.clone());
-                    let renewal = async move {
-                        let result = client.clone().renew(record, scopes).await;
-                        // The renewal removes itself when done, so that a waiter resuming late cannot
-                        // remove a newer renewal under the same key.
-                        client.inner.in_flight.borrow_mut().retain(|(k, _)| *k != own_key);
-                        result
-                    }
-                    .boxed_local()
-                    .shared();
-                    in_flight.push((key, renewal.clone()));
-                    renewal
-                }
-            }
-        };
-        renewal.await
+        let _turn = self.inner.renewal.lock().await;
+        let config = self.config();
+        let lock = renewal_lock_name(&config.client_id, &config.authority, &session.account.home_account_id);
+        let (client, scopes) = (self.clone(), scopes.clone());
+        locks::exclusive(&lock, async move { client.renew_holding_locks(scopes, seen.map(|t| t.access_token)).await })
+            .await?
     }
 
-    async fn renew(self, record: AccountRecord, scopes: Scopes) -> Result<TokenResult, AuthError> {
-        let renewed = match self.refresh_token(&record)? {
-            Some(refresh_token) => match self.refresh(&record, &refresh_token, &scopes).await {
-                Err(error) if error.requires_interaction() => {
-                    // The refresh token is dead: forget it (unless a renewal for other scopes has
-                    // rotated it meanwhile), and try the provider's session instead.
-                    if self.refresh_token(&record)?.as_ref() == Some(&refresh_token) {
-                        let key = self.cache_scope(&record).refresh_token_key(&record.account.home_account_id);
-                        self.inner.tokens.remove(&key)?;
-                    }
-                    self.silent_sign_in(&record, &scopes).await
-                }
-                other => other,
-            },
-            None => self.silent_sign_in(&record, &scopes).await,
+    /// The renewal itself, holding both locks. `stale`: a token the caller will not take again (a forced
+    /// renewal's).
+    async fn renew_holding_locks(self, scopes: Scopes, stale: Option<AccessToken>) -> Result<TokenResult, AuthError> {
+        // Another tab may have renewed while we waited: its session is in shared storage, or on its way
+        // over the channel (a message queued before the lock was granted is handled first).
+        self.reload_shared_session();
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        let Some(session) = self.session() else {
+            return self.requires_interaction(&scopes, None);
         };
-        match renewed {
-            Ok(token) => {
-                self.emit(AuthEvent::TokenRenewed { scopes: scopes.clone() });
-                Ok(TokenResult::Success(token))
+        if let Some(token) = session.access_token(&scopes, now_secs()) {
+            if stale.as_ref() != Some(&token.access_token) {
+                return Ok(TokenResult::Success(token.into()));
             }
+        }
+        match self.renew(session, &scopes).await {
+            Ok(token) => Ok(TokenResult::Success(token)),
             Err(error) => {
-                self.emit(AuthEvent::RenewFailed { scopes: scopes.clone(), error: error.clone() });
+                self.emit(super::AuthEvent::RenewFailed { scopes: scopes.clone(), error: error.clone() });
                 if error.requires_interaction() {
                     self.requires_interaction(&scopes, Some(error))
                 } else {
@@ -172,44 +161,95 @@ impl AuthClient {
         }
     }
 
+    async fn renew(&self, session: Rc<Session>, scopes: &Scopes) -> Result<AccessTokenResult, AuthError> {
+        let Some(refresh_token) = session.refresh_token().cloned() else {
+            return self.silent_sign_in(&session, scopes).await;
+        };
+        let error = match self.refresh(&session, &refresh_token, scopes).await {
+            Ok(token) => return Ok(token),
+            Err(error) if error.requires_interaction() => error,
+            Err(error) => return Err(error),
+        };
+        // The refresh token was refused. If it changed meanwhile (a tab without Web Locks rotated it),
+        // the new one is worth one more try before the provider's session.
+        self.reload_shared_session();
+        let current = self.session().filter(|s| s.account.home_account_id == session.account.home_account_id);
+        if let Some(current) = current {
+            match current.refresh_token() {
+                Some(newer)
+                    if *newer != refresh_token
+                        && matches!(error, AuthError::Protocol(ProtocolError::InvalidGrant(_))) =>
+                {
+                    let newer = newer.clone();
+                    match self.refresh(&current, &newer, scopes).await {
+                        Ok(token) => return Ok(token),
+                        Err(error) if error.requires_interaction() => {}
+                        Err(error) => return Err(error),
+                    }
+                }
+                // Dead: forget it, so that no tab presents it again. (Not for invalid_scope: the grant
+                // is fine, it just does not hold these scopes.)
+                Some(same)
+                    if *same == refresh_token
+                        && matches!(error, AuthError::Protocol(ProtocolError::InvalidGrant(_))) =>
+                {
+                    self.commit(Some(current.without_refresh_token()), false)?;
+                }
+                _ => {}
+            }
+        }
+        let session = self.session().ok_or(error)?;
+        self.silent_sign_in(&session, scopes).await
+    }
+
     async fn refresh(
         &self,
-        record: &AccountRecord,
-        refresh_token: &crate::protocol::RefreshToken,
+        session: &Session,
+        refresh_token: &RefreshToken,
         scopes: &Scopes,
     ) -> Result<AccessTokenResult, AuthError> {
         let metadata = self.metadata().await?;
-        let body = refresh_request_body(&self.inner.config, refresh_token, &record.refresh_scopes(scopes));
+        let body = refresh_request_body(self.config(), refresh_token, &session.refresh_scopes(scopes));
         let response = self.token_request(&metadata, body).await?;
-        if let Some(id_token) = &response.id_token {
-            self.verify_id_token_signature(&metadata, id_token).await?;
-        }
-        let set = self.token_context(&metadata).refresh(response, record, scopes)?;
-        self.store_token_set(&set, TokenPurpose::Renewal(record.account.home_account_id.clone()))?;
-        Ok((&set.access_token).into())
+        let id_token = self.verify_id_token(&metadata, &response).await?;
+        let set = self.token_context(&metadata).refresh(response, id_token, session, scopes)?;
+        let token = AccessTokenResult::from(&set.access_token);
+        // Kept only if this account is still the signed-in one (see `Session::renewed`).
+        let current =
+            self.session().ok_or_else(|| ProtocolError::LoginRequired(Some("signed out meanwhile".into())))?;
+        let next = current.renewed(set, &session.account.home_account_id)?;
+        self.commit(Some(next), false)?;
+        Ok(token)
     }
 
     /// A `prompt=none` authorization in a hidden iframe, on the provider's session cookie.
-    async fn silent_sign_in(&self, record: &AccountRecord, scopes: &Scopes) -> Result<AccessTokenResult, AuthError> {
+    async fn silent_sign_in(&self, session: &Session, scopes: &Scopes) -> Result<AccessTokenResult, AuthError> {
         let metadata = self.metadata().await?;
-        let config = &self.inner.config;
+        let config = self.config();
         let redirect_uri = crate::protocol::resolve_app_url(&navigation::origin()?, &config.silent_redirect_uri);
         let transaction =
             LoginTransaction::begin(&redirect_uri, config.scopes.union(scopes).for_sign_in(), "/", now_secs())?;
         // A login_hint, not an id_token_hint: no token goes into a URL, and providers with several
         // sessions (Entra) still pick the right one.
         let mut params = vec![("prompt".to_owned(), "none".to_owned())];
-        if let Some(username) = &record.account.username {
+        if let Some(username) = &session.account.username {
             params.push(("login_hint".to_owned(), username.clone()));
         }
         let url = authorize_url(&metadata, &config.client_id, &transaction, &self.extra_parameters(params))?;
         let callback = silent::navigate_hidden_iframe(&url, &redirect_uri, SILENT_TIMEOUT_MS).await?;
         let response = parse_authorization_response(&callback)?;
-        // Kept only if the provider's session is still this account's (see `renewal_applies`).
-        let purpose = TokenPurpose::Renewal(record.account.home_account_id.clone());
-        self.exchange_code(response, &transaction, purpose).await?;
-        let account = self.account()?.ok_or_else(|| AuthError::Storage("the account vanished".into()))?;
-        self.cached_access_token(&account, scopes)?.map(|token| (&token).into()).ok_or_else(|| {
+        let set = self.exchange_code(response, &transaction).await?;
+        let returned = set.identity.as_ref().map(|(account, _)| account.home_account_id.clone());
+        let current =
+            self.session().ok_or_else(|| ProtocolError::LoginRequired(Some("signed out meanwhile".into())))?;
+        // Kept only if the provider's session is still this account's (see `Session::renewed`).
+        if returned.as_ref().is_some_and(|r| *r != session.account.home_account_id) {
+            let why = "the provider's session belongs to another account";
+            return Err(ProtocolError::LoginRequired(Some(why.into())).into());
+        }
+        let next = current.renewed(set, &session.account.home_account_id)?;
+        self.commit(Some(next), false)?;
+        self.cached_token(scopes).ok_or_else(|| {
             ProtocolError::InvalidTokenResponse("the provider granted no token for the requested scopes".into()).into()
         })
     }

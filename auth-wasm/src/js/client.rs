@@ -63,7 +63,7 @@ impl JsAuthClient {
         let client = self.client.clone();
         promise(async move {
             let outcome = client.handle_redirect().await?;
-            Ok(redirect_result(outcome, client.account()?.as_ref()))
+            Ok(redirect_result(outcome))
         })
     }
 
@@ -81,11 +81,20 @@ impl JsAuthClient {
     /// `InteractionRequiredError` whose `redirect()` starts the sign-in that gets one.
     #[wasm_bindgen(js_name = getToken)]
     pub fn get_token(&self, request: TokenRequestArg) -> StringPromise {
+        let (scopes, force) = match token_request(&request) {
+            Ok(request) => request,
+            Err(error) => return js_sys::Promise::reject(&auth_error(&error.into())).unchecked_into(),
+        };
+        // A cached token answers at once: no future, no storage, no JSON.
+        if !force {
+            if let Some(token) = self.client.cached_token(&scopes) {
+                return js_sys::Promise::resolve(&JsValue::from_str(token.access_token.secret())).unchecked_into();
+            }
+        }
         let client = self.client.clone();
-        let request: JsValue = request.into();
         to_promise(Box::pin(async move {
-            let scopes = token_scopes(request).map_err(|e| auth_error(&e.into()))?;
-            match client.get_token(&scopes).await {
+            let result = if force { client.renew_token(&scopes).await } else { client.get_token(&scopes).await };
+            match result {
                 Ok(TokenResult::Success(token)) => Ok(token.access_token.secret().into()),
                 Ok(TokenResult::RequiresInteraction(required)) => {
                     let (request, client) = (required.request.clone(), client.clone());
@@ -115,8 +124,8 @@ impl JsAuthClient {
     #[wasm_bindgen(getter)]
     pub fn account(&self) -> AccountOrNull {
         match self.client.account() {
-            Ok(Some(record)) => to_js(account_to_json(&record)),
-            _ => JsValue::NULL,
+            Some(account) => to_js(account_to_json(&account)),
+            None => JsValue::NULL,
         }
         .unchecked_into()
     }
@@ -124,11 +133,9 @@ impl JsAuthClient {
     /// Calls `listener` with every event; returns the function that stops it.
     pub fn on(&self, listener: AuthEventListener) -> Unsubscribe {
         let listener: js_sys::Function = JsValue::from(listener).unchecked_into();
-        let watcher = self.client.clone();
         let subscription = self.client.subscribe(move |event| {
-            let account = watcher.account().ok().flatten();
             // A listener's exception is the app's, not ours to handle.
-            let _ = listener.call1(&JsValue::NULL, &event_to_js(event, account.as_ref()));
+            let _ = listener.call1(&JsValue::NULL, &event_to_js(event));
         });
         let client = self.client.clone();
         Closure::once_into_js(move || client.unsubscribe(subscription)).unchecked_into()

@@ -4,7 +4,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::browser::{AuthEvent, CallbackOutcome};
 use crate::protocol::{
-    json, AccountRecord, InteractiveAuthenticationRequest, JsonError, JsonObject, JsonRecord, Prompt, ProtocolError,
+    json, Account, InteractiveAuthenticationRequest, JsonError, JsonObject, JsonRecord, Prompt, ProtocolError, Scope,
     Scopes,
 };
 
@@ -25,6 +25,10 @@ export interface AuthClientOptions {
   cacheLocation?: "sessionStorage" | "localStorage" | "memory";
   /** Ask for Entra's `client_info`; by default only for Microsoft Entra authorities. */
   clientInfo?: boolean;
+  /** The app's route that starts an interactive request from history state (default `/authentication/login`). */
+  loginPath?: string;
+  /** The app's route that starts a sign-out from history state (default `/authentication/logout`). */
+  logoutPath?: string;
 }
 
 export interface LoginRequest {
@@ -48,6 +52,8 @@ export interface LogoutRequest {
 export interface TokenRequest {
   /** At least one scope. */
   scopes: string[] | string;
+  /** Renew even if a cached token is fresh (through the same one-renewal-at-a-time lock). */
+  forceRefresh?: boolean;
 }
 
 export interface Account {
@@ -124,15 +130,14 @@ fn field_error(what: &str) -> impl Fn(JsonError) -> ProtocolError + '_ {
 }
 
 /// The JS `Account` of a signed-in account.
-pub fn account_to_json(record: &AccountRecord) -> JsonObject {
-    let account = &record.account;
+pub fn account_to_json(account: &Account) -> JsonObject {
     JsonObject::new()
         .with("homeAccountId", json::string(account.home_account_id.as_str()))
         .with("issuer", json::string(account.issuer.as_str()))
         .with("subject", json::string(&account.subject))
         .with("username", json::opt_string(account.username.as_deref()))
-        .with("name", json::string(&account.name))
-        .with("claims", record.claims.to_json().into_value())
+        .with("name", json::string(&account.display_name))
+        .with("claims", account.claims.to_json().into_value())
 }
 
 const LOGIN_REQUEST: [&str; 8] =
@@ -171,49 +176,82 @@ pub fn logout_request(value: JsValue) -> Result<InteractiveAuthenticationRequest
     Ok(InteractiveAuthenticationRequest::logout(return_url.unwrap_or_else(|| "/".to_owned())))
 }
 
-pub fn token_scopes(value: JsValue) -> Result<Scopes, ProtocolError> {
-    let what = "TokenRequest";
-    let js = from_js(value, what, &["scopes"])?.ok_or(ProtocolError::NoScopes)?;
-    let scopes = Scopes::read_json(&js, "scopes").map_err(field_error(what))?;
+/// A JS `TokenRequest`: its scopes, and whether to renew whatever is cached. Read straight from the
+/// object (no JSON round trip): this is on the path of every cached-token call.
+pub fn token_request(value: &JsValue) -> Result<(Scopes, bool), ProtocolError> {
+    let invalid = |why: &str| ProtocolError::InvalidRequest(format!("TokenRequest: {why}"));
+    if !value.is_object() {
+        return Err(ProtocolError::NoScopes);
+    }
+    let object: &js_sys::Object = value.unchecked_ref();
+    let mut force = false;
+    let mut scopes = None;
+    for key in js_sys::Object::keys(object).iter() {
+        let field = js_sys::Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
+        match key.as_string().as_deref() {
+            Some("scopes") => {
+                scopes = Some(
+                    scopes_of(&field).ok_or_else(|| invalid("`scopes` must be a string or a list of strings"))??,
+                )
+            }
+            Some("forceRefresh") => {
+                force = field.as_bool().ok_or_else(|| invalid("`forceRefresh` must be true or false"))?;
+            }
+            Some(other) => return Err(invalid(&format!("unknown option `{other}`"))),
+            None => {}
+        }
+    }
+    let scopes = scopes.unwrap_or_default();
     if scopes.is_empty() {
         return Err(ProtocolError::NoScopes);
     }
-    Ok(scopes)
+    Ok((scopes, force))
+}
+
+/// A JS string (space-separated) or array of strings as scopes; `None` when it is neither.
+fn scopes_of(value: &JsValue) -> Option<Result<Scopes, ProtocolError>> {
+    if let Some(text) = value.as_string() {
+        return Some(Scopes::parse(&text));
+    }
+    let array = value.dyn_ref::<js_sys::Array>()?;
+    let mut scopes = Scopes::new();
+    for item in array.iter() {
+        match Scope::parse(&item.as_string()?) {
+            Ok(scope) => scopes.insert(scope),
+            Err(error) => return Some(Err(error)),
+        }
+    }
+    Some(Ok(scopes))
 }
 
 fn typed(kind: &str) -> JsonObject {
     JsonObject::new().with("type", json::string(kind))
 }
 
-pub fn redirect_result(outcome: CallbackOutcome, account: Option<&AccountRecord>) -> JsValue {
-    to_js(match (outcome, account) {
-        (CallbackOutcome::SignedIn(_), Some(account)) => {
-            typed("signedIn").with("account", account_to_json(account).into_value())
-        }
-        (CallbackOutcome::SignedOut, _) => typed("signedOut"),
-        (CallbackOutcome::AlreadyCompleted, _) => typed("alreadyCompleted"),
+pub fn redirect_result(outcome: CallbackOutcome) -> JsValue {
+    to_js(match outcome {
+        CallbackOutcome::SignedIn(account) => typed("signedIn").with("account", account_to_json(&account).into_value()),
+        CallbackOutcome::SignedOut => typed("signedOut"),
+        CallbackOutcome::AlreadyCompleted => typed("alreadyCompleted"),
         _ => typed("none"),
     })
 }
 
-/// The JS form of `event`; `account` is the signed-in account's record, for the events that name it.
-pub fn event_to_js(event: &AuthEvent, account: Option<&AccountRecord>) -> JsValue {
-    let account_json = || account.map(|account| account_to_json(account).into_value());
-    to_js(match (event, account) {
-        (AuthEvent::SignedIn(_), Some(_)) => typed("signedIn").with("account", account_json()),
-        (AuthEvent::SignedOut, _) => typed("signedOut"),
-        (AuthEvent::TokenRenewed { scopes }, _) => typed("tokenRenewed").with("scopes", scopes.to_json()),
-        (AuthEvent::RenewFailed { scopes, error }, _) => typed("renewFailed").with("scopes", scopes.to_json()).with(
+/// The JS form of `event` (each event carries its account).
+pub fn event_to_js(event: &AuthEvent) -> JsValue {
+    to_js(match event {
+        AuthEvent::SignedIn(account) => typed("signedIn").with("account", account_to_json(account).into_value()),
+        AuthEvent::SignedOut => typed("signedOut"),
+        AuthEvent::TokenRenewed { scopes } => typed("tokenRenewed").with("scopes", scopes.to_json()),
+        AuthEvent::RenewFailed { scopes, error } => typed("renewFailed").with("scopes", scopes.to_json()).with(
             "error",
             JsonObject::new()
                 .with("code", json::string(error.code()))
                 .with("message", json::string(error.to_string()))
                 .into_value(),
         ),
-        (AuthEvent::AccountChanged { previous, .. }, Some(_)) => typed("accountChanged")
+        AuthEvent::AccountChanged { previous, current } => typed("accountChanged")
             .with("previousHomeAccountId", json::string(previous.as_str()))
-            .with("account", account_json()),
-        // The account record is written before these events fire, so it is there.
-        (AuthEvent::SignedIn(_) | AuthEvent::AccountChanged { .. }, None) => typed("signedOut"),
+            .with("account", account_to_json(current).into_value()),
     })
 }

@@ -8,6 +8,7 @@ use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::{IdTokenClaims, Issuer, ProtocolError};
 use base64::Engine as _;
 
+/// The id of an account across sign-ins: the key of its session and of its renewal lock.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct HomeAccountId(String);
 
@@ -30,6 +31,7 @@ impl HomeAccountId {
         Self(format!("{}.{}", claims.sub, claims.iss))
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -40,18 +42,28 @@ impl HomeAccountId {
     }
 }
 
-/// The signed-in account as the cache knows it.
+/// The signed-in account: who the ID token names, as the cache keys it and as an app shows it. This is
+/// the one shape of "the account" everywhere: in the session, in events, in `use_auth()` and (as JSON)
+/// in the JS API.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Account {
+    /// The cache key of the account (Entra's `uid.utid`, else subject and issuer).
     pub home_account_id: HomeAccountId,
+    /// The provider that signed the ID token.
     pub issuer: Issuer,
+    /// The ID token's `sub`.
     pub subject: String,
-    /// `preferred_username`, else `email`: what a user recognises their account by.
+    /// `preferred_username`, else `email`: what a user recognises their account by (sent as `login_hint`).
     pub username: Option<String>,
-    pub name: String,
+    /// The best name to show: `name`, else `preferred_username`, else `email`, else the subject.
+    pub display_name: String,
+    /// Every claim of the ID token (its signature was verified).
+    pub claims: IdTokenClaims,
 }
 
 impl Account {
+    /// The account `claims` name, under `home_account_id`.
     pub fn new(home_account_id: HomeAccountId, claims: &IdTokenClaims) -> Self {
         let text = |name: &str| claims.text_claim(name).map(str::to_owned);
         Self {
@@ -59,7 +71,8 @@ impl Account {
             issuer: claims.iss.clone(),
             subject: claims.sub.clone(),
             username: text("preferred_username").or_else(|| text("email")),
-            name: claims.display_name().to_owned(),
+            display_name: claims.display_name().to_owned(),
+            claims: claims.clone(),
         }
     }
 }
@@ -68,20 +81,12 @@ impl JsonRecord for Account {
     fn to_json(&self) -> JsonObject {
         JsonObject::new()
             .with("home_account_id", json::string(self.home_account_id.as_str()))
-            .with("issuer", json::string(self.issuer.as_str()))
-            .with("subject", json::string(&self.subject))
-            .with("username", json::opt_string(self.username.as_deref()))
-            .with("name", json::string(&self.name))
+            .with("claims", self.claims.to_json().into_value())
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
-        Ok(Self {
-            home_account_id: HomeAccountId::from_stored(object.string("home_account_id")?),
-            issuer: Issuer::new(object.string("issuer")?),
-            subject: object.string("subject")?,
-            username: object.opt_string("username")?,
-            name: object.string("name")?,
-        })
+        let claims = IdTokenClaims::from_json(&object.object("claims")?)?;
+        Ok(Self::new(HomeAccountId::from_stored(object.string("home_account_id")?), &claims))
     }
 }
 
@@ -122,7 +127,7 @@ mod tests {
         assert_eq!(HomeAccountId::from_claims(&claims).as_str(), "alice.https://op.example");
         let account = Account::new(HomeAccountId::from_claims(&claims), &claims);
         assert_eq!(account.username.as_deref(), Some("alice@example.com"));
-        assert_eq!(account.name, "Alice");
+        assert_eq!(account.display_name, "Alice");
         assert_eq!(Account::from_json_str(&account.to_json_string()), Ok(account));
     }
 }

@@ -1,33 +1,12 @@
-//! Token cache rules: storage keys by account, when an access token is due for renewal, which cached
-//! token answers a request.
-//!
-//! A cache key is (home account id, issuer, client id, scope set). Every key of one account shares a
-//! prefix, so that an account's tokens can be removed together when another account signs in.
+//! Token cache rules: when an access token is due for renewal, which cached token answers a request,
+//! and which account a sign-in or renewal belongs to. (Where tokens are kept: `session.rs`; under which
+//! storage keys: `storage_keys.rs`.)
 
 use super::json::{self, JsonError, JsonObject, JsonRecord};
-use super::{AccessToken, Account, ClientId, HomeAccountId, IdToken, IdTokenClaims, Issuer, Scopes, User};
+use super::{AccessToken, HomeAccountId, Scopes};
 
 /// Renew at most this long before expiry (MSAL's default too).
 const MAX_RENEWAL_MARGIN_SECS: i64 = 300;
-
-const PREFIX: &str = "auth-wasm.";
-
-/// A key component with `%` and the separator `|` escaped, so that no value (a `sub` containing
-/// `|access|`, say) can make a key that belongs under another account's prefix.
-fn component(value: &str) -> String {
-    value.replace('%', "%25").replace('|', "%7C")
-}
-
-/// The key of the signed-in account's record for a client and authority.
-pub fn account_record_key(client_id: &ClientId, authority: &str) -> String {
-    format!("{PREFIX}account|{}|{}", component(client_id.as_str()), component(authority.trim_end_matches('/')))
-}
-
-/// The key that remembers who was signed in last (an id, no token), so that a sign-in after a sign-out
-/// still tells whether the account changed.
-pub fn last_account_key(client_id: &ClientId, authority: &str) -> String {
-    format!("{PREFIX}last-account|{}|{}", component(client_id.as_str()), component(authority.trim_end_matches('/')))
-}
 
 /// Whether the tokens of a silent renewal started for `renewed_for` may be kept: that account must still
 /// be the signed-in one (no sign-in or sign-out happened meanwhile, here or in another tab), and the
@@ -40,38 +19,6 @@ pub fn renewal_applies(
     current == Some(renewed_for) && returned.is_none_or(|returned| returned == renewed_for)
 }
 
-/// Where one client's tokens for one issuer live.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CacheScope<'a> {
-    pub client_id: &'a ClientId,
-    pub issuer: &'a Issuer,
-}
-
-impl CacheScope<'_> {
-    /// The prefix every token key of every account of this client and issuer starts with.
-    pub fn tokens_prefix(&self) -> String {
-        format!("{PREFIX}token|{}|{}|", component(self.client_id.as_str()), component(self.issuer.as_str()))
-    }
-
-    /// The prefix every token key of `account` starts with.
-    pub fn account_tokens_prefix(&self, account: &HomeAccountId) -> String {
-        format!("{}{}|", self.tokens_prefix(), component(account.as_str()))
-    }
-
-    pub fn refresh_token_key(&self, account: &HomeAccountId) -> String {
-        format!("{}refresh", self.account_tokens_prefix(account))
-    }
-
-    /// The key of the access token for `scopes` (normalised to resource scopes).
-    pub fn access_token_key(&self, account: &HomeAccountId, scopes: &Scopes) -> String {
-        format!("{}access|{}", self.account_tokens_prefix(account), scopes.resource_scopes().to_scope_string())
-    }
-
-    pub fn is_access_token_key(&self, account: &HomeAccountId, key: &str) -> bool {
-        key.starts_with(&format!("{}access|", self.account_tokens_prefix(account)))
-    }
-}
-
 /// The account a sign-in of `signed_in` replaces, if it is another one: the account signed in now, else
 /// the one signed in last (before a sign-out). Its tokens must go, and `AccountChanged` be told.
 pub fn replaced_account(
@@ -80,40 +27,6 @@ pub fn replaced_account(
     signed_in: &HomeAccountId,
 ) -> Option<HomeAccountId> {
     current.or(last).filter(|previous| *previous != signed_in).cloned()
-}
-
-/// Who is signed in, with the ID token that says so.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AccountRecord {
-    pub account: Account,
-    pub id_token: IdToken,
-    pub claims: IdTokenClaims,
-    /// Every scope the sign-in was granted (or, where the provider did not say, asked for).
-    pub granted_scopes: Scopes,
-}
-
-impl AccountRecord {
-    /// The scopes of a refresh for `requested`: those, plus the OpenID Connect scopes the sign-in was
-    /// granted. A refresh may not ask for more than the grant holds (RFC 6749 §6), and providers differ
-    /// in which of `openid profile offline_access` they grant.
-    pub fn refresh_scopes(&self, requested: &Scopes) -> Scopes {
-        let granted_oidc: Scopes = self
-            .granted_scopes
-            .iter()
-            .filter(|s| !self.granted_scopes.resource_scopes().contains(s.as_str()))
-            .cloned()
-            .collect();
-        requested.resource_scopes().union(&granted_oidc)
-    }
-
-    pub fn user(&self) -> User {
-        User {
-            subject: self.claims.sub.clone(),
-            display_name: self.claims.display_name().to_owned(),
-            home_account_id: self.account.home_account_id.clone(),
-            claims: self.claims.clone(),
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,9 +46,10 @@ impl CachedAccessToken {
     /// Whether the token should be renewed now: it expires within a quarter of its lifetime, or within
     /// five minutes, whichever is sooner.
     pub fn needs_renewal(&self, now: i64) -> bool {
-        let lifetime = (self.expires_at - self.issued_at).max(0);
+        // Saturating: a stored record may hold any numbers.
+        let lifetime = self.expires_at.saturating_sub(self.issued_at).max(0);
         let margin = (lifetime / 4).min(MAX_RENEWAL_MARGIN_SECS);
-        now >= self.expires_at - margin
+        now >= self.expires_at.saturating_sub(margin)
     }
 
     /// Whether the token answers a request for `requested` at `now`.
@@ -145,8 +59,15 @@ impl CachedAccessToken {
 
     /// Whether the token is one for `requested`: it was granted those scopes, or it answered that very
     /// request.
+    ///
+    /// A request for OpenID Connect scopes only (`openid email`: no API) is answered only by a token asked
+    /// for no API either: an empty set is a subset of every set, and an API's token must not answer it
+    /// (it would go to whatever origin the caller allows).
     pub fn covers(&self, requested: &Scopes) -> bool {
         let requested = requested.resource_scopes();
+        if requested.is_empty() {
+            return self.requested.is_empty();
+        }
         self.scopes.is_superset(&requested) || self.requested == requested
     }
 }
@@ -158,25 +79,6 @@ pub fn select_access_token<'a>(
     now: i64,
 ) -> Option<&'a CachedAccessToken> {
     candidates.into_iter().filter(|t| t.serves(requested, now)).min_by_key(|t| t.scopes.len())
-}
-
-impl JsonRecord for AccountRecord {
-    fn to_json(&self) -> JsonObject {
-        JsonObject::new()
-            .with("account", self.account.to_json().into_value())
-            .with("id_token", json::string(self.id_token.secret()))
-            .with("claims", self.claims.to_json().into_value())
-            .with("granted_scopes", self.granted_scopes.to_json())
-    }
-
-    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
-        Ok(Self {
-            account: Account::from_json(&object.object("account")?)?,
-            id_token: IdToken::new(object.string("id_token")?),
-            claims: IdTokenClaims::from_json(&object.object("claims")?)?,
-            granted_scopes: Scopes::read_json(object, "granted_scopes")?,
-        })
-    }
 }
 
 impl JsonRecord for CachedAccessToken {
@@ -203,7 +105,6 @@ impl JsonRecord for CachedAccessToken {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::id_token::tests::claims_from;
 
     fn token(scopes: &str, issued_at: i64, expires_at: i64) -> CachedAccessToken {
         CachedAccessToken {
@@ -227,47 +128,20 @@ mod tests {
         assert_eq!(CachedAccessToken::from_json_str(&token.to_json_string()), Ok(token));
     }
 
-    #[test]
-    fn keys_group_by_account() {
-        let (client, issuer) = (ClientId::new("spa"), Issuer::new("https://op.example"));
-        let cache = CacheScope { client_id: &client, issuer: &issuer };
-        let alice = HomeAccountId::from_claims(&claims_from(serde_json::json!({
-            "iss": "https://op.example", "sub": "alice", "aud": "spa", "exp": 2, "iat": 1
-        })));
-        let key = cache.access_token_key(&alice, &Scopes::parse("openid api:read").unwrap());
-        assert_eq!(key, "auth-wasm.token|spa|https://op.example|alice.https://op.example|access|api:read");
-        assert!(key.starts_with(&cache.account_tokens_prefix(&alice)));
-        assert!(cache.refresh_token_key(&alice).starts_with(&cache.account_tokens_prefix(&alice)));
-        assert!(cache.is_access_token_key(&alice, &key));
-        assert!(!cache.is_access_token_key(&alice, &cache.refresh_token_key(&alice)));
-        assert!(cache.account_tokens_prefix(&alice).starts_with(&cache.tokens_prefix()));
-        assert_eq!(account_record_key(&client, "https://op.example/"), "auth-wasm.account|spa|https://op.example");
-        assert!(!account_record_key(&client, "https://op.example").starts_with(&cache.tokens_prefix()));
-    }
-
-    #[test]
-    fn refreshes_ask_for_granted_oidc_scopes_only() {
-        let claims: IdTokenClaims = claims_from(serde_json::json!({
-            "iss": "https://op.example", "sub": "alice", "aud": "spa", "exp": 2, "iat": 1
-        }));
-        let record = AccountRecord {
-            account: Account::new(HomeAccountId::from_claims(&claims), &claims),
-            id_token: IdToken::new("h.p.s"),
-            claims,
-            granted_scopes: Scopes::parse("openid profile api:read").unwrap(),
-        };
-        let requested = Scopes::parse("api:write offline_access").unwrap();
-        assert_eq!(record.refresh_scopes(&requested).to_scope_string(), "api:write openid profile");
-    }
-
     /// An Entra-style home account id for the user `uid`.
     fn home(uid: &str) -> HomeAccountId {
-        let info = format!(r#"{{"uid":"{uid}","utid":"t"}}"#);
-        HomeAccountId::from_client_info(&base64::Engine::encode(
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
-            info,
-        ))
-        .unwrap()
+        HomeAccountId::from_stored(format!("{uid}.t"))
+    }
+
+    #[test]
+    fn an_openid_only_request_is_not_answered_by_an_api_token() {
+        let api = token("api:read", 0, 3600);
+        let openid = Scopes::parse("openid email").unwrap();
+        assert!(!api.serves(&openid, 10), "an API token must not answer a request naming no API");
+        let userinfo = CachedAccessToken { scopes: Scopes::new(), requested: Scopes::new(), ..token("x", 0, 3600) };
+        assert!(userinfo.serves(&openid, 10));
+        assert!(!userinfo.serves(&Scopes::parse("api:read").unwrap(), 10));
+        assert_eq!(select_access_token([&api, &userinfo], &openid, 10), Some(&userinfo));
     }
 
     #[test]
@@ -288,17 +162,6 @@ mod tests {
         assert!(!renewal_applies(Some(&bob), &alice, None), "bob signed in meanwhile");
         assert!(!renewal_applies(None, &alice, Some(&alice)), "signed out meanwhile");
         assert!(!renewal_applies(Some(&alice), &alice, Some(&bob)), "the provider's session is bob's");
-    }
-
-    #[test]
-    fn separators_in_values_cannot_forge_keys() {
-        let (client, issuer) = (ClientId::new("spa"), Issuer::new("https://op.example"));
-        let cache = CacheScope { client_id: &client, issuer: &issuer };
-        let forged: IdTokenClaims = claims_from(serde_json::json!({
-            "iss": "https://op.example", "sub": "mallory|access|x", "aud": "spa", "exp": 2, "iat": 1
-        }));
-        let key = cache.account_tokens_prefix(&HomeAccountId::from_claims(&forged));
-        assert_eq!(key, "auth-wasm.token|spa|https://op.example|mallory%7Caccess%7Cx.https://op.example|");
     }
 
     #[test]

@@ -119,6 +119,54 @@ impl<'a> SignedJwt<'a> {
     }
 }
 
+/// An ID token whose signature one of the provider's keys verified. Only [`SignatureCheck::conclude`]
+/// makes one, and a token response becomes a [`super::TokenSet`] only with one: a sign-in or renewal that
+/// skipped the signature step does not compile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedIdToken(IdToken);
+
+impl VerifiedIdToken {
+    /// The token.
+    pub fn token(&self) -> &IdToken {
+        &self.0
+    }
+
+    /// For tests of the rules after the signature step.
+    #[cfg(test)]
+    pub(crate) fn assume_verified(token: IdToken) -> Self {
+        Self(token)
+    }
+}
+
+/// A signature the browser must check (with WebCrypto): the signed bytes, the signature, and the
+/// provider key the core chose for them. [`Self::conclude`] takes the answer.
+#[derive(Debug)]
+pub struct SignatureCheck<'a> {
+    /// The token, split.
+    pub jwt: SignedJwt<'a>,
+    /// The JWK to verify with, as WebCrypto imports it.
+    pub key: &'a JsonObject,
+    token: &'a IdToken,
+}
+
+impl<'a> SignatureCheck<'a> {
+    /// What verifying `token` against `jwks` takes: its algorithm must be accepted and a key must fit.
+    pub fn new(token: &'a IdToken, jwks: &'a JwkSet) -> Result<Self, IdTokenError> {
+        let jwt = SignedJwt::parse(token)?;
+        let key = jwks.select(&jwt)?;
+        Ok(Self { jwt, key, token })
+    }
+
+    /// The check's answer: a verified token, or the error that the signature is not the provider's.
+    pub fn conclude(self, valid: bool) -> Result<VerifiedIdToken, IdTokenError> {
+        if valid {
+            Ok(VerifiedIdToken(self.token.clone()))
+        } else {
+            Err(IdTokenError::InvalidSignature)
+        }
+    }
+}
+
 /// The provider's public keys (RFC 7517), each kept as the JSON WebCrypto imports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JwkSet {

@@ -18,14 +18,14 @@ pub struct LogoutTransaction {
 }
 
 impl LogoutTransaction {
-    pub const STORAGE_PREFIX: &'static str = "auth-wasm.logout.";
+    pub const STORAGE_PREFIX: &'static str = super::storage_keys::LOGOUT_TRANSACTION_PREFIX;
 
     pub fn begin(return_url: &str, now: i64) -> Result<Self, ProtocolError> {
         Ok(Self { state: State::random()?, return_url: return_url.to_owned(), created_at: now })
     }
 
     pub fn storage_key(state: &State) -> String {
-        format!("{}{}", Self::STORAGE_PREFIX, state.as_str())
+        super::storage_keys::logout_transaction_key(state)
     }
 
     pub fn is_stale(&self, now: i64) -> bool {

@@ -20,6 +20,8 @@ mod pkce;
 mod request;
 mod return_url;
 mod scopes;
+mod session;
+pub mod storage_keys;
 mod token;
 mod token_set;
 mod transaction;
@@ -28,10 +30,7 @@ mod values;
 
 pub use account::{Account, HomeAccountId};
 pub use authorize::{authorize_url, RESERVED_AUTHORIZE_PARAMETERS};
-pub use cache::{
-    account_record_key, last_account_key, renewal_applies, replaced_account, select_access_token, AccountRecord,
-    CacheScope, CachedAccessToken,
-};
+pub use cache::{renewal_applies, replaced_account, select_access_token, CachedAccessToken};
 pub use callback::{classify_callback, parse_authorization_response, AuthorizationResponse, CallbackKind};
 pub use challenge::claims_challenge;
 pub use config::{CacheLocation, ClientConfig};
@@ -40,7 +39,7 @@ pub use entra::is_entra_authority;
 pub use error::{IdTokenError, OAuthErrorCode, ProtocolError};
 pub use id_token::{decode_id_token, Audience, IdTokenClaims, IdTokenExpectations, JwtHeader, DEFAULT_CLOCK_SKEW_SECS};
 pub use json::{JsonError, JsonObject, JsonRecord, Value as JsonValue, MAX_JSON_DEPTH};
-pub use jws::{JwkSet, SignatureAlgorithm, SignedJwt, WebCryptoFamily};
+pub use jws::{JwkSet, SignatureAlgorithm, SignatureCheck, SignedJwt, VerifiedIdToken, WebCryptoFamily};
 pub use logout::{end_session_url, LogoutTransaction};
 pub use pkce::{PkceChallenge, PKCE_METHOD_S256};
 pub use request::{
@@ -48,10 +47,11 @@ pub use request::{
 };
 pub use return_url::{safe_return_url, same_origin_path};
 pub use scopes::{Scope, Scopes};
+pub use session::{after_sign_in, session_change, Session, SessionChange};
 pub use token::{
     authorization_code_request_body, parse_token_response, refresh_request_body, revocation_request_body, TokenResponse,
 };
-pub use token_set::{TokenContext, TokenSet, User};
+pub use token_set::{TokenContext, TokenSet};
 pub use transaction::{CompletedTransaction, LoginTransaction, TRANSACTION_LIFETIME_SECS};
 pub use url::{append_query, is_secure_url, origin_of, query_of, resolve_app_url};
 pub use values::{AccessToken, AuthorizationCode, ClientId, IdToken, Issuer, Nonce, PkceVerifier, RefreshToken, State};

@@ -27,7 +27,7 @@ impl Scope {
 
 /// A set of scopes: duplicates removed, order normalised, so that equal sets compare and print equal.
 /// (A sorted `Vec` rather than a `BTreeSet`: sets of a few scopes, and a smaller wasm.)
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Scopes(Vec<Scope>);
 
 impl Scopes {

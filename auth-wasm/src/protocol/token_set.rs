@@ -1,25 +1,23 @@
 //! What a token response means once checked: who signed in, the access token, the refresh token.
+//!
+//! A response becomes a [`TokenSet`] only with the [`VerifiedIdToken`] its ID token became in the
+//! signature step, so the order callback → token request → signature → claims → store is the types'.
 
 use super::{
-    decode_id_token, Account, AccountRecord, CachedAccessToken, ClientId, HomeAccountId, IdTokenClaims,
-    IdTokenExpectations, LoginTransaction, Nonce, ProtocolError, ProviderMetadata, RefreshToken, Scopes, TokenResponse,
-    DEFAULT_CLOCK_SKEW_SECS,
+    decode_id_token, Account, CachedAccessToken, ClientId, HomeAccountId, IdToken, IdTokenClaims, IdTokenExpectations,
+    LoginTransaction, Nonce, ProtocolError, ProviderMetadata, RefreshToken, Scopes, Session, TokenResponse,
+    VerifiedIdToken, DEFAULT_CLOCK_SKEW_SECS,
 };
-
-/// The signed-in user, as an app shows them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct User {
-    pub subject: String,
-    pub display_name: String,
-    pub home_account_id: HomeAccountId,
-    pub claims: IdTokenClaims,
-}
 
 /// A checked token response.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TokenSet {
-    /// The account the ID token names; `None` after a refresh that returned no ID token.
-    pub account: Option<AccountRecord>,
+    /// The account the ID token names, with the token; `None` after a refresh that returned no ID token.
+    pub identity: Option<(Account, IdToken)>,
+    /// Every scope the grant holds (or, where the provider did not say, those asked for): sign-ins only.
+    pub granted_scopes: Option<Scopes>,
+    /// The access token, with the scopes it serves.
     pub access_token: CachedAccessToken,
     /// `None` when the provider issued none (then the previous one, if any, stays in use).
     pub refresh_token: Option<RefreshToken>,
@@ -28,20 +26,33 @@ pub struct TokenSet {
 /// What the checks of a token response need to know.
 #[derive(Clone, Copy, Debug)]
 pub struct TokenContext<'a> {
+    /// The provider's metadata (its issuer).
     pub metadata: &'a ProviderMetadata,
+    /// This client: the ID token's audience.
     pub client_id: &'a ClientId,
     /// Seconds since the Unix epoch.
     pub now: i64,
 }
 
 impl TokenContext<'_> {
+    /// The ID token of `response`, which must be the one the signature step verified, and its checked
+    /// claims.
     fn check_id_token(
         &self,
         response: &TokenResponse,
+        verified: Option<VerifiedIdToken>,
         nonce: Option<&Nonce>,
         max_age: Option<u64>,
-    ) -> Result<Option<(super::IdToken, IdTokenClaims)>, ProtocolError> {
-        let Some(id_token) = response.id_token.clone() else { return Ok(None) };
+    ) -> Result<Option<(IdToken, IdTokenClaims)>, ProtocolError> {
+        let id_token = match (&response.id_token, verified) {
+            (None, None) => return Ok(None),
+            (Some(sent), Some(verified)) if sent == verified.token() => sent.clone(),
+            _ => {
+                return Err(ProtocolError::InvalidTokenResponse(
+                    "the ID token of the response is not the one whose signature was verified".into(),
+                ))
+            }
+        };
         let (_header, claims) = decode_id_token(&id_token)?;
         IdTokenExpectations {
             issuer: &self.metadata.issuer,
@@ -71,15 +82,16 @@ impl TokenContext<'_> {
         })
     }
 
-    /// The result of exchanging the code of `transaction`. The ID token must be present and pass every
-    /// check of [`IdTokenExpectations`] against the transaction's nonce and `max_age`.
+    /// The result of exchanging the code of `transaction`. The ID token must be present, verified, and
+    /// pass every check of [`IdTokenExpectations`] against the transaction's nonce and `max_age`.
     pub fn code_exchange(
         &self,
         response: TokenResponse,
+        id_token: Option<VerifiedIdToken>,
         transaction: &LoginTransaction,
     ) -> Result<TokenSet, ProtocolError> {
         let (id_token, claims) = self
-            .check_id_token(&response, Some(&transaction.nonce), transaction.max_age)?
+            .check_id_token(&response, id_token, Some(&transaction.nonce), transaction.max_age)?
             .ok_or_else(|| ProtocolError::InvalidTokenResponse("the response to a sign-in has no id_token".into()))?;
         let home_account_id = match response.client_info.as_deref() {
             Some(info) => HomeAccountId::from_client_info(info)?,
@@ -89,39 +101,39 @@ impl TokenContext<'_> {
             Some(granted) => Scopes::parse(granted)?,
             None => transaction.scopes.clone(),
         };
-        let account =
-            AccountRecord { account: Account::new(home_account_id, &claims), id_token, claims, granted_scopes };
         Ok(TokenSet {
             access_token: self.access_token(&response, &transaction.scopes)?,
             refresh_token: response.refresh_token,
-            account: Some(account),
+            identity: Some((Account::new(home_account_id, &claims), id_token)),
+            granted_scopes: Some(granted_scopes),
         })
     }
 
-    /// The result of a refresh for `requested` on behalf of `previous`. An ID token in it must name the
-    /// same user (OpenID Connect Core §12.2).
+    /// The result of a refresh for `requested` on behalf of `previous`. An ID token in it must be
+    /// verified and name the same user (OpenID Connect Core §12.2).
     pub fn refresh(
         &self,
         response: TokenResponse,
-        previous: &AccountRecord,
+        id_token: Option<VerifiedIdToken>,
+        previous: &Session,
         requested: &Scopes,
     ) -> Result<TokenSet, ProtocolError> {
-        let account = match self.check_id_token(&response, None, None)? {
+        let identity = match self.check_id_token(&response, id_token, None, None)? {
             None => None,
             Some((id_token, claims)) => {
-                if claims.sub != previous.claims.sub || claims.iss != previous.claims.iss {
+                if claims.sub != previous.account.subject || claims.iss != previous.account.issuer {
                     return Err(ProtocolError::InvalidTokenResponse(
                         "the refreshed ID token names another user than the signed-in one".into(),
                     ));
                 }
-                let account = Account::new(previous.account.home_account_id.clone(), &claims);
-                Some(AccountRecord { account, id_token, claims, granted_scopes: previous.granted_scopes.clone() })
+                Some((Account::new(previous.account.home_account_id.clone(), &claims), id_token))
             }
         };
         Ok(TokenSet {
             access_token: self.access_token(&response, requested)?,
             refresh_token: response.refresh_token,
-            account,
+            identity,
+            granted_scopes: None,
         })
     }
 }
@@ -160,18 +172,30 @@ mod tests {
         TokenContext { metadata, client_id, now: NOW }
     }
 
+    fn verified(response: &TokenResponse) -> Option<VerifiedIdToken> {
+        response.id_token.clone().map(VerifiedIdToken::assume_verified)
+    }
+
+    fn exchange(ctx: &TokenContext<'_>, response: TokenResponse) -> Result<TokenSet, ProtocolError> {
+        let id_token = verified(&response);
+        ctx.code_exchange(response, id_token, &transaction())
+    }
+
+    fn refresh(ctx: &TokenContext<'_>, response: TokenResponse, previous: &Session) -> Result<TokenSet, ProtocolError> {
+        let id_token = verified(&response);
+        ctx.refresh(response, id_token, previous, &Scopes::parse("api:read").unwrap())
+    }
+
     fn signed_in() -> TokenSet {
-        context(&metadata(), &ClientId::new("spa"))
-            .code_exchange(response(Some(claims_json()), json!({})), &transaction())
-            .unwrap()
+        exchange(&context(&metadata(), &ClientId::new("spa")), response(Some(claims_json()), json!({}))).unwrap()
     }
 
     #[test]
     fn a_code_exchange_gives_account_and_tokens() {
         let set = signed_in();
-        let account = set.account.unwrap();
-        assert_eq!(account.account.home_account_id.as_str(), "alice.https://op.example");
-        assert_eq!(account.user().display_name, "Alice Example");
+        let (account, _) = set.identity.unwrap();
+        assert_eq!(account.home_account_id.as_str(), "alice.https://op.example");
+        assert_eq!(account.display_name, "Alice Example");
         assert_eq!(set.access_token.expires_at, NOW + 60);
         assert_eq!(set.access_token.scopes.to_scope_string(), "api:read", "keyed by the requested resource scopes");
         assert_eq!(set.refresh_token.unwrap().secret(), "rt");
@@ -181,9 +205,9 @@ mod tests {
     fn granted_scope_and_client_info_win() {
         let info = URL_SAFE_NO_PAD.encode(r#"{"uid":"u1","utid":"t1"}"#);
         let response = response(Some(claims_json()), json!({"scope": "openid api:write", "client_info": info}));
-        let set = context(&metadata(), &ClientId::new("spa")).code_exchange(response, &transaction()).unwrap();
+        let set = exchange(&context(&metadata(), &ClientId::new("spa")), response).unwrap();
         assert_eq!(set.access_token.scopes.to_scope_string(), "api:write");
-        assert_eq!(set.account.unwrap().account.home_account_id.as_str(), "u1.t1");
+        assert_eq!(set.identity.unwrap().0.home_account_id.as_str(), "u1.t1");
     }
 
     #[test]
@@ -191,29 +215,37 @@ mod tests {
         let ctx = context(&metadata(), &ClientId::new("spa"));
         let mut claims = claims_json();
         claims["nonce"] = json!("replayed");
-        assert_eq!(
-            ctx.code_exchange(response(Some(claims), json!({})), &transaction()),
-            Err(ProtocolError::IdToken(IdTokenError::Nonce))
-        );
+        assert_eq!(exchange(&ctx, response(Some(claims), json!({}))), Err(ProtocolError::IdToken(IdTokenError::Nonce)));
+        assert!(matches!(exchange(&ctx, response(None, json!({}))), Err(ProtocolError::InvalidTokenResponse(_))));
+    }
+
+    #[test]
+    fn a_response_needs_its_own_id_token_verified() {
+        let ctx = context(&metadata(), &ClientId::new("spa"));
+        let unverified = response(Some(claims_json()), json!({}));
         assert!(matches!(
-            ctx.code_exchange(response(None, json!({})), &transaction()),
+            ctx.code_exchange(unverified.clone(), None, &transaction()),
+            Err(ProtocolError::InvalidTokenResponse(_))
+        ));
+        let other = VerifiedIdToken::assume_verified(crate::protocol::IdToken::new("a.b.c"));
+        assert!(matches!(
+            ctx.code_exchange(unverified, Some(other), &transaction()),
             Err(ProtocolError::InvalidTokenResponse(_))
         ));
     }
 
     #[test]
     fn a_refresh_keeps_the_account_and_checks_the_subject() {
-        let previous = signed_in().account.unwrap();
+        let previous = Session::signed_in(signed_in()).unwrap();
         let ctx = context(&metadata(), &ClientId::new("spa"));
-        let requested = Scopes::parse("api:read").unwrap();
         let mut claims = claims_json();
         claims.as_object_mut().unwrap().remove("nonce");
-        let set = ctx.refresh(response(Some(claims.clone()), json!({})), &previous, &requested).unwrap();
-        assert_eq!(set.account.unwrap().account.home_account_id, previous.account.home_account_id);
-        assert!(ctx.refresh(response(None, json!({})), &previous, &requested).unwrap().account.is_none());
+        let set = refresh(&ctx, response(Some(claims.clone()), json!({})), &previous).unwrap();
+        assert_eq!(set.identity.unwrap().0.home_account_id, previous.account.home_account_id);
+        assert!(refresh(&ctx, response(None, json!({})), &previous).unwrap().identity.is_none());
         claims["sub"] = json!("mallory");
         assert!(matches!(
-            ctx.refresh(response(Some(claims), json!({})), &previous, &requested),
+            refresh(&ctx, response(Some(claims), json!({})), &previous),
             Err(ProtocolError::InvalidTokenResponse(_))
         ));
     }
@@ -222,17 +254,21 @@ mod tests {
     fn a_code_exchange_checks_auth_time_against_the_transactions_max_age() {
         let ctx = context(&metadata(), &ClientId::new("spa"));
         let tx = transaction().with_max_age(Some(60));
+        let exchange = |response: TokenResponse| {
+            let id_token = verified(&response);
+            ctx.code_exchange(response, id_token, &tx)
+        };
         assert_eq!(
-            ctx.code_exchange(response(Some(claims_json()), json!({})), &tx),
+            exchange(response(Some(claims_json()), json!({}))),
             Err(ProtocolError::IdToken(IdTokenError::MissingAuthTime))
         );
         let mut claims = claims_json();
         claims["auth_time"] = json!(NOW - 3600);
         assert_eq!(
-            ctx.code_exchange(response(Some(claims.clone()), json!({})), &tx),
+            exchange(response(Some(claims.clone()), json!({}))),
             Err(ProtocolError::IdToken(IdTokenError::AuthTimeTooOld))
         );
         claims["auth_time"] = json!(NOW - 30);
-        assert!(ctx.code_exchange(response(Some(claims), json!({})), &tx).is_ok());
+        assert!(exchange(response(Some(claims), json!({}))).is_ok());
     }
 }

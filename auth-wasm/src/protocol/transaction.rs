@@ -27,7 +27,7 @@ pub struct LoginTransaction {
 pub const TRANSACTION_LIFETIME_SECS: i64 = 15 * 60;
 
 impl LoginTransaction {
-    pub const STORAGE_PREFIX: &'static str = "auth-wasm.tx.";
+    pub const STORAGE_PREFIX: &'static str = super::storage_keys::LOGIN_TRANSACTION_PREFIX;
 
     /// A new transaction with fresh state, nonce and verifier.
     pub fn begin(redirect_uri: &str, scopes: Scopes, return_url: &str, now: i64) -> Result<Self, ProtocolError> {
@@ -51,7 +51,7 @@ impl LoginTransaction {
 
     /// The storage key of the transaction for `state`: one per state, so sign-ins in two tabs don't clash.
     pub fn storage_key(state: &State) -> String {
-        format!("{}{}", Self::STORAGE_PREFIX, state.as_str())
+        super::storage_keys::login_transaction_key(state)
     }
 
     pub fn is_stale(&self, now: i64) -> bool {
@@ -103,10 +103,10 @@ pub struct CompletedTransaction {
 }
 
 impl CompletedTransaction {
-    pub const STORAGE_PREFIX: &'static str = "auth-wasm.done.";
+    pub const STORAGE_PREFIX: &'static str = super::storage_keys::COMPLETED_TRANSACTION_PREFIX;
 
     pub fn storage_key(state: &State) -> String {
-        format!("{}{}", Self::STORAGE_PREFIX, state.as_str())
+        super::storage_keys::completed_transaction_key(state)
     }
 
     pub fn is_stale(&self, now: i64) -> bool {

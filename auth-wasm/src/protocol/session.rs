@@ -1,0 +1,381 @@
+//! The session: who is signed in, with their ID token, refresh token and access tokens, as one value.
+//!
+//! One value per client and provider, so that it is read from storage once per page and kept in
+//! memory (a cached-token call is a lookup, not a storage scan), written with one storage write (a
+//! failure part-way leaves the previous session whole), and handed to another tab in one message.
+//! These are its rules: which token answers a request, what a sign-in or a renewal makes of it, and
+//! what changed between two of them (the events every tab emits).
+
+use super::cache::{renewal_applies, replaced_account, select_access_token};
+use super::json::{self, JsonError, JsonObject, JsonRecord, Value};
+use super::{Account, CachedAccessToken, HomeAccountId, IdToken, ProtocolError, RefreshToken, Scopes, TokenSet};
+
+/// The signed-in account and its tokens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// Who is signed in.
+    pub account: Account,
+    /// The ID token that says so (sent as `id_token_hint` at sign-out).
+    pub id_token: IdToken,
+    /// Every scope the sign-in was granted (or, where the provider did not say, asked for).
+    pub granted_scopes: Scopes,
+    refresh_token: Option<RefreshToken>,
+    /// Sorted by the scopes each token was asked for, so that a request finds the token that answered
+    /// it by binary search however many there are.
+    access_tokens: Vec<CachedAccessToken>,
+}
+
+/// What changed from one session to the next: the event each tab of the app emits for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionChange {
+    /// Nothing anyone would notice.
+    Unchanged,
+    /// Somebody signed in where nobody was.
+    SignedIn(Account),
+    /// Nobody is signed in any more.
+    SignedOut,
+    /// Another account replaced the signed-in one.
+    AccountChanged {
+        /// The account signed in before.
+        previous: HomeAccountId,
+        /// The account signed in now.
+        current: Account,
+    },
+    /// The same account has new access tokens for these requests (each a scope set).
+    TokensRenewed(Vec<Scopes>),
+}
+
+impl Session {
+    /// The session a sign-in's token set starts. The set must name an account (a code exchange does).
+    pub fn signed_in(set: TokenSet) -> Result<Self, ProtocolError> {
+        let Some((account, id_token)) = set.identity else {
+            return Err(ProtocolError::InvalidTokenResponse("the response to a sign-in names no account".into()));
+        };
+        let granted_scopes = set.granted_scopes.unwrap_or_default();
+        Ok(Self { account, id_token, granted_scopes, refresh_token: set.refresh_token, access_tokens: Vec::new() }
+            .with_access_token(set.access_token))
+    }
+
+    /// The refresh token, if the provider issued one.
+    pub fn refresh_token(&self) -> Option<&RefreshToken> {
+        self.refresh_token.as_ref()
+    }
+
+    /// Every cached access token, sorted by the scopes it was asked for.
+    pub fn access_tokens(&self) -> &[CachedAccessToken] {
+        &self.access_tokens
+    }
+
+    /// The cached access token that answers `requested` at `now` without renewal: the one that answered
+    /// that very request (found by binary search), else the narrowest fresh one that covers it.
+    pub fn access_token(&self, requested: &Scopes, now: i64) -> Option<&CachedAccessToken> {
+        let key = requested.resource_scopes();
+        if let Ok(at) = self.access_tokens.binary_search_by(|token| token.requested.cmp(&key)) {
+            let token = &self.access_tokens[at];
+            if token.serves(requested, now) {
+                return Some(token);
+            }
+        }
+        select_access_token(&self.access_tokens, requested, now)
+    }
+
+    /// The scopes of a refresh for `requested`: those, plus the OpenID Connect scopes the sign-in was
+    /// granted. A refresh may not ask for more than the grant holds (RFC 6749 §6): a provider answers
+    /// `invalid_scope` for an API scope the user never consented to, which is how incremental consent
+    /// shows. (Providers differ in which of `openid profile offline_access` they grant, so only granted
+    /// ones of those are repeated.)
+    pub fn refresh_scopes(&self, requested: &Scopes) -> Scopes {
+        const IMPLIED: [&str; 3] = ["openid", "profile", "offline_access"];
+        let resources = self.granted_scopes.resource_scopes();
+        let granted_oidc = self.granted_scopes.iter().filter(|s| !resources.contains(s.as_str()));
+        let asked =
+            requested.iter().filter(|s| !IMPLIED.contains(&s.as_str()) || self.granted_scopes.contains(s.as_str()));
+        granted_oidc.chain(asked).cloned().collect()
+    }
+
+    /// This session with `token`, replacing the token that answered the same request.
+    fn with_access_token(mut self, token: CachedAccessToken) -> Self {
+        match self.access_tokens.binary_search_by(|t| t.requested.cmp(&token.requested)) {
+            Ok(at) => self.access_tokens[at] = token,
+            Err(at) => self.access_tokens.insert(at, token),
+        }
+        self
+    }
+
+    /// This session with a renewal's tokens, if the renewal started for this very account and the
+    /// response names no other (see [`renewal_applies`]); otherwise the tokens are dropped unseen.
+    pub fn renewed(&self, set: TokenSet, renewed_for: &HomeAccountId) -> Result<Self, ProtocolError> {
+        let returned = set.identity.as_ref().map(|(account, _)| &account.home_account_id);
+        if !renewal_applies(Some(&self.account.home_account_id), renewed_for, returned) {
+            let why = "the signed-in account changed while its token was being renewed";
+            return Err(ProtocolError::LoginRequired(Some(why.into())));
+        }
+        let mut next = self.clone();
+        if let Some((account, id_token)) = set.identity {
+            next.account = account;
+            next.id_token = id_token;
+        }
+        if set.refresh_token.is_some() {
+            next.refresh_token = set.refresh_token;
+        }
+        Ok(next.with_access_token(set.access_token))
+    }
+
+    /// This session without its refresh token (the provider refused it).
+    pub fn without_refresh_token(&self) -> Self {
+        Self { refresh_token: None, ..self.clone() }
+    }
+
+    /// This session without the access tokens that serve `scopes` (an API refused one); `None` when
+    /// there was none.
+    pub fn without_access_tokens_for(&self, scopes: &Scopes) -> Option<Self> {
+        let kept: Vec<_> = self.access_tokens.iter().filter(|t| !t.covers(scopes)).cloned().collect();
+        (kept.len() != self.access_tokens.len()).then(|| Self { access_tokens: kept, ..self.clone() })
+    }
+}
+
+/// The session after a sign-in, and the account it replaced, if another: the session signed in now,
+/// else the one signed in last before a sign-out (`last`). The same account signing in again keeps
+/// its access tokens for other scopes, and its refresh token if the provider sent no new one.
+pub fn after_sign_in(
+    previous: Option<&Session>,
+    last: Option<&HomeAccountId>,
+    set: TokenSet,
+) -> Result<(Session, Option<HomeAccountId>), ProtocolError> {
+    let mut next = Session::signed_in(set)?;
+    let current = previous.map(|p| &p.account.home_account_id);
+    let replaced = replaced_account(current, last, &next.account.home_account_id);
+    if let Some(previous) = previous.filter(|p| p.account.home_account_id == next.account.home_account_id) {
+        if next.refresh_token.is_none() {
+            next.refresh_token = previous.refresh_token.clone();
+        }
+        for token in &previous.access_tokens {
+            if next.access_tokens.binary_search_by(|t| t.requested.cmp(&token.requested)).is_err() {
+                next = next.with_access_token(token.clone());
+            }
+        }
+    }
+    Ok((next, replaced))
+}
+
+/// What changed from `before` to `after`: what a tab that learns of `after` (from its own action or
+/// from another tab) tells its listeners.
+pub fn session_change(before: Option<&Session>, after: Option<&Session>) -> SessionChange {
+    match (before, after) {
+        (None, None) => SessionChange::Unchanged,
+        (Some(_), None) => SessionChange::SignedOut,
+        (None, Some(after)) => SessionChange::SignedIn(after.account.clone()),
+        (Some(before), Some(after)) if before.account.home_account_id != after.account.home_account_id => {
+            SessionChange::AccountChanged {
+                previous: before.account.home_account_id.clone(),
+                current: after.account.clone(),
+            }
+        }
+        (Some(before), Some(after)) => {
+            let renewed: Vec<Scopes> = after
+                .access_tokens
+                .iter()
+                .filter(|token| !before.access_tokens.contains(token))
+                .map(|token| token.requested.clone())
+                .collect();
+            if renewed.is_empty() {
+                SessionChange::Unchanged
+            } else {
+                SessionChange::TokensRenewed(renewed)
+            }
+        }
+    }
+}
+
+impl JsonRecord for Session {
+    fn to_json(&self) -> JsonObject {
+        JsonObject::new()
+            .with("account", self.account.to_json().into_value())
+            .with("id_token", json::string(self.id_token.secret()))
+            .with("granted_scopes", self.granted_scopes.to_json())
+            .with("refresh_token", json::opt_string(self.refresh_token.as_ref().map(RefreshToken::secret)))
+            .with("access_tokens", Value::Array(self.access_tokens.iter().map(|t| t.to_json().into_value()).collect()))
+    }
+
+    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        let mut access_tokens = match object.get("access_tokens") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| {
+                    JsonObject::from_value(item.clone())
+                        .ok_or_else(|| JsonError::field("access_tokens", "must hold objects"))
+                        .and_then(|token| CachedAccessToken::from_json(&token))
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            Some(_) => return Err(JsonError::field("access_tokens", "must be a list")),
+        };
+        access_tokens.sort_by(|a, b| a.requested.cmp(&b.requested));
+        access_tokens.dedup_by(|a, b| a.requested == b.requested);
+        Ok(Self {
+            account: Account::from_json(&object.object("account")?)?,
+            id_token: IdToken::new(object.string("id_token")?),
+            granted_scopes: Scopes::read_json(object, "granted_scopes")?,
+            refresh_token: object.opt_string("refresh_token")?.map(RefreshToken::new),
+            access_tokens,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::id_token::tests::claims_from;
+    use crate::protocol::AccessToken;
+
+    fn account(sub: &str) -> Account {
+        let claims = claims_from(serde_json::json!({
+            "iss": "https://op.example", "sub": sub, "aud": "spa", "exp": 2, "iat": 1, "name": sub
+        }));
+        Account::new(HomeAccountId::from_claims(&claims), &claims)
+    }
+
+    fn token(requested: &str, value: &str, expires_at: i64) -> CachedAccessToken {
+        let scopes = Scopes::parse(requested).unwrap().resource_scopes();
+        CachedAccessToken {
+            access_token: AccessToken::new(value),
+            scopes: scopes.clone(),
+            requested: scopes,
+            issued_at: 0,
+            expires_at,
+        }
+    }
+
+    fn set(sub: &str, access: CachedAccessToken, refresh: Option<&str>) -> TokenSet {
+        TokenSet {
+            identity: Some((account(sub), IdToken::new(format!("id-{sub}")))),
+            granted_scopes: Some(Scopes::parse("openid profile offline_access api:read").unwrap()),
+            access_token: access,
+            refresh_token: refresh.map(RefreshToken::new),
+        }
+    }
+
+    fn renewal(access: CachedAccessToken, refresh: Option<&str>) -> TokenSet {
+        TokenSet {
+            identity: None,
+            granted_scopes: None,
+            access_token: access,
+            refresh_token: refresh.map(RefreshToken::new),
+        }
+    }
+
+    fn alice() -> Session {
+        Session::signed_in(set("alice", token("api:read", "at-1", 3600), Some("rt-1"))).unwrap()
+    }
+
+    #[test]
+    fn a_cached_token_is_found_by_its_request_among_many() {
+        let mut session = alice();
+        for i in 0..1000 {
+            session = session.with_access_token(token(&format!("api:{i}"), &format!("at-{i}"), 3600));
+        }
+        let found = session.access_token(&Scopes::parse("openid api:500").unwrap(), 10).unwrap();
+        assert_eq!(found.access_token.secret(), "at-500");
+        assert_eq!(
+            session.access_token(&Scopes::parse("api:read").unwrap(), 10).unwrap().access_token.secret(),
+            "at-1"
+        );
+        assert!(session.access_token(&Scopes::parse("api:read").unwrap(), 3500).is_none(), "due for renewal");
+        assert!(session.access_token(&Scopes::parse("api:other").unwrap(), 10).is_none());
+        assert!(session.access_token(&Scopes::parse("openid").unwrap(), 10).is_none(), "no API token for openid");
+    }
+
+    #[test]
+    fn a_renewal_replaces_the_token_of_its_request_and_rotates_the_refresh_token() {
+        let session = alice();
+        let id = session.account.home_account_id.clone();
+        let renewed = session.renewed(renewal(token("api:read", "at-2", 7200), Some("rt-2")), &id).unwrap();
+        assert_eq!(renewed.access_tokens().len(), 1);
+        assert_eq!(renewed.access_tokens()[0].access_token.secret(), "at-2");
+        assert_eq!(renewed.refresh_token().unwrap().secret(), "rt-2");
+        let kept = renewed.renewed(renewal(token("openid", "at-3", 7200), None), &id).unwrap();
+        assert_eq!(kept.refresh_token().unwrap().secret(), "rt-2", "no new refresh token: the rotated one stays");
+        assert_eq!(kept.access_tokens().len(), 2);
+    }
+
+    #[test]
+    fn a_renewal_for_another_account_is_dropped() {
+        let session = alice();
+        let bob = account("bob").home_account_id;
+        assert!(session.renewed(renewal(token("api:read", "x", 1), None), &bob).is_err());
+        let mut mallory = set("mallory", token("api:read", "x", 1), None);
+        mallory.granted_scopes = None;
+        assert!(session.renewed(mallory, &session.account.home_account_id).is_err());
+    }
+
+    #[test]
+    fn a_sign_in_of_the_same_account_keeps_its_other_tokens_another_account_replaces_them() {
+        let session = alice().with_access_token(token("api:write", "w", 3600));
+        let (again, replaced) =
+            after_sign_in(Some(&session), None, set("alice", token("api:read", "at-9", 3600), None)).unwrap();
+        assert_eq!(replaced, None);
+        assert_eq!(again.access_tokens().len(), 2);
+        assert_eq!(again.refresh_token().unwrap().secret(), "rt-1");
+        let (bob, replaced) =
+            after_sign_in(Some(&session), None, set("bob", token("api:read", "b", 3600), Some("rb"))).unwrap();
+        assert_eq!(replaced, Some(session.account.home_account_id.clone()));
+        assert_eq!(bob.access_tokens().len(), 1);
+        let (_, replaced) =
+            after_sign_in(None, Some(&session.account.home_account_id), set("bob", token("x", "b", 1), None)).unwrap();
+        assert_eq!(
+            replaced,
+            Some(session.account.home_account_id.clone()),
+            "after a sign-out, the last account counts"
+        );
+    }
+
+    #[test]
+    fn changes_are_what_every_tab_tells_its_listeners() {
+        let session = alice();
+        let id = session.account.home_account_id.clone();
+        assert_eq!(session_change(None, None), SessionChange::Unchanged);
+        assert_eq!(session_change(None, Some(&session)), SessionChange::SignedIn(session.account.clone()));
+        assert_eq!(session_change(Some(&session), None), SessionChange::SignedOut);
+        assert_eq!(session_change(Some(&session), Some(&session)), SessionChange::Unchanged);
+        let renewed = session.renewed(renewal(token("api:read", "at-2", 7200), Some("rt-2")), &id).unwrap();
+        assert_eq!(
+            session_change(Some(&session), Some(&renewed)),
+            SessionChange::TokensRenewed(vec![Scopes::parse("api:read").unwrap()])
+        );
+        let bob = Session::signed_in(set("bob", token("api:read", "b", 1), None)).unwrap();
+        assert_eq!(
+            session_change(Some(&session), Some(&bob)),
+            SessionChange::AccountChanged { previous: id, current: bob.account.clone() }
+        );
+    }
+
+    #[test]
+    fn refreshes_ask_for_granted_oidc_scopes_and_what_is_asked() {
+        let session = alice();
+        let requested = Scopes::parse("api:write offline_access email").unwrap();
+        assert_eq!(
+            session.refresh_scopes(&requested).to_scope_string(),
+            "api:write email offline_access openid profile"
+        );
+        let mut no_offline = alice();
+        no_offline.granted_scopes = Scopes::parse("openid api:read").unwrap();
+        assert_eq!(no_offline.refresh_scopes(&requested).to_scope_string(), "api:write email openid");
+    }
+
+    #[test]
+    fn an_api_refusal_forgets_the_tokens_that_serve_it() {
+        let session = alice().with_access_token(token("other", "o", 3600));
+        let forgotten = session.without_access_tokens_for(&Scopes::parse("api:read").unwrap()).unwrap();
+        assert_eq!(forgotten.access_tokens().len(), 1);
+        assert!(forgotten.without_access_tokens_for(&Scopes::parse("api:read").unwrap()).is_none());
+    }
+
+    #[test]
+    fn the_stored_form_round_trips_and_loses_nothing() {
+        let session = alice().with_access_token(token("other", "o", 3600));
+        let text = session.to_json_string();
+        assert_eq!(Session::from_json_str(&text), Ok(session));
+        assert!(Session::from_json_str(r#"{"account":{}}"#).is_err());
+    }
+}

@@ -1,0 +1,234 @@
+// One session per browser: several tabs of one browser context against the local provider, whose refresh
+// tokens rotate and whose reuse detection revokes the whole grant when a used refresh token comes back.
+// Tabs renew once, follow each other's sign-in, sign-out and account switch, and a new tab starts signed
+// in, in both cache locations.
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+
+import { newPage, signInAtProvider, storedEntries, useStackAndBrowser } from './harness.mjs';
+
+// Access tokens live 8 s; a quarter of that before expiry they are due for renewal.
+const TTL = 8;
+const UNTIL_DUE_MS = (TTL - TTL / 4 + 1) * 1000;
+const API = ['api:read'];
+
+const example = (stack) => `${stack.app}/js-example/`;
+
+/** Signs `user` in on the plain-JS example page of `page`. */
+async function signInOnExample(page, stack, user = 'alice') {
+  await page.goto(example(stack));
+  await page.getByText('Signed out', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInAtProvider(page, stack, user);
+  await page.getByText(/^Signed in as /).waitFor();
+}
+
+/** Another tab of the same browser, on the example page, once it shows someone signed in. */
+async function openTab(context, stack) {
+  const page = await context.newPage();
+  await page.goto(example(stack));
+  await page.getByText(/^Signed in as /).waitFor();
+  return page;
+}
+
+/** A tab opened by `opener` with window.open (it starts with a copy of the opener's sessionStorage). */
+async function openFrom(opener, stack) {
+  const [page] = await Promise.all([
+    opener.context().waitForEvent('page'),
+    opener.evaluate((url) => { window.open(url); }, example(stack)),
+  ]);
+  await page.getByText(/^Signed in as /).waitFor();
+  return page;
+}
+
+/** `count` concurrent getToken calls in `page`: 'ok' or the error's code and message for each. */
+function getTokens(page, scopes, count) {
+  return page.evaluate(async ({ scopes, count }) => {
+    const results = await Promise.allSettled(Array.from({ length: count }, () => window.auth.getToken({ scopes })));
+    return results.map((r) => (r.status === 'fulfilled' ? 'ok' : `${r.reason?.code}: ${r.reason?.message}`));
+  }, { scopes, count });
+}
+
+async function refreshGrants(stack) {
+  return (await stack.requests()).filter((r) => r.route === 'token' && r.params.grant_type === 'refresh_token');
+}
+
+function sessionKeys(entries) {
+  return Object.keys(entries).filter((k) => k.startsWith('auth-wasm.session|'));
+}
+
+async function threeTabsTenCallsEach(tabs, stack) {
+  await sleep(UNTIL_DUE_MS);
+  await stack.clearRequests();
+  const results = (await Promise.all(tabs.map((tab) => getTokens(tab, API, 10)))).flat();
+  const grants = await refreshGrants(stack);
+  assert.deepEqual(results.filter((r) => r !== 'ok'), [], 'every call got a token');
+  assert.equal(results.length, 30);
+  assert.equal(grants.length, 1, `one refresh grant for 30 calls in 3 tabs: ${JSON.stringify(grants)}`);
+  assert.equal(grants[0].status, 200);
+
+  // The grant is intact: the next renewal works too, again once.
+  await sleep(UNTIL_DUE_MS);
+  await stack.clearRequests();
+  assert.deepEqual(await getTokens(tabs[2], API, 3), ['ok', 'ok', 'ok']);
+  const next = await refreshGrants(stack);
+  assert.equal(next.length, 1);
+  assert.equal(next[0].status, 200, `the rotated refresh token still works: ${next[0].error}`);
+  assert.notEqual(next[0].params.refresh_token, grants[0].params.refresh_token, 'the rotated one was presented');
+}
+
+describe('tabs sharing localStorage', { timeout: 240_000 }, () => {
+  const ctx = useStackAndBrowser(['--access-token-ttl', String(TTL), '--cache-location', 'localStorage']);
+
+  it('3 tabs × 10 concurrent calls on an expired token: one refresh grant, 30 of 30, the grant intact', async () => {
+    const { stack, browser } = ctx;
+    const first = await newPage(browser);
+    try {
+      await signInOnExample(first, stack);
+      const tabs = [first, await openTab(first.context(), stack), await openTab(first.context(), stack)];
+      await threeTabsTenCallsEach(tabs, stack);
+    } finally {
+      await first.context().close();
+    }
+  });
+
+  it('a new tab shows the user at once, with no request to the provider', async () => {
+    const { stack, browser } = ctx;
+    const first = await newPage(browser);
+    try {
+      await signInOnExample(first, stack);
+      await stack.clearRequests();
+      const tab = await first.context().newPage();
+      const navigations = [];
+      tab.on('framenavigated', (frame) => { if (frame === tab.mainFrame()) navigations.push(frame.url()); });
+      await tab.goto(stack.app);
+      await tab.getByTestId('nav-user').waitFor({ timeout: 5000 });
+      assert.equal(await tab.getByTestId('nav-user').innerText(), 'Alice Example');
+      assert.deepEqual(navigations.filter((u) => u.startsWith(stack.issuer)), [], 'no top-level visit to the provider');
+      assert.deepEqual(await stack.requests(), [], 'no provider request at all');
+    } finally {
+      await first.context().close();
+    }
+  });
+
+  it('sign-out in tab A signs out tabs B and C within 2 s, and they hold no token', async () => {
+    const { stack, browser } = ctx;
+    const a = await newPage(browser);
+    try {
+      await signInOnExample(a, stack);
+      const b = await openTab(a.context(), stack);
+      const c = await openTab(a.context(), stack);
+      await a.getByRole('button', { name: 'Sign out' }).click();
+      for (const tab of [b, c]) {
+        await tab.getByText('Signed out', { exact: true }).waitFor({ timeout: 2000 });
+        assert.deepEqual(sessionKeys(await storedEntries(tab)), []);
+        assert.match(await tab.locator('#events').innerText(), /signedOut/);
+      }
+    } finally {
+      await a.context().close();
+    }
+  });
+});
+
+describe('tabs with the default sessionStorage', { timeout: 300_000 }, () => {
+  const ctx = useStackAndBrowser(['--access-token-ttl', String(TTL)]);
+
+  it('3 tabs opened with window.open × 10 calls: one refresh grant, 30 of 30, the grant intact', async () => {
+    const { stack, browser } = ctx;
+    const first = await newPage(browser);
+    try {
+      await signInOnExample(first, stack);
+      const tabs = [first, await openFrom(first, stack), await openFrom(first, stack)];
+      await threeTabsTenCallsEach(tabs, stack);
+    } finally {
+      await first.context().close();
+    }
+  });
+
+  it('one tab, two scope sets renewing at once: both succeed, no refresh token presented twice', async () => {
+    const { stack, browser } = ctx;
+    const page = await newPage(browser);
+    try {
+      await signInOnExample(page, stack);
+      assert.deepEqual(await getTokens(page, ['openid', 'profile'], 1), ['ok'], 'a token for no API');
+      await sleep(UNTIL_DUE_MS);
+      await stack.clearRequests();
+      const results = await page.evaluate(async () => {
+        const calls = [['api:read'], ['openid', 'profile'], ['api:read'], ['openid', 'profile']]
+          .map((scopes) => window.auth.getToken({ scopes }));
+        const settled = await Promise.allSettled(calls);
+        return settled.map((r) => (r.status === 'fulfilled' ? 'ok' : `${r.reason?.code}: ${r.reason?.message}`));
+      });
+      assert.deepEqual(results, ['ok', 'ok', 'ok', 'ok']);
+      const presented = (await refreshGrants(stack)).map((g) => g.params.refresh_token);
+      assert.equal(presented.length, 2, 'one renewal per scope set');
+      assert.equal(new Set(presented).size, presented.length, `no refresh token presented twice: ${presented}`);
+      for (const grant of await refreshGrants(stack)) assert.equal(grant.status, 200, grant.error);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('a scope not granted at sign-in ends in interaction required (or a token), never an error', async () => {
+    const { stack, browser } = ctx;
+    const page = await newPage(browser);
+    try {
+      await signInOnExample(page, stack);
+      const [result] = await getTokens(page, ['openid', 'email'], 1);
+      assert.match(result, /^(ok|interaction_required: )/, result);
+      // The session is intact: the API token still comes.
+      assert.deepEqual(await getTokens(page, API, 1), ['ok']);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('sign-out in tab A signs out tabs B and C within 2 s, and they hold no token', async () => {
+    const { stack, browser } = ctx;
+    const a = await newPage(browser);
+    try {
+      await signInOnExample(a, stack);
+      const b = await openTab(a.context(), stack);
+      const c = await openFrom(a, stack);
+      await a.getByRole('button', { name: 'Sign out' }).click();
+      for (const tab of [b, c]) {
+        await tab.getByText('Signed out', { exact: true }).waitFor({ timeout: 2000 });
+        assert.deepEqual(sessionKeys(await storedEntries(tab)), [], 'no session left in the tab');
+      }
+    } finally {
+      await a.context().close();
+    }
+  });
+
+  it('a new tab starts signed in from an open tab, and follows a switch to bob', async () => {
+    const { stack, browser } = ctx;
+    const a = await newPage(browser);
+    try {
+      await a.goto(stack.app);
+      await a.getByRole('banner').getByRole('button', { name: 'Sign in', exact: true }).click();
+      await signInAtProvider(a, stack, 'alice');
+      await a.getByText('You are signed in.').waitFor();
+
+      const b = await a.context().newPage();
+      const navigations = [];
+      b.on('framenavigated', (frame) => { if (frame === b.mainFrame()) navigations.push(frame.url()); });
+      await b.goto(stack.app);
+      await b.getByText('You are signed in.').waitFor({ timeout: 5000 });
+      assert.equal(await b.getByTestId('nav-user').innerText(), 'Alice Example');
+      assert.deepEqual(navigations.filter((u) => u.startsWith(stack.issuer)), [], 'no top-level visit to the provider');
+
+      await a.getByRole('button', { name: 'Switch account' }).click();
+      await signInAtProvider(a, stack, 'bob');
+      await a.getByText('You are signed in.').waitFor();
+      assert.equal(await a.getByTestId('nav-user').innerText(), 'Bob Example');
+
+      await b.getByTestId('nav-user').getByText('Bob Example').waitFor({ timeout: 2000 });
+      await b.getByRole('link', { name: 'Call API' }).click();
+      await b.getByTestId('api-user').waitFor();
+      assert.equal(await b.getByTestId('api-user').innerText(), 'Orders of bob');
+    } finally {
+      await a.context().close();
+    }
+  });
+});
