@@ -225,6 +225,7 @@ describe('tabs with the default sessionStorage', { timeout: 300_000 }, () => {
 
       await b.getByTestId('nav-user').getByText('Bob Example').waitFor({ timeout: 2000 });
       await b.getByRole('link', { name: 'Call API' }).click();
+      await b.getByRole('button', { name: 'Call the orders API' }).click();
       await b.getByTestId('api-user').waitFor();
       assert.equal(await b.getByTestId('api-user').innerText(), 'Orders of bob');
     } finally {
