@@ -108,9 +108,15 @@ export async function storedEntries(page) {
   });
 }
 
-/** The keys of stored entries that hold tokens or the signed-in account. */
+/** The keys of stored entries that hold tokens or the signed-in account (the session). */
 export function tokenKeys(entries) {
-  return Object.keys(entries).filter((k) => k.startsWith('auth-wasm.token|') || k.startsWith('auth-wasm.account|'));
+  return Object.keys(entries).filter((k) => k.startsWith('auth-wasm.session|'));
+}
+
+/** The stored session (account, ID token, refresh token, access tokens) as JSON, or null. */
+export function storedSession(entries) {
+  const key = tokenKeys(entries)[0];
+  return key ? JSON.parse(entries[key]) : null;
 }
 
 /**

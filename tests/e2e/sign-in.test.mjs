@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import {
-  signInAtProvider, storedEntries, tokenKeys, useStackAndBrowser, withPage,
+  signInAtProvider, storedEntries, storedSession, tokenKeys, useStackAndBrowser, withPage,
 } from './harness.mjs';
 
 describe('sign-in with the demo app', { timeout: 120_000 }, () => {
@@ -44,11 +44,11 @@ describe('sign-in with the demo app', { timeout: 120_000 }, () => {
     assert.equal(token[0].origin, stack.app, 'a CORS request from the app');
 
     const stored = await storedEntries(page);
-    const home = `alice.${stack.issuer}`;
-    const prefix = `auth-wasm.token|demo-spa|${stack.issuer}|${home}|`;
-    assert.ok(stored[`auth-wasm.account|demo-spa|${stack.issuer}`], 'the account is kept');
-    assert.ok(stored[`${prefix}refresh`], 'the public client got a refresh token');
-    const access = JSON.parse(stored[`${prefix}access|api:read`]);
+    const session = JSON.parse(stored[`auth-wasm.session|demo-spa|${stack.issuer}`] ?? 'null');
+    assert.ok(session, 'the session is kept, in one entry');
+    assert.equal(session.account.home_account_id, `alice.${stack.issuer}`);
+    assert.ok(session.refresh_token, 'the public client got a refresh token');
+    const access = session.access_tokens.find((t) => t.requested.join(' ') === 'api:read');
     const accessClaims = JSON.parse(Buffer.from(access.access_token.split('.')[1], 'base64url'));
     assert.equal(accessClaims.aud, `${stack.issuer}/api`, 'a JWT access token for the API resource');
     assert.equal(accessClaims.scope, 'api:read');

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 
 import {
-  signInAtProvider, storedEntries, tokenKeys, useStackAndBrowser, withPage,
+  signInAtProvider, storedEntries, storedSession, tokenKeys, useStackAndBrowser, withPage,
 } from './harness.mjs';
 
 // Short enough to wait out, long enough to sign in: a quarter of it is the renewal margin.
@@ -77,7 +77,7 @@ describe('with the default provider', { timeout: 180_000 }, () => {
   it('alice signs out, bob signs in: alice\'s tokens are gone and AccountChanged fires', () => withPage(ctx.browser, async (page) => {
     const { stack } = ctx;
     await signInWithButton(page, stack, 'alice');
-    assert.ok(tokenKeys(await storedEntries(page)).some((k) => k.includes('alice')));
+    assert.match(storedSession(await storedEntries(page)).account.home_account_id, /^alice\./);
     await signOut(page, stack);
     assert.deepEqual(tokenKeys(await storedEntries(page)), []);
 
@@ -86,7 +86,7 @@ describe('with the default provider', { timeout: 180_000 }, () => {
     await page.getByText('You are signed in.').waitFor();
     assert.equal(await page.getByTestId('sub').textContent(), 'bob');
     const stored = await storedEntries(page);
-    assert.ok(tokenKeys(stored).some((k) => k.includes('bob')));
+    assert.match(storedSession(stored).account.home_account_id, /^bob\./);
     assert.deepEqual(Object.keys(stored).filter((k) => k.includes('alice') && !k.startsWith('auth-wasm.last')), []);
     assert.doesNotMatch(JSON.stringify(stored), /"sub":"alice"/);
     assert.match(await eventsText(page), new RegExp(`AccountChanged: alice\\.${stack.issuer.replaceAll('.', '\\.')} → Bob Example`));
@@ -115,8 +115,7 @@ describe('with short-lived access tokens and refresh tokens', { timeout: 180_000
   it('renews an expired token with the refresh token, once for ten concurrent calls, without navigating', () => withPage(ctx.browser, async (page) => {
     const { stack } = ctx;
     await signInWithButton(page, stack, 'alice');
-    const refreshKey = (entries) => Object.keys(entries).find((k) => k.endsWith('|refresh'));
-    const before = await storedEntries(page);
+    const before = storedSession(await storedEntries(page));
     await openTokensPage(page);
 
     await page.getByRole('button', { name: 'Get token', exact: true }).click();
@@ -135,8 +134,9 @@ describe('with short-lived access tokens and refresh tokens', { timeout: 180_000
     assert.equal(new URL(page.url()).pathname, '/tokens');
     assert.match(await eventsText(page), /TokenRenewed: api:read/);
 
-    const after = await storedEntries(page);
-    assert.notEqual(after[refreshKey(after)], before[refreshKey(before)], 'the rotated refresh token is kept');
+    const after = storedSession(await storedEntries(page));
+    assert.ok(after.refresh_token);
+    assert.notEqual(after.refresh_token, before.refresh_token, 'the rotated refresh token is kept');
   }));
 });
 
@@ -146,7 +146,7 @@ describe('without refresh tokens', { timeout: 180_000 }, () => {
   it('renews through a hidden prompt=none iframe, then asks for sign-in once the provider session is gone', () => withPage(ctx.browser, async (page) => {
     const { stack } = ctx;
     await signInWithButton(page, stack, 'alice');
-    assert.equal(Object.keys(await storedEntries(page)).filter((k) => k.endsWith('|refresh')).length, 0);
+    assert.equal(storedSession(await storedEntries(page)).refresh_token, undefined, 'no refresh token');
     await openTokensPage(page);
     await sleep(SHORT_TTL * 1000);
     await stack.clearRequests();
