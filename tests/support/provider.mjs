@@ -58,9 +58,12 @@ function postLogoutSuccessSource(ctx) {
  * @param {boolean} [options.refreshTokens] issue refresh tokens (default true)
  * @param {boolean} [options.rogueIdTokens] re-sign every ID token with a key that is not in the JWKS,
  *   keeping its header (kid): a forged token a client must reject
+ * @param {boolean} [options.endSession] RP-initiated logout (default true); without it discovery names
+ *   no end_session_endpoint, as with many OAuth-first servers
  */
 export async function startProvider({
   spaOrigin, port = 0, logPort = 0, accessTokenTtl = 3600, refreshTokens = true, rogueIdTokens = false,
+  endSession = true,
 }) {
   const server = http.createServer();
   const actualPort = await listen(server, port);
@@ -120,7 +123,7 @@ export async function startProvider({
     features: {
       devInteractions: { enabled: true },
       revocation: { enabled: true },
-      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      rpInitiatedLogout: { enabled: endSession, logoutSource, postLogoutSuccessSource },
       resourceIndicators: {
         enabled: true,
         // Tokens are for the demo API whenever the API scope is asked for without another resource.
