@@ -15,12 +15,17 @@ pub enum AuthError {
     #[error("the user must sign in: the browser is on its way to the sign-in page")]
     Redirecting,
     /// The API sent another claims challenge within 15 minutes of the last sign-in for one.
-    #[error("the API at {origin} still demands claims within 15 minutes of the last sign-in for them: no second sign-in is started, to avoid a loop (the API may not accept this provider's tokens; try again later)")]
+    #[error(
+        "the API at {origin} still demands claims within 15 minutes of a sign-in for them; to avoid a loop, no \
+         other sign-in starts (try again later)"
+    )]
     ClaimsChallengeRepeated { origin: String },
     #[error("silent sign-in got no answer from the provider within {seconds} s (it may need the user)")]
     SilentTimeout { seconds: u32 },
     /// Silent sign-in in a hidden iframe cannot work on this page; the user must sign in interactively.
-    #[error("silent sign-in is not possible here: {reason}; sign in interactively, or use refresh tokens (offline_access)")]
+    #[error(
+        "silent sign-in is not possible here: {reason}; sign in interactively, or use refresh tokens (offline_access)"
+    )]
     SilentUnavailable { reason: String },
 }
 

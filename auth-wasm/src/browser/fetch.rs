@@ -14,7 +14,9 @@
 use gloo_net::http::{Method, RequestBuilder, Response};
 
 use super::{history, now_secs, AuthClient, AuthError, TokenResult};
-use crate::protocol::{challenge_is_from, claims_challenge, claims_round_trip_allowed, origin_of, ClaimsRoundTrip, Scopes};
+use crate::protocol::{
+    challenge_is_from, claims_challenge, claims_round_trip_allowed, origin_of, ClaimsRoundTrip, Scopes,
+};
 
 /// Sends requests with `Authorization: Bearer` for the given scopes to allow-listed origins.
 #[derive(Clone)]
