@@ -151,3 +151,29 @@ describe('hardening, with a cross-origin-isolated app and no refresh tokens', { 
     assert.deepEqual(authorizeRequests(await stack.requests()), [], 'nothing reached the provider');
   }));
 });
+
+describe('hardening, with a provider that refuses to be framed and no refresh tokens', { timeout: 120_000 }, () => {
+  const ctx = useStackAndBrowser(['--refuse-frames', '--no-refresh-tokens', '--access-token-ttl', String(SHORT_TTL)]);
+
+  it('a silent renewal whose frame loads a page it cannot read asks for interaction without waiting 10 s', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signIn(page, stack, 'alice');
+    await banner(page).getByRole('link', { name: 'Tokens', exact: true }).click();
+    await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
+    await sleep(SHORT_TTL * 1000);
+    await stack.clearRequests();
+
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Get token', exact: true }).click();
+    const required = page.getByTestId('sign-in-required');
+    await required.waitFor({ timeout: 15_000 });
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 6_000, `interaction required after ${elapsed} ms (the iframe timeout is 10 s)`);
+    assert.match(await required.innerText(), /did not return to the app/);
+    // (The page that refuses framing is served before oidc-provider names the route.)
+    const authorize = (await stack.requests()).filter((r) => r.path === '/auth');
+    assert.equal(authorize.length, 1, 'the iframe did go to the provider');
+    assert.equal(authorize[0].params.prompt, 'none');
+    assert.equal(await page.locator('iframe').count(), 0, 'the iframe is removed');
+  }));
+});

@@ -60,10 +60,13 @@ function postLogoutSuccessSource(ctx) {
  *   keeping its header (kid): a forged token a client must reject
  * @param {boolean} [options.endSession] RP-initiated logout (default true); without it discovery names
  *   no end_session_endpoint, as with many OAuth-first servers
+ * @param {boolean} [options.refuseFrames] answer `prompt=none` authorization requests with a page that
+ *   refuses to be framed (`X-Frame-Options: DENY`) instead of a redirect, as providers that forbid
+ *   iframes do: a hidden-iframe renewal can never come back
  */
 export async function startProvider({
   spaOrigin, port = 0, logPort = 0, accessTokenTtl = 3600, refreshTokens = true, rogueIdTokens = false,
-  endSession = true,
+  endSession = true, refuseFrames = false,
 }) {
   const server = http.createServer();
   const actualPort = await listen(server, port);
@@ -182,6 +185,18 @@ export async function startProvider({
       at: Date.now(),
     });
   });
+  if (refuseFrames) {
+    // Registered after the log, which still records the request.
+    provider.use(async (ctx, next) => {
+      if (ctx.path !== '/auth' || ctx.query.prompt !== 'none') return next();
+      ctx.status = 200;
+      ctx.set('x-frame-options', 'DENY');
+      ctx.set('content-security-policy', "frame-ancestors 'none'");
+      ctx.type = 'html';
+      ctx.body = '<!DOCTYPE html><title>Not in a frame</title><p>This provider cannot be framed.</p>';
+      return undefined;
+    });
+  }
   // This provider has no account picker: prompt=select_account shows its login form, where any of the
   // users can be chosen. (Registered after the log, which keeps the prompt as the app sent it.)
   provider.use(async (ctx, next) => {

@@ -3,7 +3,7 @@
 //                          [--access-token-ttl 3600]
 //                          [--dist ../dist] [--max-seconds N] [--banner]
 //                          [--no-refresh-tokens] [--rogue-id-tokens] [--no-end-session]
-//                          [--cross-origin-isolated]
+//                          [--cross-origin-isolated] [--refuse-frames]
 // Prints one line `READY {json}` with the URLs once both listen. Stops on SIGINT/SIGTERM, or after
 // --max-seconds (tests pass one, so that a stray process never outlives its test run).
 import path from 'node:path';
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     'no-end-session': { type: 'boolean', default: false },
     // The app (and the JS example) served with COOP same-origin + COEP require-corp.
     'cross-origin-isolated': { type: 'boolean', default: false },
+    // The provider answers prompt=none with a page that refuses to be framed.
+    'refuse-frames': { type: 'boolean', default: false },
   },
 });
 
@@ -56,6 +58,7 @@ const provider = await startProvider({
   refreshTokens: !values['no-refresh-tokens'],
   rogueIdTokens: values['rogue-id-tokens'],
   endSession: !values['no-end-session'],
+  refuseFrames: values['refuse-frames'],
 });
 issuer = provider.issuer;
 api = await startApi({

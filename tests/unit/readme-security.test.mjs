@@ -1,6 +1,6 @@
 // Every test the README's Security table names exists: Rust tests as `file.rs: name` (a `fn name(` in
-// that file of auth-wasm), node tests as `dir/file.test.mjs` "name" (a test of that file, whose name
-// may be a template such as `refuses ${attack}`). Rows of another branch say "(see hardening-core)".
+// that file of auth-wasm), node tests as `dir/file.test.mjs` "name", "name" (tests of that file, whose
+// names may be templates such as `refuses ${attack}`). Rows of another branch say "(see hardening-core)".
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -44,9 +44,11 @@ test('every test the Security table names exists', () => {
         if (!sources.some((s) => s.includes(`fn ${name}(`))) missing.push(`${file}: ${name}`);
       }
     }
-    for (const [, file, name] of tests.matchAll(/`((?:e2e|unit)\/[\w.-]+\.test\.mjs)` "([^"]+)"/g)) {
+    for (const [, file, list] of tests.matchAll(/`((?:e2e|unit)\/[\w.-]+\.test\.mjs)` ((?:"[^"]+"(?:, )?)+)/g)) {
       const names = nodeTestNames(path.join(root, 'tests', file));
-      if (!names.some((pattern) => pattern.test(name))) missing.push(`${file} "${name}"`);
+      for (const [, name] of list.matchAll(/"([^"]+)"/g)) {
+        if (!names.some((pattern) => pattern.test(name))) missing.push(`${file} "${name}"`);
+      }
     }
     if (!/`[\w.-]+\.rs: |\.test\.mjs` "|\(see hardening-core\)|\(open: /.test(tests)) missing.push(`no test in: ${row.slice(0, 80)}`);
   }
