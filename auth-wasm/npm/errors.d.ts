@@ -6,7 +6,7 @@ export type AuthErrorCode =
   | "provider_error" | "unknown_provider_error" | "http_client_error" | "http_server_error" | "invalid_token_response"
   | "invalid_id_token"
   | "network_error" | "storage_error" | "browser_error" | "redirecting" | "claims_challenge_repeated"
-  | "silent_timeout";
+  | "silent_timeout" | "silent_unavailable";
 
 export class AuthError extends Error {
   readonly code: AuthErrorCode;

@@ -97,6 +97,8 @@ pub fn CallApi() -> impl IntoView {
         <div class="card">
             <button on:click=move |_| call("/orders")>"Call the orders API"</button>
             <button on:click=move |_| call("/step-up")>"Call the step-up API (claims challenge)"</button>
+            <button on:click=move |_| call("/step-up-changing")>"Call an API whose claims challenge changes"</button>
+            <button on:click=move |_| call("/moved-step-up")>"Call an API that redirects to another origin"</button>
         </div>
         {move || outcome_view(outcome.get())}
     }

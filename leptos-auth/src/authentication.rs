@@ -47,11 +47,24 @@ impl AuthenticationPaths {
 }
 
 /// Runs the request of the current history entry (or the default of `kind`); failures go to the state.
+///
+/// A sign-out with a provider that has no end-session endpoint ends here, with the browser still on
+/// this page: the client has replaced the URL with the request's return URL, which the router is told
+/// of, and the logged-out view says that the provider's session remains.
 fn run_request(auth: Auth, kind: RequestKind) {
     let client = auth.client();
+    auth.clear_failure();
     spawn_local(async move {
-        if let Err(error) = client.run_request_from_history(kind).await {
-            auth.fail(error);
+        match client.run_request_from_history(kind).await {
+            Err(error) => auth.fail(error),
+            Ok(()) if kind == RequestKind::Logout => {
+                // A sign-out that went to the provider has left the page; one that did not, could not.
+                let local = client.metadata().await.is_ok_and(|m| m.end_session_endpoint.is_none());
+                if local {
+                    auth.signed_out_locally();
+                }
+            }
+            Ok(()) => {}
         }
     });
 }
@@ -107,9 +120,12 @@ pub fn Authentication(
         if let Some(view) = custom {
             return view.run();
         }
-        match (action.get().as_str(), auth.state()) {
+        if auth.has_failed() {
             // A failure anywhere in the flow is shown with its reason, never a page stuck in progress.
-            ("login-failed", _) | (_, AuthState::Failed(_)) => view! { <LoginFailed /> }.into_any(),
+            return view! { <LoginFailed /> }.into_any();
+        }
+        match (action.get().as_str(), auth.state()) {
+            ("login-failed", _) => view! { <LoginFailed /> }.into_any(),
             ("login", _) => progress("Redirecting to sign in…"),
             ("logout", _) => progress("Signing out…"),
             ("login-callback" | "logout-callback", AuthState::Authorizing) => progress("Completing…"),
@@ -125,8 +141,8 @@ pub fn Authentication(
 #[component]
 fn LoginFailed() -> impl IntoView {
     let auth = use_auth();
-    let reason = move || match auth.state() {
-        AuthState::Failed(error) => error.to_string(),
+    let reason = move || match (auth.last_failure(), auth.state()) {
+        (Some(error), _) | (None, AuthState::Failed(error)) => error.to_string(),
         _ => "The sign-in did not complete.".to_owned(),
     };
     view! {
@@ -145,6 +161,13 @@ fn LoggedOut() -> impl IntoView {
         <section>
             <h1>"Signed out"</h1>
             <p data-testid="status">"You are signed out."</p>
+            <Show when=move || auth.provider_session_remains()>
+                <p class="notice" data-testid="provider-session">
+                    "You are still signed in at the provider, which offers no way for this app to sign you out "
+                    "there: the next sign-in may not ask for your password. On a shared computer, sign out at the "
+                    "provider too, or close the browser."
+                </p>
+            </Show>
             <button on:click=move |_| auth.sign_in()>"Sign in"</button>
         </section>
     }

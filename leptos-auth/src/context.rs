@@ -20,7 +20,8 @@ pub enum AuthState {
     Authorizing,
     Authenticated(Account),
     Anonymous,
-    /// The last sign-in or sign-out failed; the app is signed out and can start again.
+    /// The last sign-in or sign-out failed and nobody is signed in; the app can start again. (When
+    /// someone is signed in, a failure leaves the state `Authenticated`: see [`Auth::last_failure`].)
     Failed(AuthError),
 }
 
@@ -30,6 +31,10 @@ pub struct Auth {
     client: StoredValue<AuthClient, LocalStorage>,
     state: RwSignal<AuthState, LocalStorage>,
     events: RwSignal<Vec<AuthEvent>, LocalStorage>,
+    /// The last operation that failed, until the next one starts: apart from who is signed in.
+    failure: RwSignal<Option<AuthError>, LocalStorage>,
+    /// The last sign-out removed this app's tokens but could not end the provider's session.
+    provider_session_remains: RwSignal<bool, LocalStorage>,
 }
 
 /// The current page (see [`auth_wasm::browser::current_path`]), or the app root if it cannot be read.
@@ -50,6 +55,19 @@ impl Auth {
         }
     }
 
+    /// Why the last sign-in or sign-out failed, until another starts (tracked). A failure does not sign
+    /// anybody out: a crafted callback link such as `…/login-callback?error=server_error` shows here,
+    /// while the state stays `Authenticated` for a signed-in user.
+    pub fn last_failure(&self) -> Option<AuthError> {
+        self.failure.get()
+    }
+
+    /// Whether the last sign-out ended only this app's session: the provider has no end-session
+    /// endpoint, so the user is still signed in there (tracked).
+    pub fn provider_session_remains(&self) -> bool {
+        self.provider_session_remains.get()
+    }
+
     /// The most recent events, oldest first (tracked).
     pub fn events(&self) -> Vec<AuthEvent> {
         self.events.get()
@@ -62,6 +80,7 @@ impl Auth {
     /// Goes to the login route with `request` in history state; the route sends the browser on to the
     /// provider. (The router follows through the `popstate` event auth-wasm sends.)
     pub fn login(&self, request: InteractiveAuthenticationRequest) {
+        self.clear_failure();
         let path = self.client.with_value(|c| c.config().login_path.clone());
         if let Err(error) = navigate_to_login(&path, &request) {
             self.fail(error);
@@ -70,6 +89,7 @@ impl Auth {
 
     /// Goes to the logout route with `request` in history state.
     pub fn logout(&self, request: InteractiveAuthenticationRequest) {
+        self.clear_failure();
         let path = self.client.with_value(|c| c.config().logout_path.clone());
         if let Err(error) = navigate_to_logout(&path, &request) {
             self.fail(error);
@@ -109,12 +129,42 @@ impl Auth {
         self.client().get_token(scopes).await
     }
 
+    /// Records a failed operation. Who is signed in is read again from the client, not assumed gone:
+    /// a failure that touched no tokens (a callback link with no transaction of ours, a logout route
+    /// reached by a plain link) leaves a signed-in user signed in.
     pub(crate) fn fail(&self, error: AuthError) {
-        self.state.set(AuthState::Failed(error));
+        self.failure.set(Some(error.clone()));
+        let next = match self.client.with_value(|c| c.account()) {
+            Some(user) => AuthState::Authenticated(user),
+            None => AuthState::Failed(error),
+        };
+        self.state.set(next);
+    }
+
+    /// Whether an operation failed (tracked): [`Auth::last_failure`] or the `Failed` state.
+    pub(crate) fn has_failed(&self) -> bool {
+        self.failure.with(Option::is_some) || matches!(self.state.get(), AuthState::Failed(_))
+    }
+
+    /// An operation starts: the last failure is no longer the news.
+    pub(crate) fn clear_failure(&self) {
+        self.failure.set(None);
+        if matches!(self.state.get_untracked(), AuthState::Failed(_)) {
+            self.state.set(AuthState::Anonymous);
+        }
     }
 
     pub(crate) fn set_authorizing(&self) {
+        self.failure.set(None);
         self.state.set(AuthState::Authorizing);
+    }
+
+    /// The sign-out ended this app's session only; the router is told, as the client replaced the URL.
+    pub(crate) fn signed_out_locally(&self) {
+        self.provider_session_remains.set(true);
+        if let Err(error) = notify_location_changed() {
+            self.fail(error);
+        }
     }
 }
 
@@ -128,7 +178,10 @@ pub fn provide_auth(config: ClientConfig) -> Result<Auth, AuthError> {
 pub fn provide_auth_with_client(client: AuthClient) -> Auth {
     let state = RwSignal::new_local(AuthState::Authorizing);
     let events = RwSignal::new_local(Vec::new());
-    let auth = Auth { client: StoredValue::new_local(client.clone()), state, events };
+    let failure = RwSignal::new_local(None);
+    let provider_session_remains = RwSignal::new_local(false);
+    let auth =
+        Auth { client: StoredValue::new_local(client.clone()), state, events, failure, provider_session_remains };
     provide_context(auth);
 
     let subscription = client.subscribe(move |event| {
@@ -139,6 +192,7 @@ pub fn provide_auth_with_client(client: AuthClient) -> Auth {
         });
         match event {
             AuthEvent::SignedIn(user) | AuthEvent::AccountChanged { current: user, .. } => {
+                provider_session_remains.set(false);
                 state.set(AuthState::Authenticated(user.clone()))
             }
             AuthEvent::SignedOut => state.set(AuthState::Anonymous),
@@ -153,16 +207,17 @@ pub fn provide_auth_with_client(client: AuthClient) -> Auth {
     let paths = auth.paths();
     spawn_local(async move {
         let outcome = client.handle_redirect().await;
-        let next = match &outcome {
-            Ok(CallbackOutcome::SignedIn(user)) => AuthState::Authenticated(user.clone()),
-            Ok(CallbackOutcome::SignedOut) => AuthState::Anonymous,
-            Ok(_) => match client.account() {
-                Some(user) => AuthState::Authenticated(user),
-                None => AuthState::Anonymous,
+        match &outcome {
+            Ok(CallbackOutcome::SignedIn(user)) => state.set(AuthState::Authenticated(user.clone())),
+            Ok(CallbackOutcome::SignedOut) => state.set(AuthState::Anonymous),
+            Ok(CallbackOutcome::NotACallback | CallbackOutcome::AlreadyCompleted) => match client.account() {
+                Some(user) => state.set(AuthState::Authenticated(user)),
+                None => state.set(AuthState::Anonymous),
             },
-            Err(error) => AuthState::Failed(error.clone()),
-        };
-        state.set(next);
+            // Whoever was signed in still is: a failed callback (or a crafted link to the callback
+            // route) is a failed operation, not a sign-out.
+            Err(error) => auth.fail(error.clone()),
+        }
         let shown = match &outcome {
             Ok(CallbackOutcome::NotACallback) => Ok(()),
             // handle_redirect replaced the URL; let the router render the page it now shows.
@@ -173,7 +228,7 @@ pub fn provide_auth_with_client(client: AuthClient) -> Auth {
             }
         };
         if let Err(error) = shown {
-            state.set(AuthState::Failed(error));
+            auth.fail(error);
         }
     });
     auth

@@ -3,6 +3,10 @@
 //   GET /orders   the signed-in user's orders
 //   GET /step-up  always answers 401 with a claims challenge (as Entra's CAE does), which the provider
 //                 cannot satisfy: it shows that the client asks the user once, not in a loop
+//   GET /step-up-changing  the same, with other claims on every call (a loop guard that compares
+//                 challenges would not stop it)
+//   GET /moved-step-up  redirects (302) to another origin, which answers 401 with a claims challenge: a
+//                 challenge the API did not send, which the client must not act on
 //   POST /test/refuse-issued-tokens   (for tests, from Node) refuses every token accepted so far, as an
 //                 API does with revoked tokens, so that a test sees the client forget a refused token
 import { createPublicKey, verify } from 'node:crypto';
@@ -27,6 +31,8 @@ function decodePart(part) {
  * @param {number} [options.port] 0 for any free port
  */
 export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 }) {
+  const elsewhere = await startElsewhere();
+  let stepUps = 0;
   let keys;
   // Tokens by signature: those accepted so far, and those refused from now on.
   const accepted = new Set();
@@ -85,10 +91,13 @@ export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 })
     } else if (pathname === '/orders') {
       json(200, { user: claims.sub, orders: ORDERS[claims.sub] ?? [] });
     } else if (pathname === '/step-up') {
-      const challenge = Buffer.from(JSON.stringify(STEP_UP_CLAIMS)).toString('base64');
-      json(401, { error: 'insufficient_claims' }, {
-        'www-authenticate': `Bearer error="insufficient_claims", claims="${challenge}"`,
-      });
+      json(401, { error: 'insufficient_claims' }, { 'www-authenticate': claimsChallenge(STEP_UP_CLAIMS) });
+    } else if (pathname === '/step-up-changing') {
+      stepUps += 1;
+      const claims = { access_token: { acrs: { essential: true, value: `c${stepUps}` } } };
+      json(401, { error: 'insufficient_claims' }, { 'www-authenticate': claimsChallenge(claims) });
+    } else if (pathname === '/moved-step-up') {
+      res.writeHead(302, { ...cors, location: `${elsewhere.url}/step-up`, 'cache-control': 'no-store' }).end();
     } else {
       json(404, { error: 'not found' });
     }
@@ -99,6 +108,40 @@ export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 })
   });
   return {
     url: `http://127.0.0.1:${actualPort}`,
-    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
+    close: () => Promise.all([elsewhere, { server }].map(({ server: s }) => new Promise((r) => {
+      s.closeAllConnections?.();
+      s.close(r);
+    }))),
   };
+}
+
+/** A `WWW-Authenticate` claims challenge for `claims`, as Entra's CAE sends it. */
+function claimsChallenge(claims) {
+  return `Bearer error="insufficient_claims", claims="${Buffer.from(JSON.stringify(claims)).toString('base64')}"`;
+}
+
+/**
+ * Another origin (another loopback port) that answers every request with 401 and a claims challenge,
+ * open to any origin in CORS (a redirected request arrives with `Origin: null`).
+ */
+async function startElsewhere() {
+  const server = http.createServer((req, res) => {
+    const cors = {
+      'access-control-allow-origin': '*',
+      'access-control-allow-headers': 'authorization, content-type',
+      'access-control-expose-headers': 'www-authenticate',
+    };
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, cors).end();
+      return;
+    }
+    const claims = { access_token: { acr: { essential: true, value: 'urn:elsewhere:chosen-by-attacker' } } };
+    res.writeHead(401, { ...cors, 'content-type': 'application/json', 'www-authenticate': claimsChallenge(claims) });
+    res.end(JSON.stringify({ error: 'insufficient_claims', from: 'elsewhere' }));
+  });
+  const port = await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+  });
+  return { server, url: `http://127.0.0.1:${port}` };
 }

@@ -58,9 +58,15 @@ function postLogoutSuccessSource(ctx) {
  * @param {boolean} [options.refreshTokens] issue refresh tokens (default true)
  * @param {boolean} [options.rogueIdTokens] re-sign every ID token with a key that is not in the JWKS,
  *   keeping its header (kid): a forged token a client must reject
+ * @param {boolean} [options.endSession] RP-initiated logout (default true); without it discovery names
+ *   no end_session_endpoint, as with many OAuth-first servers
+ * @param {boolean} [options.refuseFrames] answer `prompt=none` authorization requests with a page that
+ *   refuses to be framed (`X-Frame-Options: DENY`) instead of a redirect, as providers that forbid
+ *   iframes do: a hidden-iframe renewal can never come back
  */
 export async function startProvider({
   spaOrigin, port = 0, logPort = 0, accessTokenTtl = 3600, refreshTokens = true, rogueIdTokens = false,
+  endSession = true, refuseFrames = false,
 }) {
   const server = http.createServer();
   const actualPort = await listen(server, port);
@@ -120,7 +126,7 @@ export async function startProvider({
     features: {
       devInteractions: { enabled: true },
       revocation: { enabled: true },
-      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      rpInitiatedLogout: { enabled: endSession, logoutSource, postLogoutSuccessSource },
       resourceIndicators: {
         enabled: true,
         // Tokens are for the demo API whenever the API scope is asked for without another resource.
@@ -182,6 +188,18 @@ export async function startProvider({
       at: Date.now(),
     });
   });
+  if (refuseFrames) {
+    // Registered after the log, which still records the request.
+    provider.use(async (ctx, next) => {
+      if (ctx.path !== '/auth' || ctx.query.prompt !== 'none') return next();
+      ctx.status = 200;
+      ctx.set('x-frame-options', 'DENY');
+      ctx.set('content-security-policy', "frame-ancestors 'none'");
+      ctx.type = 'html';
+      ctx.body = '<!DOCTYPE html><title>Not in a frame</title><p>This provider cannot be framed.</p>';
+      return undefined;
+    });
+  }
   // This provider has no account picker: prompt=select_account shows its login form, where any of the
   // users can be chosen. (Registered after the log, which keeps the prompt as the app sent it.)
   provider.use(async (ctx, next) => {

@@ -2,7 +2,8 @@
 //   node support/stack.mjs [--spa-port 8080] [--op-port 8600] [--api-port 8601] [--log-port 0]
 //                          [--access-token-ttl 3600]
 //                          [--dist ../dist] [--max-seconds N] [--banner]
-//                          [--no-refresh-tokens] [--rogue-id-tokens] [--cache-location localStorage]
+//                          [--no-refresh-tokens] [--rogue-id-tokens] [--no-end-session]
+//                          [--cross-origin-isolated] [--refuse-frames] [--cache-location localStorage]
 // Prints one line `READY {json}` with the URLs once both listen. Stops on SIGINT/SIGTERM, or after
 // --max-seconds (tests pass one, so that a stray process never outlives its test run).
 import path from 'node:path';
@@ -28,6 +29,12 @@ const { values } = parseArgs({
     'no-refresh-tokens': { type: 'boolean', default: false },
     'rogue-id-tokens': { type: 'boolean', default: false },
     'cache-location': { type: 'string' },
+    // A provider without RP-initiated logout: discovery names no end_session_endpoint.
+    'no-end-session': { type: 'boolean', default: false },
+    // The app (and the JS example) served with COOP same-origin + COEP require-corp.
+    'cross-origin-isolated': { type: 'boolean', default: false },
+    // The provider answers prompt=none with a page that refuses to be framed.
+    'refuse-frames': { type: 'boolean', default: false },
   },
 });
 
@@ -45,6 +52,7 @@ const app = await startStaticServer({
     '/js-example/pkg/': values['npm-package'],
     '/js-example/': path.join(here, '..', '..', 'auth-wasm', 'npm', 'example'),
   },
+  crossOriginIsolated: values['cross-origin-isolated'],
 });
 const provider = await startProvider({
   spaOrigin: app.origin,
@@ -53,6 +61,8 @@ const provider = await startProvider({
   accessTokenTtl: Number(values['access-token-ttl']),
   refreshTokens: !values['no-refresh-tokens'],
   rogueIdTokens: values['rogue-id-tokens'],
+  endSession: !values['no-end-session'],
+  refuseFrames: values['refuse-frames'],
 });
 issuer = provider.issuer;
 api = await startApi({

@@ -1,6 +1,9 @@
 // Serves the built app (trunk's dist/) on 127.0.0.1 as a single-page app: unknown paths get index.html,
 // so deep links such as /authentication/login-callback load the app. /auth-config.json can be given
 // here, so one build runs against a provider on any port.
+//
+// A path is decoded, then resolved, and must stay inside its folder (path.relative, not a string
+// prefix): `/js-example/pkg/..%2F…` or a sibling folder that shares the root's name as a prefix get 403.
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -25,11 +28,17 @@ const TYPES = {
  * @param {() => object} [options.config] the body of /auth-config.json; the file in root otherwise
  * @param {Record<string, string>} [options.mounts] URL prefix (ending in /) → folder, served as plain
  *   files (no single-page fallback); the longest matching prefix wins
+ * @param {boolean} [options.crossOriginIsolated] send COOP same-origin and COEP require-corp with every
+ *   response, as apps that need threads or precise timers do
  */
-export async function startStaticServer({ root, port = 0, config, mounts = {} }) {
+export async function startStaticServer({ root, port = 0, config, mounts = {}, crossOriginIsolated = false }) {
   const rootDir = path.resolve(root);
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
-  const server = http.createServer(async (req, res) => {
+  async function handle(req, res) {
+    if (crossOriginIsolated) {
+      res.setHeader('cross-origin-opener-policy', 'same-origin');
+      res.setHeader('cross-origin-embedder-policy', 'require-corp');
+    }
     const { pathname } = new URL(req.url, 'http://127.0.0.1');
     const mount = prefixes.find((prefix) => pathname.startsWith(prefix));
     if (mount) {
@@ -42,8 +51,8 @@ export async function startStaticServer({ root, port = 0, config, mounts = {} })
       res.end(JSON.stringify(config(), null, 2));
       return;
     }
-    let file = path.join(rootDir, decodeURIComponent(pathname));
-    if (!file.startsWith(rootDir)) {
+    let file = fileInside(rootDir, pathname);
+    if (!file) {
       res.writeHead(403, headers).end();
       return;
     }
@@ -65,12 +74,12 @@ export async function startStaticServer({ root, port = 0, config, mounts = {} })
     }
     res.writeHead(200, { ...headers, 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
     res.end(body);
-  });
+  }
   /** A file of `dir` (index.html for a folder), or 404. */
   async function serveFile(res, dir, relative) {
-    let file = path.join(dir, decodeURIComponent(relative));
-    if (!file.startsWith(dir)) {
-      res.writeHead(403).end();
+    let file = fileInside(dir, relative);
+    if (!file) {
+      res.writeHead(403, { 'cache-control': 'no-store' }).end();
       return;
     }
     if (relative === '' || relative.endsWith('/')) file = path.join(file, 'index.html');
@@ -83,6 +92,12 @@ export async function startStaticServer({ root, port = 0, config, mounts = {} })
     res.end(body);
   }
 
+  // A request that fails (say, a file that cannot be read) answers 500 instead of stopping the server.
+  const server = http.createServer((req, res) => handle(req, res).catch(() => {
+    if (!res.headersSent) res.writeHead(500);
+    res.end();
+  }));
+
   const actualPort = await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve(server.address().port));
@@ -91,4 +106,22 @@ export async function startStaticServer({ root, port = 0, config, mounts = {} })
     origin: `http://127.0.0.1:${actualPort}`,
     close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
   };
+}
+
+/**
+ * The file that the URL path `urlPath` (percent-encoded) names inside `dir`, or null when it would
+ * leave `dir` (`..` in any encoding, an absolute or drive path, a NUL) or does not decode.
+ */
+export function fileInside(dir, urlPath) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const file = path.resolve(dir, `.${path.sep}${decoded}`);
+  const relative = path.relative(dir, file);
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return null;
+  return file;
 }

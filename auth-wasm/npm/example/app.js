@@ -1,5 +1,6 @@
 // The auth-wasm npm package from plain JavaScript: sign in, show the user, get a token, sign out.
 import { AuthClient, InteractionRequiredError } from './pkg/index.js';
+import { describeToken } from './token.js';
 
 const $ = (id) => document.getElementById(id);
 // The same configuration file as the Leptos demo; this page is its own redirect URI.
@@ -43,10 +44,9 @@ $('sign-out').onclick = () => auth.logout({ returnUrl: here }).catch(showError);
 $('get-token').onclick = async () => {
   try {
     const token = await auth.getToken({ scopes: config.scopes });
-    const claims = JSON.parse(atob(token.split('.')[1].replaceAll('-', '+').replaceAll('_', '/')));
     calls += 1;
-    $('token').textContent = `Call ${calls}: an access token for ${claims.sub}, scope ${claims.scope}, `
-      + `expires ${new Date(claims.exp * 1000).toLocaleTimeString()}`;
+    // The token may be opaque (many providers issue such): describeToken decodes only a JWT.
+    $('token').textContent = describeToken(token, calls);
   } catch (error) {
     if (error instanceof InteractionRequiredError) await error.redirect();
     else showError(error);

@@ -14,10 +14,19 @@ pub enum AuthError {
     Browser(String),
     #[error("the user must sign in: the browser is on its way to the sign-in page")]
     Redirecting,
-    #[error("the API at {origin} still demands claims after the user signed in for them; it cannot be satisfied")]
+    /// The API sent another claims challenge within 15 minutes of the last sign-in for one.
+    #[error(
+        "the API at {origin} still demands claims within 15 minutes of a sign-in for them; to avoid a loop, no \
+         other sign-in starts (try again later)"
+    )]
     ClaimsChallengeRepeated { origin: String },
     #[error("silent sign-in got no answer from the provider within {seconds} s (it may need the user)")]
     SilentTimeout { seconds: u32 },
+    /// Silent sign-in in a hidden iframe cannot work on this page; the user must sign in interactively.
+    #[error(
+        "silent sign-in is not possible here: {reason}; sign in interactively, or use refresh tokens (offline_access)"
+    )]
+    SilentUnavailable { reason: String },
 }
 
 impl AuthError {
@@ -31,6 +40,7 @@ impl AuthError {
             Self::Redirecting => "redirecting",
             Self::ClaimsChallengeRepeated { .. } => "claims_challenge_repeated",
             Self::SilentTimeout { .. } => "silent_timeout",
+            Self::SilentUnavailable { .. } => "silent_unavailable",
         }
     }
 
@@ -38,7 +48,7 @@ impl AuthError {
     pub fn requires_interaction(&self) -> bool {
         match self {
             Self::Protocol(error) => error.requires_interaction(),
-            Self::SilentTimeout { .. } => true,
+            Self::SilentTimeout { .. } | Self::SilentUnavailable { .. } => true,
             _ => false,
         }
     }

@@ -2,30 +2,21 @@
 //!
 //! The token goes only to origins on the allow-list, so that a request to any other server can never
 //! leak it. Where no token can be had silently, or an API answers 401 with a claims challenge, the
-//! helper starts the interactive request that fixes it (once per challenge, so it cannot loop).
+//! helper starts the interactive request that fixes it.
+//!
+//! Redirects are followed (an API may move), but only the allow-listed origin the token was sent to is
+//! trusted to speak for the API: a 401 or a `WWW-Authenticate` claims challenge whose final URL is on
+//! another origin is handed to the app as it is, neither starting a sign-in nor forgetting the token
+//! ([`challenge_is_from`]). (The browser itself drops `Authorization` on a cross-origin redirect.) And
+//! each origin gets at most one interactive claims round trip per 15 minutes, whatever the claims
+//! ([`claims_round_trip_allowed`]), so that an API cannot send the app to the provider in a loop.
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 
 use super::{history, now_secs, AuthClient, AuthError, TokenResult};
 use crate::protocol::{
-    claims_challenge, json, origin_of, JsonError, JsonObject, JsonRecord, Scopes, TRANSACTION_LIFETIME_SECS,
+    challenge_is_from, claims_challenge, claims_round_trip_allowed, origin_of, ClaimsRoundTrip, Scopes,
 };
-
-/// The claims challenge an origin sent last, and when.
-struct ChallengeMarker {
-    claims: JsonObject,
-    at: i64,
-}
-
-impl JsonRecord for ChallengeMarker {
-    fn to_json(&self) -> JsonObject {
-        JsonObject::new().with("claims", self.claims.clone().into_value()).with("at", json::integer(self.at))
-    }
-
-    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
-        Ok(Self { claims: object.object("claims")?, at: object.integer("at")? })
-    }
-}
 
 /// Sends requests with `Authorization: Bearer` for the given scopes to allow-listed origins.
 #[derive(Clone)]
@@ -73,29 +64,29 @@ impl AuthorizedFetch {
         };
         let response = request.send().await.map_err(network)?;
         let Some(origin) = origin else { return Ok(response) };
-        let marker = crate::protocol::storage_keys::claims_challenge_key(&origin);
-        let store = self.client.transactions();
-        if response.status() == 401 {
-            let challenge = response.headers().get("www-authenticate").and_then(|h| claims_challenge(&h));
-            if let Some(claims) = challenge {
-                // The same challenge again within the transaction lifetime: the sign-in for it did not
-                // satisfy the API, and another would not either. The marker stays until a call succeeds
-                // or it expires, so that an app retrying in a loop gets this error every time.
-                let now = now_secs();
-                let previous: Option<ChallengeMarker> = store.load(&marker)?;
-                if previous.is_some_and(|p| p.claims == claims && now - p.at <= TRANSACTION_LIFETIME_SECS) {
-                    return Err(AuthError::ClaimsChallengeRepeated { origin });
-                }
-                store.save(&marker, &ChallengeMarker { claims: claims.clone(), at: now })?;
-                let request = self.client.interactive_request_for(&self.scopes)?.with_claims(claims);
-                history::navigate_to_login(&self.client.config().login_path, &request)?;
-                return Err(AuthError::Redirecting);
-            }
+        if response.status() != 401 || !challenge_is_from(&origin, &response.url()) {
+            return Ok(response);
+        }
+        let challenge = response.headers().get("www-authenticate").and_then(|h| claims_challenge(&h));
+        let Some(claims) = challenge else {
             // The API refused the token (revoked, say): the next call gets a fresh one.
             self.client.forget_access_tokens(&self.scopes)?;
-        } else if response.ok() {
-            store.remove(&marker)?;
+            return Ok(response);
+        };
+        // One interactive round trip per origin per 15 minutes: a sign-in that did not satisfy the API,
+        // or an API whose challenge changes on every call, must not send the user to the provider again
+        // and again. The marker is not cleared by a success, so an app retrying in a loop gets this
+        // error every time until it expires.
+        let marker = crate::protocol::storage_keys::claims_challenge_key(&origin);
+        let store = self.client.transactions();
+        let now = now_secs();
+        let previous: Option<ClaimsRoundTrip> = store.load(&marker)?;
+        if !claims_round_trip_allowed(previous.as_ref(), now) {
+            return Err(AuthError::ClaimsChallengeRepeated { origin });
         }
-        Ok(response)
+        store.save(&marker, &ClaimsRoundTrip { at: now })?;
+        let request = self.client.interactive_request_for(&self.scopes)?.with_claims(claims);
+        history::navigate_to_login(&self.client.config().login_path, &request)?;
+        Err(AuthError::Redirecting)
     }
 }

@@ -35,11 +35,6 @@ impl TransactionStore {
         self.store()?.save(key, value)
     }
 
-    /// Removes `key`.
-    pub fn remove(&self, key: &str) -> Result<(), AuthError> {
-        self.store()?.remove(key)
-    }
-
     pub fn save_login(&self, transaction: &LoginTransaction) -> Result<(), AuthError> {
         self.save(&LoginTransaction::storage_key(&transaction.state), transaction)
     }

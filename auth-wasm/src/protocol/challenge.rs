@@ -1,10 +1,53 @@
 //! `WWW-Authenticate` claims challenges (as Microsoft Entra's Continuous Access Evaluation sends):
 //! an API answers 401 with `Bearer ..., error="insufficient_claims", claims="<base64 JSON>"`, and the
 //! client asks for a new token with that `claims` request.
+//!
+//! A challenge costs the user a full round trip to the provider, and it is the API (or whoever answers
+//! in its name) that decides to send one. So a challenge counts only when the allow-listed origin itself
+//! sent it ([`challenge_is_from`]), and each origin gets at most one interactive claims round trip per
+//! [`CLAIMS_ROUND_TRIP_INTERVAL_SECS`], whatever claims it asks for ([`claims_round_trip_allowed`]): an
+//! API whose challenge changes on every call cannot drive the app to the provider in a loop.
 
 use super::id_token::BASE64URL;
-use super::json::JsonObject;
+use super::json::{self, JsonError, JsonObject, JsonRecord};
+use super::transaction::TRANSACTION_LIFETIME_SECS;
+use super::url::origin_of;
 use base64::Engine as _;
+
+/// How long after one interactive claims round trip for an origin the next is refused: the lifetime of
+/// the sign-in transaction it started (15 minutes).
+pub const CLAIMS_ROUND_TRIP_INTERVAL_SECS: i64 = TRANSACTION_LIFETIME_SECS;
+
+/// When the app last left for the provider to answer an origin's claims challenge (kept per origin).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimsRoundTrip {
+    /// Seconds since the Unix epoch.
+    pub at: i64,
+}
+
+impl JsonRecord for ClaimsRoundTrip {
+    fn to_json(&self) -> JsonObject {
+        JsonObject::new().with("at", json::integer(self.at))
+    }
+
+    fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        Ok(Self { at: object.integer("at")? })
+    }
+}
+
+/// Whether a claims challenge may start an interactive request at `now`, given the origin's previous
+/// round trip: not within [`CLAIMS_ROUND_TRIP_INTERVAL_SECS`] after it, whatever the claims. (A previous
+/// round trip dated in the future, from a clock set back, does not block.)
+pub fn claims_round_trip_allowed(previous: Option<&ClaimsRoundTrip>, now: i64) -> bool {
+    previous.is_none_or(|previous| !(0..=CLAIMS_ROUND_TRIP_INTERVAL_SECS).contains(&(now - previous.at)))
+}
+
+/// Whether a response to a request sent to `origin` came from that origin. `fetch` follows redirects,
+/// so a response's final URL can be anywhere: a 401 or a `WWW-Authenticate` from another origin is not
+/// the API's, and must neither start a sign-in nor make the client forget its token.
+pub fn challenge_is_from(origin: &str, response_url: &str) -> bool {
+    origin_of(response_url).is_some_and(|final_origin| final_origin == origin)
+}
 
 /// The claims request of a `WWW-Authenticate` header, if it carries one. The `claims` value is JSON in
 /// standard or URL-safe base64 (or, from some servers, plain JSON).
@@ -87,6 +130,41 @@ mod tests {
             ),
             object(json!({"access_token": {"acrs": {"value": "c1"}}}))
         );
+    }
+
+    #[test]
+    fn one_interactive_claims_round_trip_per_origin_per_fifteen_minutes() {
+        let at = 1_700_000_000;
+        let previous = ClaimsRoundTrip { at };
+        assert!(claims_round_trip_allowed(None, at), "the first challenge is answered");
+        assert!(!claims_round_trip_allowed(Some(&previous), at), "not a second at once");
+        assert!(!claims_round_trip_allowed(Some(&previous), at + 60), "nor a minute later, whatever the claims");
+        assert!(!claims_round_trip_allowed(Some(&previous), at + 15 * 60), "nor at 15 minutes");
+        assert!(claims_round_trip_allowed(Some(&previous), at + 15 * 60 + 1), "after 15 minutes, again");
+        assert!(claims_round_trip_allowed(Some(&previous), at - 3600), "a clock set back does not block");
+    }
+
+    #[test]
+    fn round_trip_markers_survive_storage() {
+        let marker = ClaimsRoundTrip { at: 1_700_000_000 };
+        assert_eq!(ClaimsRoundTrip::from_json_str(&marker.to_json_string()), Ok(marker));
+        // Markers of earlier versions also carried the claims: their time still counts.
+        let earlier = r#"{"claims":{"access_token":{}},"at":1700000000}"#;
+        assert_eq!(ClaimsRoundTrip::from_json_str(earlier), Ok(ClaimsRoundTrip { at: 1_700_000_000 }));
+    }
+
+    #[test]
+    fn only_the_origin_the_token_was_sent_to_can_challenge() {
+        let api = "https://api.example";
+        assert!(challenge_is_from(api, "https://api.example/orders"));
+        assert!(challenge_is_from(api, "https://API.example:443/step-up?x=1"));
+        // The API redirected the call: whoever answered at the end is not the API.
+        assert!(!challenge_is_from(api, "https://evil.example/step-up"));
+        assert!(!challenge_is_from(api, "https://api.example.evil.example/"));
+        assert!(!challenge_is_from(api, "http://api.example/"));
+        assert!(!challenge_is_from(api, "https://api.example:8443/"));
+        // No URL (a response not from the network): nothing to act on.
+        assert!(!challenge_is_from(api, ""));
     }
 
     #[test]

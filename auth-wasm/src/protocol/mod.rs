@@ -32,7 +32,9 @@ pub use account::{Account, HomeAccountId};
 pub use authorize::{authorize_url, RESERVED_AUTHORIZE_PARAMETERS};
 pub use cache::{renewal_applies, replaced_account, select_access_token, CachedAccessToken};
 pub use callback::{classify_callback, parse_authorization_response, AuthorizationResponse, CallbackKind};
-pub use challenge::claims_challenge;
+pub use challenge::{
+    challenge_is_from, claims_challenge, claims_round_trip_allowed, ClaimsRoundTrip, CLAIMS_ROUND_TRIP_INTERVAL_SECS,
+};
 pub use config::{CacheLocation, ClientConfig};
 pub use discovery::{discovery_url, ProviderMetadata};
 pub use entra::is_entra_authority;

@@ -1,0 +1,179 @@
+// What a hostile link, API or page set-up can do to a signed-in user of the demo, and providers that
+// differ from ours (issue 10): each test is one attack or one difference, in headless Chromium against
+// the local provider and the demo API.
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+
+import { signInAtProvider, storedEntries, tokenKeys, useStackAndBrowser, withPage } from './harness.mjs';
+
+// Short enough to wait out, long enough to sign in.
+const SHORT_TTL = 8;
+
+function banner(page) {
+  return page.getByRole('banner');
+}
+
+async function signIn(page, stack, user) {
+  await page.goto(stack.app);
+  await banner(page).getByRole('button', { name: 'Sign in', exact: true }).click();
+  await signInAtProvider(page, stack, user);
+  await page.getByText('You are signed in.').waitFor();
+}
+
+async function openCallApi(page) {
+  await banner(page).getByRole('link', { name: 'Call API', exact: true }).click();
+  await page.getByRole('heading', { name: 'Call an API' }).waitFor();
+}
+
+function authorizeRequests(requests) {
+  return requests.filter((r) => r.route === 'authorization');
+}
+
+describe('hardening, with the default provider', { timeout: 240_000 }, () => {
+  const ctx = useStackAndBrowser();
+
+  for (const [name, query] of [
+    ['an error and no state', 'error=server_error'],
+    ['an error and a state this browser never issued', 'error=access_denied&state=not-ours'],
+    ['a code and a state this browser never issued', 'code=forged&state=not-ours'],
+  ]) {
+    it(`a crafted callback link with ${name} shows a failed sign-in, and the user stays signed in`, () => withPage(ctx.browser, async (page) => {
+      const { stack } = ctx;
+      await signIn(page, stack, 'alice');
+      const tokensBefore = tokenKeys(await storedEntries(page));
+      await stack.clearRequests();
+
+      await page.goto(`${stack.app}/authentication/login-callback?${query}`);
+      await page.getByTestId('error').waitFor();
+      assert.equal(new URL(page.url()).pathname, '/authentication/login-failed', 'the failure is shown');
+      assert.equal(new URL(page.url()).search, '', 'the crafted parameters are gone from the address bar');
+      // Who is signed in has not changed: the banner still shows alice, with no "Sign in".
+      assert.equal(await banner(page).getByTestId('nav-user').innerText(), 'Alice Example');
+      assert.equal(await banner(page).getByRole('button', { name: 'Sign in', exact: true }).count(), 0);
+      assert.deepEqual(tokenKeys(await storedEntries(page)), tokensBefore, 'no token was touched');
+      assert.deepEqual(await stack.requests(), [], 'nothing was sent to the provider');
+
+      await banner(page).getByRole('link', { name: 'auth-wasm demo' }).click();
+      await page.getByText('You are signed in.').waitFor();
+      assert.equal(await page.getByTestId('sub').innerText(), 'alice');
+    }));
+  }
+
+  it('a claims challenge from another origin that the API redirected to starts no sign-in, and keeps the token', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signIn(page, stack, 'alice');
+    await openCallApi(page);
+    await stack.clearRequests();
+
+    await page.getByRole('button', { name: 'Call an API that redirects to another origin' }).click();
+    const error = page.getByTestId('api-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /HTTP 401.*elsewhere/, 'the app sees the answer as it is');
+    assert.equal(new URL(page.url()).pathname, '/call-api', 'no navigation to sign in');
+    assert.deepEqual(authorizeRequests(await stack.requests()), [], 'no interactive request');
+
+    // The foreign 401 did not make the client forget the token: the next call needs no token request.
+    await page.getByRole('button', { name: 'Call the orders API' }).click();
+    await page.getByTestId('orders').waitFor();
+    assert.deepEqual((await stack.requests()).filter((r) => r.route === 'token'), []);
+  }));
+
+  it('an API whose claims challenge changes on every call gets one interactive request, then an error', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signIn(page, stack, 'alice');
+    await openCallApi(page);
+    await stack.clearRequests();
+    const changing = page.getByRole('button', { name: 'Call an API whose claims challenge changes' });
+
+    await changing.click();
+    // The provider still has alice's session: it answers the interactive request without a form.
+    await page.waitForURL((u) => u.pathname === '/authentication/login-callback');
+    await page.getByRole('heading', { name: 'Call an API' }).waitFor();
+    const first = authorizeRequests(await stack.requests());
+    assert.equal(first.length, 1, 'one interactive request');
+    assert.deepEqual(JSON.parse(first[0].params.claims), { access_token: { acrs: { essential: true, value: 'c1' } } });
+
+    // Other claims each time, and still no second round trip to the provider.
+    for (let call = 0; call < 3; call += 1) {
+      await changing.click();
+      const error = page.getByTestId('api-error');
+      await error.waitFor();
+      assert.match(await error.innerText(), /within 15 minutes/);
+      assert.equal(new URL(page.url()).pathname, '/call-api');
+    }
+    assert.equal(authorizeRequests(await stack.requests()).length, 1, 'no second interactive request');
+  }));
+});
+
+describe('hardening, with a provider that has no end-session endpoint', { timeout: 120_000 }, () => {
+  const ctx = useStackAndBrowser(['--no-end-session']);
+
+  it('sign-out removes the tokens and ends on the logged-out view, saying the provider session remains', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signIn(page, stack, 'alice');
+    await stack.clearRequests();
+
+    await banner(page).getByRole('button', { name: 'Sign out' }).click();
+    const notice = page.getByTestId('provider-session');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /still signed in at the provider/);
+    assert.equal(await page.getByText('You are signed out.').count(), 1);
+    assert.equal(new URL(page.url()).pathname, '/authentication/logged-out');
+    assert.deepEqual(tokenKeys(await storedEntries(page)), [], 'the tokens are gone');
+    const routes = (await stack.requests()).map((r) => r.route);
+    assert.ok(routes.includes('revocation'), 'the refresh token was revoked');
+    assert.ok(!routes.includes('end_session'), 'there is no end-session endpoint to go to');
+    await banner(page).getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  }));
+});
+
+describe('hardening, with a cross-origin-isolated app and no refresh tokens', { timeout: 120_000 }, () => {
+  const ctx = useStackAndBrowser(['--cross-origin-isolated', '--no-refresh-tokens', '--access-token-ttl', String(SHORT_TTL)]);
+
+  it('a silent renewal asks for interaction at once instead of waiting for the iframe timeout', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signIn(page, stack, 'alice');
+    assert.equal(await page.evaluate(() => window.crossOriginIsolated), true, 'COOP + COEP are in force');
+    await banner(page).getByRole('link', { name: 'Tokens', exact: true }).click();
+    await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
+    // The token expires: its renewal, without a refresh token, would need the hidden iframe.
+    await sleep(SHORT_TTL * 1000);
+    await stack.clearRequests();
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Get token', exact: true }).click();
+    const required = page.getByTestId('sign-in-required');
+    await required.waitFor({ timeout: 15_000 });
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 3_000, `interaction required after ${elapsed} ms (the iframe timeout is 10 s)`);
+    assert.match(await required.innerText(), /cross-origin isolated/);
+    assert.equal(await page.locator('iframe').count(), 0, 'no iframe was made');
+    assert.deepEqual(authorizeRequests(await stack.requests()), [], 'nothing reached the provider');
+  }));
+});
+
+describe('hardening, with a provider that refuses to be framed and no refresh tokens', { timeout: 120_000 }, () => {
+  const ctx = useStackAndBrowser(['--refuse-frames', '--no-refresh-tokens', '--access-token-ttl', String(SHORT_TTL)]);
+
+  it('a silent renewal whose frame loads a page it cannot read asks for interaction without waiting 10 s', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signIn(page, stack, 'alice');
+    await banner(page).getByRole('link', { name: 'Tokens', exact: true }).click();
+    await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
+    await sleep(SHORT_TTL * 1000);
+    await stack.clearRequests();
+
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Get token', exact: true }).click();
+    const required = page.getByTestId('sign-in-required');
+    await required.waitFor({ timeout: 15_000 });
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 6_000, `interaction required after ${elapsed} ms (the iframe timeout is 10 s)`);
+    assert.match(await required.innerText(), /did not return to the app/);
+    // (The page that refuses framing is served before oidc-provider names the route.)
+    const authorize = (await stack.requests()).filter((r) => r.path === '/auth');
+    assert.equal(authorize.length, 1, 'the iframe did go to the provider');
+    assert.equal(authorize[0].params.prompt, 'none');
+    assert.equal(await page.locator('iframe').count(), 0, 'the iframe is removed');
+  }));
+});
