@@ -11,11 +11,15 @@ mod probe {
     use wasm_bindgen::prelude::*;
 
     #[wasm_bindgen]
-    pub fn probe(discovery: &str, token_response: &str, jwks: &str, signature_valid: bool) -> String {
+    pub fn probe(discovery: &str, token_response: &str, jwks: &str, signature_valid: bool, random: &[u8]) -> String {
         let client_id = ClientId::new("spa");
         let run = || -> Result<String, auth_wasm::ProtocolError> {
             let metadata = ProviderMetadata::from_json(discovery, "https://op.example")?;
-            let transaction = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0)?;
+            let mut bytes = [[0u8; 32]; 3];
+            for (i, byte) in random.iter().take(96).enumerate() {
+                bytes[i / 32][i % 32] = *byte;
+            }
+            let transaction = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0, bytes);
             let url = authorize_url(&metadata, &client_id, &transaction, &[])?;
             let tokens = parse_token_response(200, token_response)?;
             let context = TokenContext { metadata: &metadata, client_id: &client_id, now: 0 };

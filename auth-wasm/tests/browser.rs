@@ -31,7 +31,13 @@ fn set_url(url: &str) {
 #[wasm_bindgen_test]
 fn session_storage_round_trips_a_transaction() {
     let store = session_store();
-    let tx = LoginTransaction::begin("http://127.0.0.1/cb", Scopes::new().for_sign_in(), "/orders?id=1", 42).unwrap();
+    let tx = LoginTransaction::begin(
+        "http://127.0.0.1/cb",
+        Scopes::new().for_sign_in(),
+        "/orders?id=1",
+        42,
+        [[1; 32], [2; 32], [3; 32]],
+    );
     let key = LoginTransaction::storage_key(&tx.state);
     store.save(&key, &tx).unwrap();
     assert!(store.keys().unwrap().contains(&key));

@@ -11,7 +11,9 @@ use super::session_store::SessionStore;
 use super::storage::open_store_at;
 use super::tabs::{TabMessage, Tabs};
 use super::transactions::TransactionStore;
-use super::{http, navigation, now_secs, signature, AuthError, CacheLocation, KeyValueStore, WebStorageStore};
+use super::{
+    http, navigation, now_secs, random_bytes, signature, AuthError, CacheLocation, KeyValueStore, WebStorageStore,
+};
 use crate::protocol::storage_keys::{active_session_key, channel_name};
 use crate::protocol::{
     after_sign_in, authorize_url, classify_callback, end_session_url, parse_authorization_response, query_of,
@@ -372,8 +374,9 @@ impl AuthClient {
         let config = &self.inner.config;
         let return_url = safe_return_url(&request.return_url, &navigation::origin()?);
         let scopes = config.scopes.union(&request.scopes).for_sign_in();
-        let transaction = LoginTransaction::begin(&self.app_url(&config.redirect_uri)?, scopes, &return_url, now)?
-            .with_max_age(request.max_age);
+        let transaction =
+            LoginTransaction::begin(&self.app_url(&config.redirect_uri)?, scopes, &return_url, now, random_bytes()?)
+                .with_max_age(request.max_age);
         let params = self.extra_parameters(request.authorize_parameters()?);
         let url = authorize_url(&metadata, &config.client_id, &transaction, &params)?;
         self.inner.transactions.save_login(&transaction)?;
@@ -550,7 +553,7 @@ impl AuthClient {
         let metadata = metadata?;
         let config = &self.inner.config;
         let return_url = safe_return_url(&request.return_url, &navigation::origin()?);
-        let transaction = LogoutTransaction::begin(&return_url, now_secs())?;
+        let transaction = LogoutTransaction::begin(&return_url, now_secs(), random_bytes()?[0]);
         let post_logout_redirect_uri = self.app_url(&config.post_logout_redirect_uri)?;
         let id_token_hint = session.as_ref().map(|s| &s.id_token);
         match end_session_url(&metadata, &config.client_id, id_token_hint, &post_logout_redirect_uri, &transaction) {

@@ -33,6 +33,16 @@ pub use signature::verify_signature;
 pub use storage::{open_store, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore};
 pub use tokens::{AccessTokenResult, InteractionRequired, TokenResult};
 
+/// Three sets of 32 bytes from the browser's secure random source (WebCrypto `getRandomValues`, through
+/// getrandom): the protocol core takes random bytes as values, as it takes the time.
+pub(crate) fn random_bytes() -> Result<[[u8; 32]; 3], AuthError> {
+    let mut bytes = [[0u8; 32]; 3];
+    for set in &mut bytes {
+        getrandom::fill(set).map_err(|e| crate::protocol::ProtocolError::Random(e.to_string()))?;
+    }
+    Ok(bytes)
+}
+
 /// Seconds since the Unix epoch, from the browser's clock.
 pub(crate) fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0).floor() as i64

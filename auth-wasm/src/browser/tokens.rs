@@ -8,7 +8,7 @@
 use std::rc::Rc;
 
 use super::client::AuthClient;
-use super::{history, locks, navigation, now_secs, silent, AuthError};
+use super::{history, locks, navigation, now_secs, random_bytes, silent, AuthError};
 use crate::protocol::storage_keys::renewal_lock_name;
 use crate::protocol::{
     authorize_url, parse_authorization_response, refresh_request_body, AccessToken, CachedAccessToken,
@@ -227,8 +227,13 @@ impl AuthClient {
         let metadata = self.metadata().await?;
         let config = self.config();
         let redirect_uri = crate::protocol::resolve_app_url(&navigation::origin()?, &config.silent_redirect_uri);
-        let transaction =
-            LoginTransaction::begin(&redirect_uri, config.scopes.union(scopes).for_sign_in(), "/", now_secs())?;
+        let transaction = LoginTransaction::begin(
+            &redirect_uri,
+            config.scopes.union(scopes).for_sign_in(),
+            "/",
+            now_secs(),
+            random_bytes()?,
+        );
         // A login_hint, not an id_token_hint: no token goes into a URL, and providers with several
         // sessions (Entra) still pick the right one.
         let mut params = vec![("prompt".to_owned(), "none".to_owned())];

@@ -72,6 +72,7 @@ fn check_extra_parameters(transaction: &LoginTransaction, extra: &[(String, Stri
 mod tests {
     use super::*;
     use crate::protocol::discovery::tests::metadata;
+    use crate::protocol::values::TEST_RANDOM;
     use crate::protocol::{query_of, Scopes};
 
     fn params(url: &str) -> Vec<(String, String)> {
@@ -80,9 +81,13 @@ mod tests {
 
     #[test]
     fn builds_a_pkce_authorize_url() {
-        let tx =
-            LoginTransaction::begin("https://app.example/cb", Scopes::parse("api:read").unwrap().for_sign_in(), "/", 0)
-                .unwrap();
+        let tx = LoginTransaction::begin(
+            "https://app.example/cb",
+            Scopes::parse("api:read").unwrap().for_sign_in(),
+            "/",
+            0,
+            TEST_RANDOM,
+        );
         let url =
             authorize_url(&metadata(), &ClientId::new("spa"), &tx, &[("login_hint".into(), "bob@example.com".into())])
                 .unwrap();
@@ -107,7 +112,7 @@ mod tests {
     fn keeps_an_existing_endpoint_query() {
         let mut metadata = metadata();
         metadata.authorization_endpoint = "https://op.example/auth?p=b2c_signin".into();
-        let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0).unwrap();
+        let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0, TEST_RANDOM);
         let url = authorize_url(&metadata, &ClientId::new("spa"), &tx, &[]).unwrap();
         assert!(url.starts_with("https://op.example/auth?p=b2c_signin&response_type=code&"));
     }
@@ -119,7 +124,7 @@ mod tests {
 
     #[test]
     fn extra_parameters_cannot_replace_protocol_ones() {
-        let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0).unwrap();
+        let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0, TEST_RANDOM);
         for name in RESERVED_AUTHORIZE_PARAMETERS {
             let err = url_with(&tx, &[(name, "x")]).unwrap_err();
             assert!(matches!(&err, ProtocolError::InvalidRequest(m) if m.contains(name)), "{name}: {err}");
@@ -129,7 +134,7 @@ mod tests {
 
     #[test]
     fn response_mode_and_request_objects_cannot_be_injected() {
-        let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0).unwrap();
+        let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0, TEST_RANDOM);
         for (name, value) in
             [("response_mode", "form_post"), ("request", "eyJ.eyJ.sig"), ("request_uri", "https://evil.example/r")]
         {
@@ -139,7 +144,7 @@ mod tests {
 
     #[test]
     fn no_parameter_may_come_twice() {
-        let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0).unwrap();
+        let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0, TEST_RANDOM);
         for name in ["prompt", "login_hint", "claims", "domain_hint", "ui_locales", "client_info"] {
             let err = url_with(&tx, &[(name, "a"), ("acr_values", "x"), (name, "b")]).unwrap_err();
             assert!(matches!(&err, ProtocolError::InvalidRequest(m) if m.contains("twice")), "{name}: {err}");
@@ -149,7 +154,7 @@ mod tests {
 
     #[test]
     fn max_age_only_as_the_transaction_keeps_it() {
-        let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0).unwrap();
+        let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0, TEST_RANDOM);
         assert!(url_with(&tx, &[("max_age", "0")]).is_err(), "a max_age the sign-in would not check");
         let tx = tx.with_max_age(Some(300));
         assert!(url_with(&tx, &[("max_age", "300")]).unwrap().contains("max_age=300"));

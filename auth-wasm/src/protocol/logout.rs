@@ -20,8 +20,9 @@ pub struct LogoutTransaction {
 impl LogoutTransaction {
     pub const STORAGE_PREFIX: &'static str = super::storage_keys::LOGOUT_TRANSACTION_PREFIX;
 
-    pub fn begin(return_url: &str, now: i64) -> Result<Self, ProtocolError> {
-        Ok(Self { state: State::random()?, return_url: return_url.to_owned(), created_at: now })
+    /// A new sign-out whose state is made of 32 random bytes the caller drew.
+    pub fn begin(return_url: &str, now: i64, random: [u8; 32]) -> Self {
+        Self { state: State::from_random(random), return_url: return_url.to_owned(), created_at: now }
     }
 
     pub fn storage_key(state: &State) -> String {
@@ -84,10 +85,11 @@ mod tests {
     use super::*;
     use crate::protocol::discovery::tests::metadata;
     use crate::protocol::query_of;
+    use crate::protocol::values::TEST_RANDOM;
 
     #[test]
     fn builds_the_end_session_url() {
-        let tx = LogoutTransaction::begin("/", 0).unwrap();
+        let tx = LogoutTransaction::begin("/", 0, TEST_RANDOM[0]);
         let url =
             end_session_url(&metadata(), &ClientId::new("spa"), Some(&IdToken::new("h.i.j")), "https://app/out", &tx)
                 .unwrap();
@@ -107,7 +109,7 @@ mod tests {
 
     #[test]
     fn a_sign_out_completes_within_fifteen_minutes_only() {
-        let tx = LogoutTransaction::begin("/bye", 1_000).unwrap();
+        let tx = LogoutTransaction::begin("/bye", 1_000, TEST_RANDOM[0]);
         assert_eq!(tx.clone().accept(1_000 + 900), Ok("/bye".to_owned()));
         assert_eq!(tx.accept(1_000 + 901), Err(ProtocolError::TransactionExpired));
     }
@@ -116,7 +118,7 @@ mod tests {
     fn no_endpoint_means_local_sign_out() {
         let mut metadata = metadata();
         metadata.end_session_endpoint = None;
-        let tx = LogoutTransaction::begin("/", 0).unwrap();
+        let tx = LogoutTransaction::begin("/", 0, TEST_RANDOM[0]);
         assert_eq!(end_session_url(&metadata, &ClientId::new("spa"), None, "https://app/out", &tx), None);
     }
 }

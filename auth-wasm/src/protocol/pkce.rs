@@ -19,9 +19,9 @@ impl PkceChallenge {
 }
 
 impl PkceVerifier {
-    /// A fresh verifier of 43 characters from the platform's secure random source.
-    pub fn random() -> Result<Self, ProtocolError> {
-        random_token().map(Self::new)
+    /// A fresh verifier of 43 characters made of 32 random bytes the caller drew (the core draws none).
+    pub fn from_random(random: [u8; 32]) -> Self {
+        Self::new(random_token(random))
     }
 
     /// A verifier given as text, checked against RFC 7636 §4.1: 43 to 128 unreserved characters.
@@ -50,8 +50,8 @@ mod tests {
 
     #[test]
     fn random_verifier_is_valid_and_fresh() {
-        let a = PkceVerifier::random().unwrap();
-        let b = PkceVerifier::random().unwrap();
+        let a = PkceVerifier::from_random([7; 32]);
+        let b = PkceVerifier::from_random([8; 32]);
         assert!(PkceVerifier::parse(a.secret()).is_ok());
         assert_ne!(a.secret(), b.secret());
         assert_ne!(a.challenge(), b.challenge());

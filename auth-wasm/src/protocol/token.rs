@@ -113,6 +113,7 @@ pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, Pr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::values::TEST_RANDOM;
     use crate::protocol::Scopes;
 
     fn config() -> ClientConfig {
@@ -125,7 +126,7 @@ mod tests {
 
     #[test]
     fn code_exchange_body() {
-        let tx = LoginTransaction::begin("https://app/cb?x=1", Scopes::new(), "/", 0).unwrap();
+        let tx = LoginTransaction::begin("https://app/cb?x=1", Scopes::new(), "/", 0, TEST_RANDOM);
         let body = authorization_code_request_body(&config(), &tx, &AuthorizationCode::new("c&1"));
         let params: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
         let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
@@ -143,7 +144,7 @@ mod tests {
 
     #[test]
     fn token_requests_ask_for_client_info_where_the_config_does() {
-        let tx = LoginTransaction::begin("https://app/cb", Scopes::new(), "/", 0).unwrap();
+        let tx = LoginTransaction::begin("https://app/cb", Scopes::new(), "/", 0, TEST_RANDOM);
         let code = AuthorizationCode::new("c");
         let (rt, scopes) = (RefreshToken::new("r"), Scopes::parse("api:read").unwrap());
         let client_info = |body: String| form(&body).into_iter().find(|(n, _)| n == "client_info").map(|(_, v)| v);

@@ -143,14 +143,19 @@ mod tests {
     use super::*;
     use crate::protocol::discovery::tests::metadata;
     use crate::protocol::id_token::tests::{claims_json, jwt, NOW};
+    use crate::protocol::values::TEST_RANDOM;
     use crate::protocol::{parse_token_response, IdTokenError};
     use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
     use serde_json::{json, Value};
 
     fn transaction() -> LoginTransaction {
-        let mut tx =
-            LoginTransaction::begin("https://app/cb", Scopes::parse("api:read").unwrap().for_sign_in(), "/", NOW)
-                .unwrap();
+        let mut tx = LoginTransaction::begin(
+            "https://app/cb",
+            Scopes::parse("api:read").unwrap().for_sign_in(),
+            "/",
+            NOW,
+            TEST_RANDOM,
+        );
         tx.nonce = Nonce::new("n-1");
         tx
     }

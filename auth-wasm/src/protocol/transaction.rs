@@ -29,18 +29,20 @@ pub const TRANSACTION_LIFETIME_SECS: i64 = 15 * 60;
 impl LoginTransaction {
     pub const STORAGE_PREFIX: &'static str = super::storage_keys::LOGIN_TRANSACTION_PREFIX;
 
-    /// A new transaction with fresh state, nonce and verifier.
-    pub fn begin(redirect_uri: &str, scopes: Scopes, return_url: &str, now: i64) -> Result<Self, ProtocolError> {
-        Ok(Self {
-            state: State::random()?,
-            nonce: Nonce::random()?,
-            verifier: PkceVerifier::random()?,
+    /// A new transaction whose state, nonce and verifier are made of `random`: three sets of 32 bytes
+    /// from a secure random source, drawn by the caller (as `now` is read by the caller).
+    pub fn begin(redirect_uri: &str, scopes: Scopes, return_url: &str, now: i64, random: [[u8; 32]; 3]) -> Self {
+        let [state, nonce, verifier] = random;
+        Self {
+            state: State::from_random(state),
+            nonce: Nonce::from_random(nonce),
+            verifier: PkceVerifier::from_random(verifier),
             redirect_uri: redirect_uri.to_owned(),
             scopes,
             return_url: return_url.to_owned(),
             created_at: now,
             max_age: None,
-        })
+        }
     }
 
     /// The same, for an authorize request that sends `max_age` (OpenID Connect Core §3.1.2.1).
@@ -158,9 +160,10 @@ impl JsonRecord for CompletedTransaction {
 mod tests {
     use super::*;
     use crate::protocol::discovery::tests::{metadata, ISSUER};
+    use crate::protocol::values::TEST_RANDOM;
 
     fn transaction() -> LoginTransaction {
-        LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/orders", 1_000).unwrap()
+        LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/orders", 1_000, TEST_RANDOM)
     }
 
     fn code_response(state: &State, iss: Option<&str>) -> AuthorizationResponse {

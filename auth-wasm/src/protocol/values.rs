@@ -3,7 +3,6 @@
 //! Secrets (PKCE verifier, authorization code, tokens) print as `[redacted]` in `Debug`, so that logging a
 //! struct that holds one never leaks it.
 
-use super::ProtocolError;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 
 /// Defines a string newtype whose `Debug` shows its value.
@@ -95,21 +94,25 @@ secret_value!(
 );
 
 /// 32 random bytes as base64url: 256 bits, more than RFC 7636 asks of a verifier.
-pub(crate) fn random_token() -> Result<String, ProtocolError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| ProtocolError::Random(e.to_string()))?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
+pub(crate) fn random_token(random: [u8; 32]) -> String {
+    URL_SAFE_NO_PAD.encode(random)
 }
 
+/// Random bytes for tests of the core: distinct for state, nonce and verifier, fixed across runs.
+#[cfg(test)]
+pub(crate) const TEST_RANDOM: [[u8; 32]; 3] = [[1; 32], [2; 32], [3; 32]];
+
 impl State {
-    pub fn random() -> Result<Self, ProtocolError> {
-        random_token().map(Self)
+    /// A state made of 32 random bytes the caller drew (the core draws none itself).
+    pub fn from_random(random: [u8; 32]) -> Self {
+        Self(random_token(random))
     }
 }
 
 impl Nonce {
-    pub fn random() -> Result<Self, ProtocolError> {
-        random_token().map(Self)
+    /// A nonce made of 32 random bytes the caller drew (the core draws none itself).
+    pub fn from_random(random: [u8; 32]) -> Self {
+        Self(random_token(random))
     }
 }
 
@@ -132,8 +135,8 @@ mod tests {
 
     #[test]
     fn random_values_are_distinct_and_url_safe() {
-        let a = State::random().unwrap();
-        let b = State::random().unwrap();
+        let a = State::from_random(TEST_RANDOM[0]);
+        let b = State::from_random(TEST_RANDOM[1]);
         assert_ne!(a, b);
         assert_eq!(a.as_str().len(), 43);
         assert!(a.as_str().bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
