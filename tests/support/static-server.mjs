@@ -25,11 +25,13 @@ const TYPES = {
  * @param {() => object} [options.config] the body of /auth-config.json; the file in root otherwise
  * @param {Record<string, string>} [options.mounts] URL prefix (ending in /) → folder, served as plain
  *   files (no single-page fallback); the longest matching prefix wins
+ * @param {Record<string, string>} [options.headers] sent with every response (e.g. COOP/COEP)
  */
-export async function startStaticServer({ root, port = 0, config, mounts = {} }) {
+export async function startStaticServer({ root, port = 0, config, mounts = {}, headers: extraHeaders = {} }) {
   const rootDir = path.resolve(root);
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server = http.createServer(async (req, res) => {
+    for (const [name, value] of Object.entries(extraHeaders)) res.setHeader(name, value);
     const { pathname } = new URL(req.url, 'http://127.0.0.1');
     const mount = prefixes.find((prefix) => pathname.startsWith(prefix));
     if (mount) {
