@@ -41,4 +41,7 @@ step "end-to-end tests in headless Chromium (and the README check)"
 cd "$ROOT/tests"
 node --test --test-concurrency=1 --test-timeout=300000 unit/ e2e/
 
+step "benchmark: cached-token calls, renewals across tabs, sign-in requests (numbers, not a timed test)"
+node bench/session-bench.mjs
+
 step "all tests passed in $((SECONDS - started))s"
