@@ -106,6 +106,62 @@ async fn a_sign_out_callback_this_browser_did_not_start_signs_nobody_out() {
     set_url(&start);
 }
 
+/// A store whose writes the browser refuses from some moment on (quota, storage blocked).
+#[derive(Default)]
+struct RefusingStore {
+    inner: MemoryStore,
+    refuse: std::cell::Cell<bool>,
+}
+
+impl KeyValueStore for RefusingStore {
+    fn get(&self, key: &str) -> Result<Option<String>, AuthError> {
+        self.inner.get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), AuthError> {
+        if self.refuse.get() {
+            return Err(AuthError::Storage("QuotaExceededError".into()));
+        }
+        self.inner.set(key, value)
+    }
+    fn remove(&self, key: &str) -> Result<(), AuthError> {
+        if self.refuse.get() {
+            return Err(AuthError::Storage("QuotaExceededError".into()));
+        }
+        self.inner.remove(key)
+    }
+    fn keys(&self) -> Result<Vec<String>, AuthError> {
+        self.inner.keys()
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_refused_storage_write_leaves_the_previous_session_whole() {
+    let store = Rc::new(RefusingStore::default());
+    let session = serde_json::json!({
+        "account": { "home_account_id": "alice", "claims": {
+            "iss": "http://127.0.0.1:9", "sub": "alice", "aud": "spa", "exp": 4_000_000_000i64, "iat": 1 } },
+        "id_token": "h.p.s", "granted_scopes": ["openid", "api:read"], "refresh_token": "rt",
+        "access_tokens": [{ "access_token": "at", "scopes": ["api:read"], "requested": ["api:read"],
+            "issued_at": 1, "expires_at": 4_000_000_000i64 }],
+    })
+    .to_string();
+    store.set("auth-wasm.session|spa|http://127.0.0.1:9", &session).unwrap();
+    let config = ClientConfig::new("http://127.0.0.1:9/", "spa");
+    let client = AuthClient::with_stores(config, store.clone(), Rc::new(MemoryStore::default())).unwrap();
+    let api = Scopes::parse("api:read").unwrap();
+    assert_eq!(client.cached_token(&api).map(|t| t.access_token.secret().to_owned()), Some("at".into()));
+
+    store.refuse.set(true);
+    assert!(matches!(client.forget_access_tokens(&api), Err(AuthError::Storage(_))));
+    assert_eq!(store.get("auth-wasm.session|spa|http://127.0.0.1:9").unwrap(), Some(session), "storage unchanged");
+    assert!(client.cached_token(&api).is_some(), "memory unchanged: the token is still served");
+    assert!(client.account().is_some());
+
+    store.refuse.set(false);
+    client.forget_access_tokens(&api).unwrap();
+    assert!(client.cached_token(&api).is_none(), "once storage takes the write, memory follows");
+}
+
 #[wasm_bindgen_test]
 async fn a_page_that_is_not_a_callback_is_left_alone() {
     let start = location().href().unwrap();

@@ -104,6 +104,23 @@ describe('hardening, with the default provider', { timeout: 240_000 }, () => {
     }
     assert.equal(authorizeRequests(await stack.requests()).length, 1, 'no second interactive request');
   }));
+  it('where the browser refuses sessionStorage, sign-in is refused up front with a storage error', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    // As in a browser with site data blocked: reading sessionStorage throws.
+    await page.addInitScript(() => {
+      Object.defineProperty(window, 'sessionStorage', {
+        get() { throw new DOMException('The operation is insecure.', 'SecurityError'); },
+      });
+    });
+    const navigations = [];
+    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); });
+    await page.goto(`${stack.app}/js-example/`);
+    await page.getByText('Signed out', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#error').waitFor();
+    assert.match(await page.locator('#error').innerText(), /^storage_error: /);
+    assert.deepEqual(navigations.filter((u) => u.startsWith(stack.issuer)), [], 'never sent to the provider');
+  }));
 });
 
 describe('hardening, with a provider that has no end-session endpoint', { timeout: 120_000 }, () => {
