@@ -12,7 +12,9 @@
 // Run from tests/ after `trunk build --release` and tests/build-npm.sh: node bench/session-bench.mjs
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { launchBrowser, newPage, signInAtProvider, startStack } from '../e2e/harness.mjs';
+import {
+  exampleUrl, launchBrowser, newPage, signInAtProvider, signInOnExample, startStack,
+} from '../e2e/harness.mjs';
 
 const CALLS = 1000;
 // Loops of CALLS calls timed as a whole; the mean is the median of their means (as on the Rust page).
@@ -24,20 +26,11 @@ const UNTIL_DUE_MS = (TTL - TTL / 4 + 1) * 1000;
 const MAX_RUN_MS = 240_000;
 const LIBRARY_ROUTES = ['discovery', 'jwks', 'token', 'userinfo'];
 
-const example = (stack) => `${stack.app}/js-example/`;
+const example = exampleUrl;
 
 class BenchError extends Error {}
 function check(condition, message) {
   if (!condition) throw new BenchError(message);
-}
-
-/** Signs `user` in on the plain-JS example page of `page`. */
-async function signInOnExample(page, stack, user = 'alice') {
-  await page.goto(example(stack));
-  await page.getByText('Signed out', { exact: true }).waitFor();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await signInAtProvider(page, stack, user);
-  await page.getByText(/^Signed in as /).waitFor();
 }
 
 /** The npm getToken on the example page (loaded afresh): mean and median µs of a cached-token call. */

@@ -148,3 +148,15 @@ export async function withPage(browser, body) {
     await page.context().close();
   }
 }
+
+/** The plain-JS example page of the npm package. */
+export const exampleUrl = (stack) => `${stack.app}/js-example/`;
+
+/** Signs `user` in on the plain-JS example page of `page`. */
+export async function signInOnExample(page, stack, user = 'alice') {
+  await page.goto(exampleUrl(stack));
+  await page.getByText('Signed out', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInAtProvider(page, stack, user);
+  await page.getByText(/^Signed in as /).waitFor();
+}

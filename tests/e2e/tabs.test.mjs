@@ -6,23 +6,16 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 
-import { newPage, signInAtProvider, storedEntries, useStackAndBrowser } from './harness.mjs';
+import {
+  exampleUrl, newPage, signInAtProvider, signInOnExample, storedEntries, useStackAndBrowser,
+} from './harness.mjs';
 
 // Access tokens live 8 s; a quarter of that before expiry they are due for renewal.
 const TTL = 8;
 const UNTIL_DUE_MS = (TTL - TTL / 4 + 1) * 1000;
 const API = ['api:read'];
 
-const example = (stack) => `${stack.app}/js-example/`;
-
-/** Signs `user` in on the plain-JS example page of `page`. */
-async function signInOnExample(page, stack, user = 'alice') {
-  await page.goto(example(stack));
-  await page.getByText('Signed out', { exact: true }).waitFor();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await signInAtProvider(page, stack, user);
-  await page.getByText(/^Signed in as /).waitFor();
-}
+const example = exampleUrl;
 
 /** Another tab of the same browser, on the example page, once it shows someone signed in. */
 async function openTab(context, stack) {
@@ -56,6 +49,23 @@ async function refreshGrants(stack) {
 
 function sessionKeys(entries) {
   return Object.keys(entries).filter((k) => k.startsWith('auth-wasm.session|'));
+}
+
+/** Signs out in a first tab and checks that the two others follow within 2 s and keep no token. */
+async function signOutIsFollowed(browser, stack, openOthers) {
+  const a = await newPage(browser);
+  try {
+    await signInOnExample(a, stack);
+    const others = await openOthers(a);
+    await a.getByRole('button', { name: 'Sign out' }).click();
+    for (const tab of others) {
+      await tab.getByText('Signed out', { exact: true }).waitFor({ timeout: 2000 });
+      assert.deepEqual(sessionKeys(await storedEntries(tab)), [], 'no session left in the tab');
+      assert.match(await tab.locator('#events').innerText(), /signedOut/);
+    }
+  } finally {
+    await a.context().close();
+  }
 }
 
 async function threeTabsTenCallsEach(tabs, stack) {
@@ -112,23 +122,9 @@ describe('tabs sharing localStorage', { timeout: 240_000 }, () => {
     }
   });
 
-  it('sign-out in tab A signs out tabs B and C within 2 s, and they hold no token', async () => {
-    const { stack, browser } = ctx;
-    const a = await newPage(browser);
-    try {
-      await signInOnExample(a, stack);
-      const b = await openTab(a.context(), stack);
-      const c = await openTab(a.context(), stack);
-      await a.getByRole('button', { name: 'Sign out' }).click();
-      for (const tab of [b, c]) {
-        await tab.getByText('Signed out', { exact: true }).waitFor({ timeout: 2000 });
-        assert.deepEqual(sessionKeys(await storedEntries(tab)), []);
-        assert.match(await tab.locator('#events').innerText(), /signedOut/);
-      }
-    } finally {
-      await a.context().close();
-    }
-  });
+  it('sign-out in tab A signs out tabs B and C within 2 s, and they hold no token', () => signOutIsFollowed(
+    ctx.browser, ctx.stack, async (a) => [await openTab(a.context(), ctx.stack), await openTab(a.context(), ctx.stack)],
+  ));
 });
 
 describe('tabs with the default sessionStorage', { timeout: 300_000 }, () => {
@@ -184,22 +180,9 @@ describe('tabs with the default sessionStorage', { timeout: 300_000 }, () => {
     }
   });
 
-  it('sign-out in tab A signs out tabs B and C within 2 s, and they hold no token', async () => {
-    const { stack, browser } = ctx;
-    const a = await newPage(browser);
-    try {
-      await signInOnExample(a, stack);
-      const b = await openTab(a.context(), stack);
-      const c = await openFrom(a, stack);
-      await a.getByRole('button', { name: 'Sign out' }).click();
-      for (const tab of [b, c]) {
-        await tab.getByText('Signed out', { exact: true }).waitFor({ timeout: 2000 });
-        assert.deepEqual(sessionKeys(await storedEntries(tab)), [], 'no session left in the tab');
-      }
-    } finally {
-      await a.context().close();
-    }
-  });
+  it('sign-out in tab A signs out tabs B and C within 2 s, and they hold no token', () => signOutIsFollowed(
+    ctx.browser, ctx.stack, async (a) => [await openTab(a.context(), ctx.stack), await openFrom(a, ctx.stack)],
+  ));
 
   it('a new tab starts signed in from an open tab, and follows a switch to bob', async () => {
     const { stack, browser } = ctx;
