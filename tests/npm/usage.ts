@@ -9,6 +9,7 @@ const auth = new AuthClient({
   clientId: "spa",
   scopes: ["api://orders/read"],
   cacheLocation: "localStorage",
+  loginPath: "/authentication/login",
 });
 
 const result: RedirectResult = await auth.handleRedirect();
@@ -21,7 +22,8 @@ if (!account) await auth.login({ loginHint: "alice", prompt: "select_account", e
 
 try {
   const token: string = await auth.getToken({ scopes: ["api://orders/read"] });
-  console.log(token.length);
+  const renewed: string = await auth.getToken({ scopes: "api://orders/read", forceRefresh: true });
+  console.log(token.length, renewed.length);
 } catch (error) {
   if (error instanceof InteractionRequiredError) {
     await error.redirect();
