@@ -129,6 +129,12 @@ impl Auth {
         self.client().get_token(scopes).await
     }
 
+    /// Like [`Auth::get_token`], but renews even a token that is still fresh (an API said it is not),
+    /// through the same one-renewal-at-a-time locks as every other renewal of the account.
+    pub async fn renew_token(&self, scopes: &Scopes) -> Result<TokenResult, AuthError> {
+        self.client().renew_token(scopes).await
+    }
+
     /// Records a failed operation. Who is signed in is read again from the client, not assumed gone:
     /// a failure that touched no tokens (a callback link with no transaction of ours, a logout route
     /// reached by a plain link) leaves a signed-in user signed in.
