@@ -6,6 +6,8 @@
 //! - `browser` (wasm32 only): the thin layer that talks to the browser: storage, navigation, fetch and
 //!   the clock, and [`browser::AuthClient`], which runs a sign-in through them.
 
+#![warn(missing_docs)]
+
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]

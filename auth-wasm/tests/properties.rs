@@ -221,6 +221,7 @@ proptest! {
             }
             Err(JsonError::Invalid(message)) => prop_assert!(!message.is_empty()),
             Err(JsonError::TooDeep(limit)) => prop_assert_eq!(limit, MAX_JSON_DEPTH),
+            Err(error) => prop_assert!(!error.to_string().is_empty()),
         }
         let _ = JsonObject::parse_bytes(text.as_bytes());
     }

@@ -14,9 +14,13 @@ use crate::{use_auth, Auth, AuthState};
 /// The paths of the authentication route's actions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthenticationPaths {
+    /// Starts the interactive request in history state (the configuration's `login_path`).
     pub login: String,
+    /// Starts the sign-out in history state (the configuration's `logout_path`).
     pub logout: String,
+    /// Shows why a sign-in failed, with a way to retry.
     pub login_failed: String,
+    /// Confirms the sign-out.
     pub logged_out: String,
 }
 
@@ -82,16 +86,24 @@ fn retry(auth: Auth) {
     auth.login(request.unwrap_or_else(|| InteractiveAuthenticationRequest::login("/")));
 }
 
+/// The view of the authentication route, `authentication/:action`: starts or completes what the action
+/// says, and shows its progress or its outcome. Each action's view can be replaced.
 #[component]
 pub fn Authentication(
     /// While `login` sends the browser to the provider.
     #[prop(optional, into)]
     login: Option<ViewFn>,
-    #[prop(optional, into)] login_callback: Option<ViewFn>,
+    /// While the provider's answer to a sign-in is handled.
+    #[prop(optional, into)]
+    login_callback: Option<ViewFn>,
     /// Why sign-in failed (read `use_auth().state()`), with a way to retry.
     #[prop(optional, into)]
     login_failed: Option<ViewFn>,
-    #[prop(optional, into)] logout: Option<ViewFn>,
+    /// Once signed out (read `use_auth().provider_session_remains()`).
+    /// While `logout` signs out and sends the browser to the provider.
+    /// While the provider's answer to a sign-out is handled.
+    #[prop(optional, into)]
+    logout: Option<ViewFn>,
     #[prop(optional, into)] logout_callback: Option<ViewFn>,
     #[prop(optional, into)] logged_out: Option<ViewFn>,
 ) -> impl IntoView {

@@ -11,8 +11,12 @@ use crate::{use_auth, AuthState};
 /// sign-in is being completed.
 #[component]
 pub fn AuthorizeView<F, V>(
+    /// What a signed-in user with the roles sees, given the account.
     authorized: F,
-    #[prop(optional, into)] not_authorized: ViewFn,
+    /// What a user who is not signed in sees (often `<RedirectToLogin/>`). Default: nothing.
+    /// While sign-in is being completed. Default: nothing.
+    #[prop(optional, into)]
+    not_authorized: ViewFn,
     #[prop(optional, into)] authorizing: ViewFn,
     /// Default: a short "no access" message.
     #[prop(optional, into)]

@@ -18,7 +18,9 @@ const EVENT_HISTORY: usize = 50;
 pub enum AuthState {
     /// Finishing a sign-in callback, or on the way to the provider.
     Authorizing,
+    /// Somebody is signed in: this account.
     Authenticated(Account),
+    /// Nobody is signed in.
     Anonymous,
     /// The last sign-in or sign-out failed and nobody is signed in; the app can start again. (When
     /// someone is signed in, a failure leaves the state `Authenticated`: see [`Auth::last_failure`].)
@@ -48,6 +50,7 @@ impl Auth {
         self.state.get()
     }
 
+    /// The signed-in account, if any (tracked).
     pub fn user(&self) -> Option<Account> {
         match self.state.get() {
             AuthState::Authenticated(user) => Some(user),
@@ -73,6 +76,7 @@ impl Auth {
         self.events.get()
     }
 
+    /// The auth-wasm client, for what the handle does not offer.
     pub fn client(&self) -> AuthClient {
         self.client.get_value()
     }
@@ -220,6 +224,11 @@ pub fn provide_auth_with_client(client: AuthClient) -> Auth {
                 Some(user) => state.set(AuthState::Authenticated(user)),
                 None => state.set(AuthState::Anonymous),
             },
+            // An outcome this version does not know: the state is whoever the client holds.
+            Ok(_) => match client.account() {
+                Some(user) => state.set(AuthState::Authenticated(user)),
+                None => state.set(AuthState::Anonymous),
+            },
             // Whoever was signed in still is: a failed callback (or a crafted link to the callback
             // route) is a failed operation, not a sign-out.
             Err(error) => auth.fail(error.clone()),
@@ -242,7 +251,12 @@ pub fn provide_auth_with_client(client: AuthClient) -> Auth {
 
 /// [`provide_auth`] as a component: its children, or the configuration's error.
 #[component]
-pub fn AuthProvider(config: ClientConfig, children: Children) -> impl IntoView {
+pub fn AuthProvider(
+    /// The provider and client to sign in with.
+    config: ClientConfig,
+    /// The app, which reads the handle with [`use_auth`].
+    children: Children,
+) -> impl IntoView {
     match provide_auth(config) {
         Ok(_) => children().into_any(),
         Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),

@@ -17,6 +17,8 @@
 //! }
 //! ```
 
+#![warn(missing_docs)]
+
 mod authentication;
 mod authorize_view;
 mod context;

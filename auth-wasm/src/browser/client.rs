@@ -25,6 +25,7 @@ use crate::protocol::{
 
 /// What [`AuthClient::handle_redirect`] found on the current page.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CallbackOutcome {
     /// The page is not a sign-in or sign-out callback.
     NotACallback,
@@ -39,6 +40,7 @@ pub enum CallbackOutcome {
 
 /// What [`AuthClient::sign_out`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SignOutOutcome {
     /// The browser is on its way to the provider's end-session endpoint.
     RedirectingToProvider,

@@ -2,16 +2,29 @@
 
 use crate::protocol::ProtocolError;
 
+/// An error of the client: the protocol core's, or one of the browser's. Its message says what to do;
+/// [`code`](Self::code) is a stable name to match on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AuthError {
+    /// A protocol rule failed, or the provider refused.
     #[error(transparent)]
     Protocol(#[from] ProtocolError),
+    /// A request to the provider (or an API) did not get an answer: offline, DNS, TLS, or CORS.
     #[error("could not reach {url}: {message} (check the network, the URL, and that the provider allows this app's origin in CORS)")]
-    Network { url: String, message: String },
+    Network {
+        /// The URL requested.
+        url: String,
+        /// The browser's message.
+        message: String,
+    },
+    /// sessionStorage or localStorage refused a read or a write (quota, private mode, blocked storage).
     #[error("browser storage failed: {0}")]
     Storage(String),
+    /// A browser API failed or is missing; carries the browser's message.
     #[error("the browser refused an operation: {0}")]
     Browser(String),
+    /// The page is on its way to the provider; nothing more happens in it. Not a failure to show.
     #[error("the user must sign in: the browser is on its way to the sign-in page")]
     Redirecting,
     /// The API sent another claims challenge within 15 minutes of the last sign-in for one.
@@ -19,14 +32,24 @@ pub enum AuthError {
         "the API at {origin} still demands claims within 15 minutes of a sign-in for them; to avoid a loop, no \
          other sign-in starts (try again later)"
     )]
-    ClaimsChallengeRepeated { origin: String },
+    ClaimsChallengeRepeated {
+        /// The API's origin.
+        origin: String,
+    },
+    /// The hidden iframe got no answer in time; an interactive sign-in may work.
     #[error("silent sign-in got no answer from the provider within {seconds} s (it may need the user)")]
-    SilentTimeout { seconds: u32 },
+    SilentTimeout {
+        /// How long it waited.
+        seconds: u32,
+    },
     /// Silent sign-in in a hidden iframe cannot work on this page; the user must sign in interactively.
     #[error(
         "silent sign-in is not possible here: {reason}; sign in interactively, or use refresh tokens (offline_access)"
     )]
-    SilentUnavailable { reason: String },
+    SilentUnavailable {
+        /// Why: the page is cross-origin isolated, the provider refuses frames, ….
+        reason: String,
+    },
 }
 
 impl AuthError {

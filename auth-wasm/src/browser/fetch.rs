@@ -37,6 +37,7 @@ impl AuthorizedFetch {
         origin_of(url).filter(|origin| self.allowed_origins.contains(origin))
     }
 
+    /// Sends `GET url`; see [`send`](Self::send).
     pub async fn get(&self, url: &str) -> Result<Response, AuthError> {
         self.send(Method::GET, url, None).await
     }

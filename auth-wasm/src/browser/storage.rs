@@ -13,9 +13,13 @@ use crate::protocol::JsonRecord;
 
 /// A string key-value store.
 pub trait KeyValueStore {
+    /// The value under `key`; `None` when there is none.
     fn get(&self, key: &str) -> Result<Option<String>, AuthError>;
+    /// Stores `value` under `key`; fails when the store refuses (quota, storage disabled).
     fn set(&self, key: &str, value: &str) -> Result<(), AuthError>;
+    /// Removes `key`, if present.
     fn remove(&self, key: &str) -> Result<(), AuthError>;
+    /// Every key of the store, the app's own included.
     fn keys(&self) -> Result<Vec<String>, AuthError>;
 }
 
@@ -43,6 +47,7 @@ impl dyn KeyValueStore {
         Ok(value)
     }
 
+    /// Stores `value` as JSON under `key`.
     pub fn save<T: JsonRecord>(&self, key: &str, value: &T) -> Result<(), AuthError> {
         self.set(key, &value.to_json_string())
     }
@@ -52,10 +57,12 @@ impl dyn KeyValueStore {
 pub struct WebStorageStore(web_sys::Storage);
 
 impl WebStorageStore {
+    /// `window.sessionStorage`; an error when the browser has it disabled.
     pub fn session() -> Result<Self, AuthError> {
         Self::open(|w| w.session_storage(), "sessionStorage")
     }
 
+    /// `window.localStorage`; an error when the browser has it disabled.
     pub fn local() -> Result<Self, AuthError> {
         Self::open(|w| w.local_storage(), "localStorage")
     }

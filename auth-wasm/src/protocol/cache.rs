@@ -29,8 +29,10 @@ pub fn replaced_account(
     current.or(last).filter(|previous| *previous != signed_in).cloned()
 }
 
+/// An access token kept in the session, with what it is for and when it expires.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CachedAccessToken {
+    /// The token sent as `Authorization: Bearer`.
     pub access_token: AccessToken,
     /// The resource scopes the token was granted for.
     pub scopes: Scopes,
@@ -38,7 +40,9 @@ pub struct CachedAccessToken {
     /// answers `api://x/.default` with the API's permissions), and the same request deserves the same
     /// token rather than a renewal on every call.
     pub requested: Scopes,
+    /// When it was received (seconds since the Unix epoch, by this browser's clock).
     pub issued_at: i64,
+    /// When it expires: `issued_at` plus the response's `expires_in` (an hour when it gave none).
     pub expires_at: i64,
 }
 

@@ -9,11 +9,29 @@ use super::{query_of, AuthorizationCode, ProtocolError, State};
 /// What the provider put on the redirect URI.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthorizationResponse {
-    Code { code: AuthorizationCode, state: State, iss: Option<String> },
-    Error { error: String, description: Option<String>, state: Option<State> },
+    /// The provider granted a code.
+    Code {
+        /// The one-time authorization code, exchanged at the token endpoint.
+        code: AuthorizationCode,
+        /// The `state` the request carried.
+        state: State,
+        /// The issuer that answered (RFC 9207), when the provider says.
+        iss: Option<String>,
+    },
+    /// The provider refused.
+    Error {
+        /// The OAuth `error` code, as sent (read with [`ProtocolError::from_provider`]).
+        error: String,
+        /// `error_description`, kept only when the response carries a `state`: bound to no request, it may
+        /// be anyone's text.
+        description: Option<String>,
+        /// The `state` the request carried, if the provider sent it back.
+        state: Option<State>,
+    },
 }
 
 impl AuthorizationResponse {
+    /// The `state` the response carries, which names the sign-in it answers.
     pub fn state(&self) -> Option<&State> {
         match self {
             Self::Code { state, .. } => Some(state),
@@ -24,6 +42,7 @@ impl AuthorizationResponse {
 
 /// What a page of the app is, as far as sign-in goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CallbackKind {
     /// The redirect URI with an authorization response (`code` or `error`).
     SignIn,

@@ -12,6 +12,7 @@ pub const DEFAULT_SILENT_REDIRECT_PATH: &str = "/silent-callback.html";
 
 /// Which store the client keeps tokens in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CacheLocation {
     /// Gone when the tab closes; not shared between tabs.
     #[default]
@@ -25,6 +26,7 @@ pub enum CacheLocation {
 impl CacheLocation {
     const ALL: [Self; 3] = [Self::SessionStorage, Self::LocalStorage, Self::Memory];
 
+    /// The name in a configuration file: `sessionStorage`, `localStorage` or `memory`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SessionStorage => "sessionStorage",
@@ -33,6 +35,7 @@ impl CacheLocation {
         }
     }
 
+    /// The location named by `text`, exactly; `None` for anything else.
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|location| location.as_str() == text)
     }
@@ -47,6 +50,7 @@ impl CacheLocation {
 pub struct ClientConfig {
     /// The issuer URL of the provider; discovery is read from `{authority}/.well-known/openid-configuration`.
     pub authority: String,
+    /// The client id registered at the provider (a public client: there is no secret).
     pub client_id: ClientId,
     /// Where the provider sends the browser back after sign-in: an absolute URL, or a path of this app.
     pub redirect_uri: String,
@@ -68,6 +72,8 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
+    /// A configuration for `client_id` at `authority`, with the default paths (`/authentication/login-callback`,
+    /// …), no API scopes and sessionStorage. Checked when a client is made from it.
     pub fn new(authority: impl Into<String>, client_id: impl Into<String>) -> Self {
         Self {
             authority: authority.into(),
@@ -88,6 +94,7 @@ impl ClientConfig {
         self.client_info.unwrap_or_else(|| is_entra_authority(&self.authority))
     }
 
+    /// This configuration with `scopes` as the API scopes asked for at sign-in.
     pub fn with_scopes(mut self, scopes: Scopes) -> Self {
         self.scopes = scopes;
         self
@@ -135,6 +142,8 @@ impl ClientConfig {
         Ok(self)
     }
 
+    /// Checks what a client cannot work without: a client id, and an HTTPS authority (plain HTTP only on
+    /// loopback).
     pub fn validate(&self) -> Result<(), ProtocolError> {
         if self.client_id.as_str().is_empty() {
             return Err(ProtocolError::InvalidConfig("client_id is empty".into()));

@@ -12,13 +12,21 @@ pub fn discovery_url(authority: &str) -> String {
 /// The parts of the provider's metadata this library uses.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProviderMetadata {
+    /// The issuer identifier, which must be the configured authority and every ID token's `iss`.
     pub issuer: Issuer,
+    /// Where the browser goes to sign in.
     pub authorization_endpoint: String,
+    /// Where codes and refresh tokens are exchanged for tokens.
     pub token_endpoint: String,
+    /// The provider's signing keys (JWKS), which ID-token signatures are checked against.
     pub jwks_uri: String,
+    /// The UserInfo endpoint, if the provider has one.
     pub userinfo_endpoint: Option<String>,
+    /// Where the browser goes to sign out at the provider (RP-Initiated Logout); without it, sign-out is local only.
     pub end_session_endpoint: Option<String>,
+    /// Where the refresh token is revoked at sign-out (RFC 7009), if the provider has one.
     pub revocation_endpoint: Option<String>,
+    /// The PKCE methods the provider lists; when listed, `S256` must be among them.
     pub code_challenge_methods_supported: Option<Vec<String>>,
     /// RFC 9207: the provider adds `iss` to authorization responses, so a response without it is rejected.
     pub authorization_response_iss_parameter_supported: bool,

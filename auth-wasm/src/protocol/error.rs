@@ -5,33 +5,61 @@
 
 /// Why an ID token was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum IdTokenError {
+    /// The token is not three base64url parts holding a JSON header and claims (a JWE has five); says
+    /// which part failed.
     #[error("the ID token is not a well-formed JWT: {0}")]
     Malformed(String),
+    /// The header names an algorithm outside the accepted asymmetric ones (`none` and HMAC included).
     #[error("the ID token uses the algorithm `{0}`, which is not accepted (only asymmetric signatures such as RS256 and ES256 are)")]
     UnsupportedAlgorithm(String),
+    /// The `iss` claim is not the configured issuer (Core §3.1.3.7, rule 2).
     #[error("the ID token was issued by `{found}`, not by the configured provider `{expected}`")]
-    Issuer { expected: String, found: String },
+    Issuer {
+        /// The configured issuer.
+        expected: String,
+        /// The token's `iss`.
+        found: String,
+    },
+    /// This client is not among the `aud` claim's values (rule 3).
     #[error("the ID token is not meant for this client (`{client_id}` is not among its audiences)")]
-    Audience { client_id: String },
+    Audience {
+        /// This client's id.
+        client_id: String,
+    },
+    /// `azp` names another client, or there are several audiences and no `azp` (rules 4 and 5).
     #[error("the ID token has several audiences but its `azp` is not this client `{client_id}`")]
-    AuthorizedParty { client_id: String },
+    AuthorizedParty {
+        /// This client's id.
+        client_id: String,
+    },
+    /// The time is past `exp`, beyond the allowed clock skew (rule 9).
     #[error("the ID token expired (check that this device's clock is right)")]
     Expired,
+    /// The time is before `nbf`, beyond the allowed clock skew.
     #[error("the ID token is not valid yet (check that this device's clock is right)")]
     NotYetValid,
+    /// `iat` lies in the future, beyond the allowed clock skew (rule 10).
     #[error("the ID token was issued in the future (check that this device's clock is right)")]
     IssuedInFuture,
+    /// The `nonce` claim is not the one this browser sent with the request (rule 11).
     #[error("the ID token's nonce does not match the sign-in this browser started")]
     Nonce,
+    /// The request asked for `max_age`, and the token has no `auth_time` (rule 13).
     #[error("the sign-in asked for max_age, but the ID token has no auth_time: the provider did not say when the user last authenticated, so the sign-in cannot be trusted to be recent")]
     MissingAuthTime,
+    /// `auth_time` is older than `max_age` allows (rule 13).
     #[error("the user last authenticated longer ago than the sign-in's max_age allows; sign in again (and check that this device's clock is right)")]
     AuthTimeTooOld,
+    /// No key of the provider's JWKS fits the header's `kid` and algorithm (the `kid` is empty when the
+    /// header names none). A JWKS from the cache is fetched again once before this is final: keys rotate.
     #[error("the ID token is signed with a key the provider does not publish (kid `{0}`)")]
     UnknownKey(String),
+    /// The header has no `kid`, and more than one published key fits its algorithm.
     #[error("the ID token names no key and the provider publishes several that fit")]
     AmbiguousKey,
+    /// The signature does not verify with the provider's key (rule 6).
     #[error("the ID token's signature is not valid: it was not issued by the provider, or was altered")]
     InvalidSignature,
 }
@@ -39,25 +67,45 @@ pub enum IdTokenError {
 /// The error codes a provider may answer: RFC 6749 §4.1.2.1 (authorization) and §5.2 (token endpoint),
 /// OpenID Connect Core §3.1.2.6.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OAuthErrorCode {
+    /// `invalid_request`: a parameter is missing, repeated or malformed.
     InvalidRequest,
+    /// `unauthorized_client`: the client may not use this grant or response type.
     UnauthorizedClient,
+    /// `access_denied`: the user or the provider refused.
     AccessDenied,
+    /// `unsupported_response_type`: the provider does not issue codes this way.
     UnsupportedResponseType,
+    /// `invalid_scope`: a scope is unknown or, in a refresh, not covered by the grant (RFC 6749 §6).
     InvalidScope,
+    /// `server_error`: the provider failed.
     ServerError,
+    /// `temporarily_unavailable`: the provider is overloaded or down for maintenance.
     TemporarilyUnavailable,
+    /// `interaction_required`: `prompt=none` was asked, and the provider needs the user.
     InteractionRequired,
+    /// `login_required`: `prompt=none` was asked, and nobody is signed in at the provider.
     LoginRequired,
+    /// `account_selection_required`: `prompt=none` was asked, and the user must pick an account.
     AccountSelectionRequired,
+    /// `consent_required`: `prompt=none` was asked, and the user must consent first.
     ConsentRequired,
+    /// `invalid_request_uri`: the `request_uri` cannot be used.
     InvalidRequestUri,
+    /// `invalid_request_object`: the `request` object is invalid.
     InvalidRequestObject,
+    /// `request_not_supported`: the provider does not take a `request` object.
     RequestNotSupported,
+    /// `request_uri_not_supported`: the provider does not take a `request_uri`.
     RequestUriNotSupported,
+    /// `registration_not_supported`: the provider does not take a `registration` parameter.
     RegistrationNotSupported,
+    /// `invalid_grant`: the code or refresh token expired, was revoked or was used already.
     InvalidGrant,
+    /// `invalid_client`: the provider does not know the client, or it failed to authenticate.
     InvalidClient,
+    /// `unsupported_grant_type`: the provider does not take this grant type.
     UnsupportedGrantType,
 }
 
@@ -84,6 +132,7 @@ impl OAuthErrorCode {
         Self::UnsupportedGrantType,
     ];
 
+    /// The code as the provider sends it (`invalid_grant`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::InvalidRequest => "invalid_request",
@@ -122,59 +171,108 @@ impl std::fmt::Display for OAuthErrorCode {
 
 /// An error of the protocol core.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ProtocolError {
+    /// The client configuration is unusable; says which setting and why.
     #[error("invalid client configuration: {0}")]
     InvalidConfig(String),
+    /// The platform gave no random bytes (no `crypto.getRandomValues`), so no state, nonce or verifier can be made.
     #[error("the platform's secure random source failed: {0}")]
     Random(String),
+    /// A PKCE verifier is not 43 to 128 characters of the RFC 7636 alphabet.
     #[error("a PKCE verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~")]
     InvalidPkceVerifier,
+    /// A scope has characters RFC 6749 §3.3 does not allow.
     #[error("invalid scope `{0}`: a scope is one or more printable ASCII characters without space, `\"` or `\\`")]
     InvalidScope(String),
+    /// An authentication request is malformed (a reserved parameter, a stored request that does not parse).
     #[error("invalid authentication request: {0}")]
     InvalidRequest(String),
+    /// A token request named no scope.
     #[error("a token request must name at least one scope")]
     NoScopes,
+    /// The discovery document is not JSON, or lacks a required endpoint.
     #[error("the provider's discovery document is invalid: {0}")]
     InvalidDiscovery(String),
+    /// The discovery document's `issuer` is not the configured authority (OpenID Connect Discovery §4.3).
     #[error("the discovery document names the issuer `{found}`, but the configured authority is `{expected}`; set the authority to the provider's issuer")]
-    DiscoveryIssuerMismatch { expected: String, found: String },
+    DiscoveryIssuerMismatch {
+        /// The configured authority.
+        expected: String,
+        /// The document's `issuer`.
+        found: String,
+    },
+    /// A provider endpoint is plain HTTP on a host other than loopback.
     #[error("the provider endpoint `{0}` is not HTTPS; only loopback addresses may use plain HTTP")]
     InsecureEndpoint(String),
+    /// The provider's `code_challenge_methods_supported` lacks `S256`.
     #[error("the provider does not support PKCE with S256, which this library requires")]
     PkceNotSupported,
+    /// The callback lacks a parameter it must carry (`state`, `code`).
     #[error("the sign-in response has no `{0}` parameter")]
     MissingParameter(&'static str),
+    /// The callback carries a parameter twice, which RFC 6749 §3.1 forbids.
     #[error("the sign-in response repeats the parameter `{0}`")]
     DuplicateParameter(&'static str),
+    /// The callback's `state` names no sign-in or sign-out this browser started (a forged or replayed link).
     #[error("the sign-in response does not belong to a sign-in started in this browser (state mismatch); start the sign-in again")]
     StateMismatch,
+    /// The sign-in or sign-out was started more than 15 minutes ago.
     #[error("the sign-in or sign-out took longer than 15 minutes and expired; start it again")]
     TransactionExpired,
+    /// The callback's `iss` is not the configured provider (RFC 9207).
     #[error("the sign-in response comes from `{found}`, not from the configured provider `{expected}` (mix-up defence, RFC 9207)")]
-    ResponseIssuerMismatch { expected: String, found: String },
+    ResponseIssuerMismatch {
+        /// The provider's issuer.
+        expected: String,
+        /// The response's `iss`.
+        found: String,
+    },
+    /// The provider answered `access_denied`, with its description.
     #[error("access was denied (access_denied){}: the user cancelled or the provider refused; try again", detail(.0))]
     AccessDenied(Option<String>),
+    /// The provider answered `login_required` (or a renewal no longer applies); an interactive sign-in fixes it.
     #[error("the user must sign in (login_required){}", detail(.0))]
     LoginRequired(Option<String>),
+    /// The provider answered `interaction_required`; an interactive sign-in fixes it.
     #[error("the provider needs the user (interaction_required){}", detail(.0))]
     InteractionRequired(Option<String>),
+    /// The provider answered `consent_required`; an interactive sign-in fixes it.
     #[error("the user must consent (consent_required){}", detail(.0))]
     ConsentRequired(Option<String>),
+    /// The provider answered `invalid_grant`; an interactive sign-in fixes it.
     #[error("the grant is no longer valid (invalid_grant){}: it expired, was revoked or was used already", detail(.0))]
     InvalidGrant(Option<String>),
+    /// The provider answered another code the specifications define.
     #[error("the provider answered `{error}`{}", detail(.description))]
-    Provider { error: OAuthErrorCode, description: Option<String> },
+    Provider {
+        /// The code.
+        error: OAuthErrorCode,
+        /// The provider's `error_description`, if any.
+        description: Option<String>,
+    },
+    /// The provider answered a code the specifications do not define; neither it nor its description is kept.
     #[error("the provider refused with an error code that OAuth and OpenID Connect do not define; try again, and if it persists, ask the provider's administrator")]
     UnknownProviderError,
+    /// The provider answered an error status below 500 (a 4xx, or a redirect) with no OAuth error in the body.
     #[error("the provider answered HTTP {status}: the request was refused")]
-    HttpClientError { status: u16 },
+    HttpClientError {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The provider answered a 5xx status with no OAuth error in the body.
     #[error("the provider answered HTTP {status}: it failed or is unavailable; try again later")]
-    HttpServerError { status: u16 },
+    HttpServerError {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The token response is not JSON, or lacks or mistypes a field.
     #[error("the token response is invalid: {0}")]
     InvalidTokenResponse(String),
+    /// The token response's `token_type` is not `Bearer`.
     #[error("the token response has token_type `{0}`; only Bearer is supported")]
     UnsupportedTokenType(String),
+    /// The ID token failed a check.
     #[error("the ID token was rejected: {0}")]
     IdToken(#[from] IdTokenError),
 }

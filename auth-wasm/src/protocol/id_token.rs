@@ -25,9 +25,12 @@ pub(crate) const BASE64URL: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
+/// The JOSE header of a JWT: what the signature step needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JwtHeader {
+    /// The signature algorithm (`RS256`, `ES256`, …).
     pub alg: String,
+    /// The id of the signing key in the provider's JWKS, if the token names one.
     pub kid: Option<String>,
 }
 
@@ -44,6 +47,7 @@ impl JwtHeader {
 pub struct Audience(pub Vec<String>);
 
 impl Audience {
+    /// Whether `value` is one of the audiences.
     pub fn contains(&self, value: &str) -> bool {
         self.0.iter().any(|a| a == value)
     }
@@ -52,14 +56,21 @@ impl Audience {
 /// The claims of an ID token: the registered ones typed, and every claim kept as JSON.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdTokenClaims {
+    /// Who issued the token; must be the provider's issuer.
     pub iss: Issuer,
+    /// The subject: the user's id at the issuer, never reassigned.
     pub sub: String,
+    /// Whom the token is meant for; must include this client.
     pub aud: Audience,
     /// NumericDates (RFC 7519 §2): seconds; fractional ones are rounded down.
     pub exp: i64,
+    /// When the token was issued.
     pub iat: i64,
+    /// Before when the token must not be accepted, if it says.
     pub nbf: Option<i64>,
+    /// The nonce of the request the token answers.
     pub nonce: Option<Nonce>,
+    /// The authorized party: the client the token was issued to, when it has several audiences.
     pub azp: Option<String>,
     /// When the user last authenticated (a NumericDate); `None` when absent or not a number.
     pub auth_time: Option<i64>,
@@ -142,7 +153,9 @@ pub fn decode_id_token(token: &IdToken) -> Result<(JwtHeader, IdTokenClaims), Id
 /// What an ID token must match.
 #[derive(Clone, Copy, Debug)]
 pub struct IdTokenExpectations<'a> {
+    /// The provider's issuer; in a multi-tenant Entra template, `{tenantid}` takes the token's `tid`.
     pub issuer: &'a Issuer,
+    /// This client, which must be among the audiences.
     pub client_id: &'a ClientId,
     /// The nonce of the sign-in; `None` where none was sent (an ID token from a refresh).
     pub nonce: Option<&'a Nonce>,
@@ -150,6 +163,7 @@ pub struct IdTokenExpectations<'a> {
     pub max_age: Option<u64>,
     /// Seconds since the Unix epoch.
     pub now: i64,
+    /// Seconds of clock difference tolerated in `exp`, `nbf`, `iat` and `auth_time` ([`DEFAULT_CLOCK_SKEW_SECS`]).
     pub clock_skew: i64,
 }
 

@@ -24,6 +24,7 @@ pub const MAX_EMBEDDED_JSON_DEPTH: usize = MAX_JSON_DEPTH - 8;
 
 /// What is wrong with a JSON document. The message names the field, for errors a user can act on.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum JsonError {
     /// Not JSON, not an object, or a field of the wrong type.
     Invalid(String),
@@ -87,6 +88,7 @@ fn check_depth(text: &str, limit: usize) -> Result<(), JsonError> {
 pub struct JsonObject(Object);
 
 impl JsonObject {
+    /// An object with no field.
     pub fn new() -> Self {
         Self::default()
     }
@@ -116,6 +118,7 @@ impl JsonObject {
         Self::parse_within(utf8(bytes)?, MAX_EMBEDDED_JSON_DEPTH)
     }
 
+    /// The object `value` holds; `None` when it is not an object.
     pub fn from_value(value: Value) -> Option<Self> {
         match value {
             Value::Object(object) => Some(Self(object)),
@@ -128,6 +131,7 @@ impl JsonObject {
         self.0.get(key).filter(|value| !matches!(value, Value::Null))
     }
 
+    /// Whether `key` is present and not `null`.
     pub fn contains(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
@@ -137,6 +141,7 @@ impl JsonObject {
         self.0.iter().map(|(key, value)| (key.as_str(), value))
     }
 
+    /// A string field, borrowed; an error when it holds something else.
     pub fn opt_str(&self, key: &str) -> Result<Option<&str>, JsonError> {
         match self.get(key) {
             None => Ok(None),
@@ -145,10 +150,12 @@ impl JsonObject {
         }
     }
 
+    /// A string field; an error when it holds something else.
     pub fn opt_string(&self, key: &str) -> Result<Option<String>, JsonError> {
         Ok(self.opt_str(key)?.map(str::to_owned))
     }
 
+    /// A string field that must be present.
     pub fn string(&self, key: &str) -> Result<String, JsonError> {
         self.opt_string(key)?.ok_or_else(|| JsonError::field(key, "is missing"))
     }
@@ -184,10 +191,12 @@ impl JsonObject {
         }
     }
 
+    /// A whole number that must be present (see [`opt_integer`](Self::opt_integer)).
     pub fn integer(&self, key: &str) -> Result<i64, JsonError> {
         self.opt_integer(key)?.ok_or_else(|| JsonError::field(key, "is missing"))
     }
 
+    /// A `true` or `false` field; an error when it holds something else.
     pub fn opt_bool(&self, key: &str) -> Result<Option<bool>, JsonError> {
         match self.get(key) {
             None => Ok(None),
@@ -214,6 +223,7 @@ impl JsonObject {
         }
     }
 
+    /// An object field; an error when it holds something else.
     pub fn opt_object(&self, key: &str) -> Result<Option<JsonObject>, JsonError> {
         match self.get(key) {
             None => Ok(None),
@@ -222,6 +232,7 @@ impl JsonObject {
         }
     }
 
+    /// An object field that must be present.
     pub fn object(&self, key: &str) -> Result<JsonObject, JsonError> {
         self.opt_object(key)?.ok_or_else(|| JsonError::field(key, "is missing"))
     }
@@ -240,6 +251,7 @@ impl JsonObject {
         self
     }
 
+    /// The object as a JSON value, to put inside another.
     pub fn into_value(self) -> Value {
         Value::Object(self.0)
     }
@@ -290,35 +302,44 @@ pub fn value_text(value: &Value) -> String {
     }
 }
 
+/// A JSON string.
 pub fn string(text: impl Into<String>) -> Value {
     Value::String(text.into())
 }
 
+/// A JSON string, or no value (which [`JsonObject::set`] reads as "remove the field").
 pub fn opt_string(text: Option<impl Into<String>>) -> Option<Value> {
     text.map(string)
 }
 
+/// A JSON number.
 pub fn integer(n: i64) -> Value {
     Value::Number(Number::I64(n))
 }
 
+/// `true` or `false`.
 pub fn boolean(flag: bool) -> Value {
     Value::Bool(flag)
 }
 
+/// A JSON list of strings.
 pub fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
     Value::Array(items.into_iter().map(|item| string(item.as_ref())).collect())
 }
 
 /// A type kept as a JSON object (in storage, in history state).
 pub trait JsonRecord: Sized {
+    /// The value as a JSON object.
     fn to_json(&self) -> JsonObject;
+    /// Reads the value back; the error names the field that is wrong.
     fn from_json(object: &JsonObject) -> Result<Self, JsonError>;
 
+    /// The value as JSON text.
     fn to_json_string(&self) -> String {
         self.to_json().to_json_string()
     }
 
+    /// Reads the value from JSON text.
     fn from_json_str(text: &str) -> Result<Self, JsonError> {
         Self::from_json(&JsonObject::parse(text)?)
     }

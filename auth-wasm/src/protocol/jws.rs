@@ -8,30 +8,48 @@ use base64::Engine as _;
 
 /// An asymmetric JWS algorithm (RFC 7518 §3) that WebCrypto verifies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SignatureAlgorithm {
+    /// `RS256`: RSASSA-PKCS1-v1_5 with SHA-256, the one every provider supports.
     Rs256,
+    /// `RS384`: RSASSA-PKCS1-v1_5 with SHA-384.
     Rs384,
+    /// `RS512`: RSASSA-PKCS1-v1_5 with SHA-512.
     Rs512,
+    /// `PS256`: RSA-PSS with SHA-256.
     Ps256,
+    /// `PS384`: RSA-PSS with SHA-384.
     Ps384,
+    /// `PS512`: RSA-PSS with SHA-512.
     Ps512,
+    /// `ES256`: ECDSA on P-256 with SHA-256.
     Es256,
+    /// `ES384`: ECDSA on P-384 with SHA-384.
     Es384,
+    /// `ES512`: ECDSA on P-521 with SHA-512.
     Es512,
 }
 
 /// How WebCrypto names an algorithm's parts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WebCryptoFamily {
     /// `RSASSA-PKCS1-v1_5`
     RsaPkcs1,
     /// `RSA-PSS`, with a salt as long as the hash
-    RsaPss { salt_length: u32 },
+    RsaPss {
+        /// The salt length in bytes: 32, 48 or 64.
+        salt_length: u32,
+    },
     /// `ECDSA` on a named curve
-    Ecdsa { curve: &'static str },
+    Ecdsa {
+        /// WebCrypto's curve name: `P-256`, `P-384` or `P-521`.
+        curve: &'static str,
+    },
 }
 
 impl SignatureAlgorithm {
+    /// The algorithm of a JWS `alg` name, exactly; `None` for any other (`none` and HMAC included).
     pub fn from_jws(alg: &str) -> Option<Self> {
         Some(match alg {
             "RS256" => Self::Rs256,
@@ -47,6 +65,7 @@ impl SignatureAlgorithm {
         })
     }
 
+    /// The JWS `alg` name: `RS256`, …
     pub fn jws_name(self) -> &'static str {
         match self {
             Self::Rs256 => "RS256",
@@ -70,6 +89,7 @@ impl SignatureAlgorithm {
         }
     }
 
+    /// The WebCrypto algorithm that verifies it, with its parameters.
     pub fn family(self) -> WebCryptoFamily {
         match self {
             Self::Rs256 | Self::Rs384 | Self::Rs512 => WebCryptoFamily::RsaPkcs1,
@@ -94,10 +114,13 @@ impl SignatureAlgorithm {
 /// A compact JWS split into what a verifier needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedJwt<'a> {
+    /// The decoded header.
     pub header: JwtHeader,
+    /// The header's `alg`, among those accepted.
     pub algorithm: SignatureAlgorithm,
     /// `base64url(header) || '.' || base64url(payload)`: the bytes that were signed.
     pub signing_input: &'a str,
+    /// The signature, decoded from base64url.
     pub signature: Vec<u8>,
 }
 
@@ -170,10 +193,12 @@ impl<'a> SignatureCheck<'a> {
 /// The provider's public keys (RFC 7517), each kept as the JSON WebCrypto imports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JwkSet {
+    /// The keys, each as published (`kty`, `kid`, `alg`, `use`, and the key's own members).
     pub keys: Vec<JsonObject>,
 }
 
 impl JwkSet {
+    /// Parses a JWKS document (`{"keys": [...]}`); errs as invalid discovery when it is not one.
     pub fn from_json(json: &str) -> Result<Self, ProtocolError> {
         let keys = JsonObject::parse(json).and_then(|set| match set.get("keys") {
             Some(Value::Array(keys)) => keys

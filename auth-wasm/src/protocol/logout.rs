@@ -11,13 +11,16 @@ use super::{append_query, ClientId, IdToken, ProtocolError, ProviderMetadata, St
 /// What this browser remembers between the redirect to the end-session endpoint and its return.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogoutTransaction {
+    /// The `state` sent to the end-session endpoint, which the return to the post-logout redirect URI carries.
     pub state: State,
     /// Where the app goes once sign-out is complete.
     pub return_url: String,
+    /// When the sign-out started (seconds since the Unix epoch).
     pub created_at: i64,
 }
 
 impl LogoutTransaction {
+    /// The storage key prefix of sign-out transactions (sessionStorage), for sweeping stale ones.
     pub const STORAGE_PREFIX: &'static str = super::storage_keys::LOGOUT_TRANSACTION_PREFIX;
 
     /// A new sign-out whose state is made of 32 random bytes the caller drew.
@@ -25,10 +28,13 @@ impl LogoutTransaction {
         Self { state: State::from_random(random), return_url: return_url.to_owned(), created_at: now }
     }
 
+    /// The storage key of the sign-out transaction of `state`.
     pub fn storage_key(state: &State) -> String {
         super::storage_keys::logout_transaction_key(state)
     }
 
+    /// Whether the sign-out started longer than [`TRANSACTION_LIFETIME_SECS`](super::TRANSACTION_LIFETIME_SECS)
+    /// before `now`.
     pub fn is_stale(&self, now: i64) -> bool {
         now.saturating_sub(self.created_at) > super::transaction::TRANSACTION_LIFETIME_SECS
     }

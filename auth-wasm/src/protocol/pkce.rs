@@ -6,6 +6,8 @@ use sha2::{Digest, Sha256};
 use super::values::random_token;
 use super::{PkceVerifier, ProtocolError};
 
+/// The `code_challenge_method` sent: `S256`. `plain` is never sent, and a provider that lists methods
+/// without `S256` is refused.
 pub const PKCE_METHOD_S256: &str = "S256";
 
 /// `BASE64URL(SHA256(verifier))`: sent in the authorize request, while the verifier stays here.
@@ -13,6 +15,7 @@ pub const PKCE_METHOD_S256: &str = "S256";
 pub struct PkceChallenge(String);
 
 impl PkceChallenge {
+    /// The challenge as sent in `code_challenge`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -33,6 +36,7 @@ impl PkceVerifier {
         Ok(Self::new(value))
     }
 
+    /// The S256 challenge of this verifier, to send in the authorize request.
     pub fn challenge(&self) -> PkceChallenge {
         PkceChallenge(URL_SAFE_NO_PAD.encode(Sha256::digest(self.secret().as_bytes())))
     }

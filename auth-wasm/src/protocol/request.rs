@@ -13,6 +13,7 @@ pub const REQUEST_VERSION: u32 = 1;
 /// The largest serialised request accepted from history state.
 pub const MAX_REQUEST_BYTES: usize = 16 * 1024;
 
+/// What an interactive request is for; the login route does the matching step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestKind {
     /// Sign in.
@@ -25,6 +26,7 @@ pub enum RequestKind {
 
 /// The OpenID Connect `prompt` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Prompt {
     /// Ask for credentials even when the provider has a session.
     Login,
@@ -39,6 +41,7 @@ pub enum Prompt {
 impl RequestKind {
     const ALL: [Self; 3] = [Self::Login, Self::GetToken, Self::Logout];
 
+    /// The name in the request's JSON form: `login`, `get_token` or `logout`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Login => "login",
@@ -47,6 +50,7 @@ impl RequestKind {
         }
     }
 
+    /// The kind named by `text`, exactly; `None` for anything else.
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.as_str() == text)
     }
@@ -55,6 +59,7 @@ impl RequestKind {
 impl Prompt {
     const ALL: [Self; 4] = [Self::Login, Self::SelectAccount, Self::Consent, Self::None];
 
+    /// The value of the `prompt` parameter.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Login => "login",
@@ -99,6 +104,7 @@ impl ExtraParameters {
         Ok(())
     }
 
+    /// Sets the parameter `name` to `value`, replacing an earlier value. Checked when the request is sent.
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
         let (name, value) = (name.into(), value.into());
         match self.0.binary_search_by(|(n, _)| n.cmp(&name)) {
@@ -107,19 +113,23 @@ impl ExtraParameters {
         }
     }
 
+    /// The value of the parameter `name`, if set.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.iter().find(|(n, _)| *n == name).map(|(_, value)| value)
     }
 
+    /// Removes the parameter `name`, returning its value.
     pub fn remove(&mut self, name: &str) -> Option<String> {
         let at = self.0.iter().position(|(n, _)| n == name)?;
         Some(self.0.remove(at).1)
     }
 
+    /// Whether no parameter is set.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// Every parameter as (name, value), in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(name, value)| (name.as_str(), value.as_str()))
     }
@@ -135,20 +145,29 @@ impl ExtraParameters {
     }
 }
 
+/// What an interactive sign-in, token request or sign-out should do, handed to the login (or logout)
+/// route in history state. Made with [`login`](Self::login), [`get_token`](Self::get_token) or
+/// [`logout`](Self::logout) and the `with_*` methods.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InteractiveAuthenticationRequest {
+    /// Sign in, get a token, or sign out.
     pub kind: RequestKind,
     /// Where the app goes afterwards: a path of this app (anything else falls back to the app root).
     pub return_url: String,
     /// The scopes a token is needed for (for a sign-in: API scopes besides `openid profile offline_access`).
     pub scopes: Scopes,
+    /// `login_hint`: the user's name or email, to skip the provider's account picker.
     pub login_hint: Option<String>,
+    /// `domain_hint` (Entra and others): the user's organisation, to skip home-realm discovery.
     pub domain_hint: Option<String>,
+    /// `prompt`: whether the provider must ask for credentials, an account choice or consent, or must not
+    /// interact at all.
     pub prompt: Option<Prompt>,
     /// Seconds since the user last authenticated, beyond which the provider must ask again.
     pub max_age: Option<u64>,
     /// An OpenID Connect `claims` request, or a claims challenge from an API's `WWW-Authenticate`.
     pub claims: Option<JsonObject>,
+    /// Further authorize parameters, sent as they are.
     pub extra: ExtraParameters,
 }
 
@@ -167,6 +186,7 @@ impl InteractiveAuthenticationRequest {
         }
     }
 
+    /// A sign-in that returns to `return_url`.
     pub fn login(return_url: impl Into<String>) -> Self {
         Self::new(RequestKind::Login, return_url)
     }
@@ -179,35 +199,42 @@ impl InteractiveAuthenticationRequest {
         Ok(Self { scopes, ..Self::new(RequestKind::GetToken, return_url) })
     }
 
+    /// A sign-out that returns to `return_url`.
     pub fn logout(return_url: impl Into<String>) -> Self {
         Self::new(RequestKind::Logout, return_url)
     }
 
+    /// This request with `scopes`.
     pub fn with_scopes(mut self, scopes: Scopes) -> Self {
         self.scopes = scopes;
         self
     }
 
+    /// This request with a `login_hint`.
     pub fn with_login_hint(mut self, login_hint: impl Into<String>) -> Self {
         self.login_hint = Some(login_hint.into());
         self
     }
 
+    /// This request with a `domain_hint`.
     pub fn with_domain_hint(mut self, domain_hint: impl Into<String>) -> Self {
         self.domain_hint = Some(domain_hint.into());
         self
     }
 
+    /// This request with a `prompt`.
     pub fn with_prompt(mut self, prompt: Prompt) -> Self {
         self.prompt = Some(prompt);
         self
     }
 
+    /// This request with a `max_age`: the ID token must then show an authentication at most `seconds` old.
     pub fn with_max_age(mut self, seconds: u64) -> Self {
         self.max_age = Some(seconds);
         self
     }
 
+    /// This request with a `claims` request (or an API's claims challenge).
     pub fn with_claims(mut self, claims: JsonObject) -> Self {
         self.claims = Some(claims);
         self

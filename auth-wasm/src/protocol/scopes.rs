@@ -8,10 +8,14 @@ use super::ProtocolError;
 pub struct Scope(String);
 
 impl Scope {
+    /// Asks for an ID token: what makes a request OpenID Connect.
     pub const OPENID: &'static str = "openid";
+    /// Asks for the user's name claims.
     pub const PROFILE: &'static str = "profile";
+    /// Asks for a refresh token, for renewal without the hidden iframe.
     pub const OFFLINE_ACCESS: &'static str = "offline_access";
 
+    /// One scope; refuses an empty one and characters RFC 6749 §3.3 does not allow (space, `"`, `\`, controls).
     pub fn parse(value: &str) -> Result<Self, ProtocolError> {
         let allowed = |c: u8| c == 0x21 || (0x23..=0x5B).contains(&c) || (0x5D..=0x7E).contains(&c);
         if value.is_empty() || !value.bytes().all(allowed) {
@@ -20,6 +24,7 @@ impl Scope {
         Ok(Self(value.to_owned()))
     }
 
+    /// The scope as sent.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -31,6 +36,7 @@ impl Scope {
 pub struct Scopes(Vec<Scope>);
 
 impl Scopes {
+    /// No scope.
     pub fn new() -> Self {
         Self::default()
     }
@@ -40,28 +46,34 @@ impl Scopes {
         value.split(' ').filter(|s| !s.is_empty()).map(Scope::parse).collect()
     }
 
+    /// Adds `scope`, unless it is there already.
     pub fn insert(&mut self, scope: Scope) {
         if let Err(at) = self.0.binary_search(&scope) {
             self.0.insert(at, scope);
         }
     }
 
+    /// Whether `scope` is in the set.
     pub fn contains(&self, scope: &str) -> bool {
         self.0.iter().any(|s| s.as_str() == scope)
     }
 
+    /// Whether the set has no scope.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// The scopes, in order.
     pub fn iter(&self) -> impl Iterator<Item = &Scope> {
         self.0.iter()
     }
 
+    /// Whether every scope of `other` is in this set.
     pub fn is_superset(&self, other: &Scopes) -> bool {
         other.0.iter().all(|scope| self.0.binary_search(scope).is_ok())
     }
 
+    /// How many scopes the set has.
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -73,6 +85,7 @@ impl Scopes {
         Scopes(self.0.iter().filter(|s| !OIDC.contains(&s.as_str())).cloned().collect())
     }
 
+    /// The scopes of both sets.
     pub fn union(&self, other: &Scopes) -> Scopes {
         self.iter().chain(other.iter()).cloned().collect()
     }

@@ -54,11 +54,15 @@ pub fn revocation_request_body(client_id: &ClientId, refresh_token: &RefreshToke
 /// A successful token response.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenResponse {
+    /// The access token.
     pub access_token: AccessToken,
+    /// `Bearer` (in any letter case); a response with another type is refused.
     pub token_type: String,
     /// Lifetime of the access token in seconds.
     pub expires_in: Option<u64>,
+    /// A refresh token, if the provider issued one (a rotating provider issues a new one on every refresh).
     pub refresh_token: Option<RefreshToken>,
+    /// The ID token: always in answer to a code, sometimes to a refresh. Not yet verified.
     pub id_token: Option<IdToken>,
     /// The granted scopes, when they differ from those asked for.
     pub scope: Option<String>,

@@ -7,13 +7,18 @@ use super::{
     AuthorizationCode, AuthorizationResponse, Nonce, PkceVerifier, ProtocolError, ProviderMetadata, Scopes, State,
 };
 
+/// What this browser remembers between the redirect to the provider and the callback (sessionStorage).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoginTransaction {
+    /// The `state` sent; the callback must carry it back.
     pub state: State,
+    /// The `nonce` sent; the ID token must carry it back.
     pub nonce: Nonce,
+    /// The PKCE verifier whose challenge was sent; the token request proves with it that this browser asked.
     pub verifier: PkceVerifier,
     /// The redirect URI sent in the authorize request; the token request must repeat it exactly.
     pub redirect_uri: String,
+    /// The scopes asked for, which the first access token is cached under.
     pub scopes: Scopes,
     /// Where the app goes once the sign-in is complete.
     pub return_url: String,
@@ -27,6 +32,7 @@ pub struct LoginTransaction {
 pub const TRANSACTION_LIFETIME_SECS: i64 = 15 * 60;
 
 impl LoginTransaction {
+    /// The storage key prefix of sign-in transactions (sessionStorage), for sweeping stale ones.
     pub const STORAGE_PREFIX: &'static str = super::storage_keys::LOGIN_TRANSACTION_PREFIX;
 
     /// A new transaction whose state, nonce and verifier are made of `random`: three sets of 32 bytes
@@ -56,6 +62,7 @@ impl LoginTransaction {
         super::storage_keys::login_transaction_key(state)
     }
 
+    /// Whether the sign-in started longer than [`TRANSACTION_LIFETIME_SECS`] before `now`.
     pub fn is_stale(&self, now: i64) -> bool {
         now.saturating_sub(self.created_at) > TRANSACTION_LIFETIME_SECS
     }
@@ -100,17 +107,22 @@ impl LoginTransaction {
 /// state-mismatch error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompletedTransaction {
+    /// Where the sign-in went.
     pub return_url: String,
+    /// When the sign-in completed (seconds since the Unix epoch).
     pub created_at: i64,
 }
 
 impl CompletedTransaction {
+    /// The storage key prefix of completed sign-ins (sessionStorage), for sweeping stale ones.
     pub const STORAGE_PREFIX: &'static str = super::storage_keys::COMPLETED_TRANSACTION_PREFIX;
 
+    /// The storage key of the completed sign-in of `state`.
     pub fn storage_key(state: &State) -> String {
         super::storage_keys::completed_transaction_key(state)
     }
 
+    /// Whether the sign-in completed longer than [`TRANSACTION_LIFETIME_SECS`] before `now`.
     pub fn is_stale(&self, now: i64) -> bool {
         now.saturating_sub(self.created_at) > TRANSACTION_LIFETIME_SECS
     }

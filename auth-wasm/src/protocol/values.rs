@@ -13,10 +13,12 @@ macro_rules! public_value {
         pub struct $name(String);
 
         impl $name {
+            /// Wraps `value` as it is; nothing is checked.
             pub fn new(value: impl Into<String>) -> Self {
                 Self(value.into())
             }
 
+            /// The value, as sent or received.
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -39,10 +41,12 @@ macro_rules! secret_value {
         pub struct $name(String);
 
         impl $name {
+            /// Wraps `value` as it is; nothing is checked.
             pub fn new(value: impl Into<String>) -> Self {
                 Self(value.into())
             }
 
+            /// The secret value, for the one place that sends or stores it; never for a log.
             pub fn secret(&self) -> &str {
                 &self.0
             }
