@@ -99,13 +99,15 @@ pub fn Authentication(
     /// Why sign-in failed (read `use_auth().state()`), with a way to retry.
     #[prop(optional, into)]
     login_failed: Option<ViewFn>,
-    /// Once signed out (read `use_auth().provider_session_remains()`).
     /// While `logout` signs out and sends the browser to the provider.
-    /// While the provider's answer to a sign-out is handled.
     #[prop(optional, into)]
     logout: Option<ViewFn>,
-    #[prop(optional, into)] logout_callback: Option<ViewFn>,
-    #[prop(optional, into)] logged_out: Option<ViewFn>,
+    /// While the provider's answer to a sign-out is handled.
+    #[prop(optional, into)]
+    logout_callback: Option<ViewFn>,
+    /// Once signed out (read `use_auth().provider_session_remains()`).
+    #[prop(optional, into)]
+    logged_out: Option<ViewFn>,
 ) -> impl IntoView {
     let auth = use_auth();
     let params = use_params_map();

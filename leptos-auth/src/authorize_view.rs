@@ -14,10 +14,11 @@ pub fn AuthorizeView<F, V>(
     /// What a signed-in user with the roles sees, given the account.
     authorized: F,
     /// What a user who is not signed in sees (often `<RedirectToLogin/>`). Default: nothing.
-    /// While sign-in is being completed. Default: nothing.
     #[prop(optional, into)]
     not_authorized: ViewFn,
-    #[prop(optional, into)] authorizing: ViewFn,
+    /// While sign-in is being completed. Default: nothing.
+    #[prop(optional, into)]
+    authorizing: ViewFn,
     /// Default: a short "no access" message.
     #[prop(optional, into)]
     forbidden: Option<ViewFn>,

@@ -78,8 +78,9 @@ fn same_page(url: &str, page: &str) -> bool {
 const RESPONSE_PARAMETERS: [&str; 6] = ["code", "state", "iss", "error", "error_description", "error_uri"];
 
 /// Parses the query of the callback URL. A repeated response parameter is an error (RFC 6749 §3.1); the
-/// error names it only because it is one of [`RESPONSE_PARAMETERS`]. An error response without `state`
-/// keeps no description: it is bound to no request, so its text may be anyone's.
+/// error names it only because it is one the library reads (`code`, `state`, `iss`, `error`,
+/// `error_description`, `error_uri`). An error response without `state` keeps no description: it is
+/// bound to no request, so its text may be anyone's.
 pub fn parse_authorization_response(url: &str) -> Result<AuthorizationResponse, ProtocolError> {
     let mut values: [Option<String>; RESPONSE_PARAMETERS.len()] = Default::default();
     for (name, value) in form_urlencoded::parse(query_of(url).as_bytes()) {

@@ -185,13 +185,14 @@ pub enum ProtocolError {
     /// A scope has characters RFC 6749 §3.3 does not allow.
     #[error("invalid scope `{0}`: a scope is one or more printable ASCII characters without space, `\"` or `\\`")]
     InvalidScope(String),
-    /// An authentication request is malformed (a reserved parameter, a stored request that does not parse).
+    /// An interactive request is malformed or misdirected (a reserved extra parameter, an unreadable
+    /// history-state entry, a sign-out handed to sign-in).
     #[error("invalid authentication request: {0}")]
     InvalidRequest(String),
     /// A token request named no scope.
     #[error("a token request must name at least one scope")]
     NoScopes,
-    /// The discovery document is not JSON, or lacks a required endpoint.
+    /// The discovery document (or the JWKS) is not JSON, or lacks or mistypes a member.
     #[error("the provider's discovery document is invalid: {0}")]
     InvalidDiscovery(String),
     /// The discovery document's `issuer` is not the configured authority (OpenID Connect Discovery §4.3).
@@ -208,7 +209,7 @@ pub enum ProtocolError {
     /// The provider's `code_challenge_methods_supported` lacks `S256`.
     #[error("the provider does not support PKCE with S256, which this library requires")]
     PkceNotSupported,
-    /// The callback lacks a parameter it must carry (`state`, `code`).
+    /// The callback lacks a parameter it must carry: `code`, `state`, or `iss` where the provider promises it.
     #[error("the sign-in response has no `{0}` parameter")]
     MissingParameter(&'static str),
     /// The callback carries a parameter twice, which RFC 6749 §3.1 forbids.
@@ -254,7 +255,7 @@ pub enum ProtocolError {
     /// The provider answered a code the specifications do not define; neither it nor its description is kept.
     #[error("the provider refused with an error code that OAuth and OpenID Connect do not define; try again, and if it persists, ask the provider's administrator")]
     UnknownProviderError,
-    /// The provider answered an error status below 500 (a 4xx, or a redirect) with no OAuth error in the body.
+    /// The provider answered an unexpected status below 500 (a 4xx, say) with no OAuth error in the body.
     #[error("the provider answered HTTP {status}: the request was refused")]
     HttpClientError {
         /// The HTTP status.
@@ -266,7 +267,8 @@ pub enum ProtocolError {
         /// The HTTP status.
         status: u16,
     },
-    /// The token response is not JSON, or lacks or mistypes a field.
+    /// The token response is not JSON, lacks or mistypes a field, or does not fit the request (no ID token
+    /// for a sign-in, another user's ID token for a refresh).
     #[error("the token response is invalid: {0}")]
     InvalidTokenResponse(String),
     /// The token response's `token_type` is not `Bearer`.
