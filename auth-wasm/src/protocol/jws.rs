@@ -10,7 +10,7 @@ use base64::Engine as _;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SignatureAlgorithm {
-    /// `RS256`: RSASSA-PKCS1-v1_5 with SHA-256, the one every provider supports.
+    /// `RS256`: RSASSA-PKCS1-v1_5 with SHA-256, which every OpenID provider must support.
     Rs256,
     /// `RS384`: RSASSA-PKCS1-v1_5 with SHA-384.
     Rs384,

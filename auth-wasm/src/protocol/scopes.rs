@@ -10,12 +10,13 @@ pub struct Scope(String);
 impl Scope {
     /// Asks for an ID token: what makes a request OpenID Connect.
     pub const OPENID: &'static str = "openid";
-    /// Asks for the user's name claims.
+    /// Asks for the user's profile claims (`name`, `preferred_username`, …).
     pub const PROFILE: &'static str = "profile";
     /// Asks for a refresh token, for renewal without the hidden iframe.
     pub const OFFLINE_ACCESS: &'static str = "offline_access";
 
-    /// One scope; refuses an empty one and characters RFC 6749 §3.3 does not allow (space, `"`, `\`, controls).
+    /// One scope; refuses an empty one, and characters RFC 6749 §3.3 does not allow (space, `"`, `\`,
+    /// controls, non-ASCII).
     pub fn parse(value: &str) -> Result<Self, ProtocolError> {
         let allowed = |c: u8| c == 0x21 || (0x23..=0x5B).contains(&c) || (0x5D..=0x7E).contains(&c);
         if value.is_empty() || !value.bytes().all(allowed) {
