@@ -166,6 +166,35 @@ describe('tabs with the default sessionStorage', { timeout: 300_000 }, () => {
     }
   });
 
+  it('a tab restored with an old copy of the session takes the newest one and never presents the old refresh token', async () => {
+    const { stack, browser } = ctx;
+    const a = await newPage(browser);
+    try {
+      await signInOnExample(a, stack);
+      const b = await openFrom(a, stack);
+      // What b's sessionStorage holds now; it will be put back later, as if b had been discarded or
+      // gone back in history and missed what happened meanwhile.
+      const old = await b.evaluate(() => Object.fromEntries(Object.entries(sessionStorage)));
+      await sleep(UNTIL_DUE_MS);
+      await stack.clearRequests();
+      assert.deepEqual(await getTokens(a, API, 1), ['ok'], 'a renews and rotates the refresh token');
+      await b.evaluate((entries) => {
+        for (const [key, value] of Object.entries(entries)) sessionStorage.setItem(key, value);
+      }, old);
+      await b.reload();
+      await b.getByText(/^Signed in as /).waitFor();
+      await sleep(UNTIL_DUE_MS);
+      assert.deepEqual(await getTokens(b, API, 3), ['ok', 'ok', 'ok'], 'b renews with the newest refresh token');
+      const grants = await refreshGrants(stack);
+      const presented = grants.map((g) => g.params.refresh_token);
+      assert.equal(new Set(presented).size, presented.length, `no refresh token presented twice: ${presented}`);
+      for (const grant of grants) assert.equal(grant.status, 200, grant.error);
+      assert.deepEqual(await getTokens(a, API, 1), ['ok'], 'the grant is intact for a too');
+    } finally {
+      await a.context().close();
+    }
+  });
+
   it('a scope not granted at sign-in ends in interaction required (or a token), never an error', async () => {
     const { stack, browser } = ctx;
     const page = await newPage(browser);

@@ -9,12 +9,12 @@ use super::events::{AuthEvent, Events, Subscription};
 use super::provider_cache::ProviderCache;
 use super::session_store::SessionStore;
 use super::storage::open_store_at;
-use super::tabs::{TabMessage, Tabs};
+use super::tabs::{SessionMessage, TabMessage, Tabs};
 use super::transactions::TransactionStore;
 use super::{
     http, navigation, now_secs, random_bytes, signature, AuthError, CacheLocation, KeyValueStore, WebStorageStore,
 };
-use crate::protocol::storage_keys::{active_session_key, channel_name};
+use crate::protocol::storage_keys::channel_name;
 use crate::protocol::{
     after_sign_in, authorize_url, classify_callback, end_session_url, parse_authorization_response, query_of,
     resolve_app_url, revocation_request_body, safe_return_url, session_change, Account, AuthorizationResponse,
@@ -70,8 +70,9 @@ pub(crate) struct Inner {
     pub(crate) renewal: futures_util::lock::Mutex<()>,
     /// The other tabs of the app.
     tabs: RefCell<Option<Tabs>>,
-    /// localStorage, for the flag that some tab holds a session (see `active_session_key`).
-    local: Option<Rc<dyn KeyValueStore>>,
+    /// The last silent renewal that needed the user: (session revision, scopes, when, why). Calls that
+    /// waited behind it get its answer instead of running the same iframe again.
+    pub(crate) last_failure: RefCell<Option<(u64, Scopes, i64, AuthError)>>,
 }
 
 impl AuthClient {
@@ -110,13 +111,13 @@ impl AuthClient {
             (Err(_), false) => Rc::new(super::MemoryStore::default()),
         };
         let inner = Rc::new(Inner {
-            session: SessionStore::open(tokens, shared, &config.client_id, &config.authority),
+            session: SessionStore::open(tokens, shared, local, &config.client_id, &config.authority),
             provider: ProviderCache::new(provider_store, &config.authority),
             transactions: TransactionStore::new(transactions),
             events: Events::default(),
             renewal: futures_util::lock::Mutex::new(()),
             tabs: RefCell::new(None),
-            local,
+            last_failure: RefCell::new(None),
             config,
         });
         let client = Self { inner };
@@ -148,8 +149,9 @@ impl AuthClient {
         });
         let on_restore = move || {
             if let Some(client) = client() {
-                client.reload_shared_session();
-                client.post(&TabMessage::Hello);
+                wasm_bindgen_futures::spawn_local(async move {
+                    client.sync_with_open_tabs(HANDOVER_WAIT_MS).await;
+                });
             }
         };
         let name = channel_name(&self.inner.config.client_id, &self.inner.config.authority);
@@ -162,25 +164,26 @@ impl AuthClient {
         }
     }
 
-    /// Another tab's message: take its session (and tell the listeners what changed), or answer a new
-    /// tab with ours.
+    /// Another tab's message: take its session if it is newer than ours (and tell the listeners what
+    /// changed, as the acting tab told its own), or answer a tab that asks with ours.
     fn on_tab_message(&self, message: TabMessage) {
         match message {
             TabMessage::Hello => {
-                if let Some(session) = self.inner.session.current() {
-                    self.post(&TabMessage::Session(Some(Box::new((*session).clone()))));
+                let session = self.inner.session.current();
+                let revision = self.inner.session.revision();
+                if session.is_some() {
+                    self.post(&TabMessage::Session(Box::new(SessionMessage {
+                        session: session.as_deref().cloned(),
+                        revision,
+                        last: None,
+                        signed_in: false,
+                    })));
                 }
             }
-            TabMessage::Session(next) => {
-                if self.inner.session.current().as_deref() == next.as_deref() {
-                    return;
-                }
-                let last = self.inner.session.last_account();
-                match self.inner.session.adopt(next.map(|s| *s)) {
-                    Ok(previous) => self.emit_change(previous, last, false),
-                    Err(error) => web_sys::console::warn_1(
-                        &format!("auth-wasm: could not keep another tab's session: {error}").into(),
-                    ),
+            TabMessage::Session(message) => {
+                let SessionMessage { session, revision, last, signed_in } = *message;
+                if let Some(previous) = self.inner.session.adopt(session, revision) {
+                    self.emit_change(previous, last, signed_in);
                 }
             }
         }
@@ -231,47 +234,108 @@ impl AuthClient {
         }
     }
 
-    /// Makes `next` the session: written through to storage, told to the other tabs, then to this tab's
-    /// listeners. On a storage error nothing changed.
+    /// Makes `next` the session at a new revision: written through to storage, published, told to the
+    /// other tabs, then to this tab's listeners. On a storage error nothing changed.
     pub(crate) fn commit(&self, next: Option<Session>, signed_in: bool) -> Result<(), AuthError> {
         let last = self.inner.session.last_account();
-        let previous = self.inner.session.write(next)?;
-        let current = self.inner.session.current();
-        self.mark_active(current.is_some());
-        self.post(&TabMessage::Session(current.as_deref().cloned().map(Box::new)));
-        self.emit_change(previous, last, signed_in);
+        let revision = self.inner.session.next_revision();
+        let previous = self.inner.session.write(next, revision)?;
+        self.announce(previous, last, signed_in);
         Ok(())
     }
 
-    /// Sets or clears the localStorage flag that some tab of the app is signed in.
-    fn mark_active(&self, active: bool) {
-        let Some(local) = &self.inner.local else { return };
-        let key = active_session_key(&self.inner.config.client_id, &self.inner.config.authority);
-        let _ = if active { local.set(&key, "1") } else { local.remove(&key) };
+    /// Commits a renewal's session if nothing changed the session since the renewal started at
+    /// `started_at` (a sign-out or a sign-in in any tab; they take no renewal lock): otherwise its tokens
+    /// are dropped. A rotated refresh token that storage refuses is kept in memory all the same: the
+    /// one stored before is dead.
+    pub(crate) fn commit_renewal(&self, next: Session, started_at: u64) -> Result<(), AuthError> {
+        let published = self.inner.session.published().map_or(0, |p| p.revision);
+        if published > started_at || self.inner.session.revision() > started_at {
+            let why = "the session changed (a sign-out or sign-in) while its token was being renewed";
+            return Err(ProtocolError::LoginRequired(Some(why.into())).into());
+        }
+        let last = self.inner.session.last_account();
+        let revision = self.inner.session.next_revision();
+        let rotated = next.refresh_token() != self.session().as_deref().and_then(Session::refresh_token);
+        let previous = match self.inner.session.write(Some(next.clone()), revision) {
+            Ok(previous) => previous,
+            Err(error) if rotated => {
+                web_sys::console::warn_1(
+                    &format!("auth-wasm: could not store the renewed session ({error}); keeping it in memory").into(),
+                );
+                self.inner.session.write_memory_only(next, revision)
+            }
+            Err(error) => return Err(error),
+        };
+        self.announce(previous, last, false);
+        Ok(())
     }
 
-    /// A new tab of a signed-in app: asks the open tabs for the session (sessionStorage and memory are
-    /// per tab) and waits a moment for one to answer. Only when the flag says some tab is signed in, so
-    /// that a signed-out app does not wait; a flag no tab answers is stale and removed.
-    async fn ask_open_tabs(&self) {
-        if self.inner.session.is_shared() || self.inner.session.current().is_some() {
-            return;
-        }
-        let Some(local) = &self.inner.local else { return };
-        let key = active_session_key(&self.inner.config.client_id, &self.inner.config.authority);
-        if local.get(&key).ok().flatten().is_none() {
-            return;
-        }
+    /// Forgets, in this tab's memory only, a refresh token that may have rotated since (see
+    /// [`SessionStore::drop_stale_refresh_token`]).
+    pub(crate) fn drop_stale_refresh_token(&self) {
+        self.inner.session.drop_stale_refresh_token();
+    }
+
+    /// The revision this tab's session is at.
+    pub(crate) fn session_revision(&self) -> u64 {
+        self.inner.session.revision()
+    }
+
+    /// The newest revision this tab knows of: its own, or a newer one some tab published.
+    pub(crate) fn newest_revision(&self) -> u64 {
+        self.inner.session.revision().max(self.inner.session.published().map_or(0, |p| p.revision))
+    }
+
+    /// Tells the other tabs and this tab's listeners of the change from `previous` to the current state.
+    fn announce(&self, previous: Option<Rc<Session>>, last: Option<HomeAccountId>, signed_in: bool) {
+        let current = self.inner.session.current();
+        self.post(&TabMessage::Session(Box::new(SessionMessage {
+            session: current.as_deref().cloned(),
+            revision: self.inner.session.revision(),
+            last: last.clone(),
+            signed_in,
+        })));
+        self.emit_change(previous, last, signed_in);
+    }
+
+    /// Asks the open tabs for the session and waits up to `wait_ms` for one at `revision` or newer (or
+    /// for a sign-out); returns whether it came.
+    async fn catch_up(&self, revision: u64, wait_ms: u32) -> bool {
         self.post(&TabMessage::Hello);
         let mut waited = 0;
-        while waited < HANDOVER_WAIT_MS {
+        loop {
+            if self.inner.session.revision() >= revision {
+                return true;
+            }
+            if waited >= wait_ms {
+                return false;
+            }
             TimeoutFuture::new(10).await;
             waited += 10;
-            if self.inner.session.current().is_some() {
-                return;
-            }
         }
-        let _ = local.remove(&key);
+    }
+
+    /// Brings this tab's session up to the published revision when it is behind (a new tab with
+    /// sessionStorage or memory, a tab restored after missing messages): asks the open tabs, and takes a
+    /// sign-out it missed. Returns whether this tab's session is now the newest one (it may then
+    /// present its refresh token).
+    pub(crate) async fn sync_with_open_tabs(&self, wait_ms: u32) -> bool {
+        self.reload_shared_session();
+        let Some(published) = self.inner.session.published() else { return true };
+        let ours = self.inner.session.revision();
+        if published.revision <= ours {
+            return true;
+        }
+        if !published.signed_in {
+            // A sign-out this tab missed: it signs out too.
+            let last = self.inner.session.last_account();
+            if let Some(previous) = self.inner.session.adopt(None, published.revision) {
+                self.emit_change(previous, last, false);
+            }
+            return true;
+        }
+        self.catch_up(published.revision, wait_ms).await
     }
 
     /// The client's configuration.
@@ -432,7 +496,8 @@ impl AuthClient {
                 None => Ok(CallbackOutcome::NotACallback),
             },
             CallbackKind::None => {
-                self.ask_open_tabs().await;
+                // A new tab (or one restored after missing messages) takes the open tabs' session.
+                self.sync_with_open_tabs(HANDOVER_WAIT_MS).await;
                 Ok(CallbackOutcome::NotACallback)
             }
         }
@@ -519,13 +584,7 @@ impl AuthClient {
 
     /// Forgets the session in every tab of the app.
     fn sign_out_here(&self) -> Result<(), AuthError> {
-        if self.inner.session.current().is_some() {
-            self.commit(None, false)?;
-        } else {
-            self.mark_active(false);
-            self.post(&TabMessage::Session(None));
-        }
-        Ok(())
+        self.commit(None, false)
     }
 
     /// Signs out: revokes the refresh token where the provider can, forgets the session in every tab of

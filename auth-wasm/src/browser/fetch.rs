@@ -48,10 +48,12 @@ impl AuthorizedFetch {
         let network = |e: gloo_net::Error| AuthError::Network { url: url.to_owned(), message: e.to_string() };
         let origin = self.allowed_origin(url);
         let mut builder = RequestBuilder::new(url).method(method);
+        let mut sent = None;
         if origin.is_some() {
             match self.client.get_token(&self.scopes).await? {
                 TokenResult::Success(token) => {
                     builder = builder.header("Authorization", &format!("Bearer {}", token.access_token.secret()));
+                    sent = Some(token.access_token);
                 }
                 TokenResult::RequiresInteraction(required) => {
                     required.redirect()?;
@@ -70,8 +72,11 @@ impl AuthorizedFetch {
         }
         let challenge = response.headers().get("www-authenticate").and_then(|h| claims_challenge(&h));
         let Some(claims) = challenge else {
-            // The API refused the token (revoked, say): the next call gets a fresh one.
-            self.client.forget_access_tokens(&self.scopes)?;
+            // The API refused the token (revoked, say): the next call gets a fresh one. Only the token
+            // sent is forgotten: another tab may have stored a newer one meanwhile.
+            if let Some(sent) = &sent {
+                self.client.forget_access_token(sent)?;
+            }
             return Ok(response);
         };
         // One interactive round trip per origin per 15 minutes: a sign-in that did not satisfy the API,

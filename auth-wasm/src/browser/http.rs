@@ -10,6 +10,10 @@ use wasm_bindgen_futures::JsFuture;
 use super::error::js_message;
 use super::AuthError;
 
+/// How long a request to the provider may take. A renewal holds the account's Web Lock while it waits,
+/// so a request that hangs must not hold every tab with it.
+const REQUEST_TIMEOUT_MS: u32 = 30_000;
+
 /// A response's status and body.
 pub(crate) struct HttpResponse {
     pub status: u16,
@@ -17,6 +21,7 @@ pub(crate) struct HttpResponse {
 }
 
 async fn fetch(url: &str, init: &web_sys::RequestInit) -> Result<HttpResponse, AuthError> {
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS)));
     let network_error = |error: JsValue| AuthError::Network { url: url.to_owned(), message: js_message(&error) };
     let window = web_sys::window().ok_or_else(|| AuthError::Browser("no window".into()))?;
     let response: web_sys::Response =

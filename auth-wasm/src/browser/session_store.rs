@@ -1,42 +1,65 @@
 //! The session store: the signed-in account and its tokens ([`Session`]), read from storage once per
-//! page and kept in memory, written through with one storage write per change.
+//! page and kept in memory, written through with one storage write per change, and the session's
+//! published revision ([`PublishedRevision`], in localStorage whatever the cache location).
 //!
 //! One key holds the whole session, so a write that fails part-way (quota, storage refused) leaves the
 //! previous session readable, never half of each; and memory changes only after storage took the write.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use super::{AuthError, KeyValueStore};
-use crate::protocol::storage_keys::{last_account_key, session_key};
-use crate::protocol::{ClientId, HomeAccountId, Session};
+use crate::protocol::storage_keys::{last_account_key, revision_key, session_key};
+use crate::protocol::{ClientId, HomeAccountId, JsonRecord, PublishedRevision, Session};
 
 pub(crate) struct SessionStore {
     storage: Rc<dyn KeyValueStore>,
     /// Whether every tab of the origin reads this same storage (localStorage).
     shared: bool,
+    /// localStorage, for the published revision; `None` where the browser refuses it.
+    local: Option<Rc<dyn KeyValueStore>>,
     key: String,
     last_account_key: String,
+    revision_key: String,
     current: RefCell<Option<Rc<Session>>>,
+    /// The revision this tab's state is at (the session's, or that of the sign-out it took).
+    revision: Cell<u64>,
 }
 
 impl SessionStore {
     /// The store of `client_id` at `authority` in `storage`, with the session it holds now.
-    pub fn open(storage: Rc<dyn KeyValueStore>, shared: bool, client_id: &ClientId, authority: &str) -> Self {
+    pub fn open(
+        storage: Rc<dyn KeyValueStore>,
+        shared: bool,
+        local: Option<Rc<dyn KeyValueStore>>,
+        client_id: &ClientId,
+        authority: &str,
+    ) -> Self {
         let store = Self {
             storage,
             shared,
+            local,
             key: session_key(client_id, authority),
             last_account_key: last_account_key(client_id, authority),
+            revision_key: revision_key(client_id, authority),
             current: RefCell::new(None),
+            revision: Cell::new(0),
         };
-        *store.current.borrow_mut() = store.read().map(Rc::new);
+        let session = store.read();
+        store.revision.set(session.as_ref().map_or(0, Session::revision));
+        *store.current.borrow_mut() = session.map(Rc::new);
         store
     }
 
-    /// The session in storage now. An unreadable one is removed (with a warning) and reads as none.
+    /// The session in storage now. An unreadable one reads as none; it is removed only from this tab's
+    /// own storage (in shared storage it may be a newer version's, which other tabs still read).
     fn read(&self) -> Option<Session> {
-        self.storage.load::<Session>(&self.key).ok().flatten()
+        if self.shared {
+            let text = self.storage.get(&self.key).ok().flatten()?;
+            Session::from_json_str(&text).ok()
+        } else {
+            self.storage.load::<Session>(&self.key).ok().flatten()
+        }
     }
 
     /// Whether every tab reads this store's storage.
@@ -54,14 +77,39 @@ impl SessionStore {
         self.current.borrow().clone()
     }
 
+    /// The revision this tab's state is at.
+    pub fn revision(&self) -> u64 {
+        self.revision.get()
+    }
+
+    /// The newest revision any tab published; `None` where localStorage is refused or nothing was.
+    pub fn published(&self) -> Option<PublishedRevision> {
+        let text = self.local.as_ref()?.get(&self.revision_key).ok().flatten()?;
+        PublishedRevision::parse(&text)
+    }
+
+    /// The revision a change made now gets: one past every revision this tab has seen or any tab has
+    /// published.
+    pub fn next_revision(&self) -> u64 {
+        self.revision.get().max(self.published().map_or(0, |p| p.revision)).saturating_add(1)
+    }
+
+    fn publish(&self, revision: u64, signed_in: bool) {
+        if let Some(local) = &self.local {
+            // A tab that cannot publish still works; others then learn of the change by message only.
+            let _ = local.set(&self.revision_key, &PublishedRevision { revision, signed_in }.to_text());
+        }
+    }
+
     /// Who was signed in last (also after a sign-out).
     pub fn last_account(&self) -> Option<HomeAccountId> {
         self.storage.get(&self.last_account_key).ok().flatten().map(HomeAccountId::from_stored)
     }
 
-    /// Writes `next` to storage, then to memory; returns the session it replaced. On a storage error
-    /// nothing changed.
-    pub fn write(&self, next: Option<Session>) -> Result<Option<Rc<Session>>, AuthError> {
+    /// Writes `next` to storage at `revision`, then to memory, then publishes the revision; returns the
+    /// session it replaced. On a storage error nothing changed.
+    pub fn write(&self, next: Option<Session>, revision: u64) -> Result<Option<Rc<Session>>, AuthError> {
+        let next = next.map(|session| session.with_revision(revision));
         match &next {
             Some(session) => {
                 self.storage.save(&self.key, session)?;
@@ -70,17 +118,51 @@ impl SessionStore {
             }
             None => self.storage.remove(&self.key)?,
         }
-        Ok(self.current.replace(next.map(Rc::new)))
+        self.publish(revision, next.is_some());
+        Ok(self.set_memory(next, revision))
     }
 
-    /// Takes a session another tab made. In shared storage that tab wrote it already; otherwise it is
-    /// written to this tab's storage too, so that a reload keeps it. Returns the session it replaced.
-    pub fn adopt(&self, next: Option<Session>) -> Result<Option<Rc<Session>>, AuthError> {
-        if self.shared {
-            Ok(self.current.replace(next.map(Rc::new)))
-        } else {
-            self.write(next)
+    /// Keeps `next` in memory only and publishes it: for a rotated refresh token that storage refused
+    /// (the token this tab stored before is dead now, so memory must not keep it).
+    pub fn write_memory_only(&self, next: Session, revision: u64) -> Option<Rc<Session>> {
+        self.publish(revision, true);
+        self.set_memory(Some(next.with_revision(revision)), revision)
+    }
+
+    /// Drops the refresh token from this tab's copy in memory only (the copy is behind the published
+    /// revision, so its refresh token may have rotated since: it must never be presented).
+    pub fn drop_stale_refresh_token(&self) {
+        let current = self.current();
+        if let Some(session) = current.filter(|s| s.refresh_token().is_some()) {
+            *self.current.borrow_mut() = Some(Rc::new(session.without_refresh_token()));
         }
+    }
+
+    fn set_memory(&self, next: Option<Session>, revision: u64) -> Option<Rc<Session>> {
+        self.revision.set(revision);
+        self.current.replace(next.map(Rc::new))
+    }
+
+    /// Takes a session (or sign-out) another tab made at `revision`, if it is newer than what this tab
+    /// has: in shared storage that tab wrote it already; otherwise it is written to this tab's storage
+    /// too, so that a reload keeps it. Returns the session it replaced, or `None` for an older message.
+    pub fn adopt(&self, next: Option<Session>, revision: u64) -> Option<Option<Rc<Session>>> {
+        if revision <= self.revision.get() {
+            return None;
+        }
+        let next = next.map(|session| session.with_revision(revision));
+        if !self.shared {
+            let written = match &next {
+                Some(session) => self.storage.save(&self.key, session),
+                None => self.storage.remove(&self.key),
+            };
+            if let Err(error) = written {
+                // Memory follows anyway: the other tab's session is the live one (its refresh token
+                // may have rotated), and a reload finds the stored copy older than the published revision.
+                web_sys::console::warn_1(&format!("auth-wasm: could not store another tab's session: {error}").into());
+            }
+        }
+        Some(self.set_memory(next, revision))
     }
 
     /// Reads shared storage again (another tab may have written it); returns the session it replaced,
@@ -93,6 +175,12 @@ impl SessionStore {
         if stored.as_ref() == self.current.borrow().as_deref() {
             return None;
         }
-        Some(self.current.replace(stored.map(Rc::new)))
+        let revision = stored.as_ref().map_or_else(|| self.next_revision_seen(), Session::revision);
+        Some(self.set_memory(stored, revision))
+    }
+
+    /// The revision of a sign-out found in shared storage: the published one, else one past ours.
+    fn next_revision_seen(&self) -> u64 {
+        self.published().map_or(self.revision.get().saturating_add(1), |p| p.revision.max(self.revision.get()))
     }
 }

@@ -6,23 +6,39 @@
 use wasm_bindgen::prelude::*;
 
 use crate::protocol::json::{self, JsonObject, Value};
-use crate::protocol::{JsonRecord, Session};
+use crate::protocol::{HomeAccountId, JsonRecord, Session};
+
+/// A change of the session, as the tab that made it tells the others.
+#[derive(Debug)]
+pub(crate) struct SessionMessage {
+    /// The session now (`None`: signed out).
+    pub session: Option<Session>,
+    /// Its revision: a tab takes only what is newer than what it has.
+    pub revision: u64,
+    /// Who was signed in last before the change, as the acting tab knew it (for `AccountChanged`).
+    pub last: Option<HomeAccountId>,
+    /// Whether an interactive sign-in made it (for `SignedIn` when the same account signs in again).
+    pub signed_in: bool,
+}
 
 /// What one tab tells the others.
 #[derive(Debug)]
 pub(crate) enum TabMessage {
-    /// The session is now this (`None`: signed out).
-    Session(Option<Box<Session>>),
-    /// A new tab asks the open ones for the session.
+    /// The session changed.
+    Session(Box<SessionMessage>),
+    /// A tab asks the open ones for the session (a new tab, or one whose copy is behind).
     Hello,
 }
 
 impl TabMessage {
     fn to_text(&self) -> String {
         let object = match self {
-            Self::Session(session) => JsonObject::new()
+            Self::Session(message) => JsonObject::new()
                 .with("type", json::string("session"))
-                .with("session", Some(session.as_ref().map_or(Value::Null, |s| s.to_json().into_value()))),
+                .with("session", Some(message.session.as_ref().map_or(Value::Null, |s| s.to_json().into_value())))
+                .with("revision", json::string(message.revision.to_string()))
+                .with("last", json::opt_string(message.last.as_ref().map(HomeAccountId::as_str)))
+                .with("signed_in", json::boolean(message.signed_in)),
             Self::Hello => JsonObject::new().with("type", json::string("hello")),
         };
         object.to_json_string()
@@ -33,10 +49,18 @@ impl TabMessage {
         let object = JsonObject::parse(text).ok()?;
         match object.opt_str("type").ok()?? {
             "hello" => Some(Self::Hello),
-            "session" => match object.opt_object("session").ok()? {
-                None => Some(Self::Session(None)),
-                Some(session) => Session::from_json(&session).ok().map(|s| Self::Session(Some(Box::new(s)))),
-            },
+            "session" => {
+                let session = match object.opt_object("session").ok()? {
+                    None => None,
+                    Some(session) => Some(Session::from_json(&session).ok()?),
+                };
+                Some(Self::Session(Box::new(SessionMessage {
+                    session,
+                    revision: object.opt_str("revision").ok()??.parse().ok()?,
+                    last: object.opt_string("last").ok()?.map(HomeAccountId::from_stored),
+                    signed_in: object.opt_bool("signed_in").ok()?.unwrap_or(false),
+                })))
+            }
             _ => None,
         }
     }

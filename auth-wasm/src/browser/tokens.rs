@@ -15,6 +15,13 @@ use crate::protocol::{
     InteractiveAuthenticationRequest, LoginTransaction, ProtocolError, RefreshToken, Scopes, Session,
 };
 
+/// How long a renewal waits, holding the locks, for the newest session from the open tabs when its own
+/// copy is behind the published revision.
+const CATCH_UP_WAIT_MS: u32 = 1_000;
+
+/// How long the answer of a renewal that needed the user is given to the calls that waited behind it.
+const FAILURE_MEMORY_SECS: i64 = 30;
+
 /// How long a hidden-iframe renewal may take before it counts as needing the user.
 const SILENT_TIMEOUT_MS: u32 = 10_000;
 
@@ -94,7 +101,18 @@ impl AuthClient {
     /// Forgets the signed-in account's cached access tokens that serve `scopes` (an API refused one), in
     /// every tab.
     pub fn forget_access_tokens(&self, scopes: &Scopes) -> Result<(), AuthError> {
+        self.reload_shared_session();
         match self.session().and_then(|session| session.without_access_tokens_for(scopes)) {
+            Some(next) => self.commit(Some(next), false),
+            None => Ok(()),
+        }
+    }
+
+    /// Forgets one access token (an API refused it), in every tab; a newer token for the same scopes
+    /// stays.
+    pub fn forget_access_token(&self, refused: &AccessToken) -> Result<(), AuthError> {
+        self.reload_shared_session();
+        match self.session().and_then(|session| session.without_access_token(refused)) {
             Some(next) => self.commit(Some(next), false),
             None => Ok(()),
         }
@@ -125,63 +143,110 @@ impl AuthClient {
         if let (Some(token), false) = (&seen, force) {
             return Ok(TokenResult::Success(token.into()));
         }
+        let stale = seen.map(|t| t.access_token);
         let _turn = self.inner.renewal.lock().await;
-        let config = self.config();
-        let lock = renewal_lock_name(&config.client_id, &config.authority, &session.account.home_account_id);
-        let (client, scopes) = (self.clone(), scopes.clone());
-        locks::exclusive(&lock, async move { client.renew_holding_locks(scopes, seen.map(|t| t.access_token)).await })
-            .await?
-    }
-
-    /// The renewal itself, holding both locks. `stale`: a token the caller will not take again (a forced
-    /// renewal's).
-    async fn renew_holding_locks(self, scopes: Scopes, stale: Option<AccessToken>) -> Result<TokenResult, AuthError> {
-        // Another tab may have renewed while we waited: its session is in shared storage, or on its way
-        // over the channel (a message queued before the lock was granted is handled first).
-        self.reload_shared_session();
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        let Some(session) = self.session() else {
-            return self.requires_interaction(&scopes, None);
-        };
-        if let Some(token) = session.access_token(&scopes, now_secs()) {
-            if stale.as_ref() != Some(&token.access_token) {
-                return Ok(TokenResult::Success(token.into()));
+        // The account may change while a call waits (a switch in any tab): the Web Lock is the account's
+        // that is signed in when the call gets its turn, and checked again once held.
+        for _ in 0..3 {
+            let Some(session) = self.session() else {
+                return self.requires_interaction(scopes, None);
+            };
+            let account = session.account.home_account_id.clone();
+            let config = self.config();
+            let lock = renewal_lock_name(&config.client_id, &config.authority, &account);
+            let (client, owned) = (self.clone(), scopes.clone());
+            let stale = stale.clone();
+            let renewed =
+                locks::exclusive(&lock, async move { client.renew_holding_locks(owned, stale, account).await }).await?;
+            if let Some(result) = renewed {
+                return result;
             }
         }
-        match self.renew(session, &scopes).await {
+        Err(ProtocolError::LoginRequired(Some("the signed-in account kept changing".into())).into())
+    }
+
+    /// The renewal itself, holding both locks for `locked_for`; `None` when another account is signed in
+    /// by now (the caller takes that account's lock). `stale`: a token the caller will not take again (a
+    /// forced renewal's).
+    async fn renew_holding_locks(
+        self,
+        scopes: Scopes,
+        stale: Option<AccessToken>,
+        locked_for: crate::protocol::HomeAccountId,
+    ) -> Option<Result<TokenResult, AuthError>> {
+        // Another tab may have renewed while we waited: its session is in shared storage, or on its way
+        // over the channel; the published revision says whether ours is the newest.
+        let newest = self.sync_with_open_tabs(CATCH_UP_WAIT_MS).await;
+        let Some(session) = self.session() else {
+            return Some(self.requires_interaction(&scopes, None));
+        };
+        if session.account.home_account_id != locked_for {
+            return None;
+        }
+        if let Some(token) = session.access_token(&scopes, now_secs()) {
+            if stale.as_ref() != Some(&token.access_token) {
+                return Some(Ok(TokenResult::Success(token.into())));
+            }
+        }
+        let revision = self.session_revision();
+        if let Some(error) = self.recent_failure(revision, &scopes) {
+            return Some(self.requires_interaction(&scopes, Some(error)));
+        }
+        let started_at = self.newest_revision();
+        // A copy that is behind the published revision holds a refresh token that may have rotated
+        // since: it is not presented (the provider would revoke the grant); the iframe is tried instead.
+        let result = if newest {
+            self.renew(session, &scopes, started_at).await
+        } else {
+            self.drop_stale_refresh_token();
+            self.silent_sign_in(&session, &scopes, started_at).await
+        };
+        Some(match result {
             Ok(token) => Ok(TokenResult::Success(token)),
             Err(error) => {
                 self.emit(super::AuthEvent::RenewFailed { scopes: scopes.clone(), error: error.clone() });
                 if error.requires_interaction() {
+                    *self.inner.last_failure.borrow_mut() = Some((revision, scopes.clone(), now_secs(), error.clone()));
                     self.requires_interaction(&scopes, Some(error))
                 } else {
                     Err(error)
                 }
             }
-        }
+        })
     }
 
-    async fn renew(&self, session: Rc<Session>, scopes: &Scopes) -> Result<AccessTokenResult, AuthError> {
+    /// Why the last renewal for `scopes` at `revision` needed the user, if it did a moment ago.
+    fn recent_failure(&self, revision: u64, scopes: &Scopes) -> Option<AuthError> {
+        let failure = self.inner.last_failure.borrow();
+        let (at_revision, failed, at, error) = failure.as_ref()?;
+        (*at_revision == revision && failed == scopes && now_secs() - at <= FAILURE_MEMORY_SECS).then(|| error.clone())
+    }
+
+    async fn renew(
+        &self,
+        session: Rc<Session>,
+        scopes: &Scopes,
+        started_at: u64,
+    ) -> Result<AccessTokenResult, AuthError> {
         let Some(refresh_token) = session.refresh_token().cloned() else {
-            return self.silent_sign_in(&session, scopes).await;
+            return self.silent_sign_in(&session, scopes, started_at).await;
         };
-        let error = match self.refresh(&session, &refresh_token, scopes).await {
+        let error = match self.refresh(&session, &refresh_token, scopes, started_at).await {
             Ok(token) => return Ok(token),
             Err(error) if error.requires_interaction() => error,
             Err(error) => return Err(error),
         };
         // The refresh token was refused. If it changed meanwhile (a tab without Web Locks rotated it),
         // the new one is worth one more try before the provider's session.
+        let invalid_grant = matches!(error, AuthError::Protocol(ProtocolError::InvalidGrant(_)));
         self.reload_shared_session();
         let current = self.session().filter(|s| s.account.home_account_id == session.account.home_account_id);
-        if let Some(current) = current {
+        if let (Some(current), true) = (current, invalid_grant) {
             match current.refresh_token() {
-                Some(newer)
-                    if *newer != refresh_token
-                        && matches!(error, AuthError::Protocol(ProtocolError::InvalidGrant(_))) =>
-                {
+                Some(newer) if *newer != refresh_token => {
                     let newer = newer.clone();
-                    match self.refresh(&current, &newer, scopes).await {
+                    let started_at = started_at.max(self.session_revision());
+                    match self.refresh(&current, &newer, scopes, started_at).await {
                         Ok(token) => return Ok(token),
                         Err(error) if error.requires_interaction() => {}
                         Err(error) => return Err(error),
@@ -189,17 +254,13 @@ impl AuthClient {
                 }
                 // Dead: forget it, so that no tab presents it again. (Not for invalid_scope: the grant
                 // is fine, it just does not hold these scopes.)
-                Some(same)
-                    if *same == refresh_token
-                        && matches!(error, AuthError::Protocol(ProtocolError::InvalidGrant(_))) =>
-                {
-                    self.commit(Some(current.without_refresh_token()), false)?;
-                }
-                _ => {}
+                Some(_) => self.commit_renewal(current.without_refresh_token(), started_at)?,
+                None => {}
             }
         }
         let session = self.session().ok_or(error)?;
-        self.silent_sign_in(&session, scopes).await
+        let started_at = started_at.max(self.session_revision());
+        self.silent_sign_in(&session, scopes, started_at).await
     }
 
     async fn refresh(
@@ -207,6 +268,7 @@ impl AuthClient {
         session: &Session,
         refresh_token: &RefreshToken,
         scopes: &Scopes,
+        started_at: u64,
     ) -> Result<AccessTokenResult, AuthError> {
         let metadata = self.metadata().await?;
         let body = refresh_request_body(self.config(), refresh_token, &session.refresh_scopes(scopes));
@@ -218,12 +280,17 @@ impl AuthClient {
         let current =
             self.session().ok_or_else(|| ProtocolError::LoginRequired(Some("signed out meanwhile".into())))?;
         let next = current.renewed(set, &session.account.home_account_id)?;
-        self.commit(Some(next), false)?;
+        self.commit_renewal(next, started_at)?;
         Ok(token)
     }
 
     /// A `prompt=none` authorization in a hidden iframe, on the provider's session cookie.
-    async fn silent_sign_in(&self, session: &Session, scopes: &Scopes) -> Result<AccessTokenResult, AuthError> {
+    async fn silent_sign_in(
+        &self,
+        session: &Session,
+        scopes: &Scopes,
+        started_at: u64,
+    ) -> Result<AccessTokenResult, AuthError> {
         let metadata = self.metadata().await?;
         let config = self.config();
         let redirect_uri = crate::protocol::resolve_app_url(&navigation::origin()?, &config.silent_redirect_uri);
@@ -253,7 +320,7 @@ impl AuthClient {
             return Err(ProtocolError::LoginRequired(Some(why.into())).into());
         }
         let next = current.renewed(set, &session.account.home_account_id)?;
-        self.commit(Some(next), false)?;
+        self.commit_renewal(next, started_at)?;
         self.cached_token(scopes).ok_or_else(|| {
             ProtocolError::InvalidTokenResponse("the provider granted no token for the requested scopes".into()).into()
         })

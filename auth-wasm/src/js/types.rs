@@ -180,8 +180,11 @@ pub fn logout_request(value: JsValue) -> Result<InteractiveAuthenticationRequest
 /// object (no JSON round trip): this is on the path of every cached-token call.
 pub fn token_request(value: &JsValue) -> Result<(Scopes, bool), ProtocolError> {
     let invalid = |why: &str| ProtocolError::InvalidRequest(format!("TokenRequest: {why}"));
-    if !value.is_object() {
+    if value.is_undefined() || value.is_null() {
         return Err(ProtocolError::NoScopes);
+    }
+    if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
+        return Err(invalid("must be an object such as { scopes: [\"api:read\"] }"));
     }
     let object: &js_sys::Object = value.unchecked_ref();
     let mut force = false;
@@ -189,6 +192,7 @@ pub fn token_request(value: &JsValue) -> Result<(Scopes, bool), ProtocolError> {
     for key in js_sys::Object::keys(object).iter() {
         let field = js_sys::Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
         match key.as_string().as_deref() {
+            Some("scopes" | "forceRefresh") if field.is_undefined() => {}
             Some("scopes") => {
                 scopes = Some(
                     scopes_of(&field).ok_or_else(|| invalid("`scopes` must be a string or a list of strings"))??,

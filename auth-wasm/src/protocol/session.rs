@@ -23,6 +23,38 @@ pub struct Session {
     /// Sorted by the scopes each token was asked for, so that a request finds the token that answered
     /// it by binary search however many there are.
     access_tokens: Vec<CachedAccessToken>,
+    /// Goes up with every change any tab makes (see [`PublishedRevision`]).
+    revision: u64,
+}
+
+/// What every tab may read of the session without its tokens: its revision, and whether anyone is
+/// signed in. Kept in localStorage whatever the cache location, it lets a tab whose copy of the session
+/// is behind (a tab restored after missing messages, a message that has not arrived yet) know it, so that
+/// it never presents a refresh token that was rotated since, nor takes an older session for a newer one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PublishedRevision {
+    /// The revision of the newest session (or sign-out) of any tab.
+    pub revision: u64,
+    /// Whether someone is signed in at that revision.
+    pub signed_in: bool,
+}
+
+impl PublishedRevision {
+    /// The stored form: `"{revision} in"` or `"{revision} out"`.
+    pub fn to_text(self) -> String {
+        format!("{} {}", self.revision, if self.signed_in { "in" } else { "out" })
+    }
+
+    /// Reads the stored form; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (revision, state) = text.split_once(' ')?;
+        let signed_in = match state {
+            "in" => true,
+            "out" => false,
+            _ => return None,
+        };
+        Some(Self { revision: revision.parse().ok()?, signed_in })
+    }
 }
 
 /// What changed from one session to the next: the event each tab of the app emits for it.
@@ -53,8 +85,26 @@ impl Session {
             return Err(ProtocolError::InvalidTokenResponse("the response to a sign-in names no account".into()));
         };
         let granted_scopes = set.granted_scopes.unwrap_or_default();
-        Ok(Self { account, id_token, granted_scopes, refresh_token: set.refresh_token, access_tokens: Vec::new() }
-            .with_access_token(set.access_token))
+        Ok(Self {
+            account,
+            id_token,
+            granted_scopes,
+            refresh_token: set.refresh_token,
+            access_tokens: Vec::new(),
+            revision: 0,
+        }
+        .with_access_token(set.access_token))
+    }
+
+    /// The revision of this session (see [`PublishedRevision`]).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// This session at `revision`.
+    pub fn with_revision(mut self, revision: u64) -> Self {
+        self.revision = revision;
+        self
     }
 
     /// The refresh token, if the provider issued one.
@@ -94,8 +144,11 @@ impl Session {
         granted_oidc.chain(asked).cloned().collect()
     }
 
-    /// This session with `token`, replacing the token that answered the same request.
+    /// This session with `token`, replacing the token that answered the same request; tokens that had
+    /// expired when it was issued are dropped, so that the session does not grow without end.
     fn with_access_token(mut self, token: CachedAccessToken) -> Self {
+        let now = token.issued_at;
+        self.access_tokens.retain(|t| t.expires_at > now);
         match self.access_tokens.binary_search_by(|t| t.requested.cmp(&token.requested)) {
             Ok(at) => self.access_tokens[at] = token,
             Err(at) => self.access_tokens.insert(at, token),
@@ -125,6 +178,12 @@ impl Session {
     /// This session without its refresh token (the provider refused it).
     pub fn without_refresh_token(&self) -> Self {
         Self { refresh_token: None, ..self.clone() }
+    }
+
+    /// This session without the access token `refused` (an API refused it); `None` when it is not here.
+    pub fn without_access_token(&self, refused: &super::AccessToken) -> Option<Self> {
+        let kept: Vec<_> = self.access_tokens.iter().filter(|t| t.access_token != *refused).cloned().collect();
+        (kept.len() != self.access_tokens.len()).then(|| Self { access_tokens: kept, ..self.clone() })
     }
 
     /// This session without the access tokens that serve `scopes` (an API refused one); `None` when
@@ -196,6 +255,7 @@ impl JsonRecord for Session {
             .with("granted_scopes", self.granted_scopes.to_json())
             .with("refresh_token", json::opt_string(self.refresh_token.as_ref().map(RefreshToken::secret)))
             .with("access_tokens", Value::Array(self.access_tokens.iter().map(|t| t.to_json().into_value()).collect()))
+            .with("revision", json::integer(i64::try_from(self.revision).unwrap_or(i64::MAX)))
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
@@ -219,6 +279,7 @@ impl JsonRecord for Session {
             granted_scopes: Scopes::read_json(object, "granted_scopes")?,
             refresh_token: object.opt_string("refresh_token")?.map(RefreshToken::new),
             access_tokens,
+            revision: object.opt_unsigned("revision")?.unwrap_or(0),
         })
     }
 }
@@ -372,8 +433,35 @@ mod tests {
     }
 
     #[test]
-    fn the_stored_form_round_trips_and_loses_nothing() {
+    fn the_published_revision_reads_back_and_refuses_anything_else() {
+        let published = PublishedRevision { revision: 12, signed_in: true };
+        assert_eq!(PublishedRevision::parse(&published.to_text()), Some(published));
+        assert_eq!(PublishedRevision::parse("7 out"), Some(PublishedRevision { revision: 7, signed_in: false }));
+        for bad in ["", "7", "x in", "7 maybe", "-1 in", "99999999999999999999999 in"] {
+            assert_eq!(PublishedRevision::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn expired_tokens_leave_when_a_new_one_comes() {
+        let session = alice().with_access_token(token("old", "o", 5));
+        assert_eq!(session.access_tokens().len(), 2);
+        let fresh = CachedAccessToken { issued_at: 10, ..token("new", "n", 3600) };
+        let next = session.with_access_token(fresh);
+        assert!(next.access_tokens().iter().all(|t| t.access_token.secret() != "o"));
+    }
+
+    #[test]
+    fn a_refused_token_is_forgotten_by_its_value() {
         let session = alice().with_access_token(token("other", "o", 3600));
+        let next = session.without_access_token(&AccessToken::new("at-1")).unwrap();
+        assert_eq!(next.access_tokens().len(), 1);
+        assert!(next.without_access_token(&AccessToken::new("at-1")).is_none());
+    }
+
+    #[test]
+    fn the_stored_form_round_trips_and_loses_nothing() {
+        let session = alice().with_access_token(token("other", "o", 3600)).with_revision(41);
         let text = session.to_json_string();
         assert_eq!(Session::from_json_str(&text), Ok(session));
         assert!(Session::from_json_str(r#"{"account":{}}"#).is_err());

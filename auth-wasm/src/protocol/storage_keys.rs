@@ -39,10 +39,11 @@ pub fn last_account_key(client_id: &ClientId, authority: &str) -> String {
     client_name("last-account", client_id, authority)
 }
 
-/// A localStorage flag (no token) that some tab of the app holds a session: a new tab asks the open
-/// ones for it only when the flag is set, so that a signed-out app starts without waiting.
-pub fn active_session_key(client_id: &ClientId, authority: &str) -> String {
-    client_name("active", client_id, authority)
+/// The session's published revision (no token; see `PublishedRevision`), in localStorage whatever the
+/// cache location: a new tab asks the open ones for the session only when it says someone is signed in,
+/// and a tab whose copy is older never presents its refresh token.
+pub fn revision_key(client_id: &ClientId, authority: &str) -> String {
+    client_name("revision", client_id, authority)
 }
 
 /// The provider's discovery document, with the time it was fetched.
