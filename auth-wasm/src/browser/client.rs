@@ -301,10 +301,11 @@ impl AuthClient {
 
     /// Asks the open tabs for the session and waits up to `wait_ms` for one at `revision` or newer (or
     /// for a sign-out); returns whether it came.
-    async fn catch_up(&self, revision: u64, wait_ms: u32) -> bool {
+    pub(crate) async fn catch_up(&self, revision: u64, wait_ms: u32) -> bool {
         self.post(&TabMessage::Hello);
         let mut waited = 0;
         loop {
+            self.reload_shared_session();
             if self.inner.session.revision() >= revision {
                 return true;
             }

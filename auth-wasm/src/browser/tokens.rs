@@ -19,6 +19,9 @@ use crate::protocol::{
 /// copy is behind the published revision.
 const CATCH_UP_WAIT_MS: u32 = 1_000;
 
+/// How long a renewal that had to wait for another tab's lock waits for that tab's news.
+const WAITED_CATCH_UP_MS: u32 = 150;
+
 /// How long the answer of a renewal that needed the user is given to the calls that waited behind it.
 const FAILURE_MEMORY_SECS: i64 = 30;
 
@@ -156,8 +159,16 @@ impl AuthClient {
             let lock = renewal_lock_name(&config.client_id, &config.authority, &account);
             let (client, owned) = (self.clone(), scopes.clone());
             let stale = stale.clone();
-            let renewed =
-                locks::exclusive(&lock, async move { client.renew_holding_locks(owned, stale, account).await }).await?;
+            let seen = self.session_revision();
+            let renewed = locks::exclusive(&lock, move |waited| async move {
+                // Another tab held the lock: it has likely just renewed, and its news may still be on
+                // the way (storage and messages reach this tab apart from the lock's grant).
+                if waited {
+                    client.catch_up(seen.saturating_add(1), WAITED_CATCH_UP_MS).await;
+                }
+                client.renew_holding_locks(owned, stale, account).await
+            })
+            .await?;
             if let Some(result) = renewed {
                 return result;
             }
