@@ -13,7 +13,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
-  exampleUrl, launchBrowser, newPage, signInAtProvider, signInOnExample, startStack,
+  exampleUrl, launchBrowser, newPage, openFrom, refreshGrants, signInAtProvider, signInOnExample, startStack,
 } from '../e2e/harness.mjs';
 
 const CALLS = 1000;
@@ -148,20 +148,6 @@ function getTokens(page, count) {
     const results = await Promise.allSettled(Array.from({ length: count }, () => window.auth.getToken({ scopes })));
     return results.map((r) => (r.status === 'fulfilled' ? 'ok' : `${r.reason?.code}: ${r.reason?.message}`));
   }, { scopes: API, count });
-}
-
-async function refreshGrants(stack) {
-  return (await stack.requests()).filter((r) => r.route === 'token' && r.params.grant_type === 'refresh_token');
-}
-
-/** A tab opened by `opener` with window.open (it starts with a copy of the opener's sessionStorage). */
-async function openFrom(opener, stack) {
-  const [page] = await Promise.all([
-    opener.context().waitForEvent('page'),
-    opener.evaluate((url) => { window.open(url); }, example(stack)),
-  ]);
-  await page.getByText(/^Signed in as /).waitFor();
-  return page;
 }
 
 /** Waits until the access token is due, then `perTab` concurrent calls in each tab at once. */

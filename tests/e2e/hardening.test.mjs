@@ -145,23 +145,32 @@ describe('hardening, with a provider that has no end-session endpoint', { timeou
   }));
 });
 
+/**
+ * Signs alice in (`check` runs then), lets her access token expire (no refresh token: renewing needs the
+ * hidden iframe), asks for a token on the Tokens page, and times how long until sign-in is required.
+ */
+async function expiredTokenWithoutRefreshToken(page, stack, check = async () => {}) {
+  await signIn(page, stack, 'alice');
+  await check();
+  await banner(page).getByRole('link', { name: 'Tokens', exact: true }).click();
+  await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
+  await sleep(SHORT_TTL * 1000);
+  await stack.clearRequests();
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Get token', exact: true }).click();
+  const required = page.getByTestId('sign-in-required');
+  await required.waitFor({ timeout: 15_000 });
+  return { required, elapsed: Date.now() - started };
+}
+
 describe('hardening, with a cross-origin-isolated app and no refresh tokens', { timeout: 120_000 }, () => {
   const ctx = useStackAndBrowser(['--cross-origin-isolated', '--no-refresh-tokens', '--access-token-ttl', String(SHORT_TTL)]);
 
   it('a silent renewal asks for interaction at once instead of waiting for the iframe timeout', () => withPage(ctx.browser, async (page) => {
     const { stack } = ctx;
-    await signIn(page, stack, 'alice');
-    assert.equal(await page.evaluate(() => window.crossOriginIsolated), true, 'COOP + COEP are in force');
-    await banner(page).getByRole('link', { name: 'Tokens', exact: true }).click();
-    await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
-    // The token expires: its renewal, without a refresh token, would need the hidden iframe.
-    await sleep(SHORT_TTL * 1000);
-    await stack.clearRequests();
-    const started = Date.now();
-    await page.getByRole('button', { name: 'Get token', exact: true }).click();
-    const required = page.getByTestId('sign-in-required');
-    await required.waitFor({ timeout: 15_000 });
-    const elapsed = Date.now() - started;
+    const { required, elapsed } = await expiredTokenWithoutRefreshToken(page, stack, async () => {
+      assert.equal(await page.evaluate(() => window.crossOriginIsolated), true, 'COOP + COEP are in force');
+    });
     assert.ok(elapsed < 3_000, `interaction required after ${elapsed} ms (the iframe timeout is 10 s)`);
     assert.match(await required.innerText(), /cross-origin isolated/);
     assert.equal(await page.locator('iframe').count(), 0, 'no iframe was made');
@@ -174,17 +183,7 @@ describe('hardening, with a provider that refuses to be framed and no refresh to
 
   it('a silent renewal whose frame loads a page it cannot read asks for interaction without waiting 10 s', () => withPage(ctx.browser, async (page) => {
     const { stack } = ctx;
-    await signIn(page, stack, 'alice');
-    await banner(page).getByRole('link', { name: 'Tokens', exact: true }).click();
-    await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
-    await sleep(SHORT_TTL * 1000);
-    await stack.clearRequests();
-
-    const started = Date.now();
-    await page.getByRole('button', { name: 'Get token', exact: true }).click();
-    const required = page.getByTestId('sign-in-required');
-    await required.waitFor({ timeout: 15_000 });
-    const elapsed = Date.now() - started;
+    const { required, elapsed } = await expiredTokenWithoutRefreshToken(page, stack);
     assert.ok(elapsed < 6_000, `interaction required after ${elapsed} ms (the iframe timeout is 10 s)`);
     assert.match(await required.innerText(), /did not return to the app/);
     // (The page that refuses framing is served before oidc-provider names the route.)

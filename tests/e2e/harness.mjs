@@ -160,3 +160,18 @@ export async function signInOnExample(page, stack, user = 'alice') {
   await signInAtProvider(page, stack, user);
   await page.getByText(/^Signed in as /).waitFor();
 }
+
+/** A tab opened by `opener` with window.open (it starts with a copy of the opener's sessionStorage). */
+export async function openFrom(opener, stack) {
+  const [page] = await Promise.all([
+    opener.context().waitForEvent('page'),
+    opener.evaluate((url) => { window.open(url); }, exampleUrl(stack)),
+  ]);
+  await page.getByText(/^Signed in as /).waitFor();
+  return page;
+}
+
+/** The refresh-token grants the provider received (their tokens as fingerprints). */
+export async function refreshGrants(stack) {
+  return (await stack.requests()).filter((r) => r.route === 'token' && r.params.grant_type === 'refresh_token');
+}

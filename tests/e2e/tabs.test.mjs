@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 
 import {
-  exampleUrl, newPage, signInAtProvider, signInOnExample, storedEntries, useStackAndBrowser,
+  exampleUrl, newPage, openFrom, refreshGrants, signInAtProvider, signInOnExample, storedEntries, useStackAndBrowser,
 } from './harness.mjs';
 
 // Access tokens live 8 s; a quarter of that before expiry they are due for renewal.
@@ -25,26 +25,12 @@ async function openTab(context, stack) {
   return page;
 }
 
-/** A tab opened by `opener` with window.open (it starts with a copy of the opener's sessionStorage). */
-async function openFrom(opener, stack) {
-  const [page] = await Promise.all([
-    opener.context().waitForEvent('page'),
-    opener.evaluate((url) => { window.open(url); }, example(stack)),
-  ]);
-  await page.getByText(/^Signed in as /).waitFor();
-  return page;
-}
-
 /** `count` concurrent getToken calls in `page`: 'ok' or the error's code and message for each. */
 function getTokens(page, scopes, count) {
   return page.evaluate(async ({ scopes, count }) => {
     const results = await Promise.allSettled(Array.from({ length: count }, () => window.auth.getToken({ scopes })));
     return results.map((r) => (r.status === 'fulfilled' ? 'ok' : `${r.reason?.code}: ${r.reason?.message}`));
   }, { scopes, count });
-}
-
-async function refreshGrants(stack) {
-  return (await stack.requests()).filter((r) => r.route === 'token' && r.params.grant_type === 'refresh_token');
 }
 
 function sessionKeys(entries) {
