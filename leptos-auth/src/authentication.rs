@@ -3,7 +3,7 @@
 //! progress while the provider's answer is handled; `login-failed` shows why and offers a retry;
 //! `logged-out` confirms. Every view has a default and can be replaced.
 
-use auth_wasm::browser::current_request;
+use auth_wasm::browser::{current_request, SignOutOutcome};
 use auth_wasm::protocol::{ClientConfig, InteractiveAuthenticationRequest, RequestKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -61,14 +61,8 @@ fn run_request(auth: Auth, kind: RequestKind) {
     spawn_local(async move {
         match client.run_request_from_history(kind).await {
             Err(error) => auth.fail(error),
-            Ok(()) if kind == RequestKind::Logout => {
-                // A sign-out that went to the provider has left the page; one that did not, could not.
-                let local = client.metadata().await.is_ok_and(|m| m.end_session_endpoint.is_none());
-                if local {
-                    auth.signed_out_locally();
-                }
-            }
-            Ok(()) => {}
+            Ok(SignOutOutcome::SignedOutLocally) => auth.signed_out_locally(),
+            Ok(_) => {}
         }
     });
 }

@@ -17,7 +17,7 @@ use super::{
 use crate::protocol::storage_keys::channel_name;
 use crate::protocol::{
     after_sign_in, authorize_url, classify_callback, end_session_url, parse_authorization_response, query_of,
-    resolve_app_url, revocation_request_body, safe_return_url, session_change, Account, AuthorizationResponse,
+    resolve_app_url, revocation_request_body, safe_return_url, session_events, Account, AuthorizationResponse,
     CallbackKind, ClientConfig, CompletedTransaction, HomeAccountId, IdTokenError, InteractiveAuthenticationRequest,
     LoginTransaction, LogoutTransaction, ProtocolError, ProviderMetadata, RequestKind, Scopes, Session, SessionChange,
     State, TokenResponse, TokenSet, VerifiedIdToken,
@@ -38,11 +38,11 @@ pub enum CallbackOutcome {
     AlreadyCompleted,
 }
 
-/// What [`AuthClient::sign_out`] did.
+/// What [`AuthClient::sign_out`] (or [`AuthClient::run_request_from_history`]) did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SignOutOutcome {
-    /// The browser is on its way to the provider's end-session endpoint.
+    /// The browser is on its way to the provider (its end-session endpoint, or its sign-in page).
     RedirectingToProvider,
     /// The provider has no end-session endpoint: the local session is gone, the provider's stays.
     SignedOutLocally,
@@ -197,39 +197,24 @@ impl AuthClient {
         }
     }
 
-    /// Tells the listeners what changed from `previous` to the current session (`last`: who was signed
-    /// in last before it). `signed_in`: an interactive sign-in completed here, which says so even when
-    /// the same account signed in again.
+    /// Tells the listeners what changed from `previous` to the current session (see
+    /// [`session_events`]: `last` is who was signed in last before it, `signed_in` whether an
+    /// interactive sign-in made it).
     fn emit_change(&self, previous: Option<Rc<Session>>, last: Option<HomeAccountId>, signed_in: bool) {
         let current = self.inner.session.current();
-        let change = session_change(previous.as_deref(), current.as_deref());
-        let events = &self.inner.events;
-        match change {
-            SessionChange::SignedIn(account) => {
-                if let Some(last) = last.filter(|last| *last != account.home_account_id) {
-                    events.emit(AuthEvent::AccountChanged { previous: last, current: account.clone() });
+        for change in session_events(previous.as_deref(), current.as_deref(), last.as_ref(), signed_in) {
+            match change {
+                SessionChange::SignedIn(account) => self.emit(AuthEvent::SignedIn(account)),
+                SessionChange::SignedOut => self.emit(AuthEvent::SignedOut),
+                SessionChange::AccountChanged { previous, current } => {
+                    self.emit(AuthEvent::AccountChanged { previous, current })
                 }
-                events.emit(AuthEvent::SignedIn(account));
-            }
-            SessionChange::AccountChanged { previous, current } => {
-                events.emit(AuthEvent::AccountChanged { previous, current: current.clone() });
-                events.emit(AuthEvent::SignedIn(current));
-            }
-            SessionChange::SignedOut => events.emit(AuthEvent::SignedOut),
-            SessionChange::TokensRenewed(requests) => {
-                if signed_in {
-                    if let Some(current) = &current {
-                        events.emit(AuthEvent::SignedIn(current.account.clone()));
+                SessionChange::TokensRenewed(requests) => {
+                    for scopes in requests {
+                        self.emit(AuthEvent::TokenRenewed { scopes });
                     }
                 }
-                for scopes in requests {
-                    events.emit(AuthEvent::TokenRenewed { scopes });
-                }
-            }
-            _ => {
-                if let (true, Some(current)) = (signed_in, &current) {
-                    events.emit(AuthEvent::SignedIn(current.account.clone()));
-                }
+                _ => {}
             }
         }
     }
@@ -249,8 +234,7 @@ impl AuthClient {
     /// are dropped. A rotated refresh token that storage refuses is kept in memory all the same: the
     /// one stored before is dead.
     pub(crate) fn commit_renewal(&self, next: Session, started_at: u64) -> Result<(), AuthError> {
-        let published = self.inner.session.published().map_or(0, |p| p.revision);
-        if published > started_at || self.inner.session.revision() > started_at {
+        if self.newest_revision() > started_at {
             let why = "the session changed (a sign-out or sign-in) while its token was being renewed";
             return Err(ProtocolError::LoginRequired(Some(why.into())).into());
         }
@@ -401,9 +385,7 @@ impl AuthClient {
     /// Keeps a sign-in's checked tokens. Another account's session is replaced (and `AccountChanged`
     /// told); the same account keeps its other tokens.
     pub(crate) fn store_sign_in(&self, set: TokenSet) -> Result<Account, AuthError> {
-        let previous = self.inner.session.current();
-        let last = self.inner.session.last_account();
-        let (next, _replaced) = after_sign_in(previous.as_deref(), last.as_ref(), set)?;
+        let next = after_sign_in(self.inner.session.current().as_deref(), set)?;
         let account = next.account.clone();
         self.commit(Some(next), true)?;
         Ok(account)
@@ -454,7 +436,11 @@ impl AuthClient {
     /// login or logout route calls. Without one, a login route signs in returning to the app root, but a
     /// logout route refuses (a plain link must not sign anyone out). The route's history entry is
     /// replaced by the provider's page, so that going back does not start the request again.
-    pub async fn run_request_from_history(&self, default_kind: RequestKind) -> Result<(), AuthError> {
+    ///
+    /// Returns whether the browser is on its way to the provider (always, for a sign-in) or a sign-out
+    /// stayed local because the provider has no end-session endpoint (then the app is still here, on the
+    /// request's return URL).
+    pub async fn run_request_from_history(&self, default_kind: RequestKind) -> Result<SignOutOutcome, AuthError> {
         let request = match (super::history::current_request()?, default_kind) {
             (Some(request), _) => request,
             (None, RequestKind::Logout) => {
@@ -464,8 +450,11 @@ impl AuthClient {
             (None, _) => InteractiveAuthenticationRequest::login("/"),
         };
         match request.kind {
-            RequestKind::Logout => self.finish_sign_out(&request, Leave::ReplaceThisPage).await.map(|_| ()),
-            _ => self.start_sign_in(&request, Leave::ReplaceThisPage).await,
+            RequestKind::Logout => self.finish_sign_out(&request, Leave::ReplaceThisPage).await,
+            _ => {
+                self.start_sign_in(&request, Leave::ReplaceThisPage).await?;
+                Ok(SignOutOutcome::RedirectingToProvider)
+            }
         }
     }
 

@@ -11,8 +11,8 @@ use super::client::AuthClient;
 use super::{history, locks, navigation, now_secs, random_bytes, silent, AuthError};
 use crate::protocol::storage_keys::renewal_lock_name;
 use crate::protocol::{
-    authorize_url, parse_authorization_response, refresh_request_body, AccessToken, CachedAccessToken,
-    InteractiveAuthenticationRequest, LoginTransaction, ProtocolError, RefreshToken, Scopes, Session,
+    authorize_url, parse_authorization_response, refresh_request_body, AccessToken, CachedAccessToken, HomeAccountId,
+    InteractiveAuthenticationRequest, LoginTransaction, ProtocolError, RefreshToken, Scopes, Session, TokenSet,
 };
 
 /// How long a renewal waits, holding the locks, for the newest session from the open tabs when its own
@@ -183,7 +183,7 @@ impl AuthClient {
         self,
         scopes: Scopes,
         stale: Option<AccessToken>,
-        locked_for: crate::protocol::HomeAccountId,
+        locked_for: HomeAccountId,
     ) -> Option<Result<TokenResult, AuthError>> {
         // Another tab may have renewed while we waited: its session is in shared storage, or on its way
         // over the channel; the published revision says whether ours is the newest.
@@ -287,12 +287,16 @@ impl AuthClient {
         let id_token = self.verify_id_token(&metadata, &response).await?;
         let set = self.token_context(&metadata).refresh(response, id_token, session, scopes)?;
         let token = AccessTokenResult::from(&set.access_token);
-        // Kept only if this account is still the signed-in one (see `Session::renewed`).
+        self.keep_renewal(set, &session.account.home_account_id, started_at)?;
+        Ok(token)
+    }
+
+    /// Keeps a renewal's tokens, if `renewed_for` is still the signed-in account, the response names no
+    /// other (see `Session::renewed`), and no sign-in or sign-out happened since `started_at`.
+    fn keep_renewal(&self, set: TokenSet, renewed_for: &HomeAccountId, started_at: u64) -> Result<(), AuthError> {
         let current =
             self.session().ok_or_else(|| ProtocolError::LoginRequired(Some("signed out meanwhile".into())))?;
-        let next = current.renewed(set, &session.account.home_account_id)?;
-        self.commit_renewal(next, started_at)?;
-        Ok(token)
+        self.commit_renewal(current.renewed(set, renewed_for)?, started_at)
     }
 
     /// A `prompt=none` authorization in a hidden iframe, on the provider's session cookie.
@@ -322,16 +326,8 @@ impl AuthClient {
         let callback = silent::navigate_hidden_iframe(&url, &redirect_uri, SILENT_TIMEOUT_MS).await?;
         let response = parse_authorization_response(&callback)?;
         let set = self.exchange_code(response, &transaction).await?;
-        let returned = set.identity.as_ref().map(|(account, _)| account.home_account_id.clone());
-        let current =
-            self.session().ok_or_else(|| ProtocolError::LoginRequired(Some("signed out meanwhile".into())))?;
-        // Kept only if the provider's session is still this account's (see `Session::renewed`).
-        if returned.as_ref().is_some_and(|r| *r != session.account.home_account_id) {
-            let why = "the provider's session belongs to another account";
-            return Err(ProtocolError::LoginRequired(Some(why.into())).into());
-        }
-        let next = current.renewed(set, &session.account.home_account_id)?;
-        self.commit_renewal(next, started_at)?;
+        // Kept only if the provider's session is still this account's.
+        self.keep_renewal(set, &session.account.home_account_id, started_at)?;
         self.cached_token(scopes).ok_or_else(|| {
             ProtocolError::InvalidTokenResponse("the provider granted no token for the requested scopes".into()).into()
         })

@@ -217,15 +217,8 @@ fn scopes_of(value: &JsValue) -> Option<Result<Scopes, ProtocolError>> {
     if let Some(text) = value.as_string() {
         return Some(Scopes::parse(&text));
     }
-    let array = value.dyn_ref::<js_sys::Array>()?;
-    let mut scopes = Scopes::new();
-    for item in array.iter() {
-        match Scope::parse(&item.as_string()?) {
-            Ok(scope) => scopes.insert(scope),
-            Err(error) => return Some(Err(error)),
-        }
-    }
-    Some(Ok(scopes))
+    let items: Option<Vec<String>> = value.dyn_ref::<js_sys::Array>()?.iter().map(|item| item.as_string()).collect();
+    Some(items?.iter().map(|item| Scope::parse(item)).collect())
 }
 
 fn typed(kind: &str) -> JsonObject {

@@ -49,7 +49,7 @@ pub use request::{
 };
 pub use return_url::{safe_return_url, same_origin_path};
 pub use scopes::{Scope, Scopes};
-pub use session::{after_sign_in, session_change, PublishedRevision, Session, SessionChange};
+pub use session::{after_sign_in, session_change, session_events, PublishedRevision, Session, SessionChange};
 pub use token::{
     authorization_code_request_body, parse_token_response, refresh_request_body, revocation_request_body, TokenResponse,
 };

@@ -161,7 +161,11 @@ impl Session {
     pub fn renewed(&self, set: TokenSet, renewed_for: &HomeAccountId) -> Result<Self, ProtocolError> {
         let returned = set.identity.as_ref().map(|(account, _)| &account.home_account_id);
         if !renewal_applies(Some(&self.account.home_account_id), renewed_for, returned) {
-            let why = "the signed-in account changed while its token was being renewed";
+            let why = if self.account.home_account_id == *renewed_for {
+                "the provider's session belongs to another account"
+            } else {
+                "the signed-in account changed while its token was being renewed"
+            };
             return Err(ProtocolError::LoginRequired(Some(why.into())));
         }
         let mut next = self.clone();
@@ -194,17 +198,10 @@ impl Session {
     }
 }
 
-/// The session after a sign-in, and the account it replaced, if another: the session signed in now,
-/// else the one signed in last before a sign-out (`last`). The same account signing in again keeps
-/// its access tokens for other scopes, and its refresh token if the provider sent no new one.
-pub fn after_sign_in(
-    previous: Option<&Session>,
-    last: Option<&HomeAccountId>,
-    set: TokenSet,
-) -> Result<(Session, Option<HomeAccountId>), ProtocolError> {
+/// The session after a sign-in: the same account signing in again keeps its access tokens for other
+/// scopes, and its refresh token if the provider sent no new one; another account starts afresh.
+pub fn after_sign_in(previous: Option<&Session>, set: TokenSet) -> Result<Session, ProtocolError> {
     let mut next = Session::signed_in(set)?;
-    let current = previous.map(|p| &p.account.home_account_id);
-    let replaced = replaced_account(current, last, &next.account.home_account_id);
     if let Some(previous) = previous.filter(|p| p.account.home_account_id == next.account.home_account_id) {
         if next.refresh_token.is_none() {
             next.refresh_token = previous.refresh_token.clone();
@@ -215,7 +212,36 @@ pub fn after_sign_in(
             }
         }
     }
-    Ok((next, replaced))
+    Ok(next)
+}
+
+/// The events a tab tells its listeners when its session goes from `before` to `after`, one by one,
+/// whether the tab made the change or learnt of it from another: every tab tells the same. `last` is who
+/// was signed in last before the change (an account signing in after another signed out replaces it),
+/// and `signed_in` says that an interactive sign-in made it (which is told even when the same account
+/// signed in again).
+pub fn session_events(
+    before: Option<&Session>,
+    after: Option<&Session>,
+    last: Option<&HomeAccountId>,
+    signed_in: bool,
+) -> Vec<SessionChange> {
+    let signed_in_again = || after.filter(|_| signed_in).map(|a| SessionChange::SignedIn(a.account.clone()));
+    match session_change(before, after) {
+        SessionChange::SignedIn(account) => {
+            let replaced = replaced_account(None, last, &account.home_account_id);
+            let changed = replaced.map(|previous| SessionChange::AccountChanged { previous, current: account.clone() });
+            changed.into_iter().chain([SessionChange::SignedIn(account)]).collect()
+        }
+        SessionChange::AccountChanged { previous, current } => {
+            vec![SessionChange::AccountChanged { previous, current: current.clone() }, SessionChange::SignedIn(current)]
+        }
+        SessionChange::TokensRenewed(renewed) => {
+            signed_in_again().into_iter().chain([SessionChange::TokensRenewed(renewed)]).collect()
+        }
+        SessionChange::Unchanged => signed_in_again().into_iter().collect(),
+        other => vec![other],
+    }
 }
 
 /// What changed from `before` to `after`: what a tab that learns of `after` (from its own action or
@@ -373,21 +399,44 @@ mod tests {
     #[test]
     fn a_sign_in_of_the_same_account_keeps_its_other_tokens_another_account_replaces_them() {
         let session = alice().with_access_token(token("api:write", "w", 3600));
-        let (again, replaced) =
-            after_sign_in(Some(&session), None, set("alice", token("api:read", "at-9", 3600), None)).unwrap();
-        assert_eq!(replaced, None);
+        let id = session.account.home_account_id.clone();
+        let replaced = |before: Option<&Session>, last: Option<&HomeAccountId>, after: &Session| {
+            session_events(before, Some(after), last, true).into_iter().find_map(|event| match event {
+                SessionChange::AccountChanged { previous, .. } => Some(previous),
+                _ => None,
+            })
+        };
+        let again = after_sign_in(Some(&session), set("alice", token("api:read", "at-9", 3600), None)).unwrap();
+        assert_eq!(replaced(Some(&session), None, &again), None);
         assert_eq!(again.access_tokens().len(), 2);
         assert_eq!(again.refresh_token().unwrap().secret(), "rt-1");
-        let (bob, replaced) =
-            after_sign_in(Some(&session), None, set("bob", token("api:read", "b", 3600), Some("rb"))).unwrap();
-        assert_eq!(replaced, Some(session.account.home_account_id.clone()));
+        let bob = after_sign_in(Some(&session), set("bob", token("api:read", "b", 3600), Some("rb"))).unwrap();
+        assert_eq!(replaced(Some(&session), None, &bob), Some(id.clone()));
         assert_eq!(bob.access_tokens().len(), 1);
-        let (_, replaced) =
-            after_sign_in(None, Some(&session.account.home_account_id), set("bob", token("x", "b", 1), None)).unwrap();
+        let bob = after_sign_in(None, set("bob", token("x", "b", 1), None)).unwrap();
+        assert_eq!(replaced(None, Some(&id), &bob), Some(id.clone()), "after a sign-out, the last account counts");
+    }
+
+    #[test]
+    fn every_tab_tells_the_events_of_the_tab_that_acted() {
+        let session = alice();
+        let id = session.account.home_account_id.clone();
+        let signed_in = SessionChange::SignedIn(session.account.clone());
+        assert_eq!(session_events(None, Some(&session), None, true), vec![signed_in.clone()]);
+        assert_eq!(session_events(Some(&session), Some(&session), None, true), vec![signed_in], "again");
+        assert_eq!(session_events(Some(&session), Some(&session), None, false), []);
+        assert_eq!(session_events(Some(&session), None, Some(&id), false), [SessionChange::SignedOut]);
+        let bob = Session::signed_in(set("bob", token("api:read", "b", 1), None)).unwrap();
+        let switched = [
+            SessionChange::AccountChanged { previous: id.clone(), current: bob.account.clone() },
+            SessionChange::SignedIn(bob.account.clone()),
+        ];
+        assert_eq!(session_events(Some(&session), Some(&bob), Some(&id), true), switched);
+        assert_eq!(session_events(None, Some(&bob), Some(&id), true), switched, "after a sign-out");
+        let renewed = session.renewed(renewal(token("api:read", "at-2", 7200), Some("rt-2")), &id).unwrap();
         assert_eq!(
-            replaced,
-            Some(session.account.home_account_id.clone()),
-            "after a sign-out, the last account counts"
+            session_events(Some(&session), Some(&renewed), Some(&id), false),
+            [SessionChange::TokensRenewed(vec![Scopes::parse("api:read").unwrap()])]
         );
     }
 
