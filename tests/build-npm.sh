@@ -20,6 +20,16 @@ wasm-opt -Oz -g "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$ROOT/tar
 wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$OUT/auth_wasm_bg.wasm"
 cp auth-wasm/npm/index.js auth-wasm/npm/index.d.ts auth-wasm/npm/errors.js auth-wasm/npm/errors.d.ts \
   auth-wasm/npm/README.md "$OUT/"
+# The errors' English text, from the table Rust's Display reads too (errors.js assembles it).
+node -e '
+  const fs = require("fs");
+  const table = {};
+  for (const line of fs.readFileSync(process.argv[1], "utf8").split("\n")) {
+    const at = line.indexOf(": ");
+    if (line && !line.startsWith("#") && at > 0) table[line.slice(0, at)] = line.slice(at + 2);
+  }
+  fs.writeFileSync(process.argv[2], "// Made by tests/build-npm.sh from auth-wasm/src/messages.txt.\nexport default " + JSON.stringify(table) + ";\n");
+' auth-wasm/src/messages.txt "$OUT/messages.js"
 
 version=$(cargo metadata --no-deps --format-version 1 --locked \
   | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).packages.find(p=>p.name==="auth-wasm").version))')
@@ -34,7 +44,7 @@ VERSION="$version" OUT="$OUT" node -e '
     module: "index.js",
     types: "index.d.ts",
     exports: { ".": { types: "./index.d.ts", default: "./index.js" } },
-    files: ["index.js", "index.d.ts", "errors.js", "errors.d.ts", "auth_wasm.js", "auth_wasm.d.ts", "auth_wasm_bg.wasm", "README.md"],
+    files: ["index.js", "index.d.ts", "errors.js", "errors.d.ts", "messages.js", "auth_wasm.js", "auth_wasm.d.ts", "auth_wasm_bg.wasm", "README.md"],
     sideEffects: ["./index.js"],
     license: "MIT OR Apache-2.0",
     keywords: ["oauth2", "openid-connect", "oidc", "pkce", "authentication", "webassembly", "entra-id"],

@@ -1,4 +1,8 @@
-// Errors of auth-wasm: JS Errors with a stable `code` (see errors.d.ts for the list).
+// Errors of auth-wasm: JS Errors with a stable `code` (see errors.d.ts for the list). The wasm sends a
+// code, a message key and its values; the English text is assembled here from messages.js, which the
+// package build makes from auth-wasm/src/messages.txt (the same table Rust's Display reads).
+import MESSAGES from './messages.js';
+
 export class AuthError extends Error {
   constructor(code, message) {
     super(message);
@@ -21,4 +25,19 @@ export class InteractionRequiredError extends AuthError {
   redirect() {
     return this.#redirect();
   }
+}
+
+// The text of message `key` with its values in place of {0}, {1}; a value `[key, ...values]` is a
+// nested message. Values are put in once, never read as templates.
+function text(key, values) {
+  return (MESSAGES[key] ?? key).replace(/\{(\d)\}/g, (_, i) => {
+    const value = values[i] ?? '';
+    return Array.isArray(value) ? text(value[0], value.slice(1)) : String(value);
+  });
+}
+
+// Called by the wasm (not part of the public API).
+export function fromWasm(code, key, values, redirect) {
+  const message = text(key, values);
+  return redirect ? new InteractionRequiredError(code, message, redirect) : new AuthError(code, message);
 }

@@ -13,7 +13,7 @@ import { breakdown } from './wasm-breakdown.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = process.argv[2] ?? path.join(here, '..', '..', 'target', 'npm', 'auth-wasm');
-const FILES = ['index.js', 'errors.js', 'auth_wasm.js', 'auth_wasm_bg.wasm'];
+const FILES = ['index.js', 'errors.js', 'messages.js', 'auth_wasm.js', 'auth_wasm_bg.wasm'];
 const JS_LIBRARIES = { 'oidc-client-ts': 17_557, '@azure/msal-browser': 74_496, '@auth0/auth0-spa-js': 63_939 };
 
 const gzip = (b) => gzipSync(b, { level: 9 }).length;

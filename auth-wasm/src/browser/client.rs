@@ -244,9 +244,7 @@ impl AuthClient {
         let previous = match self.inner.session.write(Some(next.clone()), revision) {
             Ok(previous) => previous,
             Err(error) if rotated => {
-                web_sys::console::warn_1(
-                    &format!("auth-wasm: could not store the renewed session ({error}); keeping it in memory").into(),
-                );
+                super::error::warn("could not store the renewed session; keeping it in memory", &error);
                 self.inner.session.write_memory_only(next, revision)
             }
             Err(error) => return Err(error),
@@ -596,7 +594,7 @@ impl AuthClient {
                 let body = revocation_request_body(&self.inner.config.client_id, refresh_token);
                 // Revocation is a courtesy: the sign-out goes on if the provider does not answer.
                 if let Err(error) = http::post_form(endpoint, body).await {
-                    web_sys::console::warn_1(&format!("auth-wasm: could not revoke the refresh token: {error}").into());
+                    super::error::warn("could not revoke the refresh token", &error);
                 }
             }
         }

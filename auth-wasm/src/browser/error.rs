@@ -1,17 +1,15 @@
 //! Errors of the browser layer: the protocol's, plus what the browser itself can fail at.
 
-use crate::protocol::ProtocolError;
+use crate::protocol::{Message, ProtocolError};
 
 /// An error of the client: the protocol core's, or one of the browser's. Its message says what to do;
 /// [`code`](Self::code) is a stable name to match on.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AuthError {
     /// A protocol rule failed, or the provider refused.
-    #[error(transparent)]
-    Protocol(#[from] ProtocolError),
+    Protocol(ProtocolError),
     /// A request to the provider (or an API) did not get an answer: offline, DNS, TLS, or CORS.
-    #[error("could not reach {url}: {message} (check the network, the URL, and that the provider allows this app's origin in CORS)")]
     Network {
         /// The URL requested.
         url: String,
@@ -19,33 +17,22 @@ pub enum AuthError {
         message: String,
     },
     /// sessionStorage or localStorage refused a read or a write (quota, private mode, blocked storage).
-    #[error("browser storage failed: {0}")]
     Storage(String),
     /// A browser API failed or is missing; carries the browser's message.
-    #[error("the browser refused an operation: {0}")]
     Browser(String),
     /// The page is on its way to the provider; nothing more happens in it. Not a failure to show.
-    #[error("the user must sign in: the browser is on its way to the sign-in page")]
     Redirecting,
     /// The API sent another claims challenge within 15 minutes of the last sign-in for one.
-    #[error(
-        "the API at {origin} still demands claims within 15 minutes of a sign-in for them; to avoid a loop, no \
-         other sign-in starts (try again later)"
-    )]
     ClaimsChallengeRepeated {
         /// The API's origin.
         origin: String,
     },
     /// The hidden iframe got no answer in time; an interactive sign-in may work.
-    #[error("silent sign-in got no answer from the provider within {seconds} s (it may need the user)")]
     SilentTimeout {
         /// How long it waited.
         seconds: u32,
     },
     /// Silent sign-in in a hidden iframe cannot work on this page; the user must sign in interactively.
-    #[error(
-        "silent sign-in is not possible here: {reason}; sign in interactively, or use refresh tokens (offline_access)"
-    )]
     SilentUnavailable {
         /// Why: the page is cross-origin isolated, the provider refuses frames, ….
         reason: String,
@@ -53,6 +40,20 @@ pub enum AuthError {
 }
 
 impl AuthError {
+    /// The error's text as a key of `messages.txt` and its values (see [`Message`]).
+    pub fn message(&self) -> Message<'_> {
+        match self {
+            Self::Protocol(error) => error.message(),
+            Self::Network { url, message } => Message::new("network_error").text(url).text(message),
+            Self::Storage(why) => Message::new("storage_error").text(why),
+            Self::Browser(why) => Message::new("browser_error").text(why),
+            Self::Redirecting => Message::new("redirecting"),
+            Self::ClaimsChallengeRepeated { origin } => Message::new("claims_challenge_repeated").text(origin),
+            Self::SilentTimeout { seconds } => Message::new("silent_timeout").number(*seconds),
+            Self::SilentUnavailable { reason } => Message::new("silent_unavailable").text(reason),
+        }
+    }
+
     /// A stable, machine-readable name of the error (JavaScript's `error.code`).
     pub fn code(&self) -> &'static str {
         match self {
@@ -79,6 +80,42 @@ impl AuthError {
     pub(crate) fn browser(value: wasm_bindgen::JsValue) -> Self {
         Self::Browser(js_message(&value))
     }
+}
+
+impl std::fmt::Display for AuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for AuthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Protocol(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<ProtocolError> for AuthError {
+    fn from(error: ProtocolError) -> Self {
+        Self::Protocol(error)
+    }
+}
+
+/// Warns in the console that `what` went wrong because of `error`, which the library worked around:
+/// `auth-wasm: <what>`, the error's code, then its values (no sentence is formatted, and no token is
+/// among an error's values).
+pub(crate) fn warn(what: &str, error: &AuthError) {
+    let line = js_sys::Array::of2(&["auth-wasm: ", what].concat().into(), &error.code().into());
+    for arg in error.message().args.iter().flatten() {
+        line.push(&match arg {
+            crate::protocol::MessageArg::Text(text) | crate::protocol::MessageArg::Detail(Some(text)) => (*text).into(),
+            crate::protocol::MessageArg::Number(number) => (*number).into(),
+            crate::protocol::MessageArg::Detail(None) => continue,
+        });
+    }
+    web_sys::console::warn(&line);
 }
 
 /// The message of a JS exception, for error texts.

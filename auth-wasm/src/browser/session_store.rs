@@ -159,7 +159,7 @@ impl SessionStore {
             if let Err(error) = written {
                 // Memory follows anyway: the other tab's session is the live one (its refresh token
                 // may have rotated), and a reload finds the stored copy older than the published revision.
-                web_sys::console::warn_1(&format!("auth-wasm: could not store another tab's session: {error}").into());
+                super::error::warn("could not store another tab's session", &error);
             }
         }
         Some(self.set_memory(next, revision))

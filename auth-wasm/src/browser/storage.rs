@@ -31,9 +31,8 @@ impl dyn KeyValueStore {
         match T::from_json_str(&text) {
             Ok(value) => Ok(Some(value)),
             Err(error) => {
-                web_sys::console::warn_1(
-                    &format!("auth-wasm: removed unreadable stored entry `{key}`: {error}").into(),
-                );
+                let error = AuthError::Storage(error.to_string());
+                super::error::warn(&["removed an unreadable stored entry: ", key].concat(), &error);
                 self.remove(key)?;
                 Ok(None)
             }
@@ -144,7 +143,7 @@ pub(crate) fn open_store_at(location: CacheLocation) -> (Rc<dyn KeyValueStore>, 
     match opened {
         Ok(store) => (Rc::new(store), location),
         Err(error) => {
-            web_sys::console::warn_1(&format!("auth-wasm: {error}; keeping tokens in memory instead").into());
+            super::error::warn("keeping tokens in memory instead", &error);
             (Rc::new(MemoryStore::default()), CacheLocation::Memory)
         }
     }

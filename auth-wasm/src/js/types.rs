@@ -240,13 +240,12 @@ pub fn event_to_js(event: &AuthEvent) -> JsValue {
         AuthEvent::SignedIn(account) => typed("signedIn").with("account", account_to_json(account).into_value()),
         AuthEvent::SignedOut => typed("signedOut"),
         AuthEvent::TokenRenewed { scopes } => typed("tokenRenewed").with("scopes", scopes.to_json()),
-        AuthEvent::RenewFailed { scopes, error } => typed("renewFailed").with("scopes", scopes.to_json()).with(
-            "error",
-            JsonObject::new()
-                .with("code", json::string(error.code()))
-                .with("message", json::string(error.to_string()))
-                .into_value(),
-        ),
+        AuthEvent::RenewFailed { scopes, error } => {
+            let event = to_js(typed("renewFailed").with("scopes", scopes.to_json()));
+            // The error is an `AuthError` (its text is assembled in errors.js).
+            let _ = js_sys::Reflect::set(&event, &"error".into(), &super::errors::auth_error(error));
+            return event;
+        }
         AuthEvent::AccountChanged { previous, current } => typed("accountChanged")
             .with("previousHomeAccountId", json::string(previous.as_str()))
             .with("account", account_to_json(current).into_value()),

@@ -2,20 +2,21 @@
 //!
 //! A provider's `error` code is read against the codes the specifications define: a callback link can
 //! carry any text, and an error page must not show a stranger's words as the provider's answer.
+//!
+//! The English text of each error is in `messages.txt`, reached through [`Message`].
+
+use super::message::Message;
 
 /// Why an ID token was rejected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum IdTokenError {
     /// The token is not three base64url parts holding a JSON header and claims (a JWE has five); says
     /// which part failed.
-    #[error("the ID token is not a well-formed JWT: {0}")]
     Malformed(String),
     /// The header names an algorithm outside the accepted asymmetric ones (`none` and HMAC included).
-    #[error("the ID token uses the algorithm `{0}`, which is not accepted (only asymmetric signatures such as RS256 and ES256 are)")]
     UnsupportedAlgorithm(String),
     /// The `iss` claim is not the configured issuer (Core §3.1.3.7, rule 2).
-    #[error("the ID token was issued by `{found}`, not by the configured provider `{expected}`")]
     Issuer {
         /// The configured issuer.
         expected: String,
@@ -23,44 +24,33 @@ pub enum IdTokenError {
         found: String,
     },
     /// This client is not among the `aud` claim's values (rule 3).
-    #[error("the ID token is not meant for this client (`{client_id}` is not among its audiences)")]
     Audience {
         /// This client's id.
         client_id: String,
     },
     /// `azp` names another client, or there are several audiences and no `azp` (rules 4 and 5).
-    #[error("the ID token has several audiences but its `azp` is not this client `{client_id}`")]
     AuthorizedParty {
         /// This client's id.
         client_id: String,
     },
     /// The time is past `exp`, beyond the allowed clock skew (rule 9).
-    #[error("the ID token expired (check that this device's clock is right)")]
     Expired,
     /// The time is before `nbf`, beyond the allowed clock skew.
-    #[error("the ID token is not valid yet (check that this device's clock is right)")]
     NotYetValid,
     /// `iat` lies in the future, beyond the allowed clock skew (rule 10).
-    #[error("the ID token was issued in the future (check that this device's clock is right)")]
     IssuedInFuture,
     /// The `nonce` claim is not the one this browser sent with the request (rule 11).
-    #[error("the ID token's nonce does not match the sign-in this browser started")]
     Nonce,
     /// The request asked for `max_age`, and the token has no `auth_time` (rule 13).
-    #[error("the sign-in asked for max_age, but the ID token has no auth_time: the provider did not say when the user last authenticated, so the sign-in cannot be trusted to be recent")]
     MissingAuthTime,
     /// `auth_time` is older than `max_age` allows (rule 13).
-    #[error("the user last authenticated longer ago than the sign-in's max_age allows; sign in again (and check that this device's clock is right)")]
     AuthTimeTooOld,
     /// No key of the provider's JWKS fits the header's `kid` and algorithm (the `kid` is empty when the
     /// header names none). A JWKS from the cache is fetched again once before this is final: keys rotate.
-    #[error("the ID token is signed with a key the provider does not publish (kid `{0}`)")]
     UnknownKey(String),
     /// The header has no `kid`, and more than one published key fits its algorithm.
-    #[error("the ID token names no key and the provider publishes several that fit")]
     AmbiguousKey,
     /// The signature does not verify with the provider's key (rule 6).
-    #[error("the ID token's signature is not valid: it was not issued by the provider, or was altered")]
     InvalidSignature,
 }
 
@@ -170,33 +160,25 @@ impl std::fmt::Display for OAuthErrorCode {
 }
 
 /// An error of the protocol core.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ProtocolError {
     /// The client configuration is unusable; says which setting and why.
-    #[error("invalid client configuration: {0}")]
     InvalidConfig(String),
     /// The platform gave no random bytes (no `crypto.getRandomValues`), so no state, nonce or verifier can be made.
-    #[error("the platform's secure random source failed: {0}")]
     Random(String),
     /// A PKCE verifier is not 43 to 128 characters of the RFC 7636 alphabet.
-    #[error("a PKCE verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~")]
     InvalidPkceVerifier,
     /// A scope has characters RFC 6749 §3.3 does not allow.
-    #[error("invalid scope `{0}`: a scope is one or more printable ASCII characters without space, `\"` or `\\`")]
     InvalidScope(String),
     /// An interactive request is malformed or misdirected (a reserved extra parameter, an unreadable
     /// history-state entry, a sign-out handed to sign-in).
-    #[error("invalid authentication request: {0}")]
     InvalidRequest(String),
     /// A token request named no scope.
-    #[error("a token request must name at least one scope")]
     NoScopes,
     /// The discovery document (or the JWKS) is not JSON, or lacks or mistypes a member.
-    #[error("the provider's discovery document is invalid: {0}")]
     InvalidDiscovery(String),
     /// The discovery document's `issuer` is not the configured authority (OpenID Connect Discovery §4.3).
-    #[error("the discovery document names the issuer `{found}`, but the configured authority is `{expected}`; set the authority to the provider's issuer")]
     DiscoveryIssuerMismatch {
         /// The configured authority.
         expected: String,
@@ -204,25 +186,18 @@ pub enum ProtocolError {
         found: String,
     },
     /// A provider endpoint is plain HTTP on a host other than loopback.
-    #[error("the provider endpoint `{0}` is not HTTPS; only loopback addresses may use plain HTTP")]
     InsecureEndpoint(String),
     /// The provider's `code_challenge_methods_supported` lacks `S256`.
-    #[error("the provider does not support PKCE with S256, which this library requires")]
     PkceNotSupported,
     /// The callback lacks a parameter it must carry: `code`, `state`, or `iss` where the provider promises it.
-    #[error("the sign-in response has no `{0}` parameter")]
     MissingParameter(&'static str),
     /// The callback carries a parameter twice, which RFC 6749 §3.1 forbids.
-    #[error("the sign-in response repeats the parameter `{0}`")]
     DuplicateParameter(&'static str),
     /// The callback's `state` names no sign-in or sign-out this browser started (a forged or replayed link).
-    #[error("the sign-in response does not belong to a sign-in started in this browser (state mismatch); start the sign-in again")]
     StateMismatch,
     /// The sign-in or sign-out was started more than 15 minutes ago.
-    #[error("the sign-in or sign-out took longer than 15 minutes and expired; start it again")]
     TransactionExpired,
     /// The callback's `iss` is not the configured provider (RFC 9207).
-    #[error("the sign-in response comes from `{found}`, not from the configured provider `{expected}` (mix-up defence, RFC 9207)")]
     ResponseIssuerMismatch {
         /// The provider's issuer.
         expected: String,
@@ -230,22 +205,16 @@ pub enum ProtocolError {
         found: String,
     },
     /// The provider answered `access_denied`, with its description.
-    #[error("access was denied (access_denied){}: the user cancelled or the provider refused; try again", detail(.0))]
     AccessDenied(Option<String>),
     /// The provider answered `login_required` (or a renewal no longer applies); an interactive sign-in fixes it.
-    #[error("the user must sign in (login_required){}", detail(.0))]
     LoginRequired(Option<String>),
     /// The provider answered `interaction_required`; an interactive sign-in fixes it.
-    #[error("the provider needs the user (interaction_required){}", detail(.0))]
     InteractionRequired(Option<String>),
     /// The provider answered `consent_required`; an interactive sign-in fixes it.
-    #[error("the user must consent (consent_required){}", detail(.0))]
     ConsentRequired(Option<String>),
     /// The provider answered `invalid_grant`; an interactive sign-in fixes it.
-    #[error("the grant is no longer valid (invalid_grant){}: it expired, was revoked or was used already", detail(.0))]
     InvalidGrant(Option<String>),
     /// The provider answered another code the specifications define.
-    #[error("the provider answered `{error}`{}", detail(.description))]
     Provider {
         /// The code.
         error: OAuthErrorCode,
@@ -253,34 +222,75 @@ pub enum ProtocolError {
         description: Option<String>,
     },
     /// The provider answered a code the specifications do not define; neither it nor its description is kept.
-    #[error("the provider refused with an error code that OAuth and OpenID Connect do not define; try again, and if it persists, ask the provider's administrator")]
     UnknownProviderError,
     /// The provider answered an unexpected status below 500 (a 4xx, say) with no OAuth error in the body.
-    #[error("the provider answered HTTP {status}: the request was refused")]
     HttpClientError {
         /// The HTTP status.
         status: u16,
     },
     /// The provider answered a 5xx status with no OAuth error in the body.
-    #[error("the provider answered HTTP {status}: it failed or is unavailable; try again later")]
     HttpServerError {
         /// The HTTP status.
         status: u16,
     },
     /// The token response is not JSON, lacks or mistypes a field, or does not fit the request (no ID token
     /// for a sign-in, another user's ID token for a refresh).
-    #[error("the token response is invalid: {0}")]
     InvalidTokenResponse(String),
     /// The token response's `token_type` is not `Bearer`.
-    #[error("the token response has token_type `{0}`; only Bearer is supported")]
     UnsupportedTokenType(String),
     /// The ID token failed a check.
-    #[error("the ID token was rejected: {0}")]
-    IdToken(#[from] IdTokenError),
+    IdToken(IdTokenError),
 }
 
-fn detail(description: &Option<String>) -> String {
-    description.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+impl IdTokenError {
+    /// The error's text as a key of `messages.txt` and its values (see [`Message`]).
+    pub fn message(&self) -> Message<'_> {
+        match self {
+            Self::Malformed(why) => Message::new("id_token_malformed").text(why),
+            Self::UnsupportedAlgorithm(alg) => Message::new("id_token_algorithm").text(alg),
+            Self::Issuer { expected, found } => Message::new("id_token_issuer").text(expected).text(found),
+            Self::Audience { client_id } => Message::new("id_token_audience").text(client_id),
+            Self::AuthorizedParty { client_id } => Message::new("id_token_azp").text(client_id),
+            Self::Expired => Message::new("id_token_expired"),
+            Self::NotYetValid => Message::new("id_token_not_yet_valid"),
+            Self::IssuedInFuture => Message::new("id_token_issued_in_future"),
+            Self::Nonce => Message::new("id_token_nonce"),
+            Self::MissingAuthTime => Message::new("id_token_no_auth_time"),
+            Self::AuthTimeTooOld => Message::new("id_token_auth_time"),
+            Self::UnknownKey(kid) => Message::new("id_token_unknown_key").text(kid),
+            Self::AmbiguousKey => Message::new("id_token_ambiguous_key"),
+            Self::InvalidSignature => Message::new("id_token_signature"),
+        }
+    }
+}
+
+impl std::fmt::Display for IdTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for IdTokenError {}
+
+impl std::fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for ProtocolError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::IdToken(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<IdTokenError> for ProtocolError {
+    fn from(error: IdTokenError) -> Self {
+        Self::IdToken(error)
+    }
 }
 
 impl ProtocolError {
@@ -305,6 +315,46 @@ impl ProtocolError {
             Self::HttpServerError { status }
         } else {
             Self::HttpClientError { status }
+        }
+    }
+
+    /// The error's text as a key of `messages.txt` and its values (see [`Message`]). An ID token's
+    /// rejection is its [`IdTokenError`]'s text, which says so.
+    pub fn message(&self) -> Message<'_> {
+        match self {
+            Self::InvalidConfig(why) => Message::new("invalid_config").text(why),
+            Self::Random(why) => Message::new("random").text(why),
+            Self::InvalidPkceVerifier => Message::new("pkce_verifier"),
+            Self::InvalidScope(scope) => Message::new("invalid_scope").text(scope),
+            Self::InvalidRequest(why) => Message::new("invalid_request").text(why),
+            Self::NoScopes => Message::new("no_scopes"),
+            Self::InvalidDiscovery(why) => Message::new("invalid_discovery").text(why),
+            Self::DiscoveryIssuerMismatch { expected, found } => {
+                Message::new("discovery_issuer").text(expected).text(found)
+            }
+            Self::InsecureEndpoint(url) => Message::new("insecure_endpoint").text(url),
+            Self::PkceNotSupported => Message::new("pkce_not_supported"),
+            Self::MissingParameter(name) => Message::new("missing_parameter").text(name),
+            Self::DuplicateParameter(name) => Message::new("duplicate_parameter").text(name),
+            Self::StateMismatch => Message::new("state_mismatch"),
+            Self::TransactionExpired => Message::new("transaction_expired"),
+            Self::ResponseIssuerMismatch { expected, found } => {
+                Message::new("response_issuer").text(expected).text(found)
+            }
+            Self::AccessDenied(description) => Message::new("access_denied").detail(description),
+            Self::LoginRequired(description) => Message::new("login_required").detail(description),
+            Self::InteractionRequired(description) => Message::new("interaction_required").detail(description),
+            Self::ConsentRequired(description) => Message::new("consent_required").detail(description),
+            Self::InvalidGrant(description) => Message::new("invalid_grant").detail(description),
+            Self::Provider { error, description } => {
+                Message::new("provider_error").text(error.as_str()).detail(description)
+            }
+            Self::UnknownProviderError => Message::new("unknown_provider_error"),
+            Self::HttpClientError { status } => Message::new("http_client_error").number((*status).into()),
+            Self::HttpServerError { status } => Message::new("http_server_error").number((*status).into()),
+            Self::InvalidTokenResponse(why) => Message::new("invalid_token_response").text(why),
+            Self::UnsupportedTokenType(kind) => Message::new("token_type").text(kind),
+            Self::IdToken(error) => error.message(),
         }
     }
 
@@ -440,5 +490,64 @@ mod tests {
             ProtocolError::AccessDenied(Some("End-User aborted interaction".into())).to_string(),
             "access was denied (access_denied): End-User aborted interaction: the user cancelled or the provider refused; try again"
         );
+    }
+
+    #[test]
+    fn every_message_has_a_template_with_a_place_for_each_value() {
+        let text = || "x".to_owned();
+        let id_token = [
+            IdTokenError::Malformed(text()),
+            IdTokenError::UnsupportedAlgorithm(text()),
+            IdTokenError::Issuer { expected: text(), found: text() },
+            IdTokenError::Audience { client_id: text() },
+            IdTokenError::AuthorizedParty { client_id: text() },
+            IdTokenError::Expired,
+            IdTokenError::NotYetValid,
+            IdTokenError::IssuedInFuture,
+            IdTokenError::Nonce,
+            IdTokenError::MissingAuthTime,
+            IdTokenError::AuthTimeTooOld,
+            IdTokenError::UnknownKey(text()),
+            IdTokenError::AmbiguousKey,
+            IdTokenError::InvalidSignature,
+        ];
+        let protocol = [
+            ProtocolError::InvalidConfig(text()),
+            ProtocolError::Random(text()),
+            ProtocolError::InvalidPkceVerifier,
+            ProtocolError::InvalidScope(text()),
+            ProtocolError::InvalidRequest(text()),
+            ProtocolError::NoScopes,
+            ProtocolError::InvalidDiscovery(text()),
+            ProtocolError::DiscoveryIssuerMismatch { expected: text(), found: text() },
+            ProtocolError::InsecureEndpoint(text()),
+            ProtocolError::PkceNotSupported,
+            ProtocolError::MissingParameter("code"),
+            ProtocolError::DuplicateParameter("code"),
+            ProtocolError::StateMismatch,
+            ProtocolError::TransactionExpired,
+            ProtocolError::ResponseIssuerMismatch { expected: text(), found: text() },
+            ProtocolError::AccessDenied(None),
+            ProtocolError::LoginRequired(None),
+            ProtocolError::InteractionRequired(None),
+            ProtocolError::ConsentRequired(None),
+            ProtocolError::InvalidGrant(None),
+            ProtocolError::Provider { error: OAuthErrorCode::ServerError, description: None },
+            ProtocolError::UnknownProviderError,
+            ProtocolError::HttpClientError { status: 400 },
+            ProtocolError::HttpServerError { status: 500 },
+            ProtocolError::InvalidTokenResponse(text()),
+            ProtocolError::UnsupportedTokenType(text()),
+        ];
+        let errors = protocol.into_iter().chain(id_token.into_iter().map(ProtocolError::IdToken));
+        for error in errors {
+            let message = error.message();
+            let template = Message::template(message.key).unwrap_or_else(|| panic!("no template for {}", message.key));
+            let values = message.args.iter().flatten().count();
+            for index in 0..2 {
+                assert_eq!(template.contains(&["{", &index.to_string(), "}"].concat()), index < values, "{template}");
+            }
+            assert!(!error.to_string().contains('{'), "{error}");
+        }
     }
 }

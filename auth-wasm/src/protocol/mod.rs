@@ -16,6 +16,7 @@ mod id_token;
 pub mod json;
 mod jws;
 mod logout;
+mod message;
 mod pkce;
 mod request;
 mod return_url;
@@ -43,6 +44,7 @@ pub use id_token::{decode_id_token, Audience, IdTokenClaims, IdTokenExpectations
 pub use json::{JsonError, JsonObject, JsonRecord, Value as JsonValue, MAX_JSON_DEPTH};
 pub use jws::{JwkSet, SignatureAlgorithm, SignatureCheck, SignedJwt, VerifiedIdToken, WebCryptoFamily};
 pub use logout::{end_session_url, LogoutTransaction};
+pub use message::{Message, MessageArg, MESSAGES};
 pub use pkce::{PkceChallenge, PKCE_METHOD_S256};
 pub use request::{
     ExtraParameters, InteractiveAuthenticationRequest, Prompt, RequestKind, MAX_REQUEST_BYTES, REQUEST_VERSION,

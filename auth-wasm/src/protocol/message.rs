@@ -1,0 +1,119 @@
+//! The text of an error as a message key and values, assembled where it is shown: by `Display` (from
+//! the table in `messages.txt`) in a Rust app, by the npm package's `errors.js` (from the same table) in
+//! a JS app. So the npm package's wasm carries no sentences and no formatting of them.
+
+use std::fmt;
+
+/// Every message: `key: template` lines (see `messages.txt`).
+pub const MESSAGES: &str = include_str!("../messages.txt");
+
+/// A value put into a message's template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageArg<'a> {
+    /// Text (a URL, a scope, a provider's description).
+    Text(&'a str),
+    /// A number (an HTTP status, seconds).
+    Number(u32),
+    /// A provider's description, shown as `: description`; nothing when there is none.
+    Detail(Option<&'a str>),
+}
+
+/// An error's text, not yet assembled: a key of `messages.txt` and the values for `{0}` and `{1}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message<'a> {
+    /// The key of the template.
+    pub key: &'static str,
+    /// The values, in order (a message has at most two).
+    pub args: [Option<MessageArg<'a>>; 2],
+}
+
+impl<'a> Message<'a> {
+    /// A message without values.
+    pub fn new(key: &'static str) -> Self {
+        Self { key, args: [None, None] }
+    }
+
+    fn with(mut self, value: MessageArg<'a>) -> Self {
+        let slot = if self.args[0].is_none() { 0 } else { 1 };
+        self.args[slot] = Some(value);
+        self
+    }
+
+    /// Adds a text value.
+    pub fn text(self, value: &'a str) -> Self {
+        self.with(MessageArg::Text(value))
+    }
+
+    /// Adds a number value.
+    pub fn number(self, value: u32) -> Self {
+        self.with(MessageArg::Number(value))
+    }
+
+    /// Adds a provider's description as `: description`, or nothing when there is none.
+    pub fn detail(self, description: &'a Option<String>) -> Self {
+        self.with(MessageArg::Detail(description.as_deref()))
+    }
+
+    /// The template of `key`, if `messages.txt` has it.
+    pub fn template(key: &str) -> Option<&'static str> {
+        MESSAGES.lines().find_map(|line| line.strip_prefix(key)?.strip_prefix(": "))
+    }
+}
+
+impl fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(mut rest) = Self::template(self.key) else { return f.write_str(self.key) };
+        while let Some(open) = rest.find('{') {
+            f.write_str(&rest[..open])?;
+            let after = &rest[open + 1..];
+            let Some((close, index)) = after.find('}').and_then(|close| Some((close, after[..close].parse().ok()?)))
+            else {
+                f.write_str("{")?;
+                rest = after;
+                continue;
+            };
+            match self.args.get::<usize>(index).copied().flatten() {
+                Some(MessageArg::Text(text)) => f.write_str(text)?,
+                Some(MessageArg::Detail(Some(text))) => write!(f, ": {text}")?,
+                Some(MessageArg::Number(number)) => write!(f, "{number}")?,
+                Some(MessageArg::Detail(None)) | None => {}
+            }
+            rest = &after[close + 1..];
+        }
+        f.write_str(rest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_take_their_values() {
+        let message = Message::new("http_client_error").number(404);
+        assert_eq!(message.to_string(), "the provider answered HTTP 404: the request was refused");
+        let issuer = Message::new("id_token_issuer").text("https://op").text("https://evil");
+        assert_eq!(
+            issuer.to_string(),
+            "the ID token was issued by `https://evil`, not by the configured provider `https://op`"
+        );
+        let described = Some("why".to_owned());
+        assert_eq!(Message::new("login_required").detail(&described).to_string(), "the user must sign in (login_required): why");
+        assert_eq!(Message::new("login_required").detail(&None).to_string(), "the user must sign in (login_required)");
+    }
+
+    #[test]
+    fn a_value_with_braces_is_not_a_template() {
+        let message = Message::new("invalid_config").text("{1} {0}");
+        assert_eq!(message.to_string(), "invalid client configuration: {1} {0}");
+    }
+
+    #[test]
+    fn every_line_is_a_key_and_a_template() {
+        for line in MESSAGES.lines().filter(|line| !line.starts_with('#') && !line.is_empty()) {
+            let (key, template) = line.split_once(": ").expect(line);
+            assert!(key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{key}");
+            assert_eq!(Message::template(key), Some(template));
+        }
+    }
+}
