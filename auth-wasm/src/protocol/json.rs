@@ -8,11 +8,211 @@
 //! is built, because cloning and dropping a tree recurses, and a deep one (a `claims` header, a history
 //! entry, a provider answer) would overflow the wasm stack and leave the module unusable.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use miniserde::json::{self, Array, Number};
+use miniserde::de::{Deserialize, Map, Seq, Visitor};
+use miniserde::json::{self, Number};
+use miniserde::ser::{self, Fragment, Serialize};
 
-pub use miniserde::json::{Object, Value};
+/// A JSON value. The same shape as miniserde's `Value`, whose parser and writer it uses, but an object
+/// is a `Vec` sorted by key instead of a `BTreeMap`: objects of a few fields, and the `BTreeMap` code was
+/// 9,479 B of the npm package's wasm.
+#[derive(Clone, Debug, Default)]
+pub enum Value {
+    /// `null`.
+    #[default]
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number.
+    Number(Number),
+    /// A string.
+    String(String),
+    /// A list.
+    Array(Vec<Value>),
+    /// An object.
+    Object(Object),
+}
+
+/// The fields of a JSON object, sorted by key (each key once).
+#[derive(Clone, Debug, Default)]
+pub struct Object(Vec<(String, Value)>);
+
+impl Object {
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    /// A field's value.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.find(key).ok().map(|at| &self.0[at].1)
+    }
+
+    /// Sets a field (a later value of a key replaces the earlier one, as JSON.parse does).
+    pub fn insert(&mut self, key: String, value: Value) {
+        match self.find(&key) {
+            Ok(at) => self.0[at].1 = value,
+            Err(at) => self.0.insert(at, (key, value)),
+        }
+    }
+
+    /// Removes a field.
+    pub fn remove(&mut self, key: &str) {
+        if let Ok(at) = self.find(key) {
+            self.0.remove(at);
+        }
+    }
+
+    /// The fields in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.0.iter().map(|(key, value)| (key, value))
+    }
+}
+
+impl Serialize for Value {
+    fn begin(&self) -> Fragment<'_> {
+        match self {
+            Value::Null => Fragment::Null,
+            Value::Bool(flag) => Fragment::Bool(*flag),
+            Value::Number(Number::U64(n)) => Fragment::U64(*n),
+            Value::Number(Number::I64(n)) => Fragment::I64(*n),
+            Value::Number(Number::F64(n)) => Fragment::F64(*n),
+            Value::String(text) => Fragment::Str(Cow::Borrowed(text)),
+            Value::Array(items) => Fragment::Seq(Box::new(Items(items.iter()))),
+            Value::Object(object) => object.begin(),
+        }
+    }
+}
+
+impl Serialize for Object {
+    fn begin(&self) -> Fragment<'_> {
+        struct Fields<'a>(std::slice::Iter<'a, (String, Value)>);
+        impl ser::Map for Fields<'_> {
+            fn next(&mut self) -> Option<(Cow<'_, str>, &dyn Serialize)> {
+                self.0.next().map(|(key, value)| (Cow::Borrowed(key.as_str()), value as &dyn Serialize))
+            }
+        }
+        Fragment::Map(Box::new(Fields(self.0.iter())))
+    }
+}
+
+/// The values of a JSON list, for miniserde's writer.
+struct Items<'a>(std::slice::Iter<'a, Value>);
+
+impl ser::Seq for Items<'_> {
+    fn next(&mut self) -> Option<&dyn Serialize> {
+        self.0.next().map(|value| value as &dyn Serialize)
+    }
+}
+
+impl Deserialize for Value {
+    fn begin(out: &mut Option<Self>) -> &mut dyn Visitor {
+        miniserde::make_place!(Place);
+
+        impl Visitor for Place<Value> {
+            fn null(&mut self) -> miniserde::Result<()> {
+                self.out = Some(Value::Null);
+                Ok(())
+            }
+
+            fn boolean(&mut self, flag: bool) -> miniserde::Result<()> {
+                self.out = Some(Value::Bool(flag));
+                Ok(())
+            }
+
+            fn string(&mut self, text: &str) -> miniserde::Result<()> {
+                self.out = Some(Value::String(text.to_owned()));
+                Ok(())
+            }
+
+            fn negative(&mut self, n: i64) -> miniserde::Result<()> {
+                self.out = Some(Value::Number(Number::I64(n)));
+                Ok(())
+            }
+
+            fn nonnegative(&mut self, n: u64) -> miniserde::Result<()> {
+                self.out = Some(Value::Number(Number::U64(n)));
+                Ok(())
+            }
+
+            fn float(&mut self, n: f64) -> miniserde::Result<()> {
+                self.out = Some(Value::Number(Number::F64(n)));
+                Ok(())
+            }
+
+            fn seq(&mut self) -> miniserde::Result<Box<dyn Seq + '_>> {
+                Ok(Box::new(Builder {
+                    out: &mut self.out,
+                    items: Vec::new(),
+                    fields: Object::default(),
+                    key: None,
+                    next: None,
+                }))
+            }
+
+            fn map(&mut self) -> miniserde::Result<Box<dyn Map + '_>> {
+                Ok(Box::new(Builder {
+                    out: &mut self.out,
+                    items: Vec::new(),
+                    fields: Object::default(),
+                    key: None,
+                    next: None,
+                }))
+            }
+        }
+
+        /// Builds a list or an object as miniserde's parser reads it.
+        struct Builder<'a> {
+            out: &'a mut Option<Value>,
+            items: Vec<Value>,
+            fields: Object,
+            key: Option<String>,
+            next: Option<Value>,
+        }
+
+        impl Builder<'_> {
+            /// Keeps the value just read.
+            fn shift(&mut self) {
+                if let Some(value) = self.next.take() {
+                    match self.key.take() {
+                        Some(key) => self.fields.insert(key, value),
+                        None => self.items.push(value),
+                    }
+                }
+            }
+        }
+
+        impl Seq for Builder<'_> {
+            fn element(&mut self) -> miniserde::Result<&mut dyn Visitor> {
+                self.shift();
+                Ok(Deserialize::begin(&mut self.next))
+            }
+
+            fn finish(&mut self) -> miniserde::Result<()> {
+                self.shift();
+                *self.out = Some(Value::Array(std::mem::take(&mut self.items)));
+                Ok(())
+            }
+        }
+
+        impl Map for Builder<'_> {
+            fn key(&mut self, key: &str) -> miniserde::Result<&mut dyn Visitor> {
+                self.shift();
+                self.key = Some(key.to_owned());
+                Ok(Deserialize::begin(&mut self.next))
+            }
+
+            fn finish(&mut self) -> miniserde::Result<()> {
+                self.shift();
+                *self.out = Some(Value::Object(std::mem::take(&mut self.fields)));
+                Ok(())
+            }
+        }
+
+        Place::new(out)
+    }
+}
 
 /// The deepest nesting of arrays and objects accepted in any JSON document the library reads.
 pub const MAX_JSON_DEPTH: usize = 64;
@@ -290,7 +490,7 @@ fn number_to_i64(number: &Number) -> Option<i64> {
     }
 }
 
-fn strings_of(items: &Array) -> Option<Vec<String>> {
+fn strings_of(items: &[Value]) -> Option<Vec<String>> {
     items.iter().map(|item| if let Value::String(text) = item { Some(text.clone()) } else { None }).collect()
 }
 

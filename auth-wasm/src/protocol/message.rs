@@ -98,7 +98,10 @@ mod tests {
             "the ID token was issued by `https://evil`, not by the configured provider `https://op`"
         );
         let described = Some("why".to_owned());
-        assert_eq!(Message::new("login_required").detail(&described).to_string(), "the user must sign in (login_required): why");
+        assert_eq!(
+            Message::new("login_required").detail(&described).to_string(),
+            "the user must sign in (login_required): why"
+        );
         assert_eq!(Message::new("login_required").detail(&None).to_string(), "the user must sign in (login_required)");
     }
 
