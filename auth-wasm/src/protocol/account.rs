@@ -3,10 +3,8 @@
 //! The home account id follows MSAL: Entra's `client_info` (`uid.utid`) where the provider sends it,
 //! otherwise the issuer and subject of the ID token, which together name one user at any provider.
 
-use super::id_token::BASE64URL;
 use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::{IdTokenClaims, Issuer, ProtocolError};
-use base64::Engine as _;
 
 /// The id of an account across sign-ins: the key of its session and of its renewal lock.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -16,7 +14,7 @@ impl HomeAccountId {
     /// From Entra's `client_info`: base64url JSON `{"uid": …, "utid": …}` → `uid.utid`.
     pub fn from_client_info(client_info: &str) -> Result<Self, ProtocolError> {
         let invalid = |why: String| ProtocolError::InvalidTokenResponse(format!("client_info: {why}"));
-        let bytes = BASE64URL.decode(client_info.trim()).map_err(|_| invalid("not base64url".into()))?;
+        let bytes = super::base64::decode_url(client_info.trim()).ok_or_else(|| invalid("not base64url".into()))?;
         let info = JsonObject::parse_bytes(&bytes).map_err(|e| invalid(e.into()))?;
         let (uid, utid) =
             (info.string("uid").map_err(|e| invalid(e.into()))?, info.string("utid").map_err(|e| invalid(e.into()))?);
@@ -94,7 +92,6 @@ impl JsonRecord for Account {
 mod tests {
     use super::*;
     use crate::protocol::id_token::tests::claims_from;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use serde_json::json;
 
     fn claims() -> IdTokenClaims {
@@ -106,8 +103,7 @@ mod tests {
 
     #[test]
     fn entra_client_info_gives_uid_dot_utid() {
-        let info = URL_SAFE_NO_PAD
-            .encode(r#"{"uid":"00000000-0000-0000-66f3-3332eca7ea81","utid":"9188040d-6c67-4c5b-b112-36a304b66dad"}"#);
+        let info = crate::protocol::base64::encode_url(r#"{"uid":"00000000-0000-0000-66f3-3332eca7ea81","utid":"9188040d-6c67-4c5b-b112-36a304b66dad"}"#);
         assert_eq!(
             HomeAccountId::from_client_info(&info).unwrap().as_str(),
             "00000000-0000-0000-66f3-3332eca7ea81.9188040d-6c67-4c5b-b112-36a304b66dad"
@@ -116,7 +112,7 @@ mod tests {
 
     #[test]
     fn invalid_client_info_is_an_error() {
-        for bad in ["%%%", &URL_SAFE_NO_PAD.encode("{}"), &URL_SAFE_NO_PAD.encode(r#"{"uid":"","utid":"t"}"#)] {
+        for bad in ["%%%", &crate::protocol::base64::encode_url("{}"), &crate::protocol::base64::encode_url(r#"{"uid":"","utid":"t"}"#)] {
             assert!(matches!(HomeAccountId::from_client_info(bad), Err(ProtocolError::InvalidTokenResponse(_))));
         }
     }

@@ -8,11 +8,10 @@
 //! [`CLAIMS_ROUND_TRIP_INTERVAL_SECS`], whatever claims it asks for ([`claims_round_trip_allowed`]): an
 //! API whose challenge changes on every call cannot drive the app to the provider in a loop.
 
-use super::id_token::BASE64URL;
+use super::base64;
 use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::transaction::TRANSACTION_LIFETIME_SECS;
 use super::url::origin_of;
-use base64::Engine as _;
 
 /// How long after one interactive claims round trip for an origin the next is refused: the lifetime of
 /// the sign-in transaction it started (15 minutes).
@@ -57,10 +56,8 @@ pub fn claims_challenge(www_authenticate: &str) -> Option<JsonObject> {
         return None;
     }
     let claims = auth_params(params).into_iter().find(|(name, _)| name.eq_ignore_ascii_case("claims"))?.1;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(&claims)
-        .or_else(|_| BASE64URL.decode(&claims))
-        .ok()
+    let decoded = base64::decode_standard(&claims)
+        .or_else(|| base64::decode_url(&claims))
         .and_then(|bytes| JsonObject::parse_embedded_bytes(&bytes).ok());
     // The claims travel inside a history-state request, hence the embedded limit.
     decoded.or_else(|| JsonObject::parse_embedded_bytes(claims.as_bytes()).ok())
@@ -119,7 +116,7 @@ mod tests {
 
     #[test]
     fn accepts_url_safe_base64_and_plain_json() {
-        let encoded = BASE64URL.encode(r#"{"id_token":{"acr":{"essential":true}}}"#);
+        let encoded = crate::protocol::base64::encode_url(r#"{"id_token":{"acr":{"essential":true}}}"#);
         assert_eq!(
             claims_challenge(&format!(r#"Bearer claims="{encoded}""#)),
             object(json!({"id_token": {"acr": {"essential": true}}}))

@@ -6,11 +6,6 @@
 use super::entra::expected_issuer;
 use super::json::{JsonError, JsonObject, JsonRecord, Value};
 use super::{ClientId, IdToken, IdTokenError, Issuer, Nonce};
-use base64::{
-    alphabet,
-    engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig},
-    Engine as _,
-};
 
 /// Clock skew tolerated between this device and the provider.
 pub const DEFAULT_CLOCK_SKEW_SECS: i64 = 300;
@@ -19,11 +14,6 @@ pub const DEFAULT_CLOCK_SKEW_SECS: i64 = 300;
 const ACCEPTED_ALGORITHMS: [&str; 9] =
     ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
 
-/// JWTs are unpadded base64url; a few providers pad anyway.
-pub(crate) const BASE64URL: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::URL_SAFE,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 /// The JOSE header of a JWT: what the signature step needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,7 +114,7 @@ impl JsonRecord for IdTokenClaims {
 }
 
 pub(crate) fn decode_part(part: &str, what: &str) -> Result<JsonObject, IdTokenError> {
-    let bytes = BASE64URL.decode(part).map_err(|_| IdTokenError::Malformed(format!("{what} is not base64url")))?;
+    let bytes = super::base64::decode_url(part).ok_or_else(|| IdTokenError::Malformed(format!("{what} is not base64url")))?;
     // The claims are kept in the account record.
     JsonObject::parse_embedded_bytes(&bytes).map_err(|e| IdTokenError::Malformed(format!("{what}: {e}")))
 }
@@ -216,13 +206,12 @@ impl IdTokenExpectations<'_> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use serde_json::{json, Value};
 
     pub(crate) const NOW: i64 = 1_800_000_000;
 
     pub(crate) fn jwt(header: Value, claims: Value) -> IdToken {
-        let encode = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
+        let encode = |v: &Value| crate::protocol::base64::encode_url(v.to_string());
         IdToken::new(format!("{}.{}.c2ln", encode(&header), encode(&claims)))
     }
 

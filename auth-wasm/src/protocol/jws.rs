@@ -1,10 +1,8 @@
 //! JWS signatures of ID tokens: the algorithms we verify, the provider's key set (JWKS), and which key
 //! checks a given token. The verification itself is WebCrypto's, in the browser layer.
 
-use super::id_token::BASE64URL;
 use super::json::{JsonError, JsonObject, Value};
 use super::{IdToken, IdTokenError, JwtHeader, ProtocolError};
-use base64::Engine as _;
 
 /// An asymmetric JWS algorithm (RFC 7518 §3) that WebCrypto verifies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,9 +133,8 @@ impl<'a> SignedJwt<'a> {
         let header = JwtHeader::decode(header_part)?;
         let algorithm = SignatureAlgorithm::from_jws(&header.alg)
             .ok_or_else(|| IdTokenError::UnsupportedAlgorithm(header.alg.clone()))?;
-        let signature = BASE64URL
-            .decode(signature)
-            .map_err(|e| IdTokenError::Malformed(format!("the signature is not base64url: {e}")))?;
+        let signature = super::base64::decode_url(signature)
+            .ok_or_else(|| IdTokenError::Malformed("the signature is not base64url".into()))?;
         Ok(Self { header, algorithm, signing_input, signature })
     }
 }

@@ -5,6 +5,7 @@
 
 mod account;
 mod authorize;
+pub mod base64;
 mod cache;
 mod callback;
 mod challenge;

@@ -1,6 +1,5 @@
 //! PKCE with the S256 method (RFC 7636), the only method we send.
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use sha2::{Digest, Sha256};
 
 use super::values::random_token;
@@ -38,7 +37,7 @@ impl PkceVerifier {
 
     /// The S256 challenge of this verifier, to send in the authorize request.
     pub fn challenge(&self) -> PkceChallenge {
-        PkceChallenge(URL_SAFE_NO_PAD.encode(Sha256::digest(self.secret().as_bytes())))
+        PkceChallenge(super::base64::encode_url(Sha256::digest(self.secret().as_bytes())))
     }
 }
 

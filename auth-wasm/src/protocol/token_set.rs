@@ -145,7 +145,6 @@ mod tests {
     use crate::protocol::id_token::tests::{claims_json, jwt, NOW};
     use crate::protocol::values::TEST_RANDOM;
     use crate::protocol::{parse_token_response, IdTokenError};
-    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
     use serde_json::{json, Value};
 
     fn transaction() -> LoginTransaction {
@@ -208,7 +207,7 @@ mod tests {
 
     #[test]
     fn granted_scope_and_client_info_win() {
-        let info = URL_SAFE_NO_PAD.encode(r#"{"uid":"u1","utid":"t1"}"#);
+        let info = crate::protocol::base64::encode_url(r#"{"uid":"u1","utid":"t1"}"#);
         let response = response(Some(claims_json()), json!({"scope": "openid api:write", "client_info": info}));
         let set = exchange(&context(&metadata(), &ClientId::new("spa")), response).unwrap();
         assert_eq!(set.access_token.scopes.to_scope_string(), "api:write");

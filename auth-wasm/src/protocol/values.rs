@@ -3,7 +3,6 @@
 //! Secrets (PKCE verifier, authorization code, tokens) print as `[redacted]` in `Debug`, so that logging a
 //! struct that holds one never leaks it.
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 
 /// Defines a string newtype whose `Debug` shows its value.
 macro_rules! public_value {
@@ -99,7 +98,7 @@ secret_value!(
 
 /// 32 random bytes as base64url: 256 bits, more than RFC 7636 asks of a verifier.
 pub(crate) fn random_token(random: [u8; 32]) -> String {
-    URL_SAFE_NO_PAD.encode(random)
+    super::base64::encode_url(random)
 }
 
 /// Random bytes for tests of the core: distinct for state, nonce and verifier, fixed across runs.
