@@ -297,7 +297,7 @@ impl JsonRecord for Session {
                 .collect::<Result<Vec<_>, _>>()?,
             Some(_) => return Err(JsonError::field("access_tokens", "must be a list")),
         };
-        access_tokens.sort_by(|a, b| a.requested.cmp(&b.requested));
+        access_tokens.sort_unstable_by(|a, b| a.requested.cmp(&b.requested));
         access_tokens.dedup_by(|a, b| a.requested == b.requested);
         Ok(Self {
             account: Account::from_json(&object.object("account")?)?,
