@@ -11,16 +11,14 @@ use super::session_store::SessionStore;
 use super::storage::open_store_at;
 use super::tabs::{SessionMessage, TabMessage, Tabs};
 use super::transactions::TransactionStore;
-use super::{
-    http, navigation, now_secs, random_bytes, signature, AuthError, CacheLocation, KeyValueStore, WebStorageStore,
-};
+use super::{http, navigation, now_secs, random_bytes, AuthError, CacheLocation, KeyValueStore, WebStorageStore};
+use crate::protocol::flow::Grant;
 use crate::protocol::storage_keys::channel_name;
 use crate::protocol::{
     after_sign_in, authorize_url, classify_callback, end_session_url, parse_authorization_response, query_of,
     resolve_app_url, revocation_request_body, safe_return_url, session_events, Account, AuthorizationResponse,
-    CallbackKind, ClientConfig, CompletedTransaction, HomeAccountId, IdTokenError, InteractiveAuthenticationRequest,
-    LoginTransaction, LogoutTransaction, ProtocolError, ProviderMetadata, RequestKind, Scopes, Session, SessionChange,
-    State, TokenResponse, TokenSet, VerifiedIdToken,
+    CallbackKind, ClientConfig, CompletedTransaction, HomeAccountId, InteractiveAuthenticationRequest,
+    LoginTransaction, LogoutTransaction, ProtocolError, RequestKind, Scopes, Session, SessionChange, State, TokenSet,
 };
 
 /// What [`AuthClient::handle_redirect`] found on the current page.
@@ -346,28 +344,9 @@ impl AuthClient {
         &self.inner.transactions
     }
 
-    /// The provider's metadata: from memory, storage (fresh for a day) or discovery.
-    pub async fn metadata(&self) -> Result<Rc<ProviderMetadata>, AuthError> {
-        self.inner.provider.metadata().await
-    }
-
-    /// Verifies the ID token of `response` (if any) against the provider's keys; a token naming a key we
-    /// do not know makes us fetch the keys once more (the provider may have rotated them).
-    pub(crate) async fn verify_id_token(
-        &self,
-        metadata: &ProviderMetadata,
-        response: &TokenResponse,
-    ) -> Result<Option<VerifiedIdToken>, AuthError> {
-        let Some(id_token) = &response.id_token else { return Ok(None) };
-        let (jwks, was_cached) = self.inner.provider.jwks(metadata, false).await?;
-        match signature::verify_signature(id_token, &jwks).await {
-            Err(AuthError::Protocol(ProtocolError::IdToken(IdTokenError::UnknownKey(_)))) if was_cached => {
-                let (jwks, _) = self.inner.provider.jwks(metadata, true).await?;
-                signature::verify_signature(id_token, &jwks).await
-            }
-            other => other,
-        }
-        .map(Some)
+    /// Discovery and JWKS, for the driver.
+    pub(crate) fn provider(&self) -> &ProviderCache {
+        &self.inner.provider
     }
 
     /// The signed-in account, if any (from memory).
@@ -507,7 +486,8 @@ impl AuthClient {
         };
         let return_url = transaction.return_url.clone();
         let state = transaction.state.clone();
-        let result = self.exchange_code(response, &transaction).await.and_then(|set| self.store_sign_in(set));
+        let grant = Grant::Code { response: Some(response), transaction: &transaction };
+        let result = self.tokens(grant).await.and_then(|set| self.store_sign_in(set));
         if result.is_ok() {
             let completed = CompletedTransaction { return_url: return_url.clone(), created_at: now_secs() };
             self.inner.transactions.save_completed(&state, &completed);
@@ -526,34 +506,6 @@ impl AuthClient {
             .into());
         };
         self.inner.transactions.take_login(state)?.ok_or_else(|| ProtocolError::StateMismatch.into())
-    }
-
-    /// Exchanges the code of `response` for checked tokens: the callback is accepted, the token request
-    /// sent, the ID token's signature verified, then its claims checked. Nothing is stored here.
-    pub(crate) async fn exchange_code(
-        &self,
-        response: AuthorizationResponse,
-        transaction: &LoginTransaction,
-    ) -> Result<TokenSet, AuthError> {
-        let metadata = self.metadata().await?;
-        let code = transaction.accept(response, &metadata, now_secs())?;
-        let body = crate::protocol::authorization_code_request_body(&self.inner.config, transaction, &code);
-        let tokens = self.token_request(&metadata, body).await?;
-        let id_token = self.verify_id_token(&metadata, &tokens).await?;
-        Ok(self.token_context(&metadata).code_exchange(tokens, id_token, transaction)?)
-    }
-
-    pub(crate) fn token_context<'a>(&'a self, metadata: &'a ProviderMetadata) -> crate::protocol::TokenContext<'a> {
-        crate::protocol::TokenContext { metadata, client_id: &self.inner.config.client_id, now: now_secs() }
-    }
-
-    pub(crate) async fn token_request(
-        &self,
-        metadata: &ProviderMetadata,
-        body: String,
-    ) -> Result<crate::protocol::TokenResponse, AuthError> {
-        let http = http::post_form(&metadata.token_endpoint, body).await?;
-        Ok(crate::protocol::parse_token_response(http.status, &http.body)?)
     }
 
     /// The return URL of the sign-out the callback's `state` names, once its tokens are gone; `None`

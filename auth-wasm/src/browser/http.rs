@@ -14,11 +14,7 @@ use super::AuthError;
 /// so a request that hangs must not hold every tab with it.
 const REQUEST_TIMEOUT_MS: u32 = 30_000;
 
-/// A response's status and body.
-pub(crate) struct HttpResponse {
-    pub status: u16,
-    pub body: String,
-}
+pub(crate) use crate::protocol::flow::HttpResponse;
 
 async fn fetch(url: &str, init: &web_sys::RequestInit) -> Result<HttpResponse, AuthError> {
     init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS)));

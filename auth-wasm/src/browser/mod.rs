@@ -3,6 +3,7 @@
 //! [`crate::protocol`].
 
 mod client;
+mod driver;
 mod error;
 mod events;
 mod fetch;

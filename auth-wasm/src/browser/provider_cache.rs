@@ -5,10 +5,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::{http, now_secs, AuthError, KeyValueStore};
+use super::{now_secs, KeyValueStore};
+use crate::protocol::flow::{Cached, Document, Fetched};
 use crate::protocol::json::{self, JsonObject};
 use crate::protocol::storage_keys::{discovery_key, jwks_key};
-use crate::protocol::{discovery_url, JsonRecord, JwkSet, ProtocolError, ProviderMetadata};
+use crate::protocol::{JsonRecord, JwkSet, ProviderMetadata};
 
 /// How long a fetched discovery document or JWKS is used before it is fetched again.
 pub const PROVIDER_CACHE_LIFETIME_SECS: i64 = 24 * 3600;
@@ -35,64 +36,51 @@ fn save(storage: &dyn KeyValueStore, key: &str, field: &str, document: JsonObjec
     let _ = storage.set(key, &record.to_json_string());
 }
 
-async fn fetch(url: &str) -> Result<String, AuthError> {
-    let response = http::get(url).await?;
-    if response.status != 200 {
-        return Err(ProtocolError::from_status(response.status).into());
-    }
-    Ok(response.body)
-}
-
 impl ProviderCache {
     pub fn new(storage: Rc<dyn KeyValueStore>, authority: &str) -> Self {
         Self { storage, authority: authority.to_owned(), metadata: RefCell::new(None), jwks: RefCell::new(None) }
     }
 
-    /// The provider's metadata: from memory, else from storage while fresh, else fetched and checked.
-    pub async fn metadata(&self) -> Result<Rc<ProviderMetadata>, AuthError> {
-        if let Some(metadata) = self.metadata.borrow().as_ref() {
-            return Ok(metadata.clone());
-        }
-        let key = discovery_key(&self.authority);
-        // Checked again as if fetched: storage is not a place to trust more than the provider.
-        let stored = load_fresh(&*self.storage, &key, "metadata")
-            .and_then(|m| ProviderMetadata::from_json(&m.to_json_string(), &self.authority).ok());
-        let metadata = match stored {
-            Some(metadata) => metadata,
-            None => {
-                let body = fetch(&discovery_url(&self.authority)).await?;
-                let metadata = ProviderMetadata::from_json(&body, &self.authority)?;
-                save(&*self.storage, &key, "metadata", metadata.to_json());
-                metadata
+    /// The cache's copy of `document`: from memory, else from storage while fresh (checked again as if
+    /// fetched: storage is not a place to trust more than the provider).
+    pub fn cached(&self, document: Document) -> Option<Cached> {
+        match document {
+            Document::Metadata => {
+                if let Some(metadata) = self.metadata.borrow().as_ref() {
+                    return Some(Cached::Metadata(metadata.clone()));
+                }
+                let stored = load_fresh(&*self.storage, &discovery_key(&self.authority), "metadata")
+                    .and_then(|m| ProviderMetadata::from_json(&m.to_json_string(), &self.authority).ok())?;
+                let metadata = Rc::new(stored);
+                *self.metadata.borrow_mut() = Some(metadata.clone());
+                Some(Cached::Metadata(metadata))
             }
-        };
-        let metadata = Rc::new(metadata);
-        *self.metadata.borrow_mut() = Some(metadata.clone());
-        Ok(metadata)
+            Document::Jwks => {
+                if let Some(jwks) = self.jwks.borrow().as_ref() {
+                    return Some(Cached::Jwks(jwks.clone()));
+                }
+                let stored = load_fresh(&*self.storage, &jwks_key(&self.authority), "jwks")
+                    .and_then(|set| JwkSet::from_json(&set.to_json_string()).ok())?;
+                let jwks = Rc::new(stored);
+                *self.jwks.borrow_mut() = Some(jwks.clone());
+                Some(Cached::Jwks(jwks))
+            }
+        }
     }
 
-    /// The provider's keys, and whether they came from a cache (so that an unknown `kid` is worth a
-    /// fetch). `refetch` fetches them whatever is cached.
-    pub async fn jwks(&self, metadata: &ProviderMetadata, refetch: bool) -> Result<(Rc<JwkSet>, bool), AuthError> {
-        if !refetch {
-            if let Some(jwks) = self.jwks.borrow().as_ref() {
-                return Ok((jwks.clone(), true));
+    /// Keeps a document just fetched and checked: in memory, and in storage with its fetch time.
+    pub fn keep(&self, fetched: Fetched) {
+        match fetched {
+            Fetched::Metadata(metadata) => {
+                save(&*self.storage, &discovery_key(&self.authority), "metadata", metadata.to_json());
+                *self.metadata.borrow_mut() = Some(metadata);
             }
-            let stored = load_fresh(&*self.storage, &jwks_key(&self.authority), "jwks")
-                .and_then(|set| JwkSet::from_json(&set.to_json_string()).ok());
-            if let Some(jwks) = stored {
-                let jwks = Rc::new(jwks);
-                *self.jwks.borrow_mut() = Some(jwks.clone());
-                return Ok((jwks, true));
+            Fetched::Jwks(jwks, document) => {
+                if let Some(document) = document {
+                    save(&*self.storage, &jwks_key(&self.authority), "jwks", document);
+                }
+                *self.jwks.borrow_mut() = Some(jwks);
             }
         }
-        let body = fetch(&metadata.jwks_uri).await?;
-        let jwks = JwkSet::from_json(&body)?;
-        if let Ok(document) = JsonObject::parse(&body) {
-            save(&*self.storage, &jwks_key(&self.authority), "jwks", document);
-        }
-        let jwks = Rc::new(jwks);
-        *self.jwks.borrow_mut() = Some(jwks.clone());
-        Ok((jwks, false))
     }
 }

@@ -9,9 +9,10 @@ use std::rc::Rc;
 
 use super::client::AuthClient;
 use super::{history, locks, navigation, now_secs, random_bytes, silent, AuthError};
+use crate::protocol::flow::Grant;
 use crate::protocol::storage_keys::renewal_lock_name;
 use crate::protocol::{
-    authorize_url, parse_authorization_response, refresh_request_body, AccessToken, CachedAccessToken, HomeAccountId,
+    authorize_url, parse_authorization_response, AccessToken, CachedAccessToken, HomeAccountId,
     InteractiveAuthenticationRequest, LoginTransaction, ProtocolError, RefreshToken, Scopes, Session, TokenSet,
 };
 
@@ -281,11 +282,7 @@ impl AuthClient {
         scopes: &Scopes,
         started_at: u64,
     ) -> Result<AccessTokenResult, AuthError> {
-        let metadata = self.metadata().await?;
-        let body = refresh_request_body(self.config(), refresh_token, &session.refresh_scopes(scopes));
-        let response = self.token_request(&metadata, body).await?;
-        let id_token = self.verify_id_token(&metadata, &response).await?;
-        let set = self.token_context(&metadata).refresh(response, id_token, session, scopes)?;
+        let set = self.tokens(Grant::Refresh { session, refresh_token, scopes }).await?;
         let token = AccessTokenResult::from(&set.access_token);
         self.keep_renewal(set, &session.account.home_account_id, started_at)?;
         Ok(token)
@@ -325,7 +322,7 @@ impl AuthClient {
         let url = authorize_url(&metadata, &config.client_id, &transaction, &self.extra_parameters(params))?;
         let callback = silent::navigate_hidden_iframe(&url, &redirect_uri, SILENT_TIMEOUT_MS).await?;
         let response = parse_authorization_response(&callback)?;
-        let set = self.exchange_code(response, &transaction).await?;
+        let set = self.tokens(Grant::Code { response: Some(response), transaction: &transaction }).await?;
         // Kept only if the provider's session is still this account's.
         self.keep_renewal(set, &session.account.home_account_id, started_at)?;
         self.cached_token(scopes).ok_or_else(|| {

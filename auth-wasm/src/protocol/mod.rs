@@ -13,6 +13,7 @@ mod config;
 mod discovery;
 mod entra;
 mod error;
+pub mod flow;
 mod id_token;
 pub mod json;
 mod jws;

@@ -1,0 +1,540 @@
+//! Flows as state machines: a sign-in callback or a token renewal says what it needs next as plain data
+//! ([`Step`]: get this provider document, send this form, check this signature) and takes the answer
+//! ([`Input`]); one driver loop in the browser layer performs the steps, as quinn-proto's and rustls'
+//! connections are pumped by their drivers. The time comes in with every answer, as a value.
+//!
+//! A flow is written as one straight program that [`Flow::next`] runs from the top each time: each line
+//! either has what it needs or returns the step that gets it. The order of the checks is therefore the
+//! program's, and the types keep it: a [`VerifiedIdToken`] comes only out of the signature step, and a
+//! [`TokenSet`] only from one.
+
+use std::rc::Rc;
+
+use super::json::JsonObject;
+use super::{
+    authorization_code_request_body, discovery_url, parse_token_response, refresh_request_body, AuthorizationResponse,
+    ClientConfig, IdTokenError, JwkSet, LoginTransaction, ProtocolError, ProviderMetadata, RefreshToken, Scopes,
+    Session, SignatureCheck, TokenContext, TokenResponse, TokenSet, VerifiedIdToken,
+};
+
+/// What a flow needs next; the driver performs it and answers with the [`Input`] named.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Step<'a> {
+    /// The provider's document: from the cache (unless `refetch`), answered with [`Input::Cached`];
+    /// else fetched with `GET url`, answered with [`Input::Response`].
+    Get {
+        /// Which document.
+        document: Document,
+        /// Where it is published.
+        url: String,
+        /// Fetch it whatever the cache holds (an unknown signing key: the provider may have rotated).
+        refetch: bool,
+    },
+    /// Keep a document just fetched and checked (memory, and storage with its fetch time); answered
+    /// with [`Input::Kept`].
+    Keep(Fetched),
+    /// `POST url` with this `application/x-www-form-urlencoded` body; answered with [`Input::Response`].
+    PostForm {
+        /// The endpoint.
+        url: String,
+        /// The form.
+        body: String,
+    },
+    /// Check this signature (WebCrypto); answered with [`Input::Signature`].
+    VerifySignature(SignatureCheck<'a>),
+    /// The flow is complete: its result is ready.
+    Done,
+}
+
+/// The answer to the last [`Step`] (or [`Input::Start`] for the first).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Input {
+    /// No step yet.
+    Start,
+    /// The cache's copy of the document asked for.
+    Cached(Cached),
+    /// The provider's answer to a request.
+    Response(HttpResponse),
+    /// The document is kept.
+    Kept,
+    /// Whether the signature verified.
+    Signature(bool),
+}
+
+/// The provider's documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Document {
+    /// The discovery document (OpenID Connect Discovery 1.0).
+    Metadata,
+    /// The signing keys (RFC 7517).
+    Jwks,
+}
+
+/// A document as the cache has it (checked again when it was read from storage).
+#[derive(Debug)]
+pub enum Cached {
+    /// The provider's metadata.
+    Metadata(Rc<ProviderMetadata>),
+    /// The provider's keys.
+    Jwks(Rc<JwkSet>),
+}
+
+/// A document just fetched and checked, to keep.
+#[derive(Debug)]
+pub enum Fetched {
+    /// The metadata (stored as [`ProviderMetadata::to_json`] writes it).
+    Metadata(Rc<ProviderMetadata>),
+    /// The keys, and the document as published (stored when it is a JSON object).
+    Jwks(Rc<JwkSet>, Option<JsonObject>),
+}
+
+/// An HTTP response's status and body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// The body, as text.
+    pub body: String,
+}
+
+/// A flow: [`Self::next`] takes the answer to the last step and the time, and says the next step.
+pub trait Flow {
+    /// The next step, after `input` (the answer to the last one) at `now` (seconds since the Unix epoch).
+    fn next(&mut self, input: Input, now: i64) -> Result<Step<'_>, ProtocolError>;
+}
+
+/// The answer a flow waits for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Waiting {
+    #[default]
+    Nothing,
+    Document(Document),
+    Token,
+    Signature,
+}
+
+/// The provider's documents as a flow has them so far.
+#[derive(Debug)]
+struct Documents<'a> {
+    authority: &'a str,
+    metadata: Option<Rc<ProviderMetadata>>,
+    /// The keys, and whether they came from the cache (so that an unknown key is worth a fetch).
+    jwks: Option<(Rc<JwkSet>, bool)>,
+    /// A document fetched and checked, not yet kept.
+    keep: Option<Fetched>,
+}
+
+impl<'a> Documents<'a> {
+    fn new(authority: &'a str) -> Self {
+        Self { authority, metadata: None, jwks: None, keep: None }
+    }
+
+    /// Takes the answer for `document`: the cache's copy, or the provider's (checked, then to keep).
+    fn take(&mut self, document: Document, input: Input) -> Result<(), ProtocolError> {
+        match input {
+            Input::Cached(Cached::Metadata(metadata)) => self.metadata = Some(metadata),
+            Input::Cached(Cached::Jwks(jwks)) => self.jwks = Some((jwks, true)),
+            Input::Response(response) => {
+                if response.status != 200 {
+                    return Err(ProtocolError::from_status(response.status));
+                }
+                self.keep = Some(match document {
+                    Document::Metadata => {
+                        let metadata = Rc::new(ProviderMetadata::from_json(&response.body, self.authority)?);
+                        self.metadata = Some(metadata.clone());
+                        Fetched::Metadata(metadata)
+                    }
+                    Document::Jwks => {
+                        let jwks = Rc::new(JwkSet::from_json(&response.body)?);
+                        self.jwks = Some((jwks.clone(), false));
+                        Fetched::Jwks(jwks, JsonObject::parse(&response.body).ok())
+                    }
+                });
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The step that gets the metadata.
+    fn get_metadata(&self, waiting: &mut Waiting) -> Step<'static> {
+        *waiting = Waiting::Document(Document::Metadata);
+        Step::Get { document: Document::Metadata, url: discovery_url(self.authority), refetch: false }
+    }
+}
+
+/// The provider's metadata alone: from the cache, else discovery.
+#[derive(Debug)]
+pub struct MetadataFlow<'a> {
+    documents: Documents<'a>,
+    waiting: Waiting,
+}
+
+impl<'a> MetadataFlow<'a> {
+    /// Gets the metadata of the provider at `authority`.
+    pub fn new(authority: &'a str) -> Self {
+        Self { documents: Documents::new(authority), waiting: Waiting::Nothing }
+    }
+
+    /// The metadata, once the flow is done.
+    pub fn into_metadata(self) -> Option<Rc<ProviderMetadata>> {
+        self.documents.metadata
+    }
+}
+
+impl Flow for MetadataFlow<'_> {
+    fn next(&mut self, input: Input, _now: i64) -> Result<Step<'_>, ProtocolError> {
+        if let Waiting::Document(document) = std::mem::take(&mut self.waiting) {
+            self.documents.take(document, input)?;
+        }
+        if let Some(fetched) = self.documents.keep.take() {
+            return Ok(Step::Keep(fetched));
+        }
+        if self.documents.metadata.is_none() {
+            return Ok(self.documents.get_metadata(&mut self.waiting));
+        }
+        Ok(Step::Done)
+    }
+}
+
+/// What a token request trades for tokens.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Grant<'a> {
+    /// The code of an authorization response (a sign-in callback, or a hidden iframe's), for the
+    /// transaction it answers. The response is taken when the code is accepted.
+    Code {
+        /// The callback's response.
+        response: Option<AuthorizationResponse>,
+        /// The transaction whose `state` the response must carry.
+        transaction: &'a LoginTransaction,
+    },
+    /// A refresh token of `session`, for `scopes`.
+    Refresh {
+        /// The session renewed.
+        session: &'a Session,
+        /// The refresh token presented.
+        refresh_token: &'a RefreshToken,
+        /// The scopes asked for.
+        scopes: &'a Scopes,
+    },
+}
+
+/// A token request and the checks of its answer: metadata → (the callback accepted) → token request →
+/// the ID token's signature (the keys fetched again once for an unknown key) → its claims → a
+/// [`TokenSet`]. Nothing is stored: the caller keeps the set.
+#[derive(Debug)]
+pub struct TokenFlow<'a> {
+    config: &'a ClientConfig,
+    grant: Grant<'a>,
+    documents: Documents<'a>,
+    waiting: Waiting,
+    response: Option<TokenResponse>,
+    verified: Option<VerifiedIdToken>,
+    result: Option<TokenSet>,
+}
+
+impl<'a> TokenFlow<'a> {
+    /// The flow of `grant` for the client `config`.
+    pub fn new(config: &'a ClientConfig, grant: Grant<'a>) -> Self {
+        Self {
+            config,
+            grant,
+            documents: Documents::new(&config.authority),
+            waiting: Waiting::Nothing,
+            response: None,
+            verified: None,
+            result: None,
+        }
+    }
+
+    /// The checked tokens, once the flow is done.
+    pub fn into_token_set(self) -> Option<TokenSet> {
+        self.result
+    }
+
+    /// The check of the response's ID token with the keys at hand.
+    fn signature_check(&self) -> Result<SignatureCheck<'_>, ProtocolError> {
+        match (&self.response, &self.documents.jwks) {
+            (Some(TokenResponse { id_token: Some(id_token), .. }), Some((jwks, _))) => {
+                Ok(SignatureCheck::new(id_token, jwks)?)
+            }
+            _ => Err(ProtocolError::MissingParameter("id_token")),
+        }
+    }
+
+    /// The token request's form.
+    fn request_body(&mut self, metadata: &ProviderMetadata, now: i64) -> Result<String, ProtocolError> {
+        Ok(match &mut self.grant {
+            Grant::Code { response, transaction } => {
+                let response = response.take().ok_or(ProtocolError::MissingParameter("code"))?;
+                let code = transaction.accept(response, metadata, now)?;
+                authorization_code_request_body(self.config, transaction, &code)
+            }
+            Grant::Refresh { session, refresh_token, scopes } => {
+                refresh_request_body(self.config, refresh_token, &session.refresh_scopes(scopes))
+            }
+        })
+    }
+}
+
+impl Flow for TokenFlow<'_> {
+    fn next(&mut self, input: Input, now: i64) -> Result<Step<'_>, ProtocolError> {
+        match (std::mem::take(&mut self.waiting), input) {
+            (Waiting::Document(document), input) => self.documents.take(document, input)?,
+            (Waiting::Token, Input::Response(http)) => {
+                self.response = Some(parse_token_response(http.status, &http.body)?);
+            }
+            (Waiting::Signature, Input::Signature(valid)) => {
+                self.verified = Some(self.signature_check()?.conclude(valid)?);
+            }
+            _ => {}
+        }
+        if self.result.is_some() {
+            return Ok(Step::Done);
+        }
+        if let Some(fetched) = self.documents.keep.take() {
+            return Ok(Step::Keep(fetched));
+        }
+        // 1. The provider's metadata.
+        let Some(metadata) = self.documents.metadata.clone() else {
+            return Ok(self.documents.get_metadata(&mut self.waiting));
+        };
+        // 2. The token request (for a code, once the callback is accepted).
+        let Some(response) = &self.response else {
+            let body = self.request_body(&metadata, now)?;
+            self.waiting = Waiting::Token;
+            return Ok(Step::PostForm { url: metadata.token_endpoint.clone(), body });
+        };
+        // 3. The ID token's signature, with the provider's keys.
+        if response.id_token.is_some() && self.verified.is_none() {
+            let get_keys = |refetch| Step::Get { document: Document::Jwks, url: metadata.jwks_uri.clone(), refetch };
+            let Some((_, cached)) = self.documents.jwks else {
+                self.waiting = Waiting::Document(Document::Jwks);
+                return Ok(get_keys(false));
+            };
+            match self.signature_check().map(|_| ()) {
+                // A key we do not know: the provider may have rotated its keys since we cached them.
+                Err(ProtocolError::IdToken(IdTokenError::UnknownKey(_))) if cached => {
+                    self.documents.jwks = None;
+                    self.waiting = Waiting::Document(Document::Jwks);
+                    return Ok(get_keys(true));
+                }
+                Err(error) => return Err(error),
+                Ok(()) => {}
+            }
+            self.waiting = Waiting::Signature;
+            return Ok(Step::VerifySignature(self.signature_check()?));
+        }
+        // 4. The claims, against the grant.
+        let Some(response) = self.response.take() else { return Ok(Step::Done) };
+        let verified = self.verified.take();
+        let context = TokenContext { metadata: &metadata, client_id: &self.config.client_id, now };
+        self.result = Some(match &self.grant {
+            Grant::Code { transaction, .. } => context.code_exchange(response, verified, transaction)?,
+            Grant::Refresh { session, scopes, .. } => context.refresh(response, verified, session, scopes)?,
+        });
+        Ok(Step::Done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::discovery::tests::{document, metadata};
+    use crate::protocol::id_token::tests::{claims_json, jwt, NOW};
+    use crate::protocol::values::TEST_RANDOM;
+    use crate::protocol::{after_sign_in, AuthorizationCode, Nonce, State};
+    use serde_json::json;
+
+    fn config() -> ClientConfig {
+        ClientConfig::new("https://op.example", "spa")
+    }
+
+    fn transaction() -> LoginTransaction {
+        let scopes = Scopes::parse("api:read").unwrap().for_sign_in();
+        let mut transaction = LoginTransaction::begin("https://app/cb", scopes, "/", NOW, TEST_RANDOM);
+        transaction.nonce = Nonce::new("n-1");
+        transaction
+    }
+
+    fn callback(state: &State) -> AuthorizationResponse {
+        let iss = Some("https://op.example".to_owned());
+        AuthorizationResponse::Code { code: AuthorizationCode::new("c-1"), state: state.clone(), iss }
+    }
+
+    fn ok(body: serde_json::Value) -> Input {
+        Input::Response(HttpResponse { status: 200, body: body.to_string() })
+    }
+
+    fn keys(kid: &str) -> serde_json::Value {
+        json!({"keys": [{"kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256", "n": "AQAB", "e": "AQAB"}]})
+    }
+
+    fn tokens(kid: &str) -> Input {
+        let id_token = jwt(json!({"alg": "RS256", "kid": kid}), claims_json());
+        ok(json!({"access_token": "at", "token_type": "Bearer", "expires_in": 60, "refresh_token": "rt",
+                  "id_token": id_token.secret()}))
+    }
+
+    /// What a step is, for comparing sequences.
+    fn name(step: &Step<'_>) -> String {
+        match step {
+            Step::Get { document, url, refetch } => format!("get {document:?} {url} refetch={refetch}"),
+            Step::Keep(Fetched::Metadata(_)) => "keep metadata".into(),
+            Step::Keep(Fetched::Jwks(_, document)) => format!("keep jwks stored={}", document.is_some()),
+            Step::PostForm { url, body } => format!("post {url} {}", body.split('&').next().unwrap()),
+            Step::VerifySignature(check) => format!("verify with {}", check.key.string("kid").unwrap()),
+            Step::Done => "done".into(),
+        }
+    }
+
+    /// Runs `flow` with `answers` (one per step after the first), returning the steps' names and the
+    /// error, if one ended it.
+    fn run(flow: &mut dyn Flow, answers: Vec<Input>) -> (Vec<String>, Option<ProtocolError>) {
+        let mut steps = vec![];
+        let mut input = Input::Start;
+        let mut answers = answers.into_iter();
+        loop {
+            match flow.next(input, NOW) {
+                Ok(step) => {
+                    steps.push(name(&step));
+                    if matches!(step, Step::Done) {
+                        return (steps, None);
+                    }
+                }
+                Err(error) => return (steps, Some(error)),
+            }
+            input = answers.next().expect("an answer for every step");
+        }
+    }
+
+    #[test]
+    fn a_sign_in_callback_fetches_what_is_missing_then_exchanges_checks_and_verifies() {
+        let (config, transaction) = (config(), transaction());
+        let grant = Grant::Code { response: Some(callback(&transaction.state)), transaction: &transaction };
+        let mut flow = TokenFlow::new(&config, grant);
+        let answers =
+            vec![ok(document()), Input::Kept, tokens("r1"), ok(keys("r1")), Input::Kept, Input::Signature(true)];
+        let (steps, error) = run(&mut flow, answers);
+        assert_eq!(error, None);
+        assert_eq!(
+            steps,
+            [
+                "get Metadata https://op.example/.well-known/openid-configuration refetch=false",
+                "keep metadata",
+                "post https://op.example/token grant_type=authorization_code",
+                "get Jwks https://op.example/jwks refetch=false",
+                "keep jwks stored=true",
+                "verify with r1",
+                "done",
+            ]
+        );
+        let set = flow.into_token_set().unwrap();
+        assert_eq!(set.identity.unwrap().0.subject, "alice");
+    }
+
+    #[test]
+    fn cached_documents_are_not_kept_again() {
+        let (config, transaction) = (config(), transaction());
+        let grant = Grant::Code { response: Some(callback(&transaction.state)), transaction: &transaction };
+        let mut flow = TokenFlow::new(&config, grant);
+        let jwks = Rc::new(JwkSet::from_json(&keys("r1").to_string()).unwrap());
+        let answers = vec![
+            Input::Cached(Cached::Metadata(Rc::new(metadata()))),
+            tokens("r1"),
+            Input::Cached(Cached::Jwks(jwks)),
+            Input::Signature(true),
+        ];
+        let (steps, error) = run(&mut flow, answers);
+        assert_eq!((steps.len(), error), (5, None), "{steps:?}");
+    }
+
+    #[test]
+    fn an_unknown_key_in_cached_keys_fetches_them_once_more() {
+        let (config, transaction) = (config(), transaction());
+        let grant = Grant::Code { response: Some(callback(&transaction.state)), transaction: &transaction };
+        let mut flow = TokenFlow::new(&config, grant);
+        let old = Rc::new(JwkSet::from_json(&keys("old").to_string()).unwrap());
+        let answers = vec![
+            Input::Cached(Cached::Metadata(Rc::new(metadata()))),
+            tokens("new"),
+            Input::Cached(Cached::Jwks(old)),
+            ok(keys("new")),
+            Input::Kept,
+            Input::Signature(true),
+        ];
+        let (steps, error) = run(&mut flow, answers);
+        assert_eq!(error, None);
+        assert_eq!(steps[3], "get Jwks https://op.example/jwks refetch=true");
+        assert_eq!(steps[5], "verify with new");
+    }
+
+    #[test]
+    fn an_unknown_key_in_fresh_keys_is_refused() {
+        let (config, transaction) = (config(), transaction());
+        let grant = Grant::Code { response: Some(callback(&transaction.state)), transaction: &transaction };
+        let mut flow = TokenFlow::new(&config, grant);
+        let answers =
+            vec![Input::Cached(Cached::Metadata(Rc::new(metadata()))), tokens("new"), ok(keys("old")), Input::Kept];
+        let (_, error) = run(&mut flow, answers);
+        assert_eq!(error, Some(IdTokenError::UnknownKey("new".into()).into()));
+    }
+
+    #[test]
+    fn nothing_comes_of_a_signature_that_does_not_verify() {
+        let (config, transaction) = (config(), transaction());
+        let grant = Grant::Code { response: Some(callback(&transaction.state)), transaction: &transaction };
+        let mut flow = TokenFlow::new(&config, grant);
+        let metadata = Input::Cached(Cached::Metadata(Rc::new(metadata())));
+        let answers = vec![metadata, tokens("r1"), ok(keys("r1")), Input::Kept, Input::Signature(false)];
+        let (_, error) = run(&mut flow, answers);
+        assert_eq!(error, Some(IdTokenError::InvalidSignature.into()));
+        assert_eq!(flow.into_token_set(), None);
+    }
+
+    #[test]
+    fn a_callback_for_another_sign_in_sends_no_token_request() {
+        let (config, transaction) = (config(), transaction());
+        let other = State::from_random([9; 32]);
+        let grant = Grant::Code { response: Some(callback(&other)), transaction: &transaction };
+        let mut flow = TokenFlow::new(&config, grant);
+        let (steps, error) = run(&mut flow, vec![Input::Cached(Cached::Metadata(Rc::new(metadata())))]);
+        assert_eq!(error, Some(ProtocolError::StateMismatch));
+        assert_eq!(steps.len(), 1, "only the metadata was asked for: {steps:?}");
+    }
+
+    #[test]
+    fn a_provider_document_that_is_not_there_is_an_http_error() {
+        let mut flow = MetadataFlow::new("https://op.example");
+        let (_, error) = run(&mut flow, vec![Input::Response(HttpResponse { status: 404, body: String::new() })]);
+        assert_eq!(error, Some(ProtocolError::HttpClientError { status: 404 }));
+    }
+
+    #[test]
+    fn a_refresh_presents_the_refresh_token_and_checks_the_same_user() {
+        let (config, transaction) = (config(), transaction());
+        let grant = Grant::Code { response: Some(callback(&transaction.state)), transaction: &transaction };
+        let mut flow = TokenFlow::new(&config, grant);
+        let answers =
+            vec![ok(document()), Input::Kept, tokens("r1"), ok(keys("r1")), Input::Kept, Input::Signature(true)];
+        run(&mut flow, answers);
+        let session = after_sign_in(None, flow.into_token_set().unwrap()).unwrap();
+        let (refresh_token, scopes) = (session.refresh_token().unwrap().clone(), Scopes::parse("api:read").unwrap());
+        let grant = Grant::Refresh { session: &session, refresh_token: &refresh_token, scopes: &scopes };
+        let mut flow = TokenFlow::new(&config, grant);
+        let jwks = Rc::new(JwkSet::from_json(&keys("r1").to_string()).unwrap());
+        let answers = vec![
+            Input::Cached(Cached::Metadata(Rc::new(metadata()))),
+            tokens("r1"),
+            Input::Cached(Cached::Jwks(jwks)),
+            Input::Signature(true),
+        ];
+        let (steps, error) = run(&mut flow, answers);
+        assert_eq!(error, None);
+        assert_eq!(steps[1], "post https://op.example/token grant_type=refresh_token");
+        assert_eq!(flow.into_token_set().unwrap().access_token.access_token.secret(), "at");
+    }
+}
