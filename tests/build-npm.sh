@@ -12,8 +12,6 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 cargo build -p auth-wasm --lib --features js --release --target wasm32-unknown-unknown --locked
 wasm-bindgen --target web --out-dir "$OUT" --out-name auth_wasm \
   "$ROOT/target/wasm32-unknown-unknown/release/auth_wasm.wasm"
-WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
-  --enable-reference-types --enable-multivalue)
 # The same optimisation with function names kept, for the size report's breakdown (not part of the package).
 mkdir -p "$ROOT/target/npm/breakdown"
 wasm-opt -Oz -g "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$ROOT/target/npm/breakdown/auth_wasm.names.wasm"

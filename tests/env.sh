@@ -1,3 +1,7 @@
 # Sourced by the scripts here: puts the npm wasm-opt (binaryen 132) first on PATH for trunk.
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export PATH="$TESTS_DIR/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# The wasm features wasm-opt may use (what wasm-bindgen's output needs; never -all with wasm-opt 132):
+# the npm package (build-npm.sh) and the Leptos size probes (leptos-size.sh) are optimised alike.
+WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+  --enable-reference-types --enable-multivalue)

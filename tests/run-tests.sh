@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: set-up, native unit tests of the protocol core, browser-layer tests
-# in headless Chromium (wasm-bindgen-test), the release build of the demo with its size report, and the
-# end-to-end tests (demo app + local OpenID provider + headless Chromium).
+# in headless Chromium (wasm-bindgen-test), the release build of the demo with its size report, the npm
+# package and the Leptos quick start with their sizes checked against tests/support/size-budgets.json,
+# and the end-to-end tests (demo app + local OpenID provider + headless Chromium).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 started=$SECONDS
@@ -32,10 +33,17 @@ trunk build --release
 step "size report of the demo"
 bash "$ROOT/tests/size-report.sh" "$ROOT/dist"
 
-step "npm package: build, TypeScript check, size report"
+step "npm package: build, TypeScript check"
 bash "$ROOT/tests/build-npm.sh"
 (cd "$ROOT/tests" && ./node_modules/.bin/tsc -p npm/tsconfig.json && echo "tsc --noEmit: the usage file type-checks")
-(cd "$ROOT/tests" && node support/npm-size.mjs)
+
+step "Leptos quick start with and without auth: release builds for the marginal cost"
+bash "$ROOT/tests/leptos-size.sh"
+
+step "size report: the npm package and the Leptos marginal cost against their budgets"
+# A size over its limit fails the test command, at the end, so that the other tests still run and report.
+sizes_within_limits=true
+(cd "$ROOT/tests" && node support/size-report.mjs) || sizes_within_limits=false
 
 step "end-to-end tests in headless Chromium (and the README check)"
 cd "$ROOT/tests"
@@ -44,4 +52,8 @@ node --test --test-concurrency=1 --test-timeout=300000 unit/ e2e/
 step "benchmark: cached-token calls, renewals across tabs, sign-in requests (numbers, not a timed test)"
 node bench/session-bench.mjs
 
+if [ "$sizes_within_limits" != true ]; then
+  step "FAILED: a size is over its limit in tests/support/size-budgets.json (see the size report above)"
+  exit 1
+fi
 step "all tests passed in $((SECONDS - started))s"

@@ -1,0 +1,51 @@
+// Prints the Leptos marginal cost: what the quick start (leptos-auth/examples/quickstart.rs) weighs
+// against the same app without auth (quickstart_without_auth.rs), both built by tests/leptos-size.sh
+// (release, wasm-bindgen --target web, wasm-opt -Oz): the .wasm and the JS glue, raw, gzip -9 and
+// brotli, and what auth adds to the code, by crate (from the wasm-opt -g copies).
+//   node support/leptos-size.mjs [dir]    (this part only; support/size-report.mjs checks the budgets)
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { brotli, gzip, row } from './measure.mjs';
+import { breakdown } from './wasm-breakdown.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const LEPTOS_DIR = path.join(here, '..', '..', 'target', 'leptos-size');
+const WITH = 'quickstart';
+const WITHOUT = 'quickstart_without_auth';
+
+/** Prints the table and the breakdown; returns the marginal cost of the .wasm (gzip, brotli). */
+export function leptosSize(dir = LEPTOS_DIR) {
+  const file = (app, name) => readFileSync(path.join(dir, app, name));
+  const sizes = (bytes) => [bytes.length, gzip(bytes), brotli(bytes)];
+  const minus = (a, b) => a.map((x, i) => x - b[i]);
+  console.log(`Leptos marginal cost: the quick start against the same app without auth`
+    + ` (leptos-auth/examples/${WITH}.rs, ${WITHOUT}.rs; release, wasm-opt -Oz)`);
+  row(['file', 'raw', 'gzip-9', 'brotli'], 34);
+  const wasm = [WITH, WITHOUT].map((app) => sizes(file(app, `${app}_bg.wasm`)));
+  const glue = [WITH, WITHOUT].map((app) => sizes(file(app, `${app}.js`)));
+  row([`${WITH}_bg.wasm`, ...wasm[0]], 34);
+  row([`${WITHOUT}_bg.wasm`, ...wasm[1]], 34);
+  row(['marginal cost, .wasm', ...minus(...wasm)], 34);
+  row([`${WITH}.js (glue)`, ...glue[0]], 34);
+  row([`${WITHOUT}.js (glue)`, ...glue[1]], 34);
+  row(['marginal cost, JS glue', ...minus(...glue)], 34);
+
+  const [withAuth, withoutAuth] = [WITH, WITHOUT].map((app) => breakdown(file(app, `${app}.names.wasm`)));
+  console.log(`  what auth adds to the .wasm: ${withAuth.code - withoutAuth.code} bytes of code`
+    + ` (${withAuth.code} against ${withoutAuth.code}), ${withAuth.data - withoutAuth.data} of data;`
+    + ` code by crate, with auth / without / added:`);
+  const before = new Map(withoutAuth.groups);
+  const groups = new Map(withAuth.groups);
+  for (const [group] of withoutAuth.groups) if (!groups.has(group)) groups.set(group, 0);
+  const added = [...groups].map(([group, size]) => [group, size, before.get(group) ?? 0])
+    .sort((a, b) => (b[1] - b[2]) - (a[1] - a[2]));
+  for (const [group, size, base] of added) {
+    console.log(`    ${[size, base, size - base].map((n) => String(n).padStart(7)).join(' ')}  ${group}`);
+  }
+  const [gzipped, brotlied] = minus(...wasm).slice(1);
+  return { marginalGzip: gzipped, marginalBrotli: brotlied };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) leptosSize(process.argv[2] ?? LEPTOS_DIR);
