@@ -14,8 +14,8 @@ wasm-bindgen --target web --out-dir "$OUT" --out-name auth_wasm \
   "$ROOT/target/wasm32-unknown-unknown/release/auth_wasm.wasm"
 # The same optimisation with function names kept, for the size report's breakdown (not part of the package).
 mkdir -p "$ROOT/target/npm/breakdown"
-wasm-opt -Oz -g "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$ROOT/target/npm/breakdown/auth_wasm.names.wasm"
-wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$OUT/auth_wasm_bg.wasm"
+wasm-opt "${WASM_OPT_SIZE[@]}" -g "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$ROOT/target/npm/breakdown/auth_wasm.names.wasm"
+wasm-opt "${WASM_OPT_SIZE[@]}" "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$OUT/auth_wasm_bg.wasm"
 cp auth-wasm/npm/index.js auth-wasm/npm/index.d.ts auth-wasm/npm/errors.js auth-wasm/npm/errors.d.ts \
   auth-wasm/npm/README.md "$OUT/"
 # The errors' English text, from the table Rust's Display reads too (errors.js assembles it).
@@ -56,5 +56,5 @@ cargo build -p auth-wasm --example core_size --release --target wasm32-unknown-u
 PROBE="$ROOT/target/npm/core-size"
 wasm-bindgen --target web --out-dir "$PROBE" --out-name core_size \
   "$ROOT/target/wasm32-unknown-unknown/release/examples/core_size.wasm"
-wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$PROBE/core_size_bg.wasm" -o "$PROBE/core_size_bg.wasm"
+wasm-opt "${WASM_OPT_SIZE[@]}" "${WASM_OPT_FEATURES[@]}" "$PROBE/core_size_bg.wasm" -o "$PROBE/core_size_bg.wasm"
 echo "npm package: $OUT ($(ls "$ROOT"/target/npm/*.tgz))"

@@ -23,7 +23,7 @@ for app in "${APPS[@]}"; do
   mkdir -p "$dir"
   wasm-bindgen --target web --out-dir "$dir" --out-name "$app" \
     "$TARGET/wasm32-unknown-unknown/release/examples/$app.wasm"
-  wasm-opt -Oz -g "${WASM_OPT_FEATURES[@]}" "$dir/${app}_bg.wasm" -o "$dir/$app.names.wasm"
-  wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$dir/${app}_bg.wasm" -o "$dir/${app}_bg.wasm"
+  wasm-opt "${WASM_OPT_SIZE[@]}" -g "${WASM_OPT_FEATURES[@]}" "$dir/${app}_bg.wasm" -o "$dir/$app.names.wasm"
+  wasm-opt "${WASM_OPT_SIZE[@]}" "${WASM_OPT_FEATURES[@]}" "$dir/${app}_bg.wasm" -o "$dir/${app}_bg.wasm"
 done
 echo "Leptos size probes: $OUT/{$(IFS=,; echo "${APPS[*]}")}"
