@@ -41,9 +41,14 @@ VERSION="$version" OUT="$OUT" node -e '
     main: "index.js",
     module: "index.js",
     types: "index.d.ts",
-    exports: { ".": { types: "./index.d.ts", default: "./index.js" } },
+    // The .wasm is exported too, for bundlers that are given its URL (esbuild: `--loader:.wasm=file`).
+    exports: {
+      ".": { types: "./index.d.ts", default: "./index.js" },
+      "./auth_wasm_bg.wasm": "./auth_wasm_bg.wasm",
+      "./package.json": "./package.json",
+    },
     files: ["index.js", "index.d.ts", "errors.js", "errors.d.ts", "messages.js", "auth_wasm.js", "auth_wasm.d.ts", "auth_wasm_bg.wasm", "README.md"],
-    sideEffects: ["./index.js"],
+    sideEffects: false,
     license: "MIT OR Apache-2.0",
     keywords: ["oauth2", "openid-connect", "oidc", "pkce", "authentication", "webassembly", "entra-id"],
   };

@@ -6,7 +6,9 @@ export type AuthErrorCode =
   | "provider_error" | "unknown_provider_error" | "http_client_error" | "http_server_error" | "invalid_token_response"
   | "invalid_id_token"
   | "network_error" | "storage_error" | "browser_error" | "redirecting" | "claims_challenge_repeated"
-  | "silent_timeout" | "silent_unavailable";
+  | "silent_timeout" | "silent_unavailable"
+  // Thrown by index.js: `new AuthClient()` before `init()` resolved; the .wasm could not be loaded.
+  | "not_initialized" | "wasm_unavailable";
 
 export class AuthError extends Error {
   readonly code: AuthErrorCode;

@@ -1,7 +1,48 @@
-// auth-wasm: OpenID Connect sign-in for browser apps. Importing this module loads the WebAssembly.
-import init from './auth_wasm.js';
+// auth-wasm: OpenID Connect sign-in for browser apps, in WebAssembly. Importing this module loads
+// nothing: `await init()` (or `await createAuthClient(options)`) loads the .wasm once, then
+// `new AuthClient(options)` works.
+import load, { AuthClient as WasmAuthClient } from './auth_wasm.js';
+import { AuthError } from './errors.js';
 
-await init({ module_or_path: new URL('./auth_wasm_bg.wasm', import.meta.url) });
-
-export { AuthClient } from './auth_wasm.js';
 export { AuthError, InteractionRequiredError } from './errors.js';
+
+let loading;
+let loaded = false;
+
+/**
+ * Loads the WebAssembly module: `input` is where it is (a URL, a Response, its bytes or a compiled
+ * WebAssembly.Module; by default auth_wasm_bg.wasm beside this file, which Vite and webpack copy).
+ * Idempotent: later calls return the first call's promise (after a failure, a call tries again).
+ */
+export function init(input) {
+  if (!loading) {
+    const wasm = input ?? new URL('./auth_wasm_bg.wasm', import.meta.url);
+    loading = load({ module_or_path: wasm }).then(
+      () => { loaded = true; },
+      (error) => {
+        loading = undefined;
+        const failure = new AuthError('wasm_unavailable',
+          `auth_wasm_bg.wasm did not load (${error?.message ?? error}): serve it beside index.js or pass its URL to init()`);
+        failure.cause = error;
+        throw failure;
+      },
+    );
+  }
+  return loading;
+}
+
+/** Signs users in with an OpenID Connect provider; `init()` must have resolved first. */
+export class AuthClient extends WasmAuthClient {
+  constructor(options) {
+    if (!loaded) {
+      throw new AuthError('not_initialized', '`await init()` before `new AuthClient()`, or use `await createAuthClient()`');
+    }
+    super(options);
+  }
+}
+
+/** Loads the module (once) and makes a client: `await createAuthClient(options)`. */
+export async function createAuthClient(options) {
+  await init();
+  return new AuthClient(options);
+}

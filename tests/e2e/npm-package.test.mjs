@@ -1,5 +1,7 @@
 // The npm package from plain JavaScript (no framework, no bundler), in headless Chromium against the
-// local provider: sign in, a token for alice, a second token from the cache, sign out.
+// local provider: sign in, a token for alice, a second token from the cache, sign out; loading the
+// WebAssembly with init().
+// (bundlers.test.mjs: the same example bundled by esbuild.)
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
@@ -41,7 +43,8 @@ describe('the npm package in a plain JS page', { timeout: 120_000 }, () => {
     const { stack } = ctx;
     await page.goto(`${stack.app}/js-example/`);
     const errors = await page.evaluate(async (authority) => {
-      const { AuthClient, AuthError } = await import('./pkg/index.js');
+      const { AuthClient, AuthError, init } = await import('./pkg/index.js');
+      await init();
       const attempt = async (run) => {
         try {
           await run();
@@ -73,5 +76,52 @@ describe('the npm package in a plain JS page', { timeout: 120_000 }, () => {
     assert.match(errors[2], /`authority` is missing/);
     assert.match(errors[5], /`prompt` must be login, select_account, consent or none/);
     assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'nothing stored by the refused calls');
+  }));
+
+  it('loads the WebAssembly only in init(): a client before it is an AuthError, init is idempotent and retried after a failure', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    const wasm = [];
+    page.on('request', (request) => request.url().endsWith('.wasm') && wasm.push(new URL(request.url()).pathname));
+    // A page of the app's origin that has not loaded the package, and a helper that says what a call did.
+    await page.goto(`${stack.app}/js-example/token.js`);
+    await page.evaluate((authority) => {
+      window.options = { authority, clientId: 'demo-spa' };
+      window.outcome = async (run) => {
+        const { AuthClient, AuthError } = await import('./pkg/index.js');
+        try {
+          const value = await run();
+          return value instanceof AuthClient ? 'a client' : String(value);
+        } catch (error) {
+          return `${error instanceof AuthError} ${error.code}: ${error.message}`;
+        }
+      };
+    }, stack.issuer);
+
+    const before = await page.evaluate(() => outcome(async () => {
+      const { AuthClient } = await import('./pkg/index.js');
+      return new AuthClient(options);
+    }));
+    assert.match(before, /^true not_initialized: .*await init\(\)/);
+    assert.deepEqual(wasm, [], 'importing the package loads no .wasm');
+
+    const missing = await page.evaluate(() => outcome(async () => {
+      const { init } = await import('./pkg/index.js');
+      return init(new URL('/js-example/pkg/missing.wasm', location.href));
+    }));
+    assert.match(missing, /^true wasm_unavailable: auth_wasm_bg.wasm did not load \(.*404.*\): .*init\(\)$/);
+
+    const steps = await page.evaluate(async () => {
+      const { init, createAuthClient, AuthClient } = await import('./pkg/index.js');
+      const first = init();
+      return {
+        idempotent: first === init() && first === init(new URL('/elsewhere.wasm', location.href)),
+        init: await outcome(() => first),
+        after: await outcome(() => new AuthClient(options)),
+        factory: await outcome(() => createAuthClient(options)),
+      };
+    });
+    assert.deepEqual(steps, { idempotent: true, init: 'undefined', after: 'a client', factory: 'a client' });
+    assert.deepEqual(wasm, ['/js-example/pkg/missing.wasm', '/js-example/pkg/auth_wasm_bg.wasm'],
+      'the missing .wasm, then the package\'s own, once');
   }));
 });

@@ -1,16 +1,23 @@
 // Type-checks a typical use of the npm package against its generated .d.ts (tsc --noEmit).
 import {
-  AuthClient, AuthError, InteractionRequiredError, type Account, type AuthErrorCode, type AuthEvent,
-  type RedirectResult,
+  AuthClient, AuthError, InteractionRequiredError, createAuthClient, init, type Account, type AuthErrorCode,
+  type AuthEvent, type RedirectResult,
 } from "../../target/npm/auth-wasm/index.js";
 
-const auth = new AuthClient({
+const auth: AuthClient = await createAuthClient({
   authority: "https://login.example.com/tenant",
   clientId: "spa",
   scopes: ["api://orders/read"],
   cacheLocation: "localStorage",
   loginPath: "/authentication/login",
+  logoutPath: "/authentication/logout",
 });
+// init() takes where the .wasm is (a URL, a Response, bytes, a module), or nothing.
+await init();
+await init(new URL("/assets/auth_wasm_bg.wasm", "https://app.example"));
+await init(fetch("/auth_wasm_bg.wasm"));
+const other = new AuthClient({ authority: "https://login.example.com/tenant", clientId: "spa" });
+console.log(other.account);
 
 const result: RedirectResult = await auth.handleRedirect();
 if (result.type === "signedIn") {
@@ -29,6 +36,7 @@ try {
     await error.redirect();
   } else if (error instanceof AuthError) {
     const code: AuthErrorCode = error.code;
+    if (code === "not_initialized" || code === "wasm_unavailable") console.log("load the module first");
     console.log(code);
   }
 }
@@ -43,6 +51,8 @@ await auth.logout({ returnUrl: "/" });
 // The types are precise, not `any`: each of these must be a type error.
 // @ts-expect-error clientId is required
 new AuthClient({ authority: "https://login.example.com" });
+// @ts-expect-error createAuthClient needs the options
+await createAuthClient();
 // @ts-expect-error no such cache location
 new AuthClient({ authority: "https://a", clientId: "b", cacheLocation: "disk" });
 // @ts-expect-error prompt is one of login, select_account, consent, none

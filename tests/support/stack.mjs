@@ -4,6 +4,7 @@
 //                          [--dist ../dist] [--max-seconds N] [--banner]
 //                          [--no-refresh-tokens] [--rogue-id-tokens] [--no-end-session]
 //                          [--cross-origin-isolated] [--refuse-frames] [--cache-location localStorage]
+//                          [--npm-package DIR] [--js-example DIR]
 // Prints one line `READY {json}` with the URLs once both listen. Stops on SIGINT/SIGTERM, or after
 // --max-seconds (tests pass one, so that a stray process never outlives its test run).
 import path from 'node:path';
@@ -24,6 +25,8 @@ const { values } = parseArgs({
     'access-token-ttl': { type: 'string', default: '3600' },
     dist: { type: 'string', default: path.join(here, '..', '..', 'dist') },
     'npm-package': { type: 'string', default: path.join(here, '..', '..', 'target', 'npm', 'auth-wasm') },
+    // The page served at /js-example/ (a registered redirect URI): the plain-JS example, or a bundle of it.
+    'js-example': { type: 'string', default: path.join(here, '..', '..', 'auth-wasm', 'npm', 'example') },
     'max-seconds': { type: 'string' },
     banner: { type: 'boolean', default: false },
     'no-refresh-tokens': { type: 'boolean', default: false },
@@ -50,7 +53,7 @@ const app = await startStaticServer({
   // The plain-JS example of the npm package, with the built package beside it.
   mounts: {
     '/js-example/pkg/': values['npm-package'],
-    '/js-example/': path.join(here, '..', '..', 'auth-wasm', 'npm', 'example'),
+    '/js-example/': values['js-example'],
   },
   crossOriginIsolated: values['cross-origin-isolated'],
 });

@@ -1,36 +1,18 @@
 // The auth-wasm npm package from plain JavaScript: sign in, show the user, get a token, sign out.
-import { AuthClient, InteractionRequiredError } from './pkg/index.js';
+// Served as it is (ES modules, the package in ./pkg/) or bundled (esbuild, Vite, webpack): it has no
+// top-level await, so a bundler's es2020 target takes it.
+import { createAuthClient, InteractionRequiredError } from './pkg/index.js';
 import { describeToken } from './token.js';
 
 const $ = (id) => document.getElementById(id);
-// The same configuration file as the Leptos demo; this page is its own redirect URI.
-const config = await (await fetch('/auth-config.json')).json();
 const here = new URL('.', window.location.href).pathname;
-const auth = new AuthClient({
-  authority: config.authority,
-  clientId: config.client_id,
-  scopes: config.scopes,
-  redirectUri: here,
-  postLogoutRedirectUri: here,
-  cacheLocation: config.cache_location,
-});
-// For the end-to-end tests, which drive the client of this page.
-window.auth = auth;
-
-// Events come from this tab and from every other tab of the app: the page follows them.
-auth.on((event) => {
-  const item = document.createElement('li');
-  item.textContent = event.type + (event.account ? `: ${event.account.name}` : '');
-  $('events').append(item);
-  render();
-});
 
 function showError(error) {
   $('error').hidden = false;
   $('error').textContent = `${error.code ?? 'error'}: ${error.message}`;
 }
 
-function render() {
+function render(auth) {
   const { account } = auth;
   $('status').textContent = account ? `Signed in as ${account.name} (${account.subject})` : 'Signed out';
   $('sign-in').hidden = Boolean(account);
@@ -38,24 +20,50 @@ function render() {
   $('sign-out').hidden = !account;
 }
 
-let calls = 0;
-$('sign-in').onclick = () => auth.login({ returnUrl: here }).catch(showError);
-$('sign-out').onclick = () => auth.logout({ returnUrl: here }).catch(showError);
-$('get-token').onclick = async () => {
-  try {
-    const token = await auth.getToken({ scopes: config.scopes });
-    calls += 1;
-    // The token may be opaque (many providers issue such): describeToken decodes only a JWT.
-    $('token').textContent = describeToken(token, calls);
-  } catch (error) {
-    if (error instanceof InteractionRequiredError) await error.redirect();
-    else showError(error);
-  }
-};
+async function main() {
+  // The same configuration file as the Leptos demo; this page is its own redirect URI.
+  const config = await (await fetch('/auth-config.json')).json();
+  // Loads the WebAssembly module (once), then makes the client.
+  const auth = await createAuthClient({
+    authority: config.authority,
+    clientId: config.client_id,
+    scopes: config.scopes,
+    redirectUri: here,
+    postLogoutRedirectUri: here,
+    cacheLocation: config.cache_location,
+  });
+  // For the end-to-end tests, which drive the client of this page.
+  window.auth = auth;
 
-try {
-  await auth.handleRedirect();
-} catch (error) {
-  showError(error);
+  // Events come from this tab and from every other tab of the app: the page follows them.
+  auth.on((event) => {
+    const item = document.createElement('li');
+    item.textContent = event.type + (event.account ? `: ${event.account.name}` : '');
+    $('events').append(item);
+    render(auth);
+  });
+
+  let calls = 0;
+  $('sign-in').onclick = () => auth.login({ returnUrl: here }).catch(showError);
+  $('sign-out').onclick = () => auth.logout({ returnUrl: here }).catch(showError);
+  $('get-token').onclick = async () => {
+    try {
+      const token = await auth.getToken({ scopes: config.scopes });
+      calls += 1;
+      // The token may be opaque (many providers issue such): describeToken decodes only a JWT.
+      $('token').textContent = describeToken(token, calls);
+    } catch (error) {
+      if (error instanceof InteractionRequiredError) await error.redirect();
+      else showError(error);
+    }
+  };
+
+  try {
+    await auth.handleRedirect();
+  } catch (error) {
+    showError(error);
+  }
+  render(auth);
 }
-render();
+
+main().catch(showError);
