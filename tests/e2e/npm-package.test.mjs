@@ -1,11 +1,12 @@
 // The npm package from plain JavaScript (no framework, no bundler), in headless Chromium against the
 // local provider: sign in, a token for alice, a second token from the cache, sign out; loading the
-// WebAssembly with init().
+// WebAssembly with init(); every option and request field as src/js/types.rs declares it.
 // (bundlers.test.mjs: the same example bundled by esbuild.)
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { signInAtProvider, useStackAndBrowser, withPage } from './harness.mjs';
+import { declarations } from '../support/js-api.mjs';
+import { exampleUrl, signInAtProvider, useStackAndBrowser, withPage } from './harness.mjs';
 
 describe('the npm package in a plain JS page', { timeout: 120_000 }, () => {
   const ctx = useStackAndBrowser();
@@ -123,5 +124,59 @@ describe('the npm package in a plain JS page', { timeout: 120_000 }, () => {
     assert.deepEqual(steps, { idempotent: true, init: 'undefined', after: 'a client', factory: 'a client' });
     assert.deepEqual(wasm, ['/js-example/pkg/missing.wasm', '/js-example/pkg/auth_wasm_bg.wasm'],
       'the missing .wasm, then the package\'s own, once');
+  }));
+
+  it('accepts every declared option and request field of its kind, refuses another kind or a missing required one, naming the field', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await page.goto(exampleUrl(stack));
+    await page.getByText('Signed out', { exact: true }).waitFor();
+    const outcomes = await page.evaluate(async ({ authority, declared }) => {
+      const { AuthClient } = await import('./pkg/index.js');
+      const good = { Text: '/a', Flag: true, Count: 5, Scopes: ['api:read'], Object: {}, Parameters: { ui_locales: 'fr' } };
+      const bad = { Text: 7, Flag: 'yes', Count: 'five', Scopes: 5, CacheLocation: 'disk', Prompt: 'sometimes', Object: 'x', Parameters: 'x' };
+      const base = { AuthClientOptions: { authority, clientId: 'demo-spa' }, TokenRequest: { scopes: 'api:read' } };
+      const client = new AuthClient({ authority, clientId: 'demo-spa', cacheLocation: 'memory' });
+      const call = {
+        AuthClientOptions: (options) => new AuthClient(options),
+        LoginRequest: (request) => client.login(request),
+        LogoutRequest: (request) => client.logout(request),
+        TokenRequest: (request) => client.getToken(request),
+      };
+      // What a call with one field changed does: "ok", or the error's code and message.
+      const outcome = async (name, change) => {
+        const value = { ...base[name] };
+        change(value);
+        try {
+          await call[name](value);
+          return 'ok';
+        } catch (error) {
+          return `${error.code}: ${error.message}`;
+        }
+      };
+      const results = [];
+      for (const [name, fields] of Object.entries(declared)) {
+        // A valid login or logout leaves the page: only their refusals are tried.
+        const leaves = name === 'LoginRequest' || name === 'LogoutRequest';
+        for (const { name: field, kind, choices, required } of fields) {
+          const valid = field === 'authority' ? authority : choices ? choices.at(-1) : good[kind];
+          results.push({
+            field: `${name}.${field}`,
+            good: leaves ? 'not tried' : await outcome(name, (value) => { value[field] = valid; }),
+            bad: await outcome(name, (value) => { value[field] = bad[kind]; }),
+            missing: required ? await outcome(name, (value) => { delete value[field]; }) : 'not required',
+          });
+        }
+      }
+      return results;
+    }, { authority: stack.issuer, declared: declarations() });
+    assert.equal(outcomes.length, 21, `every declared field: ${outcomes.map((o) => o.field)}`);
+    for (const { field, good, bad, missing } of outcomes) {
+      const name = field.split('.')[1];
+      // A valid getToken on a signed-out client asks for a sign-in; it is not refused.
+      assert.match(good, /^(ok|not tried|interaction_required: .*)$/, `${field}: a value of its kind is accepted`);
+      assert.match(bad, new RegExp(`^invalid_(config|request): .*\`${name}\``), `${field}: another kind is refused`);
+      assert.match(missing, new RegExp(`^(not required|invalid_config: .*\`${name}\` is missing|no_scopes: .*)$`),
+        `${field}: refused when missing`);
+    }
   }));
 });

@@ -27,20 +27,6 @@ pub struct JsAuthClient {
     client: AuthClient,
 }
 
-/// The options of `AuthClientOptions`.
-const CLIENT_OPTIONS: [&str; 10] = [
-    "authority",
-    "clientId",
-    "redirectUri",
-    "postLogoutRedirectUri",
-    "silentRedirectUri",
-    "scopes",
-    "cacheLocation",
-    "clientInfo",
-    "loginPath",
-    "logoutPath",
-];
-
 #[wasm_bindgen(js_class = AuthClient)]
 impl JsAuthClient {
     /// Throws an `AuthError` (code `invalid_config`) for invalid options.

@@ -1,4 +1,10 @@
 //! The TypeScript types of the JS API, and the conversions between them and the library's Rust types.
+//!
+//! The options and requests the API reads are declared once, below ([`CLIENT_OPTIONS`], [`LOGIN_REQUEST`],
+//! [`LOGOUT_REQUEST`], [`TOKEN_REQUEST`]): each field's name, kind and whether it is required. The names
+//! are what the API accepts; `tests/unit/js-api.test.mjs` reads the declarations from this source (the
+//! package ships no copy of them) and compares them with the interfaces of the shipped `.d.ts`, and
+//! `tests/e2e/npm-package.test.mjs` with what the API accepts and refuses, field by field.
 
 use wasm_bindgen::prelude::*;
 
@@ -7,6 +13,82 @@ use crate::protocol::{
     json, Account, InteractiveAuthenticationRequest, JsonError, JsonObject, JsonRecord, Prompt, ProtocolError, Scope,
     Scopes,
 };
+
+/// What a field of an options or request object holds, as the `.d.ts` types it.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    /// `string`
+    Text,
+    /// `boolean`
+    Flag,
+    /// `number`: a whole number, not negative
+    Count,
+    /// `string[] | string`: a list of scopes, or one space-separated string
+    Scopes,
+    /// The name of a [`CacheLocation`](crate::protocol::CacheLocation) (`CacheLocation::as_str`)
+    CacheLocation,
+    /// The name of a [`Prompt`] (`Prompt::as_str`)
+    Prompt,
+    /// `Record<string, unknown>`: any object
+    Object,
+    /// `Record<string, string | number | boolean>`
+    Parameters,
+}
+
+/// A field of an options or request object: its name, what it holds, and whether it must be given.
+/// The names are what the API accepts (any other is refused) and a required field must be given (by its
+/// JS name, in the error); the readers (`ClientConfig::read`, [`login_request`], [`logout_request`],
+/// [`token_request`]) check the kinds, and `tests/unit/js-api.test.mjs` and `e2e/npm-package.test.mjs`
+/// check that they, the `.d.ts` and this declaration agree.
+pub struct Field {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+}
+
+const fn given(name: &'static str, kind: Kind) -> Field {
+    Field { name, kind, required: true }
+}
+
+const fn optional(name: &'static str, kind: Kind) -> Field {
+    Field { name, kind, required: false }
+}
+
+/// `AuthClientOptions` (read by `ClientConfig::from_json_object`, which takes these camelCase names).
+pub const CLIENT_OPTIONS: [Field; 10] = [
+    given("authority", Kind::Text),
+    given("clientId", Kind::Text),
+    optional("redirectUri", Kind::Text),
+    optional("postLogoutRedirectUri", Kind::Text),
+    optional("silentRedirectUri", Kind::Text),
+    optional("scopes", Kind::Scopes),
+    optional("cacheLocation", Kind::CacheLocation),
+    optional("clientInfo", Kind::Flag),
+    optional("loginPath", Kind::Text),
+    optional("logoutPath", Kind::Text),
+];
+
+/// `LoginRequest`.
+pub const LOGIN_REQUEST: [Field; 8] = [
+    optional("returnUrl", Kind::Text),
+    optional("scopes", Kind::Scopes),
+    optional("loginHint", Kind::Text),
+    optional("domainHint", Kind::Text),
+    optional("prompt", Kind::Prompt),
+    optional("maxAge", Kind::Count),
+    optional("claims", Kind::Object),
+    optional("extraParameters", Kind::Parameters),
+];
+
+/// `LogoutRequest`.
+pub const LOGOUT_REQUEST: [Field; 1] = [optional("returnUrl", Kind::Text)];
+
+/// `TokenRequest` (read straight from the JS object by [`token_request`]: one `Scopes` and one `Flag`).
+pub const TOKEN_REQUEST: [Field; 2] = [given("scopes", Kind::Scopes), optional("forceRefresh", Kind::Flag)];
+
+fn declared<'a>(fields: &'a [Field], name: &str) -> Option<&'a Field> {
+    fields.iter().find(|field| field.name == name)
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -110,17 +192,21 @@ pub fn to_js(object: JsonObject) -> JsValue {
     js_sys::JSON::parse(&object.to_json_string()).unwrap_or(JsValue::NULL)
 }
 
-/// A JS options object as JSON; `None` for `undefined` and `null`. Names outside `known` are refused, so
-/// that a misspelt option is an error rather than silently ignored.
-pub fn from_js(value: JsValue, what: &str, known: &[&str]) -> Result<Option<JsonObject>, ProtocolError> {
+/// A JS options object as JSON, checked against its declared `fields`; `None` for `undefined` and
+/// `null`. Undeclared names are refused, so that a misspelt option is an error rather than silently
+/// ignored, and so is a missing required field.
+pub fn from_js(value: JsValue, what: &str, fields: &[Field]) -> Result<Option<JsonObject>, ProtocolError> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
     let invalid = |why: &str| ProtocolError::InvalidRequest(format!("{what}: {why}"));
     let text = js_sys::JSON::stringify(&value).ok().and_then(|text| text.as_string());
     let object = text.and_then(|text| JsonObject::parse(&text).ok()).ok_or_else(|| invalid("must be an object"))?;
-    if let Some((unknown, _)) = object.iter().find(|(name, _)| !known.contains(name)) {
+    if let Some((unknown, _)) = object.iter().find(|(name, _)| declared(fields, name).is_none()) {
         return Err(invalid(&format!("unknown option `{unknown}`")));
+    }
+    if let Some(missing) = fields.iter().find(|field| field.required && !object.contains(field.name)) {
+        return Err(invalid(&JsonError::field(missing.name, "is missing").to_string()));
     }
     Ok(Some(object))
 }
@@ -139,9 +225,6 @@ pub fn account_to_json(account: &Account) -> JsonObject {
         .with("name", json::string(&account.display_name))
         .with("claims", account.claims.to_json().into_value())
 }
-
-const LOGIN_REQUEST: [&str; 8] =
-    ["returnUrl", "scopes", "loginHint", "domainHint", "prompt", "maxAge", "claims", "extraParameters"];
 
 /// A JS `LoginRequest` (or nothing) as a sign-in request returning to `default_return_url`.
 pub fn login_request(
@@ -171,7 +254,7 @@ pub fn login_request(
 
 pub fn logout_request(value: JsValue) -> Result<InteractiveAuthenticationRequest, ProtocolError> {
     let what = "LogoutRequest";
-    let js = from_js(value, what, &["returnUrl"])?;
+    let js = from_js(value, what, &LOGOUT_REQUEST)?;
     let return_url = js.map(|js| js.opt_string("returnUrl")).transpose().map_err(field_error(what))?.flatten();
     Ok(InteractiveAuthenticationRequest::logout(return_url.unwrap_or_else(|| "/".to_owned())))
 }
@@ -190,19 +273,17 @@ pub fn token_request(value: &JsValue) -> Result<(Scopes, bool), ProtocolError> {
     let mut force = false;
     let mut scopes = None;
     for key in js_sys::Object::keys(object).iter() {
-        let field = js_sys::Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
-        match key.as_string().as_deref() {
-            Some("scopes" | "forceRefresh") if field.is_undefined() => {}
-            Some("scopes") => {
+        let name = key.as_string().unwrap_or_default();
+        let value = js_sys::Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
+        match declared(&TOKEN_REQUEST, &name).map(|field| field.kind) {
+            None => return Err(invalid(&format!("unknown option `{name}`"))),
+            Some(_) if value.is_undefined() => {}
+            Some(Kind::Scopes) => {
                 scopes = Some(
-                    scopes_of(&field).ok_or_else(|| invalid("`scopes` must be a string or a list of strings"))??,
+                    scopes_of(&value).ok_or_else(|| invalid("`scopes` must be a string or a list of strings"))??,
                 )
             }
-            Some("forceRefresh") => {
-                force = field.as_bool().ok_or_else(|| invalid("`forceRefresh` must be true or false"))?;
-            }
-            Some(other) => return Err(invalid(&format!("unknown option `{other}`"))),
-            None => {}
+            Some(_) => force = value.as_bool().ok_or_else(|| invalid("`forceRefresh` must be true or false"))?,
         }
     }
     let scopes = scopes.unwrap_or_default();
