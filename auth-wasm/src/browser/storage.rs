@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::error::js_message;
 use super::AuthError;
 pub use crate::protocol::CacheLocation;
-use crate::protocol::JsonRecord;
+use crate::protocol::{JsonError, JsonObject, JsonRecord};
 
 /// A string key-value store.
 pub trait KeyValueStore {
@@ -27,16 +27,25 @@ impl dyn KeyValueStore {
     /// The JSON value under `key`. A value that does not parse is removed, so that one corrupt entry
     /// cannot break every later page load; the caller sees `None`.
     pub fn load<T: JsonRecord>(&self, key: &str) -> Result<Option<T>, AuthError> {
-        let Some(text) = self.get(key)? else { return Ok(None) };
-        match T::from_json_str(&text) {
-            Ok(value) => Ok(Some(value)),
-            Err(error) => {
-                let error = AuthError::Storage(error.to_string());
-                super::error::warn(&["removed an unreadable stored entry: ", key].concat(), &error);
-                self.remove(key)?;
-                Ok(None)
-            }
+        let mut value = None;
+        self.load_with(key, &mut |object| T::from_json(object).map(|read| value = Some(read)))?;
+        Ok(value)
+    }
+
+    /// The part of [`Self::load`] that is the same for every record type (once in the wasm, not once
+    /// per type): reads and parses `key`, and gives the object to `read`; removes it when either fails.
+    fn load_with(
+        &self,
+        key: &str,
+        read: &mut dyn FnMut(&JsonObject) -> Result<(), JsonError>,
+    ) -> Result<(), AuthError> {
+        let Some(text) = self.get(key)? else { return Ok(()) };
+        if let Err(error) = JsonObject::parse(&text).and_then(|object| read(&object)) {
+            let error = AuthError::Storage(error.to_string());
+            super::error::warn(&["removed an unreadable stored entry: ", key].concat(), &error);
+            self.remove(key)?;
         }
+        Ok(())
     }
 
     /// Loads and removes `key`: for one-time values such as transactions.
