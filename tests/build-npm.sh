@@ -14,8 +14,13 @@ wasm-bindgen --target web --out-dir "$OUT" --out-name auth_wasm \
   "$ROOT/target/wasm32-unknown-unknown/release/auth_wasm.wasm"
 # The same optimisation with function names kept, for the size report's breakdown (not part of the package).
 mkdir -p "$ROOT/target/npm/breakdown"
-wasm-opt "${WASM_OPT_SIZE[@]}" -g "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$ROOT/target/npm/breakdown/auth_wasm.names.wasm"
-wasm-opt "${WASM_OPT_SIZE[@]}" "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$OUT/auth_wasm_bg.wasm"
+# The package's own wasm may also say that the lowest 1 KB of memory is never used (Rust puts its 1 MB
+# stack there, growing down: reaching it is a stack overflow already), so that wasm-opt folds constant
+# offsets into loads and stores: 447 B less gzip (measured 2026-11-23). Apps built with trunk choose
+# their own wasm-opt flags, so the Leptos figure does not use it.
+NPM_WASM_OPT=("${WASM_OPT_SIZE[@]}" --low-memory-unused)
+wasm-opt "${NPM_WASM_OPT[@]}" -g "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$ROOT/target/npm/breakdown/auth_wasm.names.wasm"
+wasm-opt "${NPM_WASM_OPT[@]}" "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$OUT/auth_wasm_bg.wasm"
 cp auth-wasm/npm/index.js auth-wasm/npm/index.d.ts auth-wasm/npm/errors.js auth-wasm/npm/errors.d.ts \
   auth-wasm/npm/README.md "$OUT/"
 # The errors' English text, from the table Rust's Display reads too (errors.js assembles it).
