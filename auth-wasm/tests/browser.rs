@@ -6,6 +6,7 @@ use std::rc::Rc;
 use auth_wasm::browser::{
     open_store, AuthClient, AuthError, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore,
 };
+use auth_wasm::protocol::storage_keys::session_key;
 use auth_wasm::protocol::{ClientConfig, LoginTransaction, ProtocolError, Scopes};
 use wasm_bindgen_test::*;
 
@@ -94,8 +95,8 @@ async fn a_sign_out_callback_this_browser_did_not_start_signs_nobody_out() {
             "iss": "http://127.0.0.1:9", "sub": "alice", "aud": "spa", "exp": 4_000_000_000i64, "iat": 1 } },
         "id_token": "h.p.s", "granted_scopes": ["openid"], "access_tokens": [],
     });
-    tokens.set("auth-wasm.session|spa|http://127.0.0.1:9", &session.to_string()).unwrap();
     let config = ClientConfig::new("http://127.0.0.1:9/", "spa");
+    tokens.set(&session_key(&config.client_id, &config.authority), &session.to_string()).unwrap();
     let client = AuthClient::with_stores(config, tokens.clone(), session_store()).unwrap();
 
     set_url("/authentication/logout-callback?state=forged");
@@ -145,15 +146,16 @@ fn a_refused_storage_write_leaves_the_previous_session_whole() {
             "issued_at": 1, "expires_at": 4_000_000_000i64 }],
     })
     .to_string();
-    store.set("auth-wasm.session|spa|http://127.0.0.1:9", &session).unwrap();
     let config = ClientConfig::new("http://127.0.0.1:9/", "spa");
+    let key = session_key(&config.client_id, &config.authority);
+    store.set(&key, &session).unwrap();
     let client = AuthClient::with_stores(config, store.clone(), Rc::new(MemoryStore::default())).unwrap();
     let api = Scopes::parse("api:read").unwrap();
     assert_eq!(client.cached_token(&api).map(|t| t.access_token.secret().to_owned()), Some("at".into()));
 
     store.refuse.set(true);
     assert!(matches!(client.forget_access_tokens(&api), Err(AuthError::Storage(_))));
-    assert_eq!(store.get("auth-wasm.session|spa|http://127.0.0.1:9").unwrap(), Some(session), "storage unchanged");
+    assert_eq!(store.get(&key).unwrap(), Some(session), "storage unchanged");
     assert!(client.cached_token(&api).is_some(), "memory unchanged: the token is still served");
     assert!(client.account().is_some());
 

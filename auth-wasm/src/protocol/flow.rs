@@ -411,14 +411,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_sign_in_callback_fetches_what_is_missing_then_exchanges_checks_and_verifies() {
+    /// Runs the flow of a sign-in callback for the transaction this browser started, with `answers`:
+    /// the steps' names, the error that ended it, and the checked tokens.
+    fn sign_in_callback(answers: Vec<Input>) -> (Vec<String>, Option<ProtocolError>, Option<TokenSet>) {
         let (config, transaction) = (config(), transaction());
         let grant = Grant::Code { response: Some(callback(&transaction.state)), transaction: &transaction };
         let mut flow = TokenFlow::new(&config, grant);
+        let (steps, error) = run(&mut flow, answers);
+        (steps, error, flow.into_token_set())
+    }
+
+    #[test]
+    fn a_sign_in_callback_fetches_what_is_missing_then_exchanges_checks_and_verifies() {
         let answers =
             vec![ok(document()), Input::Kept, tokens("r1"), ok(keys("r1")), Input::Kept, Input::Signature(true)];
-        let (steps, error) = run(&mut flow, answers);
+        let (steps, error, set) = sign_in_callback(answers);
         assert_eq!(error, None);
         assert_eq!(
             steps,
@@ -432,15 +439,11 @@ mod tests {
                 "done",
             ]
         );
-        let set = flow.into_token_set().unwrap();
-        assert_eq!(set.identity.unwrap().0.subject, "alice");
+        assert_eq!(set.unwrap().identity.unwrap().0.subject, "alice");
     }
 
     #[test]
     fn cached_documents_are_not_kept_again() {
-        let (config, transaction) = (config(), transaction());
-        let grant = Grant::Code { response: Some(callback(&transaction.state)), transaction: &transaction };
-        let mut flow = TokenFlow::new(&config, grant);
         let jwks = Rc::new(JwkSet::from_json(&keys("r1").to_string()).unwrap());
         let answers = vec![
             Input::Cached(Cached::Metadata(Rc::new(metadata()))),
@@ -448,15 +451,12 @@ mod tests {
             Input::Cached(Cached::Jwks(jwks)),
             Input::Signature(true),
         ];
-        let (steps, error) = run(&mut flow, answers);
+        let (steps, error, _) = sign_in_callback(answers);
         assert_eq!((steps.len(), error), (5, None), "{steps:?}");
     }
 
     #[test]
     fn an_unknown_key_in_cached_keys_fetches_them_once_more() {
-        let (config, transaction) = (config(), transaction());
-        let grant = Grant::Code { response: Some(callback(&transaction.state)), transaction: &transaction };
-        let mut flow = TokenFlow::new(&config, grant);
         let old = Rc::new(JwkSet::from_json(&keys("old").to_string()).unwrap());
         let answers = vec![
             Input::Cached(Cached::Metadata(Rc::new(metadata()))),
@@ -466,7 +466,7 @@ mod tests {
             Input::Kept,
             Input::Signature(true),
         ];
-        let (steps, error) = run(&mut flow, answers);
+        let (steps, error, _) = sign_in_callback(answers);
         assert_eq!(error, None);
         assert_eq!(steps[3], "get Jwks https://op.example/jwks refetch=true");
         assert_eq!(steps[5], "verify with new");
@@ -474,25 +474,19 @@ mod tests {
 
     #[test]
     fn an_unknown_key_in_fresh_keys_is_refused() {
-        let (config, transaction) = (config(), transaction());
-        let grant = Grant::Code { response: Some(callback(&transaction.state)), transaction: &transaction };
-        let mut flow = TokenFlow::new(&config, grant);
         let answers =
             vec![Input::Cached(Cached::Metadata(Rc::new(metadata()))), tokens("new"), ok(keys("old")), Input::Kept];
-        let (_, error) = run(&mut flow, answers);
+        let (_, error, _) = sign_in_callback(answers);
         assert_eq!(error, Some(IdTokenError::UnknownKey("new".into()).into()));
     }
 
     #[test]
     fn nothing_comes_of_a_signature_that_does_not_verify() {
-        let (config, transaction) = (config(), transaction());
-        let grant = Grant::Code { response: Some(callback(&transaction.state)), transaction: &transaction };
-        let mut flow = TokenFlow::new(&config, grant);
         let metadata = Input::Cached(Cached::Metadata(Rc::new(metadata())));
         let answers = vec![metadata, tokens("r1"), ok(keys("r1")), Input::Kept, Input::Signature(false)];
-        let (_, error) = run(&mut flow, answers);
+        let (_, error, set) = sign_in_callback(answers);
         assert_eq!(error, Some(IdTokenError::InvalidSignature.into()));
-        assert_eq!(flow.into_token_set(), None);
+        assert_eq!(set, None);
     }
 
     #[test]
@@ -515,13 +509,10 @@ mod tests {
 
     #[test]
     fn a_refresh_presents_the_refresh_token_and_checks_the_same_user() {
-        let (config, transaction) = (config(), transaction());
-        let grant = Grant::Code { response: Some(callback(&transaction.state)), transaction: &transaction };
-        let mut flow = TokenFlow::new(&config, grant);
         let answers =
             vec![ok(document()), Input::Kept, tokens("r1"), ok(keys("r1")), Input::Kept, Input::Signature(true)];
-        run(&mut flow, answers);
-        let session = after_sign_in(None, flow.into_token_set().unwrap()).unwrap();
+        let session = after_sign_in(None, sign_in_callback(answers).2.unwrap()).unwrap();
+        let config = config();
         let (refresh_token, scopes) = (session.refresh_token().unwrap().clone(), Scopes::parse("api:read").unwrap());
         let grant = Grant::Refresh { session: &session, refresh_token: &refresh_token, scopes: &scopes };
         let mut flow = TokenFlow::new(&config, grant);

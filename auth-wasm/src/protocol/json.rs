@@ -142,23 +142,11 @@ impl Deserialize for Value {
             }
 
             fn seq(&mut self) -> miniserde::Result<Box<dyn Seq + '_>> {
-                Ok(Box::new(Builder {
-                    out: &mut self.out,
-                    items: Vec::new(),
-                    fields: Object::default(),
-                    key: None,
-                    next: None,
-                }))
+                Ok(Builder::new(&mut self.out))
             }
 
             fn map(&mut self) -> miniserde::Result<Box<dyn Map + '_>> {
-                Ok(Box::new(Builder {
-                    out: &mut self.out,
-                    items: Vec::new(),
-                    fields: Object::default(),
-                    key: None,
-                    next: None,
-                }))
+                Ok(Builder::new(&mut self.out))
             }
         }
 
@@ -171,7 +159,12 @@ impl Deserialize for Value {
             next: Option<Value>,
         }
 
-        impl Builder<'_> {
+        impl<'a> Builder<'a> {
+            /// An empty list or object, which `finish` puts in `out`.
+            fn new(out: &'a mut Option<Value>) -> Box<Self> {
+                Box::new(Builder { out, items: Vec::new(), fields: Object::default(), key: None, next: None })
+            }
+
             /// Keeps the value just read.
             fn shift(&mut self) {
                 if let Some(value) = self.next.take() {
