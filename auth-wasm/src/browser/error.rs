@@ -110,9 +110,8 @@ pub(crate) fn warn(what: &str, error: &AuthError) {
     let line = js_sys::Array::of2(&["auth-wasm: ", what].concat().into(), &error.code().into());
     for arg in error.message().args.iter().flatten() {
         line.push(&match arg {
-            crate::protocol::MessageArg::Text(text) | crate::protocol::MessageArg::Detail(Some(text)) => (*text).into(),
             crate::protocol::MessageArg::Number(number) => (*number).into(),
-            crate::protocol::MessageArg::Detail(None) => continue,
+            text => wasm_bindgen::JsValue::from_str(&text.as_text().unwrap_or_default()),
         });
     }
     web_sys::console::warn(&line);

@@ -21,10 +21,8 @@ fn values(message: &Message<'_>) -> js_sys::Array {
         .iter()
         .flatten()
         .map(|arg| match arg {
-            MessageArg::Text(text) => JsValue::from_str(text),
             MessageArg::Number(number) => JsValue::from_f64(f64::from(*number)),
-            MessageArg::Detail(Some(text)) => JsValue::from_str(&[": ", text].concat()),
-            MessageArg::Detail(None) => JsValue::from_str(""),
+            text => JsValue::from_str(&text.as_text().unwrap_or_default()),
         })
         .collect()
 }

@@ -2,6 +2,7 @@
 //! the table in `messages.txt`) in a Rust app, by the npm package's `errors.js` (from the same table) in
 //! a JS app. So the npm package's wasm carries no sentences and no formatting of them.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Every message: `key: template` lines (see `messages.txt`).
@@ -16,6 +17,19 @@ pub enum MessageArg<'a> {
     Number(u32),
     /// A provider's description, shown as `: description`; nothing when there is none.
     Detail(Option<&'a str>),
+}
+
+impl MessageArg<'_> {
+    /// The value as it stands in the text, for a text value: a description as `: description` (or
+    /// nothing). `None` for a number, which each side writes in its own way.
+    pub fn as_text(&self) -> Option<Cow<'_, str>> {
+        match *self {
+            Self::Text(text) => Some(Cow::Borrowed(text)),
+            Self::Detail(Some(text)) => Some(Cow::Owned([": ", text].concat())),
+            Self::Detail(None) => Some(Cow::Borrowed("")),
+            Self::Number(_) => None,
+        }
+    }
 }
 
 /// An error's text, not yet assembled: a key of `messages.txt` and the values for `{0}` and `{1}`.
@@ -73,10 +87,9 @@ impl fmt::Display for Message<'_> {
                 continue;
             };
             match self.args.get::<usize>(index).copied().flatten() {
-                Some(MessageArg::Text(text)) => f.write_str(text)?,
-                Some(MessageArg::Detail(Some(text))) => write!(f, ": {text}")?,
                 Some(MessageArg::Number(number)) => write!(f, "{number}")?,
-                Some(MessageArg::Detail(None)) | None => {}
+                Some(arg) => f.write_str(&arg.as_text().unwrap_or_default())?,
+                None => {}
             }
             rest = &after[close + 1..];
         }
