@@ -52,7 +52,7 @@ impl AuthorizedFetch {
         if origin.is_some() {
             match self.client.get_token(&self.scopes).await? {
                 TokenResult::Success(token) => {
-                    builder = builder.header("Authorization", &format!("Bearer {}", token.access_token.secret()));
+                    builder = builder.header("Authorization", &["Bearer ", token.access_token.secret()].concat());
                     sent = Some(token.access_token);
                 }
                 TokenResult::RequiresInteraction(required) => {

@@ -26,7 +26,7 @@ pub fn request_from_state(state: &JsValue) -> Result<Option<InteractiveAuthentic
     }
     let invalid = |why: String| AuthError::from(ProtocolError::InvalidRequest(why));
     let text: String = js_sys::JSON::stringify(state).map_err(|e| invalid(js_message(&e)))?.into();
-    if JsonObject::parse(&text).map_err(|e| invalid(e.to_string()))?.get("kind").is_none() {
+    if JsonObject::parse(&text).map_err(|e| invalid(e.into()))?.get("kind").is_none() {
         // State of the router or the app, not ours.
         return Ok(None);
     }

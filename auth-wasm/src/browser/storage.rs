@@ -41,7 +41,7 @@ impl dyn KeyValueStore {
     ) -> Result<(), AuthError> {
         let Some(text) = self.get(key)? else { return Ok(()) };
         if let Err(error) = JsonObject::parse(&text).and_then(|object| read(&object)) {
-            let error = AuthError::Storage(error.to_string());
+            let error = AuthError::Storage(error.into());
             super::error::warn(&["removed an unreadable stored entry: ", key].concat(), &error);
             self.remove(key)?;
         }
@@ -82,8 +82,8 @@ impl WebStorageStore {
         let window = web_sys::window().ok_or_else(|| AuthError::Storage("no window".into()))?;
         match get(&window) {
             Ok(Some(storage)) => Ok(Self(storage)),
-            Ok(None) => Err(AuthError::Storage(format!("{name} is not available"))),
-            Err(e) => Err(AuthError::Storage(format!("{name} is not available: {}", js_message(&e)))),
+            Ok(None) => Err(AuthError::Storage([name, " is not available"].concat())),
+            Err(e) => Err(AuthError::Storage([name, " is not available: ", &js_message(&e)].concat())),
         }
     }
 }

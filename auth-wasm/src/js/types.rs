@@ -199,20 +199,20 @@ pub fn from_js(value: JsValue, what: &str, fields: &[Field]) -> Result<Option<Js
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    let invalid = |why: &str| ProtocolError::InvalidRequest(format!("{what}: {why}"));
+    let invalid = |why: &str| ProtocolError::InvalidRequest([what, ": ", why].concat());
     let text = js_sys::JSON::stringify(&value).ok().and_then(|text| text.as_string());
     let object = text.and_then(|text| JsonObject::parse(&text).ok()).ok_or_else(|| invalid("must be an object"))?;
     if let Some((unknown, _)) = object.iter().find(|(name, _)| declared(fields, name).is_none()) {
-        return Err(invalid(&format!("unknown option `{unknown}`")));
+        return Err(invalid(&["unknown option `", unknown, "`"].concat()));
     }
     if let Some(missing) = fields.iter().find(|field| field.required && !object.contains(field.name)) {
-        return Err(invalid(&JsonError::field(missing.name, "is missing").to_string()));
+        return Err(invalid(&JsonError::field(missing.name, "is missing").text()));
     }
     Ok(Some(object))
 }
 
 fn field_error(what: &str) -> impl Fn(JsonError) -> ProtocolError + '_ {
-    move |e| ProtocolError::InvalidRequest(format!("{what}: {e}"))
+    move |e| ProtocolError::InvalidRequest([what, ": ", &e.text()].concat())
 }
 
 /// The JS `Account` of a signed-in account.
@@ -262,7 +262,7 @@ pub fn logout_request(value: JsValue) -> Result<InteractiveAuthenticationRequest
 /// A JS `TokenRequest`: its scopes, and whether to renew whatever is cached. Read straight from the
 /// object (no JSON round trip): this is on the path of every cached-token call.
 pub fn token_request(value: &JsValue) -> Result<(Scopes, bool), ProtocolError> {
-    let invalid = |why: &str| ProtocolError::InvalidRequest(format!("TokenRequest: {why}"));
+    let invalid = |why: &str| ProtocolError::InvalidRequest(["TokenRequest: ", why].concat());
     if value.is_undefined() || value.is_null() {
         return Err(ProtocolError::NoScopes);
     }
@@ -276,7 +276,7 @@ pub fn token_request(value: &JsValue) -> Result<(Scopes, bool), ProtocolError> {
         let name = key.as_string().unwrap_or_default();
         let value = js_sys::Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
         match declared(&TOKEN_REQUEST, &name).map(|field| field.kind) {
-            None => return Err(invalid(&format!("unknown option `{name}`"))),
+            None => return Err(invalid(&["unknown option `", &name, "`"].concat())),
             Some(_) if value.is_undefined() => {}
             Some(Kind::Scopes) => {
                 scopes = Some(

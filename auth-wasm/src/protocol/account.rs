@@ -13,7 +13,7 @@ pub struct HomeAccountId(String);
 impl HomeAccountId {
     /// From Entra's `client_info`: base64url JSON `{"uid": …, "utid": …}` → `uid.utid`.
     pub fn from_client_info(client_info: &str) -> Result<Self, ProtocolError> {
-        let invalid = |why: String| ProtocolError::InvalidTokenResponse(format!("client_info: {why}"));
+        let invalid = |why: String| ProtocolError::InvalidTokenResponse(["client_info: ", &why].concat());
         let bytes = super::base64::decode_url(client_info.trim()).ok_or_else(|| invalid("not base64url".into()))?;
         let info = JsonObject::parse_bytes(&bytes).map_err(|e| invalid(e.into()))?;
         let (uid, utid) =
@@ -21,12 +21,12 @@ impl HomeAccountId {
         if uid.is_empty() || utid.is_empty() {
             return Err(invalid("uid and utid must not be empty".into()));
         }
-        Ok(Self(format!("{uid}.{utid}")))
+        Ok(Self([uid.as_str(), ".", utid.as_str()].concat()))
     }
 
     /// From the ID token: subject and issuer.
     pub fn from_claims(claims: &IdTokenClaims) -> Self {
-        Self(format!("{}.{}", claims.sub, claims.iss))
+        Self([claims.sub.as_str(), ".", claims.iss.as_str()].concat())
     }
 
     /// The id as text.

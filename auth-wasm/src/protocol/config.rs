@@ -102,13 +102,13 @@ impl ClientConfig {
 
     /// Parses and checks a JSON configuration file.
     pub fn from_json(json: &str) -> Result<Self, ProtocolError> {
-        let object = JsonObject::parse(json).map_err(|e| ProtocolError::InvalidConfig(e.to_string()))?;
+        let object = JsonObject::parse(json).map_err(|e| ProtocolError::InvalidConfig(e.into()))?;
         Self::from_json_object(&object)
     }
 
     /// Reads and checks a configuration object; each field by its snake_case or its camelCase name.
     pub fn from_json_object(object: &JsonObject) -> Result<Self, ProtocolError> {
-        Self::read(object).map_err(|e| ProtocolError::InvalidConfig(e.to_string()))?.validated()
+        Self::read(object).map_err(|e| ProtocolError::InvalidConfig(e.into()))?.validated()
     }
 
     fn read(object: &JsonObject) -> Result<Self, JsonError> {
@@ -149,10 +149,9 @@ impl ClientConfig {
             return Err(ProtocolError::InvalidConfig("client_id is empty".into()));
         }
         if !is_secure_url(&self.authority) {
-            return Err(ProtocolError::InvalidConfig(format!(
-                "authority `{}` must be an https:// URL (http:// only on loopback)",
-                self.authority
-            )));
+            return Err(ProtocolError::InvalidConfig(
+                ["authority `", &self.authority, "` must be an https:// URL (http:// only on loopback)"].concat(),
+            ));
         }
         Ok(())
     }

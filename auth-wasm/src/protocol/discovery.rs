@@ -6,7 +6,7 @@ use super::{is_secure_url, Issuer, ProtocolError, PKCE_METHOD_S256};
 
 /// `{authority}/.well-known/openid-configuration`.
 pub fn discovery_url(authority: &str) -> String {
-    format!("{}/.well-known/openid-configuration", authority.trim_end_matches('/'))
+    [authority.trim_end_matches('/'), "/.well-known/openid-configuration"].concat()
 }
 
 /// The parts of the provider's metadata this library uses.
@@ -37,7 +37,7 @@ impl ProviderMetadata {
     /// (Discovery §4.3, against mix-up), every endpoint secure, and S256 PKCE supported where listed.
     pub fn from_json(json: &str, authority: &str) -> Result<Self, ProtocolError> {
         let metadata =
-            Self::from_json_str(json).map_err(|e| ProtocolError::InvalidDiscovery(format!("{authority}: {e}")))?;
+            Self::from_json_str(json).map_err(|e| ProtocolError::InvalidDiscovery([authority, ": ", &e.text()].concat()))?;
         let issuer = metadata.issuer.as_str();
         if issuer.trim_end_matches('/') != authority.trim_end_matches('/') && !is_multi_tenant_issuer(issuer, authority)
         {

@@ -91,14 +91,19 @@ impl ExtraParameters {
     pub fn check(&self) -> Result<(), ProtocolError> {
         for (name, _) in self.iter() {
             if RESERVED_AUTHORIZE_PARAMETERS.contains(&name) {
-                return Err(ProtocolError::InvalidRequest(format!(
-                    "the authorize parameter `{name}` is set by the library or not supported; remove it from the extra parameters"
-                )));
+                return Err(ProtocolError::InvalidRequest(
+                    [
+                        "the authorize parameter `",
+                        name,
+                        "` is set by the library or not supported; remove it from the extra parameters",
+                    ]
+                    .concat(),
+                ));
             }
             if TYPED_PARAMETERS.contains(&name) {
-                return Err(ProtocolError::InvalidRequest(format!(
-                    "`{name}` is a field of the request; give it there, not as an extra parameter"
-                )));
+                return Err(ProtocolError::InvalidRequest(
+                    ["`", name, "` is a field of the request; give it there, not as an extra parameter"].concat(),
+                ));
             }
         }
         Ok(())
@@ -267,18 +272,25 @@ impl InteractiveAuthenticationRequest {
     /// Reads the versioned JSON form; rejects oversized, malformed and other-version input.
     pub fn from_json(json: &str) -> Result<Self, ProtocolError> {
         if json.len() > MAX_REQUEST_BYTES {
-            return Err(ProtocolError::InvalidRequest(format!(
-                "the request is {} bytes, more than the {MAX_REQUEST_BYTES} accepted",
-                json.len()
-            )));
+            return Err(ProtocolError::InvalidRequest(
+                ["the request is ", &json.len().to_string(), " bytes, more than the ", &MAX_REQUEST_BYTES.to_string(), " accepted"]
+                    .concat(),
+            ));
         }
-        let invalid = |e: JsonError| ProtocolError::InvalidRequest(e.to_string());
+        let invalid = |e: JsonError| ProtocolError::InvalidRequest(e.into());
         let object = JsonObject::parse(json).map_err(invalid)?;
         let version = object.integer("version").map_err(invalid)?;
         if version != i64::from(REQUEST_VERSION) {
-            return Err(ProtocolError::InvalidRequest(format!(
-                "version {version} is not the supported version {REQUEST_VERSION}; start the sign-in again"
-            )));
+            return Err(ProtocolError::InvalidRequest(
+                [
+                    "version ",
+                    &version.to_string(),
+                    " is not the supported version ",
+                    &REQUEST_VERSION.to_string(),
+                    "; start the sign-in again",
+                ]
+                .concat(),
+            ));
         }
         let request = <Self as JsonRecord>::from_json(&object).map_err(invalid)?;
         request.extra.check()?;

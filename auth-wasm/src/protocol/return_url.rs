@@ -14,7 +14,7 @@ pub fn same_origin_path(candidate: &str, origin: &str) -> Option<String> {
         Some(rest) if rest.starts_with(['/', '?', '#']) => rest,
         _ => candidate,
     };
-    let path = if path.starts_with(['?', '#']) { format!("/{path}") } else { path.to_owned() };
+    let path = if path.starts_with(['?', '#']) { ["/", path].concat() } else { path.to_owned() };
     // Dot segments are refused: `/.//evil.example` would normalise to `//evil.example`.
     let segments = path.split(['?', '#']).next().unwrap_or_default().split('/');
     let has_dot_segment =

@@ -24,7 +24,7 @@ fn component(value: &str) -> String {
 
 /// `auth-wasm.{kind}|{client id}|{authority}`: one name per client and provider.
 fn client_name(kind: &str, client_id: &ClientId, authority: &str) -> String {
-    format!("{PREFIX}{kind}|{}|{}", component(client_id.as_str()), component(authority.trim_end_matches('/')))
+    [PREFIX, kind, "|", &component(client_id.as_str()), "|", &component(authority.trim_end_matches('/'))].concat()
 }
 
 /// The session of a client and authority: account, ID token, refresh token and access tokens, in one
@@ -48,38 +48,38 @@ pub fn revision_key(client_id: &ClientId, authority: &str) -> String {
 
 /// The provider's discovery document, with the time it was fetched.
 pub fn discovery_key(authority: &str) -> String {
-    format!("{PREFIX}discovery|{}", component(authority.trim_end_matches('/')))
+    [PREFIX, "discovery|", &component(authority.trim_end_matches('/'))].concat()
 }
 
 /// The provider's signing keys (JWKS), with the time they were fetched.
 pub fn jwks_key(authority: &str) -> String {
-    format!("{PREFIX}jwks|{}", component(authority.trim_end_matches('/')))
+    [PREFIX, "jwks|", &component(authority.trim_end_matches('/'))].concat()
 }
 
 /// The sign-in transaction of `state`.
 pub fn login_transaction_key(state: &State) -> String {
-    format!("{LOGIN_TRANSACTION_PREFIX}{}", state.as_str())
+    [LOGIN_TRANSACTION_PREFIX, state.as_str()].concat()
 }
 
 /// The sign-out transaction of `state`.
 pub fn logout_transaction_key(state: &State) -> String {
-    format!("{LOGOUT_TRANSACTION_PREFIX}{}", state.as_str())
+    [LOGOUT_TRANSACTION_PREFIX, state.as_str()].concat()
 }
 
 /// The completed sign-in of `state`.
 pub fn completed_transaction_key(state: &State) -> String {
-    format!("{COMPLETED_TRANSACTION_PREFIX}{}", state.as_str())
+    [COMPLETED_TRANSACTION_PREFIX, state.as_str()].concat()
 }
 
 /// The claims challenge an API origin sent last (see `AuthorizedFetch`).
 pub fn claims_challenge_key(origin: &str) -> String {
-    format!("{PREFIX}claims-challenge|{}", component(origin))
+    [PREFIX, "claims-challenge|", &component(origin)].concat()
 }
 
 /// The Web Lock held around "read the refresh token → token request → store" for one account, in every
 /// tab of the origin: a refresh token is presented by one tab at a time.
 pub fn renewal_lock_name(client_id: &ClientId, authority: &str, account: &HomeAccountId) -> String {
-    format!("{}|{}", client_name("renewal", client_id, authority), component(account.as_str()))
+    [&client_name("renewal", client_id, authority), "|", &component(account.as_str())].concat()
 }
 
 /// The BroadcastChannel on which the tabs of one client and authority tell each other of sign-in,

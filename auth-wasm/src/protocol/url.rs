@@ -22,7 +22,7 @@ pub fn append_query<'a>(url: &str, params: impl IntoIterator<Item = (&'a str, &'
         Some(i) if i + 1 == base.len() || base.ends_with('&') => "",
         Some(_) => "&",
     };
-    let mut out = format!("{base}{separator}{encoded}");
+    let mut out = [base, separator, &encoded].concat();
     if let Some(fragment) = fragment {
         out.push('#');
         out.push_str(fragment);
@@ -56,7 +56,7 @@ pub fn resolve_app_url(origin: &str, value: &str) -> String {
     if value.starts_with("https://") || value.starts_with("http://") {
         value.to_owned()
     } else {
-        format!("{}/{}", origin.trim_end_matches('/'), value.trim_start_matches('/'))
+        [origin.trim_end_matches('/'), "/", value.trim_start_matches('/')].concat()
     }
 }
 
@@ -70,7 +70,7 @@ pub fn origin_of(url: &str) -> Option<String> {
     let authority = rest.split(['/', '?', '#']).next().filter(|a| !a.is_empty() && !a.contains('@'))?;
     let authority = authority.to_ascii_lowercase();
     let default_port = if scheme == "https" { ":443" } else { ":80" };
-    Some(format!("{scheme}://{}", authority.strip_suffix(default_port).unwrap_or(&authority)))
+    Some([scheme.as_str(), "://", authority.strip_suffix(default_port).unwrap_or(&authority)].concat())
 }
 
 #[cfg(test)]
