@@ -301,3 +301,51 @@ mod history_state {
         assert!(invalid(&huge));
     }
 }
+
+/// JSON text in the browser is the page's JSON.parse and JSON.stringify (protocol/json_text.rs): the
+/// same documents read and write as with the native parser.
+mod json_text {
+    use auth_wasm::protocol::{JsonError, JsonObject, JsonValue, MAX_JSON_DEPTH};
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    fn reads_every_kind_of_value_and_writes_it_back() {
+        let text = r#"{"s":"é \"q\" \\ \n 😀","n":3,"neg":-7,"f":1.5,"big":9007199254740993,"b":false,"z":null,
+            "l":["a",1,[true]],"o":{"k":{"deep":"x"}},"__proto__":{"polluted":true},"10":"ten","9":"nine"}"#;
+        let object = JsonObject::parse(text).unwrap();
+        assert_eq!(object.string("s").unwrap(), "é \"q\" \\ \n 😀");
+        assert_eq!((object.integer("n"), object.integer("neg"), object.integer("f")), (Ok(3), Ok(-7), Ok(1)));
+        assert!(object.integer("big").is_ok(), "beyond 2^53: rounded as in JavaScript, still a number");
+        assert_eq!(object.opt_bool("b"), Ok(Some(false)));
+        assert_eq!(object.opt_string("z"), Ok(None));
+        assert!(matches!(object.get("l"), Some(JsonValue::Array(items)) if items.len() == 3));
+        assert_eq!(object.object("o").unwrap().object("k").unwrap().string("deep").unwrap(), "x");
+        assert!(object.object("__proto__").unwrap().opt_bool("polluted").unwrap().unwrap(), "a field like any other");
+        assert_eq!((object.string("10").unwrap(), object.string("9").unwrap()), ("ten".into(), "nine".into()));
+
+        let written = object.to_json_string();
+        let again = JsonObject::parse(&written).unwrap();
+        assert_eq!(again, object, "written and read again: the same content ({written})");
+        assert!(written.contains(r#""__proto__":{"polluted":true}"#), "{written}");
+        assert!(written.contains(r#""f":1.5"#) && written.contains(r#""neg":-7"#), "{written}");
+        let fresh = js_sys::Object::new();
+        assert!(js_sys::Reflect::get(&fresh, &"polluted".into()).unwrap().is_undefined(), "no prototype was polluted");
+    }
+
+    #[wasm_bindgen_test]
+    fn writes_fields_in_key_order() {
+        let object = JsonObject::parse(r#"{ "b": 2, "a": "x", "c": [1, 2.5, null] }"#).unwrap();
+        assert_eq!(object.to_json_string(), r#"{"a":"x","b":2,"c":[1,2.5,null]}"#);
+    }
+
+    #[wasm_bindgen_test]
+    fn refuses_what_is_not_a_json_object_and_what_nests_too_deep() {
+        for text in ["{not json", "[1]", "\"text\"", "", "{\"a\":1} trailing", "{'a':1}"] {
+            assert!(JsonObject::parse(text).is_err(), "{text}");
+        }
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(MAX_JSON_DEPTH + 1), "]".repeat(MAX_JSON_DEPTH + 1));
+        assert_eq!(JsonObject::parse(&deep), Err(JsonError::TooDeep(MAX_JSON_DEPTH)));
+        let hostile = format!("{{\"claims\":{}}}", "[".repeat(200_000));
+        assert_eq!(JsonObject::parse(&hostile), Err(JsonError::TooDeep(MAX_JSON_DEPTH)));
+    }
+}

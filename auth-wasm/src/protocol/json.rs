@@ -1,5 +1,5 @@
-//! JSON documents: one non-generic parser (miniserde's) and readers that name the field a document got
-//! wrong.
+//! JSON documents: one tree of values (parsed and written by [`json_text`]) and readers that name the
+//! field a document got wrong.
 //!
 //! Why not serde_json: its code is generated for every type it reads, and that was most of the npm
 //! package's wasm. Here every document is parsed once into a tree, and each type reads its fields by hand.
@@ -8,16 +8,12 @@
 //! is built, because cloning and dropping a tree recurses, and a deep one (a `claims` header, a history
 //! entry, a provider answer) would overflow the wasm stack and leave the module unusable.
 
-use std::borrow::Cow;
 use std::fmt;
 
-use miniserde::de::{Deserialize, Map, Seq, Visitor};
-use miniserde::json::{self, Number};
-use miniserde::ser::{self, Fragment, Serialize};
+use super::json_text;
 
-/// A JSON value. The same shape as miniserde's `Value`, whose parser and writer it uses, but an object
-/// is a `Vec` sorted by key instead of a `BTreeMap`: objects of a few fields, and the `BTreeMap` code was
-/// 9,479 B of the npm package's wasm.
+/// A JSON value. An object is a `Vec` sorted by key instead of a `BTreeMap`: objects of a few fields,
+/// and the `BTreeMap` code was 9,479 B of the npm package's wasm.
 #[derive(Clone, Debug, Default)]
 pub enum Value {
     /// `null`.
@@ -33,6 +29,17 @@ pub enum Value {
     Array(Vec<Value>),
     /// An object.
     Object(Object),
+}
+
+/// A JSON number, as it was read: an integer where it is one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Number {
+    /// A non-negative integer.
+    U64(u64),
+    /// A negative integer.
+    I64(i64),
+    /// Any other number.
+    F64(f64),
 }
 
 /// The fields of a JSON object, sorted by key (each key once).
@@ -68,142 +75,10 @@ impl Object {
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
         self.0.iter().map(|(key, value)| (key, value))
     }
-}
 
-impl Serialize for Value {
-    fn begin(&self) -> Fragment<'_> {
-        match self {
-            Value::Null => Fragment::Null,
-            Value::Bool(flag) => Fragment::Bool(*flag),
-            Value::Number(Number::U64(n)) => Fragment::U64(*n),
-            Value::Number(Number::I64(n)) => Fragment::I64(*n),
-            Value::Number(Number::F64(n)) => Fragment::F64(*n),
-            Value::String(text) => Fragment::Str(Cow::Borrowed(text)),
-            Value::Array(items) => Fragment::Seq(Box::new(Items(items.iter()))),
-            Value::Object(object) => object.begin(),
-        }
-    }
-}
-
-impl Serialize for Object {
-    fn begin(&self) -> Fragment<'_> {
-        struct Fields<'a>(std::slice::Iter<'a, (String, Value)>);
-        impl ser::Map for Fields<'_> {
-            fn next(&mut self) -> Option<(Cow<'_, str>, &dyn Serialize)> {
-                self.0.next().map(|(key, value)| (Cow::Borrowed(key.as_str()), value as &dyn Serialize))
-            }
-        }
-        Fragment::Map(Box::new(Fields(self.0.iter())))
-    }
-}
-
-/// The values of a JSON list, for miniserde's writer.
-struct Items<'a>(std::slice::Iter<'a, Value>);
-
-impl ser::Seq for Items<'_> {
-    fn next(&mut self) -> Option<&dyn Serialize> {
-        self.0.next().map(|value| value as &dyn Serialize)
-    }
-}
-
-impl Deserialize for Value {
-    fn begin(out: &mut Option<Self>) -> &mut dyn Visitor {
-        miniserde::make_place!(Place);
-
-        impl Visitor for Place<Value> {
-            fn null(&mut self) -> miniserde::Result<()> {
-                self.out = Some(Value::Null);
-                Ok(())
-            }
-
-            fn boolean(&mut self, flag: bool) -> miniserde::Result<()> {
-                self.out = Some(Value::Bool(flag));
-                Ok(())
-            }
-
-            fn string(&mut self, text: &str) -> miniserde::Result<()> {
-                self.out = Some(Value::String(text.to_owned()));
-                Ok(())
-            }
-
-            fn negative(&mut self, n: i64) -> miniserde::Result<()> {
-                self.out = Some(Value::Number(Number::I64(n)));
-                Ok(())
-            }
-
-            fn nonnegative(&mut self, n: u64) -> miniserde::Result<()> {
-                self.out = Some(Value::Number(Number::U64(n)));
-                Ok(())
-            }
-
-            fn float(&mut self, n: f64) -> miniserde::Result<()> {
-                self.out = Some(Value::Number(Number::F64(n)));
-                Ok(())
-            }
-
-            fn seq(&mut self) -> miniserde::Result<Box<dyn Seq + '_>> {
-                Ok(Builder::new(&mut self.out))
-            }
-
-            fn map(&mut self) -> miniserde::Result<Box<dyn Map + '_>> {
-                Ok(Builder::new(&mut self.out))
-            }
-        }
-
-        /// Builds a list or an object as miniserde's parser reads it.
-        struct Builder<'a> {
-            out: &'a mut Option<Value>,
-            items: Vec<Value>,
-            fields: Object,
-            key: Option<String>,
-            next: Option<Value>,
-        }
-
-        impl<'a> Builder<'a> {
-            /// An empty list or object, which `finish` puts in `out`.
-            fn new(out: &'a mut Option<Value>) -> Box<Self> {
-                Box::new(Builder { out, items: Vec::new(), fields: Object::default(), key: None, next: None })
-            }
-
-            /// Keeps the value just read.
-            fn shift(&mut self) {
-                if let Some(value) = self.next.take() {
-                    match self.key.take() {
-                        Some(key) => self.fields.insert(key, value),
-                        None => self.items.push(value),
-                    }
-                }
-            }
-        }
-
-        impl Seq for Builder<'_> {
-            fn element(&mut self) -> miniserde::Result<&mut dyn Visitor> {
-                self.shift();
-                Ok(Deserialize::begin(&mut self.next))
-            }
-
-            fn finish(&mut self) -> miniserde::Result<()> {
-                self.shift();
-                *self.out = Some(Value::Array(std::mem::take(&mut self.items)));
-                Ok(())
-            }
-        }
-
-        impl Map for Builder<'_> {
-            fn key(&mut self, key: &str) -> miniserde::Result<&mut dyn Visitor> {
-                self.shift();
-                self.key = Some(key.to_owned());
-                Ok(Deserialize::begin(&mut self.next))
-            }
-
-            fn finish(&mut self) -> miniserde::Result<()> {
-                self.shift();
-                *self.out = Some(Value::Object(std::mem::take(&mut self.fields)));
-                Ok(())
-            }
-        }
-
-        Place::new(out)
+    /// The fields in key order, to write them.
+    pub(crate) fn fields(&self) -> &[(String, Value)] {
+        &self.0
     }
 }
 
@@ -303,10 +178,10 @@ impl JsonObject {
 
     fn parse_within(text: &str, limit: usize) -> Result<Self, JsonError> {
         check_depth(text, limit)?;
-        match json::from_str::<Value>(text) {
-            Ok(Value::Object(object)) => Ok(Self(object)),
-            Ok(_) => Err(JsonError::Invalid("a JSON object was expected".into())),
-            Err(_) => Err(JsonError::Invalid("not valid JSON".into())),
+        match json_text::parse(text) {
+            Some(Value::Object(object)) => Ok(Self(object)),
+            Some(_) => Err(JsonError::Invalid("a JSON object was expected".into())),
+            None => Err(JsonError::Invalid("not valid JSON".into())),
         }
     }
 
@@ -461,7 +336,7 @@ impl JsonObject {
 
     /// The JSON text, with keys in order (so equal objects have equal text).
     pub fn to_json_string(&self) -> String {
-        json::to_string(&self.0)
+        json_text::write_object(&self.0)
     }
 }
 
@@ -501,7 +376,7 @@ fn strings_of(items: &[Value]) -> Option<Vec<String>> {
 pub fn value_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
-        other => json::to_string(other),
+        other => json_text::write(other),
     }
 }
 

@@ -16,6 +16,7 @@ mod error;
 pub mod flow;
 mod id_token;
 pub mod json;
+mod json_text;
 mod jws;
 mod logout;
 mod message;
