@@ -6,6 +6,7 @@
 //! issuer is that template with the token's `tid` claim in it; `consumers` publishes the issuer of the
 //! personal-accounts tenant. Which tenants an app accepts is the app's decision (check `tid`).
 
+use super::url::split_scheme;
 use super::{IdTokenClaims, Issuer};
 
 /// Hosts of Microsoft Entra ID (public and national clouds) and Entra External ID.
@@ -25,7 +26,7 @@ const CONSUMERS_TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
 /// Whether `authority` is an Entra ID authority.
 pub fn is_entra_authority(authority: &str) -> bool {
-    let host = authority.split("://").nth(1).and_then(|rest| rest.split(['/', ':']).next()).unwrap_or_default();
+    let host = split_scheme(authority).and_then(|(_, rest)| rest.split(['/', ':']).next()).unwrap_or_default();
     ENTRA_HOST_SUFFIXES
         .iter()
         .any(|suffix| host == suffix.trim_start_matches('.') || (suffix.starts_with('.') && host.ends_with(suffix)))
@@ -33,11 +34,20 @@ pub fn is_entra_authority(authority: &str) -> bool {
 
 /// `https://host/tenant/rest` → (`https://host`, `tenant`, `/rest`).
 fn split_tenant(url: &str) -> Option<(&str, &str, &str)> {
-    let scheme_end = url.find("://")? + 3;
-    let host_end = scheme_end + url[scheme_end..].find('/').unwrap_or(url.len() - scheme_end);
-    let path = url[host_end..].strip_prefix('/')?;
+    let (_, rest) = split_scheme(url)?;
+    let host_end = url.len() - rest.len() + rest.find('/')?;
+    let (origin, path) = (url.get(..host_end)?, url.get(host_end + 1..)?);
     let tenant_end = path.find('/').unwrap_or(path.len());
-    Some((&url[..host_end], &path[..tenant_end], &path[tenant_end..]))
+    Some((origin, path.get(..tenant_end)?, path.get(tenant_end..)?))
+}
+
+/// A multi-tenant issuer template around its `{tenantid}` placeholder: (before, after). (Found by its
+/// `{`, a char: see `split_scheme` on `&str` patterns.)
+fn split_placeholder(issuer: &str) -> Option<(&str, &str)> {
+    issuer.match_indices('{').find_map(|(at, _)| {
+        let after = issuer.get(at..)?.strip_prefix(TENANT_PLACEHOLDER)?;
+        Some((issuer.get(..at)?, after))
+    })
 }
 
 /// Whether a discovery document's `issuer` belongs to a multi-tenant Entra `authority` (the exact
@@ -62,10 +72,8 @@ pub(crate) fn is_multi_tenant_issuer(issuer: &str, authority: &str) -> bool {
 /// The issuer an ID token must name: the provider's issuer, or for a multi-tenant template, the
 /// template with the token's tenant (`tid`) in it.
 pub(crate) fn expected_issuer(issuer: &Issuer, claims: &IdTokenClaims) -> Issuer {
-    match claims.text_claim("tid") {
-        Some(tid) if issuer.as_str().contains(TENANT_PLACEHOLDER) => {
-            Issuer::new(issuer.as_str().replace(TENANT_PLACEHOLDER, tid))
-        }
+    match (claims.text_claim("tid"), split_placeholder(issuer.as_str())) {
+        (Some(tid), Some((before, after))) => Issuer::new([before, tid, after].concat()),
         _ => issuer.clone(),
     }
 }
@@ -73,7 +81,7 @@ pub(crate) fn expected_issuer(issuer: &Issuer, claims: &IdTokenClaims) -> Issuer
 /// Whether `found` (an authorization response's `iss`, RFC 9207) is `issuer`, or for a multi-tenant
 /// template, the template with some tenant in it; the ID token then binds the tenant.
 pub(crate) fn issuer_matches(issuer: &Issuer, found: &str) -> bool {
-    match issuer.as_str().split_once(TENANT_PLACEHOLDER) {
+    match split_placeholder(issuer.as_str()) {
         None => issuer.as_str() == found,
         Some((before, after)) => found
             .strip_prefix(before)

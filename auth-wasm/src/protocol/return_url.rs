@@ -17,8 +17,10 @@ pub fn same_origin_path(candidate: &str, origin: &str) -> Option<String> {
     let path = if path.starts_with(['?', '#']) { ["/", path].concat() } else { path.to_owned() };
     // Dot segments are refused: `/.//evil.example` would normalise to `//evil.example`.
     let segments = path.split(['?', '#']).next().unwrap_or_default().split('/');
-    let has_dot_segment =
-        segments.into_iter().any(|s| matches!(s.to_ascii_lowercase().replace("%2e", ".").as_str(), "." | ".."));
+    // `%2e` is a dot too, in any case.
+    let has_dot_segment = segments
+        .into_iter()
+        .any(|s| matches!(s.to_ascii_lowercase().as_str(), "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e."));
     (path.starts_with('/') && !path.starts_with("//") && !has_dot_segment).then_some(path)
 }
 

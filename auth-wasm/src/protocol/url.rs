@@ -60,9 +60,16 @@ pub fn resolve_app_url(origin: &str, value: &str) -> String {
     }
 }
 
+/// `scheme://rest` → (`scheme`, `rest`). (Split at a char, not at the `&str` "://": a `&str` pattern
+/// brings core's two-way string search and its panic texts into the wasm, about 4 KB.)
+pub(crate) fn split_scheme(url: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = url.split_once(':')?;
+    Some((scheme, rest.strip_prefix("//")?))
+}
+
 /// The origin (`scheme://host[:port]`, lower-cased) of an absolute http(s) URL.
 pub fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
+    let (scheme, rest) = split_scheme(url)?;
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "https" && scheme != "http" {
         return None;
