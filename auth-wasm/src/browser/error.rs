@@ -123,7 +123,9 @@ pub(crate) fn js_message(value: &wasm_bindgen::JsValue) -> String {
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| value.as_string())
-        .unwrap_or_else(|| format!("{value:?}"))
+        // Anything else thrown: its JSON (not wasm-bindgen's debug text, whose printer is 1 KB of glue).
+        .or_else(|| js_sys::JSON::stringify(value).ok().and_then(|text| text.as_string()))
+        .unwrap_or_else(|| "an exception that is not an Error".to_owned())
 }
 
 use wasm_bindgen::JsCast as _;
