@@ -108,11 +108,11 @@ impl Scopes {
 }
 
 /// Sorted once rather than inserted one by one: a scope string from outside may hold many scopes, and
-/// ordered insertion into a `Vec` is quadratic.
+/// ordered insertion into a `Vec` is quadratic. (A heap sort through `BinaryHeap`: its code is 1.4 KB
+/// less of the npm package than `slice::sort_unstable`'s.)
 impl FromIterator<Scope> for Scopes {
     fn from_iter<I: IntoIterator<Item = Scope>>(iter: I) -> Self {
-        let mut scopes: Vec<Scope> = iter.into_iter().collect();
-        scopes.sort_unstable();
+        let mut scopes = std::collections::BinaryHeap::from_iter(iter).into_sorted_vec();
         scopes.dedup();
         Self(scopes)
     }
