@@ -107,7 +107,11 @@ impl KeyValueStore for WebStorageStore {
 
     fn keys(&self) -> Result<Vec<String>, AuthError> {
         let length = self.0.length().map_err(storage_error)?;
-        (0..length).map(|i| self.0.key(i).map(Option::unwrap_or_default).map_err(storage_error)).collect()
+        let mut keys = Vec::with_capacity(length as usize);
+        for at in 0..length {
+            keys.push(self.0.key(at).map_err(storage_error)?.unwrap_or_default());
+        }
+        Ok(keys)
     }
 }
 

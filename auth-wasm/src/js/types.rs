@@ -10,8 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::browser::{AuthEvent, CallbackOutcome};
 use crate::protocol::{
-    json, Account, InteractiveAuthenticationRequest, JsonError, JsonObject, JsonRecord, Prompt, ProtocolError, Scope,
-    Scopes,
+    json, Account, InteractiveAuthenticationRequest, JsonError, JsonObject, JsonRecord, Prompt, ProtocolError, Scopes,
 };
 
 /// What a field of an options or request object holds, as the `.d.ts` types it.
@@ -298,8 +297,11 @@ fn scopes_of(value: &JsValue) -> Option<Result<Scopes, ProtocolError>> {
     if let Some(text) = value.as_string() {
         return Some(Scopes::parse(&text));
     }
-    let items: Option<Vec<String>> = value.dyn_ref::<js_sys::Array>()?.iter().map(|item| item.as_string()).collect();
-    Some(items?.iter().map(|item| Scope::parse(item)).collect())
+    let mut items = Vec::new();
+    for item in value.dyn_ref::<js_sys::Array>()?.iter() {
+        items.push(item.as_string()?);
+    }
+    Some(Scopes::from_list(&items))
 }
 
 fn typed(kind: &str) -> JsonObject {

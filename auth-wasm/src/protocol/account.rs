@@ -103,7 +103,9 @@ mod tests {
 
     #[test]
     fn entra_client_info_gives_uid_dot_utid() {
-        let info = crate::protocol::base64::encode_url(r#"{"uid":"00000000-0000-0000-66f3-3332eca7ea81","utid":"9188040d-6c67-4c5b-b112-36a304b66dad"}"#);
+        let info = crate::protocol::base64::encode_url(
+            r#"{"uid":"00000000-0000-0000-66f3-3332eca7ea81","utid":"9188040d-6c67-4c5b-b112-36a304b66dad"}"#,
+        );
         assert_eq!(
             HomeAccountId::from_client_info(&info).unwrap().as_str(),
             "00000000-0000-0000-66f3-3332eca7ea81.9188040d-6c67-4c5b-b112-36a304b66dad"
@@ -112,7 +114,11 @@ mod tests {
 
     #[test]
     fn invalid_client_info_is_an_error() {
-        for bad in ["%%%", &crate::protocol::base64::encode_url("{}"), &crate::protocol::base64::encode_url(r#"{"uid":"","utid":"t"}"#)] {
+        for bad in [
+            "%%%",
+            &crate::protocol::base64::encode_url("{}"),
+            &crate::protocol::base64::encode_url(r#"{"uid":"","utid":"t"}"#),
+        ] {
             assert!(matches!(HomeAccountId::from_client_info(bad), Err(ProtocolError::InvalidTokenResponse(_))));
         }
     }

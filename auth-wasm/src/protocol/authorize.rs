@@ -54,7 +54,9 @@ fn check_extra_parameters(transaction: &LoginTransaction, extra: &[(String, Stri
     let refuse = |why: String| Err(ProtocolError::InvalidRequest(why));
     let names: Vec<&str> = extra.iter().map(|(name, _)| name.as_str()).collect();
     if let Some(name) = names.iter().find(|name| RESERVED_AUTHORIZE_PARAMETERS.contains(name)) {
-        return refuse(["the authorize parameter `", name, "` is set by the library or not supported; remove it"].concat());
+        return refuse(
+            ["the authorize parameter `", name, "` is set by the library or not supported; remove it"].concat(),
+        );
     }
     // A few parameters: compared pairwise rather than sorted (a sort is code of its own in the wasm).
     if let Some(name) = names.iter().enumerate().find_map(|(at, name)| names[..at].contains(name).then_some(name)) {

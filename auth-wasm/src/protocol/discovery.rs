@@ -36,8 +36,8 @@ impl ProviderMetadata {
     /// Parses a discovery document fetched for `authority` and checks it: the issuer must be the authority
     /// (Discovery §4.3, against mix-up), every endpoint secure, and S256 PKCE supported where listed.
     pub fn from_json(json: &str, authority: &str) -> Result<Self, ProtocolError> {
-        let metadata =
-            Self::from_json_str(json).map_err(|e| ProtocolError::InvalidDiscovery([authority, ": ", &e.text()].concat()))?;
+        let metadata = Self::from_json_str(json)
+            .map_err(|e| ProtocolError::InvalidDiscovery([authority, ": ", &e.text()].concat()))?;
         let issuer = metadata.issuer.as_str();
         if issuer.trim_end_matches('/') != authority.trim_end_matches('/') && !is_multi_tenant_issuer(issuer, authority)
         {

@@ -369,7 +369,12 @@ fn number_to_i64(number: &Number) -> Option<i64> {
 }
 
 fn strings_of(items: &[Value]) -> Option<Vec<String>> {
-    items.iter().map(|item| if let Value::String(text) = item { Some(text.clone()) } else { None }).collect()
+    let mut strings = Vec::with_capacity(items.len());
+    for item in items {
+        let Value::String(text) = item else { return None };
+        strings.push(text.clone());
+    }
+    Some(strings)
 }
 
 /// The text of a JSON value: a string as it is, anything else as JSON.

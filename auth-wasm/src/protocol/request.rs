@@ -273,8 +273,14 @@ impl InteractiveAuthenticationRequest {
     pub fn from_json(json: &str) -> Result<Self, ProtocolError> {
         if json.len() > MAX_REQUEST_BYTES {
             return Err(ProtocolError::InvalidRequest(
-                ["the request is ", &json.len().to_string(), " bytes, more than the ", &MAX_REQUEST_BYTES.to_string(), " accepted"]
-                    .concat(),
+                [
+                    "the request is ",
+                    &json.len().to_string(),
+                    " bytes, more than the ",
+                    &MAX_REQUEST_BYTES.to_string(),
+                    " accepted",
+                ]
+                .concat(),
             ));
         }
         let invalid = |e: JsonError| ProtocolError::InvalidRequest(e.into());

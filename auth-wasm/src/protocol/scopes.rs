@@ -44,7 +44,31 @@ impl Scopes {
 
     /// Parses a space-separated scope string, as in a `scope` parameter or a token response.
     pub fn parse(value: &str) -> Result<Self, ProtocolError> {
-        value.split(' ').filter(|s| !s.is_empty()).map(Scope::parse).collect()
+        // Loops rather than `collect::<Result<_, _>>()` here and below: each such collect is its own
+        // iterator adapter in the wasm.
+        let mut scopes = Vec::new();
+        for scope in value.split(' ').filter(|s| !s.is_empty()) {
+            scopes.push(Scope::parse(scope)?);
+        }
+        Ok(Self::from_vec(scopes))
+    }
+
+    /// Scopes from a list of scope strings (a JSON or JavaScript list).
+    pub fn from_list(items: &[String]) -> Result<Self, ProtocolError> {
+        let mut scopes = Vec::with_capacity(items.len());
+        for item in items {
+            scopes.push(Scope::parse(item)?);
+        }
+        Ok(Self::from_vec(scopes))
+    }
+
+    /// Sorted once rather than inserted one by one: a scope string from outside may hold many scopes,
+    /// and ordered insertion into a `Vec` is quadratic. (A heap sort through `BinaryHeap`: its code is
+    /// 1.4 KB less of the npm package than `slice::sort_unstable`'s.)
+    fn from_vec(scopes: Vec<Scope>) -> Self {
+        let mut scopes = std::collections::BinaryHeap::from(scopes).into_sorted_vec();
+        scopes.dedup();
+        Self(scopes)
     }
 
     /// Adds `scope`, unless it is there already.
@@ -107,14 +131,9 @@ impl Scopes {
     }
 }
 
-/// Sorted once rather than inserted one by one: a scope string from outside may hold many scopes, and
-/// ordered insertion into a `Vec` is quadratic. (A heap sort through `BinaryHeap`: its code is 1.4 KB
-/// less of the npm package than `slice::sort_unstable`'s.)
 impl FromIterator<Scope> for Scopes {
     fn from_iter<I: IntoIterator<Item = Scope>>(iter: I) -> Self {
-        let mut scopes = std::collections::BinaryHeap::from_iter(iter).into_sorted_vec();
-        scopes.dedup();
-        Self(scopes)
+        Self::from_vec(iter.into_iter().collect())
     }
 }
 
@@ -125,10 +144,7 @@ impl Scopes {
         let invalid = |_| JsonError::field(key, "holds an invalid scope");
         match object.get(key) {
             Some(Value::String(text)) => Scopes::parse(text).map_err(invalid),
-            _ => {
-                let items = object.opt_strings(key)?.unwrap_or_default();
-                items.iter().map(|item| Scope::parse(item)).collect::<Result<_, _>>().map_err(invalid)
-            }
+            _ => Scopes::from_list(&object.opt_strings(key)?.unwrap_or_default()).map_err(invalid),
         }
     }
 

@@ -285,18 +285,18 @@ impl JsonRecord for Session {
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
-        let access_tokens: Vec<CachedAccessToken> = match object.get("access_tokens") {
-            None => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|item| {
-                    JsonObject::from_value(item.clone())
-                        .ok_or_else(|| JsonError::field("access_tokens", "must hold objects"))
-                        .and_then(|token| CachedAccessToken::from_json(&token))
-                })
-                .collect::<Result<Vec<_>, _>>()?,
+        let mut access_tokens = Vec::new();
+        match object.get("access_tokens") {
+            None => {}
+            Some(Value::Array(items)) => {
+                for item in items {
+                    let token = JsonObject::from_value(item.clone())
+                        .ok_or_else(|| JsonError::field("access_tokens", "must hold objects"))?;
+                    access_tokens.push(CachedAccessToken::from_json(&token)?);
+                }
+            }
             Some(_) => return Err(JsonError::field("access_tokens", "must be a list")),
-        };
+        }
         // Written in order, each request once (see `to_json`): a list out of order was not written by
         // this library, and is refused rather than sorted (no sort's code in the wasm).
         if access_tokens.windows(2).any(|pair| pair[0].requested >= pair[1].requested) {
