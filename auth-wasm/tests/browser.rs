@@ -349,3 +349,35 @@ mod json_text {
         assert_eq!(JsonObject::parse(&hostile), Err(JsonError::TooDeep(MAX_JSON_DEPTH)));
     }
 }
+
+/// Form encoding in the browser is the page's URLSearchParams (protocol/form.rs): the same text as the
+/// form_urlencoded crate natively.
+mod form {
+    use auth_wasm::protocol::form::{encode, parse};
+    use auth_wasm::protocol::{parse_authorization_response, AuthorizationResponse, ProtocolError};
+    use wasm_bindgen_test::*;
+
+    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    }
+
+    #[wasm_bindgen_test]
+    fn encodes_and_decodes_as_the_native_build_does() {
+        let encoded = encode(&[("a", "1 2"), ("b", "&=+/?é~*'()"), ("a", "")]);
+        assert_eq!(encoded, "a=1+2&b=%26%3D%2B%2F%3F%C3%A9%7E*%27%28%29&a=");
+        assert_eq!(parse(&encoded), pairs(&[("a", "1 2"), ("b", "&=+/?é~*'()"), ("a", "")]));
+        assert_eq!(parse("x=%zz&y=%C3&&z"), pairs(&[("x", "%zz"), ("y", "\u{fffd}"), ("z", "")]));
+        assert!(parse("").is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    fn a_callback_is_read_from_its_query_and_a_repeated_parameter_refused() {
+        let response = parse_authorization_response("https://app/cb?code=a%2Bb&state=s+1&iss=x#frag").unwrap();
+        assert!(matches!(&response, AuthorizationResponse::Code { .. }));
+        assert_eq!(response.state().map(|s| s.as_str().to_owned()), Some("s 1".to_owned()));
+        assert_eq!(
+            parse_authorization_response("https://app/cb?code=a&state=s&code=b"),
+            Err(ProtocolError::DuplicateParameter("code"))
+        );
+    }
+}

@@ -511,7 +511,7 @@ impl AuthClient {
     /// The return URL of the sign-out the callback's `state` names, once its tokens are gone; `None`
     /// when the state names no sign-out of this browser, or one older than 15 minutes.
     fn complete_sign_out(&self, url: &str) -> Result<Option<String>, AuthError> {
-        let state = form_urlencoded::parse(query_of(url).as_bytes()).find(|(name, _)| name == "state");
+        let state = crate::protocol::form::parse(query_of(url)).into_iter().find(|(name, _)| name == "state");
         let transaction = match state {
             Some((_, state)) => self.inner.transactions.take_logout(&State::new(state))?,
             None => None,

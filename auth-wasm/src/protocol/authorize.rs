@@ -34,7 +34,7 @@ pub fn authorize_url(
     check_extra_parameters(transaction, extra)?;
     let scope = transaction.scopes.to_scope_string();
     let challenge = transaction.verifier.challenge();
-    let params = [
+    let mut params = vec![
         ("response_type", "code"),
         ("client_id", client_id.as_str()),
         ("redirect_uri", transaction.redirect_uri.as_str()),
@@ -44,10 +44,8 @@ pub fn authorize_url(
         ("code_challenge", challenge.as_str()),
         ("code_challenge_method", PKCE_METHOD_S256),
     ];
-    Ok(append_query(
-        &metadata.authorization_endpoint,
-        params.into_iter().chain(extra.iter().map(|(n, v)| (n.as_str(), v.as_str()))),
-    ))
+    params.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    Ok(append_query(&metadata.authorization_endpoint, &params))
 }
 
 fn check_extra_parameters(transaction: &LoginTransaction, extra: &[(String, String)]) -> Result<(), ProtocolError> {
@@ -78,7 +76,7 @@ mod tests {
     use crate::protocol::{query_of, Scopes};
 
     fn params(url: &str) -> Vec<(String, String)> {
-        form_urlencoded::parse(query_of(url).as_bytes()).into_owned().collect()
+        crate::protocol::form::parse(query_of(url))
     }
 
     #[test]

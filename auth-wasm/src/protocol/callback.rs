@@ -58,7 +58,8 @@ pub fn classify_callback(url: &str, redirect_uri: &str, post_logout_redirect_uri
     if query.is_empty() {
         return CallbackKind::None;
     }
-    let has = |wanted: &str| form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == wanted);
+    let params = super::form::parse(query);
+    let has = |wanted: &str| params.iter().any(|(name, _)| name == wanted);
     if same_page(url, redirect_uri) && (has("code") || has("error")) {
         CallbackKind::SignIn
     } else if same_page(url, post_logout_redirect_uri) && has("state") {
@@ -83,12 +84,12 @@ const RESPONSE_PARAMETERS: [&str; 6] = ["code", "state", "iss", "error", "error_
 /// bound to no request, so its text may be anyone's.
 pub fn parse_authorization_response(url: &str) -> Result<AuthorizationResponse, ProtocolError> {
     let mut values: [Option<String>; RESPONSE_PARAMETERS.len()] = Default::default();
-    for (name, value) in form_urlencoded::parse(query_of(url).as_bytes()) {
+    for (name, value) in super::form::parse(query_of(url)) {
         let Some(at) = RESPONSE_PARAMETERS.iter().position(|known| *known == name) else { continue };
         if values[at].is_some() {
             return Err(ProtocolError::DuplicateParameter(RESPONSE_PARAMETERS[at]));
         }
-        values[at] = Some(value.into_owned());
+        values[at] = Some(value);
     }
     let [code, state, iss, error, description, _error_uri] = values;
     let state = state.map(State::new);

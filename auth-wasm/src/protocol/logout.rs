@@ -83,7 +83,7 @@ pub fn end_session_url(
     if let Some(hint) = id_token_hint {
         params.insert(0, ("id_token_hint", hint.secret()));
     }
-    Some(append_query(endpoint, params))
+    Some(append_query(endpoint, &params))
 }
 
 #[cfg(test)]
@@ -99,7 +99,7 @@ mod tests {
         let url =
             end_session_url(&metadata(), &ClientId::new("spa"), Some(&IdToken::new("h.i.j")), "https://app/out", &tx)
                 .unwrap();
-        let params: Vec<(String, String)> = form_urlencoded::parse(query_of(&url).as_bytes()).into_owned().collect();
+        let params = crate::protocol::form::parse(query_of(&url));
         assert!(url.starts_with("https://op.example/session/end?"));
         assert_eq!(
             params,

@@ -14,6 +14,7 @@ mod discovery;
 mod entra;
 mod error;
 pub mod flow;
+pub mod form;
 mod id_token;
 pub mod json;
 mod json_text;

@@ -16,39 +16,46 @@ pub fn authorization_code_request_body(
     transaction: &LoginTransaction,
     code: &AuthorizationCode,
 ) -> String {
-    let mut form = form_urlencoded::Serializer::new(String::new());
-    form.append_pair("grant_type", "authorization_code")
-        .append_pair("code", code.secret())
-        .append_pair("redirect_uri", &transaction.redirect_uri)
-        .append_pair("client_id", config.client_id.as_str())
-        .append_pair("code_verifier", transaction.verifier.secret());
-    with_client_info(config, form)
+    with_client_info(
+        config,
+        vec![
+            ("grant_type", "authorization_code"),
+            ("code", code.secret()),
+            ("redirect_uri", &transaction.redirect_uri),
+            ("client_id", config.client_id.as_str()),
+            ("code_verifier", transaction.verifier.secret()),
+        ],
+    )
 }
 
 /// The form body that trades a refresh token for new tokens for `scopes`.
 pub fn refresh_request_body(config: &ClientConfig, refresh_token: &RefreshToken, scopes: &Scopes) -> String {
-    let mut form = form_urlencoded::Serializer::new(String::new());
-    form.append_pair("grant_type", "refresh_token")
-        .append_pair("refresh_token", refresh_token.secret())
-        .append_pair("client_id", config.client_id.as_str())
-        .append_pair("scope", &scopes.to_scope_string());
-    with_client_info(config, form)
+    let scope = scopes.to_scope_string();
+    with_client_info(
+        config,
+        vec![
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.secret()),
+            ("client_id", config.client_id.as_str()),
+            ("scope", &scope),
+        ],
+    )
 }
 
-fn with_client_info(config: &ClientConfig, mut form: form_urlencoded::Serializer<'_, String>) -> String {
+fn with_client_info<'a>(config: &ClientConfig, mut form: Vec<(&'a str, &'a str)>) -> String {
     if config.sends_client_info() {
-        form.append_pair("client_info", "1");
+        form.push(("client_info", "1"));
     }
-    form.finish()
+    super::form::encode(&form)
 }
 
 /// The form body that revokes a refresh token (RFC 7009).
 pub fn revocation_request_body(client_id: &ClientId, refresh_token: &RefreshToken) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .append_pair("token", refresh_token.secret())
-        .append_pair("token_type_hint", "refresh_token")
-        .append_pair("client_id", client_id.as_str())
-        .finish()
+    super::form::encode(&[
+        ("token", refresh_token.secret()),
+        ("token_type_hint", "refresh_token"),
+        ("client_id", client_id.as_str()),
+    ])
 }
 
 /// A successful token response.
@@ -132,7 +139,7 @@ mod tests {
     fn code_exchange_body() {
         let tx = LoginTransaction::begin("https://app/cb?x=1", Scopes::new(), "/", 0, TEST_RANDOM);
         let body = authorization_code_request_body(&config(), &tx, &AuthorizationCode::new("c&1"));
-        let params: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+        let params: Vec<(String, String)> = super::super::form::parse(&body);
         let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         assert_eq!(get("grant_type"), Some("authorization_code"));
         assert_eq!(get("code"), Some("c&1"));
@@ -143,7 +150,7 @@ mod tests {
     }
 
     fn form(body: &str) -> Vec<(String, String)> {
-        form_urlencoded::parse(body.as_bytes()).into_owned().collect()
+        super::super::form::parse(body)
     }
 
     #[test]

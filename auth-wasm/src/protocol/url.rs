@@ -1,6 +1,6 @@
 //! URL rules: reading a query, adding parameters, which URLs are secure enough, and app-relative URLs.
 //!
-//! Queries are `application/x-www-form-urlencoded`, through the `form_urlencoded` crate.
+//! Queries are `application/x-www-form-urlencoded` (see [`super::form`]).
 
 /// The query of `url` (between `?` and `#`), or "" when it has none.
 pub fn query_of(url: &str) -> &str {
@@ -9,14 +9,12 @@ pub fn query_of(url: &str) -> &str {
 }
 
 /// `url` with `params` appended to its query; an endpoint may already carry a query (e.g. `?p=policy`).
-pub fn append_query<'a>(url: &str, params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+pub fn append_query(url: &str, params: &[(&str, &str)]) -> String {
     let (base, fragment) = match url.split_once('#') {
         Some((base, fragment)) => (base, Some(fragment)),
         None => (url, None),
     };
-    let mut serializer = form_urlencoded::Serializer::new(String::new());
-    serializer.extend_pairs(params);
-    let encoded = serializer.finish();
+    let encoded = super::form::encode(params);
     let separator = match base.find('?') {
         None => "?",
         Some(i) if i + 1 == base.len() || base.ends_with('&') => "",
@@ -122,8 +120,8 @@ mod tests {
 
     #[test]
     fn append_to_url_with_and_without_query() {
-        assert_eq!(append_query("https://op/auth", [("a", "1 2")]), "https://op/auth?a=1+2");
-        assert_eq!(append_query("https://op/auth?p=x", [("a", "&")]), "https://op/auth?p=x&a=%26");
-        assert_eq!(append_query("https://op/auth?", [("a", "1")]), "https://op/auth?a=1");
+        assert_eq!(append_query("https://op/auth", &[("a", "1 2")]), "https://op/auth?a=1+2");
+        assert_eq!(append_query("https://op/auth?p=x", &[("a", "&")]), "https://op/auth?p=x&a=%26");
+        assert_eq!(append_query("https://op/auth?", &[("a", "1")]), "https://op/auth?a=1");
     }
 }
