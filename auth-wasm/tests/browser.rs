@@ -381,3 +381,33 @@ mod form {
         );
     }
 }
+
+/// Base64 in the browser is the page's btoa and atob (protocol/base64.rs), as strict as base64ct natively.
+mod base64 {
+    use auth_wasm::protocol::base64::{decode_standard, decode_url, encode_url};
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    fn encodes_and_decodes_every_byte_as_the_native_build_does() {
+        let every_byte: Vec<u8> = (0..=255).collect();
+        for length in [0, 1, 2, 3, 4, 31, 32, 256] {
+            let bytes = &every_byte[..length];
+            let text = encode_url(bytes);
+            assert!(!text.contains(['=', '+', '/']), "{text}");
+            assert_eq!(decode_url(&text).as_deref(), Some(bytes), "{text}");
+        }
+        assert_eq!(encode_url(b"\xfb\xff"), "-_8");
+        assert_eq!(decode_url("-_8="), Some(b"\xfb\xff".to_vec()));
+        assert_eq!(decode_standard("+/8="), Some(b"\xfb\xff".to_vec()));
+    }
+
+    #[wasm_bindgen_test]
+    fn refuses_what_base64ct_refuses() {
+        for bad in ["+/8", "-_8=x", "%%%", "a", "-_9", " -_8", "-_8\n", "é"] {
+            assert_eq!(decode_url(bad), None, "{bad}");
+        }
+        for bad in ["-_8=", "+/8", "+/9=", "+/8==", " +/8=", "+/8=\n"] {
+            assert_eq!(decode_standard(bad), None, "{bad}");
+        }
+    }
+}
