@@ -34,12 +34,16 @@ pub use signature::verify_signature;
 pub use storage::{open_store, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore};
 pub use tokens::{AccessTokenResult, InteractionRequired, TokenResult};
 
-/// Three sets of 32 bytes from the browser's secure random source (WebCrypto `getRandomValues`, through
-/// getrandom): the protocol core takes random bytes as values, as it takes the time.
+/// Three sets of 32 bytes from the browser's secure random source (WebCrypto `getRandomValues`): the
+/// protocol core takes random bytes as values, as it takes the time. (Called directly rather than
+/// through getrandom, whose wasm backend and error texts cost the npm package 257 B min+gzip, measured
+/// 2026-11-23.)
 pub(crate) fn random_bytes() -> Result<[[u8; 32]; 3], AuthError> {
+    let refused = |e: wasm_bindgen::JsValue| crate::protocol::ProtocolError::Random(error::js_message(&e));
+    let crypto = web_sys::window().ok_or_else(|| AuthError::Browser("no window".into()))?.crypto().map_err(refused)?;
     let mut bytes = [[0u8; 32]; 3];
     for set in &mut bytes {
-        getrandom::fill(set).map_err(|e| crate::protocol::ProtocolError::Random(e.to_string()))?;
+        crypto.get_random_values_with_u8_array(set).map_err(refused)?;
     }
     Ok(bytes)
 }
