@@ -285,7 +285,7 @@ impl JsonRecord for Session {
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
-        let mut access_tokens = Vec::new();
+        let mut access_tokens: Vec<CachedAccessToken> = Vec::new();
         match object.get("access_tokens") {
             None => {}
             Some(Value::Array(items)) => {
@@ -297,10 +297,10 @@ impl JsonRecord for Session {
             }
             Some(_) => return Err(JsonError::field("access_tokens", "must be a list")),
         }
-        // Written in order, each request once (see `to_json`): a list out of order was not written by
-        // this library, and is refused rather than sorted (no sort's code in the wasm).
+        // Written in order, each request once (see `to_json`). A list in another order (edited by hand
+        // or by another tool) is put in order rather than refused: its tokens are still good.
         if access_tokens.windows(2).any(|pair| pair[0].requested >= pair[1].requested) {
-            return Err(JsonError::field("access_tokens", "must be sorted by request, each request once"));
+            access_tokens = in_request_order(access_tokens);
         }
         Ok(Self {
             account: Account::from_json(&object.object("account")?)?,
@@ -311,6 +311,34 @@ impl JsonRecord for Session {
             revision: object.opt_unsigned("revision")?.unwrap_or(0),
         })
     }
+}
+
+/// `tokens` sorted by request, the first of each request kept. (A heap sort through `BinaryHeap`, as
+/// `Scopes` sorts: `slice::sort_unstable`'s code is larger in the wasm.)
+fn in_request_order(tokens: Vec<CachedAccessToken>) -> Vec<CachedAccessToken> {
+    /// A token ordered by its request, then by where it was in the list.
+    struct ByRequest(CachedAccessToken, usize);
+    impl PartialEq for ByRequest {
+        fn eq(&self, other: &Self) -> bool {
+            self.cmp(other).is_eq()
+        }
+    }
+    impl Eq for ByRequest {}
+    impl PartialOrd for ByRequest {
+        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl Ord for ByRequest {
+        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            self.0.requested.cmp(&other.0.requested).then(self.1.cmp(&other.1))
+        }
+    }
+    let heap: std::collections::BinaryHeap<ByRequest> =
+        tokens.into_iter().enumerate().map(|(at, token)| ByRequest(token, at)).collect();
+    let mut sorted: Vec<CachedAccessToken> = heap.into_sorted_vec().into_iter().map(|entry| entry.0).collect();
+    sorted.dedup_by(|later, first| later.requested == first.requested);
+    sorted
 }
 
 #[cfg(test)]
@@ -520,19 +548,19 @@ mod tests {
     }
 
     #[test]
-    fn a_stored_session_with_its_tokens_out_of_order_or_twice_is_refused() {
+    fn a_stored_session_with_its_tokens_out_of_order_or_twice_is_read_in_order() {
         let session = alice().with_access_token(token("other", "o", 3600));
         let text = session.to_json_string();
         let [first, second] = session.access_tokens() else { panic!("two tokens") };
         let (first, second) = (first.to_json_string(), second.to_json_string());
-        assert!(text.contains(&[first.as_str(), ",", &second].concat()));
-        let swapped = text.replace(&[first.as_str(), ",", &second].concat(), &[second.as_str(), ",", &first].concat());
-        let twice = text.replace(&[first.as_str(), ",", &second].concat(), &[first.as_str(), ",", &first].concat());
-        for tampered in [swapped, twice] {
-            assert_eq!(
-                Session::from_json_str(&tampered).unwrap_err().to_string(),
-                "`access_tokens` must be sorted by request, each request once"
-            );
-        }
+        let both = [first.as_str(), ",", &second].concat();
+        assert!(text.contains(&both));
+        let swapped = text.replace(&both, &[second.as_str(), ",", &first].concat());
+        assert_eq!(Session::from_json_str(&swapped), Ok(session.clone()), "put in order");
+        let renewed = session.access_tokens()[0].clone();
+        let twice = text.replace(&both, &[first.as_str(), ",", &second, ",", &first.replace("at-1", "at-x")].concat());
+        let read = Session::from_json_str(&twice).unwrap();
+        assert_eq!(read.access_tokens().len(), 2, "one token per request: the first one kept");
+        assert_eq!(read.access_tokens()[0], renewed);
     }
 }
