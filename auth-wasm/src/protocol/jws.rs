@@ -151,6 +151,11 @@ impl VerifiedIdToken {
         &self.0
     }
 
+    /// The token, taken.
+    pub(crate) fn into_token(self) -> IdToken {
+        self.0
+    }
+
     /// For tests of the rules after the signature step.
     #[cfg(test)]
     pub(crate) fn assume_verified(token: IdToken) -> Self {
