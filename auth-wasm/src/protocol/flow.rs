@@ -133,6 +133,10 @@ impl<'a> Documents<'a> {
 
     /// Takes the answer for `document`: the cache's copy, or the provider's (checked, then to keep).
     fn take(&mut self, document: Document, input: Input) -> Result<(), ProtocolError> {
+        if document == Document::Jwks {
+            // The keys asked for again (a token signed with a key they lack) are replaced by the answer.
+            self.jwks = None;
+        }
         match input {
             Input::Cached(Cached::Metadata(metadata)) => self.metadata = Some(metadata),
             Input::Cached(Cached::Jwks(jwks)) => self.jwks = Some((jwks, true)),
@@ -255,16 +259,6 @@ impl<'a> TokenFlow<'a> {
         self.result
     }
 
-    /// The check of the response's ID token with the keys at hand.
-    fn signature_check(&self) -> Result<SignatureCheck<'_>, ProtocolError> {
-        match (&self.response, &self.documents.jwks) {
-            (Some(TokenResponse { id_token: Some(id_token), .. }), Some((jwks, _))) => {
-                Ok(SignatureCheck::new(id_token, jwks)?)
-            }
-            _ => Err(ProtocolError::MissingParameter("id_token")),
-        }
-    }
-
     /// The token request's form.
     fn request_body(&mut self, metadata: &ProviderMetadata, now: i64) -> Result<String, ProtocolError> {
         Ok(match &mut self.grant {
@@ -280,6 +274,20 @@ impl<'a> TokenFlow<'a> {
     }
 }
 
+/// The check of the response's ID token with the keys at hand. A function of these two fields only, so
+/// that the flow sets its others while the check it returns borrows them.
+fn signature_check<'s>(
+    response: &'s Option<TokenResponse>,
+    jwks: &'s Option<(Rc<JwkSet>, bool)>,
+) -> Result<SignatureCheck<'s>, ProtocolError> {
+    match (response, jwks) {
+        (Some(TokenResponse { id_token: Some(id_token), .. }), Some((jwks, _))) => {
+            Ok(SignatureCheck::new(id_token, jwks)?)
+        }
+        _ => Err(ProtocolError::MissingParameter("id_token")),
+    }
+}
+
 impl Flow for TokenFlow<'_> {
     fn next(&mut self, input: Input, now: i64) -> Result<Step<'_>, ProtocolError> {
         match (std::mem::take(&mut self.waiting), input) {
@@ -288,7 +296,7 @@ impl Flow for TokenFlow<'_> {
                 self.response = Some(parse_token_response(http.status, &http.body)?);
             }
             (Waiting::Signature, Input::Signature(valid)) => {
-                self.verified = Some(self.signature_check()?.conclude(valid)?);
+                self.verified = Some(signature_check(&self.response, &self.documents.jwks)?.conclude(valid)?);
             }
             _ => {}
         }
@@ -315,18 +323,19 @@ impl Flow for TokenFlow<'_> {
                 self.waiting = Waiting::Document(Document::Jwks);
                 return Ok(get_keys(false));
             };
-            match self.signature_check().map(|_| ()) {
+            // Smaller code: one check, whose keys are replaced when the answer to a refetch comes.
+            return match signature_check(&self.response, &self.documents.jwks) {
+                Ok(check) => {
+                    self.waiting = Waiting::Signature;
+                    Ok(Step::VerifySignature(check))
+                }
                 // A key we do not know: the provider may have rotated its keys since we cached them.
                 Err(ProtocolError::IdToken(IdTokenError::UnknownKey(_))) if cached => {
-                    self.documents.jwks = None;
                     self.waiting = Waiting::Document(Document::Jwks);
-                    return Ok(get_keys(true));
+                    Ok(get_keys(true))
                 }
-                Err(error) => return Err(error),
-                Ok(()) => {}
-            }
-            self.waiting = Waiting::Signature;
-            return Ok(Step::VerifySignature(self.signature_check()?));
+                Err(error) => Err(error),
+            };
         }
         // 4. The claims, against the grant.
         let Some(response) = self.response.take() else { return Ok(Step::Done) };
