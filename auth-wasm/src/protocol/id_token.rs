@@ -172,19 +172,21 @@ impl IdTokenExpectations<'_> {
     pub fn check(&self, claims: &IdTokenClaims) -> Result<(), IdTokenError> {
         let issuer = expected_issuer(self.issuer, claims);
         if claims.iss != issuer {
-            return Err(IdTokenError::Issuer { expected: issuer.to_string(), found: claims.iss.to_string() });
+            // Smaller code than `to_string()`, which goes through `Display`.
+            let (expected, found) = (issuer.as_str().to_owned(), claims.iss.as_str().to_owned());
+            return Err(IdTokenError::Issuer { expected, found });
         }
         let client_id = self.client_id.as_str();
         if !claims.aud.contains(client_id) {
             return Err(IdTokenError::Audience { client_id: client_id.to_owned() });
         }
-        let azp_required = claims.aud.0.len() > 1;
-        match claims.azp.as_deref() {
-            Some(azp) if azp != client_id => {
-                return Err(IdTokenError::AuthorizedParty { client_id: client_id.to_owned() })
-            }
-            None if azp_required => return Err(IdTokenError::AuthorizedParty { client_id: client_id.to_owned() }),
-            _ => {}
+        // `azp`, when present, must be this client; with several audiences it must be present.
+        let azp_fits = match claims.azp.as_deref() {
+            Some(azp) => azp == client_id,
+            None => claims.aud.0.len() <= 1,
+        };
+        if !azp_fits {
+            return Err(IdTokenError::AuthorizedParty { client_id: client_id.to_owned() });
         }
         if self.now > claims.exp.saturating_add(self.clock_skew) {
             return Err(IdTokenError::Expired);
