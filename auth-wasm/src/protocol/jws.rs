@@ -126,10 +126,8 @@ impl<'a> SignedJwt<'a> {
     /// Splits a compact JWS; it reads the header only (the claims are the caller's business).
     pub fn parse(token: &'a IdToken) -> Result<Self, IdTokenError> {
         let text = token.secret();
-        let (signing_input, signature) =
-            text.rsplit_once('.').ok_or_else(|| IdTokenError::Malformed("a JWT has 3 parts".into()))?;
-        let (header_part, _payload) =
-            signing_input.split_once('.').ok_or_else(|| IdTokenError::Malformed("a JWT has 3 parts".into()))?;
+        let Some((signing_input, signature)) = text.rsplit_once('.') else { return Err(not_three_parts()) };
+        let Some((header_part, _payload)) = signing_input.split_once('.') else { return Err(not_three_parts()) };
         let header = JwtHeader::decode(header_part)?;
         let algorithm = SignatureAlgorithm::from_jws(&header.alg)
             .ok_or_else(|| IdTokenError::UnsupportedAlgorithm(header.alg.clone()))?;
@@ -137,6 +135,11 @@ impl<'a> SignedJwt<'a> {
             .ok_or_else(|| IdTokenError::Malformed("the signature is not base64url".into()))?;
         Ok(Self { header, algorithm, signing_input, signature })
     }
+}
+
+/// A token that does not split in three (one error, made in one place).
+fn not_three_parts() -> IdTokenError {
+    IdTokenError::Malformed("a JWT has 3 parts".into())
 }
 
 /// An ID token whose signature one of the provider's keys verified. Only [`SignatureCheck::conclude`]
