@@ -151,9 +151,11 @@ impl<'a> Documents<'a> {
                         Fetched::Metadata(metadata)
                     }
                     Document::Jwks => {
-                        let jwks = Rc::new(JwkSet::from_json(&response.body)?);
+                        // Parsed once, for the keys and for storage.
+                        let document = JsonObject::parse(&response.body).map_err(JwkSet::invalid)?;
+                        let jwks = Rc::new(JwkSet::from_document(&document)?);
                         self.jwks = Some((jwks.clone(), false));
-                        Fetched::Jwks(jwks, JsonObject::parse(&response.body).ok())
+                        Fetched::Jwks(jwks, Some(document))
                     }
                 });
             }

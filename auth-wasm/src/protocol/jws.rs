@@ -205,15 +205,28 @@ pub struct JwkSet {
 impl JwkSet {
     /// Parses a JWKS document (`{"keys": [...]}`); errs as invalid discovery when it is not one.
     pub fn from_json(json: &str) -> Result<Self, ProtocolError> {
-        let keys = JsonObject::parse(json).and_then(|set| match set.get("keys") {
-            Some(Value::Array(keys)) => keys
-                .iter()
-                .map(|key| JsonObject::from_value(key.clone()))
-                .collect::<Option<_>>()
-                .ok_or_else(|| JsonError::field("keys", "must hold JSON objects")),
-            _ => Err(JsonError::field("keys", "must be a list of keys")),
-        });
-        Ok(Self { keys: keys.map_err(|e| ProtocolError::InvalidDiscovery(format!("the JWKS: {e}")))? })
+        Self::from_document(&JsonObject::parse(json).map_err(Self::invalid)?)
+    }
+
+    /// The keys of a JWKS document already parsed (the token flow keeps the document too).
+    pub(crate) fn from_document(set: &JsonObject) -> Result<Self, ProtocolError> {
+        let Some(Value::Array(list)) = set.get("keys") else {
+            return Err(Self::invalid(JsonError::field("keys", "must be a list of keys")));
+        };
+        // Smaller code than collecting `Option`s: a loop.
+        let mut keys = Vec::with_capacity(list.len());
+        for key in list {
+            let Some(key) = JsonObject::from_value(key.clone()) else {
+                return Err(Self::invalid(JsonError::field("keys", "must hold JSON objects")));
+            };
+            keys.push(key);
+        }
+        Ok(Self { keys })
+    }
+
+    /// The error of a document that is not a JWKS, as `error` says.
+    pub(crate) fn invalid(error: JsonError) -> ProtocolError {
+        ProtocolError::InvalidDiscovery(["the JWKS: ", &String::from(error)].concat())
     }
 
     /// The key that verifies a token signed with `jwt`'s header and algorithm: by `kid` when the token
