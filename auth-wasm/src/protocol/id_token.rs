@@ -96,10 +96,17 @@ impl JsonRecord for IdTokenClaims {
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        Self::from_object(object.clone())
+    }
+}
+
+impl IdTokenClaims {
+    /// The claims of `object`, which they keep (moved in, not copied: the token's decoded claims).
+    pub(crate) fn from_object(object: JsonObject) -> Result<Self, JsonError> {
         let aud = object.opt_string_or_strings("aud")?.ok_or_else(|| JsonError::field("aud", "is missing"))?;
         // Smaller code: the strings are read borrowed, then copied once every claim is good (no copies
         // to drop on each way out).
-        let (iss, sub) = (required_str(object, "iss")?, required_str(object, "sub")?);
+        let (iss, sub) = (required_str(&object, "iss")?, required_str(&object, "sub")?);
         let (exp, iat, nbf) = (object.integer("exp")?, object.integer("iat")?, object.opt_integer("nbf")?);
         let (nonce, azp) = (object.opt_str("nonce")?, object.opt_str("azp")?);
         Ok(Self {
@@ -113,7 +120,7 @@ impl JsonRecord for IdTokenClaims {
             azp: azp.map(str::to_owned),
             // Read leniently: it matters only when max_age was asked for, and then a missing or odd one fails.
             auth_time: object.opt_integer("auth_time").ok().flatten(),
-            all: object.clone(),
+            all: object,
         })
     }
 }
@@ -148,7 +155,7 @@ pub fn decode_id_token(token: &IdToken) -> Result<(JwtHeader, IdTokenClaims), Id
     if signature.is_empty() {
         return Err(IdTokenError::Malformed("the signature is empty".into()));
     }
-    let claims = IdTokenClaims::from_json(&decode_part(payload, "the claims")?)
+    let claims = IdTokenClaims::from_object(decode_part(payload, "the claims")?)
         .map_err(|e| IdTokenError::Malformed(format!("the claims: {e}")))?;
     Ok((header, claims))
 }
