@@ -88,25 +88,27 @@ impl TokenContext<'_> {
             Traded::Code(transaction) => (Some(&transaction.nonce), transaction.max_age, &transaction.scopes),
             Traded::Refresh(_, requested) => (None, None, requested),
         };
-        let identity = match (self.check_id_token(&response, id_token, nonce, max_age)?, traded) {
-            (None, Traded::Code(_)) => {
+        let identity = match self.check_id_token(&response, id_token, nonce, max_age)? {
+            None if matches!(traded, Traded::Code(_)) => {
                 return Err(ProtocolError::InvalidTokenResponse("the response to a sign-in has no id_token".into()))
             }
-            (None, Traded::Refresh(..)) => None,
-            (Some((id_token, claims)), Traded::Code(_)) => {
-                let home_account_id = match response.client_info.as_deref() {
-                    Some(info) => HomeAccountId::from_client_info(info)?,
-                    None => HomeAccountId::from_claims(&claims),
+            None => None,
+            Some((id_token, claims)) => {
+                let home_account_id = match traded {
+                    Traded::Code(_) => match response.client_info.as_deref() {
+                        Some(info) => HomeAccountId::from_client_info(info)?,
+                        None => HomeAccountId::from_claims(&claims),
+                    },
+                    Traded::Refresh(previous, _) => {
+                        if claims.sub != previous.account.subject || claims.iss != previous.account.issuer {
+                            return Err(ProtocolError::InvalidTokenResponse(
+                                "the refreshed ID token names another user than the signed-in one".into(),
+                            ));
+                        }
+                        previous.account.home_account_id.clone()
+                    }
                 };
                 Some((Account::new(home_account_id, &claims), id_token))
-            }
-            (Some((id_token, claims)), Traded::Refresh(previous, _)) => {
-                if claims.sub != previous.account.subject || claims.iss != previous.account.issuer {
-                    return Err(ProtocolError::InvalidTokenResponse(
-                        "the refreshed ID token names another user than the signed-in one".into(),
-                    ));
-                }
-                Some((Account::new(previous.account.home_account_id.clone(), &claims), id_token))
             }
         };
         let granted = match response.scope.as_deref() {
