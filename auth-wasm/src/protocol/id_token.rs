@@ -14,7 +14,6 @@ pub const DEFAULT_CLOCK_SKEW_SECS: i64 = 300;
 const ACCEPTED_ALGORITHMS: [&str; 9] =
     ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
 
-
 /// The JOSE header of a JWT: what the signature step needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JwtHeader {
@@ -131,7 +130,8 @@ pub(crate) fn required_str<'o>(object: &'o JsonObject, key: &str) -> Result<&'o 
 }
 
 pub(crate) fn decode_part(part: &str, what: &str) -> Result<JsonObject, IdTokenError> {
-    let bytes = super::base64::decode_url(part).ok_or_else(|| IdTokenError::Malformed(format!("{what} is not base64url")))?;
+    let bytes =
+        super::base64::decode_url(part).ok_or_else(|| IdTokenError::Malformed(format!("{what} is not base64url")))?;
     // The claims are kept in the account record.
     JsonObject::parse_embedded_bytes(&bytes).map_err(|e| IdTokenError::Malformed(format!("{what}: {e}")))
 }

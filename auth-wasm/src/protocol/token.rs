@@ -98,6 +98,12 @@ impl TokenResponse {
     }
 }
 
+/// The error of a token response that is not what it must be, as `why` says. Smaller code than a copy
+/// of the text at each of the places that refuse one.
+pub(crate) fn invalid_response(why: &str) -> ProtocolError {
+    ProtocolError::InvalidTokenResponse(why.to_owned())
+}
+
 /// Reads the token endpoint's answer: tokens on 2xx, the OAuth error otherwise.
 pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, ProtocolError> {
     let object = JsonObject::parse(body);
@@ -116,7 +122,7 @@ pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, Pr
         return Err(ProtocolError::UnsupportedTokenType(std::mem::take(&mut response.token_type)));
     }
     if response.access_token.secret().is_empty() {
-        return Err(ProtocolError::InvalidTokenResponse("access_token is empty".into()));
+        return Err(invalid_response("access_token is empty"));
     }
     Ok(response)
 }

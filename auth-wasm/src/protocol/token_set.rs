@@ -3,6 +3,7 @@
 //! A response becomes a [`TokenSet`] only with the [`VerifiedIdToken`] its ID token became in the
 //! signature step, so the order callback → token request → signature → claims → store is the types'.
 
+use super::token::invalid_response;
 use super::{
     decode_id_token, Account, CachedAccessToken, ClientId, HomeAccountId, IdToken, IdTokenClaims, IdTokenExpectations,
     LoginTransaction, Nonce, ProtocolError, ProviderMetadata, RefreshToken, Scopes, Session, TokenResponse,
@@ -58,8 +59,8 @@ impl TokenContext<'_> {
             // Smaller code: the verified token is moved out rather than the response's cloned.
             (Some(sent), Some(verified)) if sent == verified.token() => verified.into_token(),
             _ => {
-                return Err(ProtocolError::InvalidTokenResponse(
-                    "the ID token of the response is not the one whose signature was verified".into(),
+                return Err(invalid_response(
+                    "the ID token of the response is not the one whose signature was verified",
                 ))
             }
         };
@@ -90,7 +91,7 @@ impl TokenContext<'_> {
         };
         let identity = match self.check_id_token(&response, id_token, nonce, max_age)? {
             None if matches!(traded, Traded::Code(_)) => {
-                return Err(ProtocolError::InvalidTokenResponse("the response to a sign-in has no id_token".into()))
+                return Err(invalid_response("the response to a sign-in has no id_token"))
             }
             None => None,
             Some((id_token, claims)) => {
@@ -101,8 +102,8 @@ impl TokenContext<'_> {
                     },
                     Traded::Refresh(previous, _) => {
                         if claims.sub != previous.account.subject || claims.iss != previous.account.issuer {
-                            return Err(ProtocolError::InvalidTokenResponse(
-                                "the refreshed ID token names another user than the signed-in one".into(),
+                            return Err(invalid_response(
+                                "the refreshed ID token names another user than the signed-in one",
                             ));
                         }
                         previous.account.home_account_id.clone()
