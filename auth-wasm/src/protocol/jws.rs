@@ -236,14 +236,17 @@ impl JwkSet {
     pub fn select<'s>(&'s self, jwt: &SignedJwt<'_>) -> Result<&'s JsonObject, IdTokenError> {
         // Smaller code: the members are read borrowed, not copied.
         let text = |key: &'s JsonObject, name: &str| key.opt_str(name).ok().flatten();
-        let fits = |key: &&'s JsonObject| {
+        let fits = |key: &'s JsonObject| {
             text(key, "kty") == Some(jwt.algorithm.key_type())
                 && text(key, "use").is_none_or(|u| u == "sig")
                 && text(key, "alg").is_none_or(|a| a == jwt.algorithm.jws_name())
         };
         // Smaller code: one pass over the fitting keys, for either rule.
         let mut only = None;
-        for key in self.keys.iter().filter(fits) {
+        for key in self.keys.iter() {
+            if !fits(key) {
+                continue;
+            }
             match &jwt.header.kid {
                 Some(kid) if text(key, "kid") == Some(kid) => return Ok(key),
                 Some(_) => {}
