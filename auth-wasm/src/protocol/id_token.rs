@@ -26,8 +26,10 @@ pub struct JwtHeader {
 impl JwtHeader {
     pub(crate) fn decode(part: &str) -> Result<Self, IdTokenError> {
         let header = decode_part(part, "the header")?;
-        let malformed = |e: JsonError| IdTokenError::Malformed(format!("the header: {e}"));
-        Ok(Self { alg: header.string("alg").map_err(malformed)?, kid: header.opt_string("kid").map_err(malformed)? })
+        // Smaller code: both members read borrowed, with one error for either.
+        let members = required_str(&header, "alg").and_then(|alg| Ok((alg, header.opt_str("kid")?)));
+        let (alg, kid) = members.map_err(|e| IdTokenError::Malformed(format!("the header: {e}")))?;
+        Ok(Self { alg: alg.to_owned(), kid: kid.map(str::to_owned) })
     }
 }
 
