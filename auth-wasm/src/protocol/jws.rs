@@ -47,20 +47,22 @@ pub enum WebCryptoFamily {
 }
 
 impl SignatureAlgorithm {
+    const ALL: [Self; 9] = [
+        Self::Rs256,
+        Self::Rs384,
+        Self::Rs512,
+        Self::Ps256,
+        Self::Ps384,
+        Self::Ps512,
+        Self::Es256,
+        Self::Es384,
+        Self::Es512,
+    ];
+
     /// The algorithm of a JWS `alg` name, exactly; `None` for any other (`none` and HMAC included).
     pub fn from_jws(alg: &str) -> Option<Self> {
-        Some(match alg {
-            "RS256" => Self::Rs256,
-            "RS384" => Self::Rs384,
-            "RS512" => Self::Rs512,
-            "PS256" => Self::Ps256,
-            "PS384" => Self::Ps384,
-            "PS512" => Self::Ps512,
-            "ES256" => Self::Es256,
-            "ES384" => Self::Es384,
-            "ES512" => Self::Es512,
-            _ => return None,
-        })
+        // Smaller code than a `match` on the names (a comparison each): the names are a table.
+        Self::ALL.into_iter().find(|algorithm| algorithm.jws_name() == alg)
     }
 
     /// The JWS `alg` name: `RS256`, …
