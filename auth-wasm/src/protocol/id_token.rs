@@ -217,7 +217,7 @@ impl IdTokenExpectations<'_> {
         // 13. If max_age was sent, auth_time must be present, and not so old that too much time has elapsed
         // since the user last authenticated.
         if let Some(max_age) = self.max_age {
-            let auth_time = claims.auth_time.ok_or(IdTokenError::MissingAuthTime)?;
+            let Some(auth_time) = claims.auth_time else { return Err(IdTokenError::MissingAuthTime) };
             let max_age = i64::try_from(max_age).unwrap_or(i64::MAX);
             if auth_time.saturating_add(max_age).saturating_add(self.clock_skew) < self.now {
                 return Err(IdTokenError::AuthTimeTooOld);
