@@ -5,9 +5,9 @@
 
 use super::token::invalid_response;
 use super::{
-    decode_id_token, Account, CachedAccessToken, ClientId, HomeAccountId, IdToken, IdTokenClaims, IdTokenExpectations,
-    LoginTransaction, Nonce, ProtocolError, ProviderMetadata, RefreshToken, Scopes, Session, TokenResponse,
-    VerifiedIdToken, DEFAULT_CLOCK_SKEW_SECS,
+    id_token::verified_claims, Account, CachedAccessToken, ClientId, HomeAccountId, IdToken, IdTokenClaims,
+    IdTokenExpectations, LoginTransaction, Nonce, ProtocolError, ProviderMetadata, RefreshToken, Scopes, Session,
+    TokenResponse, VerifiedIdToken, DEFAULT_CLOCK_SKEW_SECS,
 };
 
 /// A checked token response.
@@ -54,17 +54,16 @@ impl TokenContext<'_> {
         nonce: Option<&Nonce>,
         max_age: Option<u64>,
     ) -> Result<Option<(IdToken, IdTokenClaims)>, ProtocolError> {
-        let id_token = match (&response.id_token, verified) {
+        let verified = match (&response.id_token, verified) {
             (None, None) => return Ok(None),
-            // Smaller code: the verified token is moved out rather than the response's cloned.
-            (Some(sent), Some(verified)) if sent == verified.token() => verified.into_token(),
+            (Some(sent), Some(verified)) if sent == verified.token() => verified,
             _ => {
                 return Err(invalid_response(
                     "the ID token of the response is not the one whose signature was verified",
                 ))
             }
         };
-        let (_header, claims) = decode_id_token(&id_token)?;
+        let claims = verified_claims(&verified)?;
         IdTokenExpectations {
             issuer: &self.metadata.issuer,
             client_id: self.client_id,
@@ -74,7 +73,8 @@ impl TokenContext<'_> {
             clock_skew: DEFAULT_CLOCK_SKEW_SECS,
         }
         .check(&claims)?;
-        Ok(Some((id_token, claims)))
+        // Smaller code: the verified token is moved out rather than the response's cloned.
+        Ok(Some((verified.into_token(), claims)))
     }
 
     /// The checked result of `response` to what was `traded`: one body for the code exchange and the
