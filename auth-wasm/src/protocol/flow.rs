@@ -260,17 +260,25 @@ impl<'a> TokenFlow<'a> {
     pub fn into_token_set(self) -> Option<TokenSet> {
         self.result
     }
+}
 
-    /// The token request's form.
-    fn request_body(&mut self, metadata: &ProviderMetadata, now: i64) -> Result<String, ProtocolError> {
-        Ok(match &mut self.grant {
+impl Grant<'_> {
+    /// The token request's form. A method of the grant, not of the flow, so that the flow lends its
+    /// metadata meanwhile (smaller code than a counted reference to it, cloned and dropped).
+    fn request_body(
+        &mut self,
+        config: &ClientConfig,
+        metadata: &ProviderMetadata,
+        now: i64,
+    ) -> Result<String, ProtocolError> {
+        Ok(match self {
             Grant::Code { response, transaction } => {
                 let response = response.take().ok_or(ProtocolError::MissingParameter("code"))?;
                 let code = transaction.accept(response, metadata, now)?;
-                authorization_code_request_body(self.config, transaction, &code)
+                authorization_code_request_body(config, transaction, &code)
             }
             Grant::Refresh { session, refresh_token, scopes } => {
-                refresh_request_body(self.config, refresh_token, &session.refresh_scopes(scopes))
+                refresh_request_body(config, refresh_token, &session.refresh_scopes(scopes))
             }
         })
     }
@@ -309,12 +317,12 @@ impl Flow for TokenFlow<'_> {
             return Ok(Step::Keep(fetched));
         }
         // 1. The provider's metadata.
-        let Some(metadata) = self.documents.metadata.clone() else {
+        let Some(metadata) = self.documents.metadata.as_deref() else {
             return Ok(self.documents.get_metadata(&mut self.waiting));
         };
         // 2. The token request (for a code, once the callback is accepted).
         let Some(response) = &self.response else {
-            let body = self.request_body(&metadata, now)?;
+            let body = self.grant.request_body(self.config, metadata, now)?;
             self.waiting = Waiting::Token;
             return Ok(Step::PostForm { url: metadata.token_endpoint.clone(), body });
         };
@@ -342,7 +350,7 @@ impl Flow for TokenFlow<'_> {
         // 4. The claims, against the grant.
         let Some(response) = self.response.take() else { return Ok(Step::Done) };
         let verified = self.verified.take();
-        let context = TokenContext { metadata: &metadata, client_id: &self.config.client_id, now };
+        let context = TokenContext { metadata, client_id: &self.config.client_id, now };
         self.result = Some(match &self.grant {
             Grant::Code { transaction, .. } => context.code_exchange(response, verified, transaction)?,
             Grant::Refresh { session, scopes, .. } => context.refresh(response, verified, session, scopes)?,
