@@ -11,6 +11,7 @@
 use std::rc::Rc;
 
 use super::json::JsonObject;
+use super::jws::PendingSignature;
 use super::{
     authorization_code_request_body, discovery_url, parse_token_response, refresh_request_body, AuthorizationResponse,
     ClientConfig, IdTokenError, JwkSet, LoginTransaction, ProtocolError, ProviderMetadata, RefreshToken, Scopes,
@@ -238,6 +239,8 @@ pub struct TokenFlow<'a> {
     documents: Documents<'a>,
     waiting: Waiting,
     response: Option<TokenResponse>,
+    /// The signature check handed over, while its answer is awaited.
+    pending: Option<PendingSignature>,
     verified: Option<VerifiedIdToken>,
     result: Option<TokenSet>,
 }
@@ -251,6 +254,7 @@ impl<'a> TokenFlow<'a> {
             documents: Documents::new(&config.authority),
             waiting: Waiting::Nothing,
             response: None,
+            pending: None,
             verified: None,
             result: None,
         }
@@ -306,7 +310,8 @@ impl Flow for TokenFlow<'_> {
                 self.response = Some(parse_token_response(http.status, &http.body)?);
             }
             (Waiting::Signature, Input::Signature(valid)) => {
-                self.verified = Some(signature_check(&self.response, &self.documents.jwks)?.conclude(valid)?);
+                let pending = self.pending.take().ok_or(ProtocolError::MissingParameter("id_token"))?;
+                self.verified = Some(pending.conclude(valid)?);
             }
             _ => {}
         }
@@ -337,6 +342,7 @@ impl Flow for TokenFlow<'_> {
             return match signature_check(&self.response, &self.documents.jwks) {
                 Ok(check) => {
                     self.waiting = Waiting::Signature;
+                    self.pending = Some(check.pending());
                     Ok(Step::VerifySignature(check))
                 }
                 // A key we do not know: the provider may have rotated its keys since we cached them.

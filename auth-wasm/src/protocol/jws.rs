@@ -146,8 +146,8 @@ fn not_three_parts() -> IdTokenError {
 }
 
 /// An ID token whose signature one of the provider's keys verified. Only [`SignatureCheck::conclude`]
-/// makes one, and a token response becomes a [`super::TokenSet`] only with one: a sign-in or renewal that
-/// skipped the signature step does not compile.
+/// makes one (or, in a flow, the conclusion of the check it handed over), and a token response becomes a
+/// [`super::TokenSet`] only with one: a sign-in or renewal that skipped the signature step does not compile.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedIdToken(IdToken);
 
@@ -190,8 +190,25 @@ impl<'a> SignatureCheck<'a> {
 
     /// The check's answer: a verified token, or the error that the signature is not the provider's.
     pub fn conclude(self, valid: bool) -> Result<VerifiedIdToken, IdTokenError> {
+        self.pending().conclude(valid)
+    }
+
+    /// The check, handed over, awaiting its answer.
+    pub(crate) fn pending(&self) -> PendingSignature {
+        PendingSignature(self.token.clone())
+    }
+}
+
+/// A [`SignatureCheck`] handed over (to the browser), awaiting its answer: the token it checks. Made only
+/// from a check, so that a flow concludes the check it asked for without making it again (smaller code).
+#[derive(Debug)]
+pub(crate) struct PendingSignature(IdToken);
+
+impl PendingSignature {
+    /// The check's answer, as [`SignatureCheck::conclude`] takes it.
+    pub(crate) fn conclude(self, valid: bool) -> Result<VerifiedIdToken, IdTokenError> {
         if valid {
-            Ok(VerifiedIdToken(self.token.clone()))
+            Ok(VerifiedIdToken(self.0))
         } else {
             Err(IdTokenError::InvalidSignature)
         }
