@@ -11,6 +11,7 @@
 use std::rc::Rc;
 
 use super::json::JsonObject;
+use super::jws::PendingSignature;
 use super::{
     authorization_code_request_body, discovery_url, parse_token_response, refresh_request_body, AuthorizationResponse,
     ClientConfig, IdTokenError, JwkSet, LoginTransaction, ProtocolError, ProviderMetadata, RefreshToken, Scopes,
@@ -133,6 +134,10 @@ impl<'a> Documents<'a> {
 
     /// Takes the answer for `document`: the cache's copy, or the provider's (checked, then to keep).
     fn take(&mut self, document: Document, input: Input) -> Result<(), ProtocolError> {
+        if document == Document::Jwks {
+            // The keys asked for again (a token signed with a key they lack) are replaced by the answer.
+            self.jwks = None;
+        }
         match input {
             Input::Cached(Cached::Metadata(metadata)) => self.metadata = Some(metadata),
             Input::Cached(Cached::Jwks(jwks)) => self.jwks = Some((jwks, true)),
@@ -147,9 +152,11 @@ impl<'a> Documents<'a> {
                         Fetched::Metadata(metadata)
                     }
                     Document::Jwks => {
-                        let jwks = Rc::new(JwkSet::from_json(&response.body)?);
+                        // Parsed once, for the keys and for storage.
+                        let document = JsonObject::parse(&response.body).map_err(JwkSet::invalid)?;
+                        let jwks = Rc::new(JwkSet::from_document(&document)?);
                         self.jwks = Some((jwks.clone(), false));
-                        Fetched::Jwks(jwks, JsonObject::parse(&response.body).ok())
+                        Fetched::Jwks(jwks, Some(document))
                     }
                 });
             }
@@ -232,6 +239,8 @@ pub struct TokenFlow<'a> {
     documents: Documents<'a>,
     waiting: Waiting,
     response: Option<TokenResponse>,
+    /// The signature check handed over, while its answer is awaited.
+    pending: Option<PendingSignature>,
     verified: Option<VerifiedIdToken>,
     result: Option<TokenSet>,
 }
@@ -245,6 +254,7 @@ impl<'a> TokenFlow<'a> {
             documents: Documents::new(&config.authority),
             waiting: Waiting::Nothing,
             response: None,
+            pending: None,
             verified: None,
             result: None,
         }
@@ -254,29 +264,41 @@ impl<'a> TokenFlow<'a> {
     pub fn into_token_set(self) -> Option<TokenSet> {
         self.result
     }
+}
 
-    /// The check of the response's ID token with the keys at hand.
-    fn signature_check(&self) -> Result<SignatureCheck<'_>, ProtocolError> {
-        match (&self.response, &self.documents.jwks) {
-            (Some(TokenResponse { id_token: Some(id_token), .. }), Some((jwks, _))) => {
-                Ok(SignatureCheck::new(id_token, jwks)?)
-            }
-            _ => Err(ProtocolError::MissingParameter("id_token")),
-        }
-    }
-
-    /// The token request's form.
-    fn request_body(&mut self, metadata: &ProviderMetadata, now: i64) -> Result<String, ProtocolError> {
-        Ok(match &mut self.grant {
+impl Grant<'_> {
+    /// The token request's form. A method of the grant, not of the flow, so that the flow lends its
+    /// metadata meanwhile (smaller code than a counted reference to it, cloned and dropped).
+    fn request_body(
+        &mut self,
+        config: &ClientConfig,
+        metadata: &ProviderMetadata,
+        now: i64,
+    ) -> Result<String, ProtocolError> {
+        Ok(match self {
             Grant::Code { response, transaction } => {
                 let response = response.take().ok_or(ProtocolError::MissingParameter("code"))?;
                 let code = transaction.accept(response, metadata, now)?;
-                authorization_code_request_body(self.config, transaction, &code)
+                authorization_code_request_body(config, transaction, &code)
             }
             Grant::Refresh { session, refresh_token, scopes } => {
-                refresh_request_body(self.config, refresh_token, &session.refresh_scopes(scopes))
+                refresh_request_body(config, refresh_token, &session.refresh_scopes(scopes))
             }
         })
+    }
+}
+
+/// The check of the response's ID token with the keys at hand. A function of these two fields only, so
+/// that the flow sets its others while the check it returns borrows them.
+fn signature_check<'s>(
+    response: &'s Option<TokenResponse>,
+    jwks: &'s Option<(Rc<JwkSet>, bool)>,
+) -> Result<SignatureCheck<'s>, ProtocolError> {
+    match (response, jwks) {
+        (Some(TokenResponse { id_token: Some(id_token), .. }), Some((jwks, _))) => {
+            Ok(SignatureCheck::new(id_token, jwks)?)
+        }
+        _ => Err(ProtocolError::MissingParameter("id_token")),
     }
 }
 
@@ -288,7 +310,8 @@ impl Flow for TokenFlow<'_> {
                 self.response = Some(parse_token_response(http.status, &http.body)?);
             }
             (Waiting::Signature, Input::Signature(valid)) => {
-                self.verified = Some(self.signature_check()?.conclude(valid)?);
+                let pending = self.pending.take().ok_or(ProtocolError::MissingParameter("id_token"))?;
+                self.verified = Some(pending.conclude(valid)?);
             }
             _ => {}
         }
@@ -299,12 +322,12 @@ impl Flow for TokenFlow<'_> {
             return Ok(Step::Keep(fetched));
         }
         // 1. The provider's metadata.
-        let Some(metadata) = self.documents.metadata.clone() else {
+        let Some(metadata) = self.documents.metadata.as_deref() else {
             return Ok(self.documents.get_metadata(&mut self.waiting));
         };
         // 2. The token request (for a code, once the callback is accepted).
         let Some(response) = &self.response else {
-            let body = self.request_body(&metadata, now)?;
+            let body = self.grant.request_body(self.config, metadata, now)?;
             self.waiting = Waiting::Token;
             return Ok(Step::PostForm { url: metadata.token_endpoint.clone(), body });
         };
@@ -315,23 +338,25 @@ impl Flow for TokenFlow<'_> {
                 self.waiting = Waiting::Document(Document::Jwks);
                 return Ok(get_keys(false));
             };
-            match self.signature_check().map(|_| ()) {
+            // Smaller code: one check, whose keys are replaced when the answer to a refetch comes.
+            return match signature_check(&self.response, &self.documents.jwks) {
+                Ok(check) => {
+                    self.waiting = Waiting::Signature;
+                    self.pending = Some(check.pending());
+                    Ok(Step::VerifySignature(check))
+                }
                 // A key we do not know: the provider may have rotated its keys since we cached them.
                 Err(ProtocolError::IdToken(IdTokenError::UnknownKey(_))) if cached => {
-                    self.documents.jwks = None;
                     self.waiting = Waiting::Document(Document::Jwks);
-                    return Ok(get_keys(true));
+                    Ok(get_keys(true))
                 }
-                Err(error) => return Err(error),
-                Ok(()) => {}
-            }
-            self.waiting = Waiting::Signature;
-            return Ok(Step::VerifySignature(self.signature_check()?));
+                Err(error) => Err(error),
+            };
         }
         // 4. The claims, against the grant.
         let Some(response) = self.response.take() else { return Ok(Step::Done) };
         let verified = self.verified.take();
-        let context = TokenContext { metadata: &metadata, client_id: &self.config.client_id, now };
+        let context = TokenContext { metadata, client_id: &self.config.client_id, now };
         self.result = Some(match &self.grant {
             Grant::Code { transaction, .. } => context.code_exchange(response, verified, transaction)?,
             Grant::Refresh { session, scopes, .. } => context.refresh(response, verified, session, scopes)?,

@@ -5,7 +5,7 @@
 
 use super::entra::expected_issuer;
 use super::json::{JsonError, JsonObject, JsonRecord, Value};
-use super::{ClientId, IdToken, IdTokenError, Issuer, Nonce};
+use super::{ClientId, IdToken, IdTokenError, Issuer, Nonce, VerifiedIdToken};
 
 /// Clock skew tolerated between this device and the provider.
 pub const DEFAULT_CLOCK_SKEW_SECS: i64 = 300;
@@ -13,7 +13,6 @@ pub const DEFAULT_CLOCK_SKEW_SECS: i64 = 300;
 /// Asymmetric JWS algorithms that WebCrypto can verify.
 const ACCEPTED_ALGORITHMS: [&str; 9] =
     ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
-
 
 /// The JOSE header of a JWT: what the signature step needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,8 +26,10 @@ pub struct JwtHeader {
 impl JwtHeader {
     pub(crate) fn decode(part: &str) -> Result<Self, IdTokenError> {
         let header = decode_part(part, "the header")?;
-        let malformed = |e: JsonError| IdTokenError::Malformed(format!("the header: {e}"));
-        Ok(Self { alg: header.string("alg").map_err(malformed)?, kid: header.opt_string("kid").map_err(malformed)? })
+        // Smaller code: both members read borrowed, with one error for either.
+        let members = required_str(&header, "alg").and_then(|alg| Ok((alg, header.opt_str("kid")?)));
+        let (alg, kid) = members.map_err(|e| IdTokenError::Malformed(format!("the header: {e}")))?;
+        Ok(Self { alg: alg.to_owned(), kid: kid.map(str::to_owned) })
     }
 }
 
@@ -96,48 +97,86 @@ impl JsonRecord for IdTokenClaims {
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
+        Self::from_object(object.clone())
+    }
+}
+
+impl IdTokenClaims {
+    /// The claims of `object`, which they keep (moved in, not copied: the token's decoded claims).
+    pub(crate) fn from_object(object: JsonObject) -> Result<Self, JsonError> {
         let aud = object.opt_string_or_strings("aud")?.ok_or_else(|| JsonError::field("aud", "is missing"))?;
+        // Smaller code: the strings are read borrowed, then copied once every claim is good (no copies
+        // to drop on each way out).
+        let (iss, sub) = (required_str(&object, "iss")?, required_str(&object, "sub")?);
+        let (exp, iat, nbf) = (object.integer("exp")?, object.integer("iat")?, object.opt_integer("nbf")?);
+        let (nonce, azp) = (object.opt_str("nonce")?, object.opt_str("azp")?);
         Ok(Self {
-            iss: Issuer::new(object.string("iss")?),
-            sub: object.string("sub")?,
+            iss: Issuer::new(iss),
+            sub: sub.to_owned(),
             aud: Audience(aud),
-            exp: object.integer("exp")?,
-            iat: object.integer("iat")?,
-            nbf: object.opt_integer("nbf")?,
-            nonce: object.opt_string("nonce")?.map(Nonce::new),
-            azp: object.opt_string("azp")?,
+            exp,
+            iat,
+            nbf,
+            nonce: nonce.map(Nonce::new),
+            azp: azp.map(str::to_owned),
             // Read leniently: it matters only when max_age was asked for, and then a missing or odd one fails.
             auth_time: object.opt_integer("auth_time").ok().flatten(),
-            all: object.clone(),
+            all: object,
         })
     }
 }
 
+/// A string field that must be present, borrowed (the token response's reader shares it).
+pub(crate) fn required_str<'o>(object: &'o JsonObject, key: &str) -> Result<&'o str, JsonError> {
+    object.opt_str(key)?.ok_or_else(|| JsonError::field(key, "is missing"))
+}
+
 pub(crate) fn decode_part(part: &str, what: &str) -> Result<JsonObject, IdTokenError> {
-    let bytes = super::base64::decode_url(part).ok_or_else(|| IdTokenError::Malformed(format!("{what} is not base64url")))?;
+    let bytes =
+        super::base64::decode_url(part).ok_or_else(|| IdTokenError::Malformed(format!("{what} is not base64url")))?;
     // The claims are kept in the account record.
     JsonObject::parse_embedded_bytes(&bytes).map_err(|e| IdTokenError::Malformed(format!("{what}: {e}")))
 }
 
 /// Splits and decodes a compact JWS ID token. It checks nothing but the form and the algorithm.
 pub fn decode_id_token(token: &IdToken) -> Result<(JwtHeader, IdTokenClaims), IdTokenError> {
-    let parts: Vec<&str> = token.secret().split('.').collect();
-    let [header, payload, signature] = parts[..] else {
-        return Err(IdTokenError::Malformed(match parts.len() {
-            5 => "encrypted (JWE) ID tokens are not supported".to_owned(),
-            n => format!("a JWT has 3 parts, this one has {n}"),
-        }));
-    };
+    let [header, payload, signature] = split_jws(token)?;
     let header = JwtHeader::decode(header)?;
     if !ACCEPTED_ALGORITHMS.contains(&header.alg.as_str()) {
         return Err(IdTokenError::UnsupportedAlgorithm(header.alg));
     }
+    Ok((header, claims_of(payload, signature)?))
+}
+
+/// The claims of a token whose signature verified, checked as [`decode_id_token`] checks them but for
+/// the header: the signature step decoded it and accepted its algorithm (as strictly), on this very
+/// token, which is the only way to a [`VerifiedIdToken`]. Smaller code: the header is not decoded again.
+pub(crate) fn verified_claims(token: &VerifiedIdToken) -> Result<IdTokenClaims, IdTokenError> {
+    let [_header, payload, signature] = split_jws(token.token())?;
+    claims_of(payload, signature)
+}
+
+/// The three parts of a compact JWS.
+fn split_jws(token: &IdToken) -> Result<[&str; 3], IdTokenError> {
+    // Smaller code than collecting the parts into a `Vec`: they are taken one by one, and counted only
+    // for the error.
+    let mut parts = token.secret().split('.');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(header), Some(payload), Some(signature), None) => Ok([header, payload, signature]),
+        _ => Err(IdTokenError::Malformed(match token.secret().split('.').count() {
+            5 => "encrypted (JWE) ID tokens are not supported".to_owned(),
+            n => format!("a JWT has 3 parts, this one has {n}"),
+        })),
+    }
+}
+
+/// The claims of a token's `payload`, whose `signature` part must not be empty.
+fn claims_of(payload: &str, signature: &str) -> Result<IdTokenClaims, IdTokenError> {
     if signature.is_empty() {
         return Err(IdTokenError::Malformed("the signature is empty".into()));
     }
-    let claims = IdTokenClaims::from_json(&decode_part(payload, "the claims")?)
-        .map_err(|e| IdTokenError::Malformed(format!("the claims: {e}")))?;
-    Ok((header, claims))
+    IdTokenClaims::from_object(decode_part(payload, "the claims")?)
+        .map_err(|e| IdTokenError::Malformed(format!("the claims: {e}")))
 }
 
 /// What an ID token must match.
@@ -162,19 +201,21 @@ impl IdTokenExpectations<'_> {
     pub fn check(&self, claims: &IdTokenClaims) -> Result<(), IdTokenError> {
         let issuer = expected_issuer(self.issuer, claims);
         if claims.iss != issuer {
-            return Err(IdTokenError::Issuer { expected: issuer.to_string(), found: claims.iss.to_string() });
+            // Smaller code than `to_string()`, which goes through `Display`.
+            let (expected, found) = (issuer.as_str().to_owned(), claims.iss.as_str().to_owned());
+            return Err(IdTokenError::Issuer { expected, found });
         }
         let client_id = self.client_id.as_str();
         if !claims.aud.contains(client_id) {
             return Err(IdTokenError::Audience { client_id: client_id.to_owned() });
         }
-        let azp_required = claims.aud.0.len() > 1;
-        match claims.azp.as_deref() {
-            Some(azp) if azp != client_id => {
-                return Err(IdTokenError::AuthorizedParty { client_id: client_id.to_owned() })
-            }
-            None if azp_required => return Err(IdTokenError::AuthorizedParty { client_id: client_id.to_owned() }),
-            _ => {}
+        // `azp`, when present, must be this client; with several audiences it must be present.
+        let azp_fits = match claims.azp.as_deref() {
+            Some(azp) => azp == client_id,
+            None => claims.aud.0.len() <= 1,
+        };
+        if !azp_fits {
+            return Err(IdTokenError::AuthorizedParty { client_id: client_id.to_owned() });
         }
         if self.now > claims.exp.saturating_add(self.clock_skew) {
             return Err(IdTokenError::Expired);
@@ -193,7 +234,7 @@ impl IdTokenExpectations<'_> {
         // 13. If max_age was sent, auth_time must be present, and not so old that too much time has elapsed
         // since the user last authenticated.
         if let Some(max_age) = self.max_age {
-            let auth_time = claims.auth_time.ok_or(IdTokenError::MissingAuthTime)?;
+            let Some(auth_time) = claims.auth_time else { return Err(IdTokenError::MissingAuthTime) };
             let max_age = i64::try_from(max_age).unwrap_or(i64::MAX);
             if auth_time.saturating_add(max_age).saturating_add(self.clock_skew) < self.now {
                 return Err(IdTokenError::AuthTimeTooOld);

@@ -47,20 +47,22 @@ pub enum WebCryptoFamily {
 }
 
 impl SignatureAlgorithm {
+    const ALL: [Self; 9] = [
+        Self::Rs256,
+        Self::Rs384,
+        Self::Rs512,
+        Self::Ps256,
+        Self::Ps384,
+        Self::Ps512,
+        Self::Es256,
+        Self::Es384,
+        Self::Es512,
+    ];
+
     /// The algorithm of a JWS `alg` name, exactly; `None` for any other (`none` and HMAC included).
     pub fn from_jws(alg: &str) -> Option<Self> {
-        Some(match alg {
-            "RS256" => Self::Rs256,
-            "RS384" => Self::Rs384,
-            "RS512" => Self::Rs512,
-            "PS256" => Self::Ps256,
-            "PS384" => Self::Ps384,
-            "PS512" => Self::Ps512,
-            "ES256" => Self::Es256,
-            "ES384" => Self::Es384,
-            "ES512" => Self::Es512,
-            _ => return None,
-        })
+        // Smaller code than a `match` on the names (a comparison each): the names are a table.
+        Self::ALL.into_iter().find(|algorithm| algorithm.jws_name() == alg)
     }
 
     /// The JWS `alg` name: `RS256`, …
@@ -102,8 +104,9 @@ impl SignatureAlgorithm {
 
     /// The JWK key type (`kty`) the algorithm needs.
     pub fn key_type(self) -> &'static str {
-        match self.family() {
-            WebCryptoFamily::Ecdsa { .. } => "EC",
+        // Smaller code than asking `family()`, whose answer is built to be taken apart.
+        match self {
+            Self::Es256 | Self::Es384 | Self::Es512 => "EC",
             _ => "RSA",
         }
     }
@@ -126,22 +129,26 @@ impl<'a> SignedJwt<'a> {
     /// Splits a compact JWS; it reads the header only (the claims are the caller's business).
     pub fn parse(token: &'a IdToken) -> Result<Self, IdTokenError> {
         let text = token.secret();
-        let (signing_input, signature) =
-            text.rsplit_once('.').ok_or_else(|| IdTokenError::Malformed("a JWT has 3 parts".into()))?;
-        let (header_part, _payload) =
-            signing_input.split_once('.').ok_or_else(|| IdTokenError::Malformed("a JWT has 3 parts".into()))?;
+        let Some((signing_input, signature)) = text.rsplit_once('.') else { return Err(not_three_parts()) };
+        let Some((header_part, _payload)) = signing_input.split_once('.') else { return Err(not_three_parts()) };
         let header = JwtHeader::decode(header_part)?;
-        let algorithm = SignatureAlgorithm::from_jws(&header.alg)
-            .ok_or_else(|| IdTokenError::UnsupportedAlgorithm(header.alg.clone()))?;
+        let Some(algorithm) = SignatureAlgorithm::from_jws(&header.alg) else {
+            return Err(IdTokenError::UnsupportedAlgorithm(header.alg));
+        };
         let signature = super::base64::decode_url(signature)
             .ok_or_else(|| IdTokenError::Malformed("the signature is not base64url".into()))?;
         Ok(Self { header, algorithm, signing_input, signature })
     }
 }
 
+/// A token that does not split in three (one error, made in one place).
+fn not_three_parts() -> IdTokenError {
+    IdTokenError::Malformed("a JWT has 3 parts".into())
+}
+
 /// An ID token whose signature one of the provider's keys verified. Only [`SignatureCheck::conclude`]
-/// makes one, and a token response becomes a [`super::TokenSet`] only with one: a sign-in or renewal that
-/// skipped the signature step does not compile.
+/// makes one (or, in a flow, the conclusion of the check it handed over), and a token response becomes a
+/// [`super::TokenSet`] only with one: a sign-in or renewal that skipped the signature step does not compile.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedIdToken(IdToken);
 
@@ -149,6 +156,11 @@ impl VerifiedIdToken {
     /// The token.
     pub fn token(&self) -> &IdToken {
         &self.0
+    }
+
+    /// The token, taken.
+    pub(crate) fn into_token(self) -> IdToken {
+        self.0
     }
 
     /// For tests of the rules after the signature step.
@@ -179,8 +191,25 @@ impl<'a> SignatureCheck<'a> {
 
     /// The check's answer: a verified token, or the error that the signature is not the provider's.
     pub fn conclude(self, valid: bool) -> Result<VerifiedIdToken, IdTokenError> {
+        self.pending().conclude(valid)
+    }
+
+    /// The check, handed over, awaiting its answer.
+    pub(crate) fn pending(&self) -> PendingSignature {
+        PendingSignature(self.token.clone())
+    }
+}
+
+/// A [`SignatureCheck`] handed over (to the browser), awaiting its answer: the token it checks. Made only
+/// from a check, so that a flow concludes the check it asked for without making it again (smaller code).
+#[derive(Debug)]
+pub(crate) struct PendingSignature(IdToken);
+
+impl PendingSignature {
+    /// The check's answer, as [`SignatureCheck::conclude`] takes it.
+    pub(crate) fn conclude(self, valid: bool) -> Result<VerifiedIdToken, IdTokenError> {
         if valid {
-            Ok(VerifiedIdToken(self.token.clone()))
+            Ok(VerifiedIdToken(self.0))
         } else {
             Err(IdTokenError::InvalidSignature)
         }
@@ -197,43 +226,55 @@ pub struct JwkSet {
 impl JwkSet {
     /// Parses a JWKS document (`{"keys": [...]}`); errs as invalid discovery when it is not one.
     pub fn from_json(json: &str) -> Result<Self, ProtocolError> {
-        let keys = JsonObject::parse(json).and_then(|set| match set.get("keys") {
-            Some(Value::Array(keys)) => keys
-                .iter()
-                .map(|key| JsonObject::from_value(key.clone()))
-                .collect::<Option<_>>()
-                .ok_or_else(|| JsonError::field("keys", "must hold JSON objects")),
-            _ => Err(JsonError::field("keys", "must be a list of keys")),
-        });
-        Ok(Self { keys: keys.map_err(|e| ProtocolError::InvalidDiscovery(format!("the JWKS: {e}")))? })
+        Self::from_document(&JsonObject::parse(json).map_err(Self::invalid)?)
+    }
+
+    /// The keys of a JWKS document already parsed (the token flow keeps the document too).
+    pub(crate) fn from_document(set: &JsonObject) -> Result<Self, ProtocolError> {
+        let Some(Value::Array(list)) = set.get("keys") else {
+            return Err(Self::invalid(JsonError::field("keys", "must be a list of keys")));
+        };
+        // Smaller code than collecting `Option`s: a loop.
+        let mut keys = Vec::with_capacity(list.len());
+        for key in list {
+            let Some(key) = JsonObject::from_value(key.clone()) else {
+                return Err(Self::invalid(JsonError::field("keys", "must hold JSON objects")));
+            };
+            keys.push(key);
+        }
+        Ok(Self { keys })
+    }
+
+    /// The error of a document that is not a JWKS, as `error` says.
+    pub(crate) fn invalid(error: JsonError) -> ProtocolError {
+        ProtocolError::InvalidDiscovery(["the JWKS: ", &String::from(error)].concat())
     }
 
     /// The key that verifies a token signed with `jwt`'s header and algorithm: by `kid` when the token
     /// names one, otherwise the only key that fits. A key fits when its `kty` suits the algorithm, its
     /// `use` (if any) is `sig`, and its `alg` (if any) is the token's.
-    pub fn select(&self, jwt: &SignedJwt<'_>) -> Result<&JsonObject, IdTokenError> {
-        let text = |key: &JsonObject, name: &str| key.opt_string(name).ok().flatten();
-        let fits = |key: &&JsonObject| {
-            text(key, "kty").as_deref() == Some(jwt.algorithm.key_type())
+    pub fn select<'s>(&'s self, jwt: &SignedJwt<'_>) -> Result<&'s JsonObject, IdTokenError> {
+        // Smaller code: the members are read borrowed, not copied.
+        let text = |key: &'s JsonObject, name: &str| key.opt_str(name).ok().flatten();
+        let fits = |key: &'s JsonObject| {
+            text(key, "kty") == Some(jwt.algorithm.key_type())
                 && text(key, "use").is_none_or(|u| u == "sig")
                 && text(key, "alg").is_none_or(|a| a == jwt.algorithm.jws_name())
         };
-        match &jwt.header.kid {
-            Some(kid) => self
-                .keys
-                .iter()
-                .filter(fits)
-                .find(|key| text(key, "kid").as_deref() == Some(kid))
-                .ok_or_else(|| IdTokenError::UnknownKey(kid.clone())),
-            None => {
-                let mut candidates = self.keys.iter().filter(fits);
-                match (candidates.next(), candidates.next()) {
-                    (Some(key), None) => Ok(key),
-                    (None, _) => Err(IdTokenError::UnknownKey(String::new())),
-                    (Some(_), Some(_)) => Err(IdTokenError::AmbiguousKey),
-                }
+        // Smaller code: one pass over the fitting keys, for either rule.
+        let mut only = None;
+        for key in self.keys.iter() {
+            if !fits(key) {
+                continue;
+            }
+            match &jwt.header.kid {
+                Some(kid) if text(key, "kid") == Some(kid) => return Ok(key),
+                Some(_) => {}
+                None if only.replace(key).is_some() => return Err(IdTokenError::AmbiguousKey),
+                None => {}
             }
         }
+        only.ok_or_else(|| IdTokenError::UnknownKey(jwt.header.kid.clone().unwrap_or_default()))
     }
 }
 

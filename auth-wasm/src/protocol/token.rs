@@ -4,6 +4,7 @@
 //! it too: Entra answers it only to a token request that sends `client_info=1`, and without it the home
 //! account id would fall back to `sub.iss`.
 
+use super::id_token::required_str;
 use super::json::{JsonError, JsonObject, Value};
 use super::{
     AccessToken, AuthorizationCode, ClientConfig, ClientId, IdToken, LoginTransaction, ProtocolError, RefreshToken,
@@ -86,37 +87,49 @@ impl TokenResponse {
             }
             _ => object.opt_unsigned("expires_in")?,
         };
+        // Smaller code: every field is read borrowed, then copied once all are good (no copies to drop
+        // on each way out).
+        let (access_token, token_type) = (required_str(object, "access_token")?, required_str(object, "token_type")?);
+        let (refresh_token, id_token) = (object.opt_str("refresh_token")?, object.opt_str("id_token")?);
+        let (scope, client_info) = (object.opt_str("scope")?, object.opt_str("client_info")?);
+        let owned = |text: Option<&str>| text.map(str::to_owned);
         Ok(Self {
-            access_token: AccessToken::new(object.string("access_token")?),
-            token_type: object.string("token_type")?,
+            access_token: AccessToken::new(access_token),
+            token_type: token_type.to_owned(),
             expires_in,
-            refresh_token: object.opt_string("refresh_token")?.map(RefreshToken::new),
-            id_token: object.opt_string("id_token")?.map(IdToken::new),
-            scope: object.opt_string("scope")?,
-            client_info: object.opt_string("client_info")?,
+            refresh_token: refresh_token.map(RefreshToken::new),
+            id_token: id_token.map(IdToken::new),
+            scope: owned(scope),
+            client_info: owned(client_info),
         })
     }
 }
 
+/// The error of a token response that is not what it must be, as `why` says. Smaller code than a copy
+/// of the text at each of the places that refuse one.
+pub(crate) fn invalid_response(why: &str) -> ProtocolError {
+    ProtocolError::InvalidTokenResponse(why.to_owned())
+}
+
 /// Reads the token endpoint's answer: tokens on 2xx, the OAuth error otherwise.
 pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, ProtocolError> {
+    let object = JsonObject::parse(body);
     if !(200..300).contains(&status) {
-        let error = JsonObject::parse(body)
-            .ok()
-            .and_then(|e| Some((e.string("error").ok()?, e.opt_string("error_description").ok()?)));
-        return Err(match error {
-            Some((error, description)) => ProtocolError::from_provider(&error, description),
-            None => ProtocolError::from_status(status),
+        let error = object.ok().and_then(|e| {
+            let error = e.opt_str("error").ok()??;
+            Some(ProtocolError::from_provider(error, e.opt_string("error_description").ok()?))
         });
+        return Err(error.unwrap_or_else(|| ProtocolError::from_status(status)));
     }
-    let response = JsonObject::parse(body)
+    let mut response = object
         .and_then(|object| TokenResponse::from_json(&object))
-        .map_err(|e| ProtocolError::InvalidTokenResponse(e.to_string()))?;
+        .map_err(|e| ProtocolError::InvalidTokenResponse(e.into()))?;
     if !response.token_type.eq_ignore_ascii_case("bearer") {
-        return Err(ProtocolError::UnsupportedTokenType(response.token_type));
+        // Smaller code: the type is taken, and the response dropped whole.
+        return Err(ProtocolError::UnsupportedTokenType(std::mem::take(&mut response.token_type)));
     }
     if response.access_token.secret().is_empty() {
-        return Err(ProtocolError::InvalidTokenResponse("access_token is empty".into()));
+        return Err(invalid_response("access_token is empty"));
     }
     Ok(response)
 }

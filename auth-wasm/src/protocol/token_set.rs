@@ -3,10 +3,11 @@
 //! A response becomes a [`TokenSet`] only with the [`VerifiedIdToken`] its ID token became in the
 //! signature step, so the order callback → token request → signature → claims → store is the types'.
 
+use super::token::invalid_response;
 use super::{
-    decode_id_token, Account, CachedAccessToken, ClientId, HomeAccountId, IdToken, IdTokenClaims, IdTokenExpectations,
-    LoginTransaction, Nonce, ProtocolError, ProviderMetadata, RefreshToken, Scopes, Session, TokenResponse,
-    VerifiedIdToken, DEFAULT_CLOCK_SKEW_SECS,
+    id_token::verified_claims, Account, CachedAccessToken, ClientId, HomeAccountId, IdToken, IdTokenClaims,
+    IdTokenExpectations, LoginTransaction, Nonce, ProtocolError, ProviderMetadata, RefreshToken, Scopes, Session,
+    TokenResponse, VerifiedIdToken, DEFAULT_CLOCK_SKEW_SECS,
 };
 
 /// A checked token response.
@@ -34,6 +35,15 @@ pub struct TokenContext<'a> {
     pub now: i64,
 }
 
+/// What a token request traded, for the checks of its answer.
+#[derive(Clone, Copy)]
+enum Traded<'a> {
+    /// The code of the sign-in `transaction`.
+    Code(&'a LoginTransaction),
+    /// The refresh token of `previous`, for `requested`.
+    Refresh(&'a Session, &'a Scopes),
+}
+
 impl TokenContext<'_> {
     /// The ID token of `response`, which must be the one the signature step verified, and its checked
     /// claims.
@@ -44,16 +54,16 @@ impl TokenContext<'_> {
         nonce: Option<&Nonce>,
         max_age: Option<u64>,
     ) -> Result<Option<(IdToken, IdTokenClaims)>, ProtocolError> {
-        let id_token = match (&response.id_token, verified) {
+        let verified = match (&response.id_token, verified) {
             (None, None) => return Ok(None),
-            (Some(sent), Some(verified)) if sent == verified.token() => sent.clone(),
+            (Some(sent), Some(verified)) if sent == verified.token() => verified,
             _ => {
-                return Err(ProtocolError::InvalidTokenResponse(
-                    "the ID token of the response is not the one whose signature was verified".into(),
+                return Err(invalid_response(
+                    "the ID token of the response is not the one whose signature was verified",
                 ))
             }
         };
-        let (_header, claims) = decode_id_token(&id_token)?;
+        let claims = verified_claims(&verified)?;
         IdTokenExpectations {
             issuer: &self.metadata.issuer,
             client_id: self.client_id,
@@ -63,22 +73,64 @@ impl TokenContext<'_> {
             clock_skew: DEFAULT_CLOCK_SKEW_SECS,
         }
         .check(&claims)?;
-        Ok(Some((id_token, claims)))
+        // Smaller code: the verified token is moved out rather than the response's cloned.
+        Ok(Some((verified.into_token(), claims)))
     }
 
-    fn access_token(&self, response: &TokenResponse, requested: &Scopes) -> Result<CachedAccessToken, ProtocolError> {
+    /// The checked result of `response` to what was `traded`: one body for the code exchange and the
+    /// refresh (smaller code than two, which the token flow would both carry).
+    fn token_set(
+        &self,
+        response: TokenResponse,
+        id_token: Option<VerifiedIdToken>,
+        traded: Traded<'_>,
+    ) -> Result<TokenSet, ProtocolError> {
+        let (nonce, max_age, requested) = match traded {
+            Traded::Code(transaction) => (Some(&transaction.nonce), transaction.max_age, &transaction.scopes),
+            Traded::Refresh(_, requested) => (None, None, requested),
+        };
+        let identity = match self.check_id_token(&response, id_token, nonce, max_age)? {
+            None if matches!(traded, Traded::Code(_)) => {
+                return Err(invalid_response("the response to a sign-in has no id_token"))
+            }
+            None => None,
+            Some((id_token, claims)) => {
+                let home_account_id = match traded {
+                    Traded::Code(_) => match response.client_info.as_deref() {
+                        Some(info) => HomeAccountId::from_client_info(info)?,
+                        None => HomeAccountId::from_claims(&claims),
+                    },
+                    Traded::Refresh(previous, _) => {
+                        if claims.sub != previous.account.subject || claims.iss != previous.account.issuer {
+                            return Err(invalid_response(
+                                "the refreshed ID token names another user than the signed-in one",
+                            ));
+                        }
+                        previous.account.home_account_id.clone()
+                    }
+                };
+                Some((Account::new(home_account_id, &claims), id_token))
+            }
+        };
         let granted = match response.scope.as_deref() {
             Some(granted) => Scopes::parse(granted)?,
             None => requested.clone(),
         };
         // Without expires_in, assume an hour (the common default) rather than forever.
         let lifetime = response.expires_in.unwrap_or(3600).min(i64::MAX as u64 / 2) as i64;
-        Ok(CachedAccessToken {
-            access_token: response.access_token.clone(),
+        let access_token = CachedAccessToken {
+            access_token: response.access_token,
             scopes: granted.resource_scopes(),
             requested: requested.resource_scopes(),
             issued_at: self.now,
             expires_at: self.now.saturating_add(lifetime),
+        };
+        Ok(TokenSet {
+            access_token,
+            refresh_token: response.refresh_token,
+            identity,
+            // Every scope of the grant: a sign-in's only.
+            granted_scopes: matches!(traded, Traded::Code(_)).then_some(granted),
         })
     }
 
@@ -90,23 +142,7 @@ impl TokenContext<'_> {
         id_token: Option<VerifiedIdToken>,
         transaction: &LoginTransaction,
     ) -> Result<TokenSet, ProtocolError> {
-        let (id_token, claims) = self
-            .check_id_token(&response, id_token, Some(&transaction.nonce), transaction.max_age)?
-            .ok_or_else(|| ProtocolError::InvalidTokenResponse("the response to a sign-in has no id_token".into()))?;
-        let home_account_id = match response.client_info.as_deref() {
-            Some(info) => HomeAccountId::from_client_info(info)?,
-            None => HomeAccountId::from_claims(&claims),
-        };
-        let granted_scopes = match response.scope.as_deref() {
-            Some(granted) => Scopes::parse(granted)?,
-            None => transaction.scopes.clone(),
-        };
-        Ok(TokenSet {
-            access_token: self.access_token(&response, &transaction.scopes)?,
-            refresh_token: response.refresh_token,
-            identity: Some((Account::new(home_account_id, &claims), id_token)),
-            granted_scopes: Some(granted_scopes),
-        })
+        self.token_set(response, id_token, Traded::Code(transaction))
     }
 
     /// The result of a refresh for `requested` on behalf of `previous`. An ID token in it must be
@@ -118,23 +154,7 @@ impl TokenContext<'_> {
         previous: &Session,
         requested: &Scopes,
     ) -> Result<TokenSet, ProtocolError> {
-        let identity = match self.check_id_token(&response, id_token, None, None)? {
-            None => None,
-            Some((id_token, claims)) => {
-                if claims.sub != previous.account.subject || claims.iss != previous.account.issuer {
-                    return Err(ProtocolError::InvalidTokenResponse(
-                        "the refreshed ID token names another user than the signed-in one".into(),
-                    ));
-                }
-                Some((Account::new(previous.account.home_account_id.clone(), &claims), id_token))
-            }
-        };
-        Ok(TokenSet {
-            access_token: self.access_token(&response, requested)?,
-            refresh_token: response.refresh_token,
-            identity,
-            granted_scopes: None,
-        })
+        self.token_set(response, id_token, Traded::Refresh(previous, requested))
     }
 }
 
