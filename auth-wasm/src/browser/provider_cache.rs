@@ -60,7 +60,7 @@ impl ProviderCache {
                     return Some(Cached::Jwks(jwks.clone()));
                 }
                 let stored = load_fresh(&*self.storage, &jwks_key(&self.authority), "jwks")
-                    .and_then(|set| JwkSet::from_json(&set.to_json_string()).ok())?;
+                    .and_then(|set| JwkSet::from_document(&set).ok())?;
                 let jwks = Rc::new(stored);
                 *self.jwks.borrow_mut() = Some(jwks.clone());
                 Some(Cached::Jwks(jwks))

@@ -63,6 +63,11 @@ pub struct Account {
 impl Account {
     /// The account `claims` name, under `home_account_id`.
     pub fn new(home_account_id: HomeAccountId, claims: &IdTokenClaims) -> Self {
+        Self::with_claims(home_account_id, claims.clone())
+    }
+
+    /// [`Self::new`], taking the claims (no copy of them).
+    pub(crate) fn with_claims(home_account_id: HomeAccountId, claims: IdTokenClaims) -> Self {
         let text = |name: &str| claims.text_claim(name).map(str::to_owned);
         Self {
             home_account_id,
@@ -70,7 +75,7 @@ impl Account {
             subject: claims.sub.clone(),
             username: text("preferred_username").or_else(|| text("email")),
             display_name: claims.display_name().to_owned(),
-            claims: claims.clone(),
+            claims,
         }
     }
 }
@@ -83,8 +88,8 @@ impl JsonRecord for Account {
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
-        let claims = IdTokenClaims::from_json(&object.object("claims")?)?;
-        Ok(Self::new(HomeAccountId::from_stored(object.string("home_account_id")?), &claims))
+        let claims = IdTokenClaims::from_object(object.object("claims")?)?;
+        Ok(Self::with_claims(HomeAccountId::from_stored(object.string("home_account_id")?), claims))
     }
 }
 

@@ -109,7 +109,7 @@ impl TokenContext<'_> {
                         previous.account.home_account_id.clone()
                     }
                 };
-                Some((Account::new(home_account_id, &claims), id_token))
+                Some((Account::with_claims(home_account_id, claims), id_token))
             }
         };
         let granted = match response.scope.as_deref() {
