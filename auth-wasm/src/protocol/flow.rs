@@ -85,7 +85,7 @@ pub enum Cached {
 /// A document just fetched and checked, to keep.
 #[derive(Debug)]
 pub enum Fetched {
-    /// The metadata (stored as [`ProviderMetadata::to_json`] writes it).
+    /// The metadata (stored as `ProviderMetadata::to_json` writes it).
     Metadata(Rc<ProviderMetadata>),
     /// The keys, and the document as published (stored when it is a JSON object).
     Jwks(Rc<JwkSet>, Option<JsonObject>),

@@ -1,4 +1,4 @@
-//! JSON documents: one tree of values (parsed and written by [`json_text`]) and readers that name the
+//! JSON documents: one tree of values (parsed and written by `json_text`) and readers that name the
 //! field a document got wrong.
 //!
 //! Why not serde_json: its code is generated for every type it reads, and that was most of the npm
