@@ -17,9 +17,12 @@ cd "$ROOT"
 step "native unit tests of the protocol core"
 cargo test -p auth-wasm --locked
 
-step "lints (and builds of the tests and the quick-start example)"
+step "lints, rustdoc (and builds of the tests and the quick-start example)"
 cargo clippy --workspace --all-targets --target wasm32-unknown-unknown --locked --quiet -- -D warnings
 cargo clippy -p auth-wasm --features js --target wasm32-unknown-unknown --locked --quiet -- -D warnings
+# The public items' rustdoc: no broken or private links.
+RUSTDOCFLAGS="-D warnings" cargo doc -p auth-wasm -p leptos-auth --features auth-wasm/js --no-deps \
+  --target wasm32-unknown-unknown --locked --quiet
 
 step "browser-layer tests in headless Chromium"
 cargo test -p auth-wasm --target wasm32-unknown-unknown --test browser --locked
