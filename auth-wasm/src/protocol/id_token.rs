@@ -27,7 +27,7 @@ impl JwtHeader {
     pub(crate) fn decode(part: &str) -> Result<Self, IdTokenError> {
         let header = decode_part(part, "the header")?;
         // Smaller code: both members read borrowed, with one error for either.
-        let members = required_str(&header, "alg").and_then(|alg| Ok((alg, header.opt_str("kid")?)));
+        let members = header.str("alg").and_then(|alg| Ok((alg, header.opt_str("kid")?)));
         let (alg, kid) = members.map_err(|e| IdTokenError::Malformed(format!("the header: {e}")))?;
         Ok(Self { alg: alg.to_owned(), kid: kid.map(str::to_owned) })
     }
@@ -107,7 +107,7 @@ impl IdTokenClaims {
         let aud = object.opt_string_or_strings("aud")?.ok_or_else(|| JsonError::field("aud", "is missing"))?;
         // Smaller code: the strings are read borrowed, then copied once every claim is good (no copies
         // to drop on each way out).
-        let (iss, sub) = (required_str(&object, "iss")?, required_str(&object, "sub")?);
+        let (iss, sub) = (object.str("iss")?, object.str("sub")?);
         let (exp, iat, nbf) = (object.integer("exp")?, object.integer("iat")?, object.opt_integer("nbf")?);
         let (nonce, azp) = (object.opt_str("nonce")?, object.opt_str("azp")?);
         Ok(Self {
@@ -124,11 +124,6 @@ impl IdTokenClaims {
             all: object,
         })
     }
-}
-
-/// A string field that must be present, borrowed (the token response's reader shares it).
-pub(crate) fn required_str<'o>(object: &'o JsonObject, key: &str) -> Result<&'o str, JsonError> {
-    object.opt_str(key)?.ok_or_else(|| JsonError::field(key, "is missing"))
 }
 
 pub(crate) fn decode_part(part: &str, what: &str) -> Result<JsonObject, IdTokenError> {

@@ -233,9 +233,14 @@ impl JsonObject {
         Ok(self.opt_str(key)?.map(str::to_owned))
     }
 
+    /// A string field that must be present, borrowed.
+    pub fn str(&self, key: &str) -> Result<&str, JsonError> {
+        self.opt_str(key)?.ok_or_else(|| JsonError::field(key, "is missing"))
+    }
+
     /// A string field that must be present.
     pub fn string(&self, key: &str) -> Result<String, JsonError> {
-        self.opt_string(key)?.ok_or_else(|| JsonError::field(key, "is missing"))
+        self.str(key).map(str::to_owned)
     }
 
     /// A whole number; a fractional one is rounded down (JWT NumericDates may be fractional).

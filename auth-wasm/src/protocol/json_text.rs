@@ -125,8 +125,13 @@ mod platform {
 
     impl Serialize for WrittenObject<'_> {
         fn begin(&self) -> Fragment<'_> {
-            Fragment::Map(Box::new(Fields(self.0.fields().iter(), None)))
+            object_fragment(self.0)
         }
+    }
+
+    /// An object's fields, as miniserde's writer takes them.
+    fn object_fragment(object: &Object) -> Fragment<'_> {
+        Fragment::Map(Box::new(Fields(object.fields().iter(), None)))
     }
 
     /// A value as miniserde's writer walks it.
@@ -142,7 +147,7 @@ mod platform {
                 Value::Number(Number::F64(n)) => Fragment::F64(*n),
                 Value::String(text) => Fragment::Str(Cow::Borrowed(text)),
                 Value::Array(items) => Fragment::Seq(Box::new(Items(items.iter(), None))),
-                Value::Object(object) => Fragment::Map(Box::new(Fields(object.fields().iter(), None))),
+                Value::Object(object) => object_fragment(object),
             }
         }
     }

@@ -4,7 +4,6 @@
 //! it too: Entra answers it only to a token request that sends `client_info=1`, and without it the home
 //! account id would fall back to `sub.iss`.
 
-use super::id_token::required_str;
 use super::json::{JsonError, JsonObject, Value};
 use super::{
     AccessToken, AuthorizationCode, ClientConfig, ClientId, IdToken, LoginTransaction, ProtocolError, RefreshToken,
@@ -89,7 +88,7 @@ impl TokenResponse {
         };
         // Smaller code: every field is read borrowed, then copied once all are good (no copies to drop
         // on each way out).
-        let (access_token, token_type) = (required_str(object, "access_token")?, required_str(object, "token_type")?);
+        let (access_token, token_type) = (object.str("access_token")?, object.str("token_type")?);
         let (refresh_token, id_token) = (object.opt_str("refresh_token")?, object.opt_str("id_token")?);
         let (scope, client_info) = (object.opt_str("scope")?, object.opt_str("client_info")?);
         let owned = |text: Option<&str>| text.map(str::to_owned);
