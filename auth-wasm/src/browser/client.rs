@@ -15,10 +15,10 @@ use super::{http, navigation, now_secs, random_bytes, AuthError, CacheLocation, 
 use crate::protocol::flow::Grant;
 use crate::protocol::storage_keys::channel_name;
 use crate::protocol::{
-    after_sign_in, authorize_url, classify_callback, end_session_url, parse_authorization_response, query_of,
-    resolve_app_url, revocation_request_body, safe_return_url, session_events, Account, AuthorizationResponse,
+    after_sign_in, authorize_url, classify_callback, end_session_url, parse_authorization_response, resolve_app_url,
+    revocation_request_body, safe_return_url, session_events, sign_out_state, Account, AuthorizationResponse,
     CallbackKind, ClientConfig, CompletedTransaction, HomeAccountId, InteractiveAuthenticationRequest,
-    LoginTransaction, LogoutTransaction, ProtocolError, RequestKind, Scopes, Session, SessionChange, State, TokenSet,
+    LoginTransaction, LogoutTransaction, ProtocolError, RequestKind, Scopes, Session, SessionChange, TokenSet,
 };
 
 /// What [`AuthClient::handle_redirect`] found on the current page.
@@ -511,9 +511,8 @@ impl AuthClient {
     /// The return URL of the sign-out the callback's `state` names, once its tokens are gone; `None`
     /// when the state names no sign-out of this browser, or one older than 15 minutes.
     fn complete_sign_out(&self, url: &str) -> Result<Option<String>, AuthError> {
-        let state = crate::protocol::form::parse(query_of(url)).into_iter().find(|(name, _)| name == "state");
-        let transaction = match state {
-            Some((_, state)) => self.inner.transactions.take_logout(&State::new(state))?,
+        let transaction = match sign_out_state(url) {
+            Some(state) => self.inner.transactions.take_logout(&state)?,
             None => None,
         };
         let Some(Ok(return_url)) = transaction.map(|t| t.accept(now_secs())) else { return Ok(None) };

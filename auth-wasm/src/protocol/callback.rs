@@ -102,6 +102,11 @@ pub fn parse_authorization_response(url: &str) -> Result<AuthorizationResponse, 
     Ok(AuthorizationResponse::Code { code: AuthorizationCode::new(code), state, iss })
 }
 
+/// The `state` of a sign-out callback URL (the first one), which names the sign-out it ends.
+pub fn sign_out_state(url: &str) -> Option<State> {
+    super::form::parse(query_of(url)).into_iter().find(|(name, _)| name == "state").map(|(_, state)| State::new(state))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +162,13 @@ mod tests {
             "an app query is no sign-out"
         );
         assert_eq!(classify_callback("https://app/auth/out?x=1", cb, out), CallbackKind::None);
+    }
+
+    #[test]
+    fn reads_the_state_of_a_sign_out_callback() {
+        assert_eq!(sign_out_state("https://app/out?x=1&state=s%201#f"), Some(State::new("s 1")));
+        assert_eq!(sign_out_state("https://app/out?state=a&state=b"), Some(State::new("a")));
+        assert_eq!(sign_out_state("https://app/out?x=state"), None);
     }
 
     #[test]

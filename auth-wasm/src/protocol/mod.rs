@@ -36,7 +36,9 @@ mod values;
 pub use account::{Account, HomeAccountId};
 pub use authorize::{authorize_url, RESERVED_AUTHORIZE_PARAMETERS};
 pub use cache::{renewal_applies, replaced_account, select_access_token, CachedAccessToken};
-pub use callback::{classify_callback, parse_authorization_response, AuthorizationResponse, CallbackKind};
+pub use callback::{
+    classify_callback, parse_authorization_response, sign_out_state, AuthorizationResponse, CallbackKind,
+};
 pub use challenge::{
     challenge_is_from, claims_challenge, claims_round_trip_allowed, ClaimsRoundTrip, CLAIMS_ROUND_TRIP_INTERVAL_SECS,
 };

@@ -3,7 +3,6 @@
 //! Secrets (PKCE verifier, authorization code, tokens) print as `[redacted]` in `Debug`, so that logging a
 //! struct that holds one never leaks it.
 
-
 /// Defines a string newtype whose `Debug` shows its value.
 macro_rules! public_value {
     ($(#[$meta:meta])* $name:ident) => {
