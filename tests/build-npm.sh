@@ -52,7 +52,7 @@ VERSION="$version" OUT="$OUT" node -e '
       "./auth_wasm_bg.wasm": "./auth_wasm_bg.wasm",
       "./package.json": "./package.json",
     },
-    files: ["index.js", "index.d.ts", "errors.js", "errors.d.ts", "messages.js", "auth_wasm.js", "auth_wasm.d.ts", "auth_wasm_bg.wasm", "README.md"],
+    files: ["index.js", "index.d.ts", "errors.js", "errors.d.ts", "messages.js", "auth_wasm.js", "auth_wasm.d.ts", "auth_wasm_bg.wasm", "snippets", "README.md"],
     sideEffects: false,
     license: "MIT OR Apache-2.0",
     keywords: ["oauth2", "openid-connect", "oidc", "pkce", "authentication", "webassembly", "entra-id"],

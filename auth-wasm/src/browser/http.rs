@@ -4,8 +4,7 @@
 //! This calls web-sys directly rather than gloo-net: gloo-net's error type brings serde_json and the
 //! `http` crate into the npm package, several times the size of these few calls.
 
-use wasm_bindgen::{JsCast as _, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::prelude::*;
 
 use super::error::js_message;
 use super::AuthError;
@@ -16,26 +15,23 @@ const REQUEST_TIMEOUT_MS: u32 = 30_000;
 
 pub(crate) use crate::protocol::flow::HttpResponse;
 
-async fn fetch(url: &str, init: &web_sys::RequestInit) -> Result<HttpResponse, AuthError> {
-    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS)));
+#[wasm_bindgen(module = "/src/browser/io.js")]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn request(url: &str, body: Option<String>, timeout_ms: u32) -> Result<JsValue, JsValue>;
+}
+
+async fn fetch(url: &str, body: Option<String>) -> Result<HttpResponse, AuthError> {
     let network_error = |error: JsValue| AuthError::Network { url: url.to_owned(), message: js_message(&error) };
-    let window = web_sys::window().ok_or_else(|| AuthError::Browser("no window".into()))?;
-    let response: web_sys::Response =
-        JsFuture::from(window.fetch_with_str_and_init(url, init)).await.map_err(network_error)?.unchecked_into();
-    let body = JsFuture::from(response.text().map_err(network_error)?).await.map_err(network_error)?;
-    Ok(HttpResponse { status: response.status(), body: body.as_string().unwrap_or_default() })
+    let response: js_sys::Array = request(url, body, REQUEST_TIMEOUT_MS).await.map_err(network_error)?.unchecked_into();
+    let status = response.get(0).as_f64().unwrap_or_default() as u16;
+    Ok(HttpResponse { status, body: response.get(1).as_string().unwrap_or_default() })
 }
 
 pub(crate) async fn get(url: &str) -> Result<HttpResponse, AuthError> {
-    fetch(url, &web_sys::RequestInit::new()).await
+    fetch(url, None).await
 }
 
 pub(crate) async fn post_form(url: &str, body: String) -> Result<HttpResponse, AuthError> {
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    let headers = web_sys::Headers::new().map_err(AuthError::browser)?;
-    headers.append("Content-Type", "application/x-www-form-urlencoded").map_err(AuthError::browser)?;
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&body));
-    fetch(url, &init).await
+    fetch(url, Some(body)).await
 }

@@ -1,8 +1,6 @@
 //! ID-token signatures, verified with WebCrypto against the provider's JWKS.
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
-use wasm_bindgen::{JsCast as _, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::prelude::*;
 
 use super::AuthError;
 use crate::protocol::{
@@ -17,50 +15,33 @@ pub async fn verify_signature(token: &IdToken, jwks: &JwkSet) -> Result<Verified
     Ok(check.conclude(valid).map_err(ProtocolError::from)?)
 }
 
-fn set(object: &Object, key: &str, value: impl Into<JsValue>) -> Result<(), AuthError> {
-    Reflect::set(object, &key.into(), &value.into()).map(|_| ()).map_err(AuthError::browser)
+#[wasm_bindgen(module = "/src/browser/io.js")]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn verify(jwk: &str, algorithm: &str, signature: &[u8], data: &[u8]) -> Result<JsValue, JsValue>;
 }
 
 /// Whether `jwt`'s signature verifies with `jwk`.
 pub(crate) async fn verify_with_jwk(jwt: &SignedJwt<'_>, jwk: &JsonObject) -> Result<bool, AuthError> {
-    let crypto = web_sys::window()
-        .ok_or_else(|| AuthError::Browser("no window".into()))?
-        .crypto()
-        .map_err(AuthError::browser)?;
-    let subtle = crypto.subtle();
-    let key_data: Object = js_sys::JSON::parse(&jwk.to_json_string()).map_err(AuthError::browser)?.unchecked_into();
-
-    let (import, verify) = (Object::new(), Object::new());
-    match jwt.algorithm.family() {
-        WebCryptoFamily::RsaPkcs1 => {
-            set(&import, "name", "RSASSA-PKCS1-v1_5")?;
-            set(&import, "hash", jwt.algorithm.hash())?;
-            set(&verify, "name", "RSASSA-PKCS1-v1_5")?;
-        }
+    // One parameter object serves WebCrypto's importKey and verify: each reads the members it knows.
+    let hash = jwt.algorithm.hash();
+    let algorithm = match jwt.algorithm.family() {
+        WebCryptoFamily::RsaPkcs1 => ["{\"name\":\"RSASSA-PKCS1-v1_5\",\"hash\":\"", hash, "\"}"].concat(),
         WebCryptoFamily::RsaPss { salt_length } => {
-            set(&import, "name", "RSA-PSS")?;
-            set(&import, "hash", jwt.algorithm.hash())?;
-            set(&verify, "name", "RSA-PSS")?;
-            set(&verify, "saltLength", salt_length)?;
+            // The three lengths the core names, as text without the formatting machinery.
+            let salt = match salt_length {
+                32 => "32",
+                48 => "48",
+                _ => "64",
+            };
+            ["{\"name\":\"RSA-PSS\",\"hash\":\"", hash, "\",\"saltLength\":", salt, "}"].concat()
         }
         WebCryptoFamily::Ecdsa { curve } => {
-            set(&import, "name", "ECDSA")?;
-            set(&import, "namedCurve", curve)?;
-            set(&verify, "name", "ECDSA")?;
-            set(&verify, "hash", jwt.algorithm.hash())?;
+            ["{\"name\":\"ECDSA\",\"hash\":\"", hash, "\",\"namedCurve\":\"", curve, "\"}"].concat()
         }
-    }
-    let usages = Array::of1(&"verify".into());
-    let key = match subtle.import_key_with_object("jwk", &key_data, &import, false, &usages) {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(e) => Err(e),
     };
-    // A key WebCrypto will not import cannot have made this signature.
-    let Ok(key) = key else { return Ok(false) };
-    let signature = Uint8Array::from(jwt.signature.as_slice());
-    let data = Uint8Array::from(jwt.signing_input.as_bytes());
-    let promise = subtle
-        .verify_with_object_and_buffer_source_and_buffer_source(&verify, &key.unchecked_into(), &signature, &data)
+    let valid = verify(&jwk.to_json_string(), &algorithm, &jwt.signature, jwt.signing_input.as_bytes())
+        .await
         .map_err(AuthError::browser)?;
-    Ok(JsFuture::from(promise).await.map_err(AuthError::browser)?.as_bool() == Some(true))
+    Ok(valid.as_bool() == Some(true))
 }

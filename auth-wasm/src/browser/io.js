@@ -1,0 +1,30 @@
+// The browser calls of auth-wasm's browser layer that are smaller written in JavaScript than bound from
+// Rust (measured in the size report): wasm-bindgen ships this file beside its glue (`snippets/`).
+
+/** GET `url`, or POST the form `body` to it; resolves to [status, text]. Rejects on a network error
+ * or after `timeoutMs`. (A "simple" request in the CORS sense: no preflight.) */
+export async function request(url, body, timeoutMs) {
+  const init = { signal: AbortSignal.timeout(timeoutMs) };
+  if (body != null) {
+    init.method = 'POST';
+    init.headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    init.body = body;
+  }
+  const response = await fetch(url, init);
+  return [response.status, await response.text()];
+}
+
+/** Whether `signature` over `data` verifies with the JWK `jwk` (JSON text) for the WebCrypto
+ * algorithm `algorithm` (JSON text: its import and verify parameters together). A key WebCrypto
+ * will not import cannot have made the signature. */
+export async function verify(jwk, algorithm, signature, data) {
+  const subtle = crypto.subtle;
+  const params = JSON.parse(algorithm);
+  let key;
+  try {
+    key = await subtle.importKey('jwk', JSON.parse(jwk), params, false, ['verify']);
+  } catch {
+    return false;
+  }
+  return subtle.verify(params, key, signature, data);
+}
