@@ -33,7 +33,7 @@ export function leptosSize(dir = LEPTOS_DIR) {
   // Each JS file minified and compressed on its own, summed: [raw, min+gzip, min+brotli].
   const js = [WITH, WITHOUT].map((app) => {
     const total = [0, 0, 0];
-    for (const name of [`${app}.js`, ...snippets(path.join(dir, app))]) {
+    for (const name of [`${app}.js`, ...snippets(path.join(dir, app), `${app}.js`)]) {
       const bytes = file(app, name);
       const small = minified(name, bytes);
       const cells = [bytes.length, gzip(small), brotli(small)];

@@ -2,7 +2,7 @@
 // wasm-bindgen glue and the .wasm): raw, gzip -9, brotli, and "min+gzip" / "min+brotli" as the JS
 // libraries are measured (JS minified by esbuild, then compressed; the .wasm as it is).
 //   node support/npm-size.mjs [package dir]    (this part only; support/size-report.mjs checks the budgets)
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,27 +12,22 @@ import { breakdown } from './wasm-breakdown.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const NPM_DIR = path.join(here, '..', '..', 'target', 'npm', 'auth-wasm');
 const FILES = ['index.js', 'errors.js', 'messages.js', 'auth_wasm.js', 'auth_wasm_bg.wasm'];
-
-/** The JS files wasm-bindgen copied from the crate (`snippets/…`, imported by the glue), below `dir`. */
-export function snippets(dir) {
-  const root = path.join(dir, 'snippets');
-  let names;
-  try {
-    names = readdirSync(root, { recursive: true });
-  } catch {
-    return [];
-  }
-  return names.filter((name) => name.endsWith('.js')).sort().map((name) => path.join('snippets', name));
-}
 /** The vendors' figures: esbuild --minify, gzip -9, for login + silent token. */
 export const JS_LIBRARIES = { 'oidc-client-ts': 17_557, '@azure/msal-browser': 74_496, '@auth0/auth0-spa-js': 63_939 };
+
+/** The crates' JS files (`snippets/…`, copied by wasm-bindgen) that the glue `glue` in `dir` imports:
+ * what a page loads. (wasm-bindgen copies every snippet of a crate, imported or not.) */
+export function snippets(dir, glue) {
+  const text = readFileSync(path.join(dir, glue), 'utf8');
+  return [...text.matchAll(/from '\.\/(snippets\/[^']+\.js)'/g)].map((match) => match[1]).sort();
+}
 
 /** Prints the package's table and breakdown; returns its shipped sizes (min+gzip, min+brotli). */
 export function npmSize(dir = NPM_DIR) {
   console.log(`npm package (${path.relative(process.cwd(), dir) || '.'}): what a page loads for login + silent token`);
   row(['file', 'raw', 'gzip-9', 'brotli', 'min+gzip-9', 'min+brotli']);
   const total = [0, 0, 0, 0, 0];
-  for (const name of [...FILES, ...snippets(dir)]) {
+  for (const name of [...FILES, ...snippets(dir, 'auth_wasm.js')]) {
     const bytes = readFileSync(path.join(dir, name));
     const small = minified(name, bytes);
     const cells = [bytes.length, gzip(bytes), brotli(bytes), gzip(small), brotli(small)];

@@ -3,8 +3,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_timers::future::TimeoutFuture;
-
 use super::events::{AuthEvent, Events, Subscription};
 use super::provider_cache::ProviderCache;
 use super::session_store::SessionStore;
@@ -292,7 +290,7 @@ impl AuthClient {
             if waited >= wait_ms {
                 return false;
             }
-            TimeoutFuture::new(10).await;
+            super::sleep(10).await;
             waited += 10;
         }
     }

@@ -117,15 +117,9 @@ pub(crate) fn warn(what: &str, error: &AuthError) {
     web_sys::console::warn(&line);
 }
 
-/// The message of a JS exception, for error texts.
-pub(crate) fn js_message(value: &wasm_bindgen::JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        // Anything else thrown: its JSON (not wasm-bindgen's debug text, whose printer is 1 KB of glue).
-        .or_else(|| js_sys::JSON::stringify(value).ok().and_then(|text| text.as_string()))
-        .unwrap_or_else(|| "an exception that is not an Error".to_owned())
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/browser/io.js")]
+extern "C" {
+    /// The message of a JS exception, for error texts (`message` in `io.js`).
+    #[wasm_bindgen(js_name = message)]
+    pub(crate) fn js_message(thrown: &wasm_bindgen::JsValue) -> String;
 }
-
-use wasm_bindgen::JsCast as _;

@@ -28,3 +28,19 @@ export async function verify(jwk, algorithm, signature, data) {
   }
   return subtle.verify(params, key, signature, data);
 }
+
+/** What was thrown, as text: an Error's message, a string, else its JSON. */
+export function message(thrown) {
+  if (thrown instanceof Error) return thrown.message;
+  if (typeof thrown === 'string') return thrown;
+  try {
+    return JSON.stringify(thrown) ?? 'an exception that is not an Error';
+  } catch {
+    return 'an exception that is not an Error';
+  }
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -48,6 +48,12 @@ pub(crate) fn random_bytes() -> Result<[[u8; 32]; 3], AuthError> {
     Ok(bytes)
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/browser/io.js")]
+extern "C" {
+    /// Resolves after `ms` milliseconds (`setTimeout`).
+    async fn sleep(ms: u32);
+}
+
 /// Seconds since the Unix epoch, from the browser's clock.
 pub(crate) fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0).floor() as i64

@@ -66,12 +66,28 @@ impl TabMessage {
     }
 }
 
-type Listener = Closure<dyn FnMut(web_sys::Event)>;
+#[wasm_bindgen(module = "/src/browser/tabs.js")]
+extern "C" {
+    type TabsChannel;
+    #[wasm_bindgen(constructor)]
+    fn new(
+        name: &str,
+        on_message: &Closure<dyn FnMut(String)>,
+        on_storage: Option<&Closure<dyn FnMut(Option<String>)>>,
+        on_restore: &Closure<dyn FnMut()>,
+    ) -> TabsChannel;
+    #[wasm_bindgen(method)]
+    fn post(this: &TabsChannel, text: &str);
+    #[wasm_bindgen(method)]
+    fn close(this: &TabsChannel);
+}
 
-/// The channel and the listeners of one client; dropping it closes them.
+/// The channel and the listeners of one client (`TabsChannel` in `io.js`); dropping it closes them.
 pub(crate) struct Tabs {
-    channel: Option<web_sys::BroadcastChannel>,
-    listeners: Vec<(web_sys::EventTarget, &'static str, Listener)>,
+    channel: TabsChannel,
+    _on_message: Closure<dyn FnMut(String)>,
+    _on_storage: Option<Closure<dyn FnMut(Option<String>)>>,
+    _on_restore: Closure<dyn FnMut()>,
 }
 
 impl Tabs {
@@ -84,59 +100,25 @@ impl Tabs {
         on_storage: Option<Box<dyn Fn(Option<String>)>>,
         on_restore: impl Fn() + 'static,
     ) -> Self {
-        let mut tabs = Self { channel: web_sys::BroadcastChannel::new(name).ok(), listeners: Vec::new() };
-        if let Some(channel) = tabs.channel.clone() {
-            tabs.listen(channel.into(), "message", move |event| {
-                let text = event.dyn_ref::<web_sys::MessageEvent>().and_then(|e| e.data().as_string());
-                if let Some(message) = text.as_deref().and_then(TabMessage::from_text) {
-                    on_message(message);
-                }
-            });
-        }
-        let Some(window) = web_sys::window() else { return tabs };
-        if let Some(on_storage) = on_storage {
-            tabs.listen(window.clone().into(), "storage", move |event| {
-                if let Some(event) = event.dyn_ref::<web_sys::StorageEvent>() {
-                    on_storage(event.key());
-                }
-            });
-        }
-        tabs.listen(window.into(), "pageshow", move |event| {
-            if event.dyn_ref::<web_sys::PageTransitionEvent>().is_some_and(|e| e.persisted()) {
-                on_restore();
+        let on_message = Closure::<dyn FnMut(String)>::new(move |text: String| {
+            if let Some(message) = TabMessage::from_text(&text) {
+                on_message(message);
             }
         });
-        tabs
-    }
-
-    fn listen(
-        &mut self,
-        target: web_sys::EventTarget,
-        kind: &'static str,
-        handler: impl FnMut(web_sys::Event) + 'static,
-    ) {
-        let listener: Listener = Closure::new(handler);
-        if target.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref()).is_ok() {
-            self.listeners.push((target, kind, listener));
-        }
+        let on_storage = on_storage.map(Closure::<dyn FnMut(Option<String>)>::new);
+        let on_restore = Closure::<dyn FnMut()>::new(on_restore);
+        let channel = TabsChannel::new(name, &on_message, on_storage.as_ref(), &on_restore);
+        Self { channel, _on_message: on_message, _on_storage: on_storage, _on_restore: on_restore }
     }
 
     /// Tells the other tabs (not this one).
     pub fn post(&self, message: &TabMessage) {
-        if let Some(channel) = &self.channel {
-            // A tab that cannot tell the others still works on its own.
-            let _ = channel.post_message(&JsValue::from_str(&message.to_text()));
-        }
+        self.channel.post(&message.to_text());
     }
 }
 
 impl Drop for Tabs {
     fn drop(&mut self) {
-        for (target, kind, listener) in &self.listeners {
-            let _ = target.remove_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
-        }
-        if let Some(channel) = &self.channel {
-            channel.close();
-        }
+        self.channel.close();
     }
 }
