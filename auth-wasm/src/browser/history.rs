@@ -4,14 +4,18 @@
 //! once the entry is replaced. Routers that listen to `popstate` (leptos_router does) render the login
 //! route after [`navigate_to_login`].
 
-use wasm_bindgen::{JsCast as _, JsValue};
+use wasm_bindgen::prelude::*;
 
-use super::error::js_message;
+use super::navigation::set_url;
 use super::AuthError;
 use crate::protocol::{InteractiveAuthenticationRequest, JsonObject, ProtocolError, RequestKind};
 
-fn history() -> Result<web_sys::History, AuthError> {
-    web_sys::window().ok_or_else(|| AuthError::Browser("no window".into()))?.history().map_err(AuthError::browser)
+#[wasm_bindgen(module = "/src/browser/navigation.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = stateText, catch)]
+    fn state_text(state: &JsValue) -> Result<Option<String>, JsValue>;
+    #[wasm_bindgen(js_name = currentStateText, catch)]
+    fn current_state_text() -> Result<Option<String>, JsValue>;
 }
 
 /// The request's history-state form: a plain JS object (its JSON form, parsed).
@@ -21,11 +25,15 @@ pub fn request_to_state(request: &InteractiveAuthenticationRequest) -> Result<Js
 
 /// Reads a request from a history-state value; `None` when the entry carries none.
 pub fn request_from_state(state: &JsValue) -> Result<Option<InteractiveAuthenticationRequest>, AuthError> {
-    if !state.is_object() {
-        return Ok(None);
-    }
+    request_from_text(state_text(state))
+}
+
+/// Reads a request from a history state's JSON text (`None`: not an object).
+fn request_from_text(
+    text: Result<Option<String>, JsValue>,
+) -> Result<Option<InteractiveAuthenticationRequest>, AuthError> {
     let invalid = |why: String| AuthError::from(ProtocolError::InvalidRequest(why));
-    let text: String = js_sys::JSON::stringify(state).map_err(|e| invalid(js_message(&e)))?.into();
+    let Some(text) = text.map_err(|e| invalid(super::error::js_message(&e)))? else { return Ok(None) };
     if JsonObject::parse(&text).map_err(|e| invalid(e.into()))?.get("kind").is_none() {
         // State of the router or the app, not ours.
         return Ok(None);
@@ -35,33 +43,18 @@ pub fn request_from_state(state: &JsValue) -> Result<Option<InteractiveAuthentic
 
 /// The request in the current history entry, if any.
 pub fn current_request() -> Result<Option<InteractiveAuthenticationRequest>, AuthError> {
-    request_from_state(&history()?.state().map_err(AuthError::browser)?)
+    request_from_text(current_state_text())
 }
 
 /// Pushes `path` with `request` as its history state, and tells routers (a `popstate` event).
 pub fn navigate_with_request(path: &str, request: &InteractiveAuthenticationRequest) -> Result<(), AuthError> {
-    let state = request_to_state(request)?;
-    history()?.push_state_with_url(&state, "", Some(path)).map_err(AuthError::browser)?;
-    notify_location_changed()
+    set_url(path, Some(&request.to_json()), true, true)
 }
 
 /// Replaces the current history entry with `path` carrying `request` (e.g. a failure page that keeps
 /// the request to retry), and tells routers.
 pub fn replace_with_request(path: &str, request: &InteractiveAuthenticationRequest) -> Result<(), AuthError> {
-    let state = request_to_state(request)?;
-    history()?.replace_state_with_url(&state, "", Some(path)).map_err(AuthError::browser)?;
-    notify_location_changed()
-}
-
-/// Tells routers that the address changed without a navigation of theirs (a `popstate` event, which
-/// routers answer by reading `location`), e.g. after [`super::AuthClient::handle_redirect`] replaced it.
-pub fn notify_location_changed() -> Result<(), AuthError> {
-    let init = web_sys::PopStateEventInit::new();
-    init.set_state(&history()?.state().map_err(AuthError::browser)?);
-    let event = web_sys::PopStateEvent::new_with_event_init_dict("popstate", &init).map_err(AuthError::browser)?;
-    let window = web_sys::window().ok_or_else(|| AuthError::Browser("no window".into()))?;
-    window.dispatch_event(event.unchecked_ref()).map_err(AuthError::browser)?;
-    Ok(())
+    set_url(path, Some(&request.to_json()), false, true)
 }
 
 /// Goes to the login route at `path` with a sign-in or token request.

@@ -44,3 +44,6 @@ export function message(thrown) {
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** 96 bytes from the browser's secure random source (WebCrypto `getRandomValues`). */
+export const randomBytes = () => crypto.getRandomValues(new Uint8Array(96));

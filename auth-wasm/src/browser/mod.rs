@@ -25,25 +25,27 @@ pub use error::AuthError;
 pub use events::{AuthEvent, Subscription};
 pub use fetch::AuthorizedFetch;
 pub use history::{
-    current_request, navigate_to_login, navigate_to_logout, notify_location_changed, replace_with_request,
-    request_from_state, request_to_state,
+    current_request, navigate_to_login, navigate_to_logout, replace_with_request, request_from_state, request_to_state,
 };
-pub use navigation::current_path;
+pub use navigation::{current_path, notify_location_changed};
 pub use provider_cache::PROVIDER_CACHE_LIFETIME_SECS;
 pub use signature::verify_signature;
 pub use storage::{open_store, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore};
 pub use tokens::{AccessTokenResult, InteractionRequired, TokenResult};
 
 /// Three sets of 32 bytes from the browser's secure random source (WebCrypto `getRandomValues`): the
-/// protocol core takes random bytes as values, as it takes the time. (Called directly rather than
-/// through getrandom, whose wasm backend and error texts cost the npm package 257 B min+gzip, measured
+/// protocol core takes random bytes as values, as it takes the time. (Called through `io.js` rather
+/// than getrandom, whose wasm backend and error texts cost the npm package 257 B min+gzip, measured
 /// 2026-11-23.)
 pub(crate) fn random_bytes() -> Result<[[u8; 32]; 3], AuthError> {
-    let refused = |e: wasm_bindgen::JsValue| crate::protocol::ProtocolError::Random(error::js_message(&e));
-    let crypto = web_sys::window().ok_or_else(|| AuthError::Browser("no window".into()))?.crypto().map_err(refused)?;
+    use crate::protocol::ProtocolError::Random;
+    let random = random_bytes_js().map_err(|e| Random(error::js_message(&e)))?;
+    if random.len() != 96 {
+        return Err(Random("getRandomValues gave fewer bytes than asked for".into()).into());
+    }
     let mut bytes = [[0u8; 32]; 3];
-    for set in &mut bytes {
-        crypto.get_random_values_with_u8_array(set).map_err(refused)?;
+    for (set, chunk) in bytes.iter_mut().zip(random.chunks_exact(32)) {
+        set.copy_from_slice(chunk);
     }
     Ok(bytes)
 }
@@ -52,6 +54,8 @@ pub(crate) fn random_bytes() -> Result<[[u8; 32]; 3], AuthError> {
 extern "C" {
     /// Resolves after `ms` milliseconds (`setTimeout`).
     async fn sleep(ms: u32);
+    #[wasm_bindgen(js_name = randomBytes, catch)]
+    fn random_bytes_js() -> Result<Vec<u8>, wasm_bindgen::JsValue>;
 }
 
 /// Seconds since the Unix epoch, from the browser's clock.

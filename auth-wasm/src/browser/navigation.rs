@@ -1,47 +1,60 @@
 //! The address bar: reading it, leaving the app for the provider, and rewriting it without a reload.
+//! The browser calls are in `navigation.js`.
+
+use wasm_bindgen::prelude::*;
 
 use super::AuthError;
 
-fn window() -> Result<web_sys::Window, AuthError> {
-    web_sys::window().ok_or_else(|| AuthError::Browser("no window: auth-wasm runs on a web page".into()))
+#[wasm_bindgen(module = "/src/browser/navigation.js")]
+extern "C" {
+    fn href() -> String;
+    #[wasm_bindgen(js_name = origin)]
+    fn location_origin() -> String;
+    #[wasm_bindgen(catch)]
+    fn leave(url: &str, replace: bool) -> Result<(), JsValue>;
+    /// Whether this page runs in a frame (same-origin or not).
+    #[wasm_bindgen(js_name = inFrame)]
+    pub(crate) fn in_frame() -> bool;
+    #[wasm_bindgen(js_name = setUrl, catch)]
+    fn set_url_js(url: &str, state: Option<&str>, push: bool, notify: bool) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = notifyLocationChanged, catch)]
+    fn notify_location_changed_js() -> Result<(), JsValue>;
 }
 
 pub(crate) fn current_url() -> Result<String, AuthError> {
-    window()?.location().href().map_err(AuthError::browser)
+    Ok(href())
 }
 
 pub(crate) fn origin() -> Result<String, AuthError> {
-    window()?.location().origin().map_err(AuthError::browser)
+    Ok(location_origin())
 }
 
 /// Navigates away (to the provider), keeping this page in history.
 pub(crate) fn assign(url: &str) -> Result<(), AuthError> {
-    window()?.location().assign(url).map_err(AuthError::browser)
+    leave(url, false).map_err(AuthError::browser)
 }
 
 /// Navigates away, replacing this page in history.
 pub(crate) fn replace_location(url: &str) -> Result<(), AuthError> {
-    window()?.location().replace(url).map_err(AuthError::browser)
+    leave(url, true).map_err(AuthError::browser)
 }
 
-/// Whether this page runs in a frame (same-origin or not).
-pub(crate) fn in_frame() -> bool {
-    let Ok(window) = window() else { return false };
-    match window.top() {
-        Ok(Some(top)) => !js_sys::Object::is(&top, &window),
-        // A top we may not even read is someone else's.
-        _ => true,
-    }
+/// Puts `url` in the address bar without loading anything, with `state` (JSON text) as its history
+/// state: a new entry (`push`) or in place of the current one; routers are told when `notify`.
+pub(crate) fn set_url(url: &str, state: Option<&str>, push: bool, notify: bool) -> Result<(), AuthError> {
+    set_url_js(url, state, push, notify).map_err(AuthError::browser)
 }
 
 /// Replaces the current history entry's URL without loading anything, so that a code or state in the
 /// address bar is gone for good (not in history, not in a reload).
 pub(crate) fn replace_url(url: &str) -> Result<(), AuthError> {
-    window()?
-        .history()
-        .map_err(AuthError::browser)?
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
-        .map_err(AuthError::browser)
+    set_url(url, None, false, false)
+}
+
+/// Tells routers that the address changed without a navigation of theirs (a `popstate` event, which
+/// routers answer by reading `location`), e.g. after [`super::AuthClient::handle_redirect`] replaced it.
+pub fn notify_location_changed() -> Result<(), AuthError> {
+    notify_location_changed_js().map_err(AuthError::browser)
 }
 
 /// The current page as a path with query and fragment: where an interactive request returns to.
