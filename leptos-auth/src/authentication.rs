@@ -114,7 +114,6 @@ pub fn Authentication(
         _ => {}
     });
 
-    let progress = |text: &'static str| view! { <p class="auth-progress" data-testid="status">{text}</p> }.into_any();
     move || {
         let custom = match action.get().as_str() {
             "login" => login.clone(),
@@ -141,9 +140,15 @@ pub fn Authentication(
                 view! { <NothingInProgress /> }.into_any()
             }
             ("logout-callback" | "logged-out", _) => view! { <LoggedOut /> }.into_any(),
-            _ => view! { <p>"Unknown authentication action."</p> }.into_any(),
+            _ => progress("Unknown authentication action."),
         }
     }
+}
+
+/// A line saying what is in progress. One view type for every such line of the crate (the route's, and
+/// `<RedirectToLogin>`'s), so that its rendering code is in the app once.
+pub(crate) fn progress(text: &'static str) -> AnyView {
+    view! { <p class="auth-progress" data-testid="status">{text}</p> }.into_any()
 }
 
 #[component]
@@ -169,13 +174,13 @@ fn LoggedOut() -> impl IntoView {
         <section>
             <h1>"Signed out"</h1>
             <p data-testid="status">"You are signed out."</p>
-            <Show when=move || auth.provider_session_remains()>
+            {move || auth.provider_session_remains().then(|| view! {
                 <p class="notice" data-testid="provider-session">
                     "You are still signed in at the provider, which offers no way for this app to sign you out "
                     "there: the next sign-in may not ask for your password. On a shared computer, sign out at the "
                     "provider too, or close the browser."
                 </p>
-            </Show>
+            })}
             <button on:click=move |_| auth.sign_in()>"Sign in"</button>
         </section>
     }

@@ -16,5 +16,5 @@ pub fn RedirectToLogin() -> impl IntoView {
             auth.login(InteractiveAuthenticationRequest::login(current_path()));
         }
     });
-    view! { <p class="auth-progress">"Redirecting to sign in…"</p> }
+    crate::authentication::progress("Redirecting to sign in…")
 }
