@@ -153,13 +153,13 @@ impl Auth {
 
     /// Whether an operation failed (tracked): [`Auth::last_failure`] or the `Failed` state.
     pub(crate) fn has_failed(&self) -> bool {
-        self.failure.with(Option::is_some) || matches!(self.state.get(), AuthState::Failed(_))
+        self.failure.with(Option::is_some) || self.state.with(|state| matches!(state, AuthState::Failed(_)))
     }
 
     /// An operation starts: the last failure is no longer the news.
     pub(crate) fn clear_failure(&self) {
         self.failure.set(None);
-        if matches!(self.state.get_untracked(), AuthState::Failed(_)) {
+        if self.state.with_untracked(|state| matches!(state, AuthState::Failed(_))) {
             self.state.set(AuthState::Anonymous);
         }
     }
