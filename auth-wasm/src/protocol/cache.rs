@@ -2,7 +2,7 @@
 //! and which account a sign-in or renewal belongs to. (Where tokens are kept: `session.rs`; under which
 //! storage keys: `storage_keys.rs`.)
 
-use super::json::{self, JsonError, JsonObject, JsonRecord};
+use super::json::{self, FieldErrors, JsonError, JsonObject, JsonRecord};
 use super::{AccessToken, HomeAccountId, Scopes};
 
 /// Renew at most this long before expiry (MSAL's default too).
@@ -96,13 +96,15 @@ impl JsonRecord for CachedAccessToken {
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
-        Ok(Self {
-            access_token: AccessToken::new(object.string("access_token")?),
-            scopes: Scopes::read_json(object, "scopes")?,
-            requested: Scopes::read_json(object, "requested")?,
-            issued_at: object.integer("issued_at")?,
-            expires_at: object.integer("expires_at")?,
-        })
+        let mut read = FieldErrors::default();
+        let token = Self {
+            access_token: AccessToken::new(read.take(object.string("access_token"))),
+            scopes: read.take(Scopes::read_json(object, "scopes")),
+            requested: read.take(Scopes::read_json(object, "requested")),
+            issued_at: read.take(object.integer("issued_at")),
+            expires_at: read.take(object.integer("expires_at")),
+        };
+        read.done(token)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The client's configuration: which provider, which client, which redirect URLs and scopes.
 
 use super::entra::is_entra_authority;
-use super::json::{JsonError, JsonObject};
+use super::json::{FieldErrors, JsonError, JsonObject};
 use super::{is_secure_url, ClientId, ProtocolError, Scopes};
 
 pub const DEFAULT_REDIRECT_PATH: &str = "/authentication/login-callback";
@@ -119,22 +119,28 @@ impl ClientConfig {
         let cache_location = object
             .opt_choice(name("cache_location", "cacheLocation"), CacheLocation::parse, CacheLocation::EXPECTED)?
             .unwrap_or_default();
-        Ok(Self {
-            authority: object.string("authority")?,
-            client_id: ClientId::new(object.string(name("client_id", "clientId"))?),
-            redirect_uri: text("redirect_uri", "redirectUri", DEFAULT_REDIRECT_PATH)?,
-            post_logout_redirect_uri: text(
+        let mut read = FieldErrors::default();
+        let config = Self {
+            authority: read.take(object.string("authority")),
+            client_id: ClientId::new(read.take(object.string(name("client_id", "clientId")))),
+            redirect_uri: read.take(text("redirect_uri", "redirectUri", DEFAULT_REDIRECT_PATH)),
+            post_logout_redirect_uri: read.take(text(
                 "post_logout_redirect_uri",
                 "postLogoutRedirectUri",
                 DEFAULT_POST_LOGOUT_REDIRECT_PATH,
-            )?,
-            scopes: Scopes::read_json(object, "scopes")?,
-            login_path: text("login_path", "loginPath", DEFAULT_LOGIN_PATH)?,
-            logout_path: text("logout_path", "logoutPath", DEFAULT_LOGOUT_PATH)?,
-            silent_redirect_uri: text("silent_redirect_uri", "silentRedirectUri", DEFAULT_SILENT_REDIRECT_PATH)?,
+            )),
+            scopes: read.take(Scopes::read_json(object, "scopes")),
+            login_path: read.take(text("login_path", "loginPath", DEFAULT_LOGIN_PATH)),
+            logout_path: read.take(text("logout_path", "logoutPath", DEFAULT_LOGOUT_PATH)),
+            silent_redirect_uri: read.take(text(
+                "silent_redirect_uri",
+                "silentRedirectUri",
+                DEFAULT_SILENT_REDIRECT_PATH,
+            )),
             cache_location,
-            client_info: object.opt_bool(name("client_info", "clientInfo"))?,
-        })
+            client_info: read.take(object.opt_bool(name("client_info", "clientInfo"))),
+        };
+        read.done(config)
     }
 
     fn validated(self) -> Result<Self, ProtocolError> {

@@ -1,7 +1,7 @@
 //! OpenID Connect Discovery 1.0: the provider's metadata document.
 
 use super::entra::is_multi_tenant_issuer;
-use super::json::{self, JsonError, JsonObject, JsonRecord};
+use super::json::{self, FieldErrors, JsonError, JsonObject, JsonRecord};
 use super::{is_secure_url, Issuer, ProtocolError, PKCE_METHOD_S256};
 
 /// `{authority}/.well-known/openid-configuration`.
@@ -85,19 +85,21 @@ impl JsonRecord for ProviderMetadata {
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
-        Ok(Self {
-            issuer: Issuer::new(object.string("issuer")?),
-            authorization_endpoint: object.string("authorization_endpoint")?,
-            token_endpoint: object.string("token_endpoint")?,
-            jwks_uri: object.string("jwks_uri")?,
-            userinfo_endpoint: object.opt_string("userinfo_endpoint")?,
-            end_session_endpoint: object.opt_string("end_session_endpoint")?,
-            revocation_endpoint: object.opt_string("revocation_endpoint")?,
-            code_challenge_methods_supported: object.opt_strings("code_challenge_methods_supported")?,
-            authorization_response_iss_parameter_supported: object
-                .opt_bool("authorization_response_iss_parameter_supported")?
+        let mut read = FieldErrors::default();
+        let metadata = Self {
+            issuer: Issuer::new(read.take(object.string("issuer"))),
+            authorization_endpoint: read.take(object.string("authorization_endpoint")),
+            token_endpoint: read.take(object.string("token_endpoint")),
+            jwks_uri: read.take(object.string("jwks_uri")),
+            userinfo_endpoint: read.take(object.opt_string("userinfo_endpoint")),
+            end_session_endpoint: read.take(object.opt_string("end_session_endpoint")),
+            revocation_endpoint: read.take(object.opt_string("revocation_endpoint")),
+            code_challenge_methods_supported: read.take(object.opt_strings("code_challenge_methods_supported")),
+            authorization_response_iss_parameter_supported: read
+                .take(object.opt_bool("authorization_response_iss_parameter_supported"))
                 .unwrap_or(false),
-        })
+        };
+        read.done(metadata)
     }
 }
 

@@ -5,7 +5,7 @@
 //!
 //! [`TRANSACTION_LIFETIME_SECS`]: super::TRANSACTION_LIFETIME_SECS
 
-use super::json::{self, JsonError, JsonObject, JsonRecord};
+use super::json::{self, FieldErrors, JsonError, JsonObject, JsonRecord};
 use super::{append_query, ClientId, IdToken, ProtocolError, ProviderMetadata, State};
 
 /// What this browser remembers between the redirect to the end-session endpoint and its return.
@@ -57,11 +57,13 @@ impl JsonRecord for LogoutTransaction {
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
-        Ok(Self {
-            state: State::new(object.string("state")?),
-            return_url: object.string("return_url")?,
-            created_at: object.integer("created_at")?,
-        })
+        let mut read = FieldErrors::default();
+        let transaction = Self {
+            state: State::new(read.take(object.string("state"))),
+            return_url: read.take(object.string("return_url")),
+            created_at: read.take(object.integer("created_at")),
+        };
+        read.done(transaction)
     }
 }
 

@@ -5,7 +5,7 @@
 //! so that a page loaded after an upgrade rejects an old entry clearly instead of misreading it.
 
 use super::authorize::RESERVED_AUTHORIZE_PARAMETERS;
-use super::json::{self, JsonError, JsonObject, JsonRecord};
+use super::json::{self, FieldErrors, JsonError, JsonObject, JsonRecord};
 use super::{ProtocolError, Scopes};
 
 /// The JSON form's version; bump it on any incompatible change.
@@ -320,17 +320,20 @@ impl JsonRecord for InteractiveAuthenticationRequest {
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
         let kind = object.opt_choice("kind", RequestKind::parse, "must be login, get_token or logout")?;
-        Ok(Self {
-            kind: kind.ok_or_else(|| JsonError::field("kind", "is missing"))?,
-            return_url: object.string("return_url")?,
-            scopes: Scopes::read_json(object, "scopes")?,
-            login_hint: object.opt_string("login_hint")?,
-            domain_hint: object.opt_string("domain_hint")?,
-            prompt: object.opt_choice("prompt", Prompt::parse, Prompt::EXPECTED)?,
-            max_age: object.opt_unsigned("max_age")?,
-            claims: object.opt_object("claims")?,
-            extra: object.opt_object("extra")?.as_ref().map(ExtraParameters::from_json).unwrap_or_default(),
-        })
+        let kind = kind.ok_or_else(|| JsonError::field("kind", "is missing"))?;
+        let mut read = FieldErrors::default();
+        let request = Self {
+            kind,
+            return_url: read.take(object.string("return_url")),
+            scopes: read.take(Scopes::read_json(object, "scopes")),
+            login_hint: read.take(object.opt_string("login_hint")),
+            domain_hint: read.take(object.opt_string("domain_hint")),
+            prompt: read.take(object.opt_choice("prompt", Prompt::parse, Prompt::EXPECTED)),
+            max_age: read.take(object.opt_unsigned("max_age")),
+            claims: read.take(object.opt_object("claims")),
+            extra: read.take(object.opt_object("extra")).as_ref().map(ExtraParameters::from_json).unwrap_or_default(),
+        };
+        read.done(request)
     }
 }
 

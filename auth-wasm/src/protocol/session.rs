@@ -7,7 +7,7 @@
 //! what changed between two of them (the events every tab emits).
 
 use super::cache::{renewal_applies, replaced_account, select_access_token};
-use super::json::{self, JsonError, JsonObject, JsonRecord, Value};
+use super::json::{self, FieldErrors, JsonError, JsonObject, JsonRecord, Value};
 use super::{Account, CachedAccessToken, HomeAccountId, IdToken, ProtocolError, RefreshToken, Scopes, TokenSet};
 
 /// The signed-in account and its tokens.
@@ -302,14 +302,17 @@ impl JsonRecord for Session {
         if access_tokens.windows(2).any(|pair| pair[0].requested >= pair[1].requested) {
             access_tokens = in_request_order(access_tokens);
         }
-        Ok(Self {
-            account: Account::from_json(&object.object("account")?)?,
-            id_token: IdToken::new(object.string("id_token")?),
-            granted_scopes: Scopes::read_json(object, "granted_scopes")?,
-            refresh_token: object.opt_string("refresh_token")?.map(RefreshToken::new),
+        let account = Account::from_json(&object.object("account")?)?;
+        let mut read = FieldErrors::default();
+        let session = Self {
+            account,
+            id_token: IdToken::new(read.take(object.string("id_token"))),
+            granted_scopes: read.take(Scopes::read_json(object, "granted_scopes")),
+            refresh_token: read.take(object.opt_string("refresh_token")).map(RefreshToken::new),
             access_tokens,
-            revision: object.opt_unsigned("revision")?.unwrap_or(0),
-        })
+            revision: read.take(object.opt_unsigned("revision")).unwrap_or(0),
+        };
+        read.done(session)
     }
 }
 

@@ -2,7 +2,7 @@
 //! callback (state, nonce, PKCE verifier), kept under a key derived from the state.
 
 use super::entra::issuer_matches;
-use super::json::{self, JsonError, JsonObject, JsonRecord};
+use super::json::{self, FieldErrors, JsonError, JsonObject, JsonRecord};
 use super::{
     AuthorizationCode, AuthorizationResponse, Nonce, PkceVerifier, ProtocolError, ProviderMetadata, Scopes, State,
 };
@@ -143,16 +143,18 @@ impl JsonRecord for LoginTransaction {
 
     /// Transactions stored before `max_age` was kept have none.
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
-        Ok(Self {
-            state: State::new(object.string("state")?),
-            nonce: Nonce::new(object.string("nonce")?),
-            verifier: PkceVerifier::new(object.string("verifier")?),
-            redirect_uri: object.string("redirect_uri")?,
-            scopes: Scopes::read_json(object, "scopes")?,
-            return_url: object.string("return_url")?,
-            created_at: object.integer("created_at")?,
-            max_age: object.opt_unsigned("max_age")?,
-        })
+        let mut read = FieldErrors::default();
+        let transaction = Self {
+            state: State::new(read.take(object.string("state"))),
+            nonce: Nonce::new(read.take(object.string("nonce"))),
+            verifier: PkceVerifier::new(read.take(object.string("verifier"))),
+            redirect_uri: read.take(object.string("redirect_uri")),
+            scopes: read.take(Scopes::read_json(object, "scopes")),
+            return_url: read.take(object.string("return_url")),
+            created_at: read.take(object.integer("created_at")),
+            max_age: read.take(object.opt_unsigned("max_age")),
+        };
+        read.done(transaction)
     }
 }
 
