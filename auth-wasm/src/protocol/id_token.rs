@@ -4,7 +4,7 @@
 //! algorithms that must never be accepted (`none`, and HMAC, whose key a public client cannot hold).
 
 use super::entra::expected_issuer;
-use super::json::{JsonError, JsonObject, JsonRecord, Value};
+use super::json::{FieldErrors, JsonError, JsonObject, JsonRecord, Value};
 use super::{ClientId, IdToken, IdTokenError, Issuer, Nonce, VerifiedIdToken};
 
 /// Clock skew tolerated between this device and the provider.
@@ -104,25 +104,26 @@ impl JsonRecord for IdTokenClaims {
 impl IdTokenClaims {
     /// The claims of `object`, which they keep (moved in, not copied: the token's decoded claims).
     pub(crate) fn from_object(object: JsonObject) -> Result<Self, JsonError> {
-        let aud = object.opt_string_or_strings("aud")?.ok_or_else(|| JsonError::field("aud", "is missing"))?;
-        // Smaller code: the strings are read borrowed, then copied once every claim is good (no copies
-        // to drop on each way out).
-        let (iss, sub) = (object.str("iss")?, object.str("sub")?);
-        let (exp, iat, nbf) = (object.integer("exp")?, object.integer("iat")?, object.opt_integer("nbf")?);
-        let (nonce, azp) = (object.opt_str("nonce")?, object.opt_str("azp")?);
-        Ok(Self {
-            iss: Issuer::new(iss),
-            sub: sub.to_owned(),
+        let mut read = FieldErrors::default();
+        let aud = read.take(
+            object
+                .opt_string_or_strings("aud")
+                .and_then(|aud| aud.ok_or_else(|| JsonError::field("aud", "is missing"))),
+        );
+        let claims = Self {
+            iss: Issuer::new(read.take(object.string("iss"))),
+            sub: read.take(object.string("sub")),
             aud: Audience(aud),
-            exp,
-            iat,
-            nbf,
-            nonce: nonce.map(Nonce::new),
-            azp: azp.map(str::to_owned),
+            exp: read.take(object.integer("exp")),
+            iat: read.take(object.integer("iat")),
+            nbf: read.take(object.opt_integer("nbf")),
+            nonce: read.take(object.opt_string("nonce")).map(Nonce::new),
+            azp: read.take(object.opt_string("azp")),
             // Read leniently: it matters only when max_age was asked for, and then a missing or odd one fails.
             auth_time: object.opt_integer("auth_time").ok().flatten(),
             all: object,
-        })
+        };
+        read.done(claims)
     }
 }
 
