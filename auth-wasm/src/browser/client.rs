@@ -366,8 +366,8 @@ impl AuthClient {
         Ok(account)
     }
 
-    fn app_url(&self, value: &str) -> Result<String, AuthError> {
-        Ok(resolve_app_url(&navigation::origin()?, value))
+    fn app_url(&self, value: &str) -> String {
+        resolve_app_url(&navigation::origin(), value)
     }
 
     /// Authorize parameters of `request`, plus those of the configuration.
@@ -396,10 +396,10 @@ impl AuthClient {
         self.inner.transactions.remove_stale(now)?;
         let metadata = self.metadata().await?;
         let config = &self.inner.config;
-        let return_url = safe_return_url(&request.return_url, &navigation::origin()?);
+        let return_url = safe_return_url(&request.return_url, &navigation::origin());
         let scopes = config.scopes.union(&request.scopes).for_sign_in();
         let transaction =
-            LoginTransaction::begin(&self.app_url(&config.redirect_uri)?, scopes, &return_url, now, random_bytes()?)
+            LoginTransaction::begin(&self.app_url(&config.redirect_uri), scopes, &return_url, now, random_bytes()?)
                 .with_max_age(request.max_age);
         let params = self.extra_parameters(request.authorize_parameters()?);
         let url = authorize_url(&metadata, &config.client_id, &transaction, &params)?;
@@ -442,10 +442,10 @@ impl AuthClient {
         if navigation::in_frame() {
             return Ok(CallbackOutcome::NotACallback);
         }
-        let url = navigation::current_url()?;
+        let url = navigation::current_url();
         let config = &self.inner.config;
-        let redirect_uri = self.app_url(&config.redirect_uri)?;
-        let post_logout_redirect_uri = self.app_url(&config.post_logout_redirect_uri)?;
+        let redirect_uri = self.app_url(&config.redirect_uri);
+        let post_logout_redirect_uri = self.app_url(&config.post_logout_redirect_uri);
         match classify_callback(&url, &redirect_uri, &post_logout_redirect_uri) {
             CallbackKind::SignIn => {
                 let (return_url, result) = self.complete_sign_in(&url).await;
@@ -550,9 +550,9 @@ impl AuthClient {
         self.sign_out_here()?;
         let metadata = metadata?;
         let config = &self.inner.config;
-        let return_url = safe_return_url(&request.return_url, &navigation::origin()?);
+        let return_url = safe_return_url(&request.return_url, &navigation::origin());
         let transaction = LogoutTransaction::begin(&return_url, now_secs(), random_bytes()?[0]);
-        let post_logout_redirect_uri = self.app_url(&config.post_logout_redirect_uri)?;
+        let post_logout_redirect_uri = self.app_url(&config.post_logout_redirect_uri);
         let id_token_hint = session.as_ref().map(|s| &s.id_token);
         match end_session_url(&metadata, &config.client_id, id_token_hint, &post_logout_redirect_uri, &transaction) {
             Some(url) => {

@@ -7,9 +7,11 @@ use super::AuthError;
 
 #[wasm_bindgen(module = "/src/browser/navigation.js")]
 extern "C" {
-    fn href() -> String;
-    #[wasm_bindgen(js_name = origin)]
-    fn location_origin() -> String;
+    /// The address bar (`location.href`).
+    #[wasm_bindgen(js_name = href)]
+    pub(crate) fn current_url() -> String;
+    /// This page's origin (`location.origin`).
+    pub(crate) fn origin() -> String;
     #[wasm_bindgen(catch)]
     fn leave(url: &str, replace: bool) -> Result<(), JsValue>;
     /// Whether this page runs in a frame (same-origin or not).
@@ -19,14 +21,6 @@ extern "C" {
     fn set_url_js(url: &str, state: Option<&str>, push: bool, notify: bool) -> Result<(), JsValue>;
     #[wasm_bindgen(js_name = notifyLocationChanged, catch)]
     fn notify_location_changed_js() -> Result<(), JsValue>;
-}
-
-pub(crate) fn current_url() -> Result<String, AuthError> {
-    Ok(href())
-}
-
-pub(crate) fn origin() -> Result<String, AuthError> {
-    Ok(location_origin())
 }
 
 /// Navigates away (to the provider), keeping this page in history.
@@ -59,7 +53,6 @@ pub fn notify_location_changed() -> Result<(), AuthError> {
 
 /// The current page as a path with query and fragment: where an interactive request returns to.
 pub fn current_path() -> Result<String, AuthError> {
-    let url = current_url()?;
-    let origin = origin()?;
+    let (url, origin) = (current_url(), origin());
     Ok(url.strip_prefix(&origin).filter(|p| p.starts_with('/')).unwrap_or("/").to_owned())
 }

@@ -305,7 +305,7 @@ impl AuthClient {
     ) -> Result<AccessTokenResult, AuthError> {
         let metadata = self.metadata().await?;
         let config = self.config();
-        let redirect_uri = crate::protocol::resolve_app_url(&navigation::origin()?, &config.silent_redirect_uri);
+        let redirect_uri = crate::protocol::resolve_app_url(&navigation::origin(), &config.silent_redirect_uri);
         let transaction = LoginTransaction::begin(
             &redirect_uri,
             config.scopes.union(scopes).for_sign_in(),
