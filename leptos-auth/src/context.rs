@@ -1,8 +1,8 @@
 //! The auth context: one client per app, its state and events as signals, and the actions that change them.
 
 use auth_wasm::browser::{
-    navigate_to_login, navigate_to_logout, notify_location_changed, replace_with_request, AuthClient, AuthError,
-    AuthEvent, AuthorizedFetch, CallbackOutcome, TokenResult,
+    current_path, navigate_to_login, navigate_to_logout, notify_location_changed, replace_with_request, AuthClient,
+    AuthError, AuthEvent, AuthorizedFetch, CallbackOutcome, TokenResult,
 };
 use auth_wasm::protocol::{Account, ClientConfig, InteractiveAuthenticationRequest, Scopes};
 
@@ -37,11 +37,6 @@ pub struct Auth {
     failure: RwSignal<Option<AuthError>, LocalStorage>,
     /// The last sign-out removed this app's tokens but could not end the provider's session.
     provider_session_remains: RwSignal<bool, LocalStorage>,
-}
-
-/// The current page (see [`auth_wasm::browser::current_path`]), or the app root if it cannot be read.
-pub(crate) fn current_path() -> String {
-    auth_wasm::browser::current_path().unwrap_or_else(|_| "/".to_owned())
 }
 
 impl Auth {

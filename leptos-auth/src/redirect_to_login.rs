@@ -1,9 +1,9 @@
 //! `<RedirectToLogin>`: put on a page that needs a signed-in user.
 
+use auth_wasm::browser::current_path;
 use auth_wasm::protocol::InteractiveAuthenticationRequest;
 use leptos::prelude::*;
 
-use crate::context::current_path;
 use crate::use_auth;
 
 /// Goes to the login route with a sign-in request that returns to the current page.

@@ -572,7 +572,7 @@ impl AuthClient {
         &self,
         scopes: &Scopes,
     ) -> Result<InteractiveAuthenticationRequest, AuthError> {
-        Ok(InteractiveAuthenticationRequest::get_token(scopes.clone(), navigation::current_path()?)?)
+        Ok(InteractiveAuthenticationRequest::get_token(scopes.clone(), navigation::current_path())?)
     }
 }
 

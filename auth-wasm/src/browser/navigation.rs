@@ -52,7 +52,7 @@ pub fn notify_location_changed() -> Result<(), AuthError> {
 }
 
 /// The current page as a path with query and fragment: where an interactive request returns to.
-pub fn current_path() -> Result<String, AuthError> {
+pub fn current_path() -> String {
     let (url, origin) = (current_url(), origin());
-    Ok(url.strip_prefix(&origin).filter(|p| p.starts_with('/')).unwrap_or("/").to_owned())
+    url.strip_prefix(&origin).filter(|p| p.starts_with('/')).unwrap_or("/").to_owned()
 }

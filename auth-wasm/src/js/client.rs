@@ -58,7 +58,7 @@ impl JsAuthClient {
         let client = self.client.clone();
         let request = request.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         promise(async move {
-            let request = login_request(request, navigation::current_path()?)?;
+            let request = login_request(request, navigation::current_path())?;
             client.sign_in(&request).await.map(|()| JsValue::UNDEFINED)
         })
     }
