@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use super::navigation::set_url;
 use super::AuthError;
-use crate::protocol::{InteractiveAuthenticationRequest, JsonObject, ProtocolError, RequestKind};
+use crate::protocol::{InteractiveAuthenticationRequest, ProtocolError, RequestKind};
 
 #[wasm_bindgen(module = "/src/browser/navigation.js")]
 extern "C" {
@@ -32,13 +32,11 @@ pub fn request_from_state(state: &JsValue) -> Result<Option<InteractiveAuthentic
 fn request_from_text(
     text: Result<Option<String>, JsValue>,
 ) -> Result<Option<InteractiveAuthenticationRequest>, AuthError> {
-    let invalid = |why: String| AuthError::from(ProtocolError::InvalidRequest(why));
-    let Some(text) = text.map_err(|e| invalid(super::error::js_message(&e)))? else { return Ok(None) };
-    if JsonObject::parse(&text).map_err(|e| invalid(e.into()))?.get("kind").is_none() {
-        // State of the router or the app, not ours.
-        return Ok(None);
+    let text = text.map_err(|e| ProtocolError::InvalidRequest(super::error::js_message(&e)))?;
+    match text {
+        Some(text) => Ok(InteractiveAuthenticationRequest::from_history_state(&text)?),
+        None => Ok(None),
     }
-    Ok(Some(InteractiveAuthenticationRequest::from_json(&text)?))
 }
 
 /// The request in the current history entry, if any.

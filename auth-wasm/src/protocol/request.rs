@@ -271,20 +271,26 @@ impl InteractiveAuthenticationRequest {
 
     /// Reads the versioned JSON form; rejects oversized, malformed and other-version input.
     pub fn from_json(json: &str) -> Result<Self, ProtocolError> {
-        if json.len() > MAX_REQUEST_BYTES {
-            return Err(ProtocolError::InvalidRequest(
-                [
-                    "the request is ",
-                    &json.len().to_string(),
-                    " bytes, more than the ",
-                    &MAX_REQUEST_BYTES.to_string(),
-                    " accepted",
-                ]
-                .concat(),
-            ));
+        // The size first: an oversized text is not parsed at all.
+        check_size(json)?;
+        let object = JsonObject::parse(json).map_err(|e| ProtocolError::InvalidRequest(e.into()))?;
+        Self::from_parsed(&object)
+    }
+
+    /// Reads a history entry's state (JSON text): `None` when it is not a request (the router's state, or
+    /// the app's, has no `kind`), else the request as [`Self::from_json`] reads it. Parsed once.
+    pub fn from_history_state(json: &str) -> Result<Option<Self>, ProtocolError> {
+        let object = JsonObject::parse(json).map_err(|e| ProtocolError::InvalidRequest(e.into()))?;
+        if object.get("kind").is_none() {
+            return Ok(None);
         }
+        check_size(json)?;
+        Self::from_parsed(&object).map(Some)
+    }
+
+    /// The request of a parsed, not oversized JSON form.
+    fn from_parsed(object: &JsonObject) -> Result<Self, ProtocolError> {
         let invalid = |e: JsonError| ProtocolError::InvalidRequest(e.into());
-        let object = JsonObject::parse(json).map_err(invalid)?;
         let version = object.integer("version").map_err(invalid)?;
         if version != i64::from(REQUEST_VERSION) {
             return Err(ProtocolError::InvalidRequest(
@@ -298,10 +304,27 @@ impl InteractiveAuthenticationRequest {
                 .concat(),
             ));
         }
-        let request = <Self as JsonRecord>::from_json(&object).map_err(invalid)?;
+        let request = <Self as JsonRecord>::from_json(object).map_err(invalid)?;
         request.extra.check()?;
         Ok(request)
     }
+}
+
+/// Refuses a request's JSON form longer than [`MAX_REQUEST_BYTES`].
+fn check_size(json: &str) -> Result<(), ProtocolError> {
+    if json.len() <= MAX_REQUEST_BYTES {
+        return Ok(());
+    }
+    Err(ProtocolError::InvalidRequest(
+        [
+            "the request is ",
+            &json.len().to_string(),
+            " bytes, more than the ",
+            &MAX_REQUEST_BYTES.to_string(),
+            " accepted",
+        ]
+        .concat(),
+    ))
 }
 
 impl JsonRecord for InteractiveAuthenticationRequest {
@@ -443,6 +466,19 @@ mod tests {
         ));
         let huge = format!(r#"{{"version":1,"kind":"login","return_url":"/{}"}}"#, "a".repeat(MAX_REQUEST_BYTES));
         assert!(matches!(reject(&huge), ProtocolError::InvalidRequest(m) if m.contains("bytes")));
+    }
+
+    #[test]
+    fn a_history_state_is_a_request_only_with_a_kind_and_then_read_as_strictly() {
+        let read = InteractiveAuthenticationRequest::from_history_state;
+        assert_eq!(read(r#"{"idx":3,"key":"router"}"#).unwrap(), None, "the router's state");
+        let request = InteractiveAuthenticationRequest::login("/orders");
+        assert_eq!(read(&request.to_json()).unwrap(), Some(request));
+        assert!(matches!(read(r#"{"kind":"login","return_url":"/"}"#), Err(ProtocolError::InvalidRequest(_))));
+        let huge = format!(r#"{{"version":1,"kind":"login","return_url":"/{}"}}"#, "a".repeat(MAX_REQUEST_BYTES));
+        assert!(matches!(read(&huge), Err(ProtocolError::InvalidRequest(m)) if m.contains("bytes")));
+        let big_router_state = format!(r#"{{"key":"{}"}}"#, "a".repeat(MAX_REQUEST_BYTES));
+        assert_eq!(read(&big_router_state).unwrap(), None, "another's state may be large");
     }
 
     #[test]
