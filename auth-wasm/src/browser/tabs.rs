@@ -36,7 +36,7 @@ impl TabMessage {
             Self::Session(message) => JsonObject::new()
                 .with("type", json::string("session"))
                 .with("session", Some(message.session.as_ref().map_or(Value::Null, |s| s.to_json().into_value())))
-                .with("revision", json::string(message.revision.to_string()))
+                .with("revision", json::string(crate::protocol::decimal(message.revision)))
                 .with("last", json::opt_string(message.last.as_ref().map(HomeAccountId::as_str)))
                 .with("signed_in", json::boolean(message.signed_in)),
             Self::Hello => JsonObject::new().with("type", json::string("hello")),

@@ -5,7 +5,7 @@
 
 use super::entra::expected_issuer;
 use super::json::{FieldErrors, JsonError, JsonObject, JsonRecord, Value};
-use super::{ClientId, IdToken, IdTokenError, Issuer, Nonce, VerifiedIdToken};
+use super::{decimal, ClientId, IdToken, IdTokenError, Issuer, Nonce, VerifiedIdToken};
 
 /// Clock skew tolerated between this device and the provider.
 pub const DEFAULT_CLOCK_SKEW_SECS: i64 = 300;
@@ -28,7 +28,7 @@ impl JwtHeader {
         let header = decode_part(part, "the header")?;
         // Smaller code: both members read borrowed, with one error for either.
         let members = header.str("alg").and_then(|alg| Ok((alg, header.opt_str("kid")?)));
-        let (alg, kid) = members.map_err(|e| IdTokenError::Malformed(format!("the header: {e}")))?;
+        let (alg, kid) = members.map_err(|e| IdTokenError::Malformed(["the header: ", &e.text()].concat()))?;
         Ok(Self { alg: alg.to_owned(), kid: kid.map(str::to_owned) })
     }
 }
@@ -129,9 +129,9 @@ impl IdTokenClaims {
 
 pub(crate) fn decode_part(part: &str, what: &str) -> Result<JsonObject, IdTokenError> {
     let bytes =
-        super::base64::decode_url(part).ok_or_else(|| IdTokenError::Malformed(format!("{what} is not base64url")))?;
+        super::base64::decode_url(part).ok_or_else(|| IdTokenError::Malformed([what, " is not base64url"].concat()))?;
     // The claims are kept in the account record.
-    JsonObject::parse_embedded_bytes(&bytes).map_err(|e| IdTokenError::Malformed(format!("{what}: {e}")))
+    JsonObject::parse_embedded_bytes(&bytes).map_err(|e| IdTokenError::Malformed([what, ": ", &e.text()].concat()))
 }
 
 /// Splits and decodes a compact JWS ID token. It checks nothing but the form and the algorithm.
@@ -161,7 +161,7 @@ fn split_jws(token: &IdToken) -> Result<[&str; 3], IdTokenError> {
         (Some(header), Some(payload), Some(signature), None) => Ok([header, payload, signature]),
         _ => Err(IdTokenError::Malformed(match token.secret().split('.').count() {
             5 => "encrypted (JWE) ID tokens are not supported".to_owned(),
-            n => format!("a JWT has 3 parts, this one has {n}"),
+            n => ["a JWT has 3 parts, this one has ", &decimal(n as u64)].concat(),
         })),
     }
 }
@@ -172,7 +172,7 @@ fn claims_of(payload: &str, signature: &str) -> Result<IdTokenClaims, IdTokenErr
         return Err(IdTokenError::Malformed("the signature is empty".into()));
     }
     IdTokenClaims::from_object(decode_part(payload, "the claims")?)
-        .map_err(|e| IdTokenError::Malformed(format!("the claims: {e}")))
+        .map_err(|e| IdTokenError::Malformed(["the claims: ", &e.text()].concat()))
 }
 
 /// What an ID token must match.

@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use super::json_text;
+use super::{decimal, json_text};
 
 /// A JSON value. An object is a `Vec` sorted by key instead of a `BTreeMap`: objects of a few fields,
 /// and the `BTreeMap` code was 9,479 B of the npm package's wasm.
@@ -136,7 +136,7 @@ impl JsonError {
         match self {
             Self::Invalid(message) => message.clone(),
             Self::TooDeep(limit) => {
-                ["nested more than ", &limit.to_string(), " levels deep, more than this library reads"].concat()
+                ["nested more than ", &decimal(*limit as u64), " levels deep, more than this library reads"].concat()
             }
         }
     }

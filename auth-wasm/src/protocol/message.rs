@@ -8,6 +8,20 @@ use std::fmt;
 /// Every message: `key: template` lines (see `messages.txt`).
 pub const MESSAGES: &str = include_str!("../messages.txt");
 
+/// `n` in decimal digits, without the formatting machinery (`to_string` on an integer brings
+/// `core::fmt`'s integer printer and padding into the wasm).
+pub(crate) fn decimal(mut n: u64) -> String {
+    let mut digits = Vec::with_capacity(20);
+    loop {
+        digits.push(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.iter().rev().map(|&digit| char::from(digit)).collect()
+}
+
 /// A value put into a message's template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MessageArg<'a> {
@@ -100,6 +114,13 @@ impl fmt::Display for Message<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_writes_integers_as_to_string_does() {
+        for n in [0, 7, 10, 99, 100, 65_535, 1 << 32, u64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
 
     #[test]
     fn templates_take_their_values() {

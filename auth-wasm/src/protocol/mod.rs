@@ -50,6 +50,7 @@ pub use id_token::{decode_id_token, Audience, IdTokenClaims, IdTokenExpectations
 pub use json::{JsonError, JsonObject, JsonRecord, Value as JsonValue, MAX_JSON_DEPTH};
 pub use jws::{JwkSet, SignatureAlgorithm, SignatureCheck, SignedJwt, VerifiedIdToken, WebCryptoFamily};
 pub use logout::{end_session_url, LogoutTransaction};
+pub(crate) use message::decimal;
 pub use message::{Message, MessageArg, MESSAGES};
 pub use pkce::{PkceChallenge, PKCE_METHOD_S256};
 pub use request::{

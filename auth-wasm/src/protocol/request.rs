@@ -6,7 +6,7 @@
 
 use super::authorize::RESERVED_AUTHORIZE_PARAMETERS;
 use super::json::{self, FieldErrors, JsonError, JsonObject, JsonRecord};
-use super::{ProtocolError, Scopes};
+use super::{decimal, ProtocolError, Scopes};
 
 /// The JSON form's version; bump it on any incompatible change.
 pub const REQUEST_VERSION: u32 = 1;
@@ -258,7 +258,7 @@ impl InteractiveAuthenticationRequest {
         push("login_hint", self.login_hint.clone());
         push("domain_hint", self.domain_hint.clone());
         push("prompt", self.prompt.map(|p| p.as_str().to_owned()));
-        push("max_age", self.max_age.map(|s| s.to_string()));
+        push("max_age", self.max_age.map(decimal));
         push("claims", self.claims.as_ref().map(JsonObject::to_json_string));
         params.extend(self.extra.iter().map(|(name, value)| (name.to_owned(), value.to_owned())));
         Ok(params)
@@ -296,9 +296,10 @@ impl InteractiveAuthenticationRequest {
             return Err(ProtocolError::InvalidRequest(
                 [
                     "version ",
-                    &version.to_string(),
+                    if version < 0 { "-" } else { "" },
+                    &decimal(version.unsigned_abs()),
                     " is not the supported version ",
-                    &REQUEST_VERSION.to_string(),
+                    &decimal(REQUEST_VERSION.into()),
                     "; start the sign-in again",
                 ]
                 .concat(),
@@ -318,9 +319,9 @@ fn check_size(json: &str) -> Result<(), ProtocolError> {
     Err(ProtocolError::InvalidRequest(
         [
             "the request is ",
-            &json.len().to_string(),
+            &decimal(json.len() as u64),
             " bytes, more than the ",
-            &MAX_REQUEST_BYTES.to_string(),
+            &decimal(MAX_REQUEST_BYTES as u64),
             " accepted",
         ]
         .concat(),

@@ -8,7 +8,9 @@
 
 use super::cache::{renewal_applies, replaced_account, select_access_token};
 use super::json::{self, FieldErrors, JsonError, JsonObject, JsonRecord, Value};
-use super::{Account, CachedAccessToken, HomeAccountId, IdToken, ProtocolError, RefreshToken, Scopes, TokenSet};
+use super::{
+    decimal, Account, CachedAccessToken, HomeAccountId, IdToken, ProtocolError, RefreshToken, Scopes, TokenSet,
+};
 
 /// The signed-in account and its tokens.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,7 +44,7 @@ pub struct PublishedRevision {
 impl PublishedRevision {
     /// The stored form: `"{revision} in"` or `"{revision} out"`.
     pub fn to_text(self) -> String {
-        [self.revision.to_string().as_str(), if self.signed_in { " in" } else { " out" }].concat()
+        [decimal(self.revision).as_str(), if self.signed_in { " in" } else { " out" }].concat()
     }
 
     /// Reads the stored form; `None` for anything else.
