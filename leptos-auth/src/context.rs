@@ -213,17 +213,10 @@ pub fn provide_auth_with_client(client: AuthClient) -> Auth {
     spawn_local(async move {
         let outcome = client.handle_redirect().await;
         match &outcome {
-            Ok(CallbackOutcome::SignedIn(user)) => state.set(AuthState::Authenticated(user.clone())),
-            Ok(CallbackOutcome::SignedOut) => state.set(AuthState::Anonymous),
-            Ok(CallbackOutcome::NotACallback | CallbackOutcome::AlreadyCompleted) => match client.account() {
-                Some(user) => state.set(AuthState::Authenticated(user)),
-                None => state.set(AuthState::Anonymous),
-            },
-            // An outcome this version does not know: the state is whoever the client holds.
-            Ok(_) => match client.account() {
-                Some(user) => state.set(AuthState::Authenticated(user)),
-                None => state.set(AuthState::Anonymous),
-            },
+            // Whoever the client holds now: the account a sign-in callback just stored, nobody after a
+            // sign-out callback, else (not a callback, one already completed, an outcome this version
+            // does not know) whoever the session is.
+            Ok(_) => state.set(client.account().map_or(AuthState::Anonymous, AuthState::Authenticated)),
             // Whoever was signed in still is: a failed callback (or a crafted link to the callback
             // route) is a failed operation, not a sign-out.
             Err(error) => auth.fail(error.clone()),
