@@ -101,7 +101,7 @@ impl fmt::Display for Message<'_> {
                 continue;
             };
             match self.args.get::<usize>(index).copied().flatten() {
-                Some(MessageArg::Number(number)) => write!(f, "{number}")?,
+                Some(MessageArg::Number(number)) => f.write_str(&decimal(number.into()))?,
                 Some(arg) => f.write_str(&arg.as_text().unwrap_or_default())?,
                 None => {}
             }
