@@ -25,16 +25,16 @@ export function snippets(dir, glue) {
 /** Prints the package's table and breakdown; returns its shipped sizes (min+gzip, min+brotli). */
 export function npmSize(dir = NPM_DIR) {
   console.log(`npm package (${path.relative(process.cwd(), dir) || '.'}): what a page loads for login + silent token`);
-  row(['file', 'raw', 'gzip-9', 'brotli', 'min+gzip-9', 'min+brotli']);
+  row(['file', 'raw', 'gzip-9', 'brotli', 'min+gzip-9', 'min+brotli'], 36);
   const total = [0, 0, 0, 0, 0];
   for (const name of [...FILES, ...snippets(dir, 'auth_wasm.js')]) {
     const bytes = readFileSync(path.join(dir, name));
     const small = minified(name, bytes);
     const cells = [bytes.length, gzip(bytes), brotli(bytes), gzip(small), brotli(small)];
     cells.forEach((c, i) => { total[i] += c; });
-    row([name.replace(/^snippets\/[^/]+\//, 'snippets/…/'), ...cells]);
+    row([name.replace(/^snippets\/[^/]+\//, 'snippets/…/'), ...cells], 36);
   }
-  row(['total', ...total]);
+  row(['total', ...total], 36);
   const core = readFileSync(path.join(dir, '..', 'core-size', 'core_size_bg.wasm'));
   console.log(`  of which the protocol core alone (discovery, authorize URL, token response, ID-token checks):`
     + ` ${core.length} bytes raw, ${gzip(core)} gzip-9 (auth-wasm/examples/core_size.rs)`);
