@@ -19,7 +19,13 @@ export const JS_LIBRARIES = { 'oidc-client-ts': 17_557, '@azure/msal-browser': 7
  * what a page loads. (wasm-bindgen copies every snippet of a crate, imported or not.) */
 export function snippets(dir, glue) {
   const text = readFileSync(path.join(dir, glue), 'utf8');
-  return [...text.matchAll(/from '\.\/(snippets\/[^']+\.js)'/g)].map((match) => match[1]).sort();
+  // Each file once, however many import statements name it.
+  const found = [...new Set([...text.matchAll(/from ['"]\.\/(snippets\/[^'"]+\.js)['"]/g)].map((match) => match[1]))].sort();
+  // Should wasm-bindgen write its imports otherwise, the report must not quietly count none of them.
+  if (text.includes('snippets/') && found.length === 0) {
+    throw new Error(`${glue} imports snippets in a form this script does not read: update snippets()`);
+  }
+  return found;
 }
 
 /** Prints the package's table and breakdown; returns its shipped sizes (min+gzip, min+brotli). */

@@ -18,6 +18,9 @@ export async function request(url, body, timeoutMs) {
  * algorithm `algorithm` (JSON text: its import and verify parameters together). A key WebCrypto
  * will not import cannot have made the signature. */
 export async function verify(jwk, algorithm, signature, data) {
+  // Copies first: the arguments are views of the wasm memory, which a growth of the memory during the
+  // awaits below would detach (leaving WebCrypto empty bytes to check).
+  [signature, data] = [signature.slice(), data.slice()];
   const subtle = crypto.subtle;
   const params = JSON.parse(algorithm);
   let key;

@@ -1,6 +1,6 @@
 //! The Web Locks API (`navigator.locks.request`): one tab at a time runs a renewal of one account.
 //!
-//! The lock is taken in `io.js` (`withLock`). Where the browser has no `navigator.locks` (older browsers,
+//! The lock is taken in `locks.js` (`withLock`). Where the browser has no `navigator.locks` (older browsers,
 //! insecure contexts), the work runs with the in-tab lock alone.
 
 use std::cell::RefCell;

@@ -7,14 +7,15 @@ const POLL_MS = 50;
 const LOADED_ELSEWHERE_GRACE_MS = 2000;
 
 /** Loads `url` in a hidden iframe; resolves to the URL it comes back to under `redirectBase` (the silent
- * redirect URI without its query), or to null after `timeoutMs`. Rejects, at once rather than at the
- * timeout, when it cannot work: the page is cross-origin isolated (no provider page loads in its
- * frames), or the frame loaded a page we cannot read (the provider needs the user, or refuses to be
- * framed and the browser shows an error page) that stays there. The frame is gone either way. */
+ * redirect URI without its query), or to null after `timeoutMs`. Rejects with the reason as a string, at
+ * once rather than at the timeout, when it cannot work: the page is cross-origin isolated (no provider
+ * page loads in its frames), or the frame loaded a page we cannot read (the provider needs the user, or
+ * refuses to be framed and the browser shows an error page) that stays there. Anything else the browser
+ * throws rejects as it is. The frame is gone either way. */
 export function hiddenIframe(url, redirectBase, timeoutMs) {
   if (self.crossOriginIsolated) {
-    return Promise.reject(new Error('the page is cross-origin isolated (COOP and COEP require-corp), so the '
-      + "provider's page cannot load in a hidden iframe"));
+    return Promise.reject('the page is cross-origin isolated (COOP and COEP require-corp), so the '
+      + "provider's page cannot load in a hidden iframe");
   }
   const frame = document.createElement('iframe');
   frame.setAttribute('style', 'display:none;width:0;height:0;border:0');
@@ -23,7 +24,7 @@ export function hiddenIframe(url, redirectBase, timeoutMs) {
   let loads = 0;
   frame.addEventListener('load', () => { loads += 1; });
   frame.src = url;
-  document.body.append(frame);
+  (document.body ?? document.documentElement).append(frame);
   return new Promise((resolve, reject) => {
     let waited = 0;
     // Since when (ms waited) the frame has shown a loaded page we cannot read, and after which load.
@@ -47,8 +48,8 @@ export function hiddenIframe(url, redirectBase, timeoutMs) {
         if (since === null || sinceLoad !== loads) {
           [since, sinceLoad] = [waited, loads]; // another page loaded: it gets its own grace
         } else if (waited - since >= LOADED_ELSEWHERE_GRACE_MS) {
-          return end(reject, new Error("the provider's page loaded in the hidden iframe but did not return to "
-            + 'the app (it needs the user, or refuses to be framed)'));
+          return end(reject, "the provider's page loaded in the hidden iframe but did not return to "
+            + 'the app (it needs the user, or refuses to be framed)');
         }
       } else {
         since = null;

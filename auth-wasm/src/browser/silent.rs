@@ -12,11 +12,10 @@
 //!   redirecting, or the browser put an error page there because the provider refuses to be framed) and
 //!   stays there for two seconds will not come back.
 //!
-//! The frame itself is made and watched in `io.js` (`hiddenIframe`).
+//! The frame itself is made and watched in `silent.js` (`hiddenIframe`).
 
 use wasm_bindgen::prelude::*;
 
-use super::error::js_message;
 use super::AuthError;
 
 #[wasm_bindgen(module = "/src/browser/silent.js")]
@@ -34,6 +33,10 @@ pub(crate) async fn navigate_hidden_iframe(
     let redirect_base = redirect_uri.split(['?', '#']).next().unwrap_or_default();
     match hidden_iframe(url, redirect_base, timeout_ms).await {
         Ok(landed) => landed.as_string().ok_or(AuthError::SilentTimeout { seconds: timeout_ms / 1000 }),
-        Err(why) => Err(AuthError::SilentUnavailable { reason: js_message(&why) }),
+        // A reason (a string): the iframe cannot work here. Anything else the browser threw is its error.
+        Err(why) => Err(match why.as_string() {
+            Some(reason) => AuthError::SilentUnavailable { reason },
+            None => AuthError::browser(why),
+        }),
     }
 }

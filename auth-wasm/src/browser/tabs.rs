@@ -82,7 +82,7 @@ extern "C" {
     fn close(this: &TabsChannel);
 }
 
-/// The channel and the listeners of one client (`TabsChannel` in `io.js`); dropping it closes them.
+/// The channel and the listeners of one client (`TabsChannel` in `tabs.js`); dropping it closes them.
 pub(crate) struct Tabs {
     channel: TabsChannel,
     _on_message: Closure<dyn FnMut(String)>,
