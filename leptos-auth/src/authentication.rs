@@ -136,17 +136,18 @@ pub fn Authentication(
             ("login", _) => progress("Redirecting to sign in…"),
             ("logout", _) => progress("Signing out…"),
             ("login-callback" | "logout-callback", AuthState::Authorizing) => progress("Completing…"),
-            ("login-callback", _) | ("logout-callback" | "logged-out", AuthState::Authenticated(_)) => {
-                view! { <NothingInProgress /> }.into_any()
+            ("logout-callback" | "logged-out", state) if !matches!(state, AuthState::Authenticated(_)) => {
+                view! { <LoggedOut /> }.into_any()
             }
-            ("logout-callback" | "logged-out", _) => view! { <LoggedOut /> }.into_any(),
-            _ => progress("Unknown authentication action."),
+            // A sign-in callback already handled, a sign-out page while someone is signed in, or an action
+            // the route does not know (a stray link): nothing is in progress, and the page offers a way on.
+            _ => view! { <NothingInProgress /> }.into_any(),
         }
     }
 }
 
-/// A line saying what is in progress. One view type for every such line of the crate (the route's, and
-/// `<RedirectToLogin>`'s), so that its rendering code is in the app once.
+/// A line saying what is in progress (`data-testid="status"`). One view type for every such line of the
+/// crate (the route's, and `<RedirectToLogin>`'s), so that its rendering code is in the app once.
 pub(crate) fn progress(text: &'static str) -> AnyView {
     view! { <p class="auth-progress" data-testid="status">{text}</p> }.into_any()
 }
