@@ -152,8 +152,8 @@ pub(crate) fn verified_claims(token: &VerifiedIdToken) -> Result<IdTokenClaims, 
     claims_of(payload, signature)
 }
 
-/// The three parts of a compact JWS.
-fn split_jws(token: &IdToken) -> Result<[&str; 3], IdTokenError> {
+/// The three parts of a compact JWS (exactly three: a JWE, or anything else, is refused).
+pub(crate) fn split_jws(token: &IdToken) -> Result<[&str; 3], IdTokenError> {
     // Smaller code than collecting the parts into a `Vec`: they are taken one by one, and counted only
     // for the error.
     let mut parts = token.secret().split('.');

@@ -1,6 +1,7 @@
 //! JWS signatures of ID tokens: the algorithms we verify, the provider's key set (JWKS), and which key
 //! checks a given token. The verification itself is WebCrypto's, in the browser layer.
 
+use super::id_token::split_jws;
 use super::json::{JsonError, JsonObject, Value};
 use super::{IdToken, IdTokenError, JwtHeader, ProtocolError};
 
@@ -128,9 +129,9 @@ pub struct SignedJwt<'a> {
 impl<'a> SignedJwt<'a> {
     /// Splits a compact JWS; it reads the header only (the claims are the caller's business).
     pub fn parse(token: &'a IdToken) -> Result<Self, IdTokenError> {
-        let text = token.secret();
-        let Some((signing_input, signature)) = text.rsplit_once('.') else { return Err(not_three_parts()) };
-        let Some((header_part, _payload)) = signing_input.split_once('.') else { return Err(not_three_parts()) };
+        let [header_part, _payload, signature] = split_jws(token)?;
+        // Exactly three parts: the signed bytes are the token up to its last dot.
+        let signing_input = token.secret().rsplit_once('.').map_or("", |(signed, _)| signed);
         let header = JwtHeader::decode(header_part)?;
         let Some(algorithm) = SignatureAlgorithm::from_jws(&header.alg) else {
             return Err(IdTokenError::UnsupportedAlgorithm(header.alg));
@@ -139,11 +140,6 @@ impl<'a> SignedJwt<'a> {
             .ok_or_else(|| IdTokenError::Malformed("the signature is not base64url".into()))?;
         Ok(Self { header, algorithm, signing_input, signature })
     }
-}
-
-/// A token that does not split in three (one error, made in one place).
-fn not_three_parts() -> IdTokenError {
-    IdTokenError::Malformed("a JWT has 3 parts".into())
 }
 
 /// An ID token whose signature one of the provider's keys verified. Only [`SignatureCheck::conclude`]
@@ -316,6 +312,17 @@ mod tests {
         assert_eq!(signed.algorithm, SignatureAlgorithm::Rs256);
         assert_eq!(signed.signature, b"sig");
         assert_eq!(format!("{}.c2ln", signed.signing_input), token.secret());
+    }
+
+    #[test]
+    fn only_three_parts_are_a_signed_token() {
+        let token = jwt(json!({"alg": "RS256", "kid": "r1"}), claims_json());
+        for text in [format!("{}.c2ln", token.secret()), token.secret().replacen('.', "", 1)] {
+            let token = IdToken::new(text);
+            assert!(
+                matches!(SignedJwt::parse(&token), Err(IdTokenError::Malformed(why)) if why.starts_with("a JWT has 3 parts"))
+            );
+        }
     }
 
     #[test]
