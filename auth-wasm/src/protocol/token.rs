@@ -4,7 +4,7 @@
 //! it too: Entra answers it only to a token request that sends `client_info=1`, and without it the home
 //! account id would fall back to `sub.iss`.
 
-use super::json::{JsonError, JsonObject, Value};
+use super::json::{FieldErrors, JsonError, JsonObject, Value};
 use super::{
     AccessToken, AuthorizationCode, ClientConfig, ClientId, IdToken, LoginTransaction, ProtocolError, RefreshToken,
     Scopes,
@@ -86,21 +86,17 @@ impl TokenResponse {
             }
             _ => object.opt_unsigned("expires_in")?,
         };
-        // Smaller code: every field is read borrowed, then copied once all are good (no copies to drop
-        // on each way out).
-        let (access_token, token_type) = (object.str("access_token")?, object.str("token_type")?);
-        let (refresh_token, id_token) = (object.opt_str("refresh_token")?, object.opt_str("id_token")?);
-        let (scope, client_info) = (object.opt_str("scope")?, object.opt_str("client_info")?);
-        let owned = |text: Option<&str>| text.map(str::to_owned);
-        Ok(Self {
-            access_token: AccessToken::new(access_token),
-            token_type: token_type.to_owned(),
+        let mut read = FieldErrors::default();
+        let response = Self {
+            access_token: AccessToken::new(read.take(object.string("access_token"))),
+            token_type: read.take(object.string("token_type")),
             expires_in,
-            refresh_token: refresh_token.map(RefreshToken::new),
-            id_token: id_token.map(IdToken::new),
-            scope: owned(scope),
-            client_info: owned(client_info),
-        })
+            refresh_token: read.take(object.opt_string("refresh_token")).map(RefreshToken::new),
+            id_token: read.take(object.opt_string("id_token")).map(IdToken::new),
+            scope: read.take(object.opt_string("scope")),
+            client_info: read.take(object.opt_string("client_info")),
+        };
+        read.done(response)
     }
 }
 
