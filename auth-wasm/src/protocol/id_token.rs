@@ -26,10 +26,9 @@ pub struct JwtHeader {
 impl JwtHeader {
     pub(crate) fn decode(part: &str) -> Result<Self, IdTokenError> {
         let header = decode_part(part, "the header")?;
-        // Smaller code: both members read borrowed, with one error for either.
-        let members = header.str("alg").and_then(|alg| Ok((alg, header.opt_str("kid")?)));
-        let (alg, kid) = members.map_err(|e| IdTokenError::Malformed(["the header: ", &e.text()].concat()))?;
-        Ok(Self { alg: alg.to_owned(), kid: kid.map(str::to_owned) })
+        let mut read = FieldErrors::default();
+        let members = Self { alg: read.take(header.string("alg")), kid: read.take(header.opt_string("kid")) };
+        read.done(members).map_err(|e| IdTokenError::Malformed(["the header: ", &e.text()].concat()))
     }
 }
 
