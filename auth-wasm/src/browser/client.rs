@@ -366,7 +366,8 @@ impl AuthClient {
         Ok(account)
     }
 
-    fn app_url(&self, value: &str) -> String {
+    /// `value` (a path of this app, or an absolute URL) as an absolute URL on this page's origin.
+    pub(crate) fn app_url(&self, value: &str) -> String {
         resolve_app_url(&navigation::origin(), value)
     }
 

@@ -8,7 +8,7 @@
 use std::rc::Rc;
 
 use super::client::AuthClient;
-use super::{history, locks, navigation, now_secs, random_bytes, silent, AuthError};
+use super::{history, locks, now_secs, random_bytes, silent, AuthError};
 use crate::protocol::flow::Grant;
 use crate::protocol::storage_keys::renewal_lock_name;
 use crate::protocol::{
@@ -305,7 +305,7 @@ impl AuthClient {
     ) -> Result<AccessTokenResult, AuthError> {
         let metadata = self.metadata().await?;
         let config = self.config();
-        let redirect_uri = crate::protocol::resolve_app_url(&navigation::origin(), &config.silent_redirect_uri);
+        let redirect_uri = self.app_url(&config.silent_redirect_uri);
         let transaction = LoginTransaction::begin(
             &redirect_uri,
             config.scopes.union(scopes).for_sign_in(),
