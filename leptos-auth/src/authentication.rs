@@ -114,7 +114,7 @@ pub fn Authentication(
         _ => {}
     });
 
-    move || {
+    crate::reactive(move || {
         let custom = match action.get().as_str() {
             "login" => login.clone(),
             "login-callback" => login_callback.clone(),
@@ -143,7 +143,7 @@ pub fn Authentication(
             // the route does not know (a stray link): nothing is in progress, and the page offers a way on.
             _ => view! { <NothingInProgress /> }.into_any(),
         }
-    }
+    })
 }
 
 /// A line saying what is in progress (`data-testid="status"`). One view type for every such line of the
@@ -155,10 +155,13 @@ pub(crate) fn progress(text: &'static str) -> AnyView {
 #[component]
 fn LoginFailed() -> impl IntoView {
     let auth = use_auth();
-    let reason = move || match (auth.last_failure(), auth.state()) {
-        (Some(error), _) | (None, AuthState::Failed(error)) => error.to_string(),
-        _ => "The sign-in did not complete.".to_owned(),
-    };
+    let reason = crate::reactive(move || {
+        match (auth.last_failure(), auth.state()) {
+            (Some(error), _) | (None, AuthState::Failed(error)) => error.to_string(),
+            _ => "The sign-in did not complete.".to_owned(),
+        }
+        .into_any()
+    });
     view! {
         <section class="auth-failed">
             <h1>"Sign-in failed"</h1>
@@ -175,13 +178,13 @@ fn LoggedOut() -> impl IntoView {
         <section>
             <h1>"Signed out"</h1>
             <p data-testid="status">"You are signed out."</p>
-            {move || auth.provider_session_remains().then(|| view! {
+            {crate::reactive(move || auth.provider_session_remains().then(|| view! {
                 <p class="notice" data-testid="provider-session">
                     "You are still signed in at the provider, which offers no way for this app to sign you out "
                     "there: the next sign-in may not ask for your password. On a shared computer, sign out at the "
                     "provider too, or close the browser."
                 </p>
-            })}
+            }).into_any())}
             <button on:click=move |_| auth.sign_in()>"Sign in"</button>
         </section>
     }
@@ -193,10 +196,10 @@ fn NothingInProgress() -> impl IntoView {
     view! {
         <section>
             <p data-testid="status">"No sign-in is in progress."</p>
-            {move || match auth.state() {
+            {crate::reactive(move || match auth.state() {
                 AuthState::Authenticated(_) => view! { <a href="/">"Go to the home page"</a> }.into_any(),
                 _ => view! { <button on:click=move |_| auth.sign_in()>"Sign in"</button> }.into_any(),
-            }}
+            })}
         </section>
     }
 }

@@ -35,7 +35,7 @@ where
 {
     let auth = use_auth();
     let role_claim = role_claim.unwrap_or_else(|| "roles".to_owned());
-    move || match auth.state() {
+    crate::reactive(move || match auth.state() {
         AuthState::Authorizing => authorizing.run(),
         AuthState::Authenticated(user)
             if roles.is_empty() || roles.iter().any(|role| auth.has_role(&role_claim, role)) =>
@@ -47,5 +47,5 @@ where
             None => view! { <p class="auth-forbidden">"You do not have access to this page."</p> }.into_any(),
         },
         AuthState::Anonymous | AuthState::Failed(_) => not_authorized.run(),
-    }
+    })
 }

@@ -1,0 +1,18 @@
+//! One reactive view type for every view of the crate that changes with the auth state.
+//!
+//! A closure used as a view (`move || ...`) makes tachys compile its build and rebuild code once per
+//! closure type, with the closure's body inlined into each. The crate's views go through this one
+//! boxed type instead, so that code is in the app once: 5 closure views cost 12.8 KB of code before
+//! (measured 2026-12-05 in the quick start).
+
+use leptos::prelude::*;
+
+/// The view `render` returns, rendered again whenever a signal it reads changes.
+pub(crate) fn reactive(render: impl Fn() -> AnyView + Send + Sync + 'static) -> impl IntoView {
+    boxed(Box::new(render))
+}
+
+/// Not generic, so that the closure it returns is one type for the whole crate.
+fn boxed(render: Box<dyn Fn() -> AnyView + Send + Sync>) -> impl IntoView {
+    move || render()
+}
