@@ -1,4 +1,4 @@
-//! The auth context: one client per app, its state and events as signals, and the actions that change them.
+//! The auth context: one client per app, its state as signals, and the actions that change them.
 
 use auth_wasm::browser::{
     current_path, navigate_to_login, navigate_to_logout, notify_location_changed, replace_with_request, AuthClient,
@@ -9,9 +9,6 @@ use auth_wasm::protocol::{Account, ClientConfig, InteractiveAuthenticationReques
 use crate::AuthenticationPaths;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-
-/// How many recent events the context keeps for display.
-const EVENT_HISTORY: usize = 50;
 
 /// Where the app stands with sign-in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +29,6 @@ pub enum AuthState {
 pub struct Auth {
     client: StoredValue<AuthClient, LocalStorage>,
     state: RwSignal<AuthState, LocalStorage>,
-    events: RwSignal<Vec<AuthEvent>, LocalStorage>,
     /// The last operation that failed, until the next one starts: apart from who is signed in.
     failure: RwSignal<Option<AuthError>, LocalStorage>,
     /// The last sign-out removed this app's tokens but could not end the provider's session.
@@ -64,11 +60,6 @@ impl Auth {
     /// endpoint, so the user is still signed in there (tracked).
     pub fn provider_session_remains(&self) -> bool {
         self.provider_session_remains.get()
-    }
-
-    /// The most recent events, oldest first (tracked).
-    pub fn events(&self) -> Vec<AuthEvent> {
-        self.events.get()
     }
 
     /// The auth-wasm client, for what the handle does not offer.
@@ -182,27 +173,18 @@ pub fn provide_auth(config: ClientConfig) -> Result<Auth, AuthError> {
 /// page is one. Call it once, near the root (inside or outside `<Router>`).
 pub fn provide_auth_with_client(client: AuthClient) -> Auth {
     let state = RwSignal::new_local(AuthState::Authorizing);
-    let events = RwSignal::new_local(Vec::new());
     let failure = RwSignal::new_local(None);
     let provider_session_remains = RwSignal::new_local(false);
-    let auth =
-        Auth { client: StoredValue::new_local(client.clone()), state, events, failure, provider_session_remains };
+    let auth = Auth { client: StoredValue::new_local(client.clone()), state, failure, provider_session_remains };
     provide_context(auth);
 
-    let subscription = client.subscribe(move |event| {
-        events.update(|list| {
-            list.push(event.clone());
-            let overflow = list.len().saturating_sub(EVENT_HISTORY);
-            list.drain(..overflow);
-        });
-        match event {
-            AuthEvent::SignedIn(user) | AuthEvent::AccountChanged { current: user, .. } => {
-                provider_session_remains.set(false);
-                state.set(AuthState::Authenticated(user.clone()))
-            }
-            AuthEvent::SignedOut => state.set(AuthState::Anonymous),
-            _ => {}
+    let subscription = client.subscribe(move |event| match event {
+        AuthEvent::SignedIn(user) | AuthEvent::AccountChanged { current: user, .. } => {
+            provider_session_remains.set(false);
+            state.set(AuthState::Authenticated(user.clone()))
         }
+        AuthEvent::SignedOut => state.set(AuthState::Anonymous),
+        _ => {}
     });
     let stored = auth.client;
     on_cleanup(move || {
