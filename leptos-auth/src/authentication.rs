@@ -108,7 +108,7 @@ pub fn Authentication(
     let action = Memo::new(move |_| params.read().get("action").unwrap_or_default());
 
     // Start once per visit of the login or logout route.
-    Effect::new(move |_| match action.get().as_str() {
+    crate::effect(move |_| match action.get().as_str() {
         "login" => run_request(auth, RequestKind::Login),
         "logout" => run_request(auth, RequestKind::Logout),
         _ => {}

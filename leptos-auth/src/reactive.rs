@@ -1,4 +1,5 @@
-//! One reactive view type for every view of the crate that changes with the auth state.
+//! One reactive view type for every view of the crate that changes with the auth state, and one effect
+//! type for its effects.
 //!
 //! A closure used as a view (`move || ...`) makes tachys compile its build and rebuild code once per
 //! closure type, with the closure's body inlined into each. The crate's views go through this one
@@ -15,4 +16,15 @@ pub(crate) fn reactive(render: impl Fn() -> AnyView + Send + Sync + 'static) -> 
 /// Not generic, so that the closure it returns is one type for the whole crate.
 fn boxed(render: Box<dyn Fn() -> AnyView + Send + Sync>) -> impl IntoView {
     move || render()
+}
+
+/// Runs `run` after the view is mounted and again whenever a signal it reads changes; `run` is told
+/// whether this is the first run. (Boxed for the same reason as [`reactive`]: one effect type in the
+/// app, 2 before.)
+pub(crate) fn effect(run: impl Fn(bool) + 'static) {
+    boxed_effect(Box::new(run));
+}
+
+fn boxed_effect(run: Box<dyn Fn(bool)>) {
+    Effect::new(move |ran: Option<()>| run(ran.is_none()));
 }

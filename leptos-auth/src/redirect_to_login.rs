@@ -11,8 +11,8 @@ use crate::use_auth;
 pub fn RedirectToLogin() -> impl IntoView {
     let auth = use_auth();
     // Once, after the view is mounted: navigating while the router renders would re-enter it.
-    Effect::new(move |done: Option<()>| {
-        if done.is_none() {
+    crate::effect(move |first| {
+        if first {
             auth.login(InteractiveAuthenticationRequest::login(current_path()));
         }
     });
