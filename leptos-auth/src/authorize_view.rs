@@ -44,7 +44,10 @@ where
         }
         AuthState::Authenticated(_) => match &forbidden {
             Some(view) => view.run(),
-            None => view! { <p class="auth-forbidden">"You do not have access to this page."</p> }.into_any(),
+            None => {
+                let text = "You do not have access to this page.".to_owned();
+                crate::authentication::line(Some("auth-forbidden"), None, None, text)
+            }
         },
         AuthState::Anonymous | AuthState::Failed(_) => not_authorized.run(),
     })
