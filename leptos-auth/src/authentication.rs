@@ -31,8 +31,8 @@ impl AuthenticationPaths {
         Self {
             login: config.login_path.clone(),
             logout: config.logout_path.clone(),
-            login_failed: format!("{base}/login-failed"),
-            logged_out: format!("{base}/logged-out"),
+            login_failed: [base, "/login-failed"].concat(),
+            logged_out: [base, "/logged-out"].concat(),
         }
     }
 }
@@ -46,7 +46,7 @@ impl AuthenticationPaths {
     /// Whether `path` is a page of the authentication route (no page to return to after a sign-in).
     pub fn contains(&self, path: &str) -> bool {
         let base = route_base(&self.login);
-        !base.is_empty() && path.starts_with(&format!("{base}/"))
+        !base.is_empty() && path.strip_prefix(base).is_some_and(|rest| rest.starts_with('/'))
     }
 }
 
