@@ -129,19 +129,19 @@ pub fn Authentication(
         }
         if auth.has_failed() {
             // A failure anywhere in the flow is shown with its reason, never a page stuck in progress.
-            return view! { <LoginFailed /> }.into_any();
+            return login_failed_page(auth);
         }
         match (action.get().as_str(), auth.state()) {
-            ("login-failed", _) => view! { <LoginFailed /> }.into_any(),
+            ("login-failed", _) => login_failed_page(auth),
             ("login", _) => progress("Redirecting to sign in…"),
             ("logout", _) => progress("Signing out…"),
             ("login-callback" | "logout-callback", AuthState::Authorizing) => progress("Completing…"),
             ("logout-callback" | "logged-out", state) if !matches!(state, AuthState::Authenticated(_)) => {
-                view! { <LoggedOut /> }.into_any()
+                logged_out_page(auth)
             }
             // A sign-in callback already handled, a sign-out page while someone is signed in, or an action
             // the route does not know (a stray link): nothing is in progress, and the page offers a way on.
-            _ => view! { <NothingInProgress /> }.into_any(),
+            _ => nothing_in_progress_page(auth),
         }
     })
 }
@@ -184,9 +184,9 @@ fn sign_in_button(auth: Auth) -> AnyView {
     button("Sign in", Box::new(move || auth.sign_in()))
 }
 
-#[component]
-fn LoginFailed() -> impl IntoView {
-    let auth = use_auth();
+/// Why the sign-in failed, with a way to retry. (Plain functions, not components, for the route's pages:
+/// a component's props and untracked wrapper cost code per component.)
+fn login_failed_page(auth: Auth) -> AnyView {
     let reason = crate::reactive(move || {
         let reason = match (auth.last_failure(), auth.state()) {
             (Some(error), _) | (None, AuthState::Failed(error)) => error.to_string(),
@@ -198,9 +198,8 @@ fn LoginFailed() -> impl IntoView {
     panel(Some("auth-failed"), Some("Sign-in failed"), vec![reason.into_any(), retry])
 }
 
-#[component]
-fn LoggedOut() -> impl IntoView {
-    let auth = use_auth();
+/// The sign-out is done (and whether the provider's session remains).
+fn logged_out_page(auth: Auth) -> AnyView {
     let notice = crate::reactive(move || {
         if !auth.provider_session_remains() {
             return ().into_any();
@@ -214,9 +213,8 @@ fn LoggedOut() -> impl IntoView {
     panel(None, Some("Signed out"), vec![status, notice.into_any(), sign_in_button(auth)])
 }
 
-#[component]
-fn NothingInProgress() -> impl IntoView {
-    let auth = use_auth();
+/// Nothing to do here, with a way on.
+fn nothing_in_progress_page(auth: Auth) -> AnyView {
     let way_on = crate::reactive(move || match auth.state() {
         AuthState::Authenticated(_) => view! { <a href="/">"Go to the home page"</a> }.into_any(),
         _ => sign_in_button(auth),
