@@ -48,5 +48,5 @@ export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** 96 bytes from the browser's secure random source (WebCrypto `getRandomValues`). */
-export const randomBytes = () => crypto.getRandomValues(new Uint8Array(96));
+/** Fills `bytes` (a view of wasm memory) from the browser's secure random source (WebCrypto). */
+export const fillRandom = (bytes) => { crypto.getRandomValues(bytes); };

@@ -38,15 +38,9 @@ pub use tokens::{AccessTokenResult, InteractionRequired, TokenResult};
 /// than getrandom, whose wasm backend and error texts cost the npm package 257 B min+gzip, measured
 /// 2026-11-23.)
 pub(crate) fn random_bytes() -> Result<[[u8; 32]; 3], AuthError> {
-    use crate::protocol::ProtocolError::Random;
-    let random = random_bytes_js().map_err(|e| Random(error::js_message(&e)))?;
-    if random.len() != 96 {
-        return Err(Random("getRandomValues gave fewer bytes than asked for".into()).into());
-    }
     let mut bytes = [[0u8; 32]; 3];
-    for (set, chunk) in bytes.iter_mut().zip(random.chunks_exact(32)) {
-        set.copy_from_slice(chunk);
-    }
+    // Filled in place: no Vec comes back through the glue.
+    fill_random(bytes.as_flattened_mut()).map_err(|e| crate::protocol::ProtocolError::Random(error::js_message(&e)))?;
     Ok(bytes)
 }
 
@@ -54,8 +48,8 @@ pub(crate) fn random_bytes() -> Result<[[u8; 32]; 3], AuthError> {
 extern "C" {
     /// Resolves after `ms` milliseconds (`setTimeout`).
     async fn sleep(ms: u32);
-    #[wasm_bindgen(js_name = randomBytes, catch)]
-    fn random_bytes_js() -> Result<Vec<u8>, wasm_bindgen::JsValue>;
+    #[wasm_bindgen(js_name = fillRandom, catch)]
+    fn fill_random(bytes: &mut [u8]) -> Result<(), wasm_bindgen::JsValue>;
 }
 
 /// Seconds since the Unix epoch, from the browser's clock.
