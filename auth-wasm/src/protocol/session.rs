@@ -228,22 +228,30 @@ pub fn session_events(
     last: Option<&HomeAccountId>,
     signed_in: bool,
 ) -> Vec<SessionChange> {
-    let signed_in_again = || after.filter(|_| signed_in).map(|a| SessionChange::SignedIn(a.account.clone()));
+    // Pushed one by one: smaller code than chained iterators collected.
+    let mut events = Vec::new();
     match session_change(before, after) {
         SessionChange::SignedIn(account) => {
-            let replaced = replaced_account(None, last, &account.home_account_id);
-            let changed = replaced.map(|previous| SessionChange::AccountChanged { previous, current: account.clone() });
-            changed.into_iter().chain([SessionChange::SignedIn(account)]).collect()
+            if let Some(previous) = replaced_account(None, last, &account.home_account_id) {
+                events.push(SessionChange::AccountChanged { previous, current: account.clone() });
+            }
+            events.push(SessionChange::SignedIn(account));
         }
         SessionChange::AccountChanged { previous, current } => {
-            vec![SessionChange::AccountChanged { previous, current: current.clone() }, SessionChange::SignedIn(current)]
+            events.push(SessionChange::AccountChanged { previous, current: current.clone() });
+            events.push(SessionChange::SignedIn(current));
         }
-        SessionChange::TokensRenewed(renewed) => {
-            signed_in_again().into_iter().chain([SessionChange::TokensRenewed(renewed)]).collect()
+        change @ (SessionChange::TokensRenewed(_) | SessionChange::Unchanged) => {
+            if let (Some(after), true) = (after, signed_in) {
+                events.push(SessionChange::SignedIn(after.account.clone()));
+            }
+            if change != SessionChange::Unchanged {
+                events.push(change);
+            }
         }
-        SessionChange::Unchanged => signed_in_again().into_iter().collect(),
-        other => vec![other],
+        other => events.push(other),
     }
+    events
 }
 
 /// What changed from `before` to `after`: what a tab that learns of `after` (from its own action or
