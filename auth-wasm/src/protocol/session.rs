@@ -268,12 +268,12 @@ pub fn session_change(before: Option<&Session>, after: Option<&Session>) -> Sess
             }
         }
         (Some(before), Some(after)) => {
-            let renewed: Vec<Scopes> = after
-                .access_tokens
-                .iter()
-                .filter(|token| !before.access_tokens.contains(token))
-                .map(|token| token.requested.clone())
-                .collect();
+            let mut renewed = Vec::new();
+            for token in &after.access_tokens {
+                if !before.access_tokens.contains(token) {
+                    renewed.push(token.requested.clone());
+                }
+            }
             if renewed.is_empty() {
                 SessionChange::Unchanged
             } else {
