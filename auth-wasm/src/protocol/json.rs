@@ -437,7 +437,11 @@ pub fn boolean(flag: bool) -> Value {
 
 /// A JSON list of strings.
 pub fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
-    Value::Array(items.into_iter().map(|item| string(item.as_ref())).collect())
+    let mut values = Vec::new();
+    for item in items {
+        values.push(string(item.as_ref()));
+    }
+    Value::Array(values)
 }
 
 /// A type kept as a JSON object (in storage, in history state).

@@ -49,7 +49,11 @@ mod platform {
             Value::Bool(flag)
         } else if Array::is_array(value) {
             let items: &Array = value.unchecked_ref();
-            Value::Array((0..items.length()).map(|at| from_js(&items.get(at))).collect())
+            let mut values = Vec::new();
+            for at in 0..items.length() {
+                values.push(from_js(&items.get(at)));
+            }
+            Value::Array(values)
         } else if value.is_object() {
             let mut object = Object::default();
             // JSON.parse makes plain objects of own, enumerable string keys (`__proto__` included).
@@ -82,7 +86,13 @@ mod platform {
             Value::Number(Number::I64(n)) => JsValue::from_f64(*n as f64),
             Value::Number(Number::F64(n)) => JsValue::from_f64(*n),
             Value::String(text) => JsValue::from_str(text),
-            Value::Array(items) => items.iter().map(to_js).collect::<Array>().into(),
+            Value::Array(items) => {
+                let array = Array::new();
+                for item in items {
+                    array.push(&to_js(item));
+                }
+                array.into()
+            }
             Value::Object(object) => object_to_js(object),
         }
     }

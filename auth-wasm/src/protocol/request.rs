@@ -146,7 +146,11 @@ impl ExtraParameters {
     /// Strings are kept as they are; other JSON values as their JSON text.
     fn from_json(object: &JsonObject) -> Self {
         // The object's fields come in name order.
-        Self(object.iter().map(|(name, value)| (name.to_owned(), json::value_text(value))).collect())
+        let mut parameters = Vec::new();
+        for (name, value) in object.iter() {
+            parameters.push((name.to_owned(), json::value_text(value)));
+        }
+        Self(parameters)
     }
 }
 

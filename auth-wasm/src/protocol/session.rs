@@ -140,10 +140,18 @@ impl Session {
     pub fn refresh_scopes(&self, requested: &Scopes) -> Scopes {
         const IMPLIED: [&str; 3] = ["openid", "profile", "offline_access"];
         let resources = self.granted_scopes.resource_scopes();
-        let granted_oidc = self.granted_scopes.iter().filter(|s| !resources.contains(s.as_str()));
-        let asked =
-            requested.iter().filter(|s| !IMPLIED.contains(&s.as_str()) || self.granted_scopes.contains(s.as_str()));
-        granted_oidc.chain(asked).cloned().collect()
+        let mut scopes = Vec::new();
+        for scope in self.granted_scopes.iter() {
+            if !resources.contains(scope.as_str()) {
+                scopes.push(scope.clone());
+            }
+        }
+        for scope in requested.iter() {
+            if !IMPLIED.contains(&scope.as_str()) || self.granted_scopes.contains(scope.as_str()) {
+                scopes.push(scope.clone());
+            }
+        }
+        Scopes::from_vec(scopes)
     }
 
     /// This session with `token`, replacing the token that answered the same request; tokens that had
@@ -188,14 +196,24 @@ impl Session {
 
     /// This session without the access token `refused` (an API refused it); `None` when it is not here.
     pub fn without_access_token(&self, refused: &super::AccessToken) -> Option<Self> {
-        let kept: Vec<_> = self.access_tokens.iter().filter(|t| t.access_token != *refused).cloned().collect();
-        (kept.len() != self.access_tokens.len()).then(|| Self { access_tokens: kept, ..self.clone() })
+        self.without_access_tokens(&|token| token.access_token == *refused)
     }
 
     /// This session without the access tokens that serve `scopes` (an API refused one); `None` when
     /// there was none.
     pub fn without_access_tokens_for(&self, scopes: &Scopes) -> Option<Self> {
-        let kept: Vec<_> = self.access_tokens.iter().filter(|t| !t.covers(scopes)).cloned().collect();
+        self.without_access_tokens(&|token| token.covers(scopes))
+    }
+
+    /// This session without the access tokens `drop` picks; `None` when it picks none. (One body for
+    /// both callers, with a loop: smaller than two iterator chains.)
+    fn without_access_tokens(&self, drop: &dyn Fn(&CachedAccessToken) -> bool) -> Option<Self> {
+        let mut kept = Vec::new();
+        for token in &self.access_tokens {
+            if !drop(token) {
+                kept.push(token.clone());
+            }
+        }
         (kept.len() != self.access_tokens.len()).then(|| Self { access_tokens: kept, ..self.clone() })
     }
 }
