@@ -66,7 +66,10 @@ impl Events {
 
     pub fn emit(&self, event: AuthEvent) {
         // Listeners run on a snapshot, so that one may subscribe or unsubscribe while handling.
-        let listeners: Vec<Listener> = self.listeners.borrow().iter().map(|(_, l)| l.clone()).collect();
+        let mut listeners: Vec<Listener> = Vec::new();
+        for (_, listener) in self.listeners.borrow().iter() {
+            listeners.push(listener.clone());
+        }
         for listener in listeners {
             listener(&event);
         }

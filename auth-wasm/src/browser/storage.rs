@@ -136,7 +136,11 @@ impl KeyValueStore for MemoryStore {
     }
 
     fn keys(&self) -> Result<Vec<String>, AuthError> {
-        Ok(self.0.borrow().iter().map(|(key, _)| key.clone()).collect())
+        let mut keys = Vec::new();
+        for (key, _) in self.0.borrow().iter() {
+            keys.push(key.clone());
+        }
+        Ok(keys)
     }
 }
 

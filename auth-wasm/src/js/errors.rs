@@ -16,15 +16,14 @@ extern "C" {
 
 /// The message's values for `errors.js`: text, numbers, and a nested message as `[key, ...values]`.
 fn values(message: &Message<'_>) -> js_sys::Array {
-    message
-        .args
-        .iter()
-        .flatten()
-        .map(|arg| match arg {
+    let values = js_sys::Array::new();
+    for arg in message.args.iter().flatten() {
+        values.push(&match arg {
             MessageArg::Number(number) => JsValue::from_f64(f64::from(*number)),
             text => JsValue::from_str(&text.as_text().unwrap_or_default()),
-        })
-        .collect()
+        });
+    }
+    values
 }
 
 /// The JS `AuthError` of `error`.

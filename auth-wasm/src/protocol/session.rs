@@ -365,9 +365,14 @@ fn in_request_order(tokens: Vec<CachedAccessToken>) -> Vec<CachedAccessToken> {
             self.0.requested.cmp(&other.0.requested).then(self.1.cmp(&other.1))
         }
     }
-    let heap: std::collections::BinaryHeap<ByRequest> =
-        tokens.into_iter().enumerate().map(|(at, token)| ByRequest(token, at)).collect();
-    let mut sorted: Vec<CachedAccessToken> = heap.into_sorted_vec().into_iter().map(|entry| entry.0).collect();
+    let mut heap = std::collections::BinaryHeap::new();
+    for (at, token) in tokens.into_iter().enumerate() {
+        heap.push(ByRequest(token, at));
+    }
+    let mut sorted = Vec::new();
+    for entry in heap.into_sorted_vec() {
+        sorted.push(entry.0);
+    }
     sorted.dedup_by(|later, first| later.requested == first.requested);
     sorted
 }
