@@ -19,7 +19,11 @@ pub(crate) fn decimal(mut n: u64) -> String {
             break;
         }
     }
-    digits.iter().rev().map(|&digit| char::from(digit)).collect()
+    let mut text = String::with_capacity(digits.len());
+    for &digit in digits.iter().rev() {
+        text.push(char::from(digit));
+    }
+    text
 }
 
 /// A value put into a message's template.

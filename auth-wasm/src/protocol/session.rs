@@ -308,7 +308,13 @@ impl JsonRecord for Session {
             .with("id_token", json::string(self.id_token.secret()))
             .with("granted_scopes", self.granted_scopes.to_json())
             .with("refresh_token", json::opt_string(self.refresh_token.as_ref().map(RefreshToken::secret)))
-            .with("access_tokens", Value::Array(self.access_tokens.iter().map(|t| t.to_json().into_value()).collect()))
+            .with("access_tokens", {
+                let mut tokens = Vec::new();
+                for token in &self.access_tokens {
+                    tokens.push(token.to_json().into_value());
+                }
+                Value::Array(tokens)
+            })
             .with("revision", json::integer(i64::try_from(self.revision).unwrap_or(i64::MAX)))
     }
 
