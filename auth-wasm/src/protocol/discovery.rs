@@ -43,7 +43,7 @@ impl ProviderMetadata {
         {
             return Err(ProtocolError::DiscoveryIssuerMismatch {
                 expected: authority.to_owned(),
-                found: metadata.issuer.to_string(),
+                found: metadata.issuer.as_str().to_owned(),
             });
         }
         let endpoints = [

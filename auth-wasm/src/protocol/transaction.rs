@@ -92,7 +92,7 @@ impl LoginTransaction {
         }
         match iss {
             Some(iss) if !issuer_matches(&metadata.issuer, &iss) => {
-                Err(ProtocolError::ResponseIssuerMismatch { expected: metadata.issuer.to_string(), found: iss })
+                Err(ProtocolError::ResponseIssuerMismatch { expected: metadata.issuer.as_str().to_owned(), found: iss })
             }
             None if metadata.authorization_response_iss_parameter_supported => {
                 Err(ProtocolError::MissingParameter("iss"))
