@@ -44,21 +44,26 @@ pub fn authorize_url(
         ("code_challenge", challenge.as_str()),
         ("code_challenge_method", PKCE_METHOD_S256),
     ];
-    params.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    for (name, value) in extra {
+        params.push((name.as_str(), value.as_str()));
+    }
     Ok(append_query(&metadata.authorization_endpoint, &params))
 }
 
 fn check_extra_parameters(transaction: &LoginTransaction, extra: &[(String, String)]) -> Result<(), ProtocolError> {
     let refuse = |why: String| Err(ProtocolError::InvalidRequest(why));
-    let names: Vec<&str> = extra.iter().map(|(name, _)| name.as_str()).collect();
-    if let Some(name) = names.iter().find(|name| RESERVED_AUTHORIZE_PARAMETERS.contains(name)) {
-        return refuse(
-            ["the authorize parameter `", name, "` is set by the library or not supported; remove it"].concat(),
-        );
+    for (name, _) in extra {
+        if RESERVED_AUTHORIZE_PARAMETERS.contains(&name.as_str()) {
+            return refuse(
+                ["the authorize parameter `", name, "` is set by the library or not supported; remove it"].concat(),
+            );
+        }
     }
     // A few parameters: compared pairwise rather than sorted (a sort is code of its own in the wasm).
-    if let Some(name) = names.iter().enumerate().find_map(|(at, name)| names[..at].contains(name).then_some(name)) {
-        return refuse(["the authorize parameter `", name, "` is given twice; give it once"].concat());
+    for (at, (name, _)) in extra.iter().enumerate() {
+        if extra[..at].iter().any(|(earlier, _)| earlier == name) {
+            return refuse(["the authorize parameter `", name, "` is given twice; give it once"].concat());
+        }
     }
     let max_age = extra.iter().find(|(name, _)| name == "max_age").map(|(_, value)| value.parse::<u64>());
     match (max_age, transaction.max_age) {

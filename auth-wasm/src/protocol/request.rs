@@ -140,7 +140,11 @@ impl ExtraParameters {
     }
 
     fn to_json(&self) -> JsonObject {
-        self.iter().fold(JsonObject::new(), |object, (name, value)| object.with(name, json::string(value)))
+        let mut object = JsonObject::new();
+        for (name, value) in &self.0 {
+            object = object.with(name, json::string(value));
+        }
+        object
     }
 
     /// Strings are kept as they are; other JSON values as their JSON text.
@@ -264,7 +268,9 @@ impl InteractiveAuthenticationRequest {
         push("prompt", self.prompt.map(|p| p.as_str().to_owned()));
         push("max_age", self.max_age.map(decimal));
         push("claims", self.claims.as_ref().map(JsonObject::to_json_string));
-        params.extend(self.extra.iter().map(|(name, value)| (name.to_owned(), value.to_owned())));
+        for (name, value) in &self.extra.0 {
+            params.push((name.clone(), value.clone()));
+        }
         Ok(params)
     }
 
