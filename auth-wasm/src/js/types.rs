@@ -243,8 +243,10 @@ pub fn login_request(
         request.prompt = js.opt_choice("prompt", Prompt::parse, Prompt::EXPECTED)?;
         request.max_age = js.opt_unsigned("maxAge")?;
         request.claims = js.opt_object("claims")?;
-        for (name, value) in js.opt_object("extraParameters")?.iter().flat_map(JsonObject::iter) {
-            request.extra.set(name, json::value_text(value));
+        if let Some(extra) = js.opt_object("extraParameters")? {
+            for (name, value) in extra.iter() {
+                request.extra.set(name, json::value_text(value));
+            }
         }
         Ok(request)
     };
