@@ -28,29 +28,23 @@ pub enum AuthState {
 #[derive(Clone, Copy)]
 pub struct Auth {
     client: StoredValue<AuthClient, LocalStorage>,
-    /// One signal for all of it: each signal type costs the app its own copy of the reactive code.
-    status: RwSignal<Status, LocalStorage>,
-}
-
-/// What the handle's signal holds.
-struct Status {
-    state: AuthState,
+    state: RwSignal<AuthState, LocalStorage>,
     /// The last operation that failed, until the next one starts: apart from who is signed in.
-    failure: Option<AuthError>,
+    failure: RwSignal<Option<AuthError>, LocalStorage>,
     /// The last sign-out removed this app's tokens but could not end the provider's session.
-    provider_session_remains: bool,
+    provider_session_remains: RwSignal<bool, LocalStorage>,
 }
 
 impl Auth {
     /// The current state (tracked: reading it in a view re-renders on change).
     pub fn state(&self) -> AuthState {
-        self.status.read().state.clone()
+        self.state.get()
     }
 
     /// The signed-in account, if any (tracked).
     pub fn user(&self) -> Option<Account> {
-        match &self.status.read().state {
-            AuthState::Authenticated(user) => Some(user.clone()),
+        match self.state.get() {
+            AuthState::Authenticated(user) => Some(user),
             _ => None,
         }
     }
@@ -59,13 +53,13 @@ impl Auth {
     /// anybody out: a crafted callback link such as `…/login-callback?error=server_error` shows here,
     /// while the state stays `Authenticated` for a signed-in user.
     pub fn last_failure(&self) -> Option<AuthError> {
-        self.status.read().failure.clone()
+        self.failure.get()
     }
 
     /// Whether the last sign-out ended only this app's session: the provider has no end-session
     /// endpoint, so the user is still signed in there (tracked).
     pub fn provider_session_remains(&self) -> bool {
-        self.status.read().provider_session_remains
+        self.provider_session_remains.get()
     }
 
     /// The auth-wasm client, for what the handle does not offer.
@@ -135,40 +129,35 @@ impl Auth {
     /// a failure that touched no tokens (a callback link with no transaction of ours, a logout route
     /// reached by a plain link) leaves a signed-in user signed in.
     pub(crate) fn fail(&self, error: AuthError) {
-        let failure = Some(error.clone());
-        let state = match self.client.with_value(|c| c.account()) {
+        self.failure.set(Some(error.clone()));
+        let next = match self.client.with_value(|c| c.account()) {
             Some(user) => AuthState::Authenticated(user),
             None => AuthState::Failed(error),
         };
-        let mut status = self.status.write();
-        status.failure = failure;
-        status.state = state;
+        self.state.set(next);
     }
 
     /// Whether an operation failed (tracked): [`Auth::last_failure`] or the `Failed` state.
     pub(crate) fn has_failed(&self) -> bool {
-        let status = self.status.read();
-        status.failure.is_some() || matches!(status.state, AuthState::Failed(_))
+        self.failure.with(Option::is_some) || self.state.with(|state| matches!(state, AuthState::Failed(_)))
     }
 
     /// An operation starts: the last failure is no longer the news.
     pub(crate) fn clear_failure(&self) {
-        let mut status = self.status.write();
-        status.failure = None;
-        if matches!(status.state, AuthState::Failed(_)) {
-            status.state = AuthState::Anonymous;
+        self.failure.set(None);
+        if self.state.with_untracked(|state| matches!(state, AuthState::Failed(_))) {
+            self.state.set(AuthState::Anonymous);
         }
     }
 
     pub(crate) fn set_authorizing(&self) {
-        let mut status = self.status.write();
-        status.failure = None;
-        status.state = AuthState::Authorizing;
+        self.failure.set(None);
+        self.state.set(AuthState::Authorizing);
     }
 
     /// The sign-out ended this app's session only; the router is told, as the client replaced the URL.
     pub(crate) fn signed_out_locally(&self) {
-        self.status.write().provider_session_remains = true;
+        self.provider_session_remains.set(true);
         if let Err(error) = notify_location_changed() {
             self.fail(error);
         }
@@ -183,18 +172,18 @@ pub fn provide_auth(config: ClientConfig) -> Result<Auth, AuthError> {
 /// Puts `client` in context, follows its events, and completes a sign-in or sign-out callback if the
 /// page is one. Call it once, near the root (inside or outside `<Router>`).
 pub fn provide_auth_with_client(client: AuthClient) -> Auth {
-    let status = Status { state: AuthState::Authorizing, failure: None, provider_session_remains: false };
-    let status = RwSignal::new_local(status);
-    let auth = Auth { client: StoredValue::new_local(client.clone()), status };
+    let state = RwSignal::new_local(AuthState::Authorizing);
+    let failure = RwSignal::new_local(None);
+    let provider_session_remains = RwSignal::new_local(false);
+    let auth = Auth { client: StoredValue::new_local(client.clone()), state, failure, provider_session_remains };
     provide_context(auth);
 
     let subscription = client.subscribe(move |event| match event {
         AuthEvent::SignedIn(user) | AuthEvent::AccountChanged { current: user, .. } => {
-            let mut status = status.write();
-            status.provider_session_remains = false;
-            status.state = AuthState::Authenticated(user.clone());
+            provider_session_remains.set(false);
+            state.set(AuthState::Authenticated(user.clone()))
         }
-        AuthEvent::SignedOut => status.write().state = AuthState::Anonymous,
+        AuthEvent::SignedOut => state.set(AuthState::Anonymous),
         _ => {}
     });
     let stored = auth.client;
@@ -209,7 +198,7 @@ pub fn provide_auth_with_client(client: AuthClient) -> Auth {
             // Whoever the client holds now: the account a sign-in callback just stored, nobody after a
             // sign-out callback, else (not a callback, one already completed, an outcome this version
             // does not know) whoever the session is.
-            Ok(_) => status.write().state = client.account().map_or(AuthState::Anonymous, AuthState::Authenticated),
+            Ok(_) => state.set(client.account().map_or(AuthState::Anonymous, AuthState::Authenticated)),
             // Whoever was signed in still is: a failed callback (or a crafted link to the callback
             // route) is a failed operation, not a sign-out.
             Err(error) => auth.fail(error.clone()),
