@@ -29,10 +29,20 @@ pub enum AuthState {
 pub struct Auth {
     client: StoredValue<AuthClient, LocalStorage>,
     state: RwSignal<AuthState, LocalStorage>,
-    /// The last operation that failed, until the next one starts: apart from who is signed in.
-    failure: RwSignal<Option<AuthError>, LocalStorage>,
+    /// What the last operation left to tell, apart from who is signed in. One signal for both (each
+    /// signal type is its own copy of the reactive code); not with `state`, which `<AuthorizeView>`
+    /// follows: a write to it re-renders that view, and a `<RedirectToLogin/>` in it starts another
+    /// sign-in (measured: with all three in one signal, the e2e test of that path failed).
+    last: RwSignal<LastOperation, LocalStorage>,
+}
+
+/// What the last operation left to tell.
+#[derive(Default)]
+struct LastOperation {
+    /// The last operation that failed, until the next one starts.
+    failure: Option<AuthError>,
     /// The last sign-out removed this app's tokens but could not end the provider's session.
-    provider_session_remains: RwSignal<bool, LocalStorage>,
+    provider_session_remains: bool,
 }
 
 impl Auth {
@@ -53,13 +63,13 @@ impl Auth {
     /// anybody out: a crafted callback link such as `…/login-callback?error=server_error` shows here,
     /// while the state stays `Authenticated` for a signed-in user.
     pub fn last_failure(&self) -> Option<AuthError> {
-        self.failure.get()
+        self.last.read().failure.clone()
     }
 
     /// Whether the last sign-out ended only this app's session: the provider has no end-session
     /// endpoint, so the user is still signed in there (tracked).
     pub fn provider_session_remains(&self) -> bool {
-        self.provider_session_remains.get()
+        self.last.read().provider_session_remains
     }
 
     /// The auth-wasm client, for what the handle does not offer.
@@ -129,7 +139,7 @@ impl Auth {
     /// a failure that touched no tokens (a callback link with no transaction of ours, a logout route
     /// reached by a plain link) leaves a signed-in user signed in.
     pub(crate) fn fail(&self, error: AuthError) {
-        self.failure.set(Some(error.clone()));
+        self.last.write().failure = Some(error.clone());
         let next = match self.client.with_value(|c| c.account()) {
             Some(user) => AuthState::Authenticated(user),
             None => AuthState::Failed(error),
@@ -139,25 +149,25 @@ impl Auth {
 
     /// Whether an operation failed (tracked): [`Auth::last_failure`] or the `Failed` state.
     pub(crate) fn has_failed(&self) -> bool {
-        self.failure.with(Option::is_some) || self.state.with(|state| matches!(state, AuthState::Failed(_)))
+        self.last.read().failure.is_some() || self.state.with(|state| matches!(state, AuthState::Failed(_)))
     }
 
     /// An operation starts: the last failure is no longer the news.
     pub(crate) fn clear_failure(&self) {
-        self.failure.set(None);
+        self.last.write().failure = None;
         if self.state.with_untracked(|state| matches!(state, AuthState::Failed(_))) {
             self.state.set(AuthState::Anonymous);
         }
     }
 
     pub(crate) fn set_authorizing(&self) {
-        self.failure.set(None);
+        self.last.write().failure = None;
         self.state.set(AuthState::Authorizing);
     }
 
     /// The sign-out ended this app's session only; the router is told, as the client replaced the URL.
     pub(crate) fn signed_out_locally(&self) {
-        self.provider_session_remains.set(true);
+        self.last.write().provider_session_remains = true;
         if let Err(error) = notify_location_changed() {
             self.fail(error);
         }
@@ -173,14 +183,13 @@ pub fn provide_auth(config: ClientConfig) -> Result<Auth, AuthError> {
 /// page is one. Call it once, near the root (inside or outside `<Router>`).
 pub fn provide_auth_with_client(client: AuthClient) -> Auth {
     let state = RwSignal::new_local(AuthState::Authorizing);
-    let failure = RwSignal::new_local(None);
-    let provider_session_remains = RwSignal::new_local(false);
-    let auth = Auth { client: StoredValue::new_local(client.clone()), state, failure, provider_session_remains };
+    let last = RwSignal::new_local(LastOperation::default());
+    let auth = Auth { client: StoredValue::new_local(client.clone()), state, last };
     provide_context(auth);
 
     let subscription = client.subscribe(move |event| match event {
         AuthEvent::SignedIn(user) | AuthEvent::AccountChanged { current: user, .. } => {
-            provider_session_remains.set(false);
+            last.write().provider_session_remains = false;
             state.set(AuthState::Authenticated(user.clone()))
         }
         AuthEvent::SignedOut => state.set(AuthState::Anonymous),
