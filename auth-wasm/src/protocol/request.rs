@@ -268,8 +268,8 @@ impl InteractiveAuthenticationRequest {
         push("prompt", self.prompt.map(|p| p.as_str().to_owned()));
         push("max_age", self.max_age.map(decimal));
         push("claims", self.claims.as_ref().map(JsonObject::to_json_string));
-        for (name, value) in &self.extra.0 {
-            params.push((name.clone(), value.clone()));
+        for (name, value) in self.extra.iter() {
+            params.push((name.to_owned(), value.to_owned()));
         }
         Ok(params)
     }
