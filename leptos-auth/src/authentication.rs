@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
-use crate::{use_auth, Auth, AuthState};
+use crate::{line, use_auth, Auth, AuthState};
 
 /// The paths of the authentication route's actions.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,19 +151,9 @@ pub(crate) fn progress(text: &'static str) -> AnyView {
     line(Some("auth-progress"), Some("status"), None, text.to_owned())
 }
 
-/// A paragraph of text. Every paragraph of the crate is this one view type (attributes left out when
-/// `None`), and every page of the route is [`panel`], so that tachys' code for each is in the app once:
-/// one type per paragraph, button and page cost the quick start 1,446 B gzip more (measured 2026-12-05).
-pub(crate) fn line(
-    class: Option<&'static str>,
-    testid: Option<&'static str>,
-    role: Option<&'static str>,
-    text: String,
-) -> AnyView {
-    view! { <p class=class data-testid=testid role=role>{text}</p> }.into_any()
-}
-
-/// A button with a label.
+/// A button with a label. Like [`line`], one view type for every button of the route, and every page
+/// is [`panel`]: one type per paragraph, button and page cost the quick start 1,446 B gzip more
+/// (measured 2026-12-05).
 fn button(label: &'static str, on_click: Box<dyn Fn()>) -> AnyView {
     view! { <button on:click=move |_| on_click()>{label}</button> }.into_any()
 }

@@ -46,7 +46,7 @@ where
             Some(view) => view.run(),
             None => {
                 let text = "You do not have access to this page.".to_owned();
-                crate::authentication::line(Some("auth-forbidden"), None, None, text)
+                crate::line(Some("auth-forbidden"), None, None, text)
             }
         },
         AuthState::Anonymous | AuthState::Failed(_) => not_authorized.run(),

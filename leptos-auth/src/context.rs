@@ -238,7 +238,7 @@ pub fn AuthProvider(
 ) -> impl IntoView {
     match provide_auth(config) {
         Ok(_) => children().into_any(),
-        Err(error) => crate::authentication::line(Some("error"), None, Some("alert"), error.to_string()),
+        Err(error) => crate::line(Some("error"), None, Some("alert"), error.to_string()),
     }
 }
 

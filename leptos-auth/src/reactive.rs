@@ -1,5 +1,5 @@
-//! One reactive view type for every view of the crate that changes with the auth state, and one effect
-//! type for its effects.
+//! One reactive view type for every view of the crate that changes with the auth state, one effect
+//! type for its effects, and one paragraph type for its text.
 //!
 //! A closure used as a view (`move || ...`) makes tachys compile its build and rebuild code once per
 //! closure type, with the closure's body inlined into each. The crate's views go through this one
@@ -27,4 +27,15 @@ pub(crate) fn effect(run: impl Fn(bool) + 'static) {
 
 fn boxed_effect(run: Box<dyn Fn(bool)>) {
     Effect::new(move |ran: Option<()>| run(ran.is_none()));
+}
+
+/// A paragraph of text (attributes left out when `None`): every paragraph of the crate (the route's, the
+/// forbidden notice, the provider's configuration error) is this one view type.
+pub(crate) fn line(
+    class: Option<&'static str>,
+    testid: Option<&'static str>,
+    role: Option<&'static str>,
+    text: String,
+) -> AnyView {
+    view! { <p class=class data-testid=testid role=role>{text}</p> }.into_any()
 }
