@@ -9,9 +9,16 @@ cd "$ROOT"
 OUT="$ROOT/target/npm/auth-wasm"
 rm -rf "$OUT" && mkdir -p "$OUT"
 
-cargo build -p auth-wasm --lib --features js --release --target wasm32-unknown-unknown --locked
+# Built with a pinned nightly that rebuilds std with panics that abort at once (-Cpanic=immediate-abort):
+# no panic message is formatted, so core::fmt, the panic locations and their texts leave the .wasm:
+# 4,950 B less gzip (measured 2026-12-05; std rebuilt without it is 1,300 B larger than stable's, and
+# build-std's optimize_for_size changed nothing). Nothing observable is lost: a panic was already fatal
+# (panic = "abort"), and on wasm32-unknown-unknown std wrote its message nowhere (no hook is set); it now
+# traps at once. The crate itself stays stable Rust: apps that depend on it build with their own toolchain.
+RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" cargo "+$NPM_NIGHTLY" build -Z build-std=std,panic_abort \
+  -p auth-wasm --lib --features js --release --target wasm32-unknown-unknown --locked --target-dir "$ROOT/target/npm-build"
 wasm-bindgen --target web --out-dir "$OUT" --out-name auth_wasm \
-  "$ROOT/target/wasm32-unknown-unknown/release/auth_wasm.wasm"
+  "$ROOT/target/npm-build/wasm32-unknown-unknown/release/auth_wasm.wasm"
 # The same optimisation with function names kept, for the size report's breakdown (not part of the package).
 mkdir -p "$ROOT/target/npm/breakdown"
 # The package's own wasm may also say that the lowest 1 KB of memory is never used (Rust puts its 1 MB

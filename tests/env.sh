@@ -8,3 +8,6 @@ WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enab
 # How wasm-opt optimises them: for size, without the producers section (92 B). --converge and --gufa were
 # measured too (2026-11-23): they win or lose a few hundred bytes of gzip from one build to the next.
 WASM_OPT_SIZE=(-Oz --strip-producers)
+# The nightly the npm package is built with (build-npm.sh: std rebuilt with panics that abort at once);
+# tests/setup.sh installs it with rust-src. Everything else builds with stable.
+NPM_NIGHTLY=nightly-2026-05-20

@@ -27,6 +27,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The pinned nightly of the npm package's build (see build-npm.sh), with std's source for -Z build-std.
+# shellcheck source=env.sh
+source "$ROOT/tests/env.sh"
+if ! rustup component list --toolchain "$NPM_NIGHTLY" --installed 2>/dev/null | grep -q '^rust-src'; then
+  step "rustup toolchain $NPM_NIGHTLY with rust-src"
+  rustup toolchain install "$NPM_NIGHTLY" --profile minimal --component rust-src
+fi
+
 # wasm-bindgen-cli must equal the wasm-bindgen of Cargo.lock exactly.
 cd "$ROOT"
 wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
