@@ -67,11 +67,11 @@ export function breakdown(bytes) {
   }
   const functions = bodies.map((size, i) => ({
     size,
-    name: (names.get(i + importedFunctions) ?? '?').replace(/\[[0-9a-f]{16}\]|::h[0-9a-f]{16}/g, ''),
+    name: (names.get(i + importedFunctions) ?? '?').replace(/\[[0-9a-f]{8,16}\]|::h[0-9a-f]{16}/g, ''),
   }));
   const groups = new Map();
   for (const { size, name: fn } of functions) {
-    const group = GROUPS.find(([pattern]) => pattern.test(fn))?.[1] ?? 'other';
+    const group = GROUPS.find(([pattern]) => pattern.test(withoutTypeArguments(fn)))?.[1] ?? 'other';
     groups.set(group, (groups.get(group) ?? 0) + size);
   }
   return {
@@ -80,6 +80,17 @@ export function breakdown(bytes) {
     groups: [...groups].sort((a, b) => b[1] - a[1]),
     functions: functions.sort((a, b) => b.size - a.size),
   };
+}
+
+/** A function's name without the type arguments of its generics: the nightly build's names (v0 mangling)
+ * carry them (`future_to_promise::<auth_wasm::…>`), the stable build's do not, and a function is grouped
+ * by the crate that defines it either way. */
+function withoutTypeArguments(name) {
+  for (;;) {
+    const shorter = name.replace(/::<[^<>]*>/g, '').replace(/(::<[^<>]*)<[^<>]*>/g, '$1');
+    if (shorter === name) return name;
+    name = shorter;
+  }
 }
 
 // First match wins: the more specific patterns come first.
