@@ -30,7 +30,7 @@ pub(crate) async fn navigate_hidden_iframe(
     redirect_uri: &str,
     timeout_ms: u32,
 ) -> Result<String, AuthError> {
-    let redirect_base = redirect_uri.split(['?', '#']).next().unwrap_or_default();
+    let redirect_base = crate::protocol::before_any(redirect_uri, b"?#");
     match hidden_iframe(url, redirect_base, timeout_ms).await {
         Ok(landed) => landed.as_string().ok_or(AuthError::SilentTimeout { seconds: timeout_ms / 1000 }),
         // A reason (a string): the iframe cannot work here. Anything else the browser threw is its error.

@@ -4,7 +4,7 @@
 //! check), names no parameter it does not know, and keeps no description of an error that no `state`
 //! binds to a request of this browser.
 
-use super::{query_of, AuthorizationCode, ProtocolError, State};
+use super::{before_any, query_of, AuthorizationCode, ProtocolError, State};
 
 /// What the provider put on the redirect URI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,8 +71,7 @@ pub fn classify_callback(url: &str, redirect_uri: &str, post_logout_redirect_uri
 
 /// Whether `url` is the page `page` (same origin and path; query and fragment ignored).
 fn same_page(url: &str, page: &str) -> bool {
-    let base = |u: &str| u.split(['?', '#']).next().unwrap_or_default().to_owned();
-    base(url) == base(page)
+    before_any(url, b"?#") == before_any(page, b"?#")
 }
 
 /// The parameters of an authorization response this library reads; the others are ignored.

@@ -6,7 +6,7 @@
 //! issuer is that template with the token's `tid` claim in it; `consumers` publishes the issuer of the
 //! personal-accounts tenant. Which tenants an app accepts is the app's decision (check `tid`).
 
-use super::url::split_scheme;
+use super::url::{before_any, split_scheme};
 use super::{IdTokenClaims, Issuer};
 
 /// Hosts of Microsoft Entra ID (public and national clouds) and Entra External ID.
@@ -26,7 +26,7 @@ const CONSUMERS_TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
 /// Whether `authority` is an Entra ID authority.
 pub fn is_entra_authority(authority: &str) -> bool {
-    let host = split_scheme(authority).and_then(|(_, rest)| rest.split(['/', ':']).next()).unwrap_or_default();
+    let host = split_scheme(authority).map_or("", |(_, rest)| before_any(rest, b"/:"));
     ENTRA_HOST_SUFFIXES
         .iter()
         .any(|suffix| host == suffix.trim_start_matches('.') || (suffix.starts_with('.') && host.ends_with(suffix)))

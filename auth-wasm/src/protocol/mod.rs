@@ -51,6 +51,7 @@ pub use json::{JsonError, JsonObject, JsonRecord, Value as JsonValue, MAX_JSON_D
 pub use jws::{JwkSet, SignatureAlgorithm, SignatureCheck, SignedJwt, VerifiedIdToken, WebCryptoFamily};
 pub use logout::{end_session_url, LogoutTransaction};
 pub(crate) use message::decimal;
+pub(crate) use url::before_any;
 pub use message::{Message, MessageArg, MESSAGES};
 pub use pkce::{PkceChallenge, PKCE_METHOD_S256};
 pub use request::{

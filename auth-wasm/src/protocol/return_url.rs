@@ -1,6 +1,8 @@
 //! Return URLs: where the app goes after a sign-in or sign-out. Only this app's own pages qualify, so
 //! that a crafted link or history entry cannot send a signed-in user elsewhere (an open redirect).
 
+use super::before_any;
+
 /// `candidate` as a path of this app (`/path?query#fragment`) when it is one: an absolute path, or an
 /// absolute URL of `origin`. `None` for anything else: other origins, `//host`, `javascript:`, `data:`,
 /// backslashes and control characters (which browsers turn into slashes or drop).
@@ -16,7 +18,7 @@ pub fn same_origin_path(candidate: &str, origin: &str) -> Option<String> {
     };
     let path = if path.starts_with(['?', '#']) { ["/", path].concat() } else { path.to_owned() };
     // Dot segments are refused: `/.//evil.example` would normalise to `//evil.example`.
-    let segments = path.split(['?', '#']).next().unwrap_or_default().split('/');
+    let segments = before_any(&path, b"?#").split('/');
     // `%2e` is a dot too, in any case.
     let has_dot_segment = segments
         .into_iter()

@@ -36,7 +36,7 @@ pub fn is_secure_url(url: &str) -> bool {
     let Some(rest) = url.strip_prefix("http://") else {
         return false;
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = before_any(rest, b"/?#");
     if authority.contains('@') {
         return false;
     }
@@ -58,6 +58,21 @@ pub fn resolve_app_url(origin: &str, value: &str) -> String {
     }
 }
 
+/// `text` up to the first of the ASCII `stops` (all of it without one): a URL's part before its query
+/// and fragment, say. (A byte loop: `split([..]).next()` compiles core's multi-char searcher once per
+/// number of stops.)
+pub(crate) fn before_any<'a>(text: &'a str, stops: &[u8]) -> &'a str {
+    let mut end = 0;
+    for byte in text.bytes() {
+        if stops.contains(&byte) {
+            // An ASCII byte is never inside a multi-byte character, so `end` is a char boundary.
+            return text.get(..end).unwrap_or(text);
+        }
+        end += 1;
+    }
+    text
+}
+
 /// `scheme://rest` → (`scheme`, `rest`). (Split at a char, not at the `&str` "://": a `&str` pattern
 /// brings core's two-way string search and its panic texts into the wasm, about 4 KB.)
 pub(crate) fn split_scheme(url: &str) -> Option<(&str, &str)> {
@@ -72,7 +87,7 @@ pub fn origin_of(url: &str) -> Option<String> {
     if scheme != "https" && scheme != "http" {
         return None;
     }
-    let authority = rest.split(['/', '?', '#']).next().filter(|a| !a.is_empty() && !a.contains('@'))?;
+    let authority = Some(before_any(rest, b"/?#")).filter(|a| !a.is_empty() && !a.contains('@'))?;
     let authority = authority.to_ascii_lowercase();
     let default_port = if scheme == "https" { ":443" } else { ":80" };
     Some([scheme.as_str(), "://", authority.strip_suffix(default_port).unwrap_or(&authority)].concat())
@@ -81,6 +96,16 @@ pub fn origin_of(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_before_the_first_stop() {
+        assert_eq!(before_any("https://app/cb?code=1#x", b"?#"), "https://app/cb");
+        assert_eq!(before_any("/p#f?q", b"?#"), "/p");
+        assert_eq!(before_any("/é/ü?q", b"?#"), "/é/ü");
+        assert_eq!(before_any("no stop", b"?#"), "no stop");
+        assert_eq!(before_any("?first", b"?#"), "");
+        assert_eq!(before_any("", b"?#"), "");
+    }
 
     #[test]
     fn secure_urls() {
