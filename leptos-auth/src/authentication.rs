@@ -39,7 +39,11 @@ impl AuthenticationPaths {
 
 /// The folder of the authentication route: `/authentication` for `/authentication/login`.
 fn route_base(login_path: &str) -> &str {
-    login_path.rsplit_once('/').map(|(base, _)| base).unwrap_or("")
+    // A byte loop, not `rsplit_once('/')`: that brings core's backwards char search into the app.
+    match login_path.bytes().rposition(|b| b == b'/') {
+        Some(at) => login_path.get(..at).unwrap_or(""),
+        None => "",
+    }
 }
 
 impl AuthenticationPaths {

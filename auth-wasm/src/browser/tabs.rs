@@ -56,7 +56,7 @@ impl TabMessage {
                 };
                 Some(Self::Session(Box::new(SessionMessage {
                     session,
-                    revision: object.opt_str("revision").ok()??.parse().ok()?,
+                    revision: crate::protocol::parse_decimal(object.opt_str("revision").ok()??)?,
                     last: object.opt_string("last").ok()?.map(HomeAccountId::from_stored),
                     signed_in: object.opt_bool("signed_in").ok()?.unwrap_or(false),
                 })))

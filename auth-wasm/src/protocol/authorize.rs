@@ -65,10 +65,10 @@ fn check_extra_parameters(transaction: &LoginTransaction, extra: &[(String, Stri
             return refuse(["the authorize parameter `", name, "` is given twice; give it once"].concat());
         }
     }
-    let max_age = extra.iter().find(|(name, _)| name == "max_age").map(|(_, value)| value.parse::<u64>());
+    let max_age = extra.iter().find(|(name, _)| name == "max_age").map(|(_, value)| super::parse_decimal(value));
     match (max_age, transaction.max_age) {
         (None, None) => Ok(()),
-        (Some(Ok(sent)), Some(kept)) if sent == kept => Ok(()),
+        (Some(Some(sent)), Some(kept)) if sent == kept => Ok(()),
         _ => refuse("`max_age` must be given as the request's max_age, so that the sign-in checks it".into()),
     }
 }

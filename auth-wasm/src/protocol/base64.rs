@@ -17,7 +17,7 @@ pub fn encode_url(bytes: impl AsRef<[u8]>) -> String {
 
 /// The bytes of base64url `text`; padding is accepted (JWTs are unpadded, a few providers pad anyway).
 pub fn decode_url(text: &str) -> Option<Vec<u8>> {
-    platform::decode_url(text.trim_end_matches('='))
+    platform::decode_url(super::trim_end_byte(text, b'='))
 }
 
 /// The bytes of standard, padded base64 `text` (RFC 4648 §4).

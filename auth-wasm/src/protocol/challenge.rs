@@ -51,7 +51,7 @@ pub fn challenge_is_from(origin: &str, response_url: &str) -> bool {
 /// The claims request of a `WWW-Authenticate` header, if it carries one. The `claims` value is JSON in
 /// standard or URL-safe base64 (or, from some servers, plain JSON).
 pub fn claims_challenge(www_authenticate: &str) -> Option<JsonObject> {
-    let (scheme, params) = www_authenticate.trim().split_once(' ')?;
+    let (scheme, params) = super::split_once_byte(www_authenticate.trim(), b' ')?;
     if !scheme.eq_ignore_ascii_case("bearer") {
         return None;
     }
@@ -68,7 +68,7 @@ fn auth_params(text: &str) -> Vec<(String, String)> {
     let mut params = Vec::new();
     let mut rest = text.trim();
     while !rest.is_empty() {
-        let Some((name, after)) = rest.split_once('=') else { break };
+        let Some((name, after)) = super::split_once_byte(rest, b'=') else { break };
         let after = after.trim_start();
         let (value, remaining) = if let Some(quoted) = after.strip_prefix('"') {
             let mut value = String::new();
@@ -86,7 +86,7 @@ fn auth_params(text: &str) -> Vec<(String, String)> {
             }
             (value, &quoted[end..])
         } else {
-            let end = after.find(',').unwrap_or(after.len());
+            let end = super::find_byte(after, b',').unwrap_or(after.len());
             (after[..end].trim().to_owned(), &after[end..])
         };
         params.push((name.trim().to_owned(), value));

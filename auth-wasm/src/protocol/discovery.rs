@@ -6,7 +6,7 @@ use super::{is_secure_url, Issuer, ProtocolError, PKCE_METHOD_S256};
 
 /// `{authority}/.well-known/openid-configuration`.
 pub fn discovery_url(authority: &str) -> String {
-    [authority.trim_end_matches('/'), "/.well-known/openid-configuration"].concat()
+    [super::trim_end_byte(authority, b'/'), "/.well-known/openid-configuration"].concat()
 }
 
 /// The parts of the provider's metadata this library uses.
@@ -39,7 +39,8 @@ impl ProviderMetadata {
         let metadata = Self::from_json_str(json)
             .map_err(|e| ProtocolError::InvalidDiscovery([authority, ": ", &e.text()].concat()))?;
         let issuer = metadata.issuer.as_str();
-        if issuer.trim_end_matches('/') != authority.trim_end_matches('/') && !is_multi_tenant_issuer(issuer, authority)
+        if super::trim_end_byte(issuer, b'/') != super::trim_end_byte(authority, b'/')
+            && !is_multi_tenant_issuer(issuer, authority)
         {
             return Err(ProtocolError::DiscoveryIssuerMismatch {
                 expected: authority.to_owned(),

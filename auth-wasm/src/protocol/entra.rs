@@ -6,7 +6,8 @@
 //! issuer is that template with the token's `tid` claim in it; `consumers` publishes the issuer of the
 //! personal-accounts tenant. Which tenants an app accepts is the app's decision (check `tid`).
 
-use super::url::{before_any, split_scheme};
+use super::url::split_scheme;
+use super::{before_any, find_byte, has_any, trim_end_byte};
 use super::{IdTokenClaims, Issuer};
 
 /// Hosts of Microsoft Entra ID (public and national clouds) and Entra External ID.
@@ -35,19 +36,23 @@ pub fn is_entra_authority(authority: &str) -> bool {
 /// `https://host/tenant/rest` → (`https://host`, `tenant`, `/rest`).
 fn split_tenant(url: &str) -> Option<(&str, &str, &str)> {
     let (_, rest) = split_scheme(url)?;
-    let host_end = url.len() - rest.len() + rest.find('/')?;
+    let host_end = url.len() - rest.len() + find_byte(rest, b'/')?;
     let (origin, path) = (url.get(..host_end)?, url.get(host_end + 1..)?);
-    let tenant_end = path.find('/').unwrap_or(path.len());
+    let tenant_end = find_byte(path, b'/').unwrap_or(path.len());
     Some((origin, path.get(..tenant_end)?, path.get(tenant_end..)?))
 }
 
 /// A multi-tenant issuer template around its `{tenantid}` placeholder: (before, after). (Found by its
-/// `{`, a char: see `split_scheme` on `&str` patterns.)
+/// `{`, a byte: see [`super::text`] on char patterns.)
 fn split_placeholder(issuer: &str) -> Option<(&str, &str)> {
-    issuer.match_indices('{').find_map(|(at, _)| {
-        let after = issuer.get(at..)?.strip_prefix(TENANT_PLACEHOLDER)?;
-        Some((issuer.get(..at)?, after))
-    })
+    for (at, byte) in issuer.bytes().enumerate() {
+        if byte == b'{' {
+            if let Some(after) = issuer.get(at..).and_then(|from| from.strip_prefix(TENANT_PLACEHOLDER)) {
+                return Some((issuer.get(..at)?, after));
+            }
+        }
+    }
+    None
 }
 
 /// Whether a discovery document's `issuer` belongs to a multi-tenant Entra `authority` (the exact
@@ -57,7 +62,7 @@ pub(crate) fn is_multi_tenant_issuer(issuer: &str, authority: &str) -> bool {
         return false;
     }
     let (Some((host, tenant, rest)), Some((issuer_host, issuer_tenant, issuer_rest))) =
-        (split_tenant(authority.trim_end_matches('/')), split_tenant(issuer.trim_end_matches('/')))
+        (split_tenant(trim_end_byte(authority, b'/')), split_tenant(trim_end_byte(issuer, b'/')))
     else {
         return false;
     };
@@ -86,7 +91,7 @@ pub(crate) fn issuer_matches(issuer: &Issuer, found: &str) -> bool {
         Some((before, after)) => found
             .strip_prefix(before)
             .and_then(|rest| rest.strip_suffix(after))
-            .is_some_and(|tenant| !tenant.is_empty() && !tenant.contains(['/', '?', '#'])),
+            .is_some_and(|tenant| !tenant.is_empty() && !has_any(tenant, b"/?#")),
     }
 }
 

@@ -155,10 +155,10 @@ pub(crate) fn verified_claims(token: &VerifiedIdToken) -> Result<IdTokenClaims, 
 pub(crate) fn split_jws(token: &IdToken) -> Result<[&str; 3], IdTokenError> {
     // Smaller code than collecting the parts into a `Vec`: they are taken one by one, and counted only
     // for the error.
-    let mut parts = token.secret().split('.');
+    let mut parts = super::split_byte(token.secret(), b'.');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(header), Some(payload), Some(signature), None) => Ok([header, payload, signature]),
-        _ => Err(IdTokenError::Malformed(match token.secret().split('.').count() {
+        _ => Err(IdTokenError::Malformed(match super::split_byte(token.secret(), b'.').count() {
             5 => "encrypted (JWE) ID tokens are not supported".to_owned(),
             n => ["a JWT has 3 parts, this one has ", &decimal(n as u64)].concat(),
         })),

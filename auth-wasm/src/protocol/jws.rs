@@ -131,7 +131,7 @@ impl<'a> SignedJwt<'a> {
     pub fn parse(token: &'a IdToken) -> Result<Self, IdTokenError> {
         let [header_part, _payload, signature] = split_jws(token)?;
         // Exactly three parts: the signed bytes are the token up to its last dot.
-        let signing_input = token.secret().rsplit_once('.').map_or("", |(signed, _)| signed);
+        let signing_input = super::rsplit_once_byte(token.secret(), b'.').map_or("", |(signed, _)| signed);
         let header = JwtHeader::decode(header_part)?;
         let Some(algorithm) = SignatureAlgorithm::from_jws(&header.alg) else {
             return Err(IdTokenError::UnsupportedAlgorithm(header.alg));

@@ -88,23 +88,24 @@ impl<'a> Message<'a> {
 
     /// The template of `key`, if `messages.txt` has it.
     pub fn template(key: &str) -> Option<&'static str> {
-        MESSAGES.lines().find_map(|line| line.strip_prefix(key)?.strip_prefix(": "))
+        super::split_byte(MESSAGES, b'\n').find_map(|line| line.strip_prefix(key)?.strip_prefix(": "))
     }
 }
 
 impl fmt::Display for Message<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Some(mut rest) = Self::template(self.key) else { return f.write_str(self.key) };
-        while let Some(open) = rest.find('{') {
+        while let Some(open) = super::find_byte(rest, b'{') {
             f.write_str(&rest[..open])?;
             let after = &rest[open + 1..];
-            let Some((close, index)) = after.find('}').and_then(|close| Some((close, after[..close].parse().ok()?)))
+            let Some((close, index)) = super::find_byte(after, b'}')
+                .and_then(|close| Some((close, super::parse_decimal(after.get(..close)?)?)))
             else {
                 f.write_str("{")?;
                 rest = after;
                 continue;
             };
-            match self.args.get::<usize>(index).copied().flatten() {
+            match usize::try_from(index).ok().and_then(|index| self.args.get(index)).copied().flatten() {
                 Some(MessageArg::Number(number)) => f.write_str(&decimal(number.into()))?,
                 Some(arg) => f.write_str(&arg.as_text().unwrap_or_default())?,
                 None => {}

@@ -27,6 +27,7 @@ mod return_url;
 mod scopes;
 mod session;
 pub mod storage_keys;
+mod text;
 mod token;
 mod token_set;
 mod transaction;
@@ -51,7 +52,6 @@ pub use json::{JsonError, JsonObject, JsonRecord, Value as JsonValue, MAX_JSON_D
 pub use jws::{JwkSet, SignatureAlgorithm, SignatureCheck, SignedJwt, VerifiedIdToken, WebCryptoFamily};
 pub use logout::{end_session_url, LogoutTransaction};
 pub(crate) use message::decimal;
-pub(crate) use url::before_any;
 pub use message::{Message, MessageArg, MESSAGES};
 pub use pkce::{PkceChallenge, PKCE_METHOD_S256};
 pub use request::{
@@ -60,6 +60,9 @@ pub use request::{
 pub use return_url::{safe_return_url, same_origin_path};
 pub use scopes::{Scope, Scopes};
 pub use session::{after_sign_in, session_change, session_events, PublishedRevision, Session, SessionChange};
+pub(crate) use text::{
+    before_any, find_byte, has_any, parse_decimal, rsplit_once_byte, split_byte, split_once_byte, trim_end_byte,
+};
 pub use token::{
     authorization_code_request_body, parse_token_response, refresh_request_body, revocation_request_body, TokenResponse,
 };

@@ -1,7 +1,7 @@
 //! Return URLs: where the app goes after a sign-in or sign-out. Only this app's own pages qualify, so
 //! that a crafted link or history entry cannot send a signed-in user elsewhere (an open redirect).
 
-use super::before_any;
+use super::{before_any, split_byte, trim_end_byte};
 
 /// `candidate` as a path of this app (`/path?query#fragment`) when it is one: an absolute path, or an
 /// absolute URL of `origin`. `None` for anything else: other origins, `//host`, `javascript:`, `data:`,
@@ -10,15 +10,19 @@ pub fn same_origin_path(candidate: &str, origin: &str) -> Option<String> {
     if candidate.chars().any(|c| c.is_control() || c == '\\' || c.is_whitespace()) {
         return None;
     }
-    let origin = origin.trim_end_matches('/');
+    let origin = trim_end_byte(origin, b'/');
     let path = match candidate.strip_prefix(origin) {
         Some("") => "/",
-        Some(rest) if rest.starts_with(['/', '?', '#']) => rest,
+        Some(rest) if rest.bytes().next().is_some_and(|b| matches!(b, b'/' | b'?' | b'#')) => rest,
         _ => candidate,
     };
-    let path = if path.starts_with(['?', '#']) { ["/", path].concat() } else { path.to_owned() };
+    let path = if path.bytes().next().is_some_and(|b| matches!(b, b'?' | b'#')) {
+        ["/", path].concat()
+    } else {
+        path.to_owned()
+    };
     // Dot segments are refused: `/.//evil.example` would normalise to `//evil.example`.
-    let segments = before_any(&path, b"?#").split('/');
+    let segments = split_byte(before_any(&path, b"?#"), b'/');
     // `%2e` is a dot too, in any case.
     let has_dot_segment = segments
         .into_iter()

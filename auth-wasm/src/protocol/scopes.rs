@@ -47,7 +47,7 @@ impl Scopes {
         // Loops rather than `collect::<Result<_, _>>()` here and below: each such collect is its own
         // iterator adapter in the wasm.
         let mut scopes = Vec::new();
-        for scope in value.split(' ').filter(|s| !s.is_empty()) {
+        for scope in super::split_byte(value, b' ').filter(|s| !s.is_empty()) {
             scopes.push(Scope::parse(scope)?);
         }
         Ok(Self::from_vec(scopes))

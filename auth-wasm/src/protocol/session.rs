@@ -49,13 +49,13 @@ impl PublishedRevision {
 
     /// Reads the stored form; `None` for anything else.
     pub fn parse(text: &str) -> Option<Self> {
-        let (revision, state) = text.split_once(' ')?;
+        let (revision, state) = super::split_once_byte(text, b' ')?;
         let signed_in = match state {
             "in" => true,
             "out" => false,
             _ => return None,
         };
-        Some(Self { revision: revision.parse().ok()?, signed_in })
+        Some(Self { revision: super::parse_decimal(revision)?, signed_in })
     }
 }
 

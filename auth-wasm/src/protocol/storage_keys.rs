@@ -19,12 +19,21 @@ pub const COMPLETED_TRANSACTION_PREFIX: &str = "auth-wasm.done.";
 /// A name component with `%` and the separator `|` escaped, so that no value (a `sub` containing `|`,
 /// say) can make a name that belongs under another client, authority or account.
 fn component(value: &str) -> String {
-    value.replace('%', "%25").replace('|', "%7C")
+    // A loop over the text, not `replace`: that brings core's char searcher into the wasm.
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '|' => out.push_str("%7C"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `auth-wasm.{kind}|{client id}|{authority}`: one name per client and provider.
 fn client_name(kind: &str, client_id: &ClientId, authority: &str) -> String {
-    [PREFIX, kind, "|", &component(client_id.as_str()), "|", &component(authority.trim_end_matches('/'))].concat()
+    [PREFIX, kind, "|", &component(client_id.as_str()), "|", &component(super::trim_end_byte(authority, b'/'))].concat()
 }
 
 /// The session of a client and authority: account, ID token, refresh token and access tokens, in one
@@ -48,12 +57,12 @@ pub fn revision_key(client_id: &ClientId, authority: &str) -> String {
 
 /// The provider's discovery document, with the time it was fetched.
 pub fn discovery_key(authority: &str) -> String {
-    [PREFIX, "discovery|", &component(authority.trim_end_matches('/'))].concat()
+    [PREFIX, "discovery|", &component(super::trim_end_byte(authority, b'/'))].concat()
 }
 
 /// The provider's signing keys (JWKS), with the time they were fetched.
 pub fn jwks_key(authority: &str) -> String {
-    [PREFIX, "jwks|", &component(authority.trim_end_matches('/'))].concat()
+    [PREFIX, "jwks|", &component(super::trim_end_byte(authority, b'/'))].concat()
 }
 
 /// The sign-in transaction of `state`.

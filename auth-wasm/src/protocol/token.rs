@@ -81,9 +81,10 @@ impl TokenResponse {
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
         // Some providers send `expires_in` as a string.
         let expires_in = match object.get("expires_in") {
-            Some(Value::String(text)) => {
-                Some(text.parse().map_err(|_| JsonError::field("expires_in", "must be a number of seconds"))?)
-            }
+            Some(Value::String(text)) => Some(
+                super::parse_decimal(text)
+                    .ok_or_else(|| JsonError::field("expires_in", "must be a number of seconds"))?,
+            ),
             _ => object.opt_unsigned("expires_in")?,
         };
         let mut read = FieldErrors::default();

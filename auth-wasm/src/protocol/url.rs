@@ -2,20 +2,21 @@
 //!
 //! Queries are `application/x-www-form-urlencoded` (see [`super::form`]).
 
+use super::{before_any, find_byte, has_any, split_once_byte, trim_end_byte};
+
 /// The query of `url` (between `?` and `#`), or "" when it has none.
 pub fn query_of(url: &str) -> &str {
-    let without_fragment = url.split('#').next().unwrap_or_default();
-    without_fragment.split_once('?').map(|(_, query)| query).unwrap_or_default()
+    split_once_byte(before_any(url, b"#"), b'?').map_or("", |(_, query)| query)
 }
 
 /// `url` with `params` appended to its query; an endpoint may already carry a query (e.g. `?p=policy`).
 pub fn append_query(url: &str, params: &[(&str, &str)]) -> String {
-    let (base, fragment) = match url.split_once('#') {
+    let (base, fragment) = match split_once_byte(url, b'#') {
         Some((base, fragment)) => (base, Some(fragment)),
         None => (url, None),
     };
     let encoded = super::form::encode(params);
-    let separator = match base.find('?') {
+    let separator = match find_byte(base, b'?') {
         None => "?",
         Some(i) if i + 1 == base.len() || base.ends_with('&') => "",
         Some(_) => "&",
@@ -37,13 +38,13 @@ pub fn is_secure_url(url: &str) -> bool {
         return false;
     };
     let authority = before_any(rest, b"/?#");
-    if authority.contains('@') {
+    if has_any(authority, b"@") {
         return false;
     }
     let host = if authority.starts_with('[') {
-        authority.split_inclusive(']').next().unwrap_or_default()
+        find_byte(authority, b']').and_then(|end| authority.get(..=end)).unwrap_or(authority)
     } else {
-        authority.split(':').next().unwrap_or_default()
+        before_any(authority, b":")
     };
     matches!(host, "127.0.0.1" | "localhost" | "[::1]")
 }
@@ -54,29 +55,14 @@ pub fn resolve_app_url(origin: &str, value: &str) -> String {
     if value.starts_with("https://") || value.starts_with("http://") {
         value.to_owned()
     } else {
-        [origin.trim_end_matches('/'), "/", value.trim_start_matches('/')].concat()
+        [trim_end_byte(origin, b'/'), "/", value.trim_start_matches('/')].concat()
     }
-}
-
-/// `text` up to the first of the ASCII `stops` (all of it without one): a URL's part before its query
-/// and fragment, say. (A byte loop: `split([..]).next()` compiles core's multi-char searcher once per
-/// number of stops.)
-pub(crate) fn before_any<'a>(text: &'a str, stops: &[u8]) -> &'a str {
-    let mut end = 0;
-    for byte in text.bytes() {
-        if stops.contains(&byte) {
-            // An ASCII byte is never inside a multi-byte character, so `end` is a char boundary.
-            return text.get(..end).unwrap_or(text);
-        }
-        end += 1;
-    }
-    text
 }
 
 /// `scheme://rest` → (`scheme`, `rest`). (Split at a char, not at the `&str` "://": a `&str` pattern
 /// brings core's two-way string search and its panic texts into the wasm, about 4 KB.)
 pub(crate) fn split_scheme(url: &str) -> Option<(&str, &str)> {
-    let (scheme, rest) = url.split_once(':')?;
+    let (scheme, rest) = split_once_byte(url, b':')?;
     Some((scheme, rest.strip_prefix("//")?))
 }
 
@@ -87,7 +73,7 @@ pub fn origin_of(url: &str) -> Option<String> {
     if scheme != "https" && scheme != "http" {
         return None;
     }
-    let authority = Some(before_any(rest, b"/?#")).filter(|a| !a.is_empty() && !a.contains('@'))?;
+    let authority = Some(before_any(rest, b"/?#")).filter(|a| !a.is_empty() && !has_any(a, b"@"))?;
     let authority = authority.to_ascii_lowercase();
     let default_port = if scheme == "https" { ":443" } else { ":80" };
     Some([scheme.as_str(), "://", authority.strip_suffix(default_port).unwrap_or(&authority)].concat())
@@ -96,16 +82,6 @@ pub fn origin_of(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn text_before_the_first_stop() {
-        assert_eq!(before_any("https://app/cb?code=1#x", b"?#"), "https://app/cb");
-        assert_eq!(before_any("/p#f?q", b"?#"), "/p");
-        assert_eq!(before_any("/é/ü?q", b"?#"), "/é/ü");
-        assert_eq!(before_any("no stop", b"?#"), "no stop");
-        assert_eq!(before_any("?first", b"?#"), "");
-        assert_eq!(before_any("", b"?#"), "");
-    }
 
     #[test]
     fn secure_urls() {
