@@ -50,3 +50,6 @@ export function sleep(ms) {
 
 /** Fills `bytes` (a view of wasm memory) from the browser's secure random source (WebCrypto). */
 export const fillRandom = (bytes) => { crypto.getRandomValues(bytes); };
+
+/** localStorage (`local`) or sessionStorage; reading either throws where the browser blocks storage. */
+export const storageArea = (local) => (local ? globalThis.localStorage : globalThis.sessionStorage) ?? null;

@@ -64,23 +64,27 @@ impl dyn KeyValueStore {
 /// `window.sessionStorage` or `window.localStorage`.
 pub struct WebStorageStore(web_sys::Storage);
 
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/browser/io.js")]
+extern "C" {
+    /// `localStorage` (`local`) or `sessionStorage`: `null` where the page has none, a throw where the
+    /// browser blocks it. (From the snippet: smaller than finding the window through web-sys.)
+    #[wasm_bindgen(js_name = storageArea, catch)]
+    fn storage_area(local: bool) -> Result<Option<web_sys::Storage>, wasm_bindgen::JsValue>;
+}
+
 impl WebStorageStore {
     /// `window.sessionStorage`; an error when the browser has it disabled.
     pub fn session() -> Result<Self, AuthError> {
-        Self::open(|w| w.session_storage(), "sessionStorage")
+        Self::open(false, "sessionStorage")
     }
 
     /// `window.localStorage`; an error when the browser has it disabled.
     pub fn local() -> Result<Self, AuthError> {
-        Self::open(|w| w.local_storage(), "localStorage")
+        Self::open(true, "localStorage")
     }
 
-    fn open(
-        get: impl FnOnce(&web_sys::Window) -> Result<Option<web_sys::Storage>, wasm_bindgen::JsValue>,
-        name: &str,
-    ) -> Result<Self, AuthError> {
-        let window = web_sys::window().ok_or_else(|| AuthError::Storage("no window".into()))?;
-        match get(&window) {
+    fn open(local: bool, name: &str) -> Result<Self, AuthError> {
+        match storage_area(local) {
             Ok(Some(storage)) => Ok(Self(storage)),
             Ok(None) => Err(AuthError::Storage([name, " is not available"].concat())),
             Err(e) => Err(AuthError::Storage([name, " is not available: ", &js_message(&e)].concat())),
