@@ -6,7 +6,7 @@ use std::rc::Rc;
 use auth_wasm::browser::{
     open_store, AuthClient, AuthError, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore,
 };
-use auth_wasm::protocol::storage_keys::session_key;
+use auth_wasm::protocol::storage_keys::{discovery_key, session_key};
 use auth_wasm::protocol::{ClientConfig, LoginTransaction, ProtocolError, Scopes};
 use wasm_bindgen_test::*;
 
@@ -84,6 +84,31 @@ async fn a_callback_with_unknown_state_is_rejected_and_the_url_cleaned() {
     assert_eq!(tokens.keys().unwrap(), Vec::<String>::new(), "nothing stored");
     assert_eq!(client.account(), None);
     set_url(&start);
+}
+
+/// The provider's discovery document, stored as the cache keeps it: its fetch time, then its text.
+async fn metadata_from_a_stored_document(age_secs: i64, document: &str) -> Result<String, AuthError> {
+    // Port 9 (discard) answers nothing: a fetch fails, so only the stored copy can give metadata.
+    let authority = "http://127.0.0.1:9";
+    let provider_store: Rc<dyn KeyValueStore> = Rc::new(MemoryStore::default());
+    let fetched_at = (js_sys::Date::now() / 1000.0) as i64 - age_secs;
+    provider_store.set(&discovery_key(authority), &format!("{fetched_at}\n{document}")).unwrap();
+    let client =
+        AuthClient::with_stores(ClientConfig::new(authority, "spa"), Rc::new(MemoryStore::default()), provider_store)
+            .unwrap();
+    client.metadata().await.map(|metadata| metadata.token_endpoint.clone())
+}
+
+#[wasm_bindgen_test]
+async fn the_provider_cache_serves_a_fresh_document_and_checks_it_again() {
+    let document = r#"{"issuer":"http://127.0.0.1:9","authorization_endpoint":"http://127.0.0.1:9/auth",
+        "token_endpoint":"http://127.0.0.1:9/token","jwks_uri":"http://127.0.0.1:9/jwks"}"#;
+    assert_eq!(metadata_from_a_stored_document(60, document).await, Ok("http://127.0.0.1:9/token".to_owned()));
+    // A day old: fetched again (and the provider does not answer).
+    assert!(matches!(metadata_from_a_stored_document(25 * 3600, document).await, Err(AuthError::Network { .. })));
+    // Stored by someone else for another issuer: checked as a fetched one would be, so not used.
+    let other = document.replace(r#""issuer":"http://127.0.0.1:9""#, r#""issuer":"https://evil.example""#);
+    assert!(matches!(metadata_from_a_stored_document(60, &other).await, Err(AuthError::Network { .. })));
 }
 
 #[wasm_bindgen_test]

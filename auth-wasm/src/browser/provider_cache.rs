@@ -7,9 +7,8 @@ use std::rc::Rc;
 
 use super::{now_secs, KeyValueStore};
 use crate::protocol::flow::{Cached, Document, Fetched};
-use crate::protocol::json::{self, JsonObject};
 use crate::protocol::storage_keys::{discovery_key, jwks_key};
-use crate::protocol::{JsonRecord, JwkSet, ProviderMetadata};
+use crate::protocol::{decimal, parse_decimal, split_once_byte, JwkSet, ProviderMetadata};
 
 /// How long a fetched discovery document or JWKS is used before it is fetched again.
 pub const PROVIDER_CACHE_LIFETIME_SECS: i64 = 24 * 3600;
@@ -21,19 +20,21 @@ pub(crate) struct ProviderCache {
     jwks: RefCell<Option<Rc<JwkSet>>>,
 }
 
-/// A stored document and when it was fetched; `None` when absent, unreadable or too old.
-fn load_fresh(storage: &dyn KeyValueStore, key: &str, field: &str) -> Option<JsonObject> {
-    let text = storage.get(key).ok()??;
-    let record = JsonObject::parse(&text).ok()?;
-    let fetched_at = record.integer("fetched_at").ok()?;
-    let age = now_secs() - fetched_at;
-    ((0..PROVIDER_CACHE_LIFETIME_SECS).contains(&age)).then(|| record.object(field).ok()).flatten()
+/// A stored document's text, while fresh; `None` when absent, unreadable or too old. A document is
+/// stored as `{fetched_at}\n{the document as the provider published it}`, and read back through the
+/// checks of a fetched one. (The text as it came, not the parsed document written again: no writer of
+/// the documents in the wasm, and nothing parsed twice.)
+fn load_fresh(storage: &dyn KeyValueStore, key: &str) -> Option<String> {
+    let stored = storage.get(key).ok()??;
+    let (fetched_at, document) = split_once_byte(&stored, b'\n')?;
+    let age = now_secs().checked_sub(i64::try_from(parse_decimal(fetched_at)?).ok()?)?;
+    (0..PROVIDER_CACHE_LIFETIME_SECS).contains(&age).then(|| document.to_owned())
 }
 
-fn save(storage: &dyn KeyValueStore, key: &str, field: &str, document: JsonObject) {
-    let record = JsonObject::new().with(field, document.into_value()).with("fetched_at", json::integer(now_secs()));
+fn save(storage: &dyn KeyValueStore, key: &str, document: &str) {
+    let fetched_at = decimal(u64::try_from(now_secs()).unwrap_or(0));
     // A cache: a refused write costs a fetch next time, nothing else.
-    let _ = storage.set(key, &record.to_json_string());
+    let _ = storage.set(key, &[fetched_at.as_str(), "\n", document].concat());
 }
 
 impl ProviderCache {
@@ -49,8 +50,8 @@ impl ProviderCache {
                 if let Some(metadata) = self.metadata.borrow().as_ref() {
                     return Some(Cached::Metadata(metadata.clone()));
                 }
-                let stored = load_fresh(&*self.storage, &discovery_key(&self.authority), "metadata")
-                    .and_then(|m| ProviderMetadata::from_json(&m.to_json_string(), &self.authority).ok())?;
+                let stored = load_fresh(&*self.storage, &discovery_key(&self.authority))
+                    .and_then(|text| ProviderMetadata::from_json(&text, &self.authority).ok())?;
                 let metadata = Rc::new(stored);
                 *self.metadata.borrow_mut() = Some(metadata.clone());
                 Some(Cached::Metadata(metadata))
@@ -59,8 +60,8 @@ impl ProviderCache {
                 if let Some(jwks) = self.jwks.borrow().as_ref() {
                     return Some(Cached::Jwks(jwks.clone()));
                 }
-                let stored = load_fresh(&*self.storage, &jwks_key(&self.authority), "jwks")
-                    .and_then(|set| JwkSet::from_document(&set).ok())?;
+                let stored = load_fresh(&*self.storage, &jwks_key(&self.authority))
+                    .and_then(|text| JwkSet::from_json(&text).ok())?;
                 let jwks = Rc::new(stored);
                 *self.jwks.borrow_mut() = Some(jwks.clone());
                 Some(Cached::Jwks(jwks))
@@ -71,14 +72,12 @@ impl ProviderCache {
     /// Keeps a document just fetched and checked: in memory, and in storage with its fetch time.
     pub fn keep(&self, fetched: Fetched) {
         match fetched {
-            Fetched::Metadata(metadata) => {
-                save(&*self.storage, &discovery_key(&self.authority), "metadata", metadata.to_json());
+            Fetched::Metadata(metadata, text) => {
+                save(&*self.storage, &discovery_key(&self.authority), &text);
                 *self.metadata.borrow_mut() = Some(metadata);
             }
-            Fetched::Jwks(jwks, document) => {
-                if let Some(document) = document {
-                    save(&*self.storage, &jwks_key(&self.authority), "jwks", document);
-                }
+            Fetched::Jwks(jwks, text) => {
+                save(&*self.storage, &jwks_key(&self.authority), &text);
                 *self.jwks.borrow_mut() = Some(jwks);
             }
         }

@@ -10,7 +10,6 @@
 
 use std::rc::Rc;
 
-use super::json::JsonObject;
 use super::jws::PendingSignature;
 use super::{
     authorization_code_request_body, discovery_url, parse_token_response, refresh_request_body, AuthorizationResponse,
@@ -82,13 +81,14 @@ pub enum Cached {
     Jwks(Rc<JwkSet>),
 }
 
-/// A document just fetched and checked, to keep.
+/// A document just fetched and checked, to keep, with its text as published: the cache stores the text
+/// and reads it back through the same checks.
 #[derive(Debug)]
 pub enum Fetched {
-    /// The metadata (stored as `ProviderMetadata::to_json` writes it).
-    Metadata(Rc<ProviderMetadata>),
-    /// The keys, and the document as published (stored when it is a JSON object).
-    Jwks(Rc<JwkSet>, Option<JsonObject>),
+    /// The metadata, and the discovery document's text.
+    Metadata(Rc<ProviderMetadata>, String),
+    /// The keys, and the JWKS document's text.
+    Jwks(Rc<JwkSet>, String),
 }
 
 /// An HTTP response's status and body.
@@ -141,22 +141,20 @@ impl<'a> Documents<'a> {
         match input {
             Input::Cached(Cached::Metadata(metadata)) => self.metadata = Some(metadata),
             Input::Cached(Cached::Jwks(jwks)) => self.jwks = Some((jwks, true)),
-            Input::Response(response) => {
-                if response.status != 200 {
-                    return Err(ProtocolError::from_status(response.status));
+            Input::Response(HttpResponse { status, body }) => {
+                if status != 200 {
+                    return Err(ProtocolError::from_status(status));
                 }
                 self.keep = Some(match document {
                     Document::Metadata => {
-                        let metadata = Rc::new(ProviderMetadata::from_json(&response.body, self.authority)?);
+                        let metadata = Rc::new(ProviderMetadata::from_json(&body, self.authority)?);
                         self.metadata = Some(metadata.clone());
-                        Fetched::Metadata(metadata)
+                        Fetched::Metadata(metadata, body)
                     }
                     Document::Jwks => {
-                        // Parsed once, for the keys and for storage.
-                        let document = JsonObject::parse(&response.body).map_err(JwkSet::invalid)?;
-                        let jwks = Rc::new(JwkSet::from_document(&document)?);
+                        let jwks = Rc::new(JwkSet::from_json(&body)?);
                         self.jwks = Some((jwks.clone(), false));
-                        Fetched::Jwks(jwks, Some(document))
+                        Fetched::Jwks(jwks, body)
                     }
                 });
             }
@@ -408,8 +406,8 @@ mod tests {
     fn name(step: &Step<'_>) -> String {
         match step {
             Step::Get { document, url, refetch } => format!("get {document:?} {url} refetch={refetch}"),
-            Step::Keep(Fetched::Metadata(_)) => "keep metadata".into(),
-            Step::Keep(Fetched::Jwks(_, document)) => format!("keep jwks stored={}", document.is_some()),
+            Step::Keep(Fetched::Metadata(..)) => "keep metadata".into(),
+            Step::Keep(Fetched::Jwks(..)) => "keep jwks".into(),
             Step::PostForm { url, body } => format!("post {url} {}", body.split('&').next().unwrap()),
             Step::VerifySignature(check) => format!("verify with {}", check.key.string("kid").unwrap()),
             Step::Done => "done".into(),
@@ -459,7 +457,7 @@ mod tests {
                 "keep metadata",
                 "post https://op.example/token grant_type=authorization_code",
                 "get Jwks https://op.example/jwks refetch=false",
-                "keep jwks stored=true",
+                "keep jwks",
                 "verify with r1",
                 "done",
             ]
