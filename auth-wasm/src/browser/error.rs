@@ -4,7 +4,7 @@ use crate::protocol::{Message, ProtocolError};
 
 /// An error of the client: the protocol core's, or one of the browser's. Its message says what to do;
 /// [`code`](Self::code) is a stable name to match on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AuthError {
     /// A protocol rule failed, or the provider refused.
@@ -79,6 +79,24 @@ impl AuthError {
 
     pub(crate) fn browser(value: wasm_bindgen::JsValue) -> Self {
         Self::Browser(js_message(&value))
+    }
+}
+
+impl Clone for AuthError {
+    // Written out only to keep it out of line: derived, the whole clone (with the protocol error's) was
+    // inlined into its callers as well, a second copy of 1.5 KB in a Leptos app.
+    #[inline(never)]
+    fn clone(&self) -> Self {
+        match self {
+            Self::Protocol(error) => Self::Protocol(error.clone()),
+            Self::Network { url, message } => Self::Network { url: url.clone(), message: message.clone() },
+            Self::Storage(why) => Self::Storage(why.clone()),
+            Self::Browser(why) => Self::Browser(why.clone()),
+            Self::Redirecting => Self::Redirecting,
+            Self::ClaimsChallengeRepeated { origin } => Self::ClaimsChallengeRepeated { origin: origin.clone() },
+            Self::SilentTimeout { seconds } => Self::SilentTimeout { seconds: *seconds },
+            Self::SilentUnavailable { reason } => Self::SilentUnavailable { reason: reason.clone() },
+        }
     }
 }
 
