@@ -109,17 +109,19 @@ pub fn Authentication(
 ) -> impl IntoView {
     let auth = use_auth();
     let params = use_params_map();
-    let action = Memo::new(move |_| params.read().get("action").unwrap_or_default());
+    // Read through the router's own memo of the params (it notifies only when they change), not a memo
+    // of ours: one reactive type less in the app.
+    let action = move || params.read().get("action").unwrap_or_default();
 
     // Start once per visit of the login or logout route.
-    crate::effect(move |_| match action.get().as_str() {
+    crate::effect(move |_| match action().as_str() {
         "login" => run_request(auth, RequestKind::Login),
         "logout" => run_request(auth, RequestKind::Logout),
         _ => {}
     });
 
     crate::reactive(move || {
-        let custom = match action.get().as_str() {
+        let custom = match action().as_str() {
             "login" => login.clone(),
             "login-callback" => login_callback.clone(),
             "login-failed" => login_failed.clone(),
@@ -135,7 +137,7 @@ pub fn Authentication(
             // A failure anywhere in the flow is shown with its reason, never a page stuck in progress.
             return login_failed_page(auth);
         }
-        match (action.get().as_str(), auth.state()) {
+        match (action().as_str(), auth.state()) {
             ("login-failed", _) => login_failed_page(auth),
             ("login", _) => progress("Redirecting to sign in…"),
             ("logout", _) => progress("Signing out…"),
