@@ -17,15 +17,15 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 # traps at once. -Zlocation-detail=none drops the file names and lines that code still hands to panics
 # (for RefCell borrows, say): 625 B less, and no path of the build machine in the package. (-Zmir-opt-level=3
 # measured 448 B less, but its passes are the compiler's unfinished ones: not for a security library.)
-# std, alloc and core themselves are built at opt-level 3, as the precompiled std is: built for size
-# with the crate, they made a cached-token getToken 1.7 → 2.2–3.2 µs, and the package 632 B larger
-# (measured 2026-12-05). The crate itself stays stable Rust: apps that depend on it build with their
-# own toolchain.
-STD_AT_O3=()
-for crate in core alloc std; do STD_AT_O3+=(--config "profile.release.package.$crate.opt-level=3"); done
+# Every crate but auth-wasm (std, alloc and core included) is built at opt-level 3, as the precompiled
+# std is; wasm-opt -Oz shrinks the result further than it shrinks those crates built for size: built
+# with the workspace's opt-level "z", std made a cached-token getToken 1.7 → 2.2–3.2 µs and the package
+# 632 B larger, and the other dependencies 1,200 B more (opt-level 2: 140 B more than 3; "s": 1,850 B;
+# auth-wasm itself at "s": 9,500 B; measured 2026-12-05). The crate itself stays stable Rust: apps that
+# depend on it build with their own toolchain and profile.
 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" cargo "+$NPM_NIGHTLY" build -Z build-std=std,panic_abort \
-  "${STD_AT_O3[@]}" -p auth-wasm --lib --features js --release --target wasm32-unknown-unknown --locked \
-  --target-dir "$ROOT/target/npm-build"
+  --config 'profile.release.package."*".opt-level=3' -p auth-wasm --lib --features js --release \
+  --target wasm32-unknown-unknown --locked --target-dir "$ROOT/target/npm-build"
 wasm-bindgen --target web --out-dir "$OUT" --out-name auth_wasm \
   "$ROOT/target/npm-build/wasm32-unknown-unknown/release/auth_wasm.wasm"
 # The same optimisation with function names kept, for the size report's breakdown (not part of the package).
