@@ -222,11 +222,7 @@ pub struct JwkSet {
 impl JwkSet {
     /// Parses a JWKS document (`{"keys": [...]}`); errs as invalid discovery when it is not one.
     pub fn from_json(json: &str) -> Result<Self, ProtocolError> {
-        Self::from_document(&JsonObject::parse(json).map_err(Self::invalid)?)
-    }
-
-    /// The keys of a JWKS document already parsed (the token flow keeps the document too).
-    pub(crate) fn from_document(set: &JsonObject) -> Result<Self, ProtocolError> {
+        let set = JsonObject::parse(json).map_err(Self::invalid)?;
         let Some(Value::Array(list)) = set.get("keys") else {
             return Err(Self::invalid(JsonError::field("keys", "must be a list of keys")));
         };
@@ -242,7 +238,7 @@ impl JwkSet {
     }
 
     /// The error of a document that is not a JWKS, as `error` says.
-    pub(crate) fn invalid(error: JsonError) -> ProtocolError {
+    fn invalid(error: JsonError) -> ProtocolError {
         ProtocolError::InvalidDiscovery(["the JWKS: ", &String::from(error)].concat())
     }
 

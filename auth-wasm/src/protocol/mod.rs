@@ -61,7 +61,8 @@ pub use return_url::{safe_return_url, same_origin_path};
 pub use scopes::{Scope, Scopes};
 pub use session::{after_sign_in, session_change, session_events, PublishedRevision, Session, SessionChange};
 pub(crate) use text::{
-    before_any, find_byte, has_any, parse_decimal, rsplit_once_byte, split_byte, split_once_byte, trim_end_byte,
+    before_any, find_byte, has_any, parse_decimal, rsplit_once_byte, split_byte, split_once_byte, starts_with_any,
+    trim_end_byte,
 };
 pub use token::{
     authorization_code_request_body, parse_token_response, refresh_request_body, revocation_request_body, TokenResponse,

@@ -1,7 +1,7 @@
 //! Return URLs: where the app goes after a sign-in or sign-out. Only this app's own pages qualify, so
 //! that a crafted link or history entry cannot send a signed-in user elsewhere (an open redirect).
 
-use super::{before_any, split_byte, trim_end_byte};
+use super::{before_any, split_byte, starts_with_any, trim_end_byte};
 
 /// `candidate` as a path of this app (`/path?query#fragment`) when it is one: an absolute path, or an
 /// absolute URL of `origin`. `None` for anything else: other origins, `//host`, `javascript:`, `data:`,
@@ -13,14 +13,10 @@ pub fn same_origin_path(candidate: &str, origin: &str) -> Option<String> {
     let origin = trim_end_byte(origin, b'/');
     let path = match candidate.strip_prefix(origin) {
         Some("") => "/",
-        Some(rest) if rest.bytes().next().is_some_and(|b| matches!(b, b'/' | b'?' | b'#')) => rest,
+        Some(rest) if starts_with_any(rest, b"/?#") => rest,
         _ => candidate,
     };
-    let path = if path.bytes().next().is_some_and(|b| matches!(b, b'?' | b'#')) {
-        ["/", path].concat()
-    } else {
-        path.to_owned()
-    };
+    let path = if starts_with_any(path, b"?#") { ["/", path].concat() } else { path.to_owned() };
     // Dot segments are refused: `/.//evil.example` would normalise to `//evil.example`.
     let segments = split_byte(before_any(&path, b"?#"), b'/');
     // `%2e` is a dot too, in any case.

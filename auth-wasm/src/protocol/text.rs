@@ -21,6 +21,11 @@ fn one_of(set: &[u8], byte: u8) -> bool {
     false
 }
 
+/// Whether `text` begins with one of `bytes`.
+pub(crate) fn starts_with_any(text: &str, bytes: &[u8]) -> bool {
+    text.bytes().next().is_some_and(|b| one_of(bytes, b))
+}
+
 /// Whether `text` has any of `bytes`.
 pub(crate) fn has_any(text: &str, bytes: &[u8]) -> bool {
     text.bytes().any(|b| one_of(bytes, b))
@@ -110,6 +115,7 @@ mod tests {
                 let c = byte as char;
                 assert_eq!(find_byte(text, byte), text.find(c), "{text}");
                 assert_eq!(has_any(text, &[byte, b'!']), text.contains([c, '!']), "{text}");
+                assert_eq!(starts_with_any(text, &[byte, b'!']), text.starts_with([c, '!']), "{text}");
                 assert_eq!(split_once_byte(text, byte), text.split_once(c), "{text}");
                 assert_eq!(rsplit_once_byte(text, byte), text.rsplit_once(c), "{text}");
                 assert_eq!(trim_end_byte(text, byte), text.trim_end_matches(c), "{text}");
