@@ -5,7 +5,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
-/// Every message: `key: template` lines (see `messages.txt`).
+/// Every message: the English text of every error, as `key: template` lines, where `{0}` and `{1}` stand for
+/// the error's values. Declared once, in `messages.txt`: Rust's `Display` of the errors reads it (for
+/// Leptos apps), and `tests/build-npm.sh` turns it into the npm package's `messages.js` (which `errors.js`
+/// assembles the text from), so the npm package's wasm carries codes and values, not sentences. The file
+/// holds nothing else (no comment lines): a Leptos app ships it whole.
 pub const MESSAGES: &str = include_str!("../messages.txt");
 
 /// `n` in decimal digits, without the formatting machinery (`to_string` on an integer brings
@@ -152,7 +156,7 @@ mod tests {
 
     #[test]
     fn every_line_is_a_key_and_a_template() {
-        for line in MESSAGES.lines().filter(|line| !line.starts_with('#') && !line.is_empty()) {
+        for line in MESSAGES.lines() {
             let (key, template) = line.split_once(": ").expect(line);
             assert!(key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{key}");
             assert_eq!(Message::template(key), Some(template));
