@@ -1,4 +1,4 @@
-import type { AuthClient as WasmAuthClient, AuthClientOptions, InitInput } from "./auth_wasm.js";
+import type { AuthClient as WasmAuthClient, AuthClientOptions, AuthEvent, InitInput } from "./auth_wasm.js";
 
 export type {
   AuthClientOptions, LoginRequest, LogoutRequest, TokenRequest, Account, RedirectResult, AuthEvent, InitInput,
@@ -25,4 +25,6 @@ export function createAuthClient(options: AuthClientOptions): Promise<AuthClient
  */
 export class AuthClient extends WasmAuthClient {
   constructor(options: AuthClientOptions);
+  /** Calls `listener` with every event (of this tab and of the app's other tabs); returns the function that stops it. */
+  on(listener: (event: AuthEvent) => void): () => void;
 }

@@ -39,6 +39,12 @@ export class AuthClient extends WasmAuthClient {
     }
     super(options);
   }
+
+  /** Calls `listener` with every event; returns the function that stops it. */
+  on(listener) {
+    const id = this.subscribe(listener);
+    return () => this.unsubscribe(id);
+  }
 }
 
 /** Loads the module (once) and makes a client: `await createAuthClient(options)`. */

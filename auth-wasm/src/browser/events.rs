@@ -41,6 +41,18 @@ pub enum AuthEvent {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Subscription(u64);
 
+impl Subscription {
+    /// The handle as a number (what the JS API hands out: its `on` keeps it in the function it returns).
+    pub fn id(self) -> u64 {
+        self.0
+    }
+
+    /// The handle [`Self::id`] numbered.
+    pub fn from_id(id: u64) -> Self {
+        Self(id)
+    }
+}
+
 type Listener = Rc<dyn Fn(&AuthEvent)>;
 
 #[derive(Default)]

@@ -8,7 +8,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::errors::{auth_error, interaction_required};
 use super::types::*;
-use crate::browser::{navigation, AuthClient, AuthError, TokenResult};
+use crate::browser::{navigation, AuthClient, AuthError, Subscription, TokenResult};
 use crate::protocol::{ClientConfig, ProtocolError};
 
 /// Every promise goes through this one (boxed) future type, so that wasm-bindgen-futures' machinery is
@@ -116,14 +116,20 @@ impl JsAuthClient {
         .unchecked_into()
     }
 
-    /// Calls `listener` with every event; returns the function that stops it.
-    pub fn on(&self, listener: AuthEventListener) -> Unsubscribe {
-        let listener: js_sys::Function = JsValue::from(listener).unchecked_into();
+    /// Calls `listener` with every event; returns the number `unsubscribe` takes. (`index.js`'s `on`
+    /// wraps the two: a function that stops the listener, made in JS, costs the wasm no closure glue.)
+    #[wasm_bindgen(skip_typescript)]
+    pub fn subscribe(&self, listener: js_sys::Function) -> f64 {
         let subscription = self.client.subscribe(move |event| {
             // A listener's exception is the app's, not ours to handle.
             let _ = listener.call1(&JsValue::NULL, &event_to_js(event));
         });
-        let client = self.client.clone();
-        Closure::once_into_js(move || client.unsubscribe(subscription)).unchecked_into()
+        subscription.id() as f64
+    }
+
+    /// Stops the listener `subscribe` numbered.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn unsubscribe(&self, id: f64) {
+        self.client.unsubscribe(Subscription::from_id(id as u64));
     }
 }

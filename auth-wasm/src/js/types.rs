@@ -180,10 +180,6 @@ extern "C" {
     pub type StringPromise;
     #[wasm_bindgen(typescript_type = "Promise<void>")]
     pub type VoidPromise;
-    #[wasm_bindgen(typescript_type = "(event: AuthEvent) => void")]
-    pub type AuthEventListener;
-    #[wasm_bindgen(typescript_type = "() => void")]
-    pub type Unsubscribe;
 }
 
 /// A plain JS object of a JSON object.
