@@ -51,7 +51,7 @@ pub fn challenge_is_from(origin: &str, response_url: &str) -> bool {
 /// The claims request of a `WWW-Authenticate` header, if it carries one. The `claims` value is JSON in
 /// standard or URL-safe base64 (or, from some servers, plain JSON).
 pub fn claims_challenge(www_authenticate: &str) -> Option<JsonObject> {
-    let (scheme, params) = super::split_once_byte(www_authenticate.trim(), b' ')?;
+    let (scheme, params) = super::split_once_byte(www_authenticate.trim_ascii(), b' ')?;
     if !scheme.eq_ignore_ascii_case("bearer") {
         return None;
     }
@@ -63,13 +63,14 @@ pub fn claims_challenge(www_authenticate: &str) -> Option<JsonObject> {
     decoded.or_else(|| JsonObject::parse_embedded_bytes(claims.as_bytes()).ok())
 }
 
-/// `name=value` and `name="quoted, value"` pairs of an auth-param list (RFC 9110 §11.2).
+/// `name=value` and `name="quoted, value"` pairs of an auth-param list (RFC 9110 §11.2). The whitespace
+/// around them is HTTP's (spaces and tabs: ASCII), not Unicode's.
 fn auth_params(text: &str) -> Vec<(String, String)> {
     let mut params = Vec::new();
-    let mut rest = text.trim();
+    let mut rest = text.trim_ascii();
     while !rest.is_empty() {
         let Some((name, after)) = super::split_once_byte(rest, b'=') else { break };
-        let after = after.trim_start();
+        let after = after.trim_ascii_start();
         let (value, remaining) = if let Some(quoted) = after.strip_prefix('"') {
             let mut value = String::new();
             let mut chars = quoted.char_indices();
@@ -87,10 +88,10 @@ fn auth_params(text: &str) -> Vec<(String, String)> {
             (value, &quoted[end..])
         } else {
             let end = super::find_byte(after, b',').unwrap_or(after.len());
-            (after[..end].trim().to_owned(), &after[end..])
+            (after[..end].trim_ascii().to_owned(), &after[end..])
         };
-        params.push((name.trim().to_owned(), value));
-        rest = remaining.trim_start().trim_start_matches(',').trim_start();
+        params.push((name.trim_ascii().to_owned(), value));
+        rest = remaining.trim_ascii_start().trim_start_matches(',').trim_ascii_start();
     }
     params
 }
