@@ -213,7 +213,8 @@ pub fn provide_auth(config: ClientConfig) -> Result<Auth, AuthError> {
 /// page is one. Call it once, near the root (inside or outside `<Router>`).
 pub fn provide_auth_with_client(client: AuthClient) -> Auth {
     let inner = Inner { client: client.clone(), state: AuthState::Authorizing, last: LastOperation::default() };
-    let auth = Auth { inner: StoredValue::new_local(inner), state_changed: Trigger::new(), last_changed: Trigger::new() };
+    let auth =
+        Auth { inner: StoredValue::new_local(inner), state_changed: Trigger::new(), last_changed: Trigger::new() };
     provide_context(auth);
 
     let subscription = client.subscribe(move |event| match event {

@@ -14,7 +14,8 @@ impl HomeAccountId {
     /// From Entra's `client_info`: base64url JSON `{"uid": …, "utid": …}` → `uid.utid`.
     pub fn from_client_info(client_info: &str) -> Result<Self, ProtocolError> {
         let invalid = |why: String| ProtocolError::InvalidTokenResponse(["client_info: ", &why].concat());
-        let bytes = super::base64::decode_url(client_info.trim_ascii()).ok_or_else(|| invalid("not base64url".into()))?;
+        let bytes =
+            super::base64::decode_url(client_info.trim_ascii()).ok_or_else(|| invalid("not base64url".into()))?;
         let info = JsonObject::parse_bytes(&bytes).map_err(|e| invalid(e.into()))?;
         let (uid, utid) =
             (info.string("uid").map_err(|e| invalid(e.into()))?, info.string("utid").map_err(|e| invalid(e.into()))?);
