@@ -6,6 +6,8 @@ use auth_wasm::browser::{
 };
 use auth_wasm::protocol::{Account, ClientConfig, InteractiveAuthenticationRequest, Scopes};
 
+use std::rc::Rc;
+
 use crate::AuthenticationPaths;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,7 +23,8 @@ pub enum AuthState {
     Anonymous,
     /// The last sign-in or sign-out failed and nobody is signed in; the app can start again. (When
     /// someone is signed in, a failure leaves the state `Authenticated`: see [`Auth::last_failure`].)
-    Failed(AuthError),
+    /// Shared, not copied: every read of the state is a clone of it.
+    Failed(Rc<AuthError>),
 }
 
 /// The handle components use: cheap to copy, valid while the providing owner lives.
@@ -52,7 +55,7 @@ struct Inner {
 #[derive(Default)]
 struct LastOperation {
     /// The last operation that failed, until the next one starts.
-    failure: Option<AuthError>,
+    failure: Option<Rc<AuthError>>,
     /// The last sign-out removed this app's tokens but could not end the provider's session.
     provider_session_remains: bool,
 }
@@ -75,7 +78,7 @@ impl Auth {
     /// Why the last sign-in or sign-out failed, until another starts (tracked). A failure does not sign
     /// anybody out: a crafted callback link such as `…/login-callback?error=server_error` shows here,
     /// while the state stays `Authenticated` for a signed-in user.
-    pub fn last_failure(&self) -> Option<AuthError> {
+    pub fn last_failure(&self) -> Option<Rc<AuthError>> {
         self.last_changed.track();
         self.inner.with_value(|inner| inner.last.failure.clone())
     }
@@ -154,6 +157,7 @@ impl Auth {
     /// a failure that touched no tokens (a callback link with no transaction of ours, a logout route
     /// reached by a plain link) leaves a signed-in user signed in.
     pub(crate) fn fail(&self, error: AuthError) {
+        let error = Rc::new(error);
         let next = match self.inner.with_value(|inner| inner.client.account()) {
             Some(user) => AuthState::Authenticated(user),
             None => AuthState::Failed(error.clone()),
@@ -231,22 +235,23 @@ pub fn provide_auth_with_client(client: AuthClient) -> Auth {
 
     let paths = auth.paths();
     spawn_local(async move {
-        let outcome = client.handle_redirect().await;
-        match &outcome {
+        let shown = match client.handle_redirect().await {
             // Whoever the client holds now: the account a sign-in callback just stored, nobody after a
             // sign-out callback, else (not a callback, one already completed, an outcome this version
             // does not know) whoever the session is.
-            Ok(_) => auth.set_state(client.account().map_or(AuthState::Anonymous, AuthState::Authenticated)),
+            Ok(outcome) => {
+                auth.set_state(client.account().map_or(AuthState::Anonymous, AuthState::Authenticated));
+                match outcome {
+                    CallbackOutcome::NotACallback => Ok(()),
+                    // handle_redirect replaced the URL; let the router render the page it now shows.
+                    _ => notify_location_changed(),
+                }
+            }
             // Whoever was signed in still is: a failed callback (or a crafted link to the callback
-            // route) is a failed operation, not a sign-out.
-            Err(error) => auth.fail(error.clone()),
-        }
-        let shown = match &outcome {
-            Ok(CallbackOutcome::NotACallback) => Ok(()),
-            // handle_redirect replaced the URL; let the router render the page it now shows.
-            Ok(_) => notify_location_changed(),
-            // The failure page, keeping a request to retry that returns where the sign-in was going.
-            Err(_) => {
+            // route) is a failed operation, not a sign-out. The failure page keeps a request to retry
+            // that returns where the sign-in was going.
+            Err(error) => {
+                auth.fail(error);
                 replace_with_request(&paths.login_failed, &InteractiveAuthenticationRequest::login(current_path()))
             }
         };
