@@ -100,7 +100,8 @@ const GROUPS = [
   [/serde_json|serde_wasm_bindgen|serde_core|serde::/, 'serde'],
   [/core::fmt|alloc::fmt|Formatter|as core::fmt::(Display|Debug)>::fmt/, 'core::fmt'],
   [/leptos_auth/, 'leptos_auth (context, components, routes)'],
-  [/auth_wasm::js/, 'auth_wasm::js (the JS API)'],
+  // The JS API's exports (wasm-bindgen names them after the class and method).
+  [/auth_wasm::js|^authclient_|^__wbg_authclient/, 'auth_wasm::js (the JS API)'],
   [/auth_wasm::browser/, 'auth_wasm::browser (async, storage, fetch)'],
   [/auth_wasm::protocol/, 'auth_wasm::protocol (the core)'],
   [/auth_wasm/, 'auth_wasm (other)'],
@@ -115,7 +116,7 @@ const GROUPS = [
   [/sha2|digest/, 'sha2'],
   [/futures/, 'futures-util'],
   [/form_urlencoded|percent_encoding/, 'form_urlencoded'],
-  [/core::|alloc::|std::|<core|<alloc|<std/, 'core, alloc, std'],
+  [/core::|alloc::|std::|<core|<alloc|<std|^<(str|char|u8|\[u8\])>::|^memcmp$|^memcpy$|^memset$/, 'core, alloc, std'],
 ];
 
 if (import.meta.url === `file://${process.argv[1]}`) {
