@@ -132,6 +132,51 @@ async fn a_sign_out_callback_this_browser_did_not_start_signs_nobody_out() {
     set_url(&start);
 }
 
+/// A session's JSON with one cached access token, `at`.
+fn session_with_token(at: &str, revision: u64) -> String {
+    serde_json::json!({
+        "account": { "home_account_id": "alice", "claims": {
+            "iss": "http://127.0.0.1:9", "sub": "alice", "aud": "spa", "exp": 4_000_000_000i64, "iat": 1 } },
+        "id_token": "h.p.s", "granted_scopes": ["openid", "api:read"],
+        "access_tokens": [{ "access_token": at, "scopes": ["api:read"], "requested": ["api:read"],
+            "issued_at": 1, "expires_at": 4_000_000_000i64 }],
+        "revision": revision,
+    })
+    .to_string()
+}
+
+#[wasm_bindgen_test]
+fn a_session_another_tab_wrote_to_shared_storage_is_taken_once() {
+    let store: Rc<dyn KeyValueStore> = Rc::new(MemoryStore::default());
+    let mut config = ClientConfig::new("http://127.0.0.1:9/", "spa");
+    config.cache_location = CacheLocation::LocalStorage;
+    let key = session_key(&config.client_id, &config.authority);
+    store.set(&key, &session_with_token("at-1", 1)).unwrap();
+    let client = AuthClient::with_stores(config, store.clone(), Rc::new(MemoryStore::default())).unwrap();
+    let events = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let seen = events.clone();
+    client.subscribe(move |event| seen.borrow_mut().push(format!("{event:?}")));
+    let (api, other) = (Scopes::parse("api:read").unwrap(), Scopes::parse("other").unwrap());
+    let token = |client: &AuthClient| client.cached_token(&api).map(|t| t.access_token.secret().to_owned());
+
+    // Another tab renews: the session is read again (forgetting tokens of other scopes reads it first).
+    store.set(&key, &session_with_token("at-2", 2)).unwrap();
+    client.forget_access_tokens(&other).unwrap();
+    assert_eq!(token(&client), Some("at-2".into()));
+    assert_eq!(events.borrow().len(), 1, "one renewal told: {:?}", events.borrow());
+
+    // The same text again: nothing to take, nothing told.
+    client.forget_access_tokens(&other).unwrap();
+    store.set(&key, &session_with_token("at-2", 2)).unwrap();
+    client.forget_access_tokens(&other).unwrap();
+    assert_eq!(events.borrow().len(), 1, "{:?}", events.borrow());
+
+    // The app clears the storage: signed out.
+    store.remove(&key).unwrap();
+    client.forget_access_tokens(&other).unwrap();
+    assert!(client.account().is_none());
+}
+
 /// A store whose writes the browser refuses from some moment on (quota, storage blocked).
 #[derive(Default)]
 struct RefusingStore {

@@ -24,6 +24,12 @@ pub(crate) struct SessionStore {
     current: RefCell<Option<Rc<Session>>>,
     /// The revision this tab's state is at (the session's, or that of the sign-out it took).
     revision: Cell<u64>,
+    /// Shared storage only: the session's text as this tab last read it there or wrote it. A reload that
+    /// finds the same text has nothing to take (no parse, and no comparison of whole sessions, whose
+    /// code the wasm then does not carry); and what this tab keeps in memory only (a renewal storage
+    /// refused, a refresh token dropped as stale, another tab's message) is not undone by a reload of
+    /// the text it replaced.
+    shared_text: RefCell<Option<String>>,
 }
 
 impl SessionStore {
@@ -44,22 +50,26 @@ impl SessionStore {
             revision_key: revision_key(client_id, authority),
             current: RefCell::new(None),
             revision: Cell::new(0),
+            shared_text: RefCell::new(None),
         };
-        let session = store.read();
+        let session =
+            if shared { store.read_shared().1 } else { store.storage.load::<Session>(&store.key).ok().flatten() };
         store.revision.set(session.as_ref().map_or(0, Session::revision));
         *store.current.borrow_mut() = session.map(Rc::new);
         store
     }
 
-    /// The session in storage now. An unreadable one reads as none; it is removed only from this tab's
-    /// own storage (in shared storage it may be a newer version's, which other tabs still read).
-    fn read(&self) -> Option<Session> {
-        if self.shared {
-            let text = self.storage.get(&self.key).ok().flatten()?;
-            Session::from_json_str(&text).ok()
-        } else {
-            self.storage.load::<Session>(&self.key).ok().flatten()
+    /// The session in shared storage now, and whether its text is another than the one this tab last
+    /// read or wrote (which it then keeps). An unreadable one reads as none, and stays: it may be a newer
+    /// version's, which other tabs still read. (In this tab's own storage, `load` removes it.)
+    fn read_shared(&self) -> (bool, Option<Session>) {
+        let text = self.storage.get(&self.key).ok().flatten();
+        if text == *self.shared_text.borrow() {
+            return (false, None);
         }
+        let session = text.as_deref().and_then(|text| Session::from_json_str(text).ok());
+        *self.shared_text.borrow_mut() = text;
+        (true, session)
     }
 
     /// Whether every tab reads this store's storage.
@@ -112,11 +122,18 @@ impl SessionStore {
         let next = next.map(|session| session.with_revision(revision));
         match &next {
             Some(session) => {
-                self.storage.save(&self.key, session)?;
+                let text = session.to_json_string();
+                self.storage.set(&self.key, &text)?;
+                if self.shared {
+                    *self.shared_text.borrow_mut() = Some(text);
+                }
                 // An id, not a token; without it only an account change after a sign-out goes untold.
                 let _ = self.storage.set(&self.last_account_key, session.account.home_account_id.as_str());
             }
-            None => self.storage.remove(&self.key)?,
+            None => {
+                self.storage.remove(&self.key)?;
+                *self.shared_text.borrow_mut() = None;
+            }
         }
         self.publish(revision, next.is_some());
         Ok(self.set_memory(next, revision))
@@ -166,13 +183,13 @@ impl SessionStore {
     }
 
     /// Reads shared storage again (another tab may have written it); returns the session it replaced,
-    /// or `None` when nothing changed or the storage is this tab's own.
+    /// or `None` when its text is the one this tab last read or wrote, or the storage is this tab's own.
     pub fn reload(&self) -> Option<Option<Rc<Session>>> {
         if !self.shared {
             return None;
         }
-        let stored = self.read();
-        if stored.as_ref() == self.current.borrow().as_deref() {
+        let (changed, stored) = self.read_shared();
+        if !changed {
             return None;
         }
         let revision = stored.as_ref().map_or_else(|| self.next_revision_seen(), Session::revision);
