@@ -350,36 +350,17 @@ impl JsonRecord for Session {
     }
 }
 
-/// `tokens` sorted by request, the first of each request kept. (A heap sort through `BinaryHeap`, as
-/// `Scopes` sorts: `slice::sort_unstable`'s code is larger in the wasm.)
+/// `tokens` sorted by request, the first of each request kept: each put in place by a binary search
+/// (smaller code than a heap sort of its own; a session holds a token per request the app made, so the
+/// moves an insertion costs stay few).
 fn in_request_order(tokens: Vec<CachedAccessToken>) -> Vec<CachedAccessToken> {
-    /// A token ordered by its request, then by where it was in the list.
-    struct ByRequest(CachedAccessToken, usize);
-    impl PartialEq for ByRequest {
-        fn eq(&self, other: &Self) -> bool {
-            self.cmp(other).is_eq()
+    let mut sorted: Vec<CachedAccessToken> = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        // A later token for a request already kept is dropped.
+        if let Err(at) = sorted.binary_search_by(|kept| kept.requested.cmp(&token.requested)) {
+            sorted.insert(at, token);
         }
     }
-    impl Eq for ByRequest {}
-    impl PartialOrd for ByRequest {
-        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-            Some(self.cmp(other))
-        }
-    }
-    impl Ord for ByRequest {
-        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-            self.0.requested.cmp(&other.0.requested).then(self.1.cmp(&other.1))
-        }
-    }
-    let mut heap = std::collections::BinaryHeap::new();
-    for (at, token) in tokens.into_iter().enumerate() {
-        heap.push(ByRequest(token, at));
-    }
-    let mut sorted = Vec::new();
-    for entry in heap.into_sorted_vec() {
-        sorted.push(entry.0);
-    }
-    sorted.dedup_by(|later, first| later.requested == first.requested);
     sorted
 }
 
