@@ -15,16 +15,19 @@ pub const MESSAGES: &str = include_str!("../messages.txt");
 /// `n` in decimal digits, without the formatting machinery (`to_string` on an integer brings
 /// `core::fmt`'s integer printer and padding into the wasm).
 pub(crate) fn decimal(mut n: u64) -> String {
-    let mut digits = Vec::with_capacity(20);
-    loop {
-        digits.push(b'0' + (n % 10) as u8);
+    // Written from the end of a buffer that holds the longest u64 (20 digits): no Vec, no reversal.
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    while at > 0 {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    let mut text = String::with_capacity(digits.len());
-    for &digit in digits.iter().rev() {
+    let mut text = String::with_capacity(digits.len() - at);
+    for &digit in &digits[at..] {
         text.push(char::from(digit));
     }
     text
