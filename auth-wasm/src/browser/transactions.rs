@@ -9,19 +9,25 @@ use std::rc::Rc;
 use super::{AuthError, KeyValueStore};
 use crate::protocol::{CompletedTransaction, JsonRecord, LoginTransaction, LogoutTransaction, State};
 
-pub(crate) struct TransactionStore(Result<Rc<dyn KeyValueStore>, AuthError>);
+/// The store, or why the browser refused it (the storage error's text: a storage error is what every
+/// use of the store then fails with, made anew each time rather than a stored error cloned, whose code
+/// would be in the app only for this).
+pub(crate) struct TransactionStore(Result<Rc<dyn KeyValueStore>, String>);
 
 impl TransactionStore {
     /// Over `store`, or the reason there is none.
     pub fn new(store: Result<Rc<dyn KeyValueStore>, AuthError>) -> Self {
-        Self(store)
+        Self(store.map_err(|error| match error {
+            AuthError::Storage(why) => why,
+            other => other.code().to_owned(),
+        }))
     }
 
     /// The store; a storage error when the browser refused it.
     pub fn store(&self) -> Result<&Rc<dyn KeyValueStore>, AuthError> {
         match &self.0 {
             Ok(store) => Ok(store),
-            Err(error) => Err(error.clone()),
+            Err(why) => Err(AuthError::Storage(why.clone())),
         }
     }
 
