@@ -154,9 +154,10 @@ impl AuthClient {
         *self.inner.tabs.borrow_mut() = Some(Tabs::connect(&name, on_message, on_storage, on_restore));
     }
 
-    fn post(&self, message: &TabMessage) {
+    /// Tells the other tabs the session at `revision` (see [`SessionMessage`]).
+    fn post_session(&self, session: Option<&Session>, revision: u64, last: Option<&HomeAccountId>, signed_in: bool) {
         if let Some(tabs) = self.inner.tabs.borrow().as_ref() {
-            tabs.post(message);
+            tabs.post_session(session, revision, last, signed_in);
         }
     }
 
@@ -166,14 +167,8 @@ impl AuthClient {
         match message {
             TabMessage::Hello => {
                 let session = self.inner.session.current();
-                let revision = self.inner.session.revision();
                 if session.is_some() {
-                    self.post(&TabMessage::Session(Box::new(SessionMessage {
-                        session: session.as_deref().cloned(),
-                        revision,
-                        last: None,
-                        signed_in: false,
-                    })));
+                    self.post_session(session.as_deref(), self.inner.session.revision(), None, false);
                 }
             }
             TabMessage::Session(message) => {
@@ -268,19 +263,16 @@ impl AuthClient {
     /// Tells the other tabs and this tab's listeners of the change from `previous` to the current state.
     fn announce(&self, previous: Option<Rc<Session>>, last: Option<HomeAccountId>, signed_in: bool) {
         let current = self.inner.session.current();
-        self.post(&TabMessage::Session(Box::new(SessionMessage {
-            session: current.as_deref().cloned(),
-            revision: self.inner.session.revision(),
-            last: last.clone(),
-            signed_in,
-        })));
+        self.post_session(current.as_deref(), self.inner.session.revision(), last.as_ref(), signed_in);
         self.emit_change(previous, last, signed_in);
     }
 
     /// Asks the open tabs for the session and waits up to `wait_ms` for one at `revision` or newer (or
     /// for a sign-out); returns whether it came.
     pub(crate) async fn catch_up(&self, revision: u64, wait_ms: u32) -> bool {
-        self.post(&TabMessage::Hello);
+        if let Some(tabs) = self.inner.tabs.borrow().as_ref() {
+            tabs.post_hello();
+        }
         let mut waited = 0;
         loop {
             self.reload_shared_session();

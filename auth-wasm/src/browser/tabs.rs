@@ -31,17 +31,21 @@ pub(crate) enum TabMessage {
 }
 
 impl TabMessage {
-    fn to_text(&self) -> String {
-        let object = match self {
-            Self::Session(message) => JsonObject::new()
-                .with("type", json::string("session"))
-                .with("session", Some(message.session.as_ref().map_or(Value::Null, |s| s.to_json().into_value())))
-                .with("revision", json::string(crate::protocol::decimal(message.revision)))
-                .with("last", json::opt_string(message.last.as_ref().map(HomeAccountId::as_str)))
-                .with("signed_in", json::boolean(message.signed_in)),
-            Self::Hello => JsonObject::new().with("type", json::string("hello")),
-        };
-        object.to_json_string()
+    /// The text of [`TabMessage::Hello`].
+    fn hello_text() -> String {
+        JsonObject::new().with("type", json::string("hello")).to_json_string()
+    }
+
+    /// The text of a [`TabMessage::Session`] with these values, written from the session in place (the
+    /// sender does not copy its session into a message to send it).
+    fn session_text(session: Option<&Session>, revision: u64, last: Option<&HomeAccountId>, signed_in: bool) -> String {
+        JsonObject::new()
+            .with("type", json::string("session"))
+            .with("session", Some(session.map_or(Value::Null, |s| s.to_json().into_value())))
+            .with("revision", json::string(crate::protocol::decimal(revision)))
+            .with("last", json::opt_string(last.map(HomeAccountId::as_str)))
+            .with("signed_in", json::boolean(signed_in))
+            .to_json_string()
     }
 
     /// Reads a message; `None` for anything else (another version's, or nobody's).
@@ -111,9 +115,20 @@ impl Tabs {
         Self { channel, _on_message: on_message, _on_storage: on_storage, _on_restore: on_restore }
     }
 
-    /// Tells the other tabs (not this one).
-    pub fn post(&self, message: &TabMessage) {
-        self.channel.post(&message.to_text());
+    /// Asks the other tabs for the session.
+    pub fn post_hello(&self) {
+        self.channel.post(&TabMessage::hello_text());
+    }
+
+    /// Tells the other tabs (not this one) the session at `revision` (see [`SessionMessage`]).
+    pub fn post_session(
+        &self,
+        session: Option<&Session>,
+        revision: u64,
+        last: Option<&HomeAccountId>,
+        signed_in: bool,
+    ) {
+        self.channel.post(&TabMessage::session_text(session, revision, last, signed_in));
     }
 }
 
