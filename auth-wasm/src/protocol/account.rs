@@ -3,6 +3,8 @@
 //! The home account id follows MSAL: Entra's `client_info` (`uid.utid`) where the provider sends it,
 //! otherwise the issuer and subject of the ID token, which together name one user at any provider.
 
+use std::rc::Rc;
+
 use super::json::{self, JsonError, JsonObject, JsonRecord};
 use super::{IdTokenClaims, Issuer, ProtocolError};
 
@@ -57,8 +59,9 @@ pub struct Account {
     pub username: Option<String>,
     /// The best name to show: `name`, else `preferred_username`, else `email`, else the subject.
     pub display_name: String,
-    /// Every claim of the ID token (its signature was verified).
-    pub claims: IdTokenClaims,
+    /// Every claim of the ID token (its signature was verified). Shared, not copied, by the copies of
+    /// the account that events and app state hand around.
+    pub claims: Rc<IdTokenClaims>,
 }
 
 impl Account {
@@ -76,7 +79,7 @@ impl Account {
             subject: claims.sub.clone(),
             username: text("preferred_username").or_else(|| text("email")),
             display_name: claims.display_name().to_owned(),
-            claims,
+            claims: Rc::new(claims),
         }
     }
 }
