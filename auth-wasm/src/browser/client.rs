@@ -66,10 +66,13 @@ pub(crate) struct Inner {
     pub(crate) renewal: futures_util::lock::Mutex<()>,
     /// The other tabs of the app.
     tabs: RefCell<Option<Tabs>>,
-    /// The last silent renewal that needed the user: (session revision, scopes, when, why). Calls that
-    /// waited behind it get its answer instead of running the same iframe again.
-    pub(crate) last_failure: RefCell<Option<(u64, Scopes, i64, AuthError)>>,
+    /// The last silent renewal that needed the user. Calls that waited behind it get its answer instead
+    /// of running the same iframe again.
+    pub(crate) last_failure: RefCell<Option<RenewalFailure>>,
 }
+
+/// A silent renewal that needed the user: (session revision, scopes, when, why).
+pub(crate) type RenewalFailure = (u64, Scopes, i64, Rc<AuthError>);
 
 impl AuthClient {
     /// A client keeping tokens where `config.cache_location` says.
@@ -326,6 +329,11 @@ impl AuthClient {
     }
 
     pub(crate) fn emit(&self, event: AuthEvent) {
+        self.inner.events.emit(&event)
+    }
+
+    /// Tells the listeners `event`, which the caller keeps (to take back what it carries).
+    pub(crate) fn emit_ref(&self, event: &AuthEvent) {
         self.inner.events.emit(event)
     }
 

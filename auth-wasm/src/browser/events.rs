@@ -76,14 +76,14 @@ impl Events {
         self.listeners.borrow_mut().retain(|(id, _)| *id != subscription.0);
     }
 
-    pub fn emit(&self, event: AuthEvent) {
+    pub fn emit(&self, event: &AuthEvent) {
         // Listeners run on a snapshot, so that one may subscribe or unsubscribe while handling.
         let mut listeners: Vec<Listener> = Vec::new();
         for (_, listener) in self.listeners.borrow().iter() {
             listeners.push(listener.clone());
         }
         for listener in listeners {
-            listener(&event);
+            listener(event);
         }
     }
 }

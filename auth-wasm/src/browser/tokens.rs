@@ -62,8 +62,9 @@ impl From<&CachedAccessToken> for AccessTokenResult {
 pub struct InteractionRequired {
     /// The request that gets the token: the scopes, the current page as return URL.
     pub request: InteractiveAuthenticationRequest,
-    /// Why silent renewal could not get a token (`None`: nobody is signed in).
-    pub reason: Option<AuthError>,
+    /// Why silent renewal could not get a token (`None`: nobody is signed in). Shared with the calls
+    /// that waited behind the same renewal, which get its answer.
+    pub reason: Option<Rc<AuthError>>,
     login_path: String,
 }
 
@@ -88,7 +89,7 @@ impl InteractionRequired {
 }
 
 impl AuthClient {
-    fn requires_interaction(&self, scopes: &Scopes, reason: Option<AuthError>) -> Result<TokenResult, AuthError> {
+    fn requires_interaction(&self, scopes: &Scopes, reason: Option<Rc<AuthError>>) -> Result<TokenResult, AuthError> {
         Ok(TokenResult::RequiresInteraction(InteractionRequired {
             request: self.interactive_request_for(scopes)?,
             reason,
@@ -216,8 +217,12 @@ impl AuthClient {
         Some(match result {
             Ok(token) => Ok(TokenResult::Success(token)),
             Err(error) => {
-                self.emit(super::AuthEvent::RenewFailed { scopes: scopes.clone(), error: error.clone() });
+                // Told with the error in the event, then taken back out of it: no copy of the error.
+                let event = super::AuthEvent::RenewFailed { scopes: scopes.clone(), error };
+                self.emit_ref(&event);
+                let super::AuthEvent::RenewFailed { error, .. } = event else { unreachable!() };
                 if error.requires_interaction() {
+                    let error = Rc::new(error);
                     *self.inner.last_failure.borrow_mut() = Some((revision, scopes.clone(), now_secs(), error.clone()));
                     self.requires_interaction(&scopes, Some(error))
                 } else {
@@ -228,7 +233,7 @@ impl AuthClient {
     }
 
     /// Why the last renewal for `scopes` at `revision` needed the user, if it did a moment ago.
-    fn recent_failure(&self, revision: u64, scopes: &Scopes) -> Option<AuthError> {
+    fn recent_failure(&self, revision: u64, scopes: &Scopes) -> Option<Rc<AuthError>> {
         let failure = self.inner.last_failure.borrow();
         let (at_revision, failed, at, error) = failure.as_ref()?;
         (*at_revision == revision && failed == scopes && now_secs() - at <= FAILURE_MEMORY_SECS).then(|| error.clone())

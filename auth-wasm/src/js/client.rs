@@ -88,7 +88,7 @@ impl JsAuthClient {
                         let (client, request) = (client.clone(), request.clone());
                         promise(async move { client.sign_in(&request).await.map(|()| JsValue::UNDEFINED) })
                     });
-                    Err(interaction_required(required.reason.as_ref(), redirect.into_js_value().unchecked_ref()))
+                    Err(interaction_required(required.reason.as_deref(), redirect.into_js_value().unchecked_ref()))
                 }
                 Err(error) => Err(auth_error(&error)),
             }
