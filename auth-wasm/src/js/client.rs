@@ -83,7 +83,8 @@ impl JsAuthClient {
             match result {
                 Ok(TokenResult::Success(token)) => Ok(token.access_token.secret().into()),
                 Ok(TokenResult::RequiresInteraction(required)) => {
-                    let (request, client) = (required.request.clone(), client.clone());
+                    // Shared by the calls of redirect(), not copied for each.
+                    let (request, client) = (std::rc::Rc::new(required.request), client.clone());
                     let redirect = Closure::<dyn FnMut() -> js_sys::Promise>::new(move || {
                         let (client, request) = (client.clone(), request.clone());
                         promise(async move { client.sign_in(&request).await.map(|()| JsValue::UNDEFINED) })
