@@ -56,7 +56,7 @@ impl TabMessage {
             "session" => {
                 let session = match object.opt_object("session").ok()? {
                     None => None,
-                    Some(session) => Some(Session::from_json(&session).ok()?),
+                    Some(session) => Some(Session::from_json(session).ok()?),
                 };
                 Some(Self::Session(Box::new(SessionMessage {
                     session,

@@ -238,7 +238,7 @@ pub fn login_request(
         request.domain_hint = js.opt_string("domainHint")?;
         request.prompt = js.opt_choice("prompt", Prompt::parse, Prompt::EXPECTED)?;
         request.max_age = js.opt_unsigned("maxAge")?;
-        request.claims = js.opt_object("claims")?;
+        request.claims = js.opt_object("claims")?.cloned();
         if let Some(extra) = js.opt_object("extraParameters")? {
             for (name, value) in extra.iter() {
                 request.extra.set(name, json::value_text(value));

@@ -92,7 +92,7 @@ impl JsonRecord for Account {
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
-        let claims = IdTokenClaims::from_object(object.object("claims")?)?;
+        let claims = IdTokenClaims::from_object(object.object("claims")?.clone())?;
         Ok(Self::with_claims(HomeAccountId::from_stored(object.string("home_account_id")?), claims))
     }
 }

@@ -27,8 +27,8 @@ pub enum Value {
     String(String),
     /// A list.
     Array(Vec<Value>),
-    /// An object.
-    Object(Object),
+    /// An object (read in place through [`JsonObject::opt_object`]: no copy of it).
+    Object(JsonObject),
 }
 
 /// A JSON number, as it was read: an integer where it is one.
@@ -204,7 +204,7 @@ impl JsonObject {
     fn parse_within(text: &str, limit: usize) -> Result<Self, JsonError> {
         check_depth(text, limit)?;
         match json_text::parse(text) {
-            Some(Value::Object(object)) => Ok(Self(object)),
+            Some(Value::Object(object)) => Ok(object),
             Some(_) => Err(JsonError::Invalid("a JSON object was expected".into())),
             None => Err(JsonError::Invalid("not valid JSON".into())),
         }
@@ -224,7 +224,7 @@ impl JsonObject {
     /// The object `value` holds; `None` when it is not an object.
     pub fn from_value(value: Value) -> Option<Self> {
         match value {
-            Value::Object(object) => Some(Self(object)),
+            Value::Object(object) => Some(object),
             _ => None,
         }
     }
@@ -331,17 +331,17 @@ impl JsonObject {
         }
     }
 
-    /// An object field; an error when it holds something else.
-    pub fn opt_object(&self, key: &str) -> Result<Option<JsonObject>, JsonError> {
+    /// An object field, borrowed; an error when it holds something else.
+    pub fn opt_object(&self, key: &str) -> Result<Option<&JsonObject>, JsonError> {
         match self.get(key) {
             None => Ok(None),
-            Some(Value::Object(object)) => Ok(Some(Self(object.clone()))),
+            Some(Value::Object(object)) => Ok(Some(object)),
             Some(_) => Err(JsonError::field(key, "must be an object")),
         }
     }
 
-    /// An object field that must be present.
-    pub fn object(&self, key: &str) -> Result<JsonObject, JsonError> {
+    /// An object field that must be present, borrowed.
+    pub fn object(&self, key: &str) -> Result<&JsonObject, JsonError> {
         self.opt_object(key)?.ok_or_else(|| JsonError::field(key, "is missing"))
     }
 
@@ -361,7 +361,17 @@ impl JsonObject {
 
     /// The object as a JSON value, to put inside another.
     pub fn into_value(self) -> Value {
-        Value::Object(self.0)
+        Value::Object(self)
+    }
+
+    /// The object of `fields` (the JSON readers make it).
+    pub(crate) fn from_fields(fields: Object) -> Self {
+        Self(fields)
+    }
+
+    /// The fields (the JSON writers walk them).
+    pub(crate) fn fields(&self) -> &Object {
+        &self.0
     }
 
     /// The JSON text, with keys in order (so equal objects have equal text).

@@ -7,13 +7,13 @@
 //! then have JavaScript's precision: integers beyond 2^53 are rounded, as in the app's own JavaScript.
 //! Elsewhere (the native tests and tools) they are miniserde's.
 
-use super::json::{Number, Object, Value};
+use super::json::{JsonObject, Number, Object, Value};
 
 pub(crate) use platform::{parse, write, write_object};
 
 #[cfg(target_arch = "wasm32")]
 mod platform {
-    use super::{Number, Object, Value};
+    use super::{JsonObject, Number, Object, Value};
     use js_sys::{Array, Reflect, JSON};
     use wasm_bindgen::{JsCast, JsValue};
 
@@ -62,7 +62,7 @@ mod platform {
                 let field = Reflect::get(value, &key).unwrap_or(JsValue::NULL);
                 object.insert(key.as_string().unwrap_or_default(), from_js(&field));
             }
-            Value::Object(object)
+            Value::Object(JsonObject::from_fields(object))
         } else {
             Value::Null
         }
@@ -93,7 +93,7 @@ mod platform {
                 }
                 array.into()
             }
-            Value::Object(object) => object_to_js(object),
+            Value::Object(object) => object_to_js(object.fields()),
         }
     }
 
@@ -109,7 +109,7 @@ mod platform {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod platform {
-    use super::{Number, Object, Value};
+    use super::{JsonObject, Number, Object, Value};
     use miniserde::de::{Deserialize, Map, Seq, Visitor};
     use miniserde::json;
     use miniserde::ser::{self, Fragment, Serialize};
@@ -157,7 +157,7 @@ mod platform {
                 Value::Number(Number::F64(n)) => Fragment::F64(*n),
                 Value::String(text) => Fragment::Str(Cow::Borrowed(text)),
                 Value::Array(items) => Fragment::Seq(Box::new(Items(items.iter(), None))),
-                Value::Object(object) => object_fragment(object),
+                Value::Object(object) => object_fragment(object.fields()),
             }
         }
     }
@@ -278,7 +278,7 @@ mod platform {
 
                 fn finish(&mut self) -> miniserde::Result<()> {
                     self.shift();
-                    *self.out = Some(Parsed(Value::Object(std::mem::take(&mut self.fields))));
+                    *self.out = Some(Parsed(Value::Object(JsonObject::from_fields(std::mem::take(&mut self.fields)))));
                     Ok(())
                 }
             }

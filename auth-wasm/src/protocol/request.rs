@@ -364,8 +364,8 @@ impl JsonRecord for InteractiveAuthenticationRequest {
             domain_hint: read.take(object.opt_string("domain_hint")),
             prompt: read.take(object.opt_choice("prompt", Prompt::parse, Prompt::EXPECTED)),
             max_age: read.take(object.opt_unsigned("max_age")),
-            claims: read.take(object.opt_object("claims")),
-            extra: read.take(object.opt_object("extra")).as_ref().map(ExtraParameters::from_json).unwrap_or_default(),
+            claims: read.take(object.opt_object("claims").map(|claims| claims.cloned())),
+            extra: read.take(object.opt_object("extra")).map(ExtraParameters::from_json).unwrap_or_default(),
         };
         read.done(request)
     }

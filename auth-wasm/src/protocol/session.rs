@@ -324,9 +324,10 @@ impl JsonRecord for Session {
             None => {}
             Some(Value::Array(items)) => {
                 for item in items {
-                    let token = JsonObject::from_value(item.clone())
-                        .ok_or_else(|| JsonError::field("access_tokens", "must hold objects"))?;
-                    access_tokens.push(CachedAccessToken::from_json(&token)?);
+                    let Value::Object(token) = item else {
+                        return Err(JsonError::field("access_tokens", "must hold objects"));
+                    };
+                    access_tokens.push(CachedAccessToken::from_json(token)?);
                 }
             }
             Some(_) => return Err(JsonError::field("access_tokens", "must be a list")),
@@ -336,7 +337,7 @@ impl JsonRecord for Session {
         if access_tokens.windows(2).any(|pair| pair[0].requested >= pair[1].requested) {
             access_tokens = in_request_order(access_tokens);
         }
-        let account = Account::from_json(&object.object("account")?)?;
+        let account = Account::from_json(object.object("account")?)?;
         let mut read = FieldErrors::default();
         let session = Self {
             account,
