@@ -285,7 +285,8 @@ impl AuthClient {
             if waited >= wait_ms {
                 return false;
             }
-            super::sleep(10).await;
+            // A timer does not fail.
+            let _ = super::sleep(10).await;
             waited += 10;
         }
     }

@@ -46,8 +46,10 @@ pub(crate) fn random_bytes() -> Result<[[u8; 32]; 3], AuthError> {
 
 #[wasm_bindgen::prelude::wasm_bindgen(module = "/src/browser/io.js")]
 extern "C" {
-    /// Resolves after `ms` milliseconds (`setTimeout`).
-    async fn sleep(ms: u32);
+    /// Resolves after `ms` milliseconds (`setTimeout`). Typed as the other awaited imports are (a
+    /// value, or what it threw), so that the wasm has one `JsFuture` type, not two.
+    #[wasm_bindgen(catch)]
+    async fn sleep(ms: u32) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
     #[wasm_bindgen(js_name = fillRandom, catch)]
     fn fill_random(bytes: &mut [u8]) -> Result<(), wasm_bindgen::JsValue>;
 }
