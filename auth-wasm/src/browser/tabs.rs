@@ -76,7 +76,7 @@ extern "C" {
     #[wasm_bindgen(constructor)]
     fn new(
         name: &str,
-        on_message: &Closure<dyn FnMut(String)>,
+        on_message: &Closure<dyn FnMut(Option<String>)>,
         on_storage: Option<&Closure<dyn FnMut(Option<String>)>>,
         on_restore: &Closure<dyn FnMut()>,
     ) -> TabsChannel;
@@ -89,7 +89,7 @@ extern "C" {
 /// The channel and the listeners of one client (`TabsChannel` in `tabs.js`); dropping it closes them.
 pub(crate) struct Tabs {
     channel: TabsChannel,
-    _on_message: Closure<dyn FnMut(String)>,
+    _on_message: Closure<dyn FnMut(Option<String>)>,
     _on_storage: Option<Closure<dyn FnMut(Option<String>)>>,
     _on_restore: Closure<dyn FnMut()>,
 }
@@ -104,8 +104,9 @@ impl Tabs {
         on_storage: Option<Box<dyn Fn(Option<String>)>>,
         on_restore: impl Fn() + 'static,
     ) -> Self {
-        let on_message = Closure::<dyn FnMut(String)>::new(move |text: String| {
-            if let Some(message) = TabMessage::from_text(&text) {
+        // Typed as `on_storage` is (the message is always a string): one closure type, not two, in the wasm.
+        let on_message = Closure::<dyn FnMut(Option<String>)>::new(move |text: Option<String>| {
+            if let Some(message) = text.as_deref().and_then(TabMessage::from_text) {
                 on_message(message);
             }
         });
