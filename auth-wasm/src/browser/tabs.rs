@@ -78,7 +78,7 @@ extern "C" {
         name: &str,
         on_message: &Closure<dyn FnMut(Option<String>)>,
         on_storage: Option<&Closure<dyn FnMut(Option<String>)>>,
-        on_restore: &Closure<dyn FnMut()>,
+        on_restore: &Closure<dyn FnMut(Option<String>)>,
     ) -> TabsChannel;
     #[wasm_bindgen(method)]
     fn post(this: &TabsChannel, text: &str);
@@ -91,7 +91,7 @@ pub(crate) struct Tabs {
     channel: TabsChannel,
     _on_message: Closure<dyn FnMut(Option<String>)>,
     _on_storage: Option<Closure<dyn FnMut(Option<String>)>>,
-    _on_restore: Closure<dyn FnMut()>,
+    _on_restore: Closure<dyn FnMut(Option<String>)>,
 }
 
 impl Tabs {
@@ -104,14 +104,15 @@ impl Tabs {
         on_storage: Option<Box<dyn Fn(Option<String>)>>,
         on_restore: impl Fn() + 'static,
     ) -> Self {
-        // Typed as `on_storage` is (the message is always a string): one closure type, not two, in the wasm.
+        // Typed as `on_storage` is (the message is always a string, `on_restore` is given nothing): one
+        // closure type, not three, in the wasm.
         let on_message = Closure::<dyn FnMut(Option<String>)>::new(move |text: Option<String>| {
             if let Some(message) = text.as_deref().and_then(TabMessage::from_text) {
                 on_message(message);
             }
         });
         let on_storage = on_storage.map(Closure::<dyn FnMut(Option<String>)>::new);
-        let on_restore = Closure::<dyn FnMut()>::new(on_restore);
+        let on_restore = Closure::<dyn FnMut(Option<String>)>::new(move |_: Option<String>| on_restore());
         let channel = TabsChannel::new(name, &on_message, on_storage.as_ref(), &on_restore);
         Self { channel, _on_message: on_message, _on_storage: on_storage, _on_restore: on_restore }
     }
