@@ -85,7 +85,8 @@ impl JsAuthClient {
                 Ok(TokenResult::RequiresInteraction(required)) => {
                     // Shared by the calls of redirect(), not copied for each.
                     let (request, client) = (std::rc::Rc::new(required.request), client.clone());
-                    let redirect = Closure::<dyn FnMut() -> js_sys::Promise>::new(move || {
+                    // Typed as the renewal lock's callback (its argument unused): one closure type, not two.
+                    let redirect = Closure::<dyn FnMut(bool) -> js_sys::Promise>::new(move |_: bool| {
                         let (client, request) = (client.clone(), request.clone());
                         promise(async move { client.sign_in(&request).await.map(|()| JsValue::UNDEFINED) })
                     });
