@@ -40,6 +40,38 @@ describe('the npm package in a plain JS page', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('#error').isHidden(), true);
   }));
 
+  it('with nobody signed in, getToken rejects with an InteractionRequiredError whose redirect() signs in', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await page.goto(`${stack.app}/js-example/`);
+    const authorizeRequests = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.searchParams.get('response_type') === 'code') authorizeRequests.push(url);
+    });
+    const result = await page.evaluate(async (authority) => {
+      const { AuthClient, InteractionRequiredError, init } = await import('./pkg/index.js');
+      await init();
+      const client = new AuthClient({ authority, clientId: 'demo-spa', scopes: ['api:read'] });
+      // on() returns the function that stops the listener (index.js's, over subscribe/unsubscribe).
+      const stop = client.on(() => {});
+      const stops = typeof stop === 'function' && stop() === undefined && stop() === undefined;
+      try {
+        await client.getToken({ scopes: ['api:read'] });
+        return { stops, error: 'no error' };
+      } catch (error) {
+        window.setTimeout(() => error.redirect(), 0);
+        return { stops, error: `${error instanceof InteractionRequiredError} ${error.code}` };
+      }
+    }, stack.issuer);
+    assert.deepEqual(result, { stops: true, error: 'true interaction_required' });
+    await page.waitForURL((u) => u.href.startsWith(stack.issuer));
+    assert.equal(authorizeRequests.length, 1, 'redirect() sent the browser to the provider once');
+    const [authorize] = authorizeRequests;
+    assert.ok(authorize.href.startsWith(stack.issuer), authorize.href);
+    assert.ok(authorize.searchParams.get('scope').split(' ').includes('api:read'), authorize.href);
+    assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
+  }));
+
   it('refuses bad options and requests with an AuthError that names the problem', () => withPage(ctx.browser, async (page) => {
     const { stack } = ctx;
     await page.goto(`${stack.app}/js-example/`);
