@@ -48,7 +48,7 @@ impl JsAuthClient {
     pub fn handle_redirect(&self) -> RedirectResultPromise {
         let client = self.client.clone();
         promise(async move {
-            let outcome = client.handle_redirect().await?;
+            let outcome = client.handle_redirect_boxed().await?;
             Ok(redirect_result(outcome))
         })
     }
