@@ -606,7 +606,7 @@ impl AuthClient {
 /// generics beside this crate's. Boxed here, they are compiled once, in this crate: the Leptos quick
 /// start 804 B gzip smaller (the npm package, whose JS API awaits the same boxed flow, 328 B larger:
 /// the flow is no longer inlined into its promise; measured 2026-12-06).
-type Boxed<'a, T> = Pin<Box<dyn Future<Output = Result<T, AuthError>> + 'a>>;
+pub(crate) type Boxed<'a, T> = Pin<Box<dyn Future<Output = Result<T, AuthError>> + 'a>>;
 
 /// How the browser leaves for the provider.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

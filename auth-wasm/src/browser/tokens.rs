@@ -128,16 +128,22 @@ impl AuthClient {
     /// calls, for any scopes and in any tab of the app, renew one at a time, so the refresh token is
     /// presented once.
     pub async fn get_token(&self, scopes: &Scopes) -> Result<TokenResult, AuthError> {
-        self.token(scopes, false).await
+        self.token_boxed(scopes, false).await
     }
 
     /// Like [`Self::get_token`], but renews even when a cached token is still fresh (the API says it
     /// is not, say), through the same locks: a renewal another call or tab made meanwhile counts.
     pub async fn renew_token(&self, scopes: &Scopes) -> Result<TokenResult, AuthError> {
-        self.token(scopes, true).await
+        self.token_boxed(scopes, true).await
     }
 
-    async fn token(&self, scopes: &Scopes, force: bool) -> Result<TokenResult, AuthError> {
+    /// [`Self::token`], boxed in this crate (see `client::Boxed`).
+    #[inline(never)]
+    fn token_boxed<'a>(&'a self, scopes: &'a Scopes, force: bool) -> super::client::Boxed<'a, TokenResult> {
+        Box::pin(self.token(scopes, force))
+    }
+
+    pub(crate) async fn token(&self, scopes: &Scopes, force: bool) -> Result<TokenResult, AuthError> {
         if scopes.is_empty() {
             return Err(ProtocolError::NoScopes.into());
         }

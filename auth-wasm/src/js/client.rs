@@ -79,7 +79,7 @@ impl JsAuthClient {
         }
         let client = self.client.clone();
         to_promise(Box::pin(async move {
-            let result = if force { client.renew_token(&scopes).await } else { client.get_token(&scopes).await };
+            let result = client.token(&scopes, force).await;
             match result {
                 Ok(TokenResult::Success(token)) => Ok(token.access_token.secret().into()),
                 Ok(TokenResult::RequiresInteraction(required)) => {
