@@ -167,7 +167,7 @@ impl Auth {
     }
 
     /// Makes `next` the state, and tells who reads it.
-    pub(crate) fn set_state(&self, next: AuthState) {
+    fn set_state(&self, next: AuthState) {
         self.inner.update_value(|inner| inner.state = next);
         self.state_changed.notify();
     }

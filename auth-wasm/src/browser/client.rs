@@ -200,14 +200,14 @@ impl AuthClient {
         let current = self.inner.session.current();
         for change in session_events(previous.as_deref(), current.as_deref(), last.as_ref(), signed_in) {
             match change {
-                SessionChange::SignedIn(account) => self.emit(AuthEvent::SignedIn(account)),
-                SessionChange::SignedOut => self.emit(AuthEvent::SignedOut),
+                SessionChange::SignedIn(account) => self.emit(&AuthEvent::SignedIn(account)),
+                SessionChange::SignedOut => self.emit(&AuthEvent::SignedOut),
                 SessionChange::AccountChanged { previous, current } => {
-                    self.emit(AuthEvent::AccountChanged { previous, current })
+                    self.emit(&AuthEvent::AccountChanged { previous, current })
                 }
                 SessionChange::TokensRenewed(requests) => {
                     for scopes in requests {
-                        self.emit(AuthEvent::TokenRenewed { scopes });
+                        self.emit(&AuthEvent::TokenRenewed { scopes });
                     }
                 }
                 _ => {}
@@ -331,12 +331,8 @@ impl AuthClient {
         self.inner.events.unsubscribe(subscription)
     }
 
-    pub(crate) fn emit(&self, event: AuthEvent) {
-        self.inner.events.emit(&event)
-    }
-
-    /// Tells the listeners `event`, which the caller keeps (to take back what it carries).
-    pub(crate) fn emit_ref(&self, event: &AuthEvent) {
+    /// Tells the listeners `event` (which the caller keeps: it may take back what it carries).
+    pub(crate) fn emit(&self, event: &AuthEvent) {
         self.inner.events.emit(event)
     }
 

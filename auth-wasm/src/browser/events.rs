@@ -41,14 +41,15 @@ pub enum AuthEvent {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Subscription(u64);
 
+#[cfg(feature = "js")]
 impl Subscription {
     /// The handle as a number (what the JS API hands out: its `on` keeps it in the function it returns).
-    pub fn id(self) -> u64 {
+    pub(crate) fn id(self) -> u64 {
         self.0
     }
 
     /// The handle [`Self::id`] numbered.
-    pub fn from_id(id: u64) -> Self {
+    pub(crate) fn from_id(id: u64) -> Self {
         Self(id)
     }
 }

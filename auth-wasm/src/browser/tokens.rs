@@ -225,7 +225,7 @@ impl AuthClient {
             Err(error) => {
                 // Told with the error in the event, then taken back out of it: no copy of the error.
                 let event = super::AuthEvent::RenewFailed { scopes: scopes.clone(), error };
-                self.emit_ref(&event);
+                self.emit(&event);
                 let super::AuthEvent::RenewFailed { error, .. } = event else { unreachable!() };
                 if error.requires_interaction() {
                     let error = Rc::new(error);
