@@ -18,7 +18,8 @@ use crate::protocol::{
     after_sign_in, authorize_url, classify_callback, end_session_url, parse_authorization_response, resolve_app_url,
     revocation_request_body, safe_return_url, session_events, sign_out_state, Account, AuthorizationResponse,
     CallbackKind, ClientConfig, CompletedTransaction, HomeAccountId, InteractiveAuthenticationRequest,
-    LoginTransaction, LogoutTransaction, ProtocolError, RequestKind, Scopes, Session, SessionChange, TokenSet,
+    LoginTransaction, LogoutTransaction, ProtocolError, ProviderMetadata, RequestKind, Scopes, Session, SessionChange,
+    TokenSet,
 };
 
 /// What [`AuthClient::handle_redirect`] found on the current page.
@@ -383,28 +384,10 @@ impl AuthClient {
     /// sends the browser to the provider. The return URL must be a path of this app; anything else
     /// returns to the app root.
     pub async fn sign_in(&self, request: &InteractiveAuthenticationRequest) -> Result<(), AuthError> {
-        self.start_sign_in(request, Leave::KeepThisPage).await
-    }
-
-    async fn start_sign_in(&self, request: &InteractiveAuthenticationRequest, leave: Leave) -> Result<(), AuthError> {
         if request.kind == RequestKind::Logout {
             return Err(ProtocolError::InvalidRequest("a logout request goes to sign_out".into()).into());
         }
-        let now = now_secs();
-        // Refused up front where the browser refuses sessionStorage: a transaction kept in memory would
-        // be lost at the redirect, and the user would come back to a state mismatch.
-        self.inner.transactions.remove_stale(now)?;
-        let metadata = self.metadata().await?;
-        let config = &self.inner.config;
-        let return_url = safe_return_url(&request.return_url, &navigation::origin());
-        let scopes = config.scopes.union(&request.scopes).for_sign_in();
-        let transaction =
-            LoginTransaction::begin(&self.app_url(&config.redirect_uri), scopes, &return_url, now, random_bytes()?)
-                .with_max_age(request.max_age);
-        let params = self.extra_parameters(request.authorize_parameters()?);
-        let url = authorize_url(&metadata, &config.client_id, &transaction, &params)?;
-        self.inner.transactions.save_login(&transaction)?;
-        leave.go(&url)
+        self.interactive(request, Leave::KeepThisPage, false).await.map(|_| ())
     }
 
     /// Runs the request the current history entry carries (see [`super::navigate_to_login`]): what a
@@ -422,23 +405,102 @@ impl AuthClient {
     /// The flow of [`Self::run_request_from_history`], boxed in this crate (see [`Boxed`]).
     #[inline(never)]
     fn run_request_from_history_boxed(&self, default_kind: RequestKind) -> Boxed<'_, SignOutOutcome> {
-        Box::pin(self.run_request_from_history_flow(default_kind))
+        Box::pin(async move {
+            let request = match (super::history::current_request()?, default_kind) {
+                (Some(request), _) => request,
+                (None, RequestKind::Logout) => {
+                    let why = "sign-out was not started by this app (no request in history state)";
+                    return Err(ProtocolError::InvalidRequest(why.into()).into());
+                }
+                (None, _) => InteractiveAuthenticationRequest::login("/"),
+            };
+            self.interactive(&request, Leave::ReplaceThisPage, request.kind == RequestKind::Logout).await
+        })
     }
 
-    async fn run_request_from_history_flow(&self, default_kind: RequestKind) -> Result<SignOutOutcome, AuthError> {
-        let request = match (super::history::current_request()?, default_kind) {
-            (Some(request), _) => request,
-            (None, RequestKind::Logout) => {
-                let why = "sign-out was not started by this app (no request in history state)";
-                return Err(ProtocolError::InvalidRequest(why.into()).into());
+    /// The one flow behind [`Self::sign_in`], [`Self::sign_out`] and [`Self::run_request_from_history`]:
+    /// a sign-in (`sign_out` false) or a sign-out for `request`. Only the provider's metadata and the
+    /// revocation are awaited; what follows is one plain function, [`Self::leave_for_provider`], so that
+    /// the async code is small and each step's code is in the wasm once (boxed: see [`Boxed`]).
+    #[inline(never)]
+    fn interactive<'a>(
+        &'a self,
+        request: &'a InteractiveAuthenticationRequest,
+        leave: Leave,
+        sign_out: bool,
+    ) -> Boxed<'a, SignOutOutcome> {
+        Box::pin(async move {
+            let session = self.inner.session.current();
+            if !sign_out {
+                // Refused up front where the browser refuses sessionStorage: a transaction kept in
+                // memory would be lost at the redirect, and the user would come back to a state mismatch.
+                self.inner.transactions.remove_stale(now_secs())?;
             }
-            (None, _) => InteractiveAuthenticationRequest::login("/"),
-        };
-        match request.kind {
-            RequestKind::Logout => self.finish_sign_out(&request, Leave::ReplaceThisPage).await,
-            _ => {
-                self.start_sign_in(&request, Leave::ReplaceThisPage).await?;
+            let metadata = self.metadata().await;
+            if let Some((endpoint, body)) = self.revocation(sign_out, session.as_deref(), &metadata) {
+                // Revocation is a courtesy: the sign-out goes on if the provider does not answer.
+                if let Err(error) = http::post_form(&endpoint, body).await {
+                    super::error::warn("could not revoke the refresh token", &error);
+                }
+            }
+            self.leave_for_provider(request, leave, sign_out, session, metadata)
+        })
+    }
+
+    /// The revocation request a sign-out sends first (endpoint, body): where the provider has a
+    /// revocation endpoint and the session a refresh token.
+    fn revocation(
+        &self,
+        sign_out: bool,
+        session: Option<&Session>,
+        metadata: &Result<Rc<ProviderMetadata>, AuthError>,
+    ) -> Option<(String, String)> {
+        let endpoint = metadata.as_ref().ok()?.revocation_endpoint.as_ref().filter(|_| sign_out)?;
+        let body = revocation_request_body(&self.inner.config.client_id, session?.refresh_token()?);
+        Some((endpoint.clone(), body))
+    }
+
+    /// The rest of [`Self::interactive`], once the metadata is known: a sign-in remembers a new
+    /// transaction and leaves for the authorize endpoint; a sign-out forgets the session in every tab,
+    /// then leaves for the end-session endpoint, or stays on the return URL when there is none.
+    #[inline(never)]
+    fn leave_for_provider(
+        &self,
+        request: &InteractiveAuthenticationRequest,
+        leave: Leave,
+        sign_out: bool,
+        session: Option<Rc<Session>>,
+        metadata: Result<Rc<ProviderMetadata>, AuthError>,
+    ) -> Result<SignOutOutcome, AuthError> {
+        let config = &self.inner.config;
+        let return_url = safe_return_url(&request.return_url, &navigation::origin());
+        let now = now_secs();
+        if !sign_out {
+            let metadata = metadata?;
+            let scopes = config.scopes.union(&request.scopes).for_sign_in();
+            let transaction =
+                LoginTransaction::begin(&self.app_url(&config.redirect_uri), scopes, &return_url, now, random_bytes()?)
+                    .with_max_age(request.max_age);
+            let params = self.extra_parameters(request.authorize_parameters()?);
+            let url = authorize_url(&metadata, &config.client_id, &transaction, &params)?;
+            self.inner.transactions.save_login(&transaction)?;
+            leave.go(&url)?;
+            return Ok(SignOutOutcome::RedirectingToProvider);
+        }
+        self.sign_out_here()?;
+        let metadata = metadata?;
+        let transaction = LogoutTransaction::begin(&return_url, now, random_bytes()?[0]);
+        let post_logout_redirect_uri = self.app_url(&config.post_logout_redirect_uri);
+        let id_token_hint = session.as_ref().map(|s| &s.id_token);
+        match end_session_url(&metadata, &config.client_id, id_token_hint, &post_logout_redirect_uri, &transaction) {
+            Some(url) => {
+                self.inner.transactions.save_logout(&transaction)?;
+                leave.go(&url)?;
                 Ok(SignOutOutcome::RedirectingToProvider)
+            }
+            None => {
+                navigation::replace_url(&return_url)?;
+                Ok(SignOutOutcome::SignedOutLocally)
             }
         }
     }
@@ -468,7 +530,14 @@ impl AuthClient {
         let post_logout_redirect_uri = self.app_url(&config.post_logout_redirect_uri);
         match classify_callback(&url, &redirect_uri, &post_logout_redirect_uri) {
             CallbackKind::SignIn => {
-                let (return_url, result) = self.complete_sign_in(&url).await;
+                let (return_url, result) = match self.begin_code_exchange(&url) {
+                    Ok((transaction, response)) => {
+                        let grant = Grant::Code { response: Some(response), transaction: &transaction };
+                        let tokens = self.tokens(grant).await;
+                        self.finish_code_exchange(transaction, tokens)
+                    }
+                    Err(done) => done,
+                };
                 navigation::replace_url(&return_url)?;
                 result
             }
@@ -488,24 +557,27 @@ impl AuthClient {
         }
     }
 
-    /// Returns where to go next (the transaction's return URL, or the app root when there is no
-    /// transaction) together with the result.
-    async fn complete_sign_in(&self, url: &str) -> (String, Result<CallbackOutcome, AuthError>) {
-        let response = match parse_authorization_response(url) {
-            Ok(response) => response,
-            Err(error) => return ("/".to_owned(), Err(error.into())),
-        };
+    /// The sign-in callback at `url`, up to the token request: its transaction (taken from storage, so
+    /// that it is used once) and the provider's response. Or the callback is done already: where to go
+    /// next (the completed transaction's return URL, or the app root) and the outcome.
+    #[inline(never)]
+    fn begin_code_exchange(&self, url: &str) -> Result<(LoginTransaction, AuthorizationResponse), CallbackEnd> {
+        let response = parse_authorization_response(url).map_err(|error| ("/".to_owned(), Err(error.into())))?;
         if let Some(completed) = response.state().and_then(|state| self.inner.transactions.completed(state)) {
-            return (completed.return_url, Ok(CallbackOutcome::AlreadyCompleted));
+            return Err((completed.return_url, Ok(CallbackOutcome::AlreadyCompleted)));
         }
-        let transaction = match self.take_login_transaction(&response) {
-            Ok(transaction) => transaction,
-            Err(error) => return ("/".to_owned(), Err(error)),
-        };
-        let return_url = transaction.return_url.clone();
-        let state = transaction.state.clone();
-        let grant = Grant::Code { response: Some(response), transaction: &transaction };
-        let result = self.tokens(grant).await.and_then(|set| self.store_sign_in(set));
+        match self.take_login_transaction(&response) {
+            Ok(transaction) => Ok((transaction, response)),
+            Err(error) => Err(("/".to_owned(), Err(error))),
+        }
+    }
+
+    /// Keeps the tokens the callback's exchange got (and marks its transaction completed, so that a
+    /// reload of the callback goes where it went); returns where to go next and the outcome.
+    #[inline(never)]
+    fn finish_code_exchange(&self, transaction: LoginTransaction, tokens: Result<TokenSet, AuthError>) -> CallbackEnd {
+        let LoginTransaction { return_url, state, .. } = transaction;
+        let result = tokens.and_then(|set| self.store_sign_in(set));
         if result.is_ok() {
             let completed = CompletedTransaction { return_url: return_url.clone(), created_at: now_secs() };
             self.inner.transactions.save_completed(&state, &completed);
@@ -548,43 +620,7 @@ impl AuthClient {
     /// the app at once, then sends the browser to the provider's end-session endpoint, which returns it
     /// to the post-logout redirect URI and from there to the request's return URL.
     pub async fn sign_out(&self, request: &InteractiveAuthenticationRequest) -> Result<SignOutOutcome, AuthError> {
-        self.finish_sign_out(request, Leave::KeepThisPage).await
-    }
-
-    async fn finish_sign_out(
-        &self,
-        request: &InteractiveAuthenticationRequest,
-        leave: Leave,
-    ) -> Result<SignOutOutcome, AuthError> {
-        let session = self.inner.session.current();
-        let metadata = self.metadata().await;
-        if let (Some(session), Ok(metadata)) = (&session, &metadata) {
-            if let (Some(endpoint), Some(refresh_token)) = (&metadata.revocation_endpoint, session.refresh_token()) {
-                let body = revocation_request_body(&self.inner.config.client_id, refresh_token);
-                // Revocation is a courtesy: the sign-out goes on if the provider does not answer.
-                if let Err(error) = http::post_form(endpoint, body).await {
-                    super::error::warn("could not revoke the refresh token", &error);
-                }
-            }
-        }
-        self.sign_out_here()?;
-        let metadata = metadata?;
-        let config = &self.inner.config;
-        let return_url = safe_return_url(&request.return_url, &navigation::origin());
-        let transaction = LogoutTransaction::begin(&return_url, now_secs(), random_bytes()?[0]);
-        let post_logout_redirect_uri = self.app_url(&config.post_logout_redirect_uri);
-        let id_token_hint = session.as_ref().map(|s| &s.id_token);
-        match end_session_url(&metadata, &config.client_id, id_token_hint, &post_logout_redirect_uri, &transaction) {
-            Some(url) => {
-                self.inner.transactions.save_logout(&transaction)?;
-                leave.go(&url)?;
-                Ok(SignOutOutcome::RedirectingToProvider)
-            }
-            None => {
-                navigation::replace_url(&return_url)?;
-                Ok(SignOutOutcome::SignedOutLocally)
-            }
-        }
+        self.interactive(request, Leave::KeepThisPage, true).await
     }
 
     /// The interactive request that gets a token for `scopes`, returning to the current page.
@@ -603,6 +639,9 @@ impl AuthClient {
 /// start 804 B gzip smaller (the npm package, whose JS API awaits the same boxed flow, 328 B larger:
 /// the flow is no longer inlined into its promise; measured 2026-12-06).
 pub(crate) type Boxed<'a, T> = Pin<Box<dyn Future<Output = Result<T, AuthError>> + 'a>>;
+
+/// How a sign-in callback ends: where the app goes next, and the outcome.
+type CallbackEnd = (String, Result<CallbackOutcome, AuthError>);
 
 /// How the browser leaves for the provider.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
