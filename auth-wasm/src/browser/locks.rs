@@ -29,12 +29,12 @@ where
     let slot = result.clone();
     let run = Closure::<dyn FnMut(bool) -> js_sys::Promise>::new(move |waited: bool| {
         let (slot, work) = (slot.clone(), work.take());
-        wasm_bindgen_futures::future_to_promise(async move {
+        super::to_promise(Box::pin(async move {
             if let Some(work) = work {
                 *slot.borrow_mut() = Some(work(waited).await);
             }
             Ok(JsValue::UNDEFINED)
-        })
+        }))
     });
     with_lock(name, &run).await.map_err(AuthError::browser)?;
     let value = result.borrow_mut().take();

@@ -54,6 +54,15 @@ extern "C" {
     fn fill_random(bytes: &mut [u8]) -> Result<(), wasm_bindgen::JsValue>;
 }
 
+/// A future as a JS promise. Every promise of the crate (the JS API's, the renewal lock's work) is made
+/// through this one boxed future type, so that wasm-bindgen-futures' machinery is compiled once rather
+/// than once per future.
+pub(crate) fn to_promise(
+    future: std::pin::Pin<Box<dyn std::future::Future<Output = Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>>>>,
+) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(future)
+}
+
 /// Seconds since the Unix epoch, from the browser's clock.
 pub(crate) fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0).floor() as i64

@@ -1,21 +1,13 @@
 //! `AuthClient` for JavaScript.
 
 use std::future::Future;
-use std::pin::Pin;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use super::errors::{auth_error, interaction_required};
 use super::types::*;
-use crate::browser::{navigation, AuthClient, AuthError, Subscription, TokenResult};
+use crate::browser::{navigation, to_promise, AuthClient, AuthError, Subscription, TokenResult};
 use crate::protocol::{ClientConfig, ProtocolError};
-
-/// Every promise goes through this one (boxed) future type, so that wasm-bindgen-futures' machinery is
-/// compiled once rather than once per method.
-fn to_promise(future: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> js_sys::Promise {
-    future_to_promise(future)
-}
 
 fn promise<T: JsCast>(future: impl Future<Output = Result<JsValue, AuthError>> + 'static) -> T {
     to_promise(Box::pin(async move { future.await.map_err(|e| auth_error(&e)) })).unchecked_into()
