@@ -4,7 +4,7 @@
 # release for wasm32 (the workspace profile: opt-level z, LTO, panic abort), wasm-bindgen --target web
 # (the Cargo.lock version), then npm binaryen's wasm-opt -Oz with the package's features (env.sh).
 # Also keeps a copy of each with function names (wasm-opt -Oz -g) for the per-crate breakdown.
-#   bash tests/leptos-size.sh    →  target/leptos-size/{quickstart,quickstart_without_auth}/
+#   bash tests/leptos-size.sh    →  target/leptos-size/{quickstart,quickstart_without_auth,core_probe}/
 # `node tests/support/size-report.mjs` measures and checks what this builds.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,7 +13,7 @@ source "$ROOT/tests/env.sh"
 cd "$ROOT"
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 OUT="$ROOT/target/leptos-size"   # beside target/npm, where the size report reads
-APPS=(quickstart quickstart_without_auth)
+APPS=(quickstart quickstart_without_auth core_probe)
 
 cargo build -p leptos-auth --release --target wasm32-unknown-unknown --locked \
   "${APPS[@]/#/--example=}"

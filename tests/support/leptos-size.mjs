@@ -17,6 +17,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const LEPTOS_DIR = path.join(here, '..', '..', 'target', 'leptos-size');
 const WITH = 'quickstart';
 const WITHOUT = 'quickstart_without_auth';
+const PROBE = 'core_probe';
 
 /** Prints the table and the breakdown; returns the marginal cost, .wasm + JS (gzip, brotli). */
 export function leptosSize(dir = LEPTOS_DIR) {
@@ -59,6 +60,14 @@ export function leptosSize(dir = LEPTOS_DIR) {
   for (const [group, size, base] of added) {
     console.log(`    ${[size, base, size - base].map((n) => String(n).padStart(7)).join(' ')}  ${group}`);
   }
+
+  // The floor of any design that keeps the protocol core in Rust: the app without auth plus the core,
+  // driven from JS (core_probe.rs), against the app without auth. Reported, not budgeted.
+  const probe = sizes(file(PROBE, `${PROBE}_bg.wasm`));
+  const core = minus(probe, wasm[1]);
+  console.log(`  the protocol core alone (${PROBE}.rs: the same app plus the core, its I/O left to JS):`
+    + ` ${core[1]} B gzip of .wasm (${core[2]} brotli); the browser layer, leptos-auth and their JS add`
+    + ` ${total[1] - core[1]} B gzip to it`);
   const [gzipped, brotlied] = total.slice(1);
   return { marginalGzip: gzipped, marginalBrotli: brotlied };
 }

@@ -105,7 +105,7 @@ const GROUPS = [
   [/auth_wasm::browser/, 'auth_wasm::browser (async, storage, fetch)'],
   [/auth_wasm::protocol/, 'auth_wasm::protocol (the core)'],
   [/auth_wasm/, 'auth_wasm (other)'],
-  [/^quickstart/, 'the app (main and its components)'],
+  [/^quickstart|^core_probe/, 'the app (main and its components)'],
   [/leptos|tachys|reactive_graph|any_spawner|hydration_context|throw_error|or_poisoned|oco_ref|next_tuple|send_wrapper|slotmap/,
     'leptos, leptos_router (tachys, reactive_graph)'],
   [/js_sys|wasm_bindgen|externref|shim/, 'wasm-bindgen, js-sys'],
