@@ -11,9 +11,6 @@ use std::rc::Rc;
 
 use auth_wasm::protocol::flow::{Flow, Grant, HttpResponse, Input, MetadataFlow, Step, TokenFlow};
 use auth_wasm::protocol::*;
-use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = "
@@ -26,12 +23,16 @@ extern "C" {
     fn number(kind: u32) -> f64;
 }
 
+/// The app without auth, the same file that is measured on its own.
+#[path = "quickstart_without_auth.rs"]
+mod app;
+
 fn main() {
     if let Err(error) = protocol_core() {
         output(0, error.code());
         output(1, &error.to_string());
     }
-    leptos::mount::mount_to_body(|| view! { <App /> });
+    app::main();
 }
 
 fn random() -> [[u8; 32]; 3] {
@@ -143,41 +144,4 @@ fn protocol_core() -> Result<(), ProtocolError> {
         }
     }
     Ok(())
-}
-
-type SignedIn = RwSignal<Option<String>>;
-
-#[component]
-fn App() -> impl IntoView {
-    provide_context::<SignedIn>(RwSignal::new(None));
-    view! {
-        <Router>
-            <Routes fallback=|| "Not found">
-                <Route path=path!("/") view=Home />
-                <Route path=path!("/orders") view=Orders />
-            </Routes>
-        </Router>
-    }
-}
-
-#[component]
-fn Home() -> impl IntoView {
-    let user = expect_context::<SignedIn>();
-    move || match user.get() {
-        Some(name) => view! {
-            <p>"Hello, " {name}</p>
-            <button on:click=move |_| user.set(None)>"Sign out"</button>
-        }
-        .into_any(),
-        None => view! { <button on:click=move |_| user.set(Some("alice".into()))>"Sign in"</button> }.into_any(),
-    }
-}
-
-#[component]
-fn Orders() -> impl IntoView {
-    let user = expect_context::<SignedIn>();
-    move || match user.get() {
-        Some(name) => view! { <p>"Orders of " {name}</p> }.into_any(),
-        None => "Not signed in".into_any(),
-    }
 }

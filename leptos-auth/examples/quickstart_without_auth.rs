@@ -9,7 +9,8 @@ use leptos_router::path;
 
 type SignedIn = RwSignal<Option<String>>;
 
-fn main() {
+/// Public so that `core_probe.rs`, which includes this file as a module, starts the same app.
+pub fn main() {
     leptos::mount::mount_to_body(|| view! { <App /> });
 }
 
