@@ -420,8 +420,8 @@ impl AuthClient {
 
     /// The one flow behind [`Self::sign_in`], [`Self::sign_out`] and [`Self::run_request_from_history`]:
     /// a sign-in (`sign_out` false) or a sign-out for `request`. Only the provider's metadata and the
-    /// revocation are awaited; what follows is one plain function, [`Self::leave_for_provider`], so that
-    /// the async code is small and each step's code is in the wasm once (boxed: see [`Boxed`]).
+    /// revocation are awaited, and what follows is plain code ([`Self::leave_for_provider`]): one boxed
+    /// flow (see [`Boxed`]), so that the npm package's `login` and `redirect()` share it.
     #[inline(never)]
     fn interactive<'a>(
         &'a self,
@@ -463,7 +463,6 @@ impl AuthClient {
     /// The rest of [`Self::interactive`], once the metadata is known: a sign-in remembers a new
     /// transaction and leaves for the authorize endpoint; a sign-out forgets the session in every tab,
     /// then leaves for the end-session endpoint, or stays on the return URL when there is none.
-    #[inline(never)]
     fn leave_for_provider(
         &self,
         request: &InteractiveAuthenticationRequest,
@@ -560,7 +559,6 @@ impl AuthClient {
     /// The sign-in callback at `url`, up to the token request: its transaction (taken from storage, so
     /// that it is used once) and the provider's response. Or the callback is done already: where to go
     /// next (the completed transaction's return URL, or the app root) and the outcome.
-    #[inline(never)]
     fn begin_code_exchange(&self, url: &str) -> Result<(LoginTransaction, AuthorizationResponse), CallbackEnd> {
         let response = parse_authorization_response(url).map_err(|error| ("/".to_owned(), Err(error.into())))?;
         if let Some(completed) = response.state().and_then(|state| self.inner.transactions.completed(state)) {
@@ -574,7 +572,6 @@ impl AuthClient {
 
     /// Keeps the tokens the callback's exchange got (and marks its transaction completed, so that a
     /// reload of the callback goes where it went); returns where to go next and the outcome.
-    #[inline(never)]
     fn finish_code_exchange(&self, transaction: LoginTransaction, tokens: Result<TokenSet, AuthError>) -> CallbackEnd {
         let LoginTransaction { return_url, state, .. } = transaction;
         let result = tokens.and_then(|set| self.store_sign_in(set));
