@@ -422,7 +422,6 @@ impl AuthClient {
     /// a sign-in (`sign_out` false) or a sign-out for `request`. Only the provider's metadata and the
     /// revocation are awaited, and what follows is plain code ([`Self::leave_for_provider`]): one boxed
     /// flow (see [`Boxed`]), so that the npm package's `login` and `redirect()` share it.
-    #[inline(never)]
     fn interactive<'a>(
         &'a self,
         request: &'a InteractiveAuthenticationRequest,
