@@ -436,7 +436,8 @@ impl AuthClient {
                 self.inner.transactions.remove_stale(now_secs())?;
             }
             let metadata = self.metadata().await;
-            if let Some((endpoint, body)) = self.revocation(sign_out, session.as_deref(), &metadata) {
+            let revocation = sign_out.then(|| self.revocation(session.as_deref(), metadata.as_deref().ok()));
+            if let Some((endpoint, body)) = revocation.flatten() {
                 // Revocation is a courtesy: the sign-out goes on if the provider does not answer.
                 if let Err(error) = http::post_form(&endpoint, body).await {
                     super::error::warn("could not revoke the refresh token", &error);
@@ -448,13 +449,8 @@ impl AuthClient {
 
     /// The revocation request a sign-out sends first (endpoint, body): where the provider has a
     /// revocation endpoint and the session a refresh token.
-    fn revocation(
-        &self,
-        sign_out: bool,
-        session: Option<&Session>,
-        metadata: &Result<Rc<ProviderMetadata>, AuthError>,
-    ) -> Option<(String, String)> {
-        let endpoint = metadata.as_ref().ok()?.revocation_endpoint.as_ref().filter(|_| sign_out)?;
+    fn revocation(&self, session: Option<&Session>, metadata: Option<&ProviderMetadata>) -> Option<(String, String)> {
+        let endpoint = metadata?.revocation_endpoint.as_ref()?;
         let body = revocation_request_body(&self.inner.config.client_id, session?.refresh_token()?);
         Some((endpoint.clone(), body))
     }
