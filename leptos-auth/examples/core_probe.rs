@@ -110,7 +110,7 @@ fn protocol_core() -> Result<(), ProtocolError> {
             let next = after_sign_in(previous.as_ref(), set)?;
             output(8, &next.to_json_string());
             for change in session_events(previous.as_ref(), Some(&next), None, true) {
-                if let SessionChange::SignedIn(account) = change {
+                if let AuthEvent::SignedIn(account) = change {
                     output(9, &account.display_name);
                 }
             }

@@ -18,8 +18,7 @@ use crate::protocol::{
     after_sign_in, authorize_url, classify_callback, end_session_url, parse_authorization_response, resolve_app_url,
     revocation_request_body, safe_return_url, session_events, sign_out_state, Account, AuthorizationResponse,
     CallbackKind, ClientConfig, CompletedTransaction, HomeAccountId, InteractiveAuthenticationRequest,
-    LoginTransaction, LogoutTransaction, ProtocolError, ProviderMetadata, RequestKind, Scopes, Session, SessionChange,
-    TokenSet,
+    LoginTransaction, LogoutTransaction, ProtocolError, ProviderMetadata, RequestKind, Scopes, Session, TokenSet,
 };
 
 /// What [`AuthClient::handle_redirect`] found on the current page.
@@ -199,20 +198,8 @@ impl AuthClient {
     /// interactive sign-in made it).
     fn emit_change(&self, previous: Option<Rc<Session>>, last: Option<HomeAccountId>, signed_in: bool) {
         let current = self.inner.session.current();
-        for change in session_events(previous.as_deref(), current.as_deref(), last.as_ref(), signed_in) {
-            match change {
-                SessionChange::SignedIn(account) => self.emit(&AuthEvent::SignedIn(account)),
-                SessionChange::SignedOut => self.emit(&AuthEvent::SignedOut),
-                SessionChange::AccountChanged { previous, current } => {
-                    self.emit(&AuthEvent::AccountChanged { previous, current })
-                }
-                SessionChange::TokensRenewed(requests) => {
-                    for scopes in requests {
-                        self.emit(&AuthEvent::TokenRenewed { scopes });
-                    }
-                }
-                _ => {}
-            }
+        for event in session_events(previous.as_deref(), current.as_deref(), last.as_ref(), signed_in) {
+            self.emit(&event);
         }
     }
 

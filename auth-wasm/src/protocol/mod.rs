@@ -9,10 +9,12 @@ pub mod base64;
 mod cache;
 mod callback;
 mod challenge;
+mod client_error;
 mod config;
 mod discovery;
 mod entra;
 mod error;
+mod event;
 pub mod flow;
 pub mod form;
 mod id_token;
@@ -43,10 +45,12 @@ pub use callback::{
 pub use challenge::{
     challenge_is_from, claims_challenge, claims_round_trip_allowed, ClaimsRoundTrip, CLAIMS_ROUND_TRIP_INTERVAL_SECS,
 };
+pub use client_error::AuthError;
 pub use config::{CacheLocation, ClientConfig};
 pub use discovery::{discovery_url, ProviderMetadata};
 pub use entra::is_entra_authority;
 pub use error::{IdTokenError, OAuthErrorCode, ProtocolError};
+pub use event::AuthEvent;
 pub use id_token::{decode_id_token, Audience, IdTokenClaims, IdTokenExpectations, JwtHeader, DEFAULT_CLOCK_SKEW_SECS};
 pub use json::{JsonError, JsonObject, JsonRecord, Value as JsonValue, MAX_JSON_DEPTH};
 pub use jws::{JwkSet, SignatureAlgorithm, SignatureCheck, SignedJwt, VerifiedIdToken, WebCryptoFamily};
@@ -59,7 +63,7 @@ pub use request::{
 };
 pub use return_url::{safe_return_url, same_origin_path};
 pub use scopes::{Scope, Scopes};
-pub use session::{after_sign_in, session_change, session_events, PublishedRevision, Session, SessionChange};
+pub use session::{after_sign_in, session_events, PublishedRevision, Session};
 pub(crate) use text::{
     before_any, find_byte, has_any, parse_decimal, rsplit_once_byte, split_byte, split_once_byte, starts_with_any,
     trim_end_byte,

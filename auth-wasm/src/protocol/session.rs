@@ -9,7 +9,8 @@
 use super::cache::{renewal_applies, replaced_account, select_access_token};
 use super::json::{self, FieldErrors, JsonError, JsonObject, JsonRecord, Value};
 use super::{
-    decimal, Account, CachedAccessToken, HomeAccountId, IdToken, ProtocolError, RefreshToken, Scopes, TokenSet,
+    decimal, Account, AuthEvent, CachedAccessToken, HomeAccountId, IdToken, ProtocolError, RefreshToken, Scopes,
+    TokenSet,
 };
 
 /// The signed-in account and its tokens.
@@ -59,10 +60,9 @@ impl PublishedRevision {
     }
 }
 
-/// What changed from one session to the next: the event each tab of the app emits for it.
+/// What changed from one session to the next.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SessionChange {
+enum SessionChange {
     /// Nothing anyone would notice.
     Unchanged,
     /// Somebody signed in where nobody was.
@@ -235,7 +235,7 @@ pub fn after_sign_in(previous: Option<&Session>, set: TokenSet) -> Result<Sessio
     Ok(next)
 }
 
-/// The events a tab tells its listeners when its session goes from `before` to `after`, one by one,
+/// The events a tab tells its listeners when its session goes from `before` to `after`, in order,
 /// whether the tab made the change or learnt of it from another: every tab tells the same. `last` is who
 /// was signed in last before the change (an account signing in after another signed out replaces it),
 /// and `signed_in` says that an interactive sign-in made it (which is told even when the same account
@@ -245,36 +245,35 @@ pub fn session_events(
     after: Option<&Session>,
     last: Option<&HomeAccountId>,
     signed_in: bool,
-) -> Vec<SessionChange> {
-    // Pushed one by one: smaller code than chained iterators collected.
+) -> Vec<AuthEvent> {
     let mut events = Vec::new();
     match session_change(before, after) {
         SessionChange::SignedIn(account) => {
             if let Some(previous) = replaced_account(None, last, &account.home_account_id) {
-                events.push(SessionChange::AccountChanged { previous, current: account.clone() });
+                events.push(AuthEvent::AccountChanged { previous, current: account.clone() });
             }
-            events.push(SessionChange::SignedIn(account));
+            events.push(AuthEvent::SignedIn(account));
         }
         SessionChange::AccountChanged { previous, current } => {
-            events.push(SessionChange::AccountChanged { previous, current: current.clone() });
-            events.push(SessionChange::SignedIn(current));
+            events.push(AuthEvent::AccountChanged { previous, current: current.clone() });
+            events.push(AuthEvent::SignedIn(current));
         }
+        SessionChange::SignedOut => events.push(AuthEvent::SignedOut),
         change @ (SessionChange::TokensRenewed(_) | SessionChange::Unchanged) => {
             if let (Some(after), true) = (after, signed_in) {
-                events.push(SessionChange::SignedIn(after.account.clone()));
+                events.push(AuthEvent::SignedIn(after.account.clone()));
             }
-            if change != SessionChange::Unchanged {
-                events.push(change);
+            if let SessionChange::TokensRenewed(renewed) = change {
+                events.extend(renewed.into_iter().map(|scopes| AuthEvent::TokenRenewed { scopes }));
             }
         }
-        other => events.push(other),
     }
     events
 }
 
 /// What changed from `before` to `after`: what a tab that learns of `after` (from its own action or
 /// from another tab) tells its listeners.
-pub fn session_change(before: Option<&Session>, after: Option<&Session>) -> SessionChange {
+fn session_change(before: Option<&Session>, after: Option<&Session>) -> SessionChange {
     match (before, after) {
         (None, None) => SessionChange::Unchanged,
         (Some(_), None) => SessionChange::SignedOut,
@@ -457,7 +456,7 @@ mod tests {
         let id = session.account.home_account_id.clone();
         let replaced = |before: Option<&Session>, last: Option<&HomeAccountId>, after: &Session| {
             session_events(before, Some(after), last, true).into_iter().find_map(|event| match event {
-                SessionChange::AccountChanged { previous, .. } => Some(previous),
+                AuthEvent::AccountChanged { previous, .. } => Some(previous),
                 _ => None,
             })
         };
@@ -476,22 +475,22 @@ mod tests {
     fn every_tab_tells_the_events_of_the_tab_that_acted() {
         let session = alice();
         let id = session.account.home_account_id.clone();
-        let signed_in = SessionChange::SignedIn(session.account.clone());
+        let signed_in = AuthEvent::SignedIn(session.account.clone());
         assert_eq!(session_events(None, Some(&session), None, true), vec![signed_in.clone()]);
         assert_eq!(session_events(Some(&session), Some(&session), None, true), vec![signed_in], "again");
         assert_eq!(session_events(Some(&session), Some(&session), None, false), []);
-        assert_eq!(session_events(Some(&session), None, Some(&id), false), [SessionChange::SignedOut]);
+        assert_eq!(session_events(Some(&session), None, Some(&id), false), [AuthEvent::SignedOut]);
         let bob = Session::signed_in(set("bob", token("api:read", "b", 1), None)).unwrap();
         let switched = [
-            SessionChange::AccountChanged { previous: id.clone(), current: bob.account.clone() },
-            SessionChange::SignedIn(bob.account.clone()),
+            AuthEvent::AccountChanged { previous: id.clone(), current: bob.account.clone() },
+            AuthEvent::SignedIn(bob.account.clone()),
         ];
         assert_eq!(session_events(Some(&session), Some(&bob), Some(&id), true), switched);
         assert_eq!(session_events(None, Some(&bob), Some(&id), true), switched, "after a sign-out");
         let renewed = session.renewed(renewal(token("api:read", "at-2", 7200), Some("rt-2")), &id).unwrap();
         assert_eq!(
             session_events(Some(&session), Some(&renewed), Some(&id), false),
-            [SessionChange::TokensRenewed(vec![Scopes::parse("api:read").unwrap()])]
+            [AuthEvent::TokenRenewed { scopes: Scopes::parse("api:read").unwrap() }]
         );
     }
 
