@@ -94,6 +94,15 @@ impl ClientConfig {
         self.client_info.unwrap_or_else(|| is_entra_authority(&self.authority))
     }
 
+    /// The authorize parameters `params` of a request, plus those the configuration adds
+    /// (`client_info=1` where it asks for Entra's client info).
+    pub fn with_configured_parameters(&self, mut params: Vec<(String, String)>) -> Vec<(String, String)> {
+        if self.sends_client_info() {
+            params.push(("client_info".into(), "1".into()));
+        }
+        params
+    }
+
     /// This configuration with `scopes` as the API scopes asked for at sign-in.
     pub fn with_scopes(mut self, scopes: Scopes) -> Self {
         self.scopes = scopes;

@@ -24,11 +24,13 @@ mod jws;
 mod logout;
 mod message;
 mod pkce;
+pub mod renewal;
 mod request;
 mod return_url;
 mod scopes;
 mod session;
 pub mod storage_keys;
+mod tab_sync;
 mod text;
 mod token;
 mod token_set;
@@ -64,6 +66,7 @@ pub use request::{
 pub use return_url::{safe_return_url, same_origin_path};
 pub use scopes::{Scope, Scopes};
 pub use session::{after_sign_in, session_events, PublishedRevision, Session};
+pub use tab_sync::{catch_up, takes_news, CatchUp, SessionMessage, TabMessage, TabView};
 pub(crate) use text::{
     before_any, find_byte, has_any, parse_decimal, rsplit_once_byte, split_byte, split_once_byte, starts_with_any,
     trim_end_byte,

@@ -365,19 +365,19 @@ fn in_request_order(tokens: Vec<CachedAccessToken>) -> Vec<CachedAccessToken> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::protocol::id_token::tests::claims_from;
     use crate::protocol::AccessToken;
 
-    fn account(sub: &str) -> Account {
+    pub(crate) fn account(sub: &str) -> Account {
         let claims = claims_from(serde_json::json!({
             "iss": "https://op.example", "sub": sub, "aud": "spa", "exp": 2, "iat": 1, "name": sub
         }));
         Account::new(HomeAccountId::from_claims(&claims), &claims)
     }
 
-    fn token(requested: &str, value: &str, expires_at: i64) -> CachedAccessToken {
+    pub(crate) fn token(requested: &str, value: &str, expires_at: i64) -> CachedAccessToken {
         let scopes = Scopes::parse(requested).unwrap().resource_scopes();
         CachedAccessToken {
             access_token: AccessToken::new(value),
@@ -388,7 +388,7 @@ mod tests {
         }
     }
 
-    fn set(sub: &str, access: CachedAccessToken, refresh: Option<&str>) -> TokenSet {
+    pub(crate) fn set(sub: &str, access: CachedAccessToken, refresh: Option<&str>) -> TokenSet {
         TokenSet {
             identity: Some((account(sub), IdToken::new(format!("id-{sub}")))),
             granted_scopes: Some(Scopes::parse("openid profile offline_access api:read").unwrap()),
@@ -397,7 +397,7 @@ mod tests {
         }
     }
 
-    fn renewal(access: CachedAccessToken, refresh: Option<&str>) -> TokenSet {
+    pub(crate) fn renewal(access: CachedAccessToken, refresh: Option<&str>) -> TokenSet {
         TokenSet {
             identity: None,
             granted_scopes: None,
@@ -406,7 +406,7 @@ mod tests {
         }
     }
 
-    fn alice() -> Session {
+    pub(crate) fn alice() -> Session {
         Session::signed_in(set("alice", token("api:read", "at-1", 3600), Some("rt-1"))).unwrap()
     }
 

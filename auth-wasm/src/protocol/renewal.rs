@@ -1,0 +1,939 @@
+//! Renewing an access token without the user, as a state machine: this tab's turn → the account's lock
+//! across tabs → news from the tab that held it → the published revision → refresh token or hidden
+//! iframe → keep or drop the result.
+//!
+//! [`Renewal::next`] takes the answer to the last step, what the tab knows of the session now
+//! ([`TabView`]) and the time, and says the next [`RenewalStep`]; the browser layer's driver performs it.
+//! The rules that keep one rotating refresh token safe across tabs are decided here, each in one place:
+//! - one renewal at a time in a tab, and one tab at a time per account (the lock); a renewal another
+//!   call or tab made meanwhile answers the call, with no request;
+//! - a tab that waited for the lock waits for the holder's news (event-driven, bounded), because that
+//!   news reaches it apart from the lock's grant;
+//! - a tab whose copy of the session is behind the published revision asks the other tabs for the newest
+//!   one, and never presents the refresh token of a copy that is still behind;
+//! - a result is dropped when the session changed meanwhile (a sign-in or sign-out in any tab, which
+//!   take no lock) or the provider's answer names another account;
+//! - a refused refresh token is tried again only if another tab replaced it meanwhile, and otherwise
+//!   forgotten in every tab, so that nobody presents it again.
+
+use std::rc::Rc;
+
+use super::flow::Grant;
+use super::storage_keys::renewal_lock_name;
+use super::{
+    authorize_url, parse_authorization_response, AccessToken, AuthError, AuthEvent, CachedAccessToken, CatchUp,
+    ClientConfig, HomeAccountId, LoginTransaction, ProtocolError, ProviderMetadata, Scopes, Session, TabView, TokenSet,
+};
+
+/// How long a tab that waited for another tab's lock waits for that tab's news. (It comes within
+/// milliseconds when the holder renewed; the wait runs out only when the holder changed nothing.)
+pub const WAITED_NEWS_MS: u32 = 300;
+
+/// How long a tab whose copy is behind the published revision waits for the newest session from the
+/// open tabs, before it renews without presenting its refresh token.
+pub const CATCH_UP_MS: u32 = 1_000;
+
+/// How long a hidden-iframe renewal may take before it counts as needing the user.
+pub const SILENT_TIMEOUT_MS: u32 = 10_000;
+
+/// How long the answer of a renewal that needed the user is given to the calls that waited behind it,
+/// rather than each running the same iframe again.
+pub const FAILURE_MEMORY_SECS: i64 = 30;
+
+/// How many times a renewal follows an account change (a switch in another tab) before it gives up.
+const ACCOUNT_CHANGES: u8 = 3;
+
+/// A renewal that needed the user, remembered for the calls that waited behind it.
+#[derive(Clone, Debug)]
+pub struct RenewalFailure {
+    /// The revision of the session it failed at.
+    pub revision: u64,
+    /// The scopes it was for.
+    pub scopes: Scopes,
+    /// When (seconds since the Unix epoch).
+    pub at: i64,
+    /// Why.
+    pub error: Rc<AuthError>,
+}
+
+impl RenewalFailure {
+    /// Why a renewal for `scopes` at `revision` needs the user, if this failure says so at `now`.
+    fn answers(&self, revision: u64, scopes: &Scopes, now: i64) -> Option<Rc<AuthError>> {
+        let fresh = now.saturating_sub(self.at) <= FAILURE_MEMORY_SECS;
+        (self.revision == revision && self.scopes == *scopes && fresh).then(|| self.error.clone())
+    }
+}
+
+/// What a renewal needs next; the driver performs it and answers with the [`RenewalInput`] named.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RenewalStep<'a> {
+    /// Wait for this tab's turn: one renewal at a time in a tab. Answered with [`RenewalInput::Turn`].
+    TakeTurn,
+    /// Hold the lock `name` across the tabs of the origin (letting go of one held before); answered with
+    /// [`RenewalInput::Locked`]. Held until the renewal is done.
+    Lock {
+        /// The lock's name (one per client, provider and account).
+        name: String,
+    },
+    /// Wait until this tab's session is at `revision` or newer, or `timeout_ms` have passed, whichever
+    /// comes first; with `ask_tabs`, ask the open tabs for their session first. Woken by the news
+    /// itself (a message, a `storage` event), not by polling. Answered with [`RenewalInput::Waited`].
+    AwaitSession {
+        /// The revision waited for.
+        revision: u64,
+        /// Whether to ask the open tabs for their session.
+        ask_tabs: bool,
+        /// The longest wait.
+        timeout_ms: u32,
+    },
+    /// Take the sign-out at `revision` that this tab missed; answered with [`RenewalInput::Done`].
+    TakeSignOut {
+        /// The published revision of the sign-out.
+        revision: u64,
+    },
+    /// Forget the refresh token of this tab's copy, in memory only: the copy is behind, so its refresh
+    /// token may have rotated since. Answered with [`RenewalInput::Done`].
+    ForgetStaleRefreshToken,
+    /// The provider's metadata; answered with [`RenewalInput::Metadata`].
+    GetMetadata,
+    /// Trade `grant` for checked tokens (a [`super::flow::TokenFlow`]); answered with
+    /// [`RenewalInput::Tokens`].
+    Exchange(Grant<'a>),
+    /// Load `url` in a hidden iframe and give back the URL it lands on under `redirect_uri`; answered
+    /// with [`RenewalInput::Landed`].
+    LoadHiddenFrame {
+        /// The authorize URL (`prompt=none`).
+        url: String,
+        /// The silent redirect URI.
+        redirect_uri: String,
+        /// The longest wait.
+        timeout_ms: u32,
+    },
+    /// Make `session` this tab's session at the next revision: stored, published, told to the other tabs
+    /// and to this tab's listeners. Where storage refuses and `keep_if_refused` is set (a rotated refresh
+    /// token: the stored one is dead), keep it in memory all the same. Answered with
+    /// [`RenewalInput::Committed`].
+    Commit {
+        /// The session.
+        session: Session,
+        /// Keep it in memory when storage refuses it.
+        keep_if_refused: bool,
+    },
+    /// Tell this tab's listeners; answered with [`RenewalInput::Done`].
+    Tell(AuthEvent),
+    /// Remember this failure for the calls waiting behind this one; answered with [`RenewalInput::Done`].
+    Remember(RenewalFailure),
+    /// The renewal is over (the locks are let go).
+    Finished(Result<Renewed, AuthError>),
+}
+
+/// The answer to the last [`RenewalStep`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RenewalInput {
+    /// No step yet.
+    Start,
+    /// This tab's turn, with the last failure it remembers.
+    Turn(Option<RenewalFailure>),
+    /// The lock is held; `waited`: another tab held it first (and has likely just renewed).
+    Locked {
+        /// Whether another tab held the lock first.
+        waited: bool,
+    },
+    /// The wait is over (the [`TabView`] says whether the session came).
+    Waited,
+    /// The step is done.
+    Done,
+    /// The provider's metadata.
+    Metadata(Result<Rc<ProviderMetadata>, AuthError>),
+    /// The checked tokens of an exchange.
+    Tokens(Result<TokenSet, AuthError>),
+    /// The URL the hidden iframe landed on.
+    Landed(Result<String, AuthError>),
+    /// Whether the session was committed.
+    Committed(Result<(), AuthError>),
+}
+
+/// What a renewal got.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Renewed {
+    /// A token for the scopes.
+    Token(CachedAccessToken),
+    /// No token without the user; why (`None`: nobody is signed in).
+    InteractionRequired(Option<Rc<AuthError>>),
+}
+
+/// How the tokens being kept were renewed.
+#[derive(Clone, Copy, Debug)]
+enum Via {
+    RefreshToken,
+    Iframe,
+}
+
+/// Where a renewal is.
+#[derive(Debug)]
+enum Phase {
+    Start,
+    AwaitingTurn,
+    AwaitingLock,
+    /// Waiting for the lock holder's news.
+    AwaitingNews,
+    /// Catching up with the published revision.
+    CatchingUp,
+    /// Forgetting a stale refresh token, then renewing in the iframe.
+    ForgettingStaleToken,
+    Refreshing,
+    /// Forgetting a refresh token the provider refused, then renewing in the iframe.
+    DroppingDeadToken,
+    GettingMetadata,
+    InFrame,
+    ExchangingCode,
+    Committing(CachedAccessToken),
+    TellingFailure,
+    RememberingFailure(Result<Renewed, AuthError>),
+    Finished,
+}
+
+/// A renewal of an access token for some scopes; see the module's documentation.
+#[derive(Debug)]
+pub struct Renewal<'a> {
+    config: &'a ClientConfig,
+    scopes: Scopes,
+    /// A token the caller will not take again (a forced renewal's: an API refused it).
+    stale: Option<AccessToken>,
+    /// The silent redirect URI, resolved against the app's origin.
+    silent_redirect_uri: String,
+    random: [[u8; 32]; 3],
+    phase: Phase,
+    /// The last failure this tab remembers (given with its turn).
+    remembered: Option<RenewalFailure>,
+    /// The account whose lock is held.
+    account: Option<HomeAccountId>,
+    account_changes: u8,
+    /// The revision this tab was at when it asked for the lock.
+    asked_at: u64,
+    waited_for_lock: bool,
+    caught_up: bool,
+    /// The newest revision when the request started: a result is kept only if nothing changed since.
+    started_at: u64,
+    /// The session whose refresh token was presented (or whose account the iframe renews).
+    renewing: Option<Rc<Session>>,
+    /// Whether a refresh token another tab put in place of a refused one was tried.
+    tried_newer_token: bool,
+    /// The revision of the session the renewal started from (what a failure is remembered at).
+    renewing_revision: u64,
+    transaction: Option<LoginTransaction>,
+    /// The failure being told to the listeners.
+    failure: Option<AuthError>,
+}
+
+impl<'a> Renewal<'a> {
+    /// A renewal for `scopes` of the client `config`. `stale`: a cached token the caller will not take
+    /// (a forced renewal). `silent_redirect_uri` is resolved against the app's origin; `random` makes
+    /// the iframe's transaction.
+    pub fn new(
+        config: &'a ClientConfig,
+        scopes: Scopes,
+        stale: Option<AccessToken>,
+        silent_redirect_uri: String,
+        random: [[u8; 32]; 3],
+    ) -> Self {
+        Self {
+            config,
+            scopes,
+            stale,
+            silent_redirect_uri,
+            random,
+            phase: Phase::Start,
+            remembered: None,
+            account: None,
+            account_changes: 0,
+            asked_at: 0,
+            waited_for_lock: false,
+            caught_up: false,
+            started_at: 0,
+            renewing: None,
+            tried_newer_token: false,
+            renewing_revision: 0,
+            transaction: None,
+            failure: None,
+        }
+    }
+
+    /// The next step, after `input` (the answer to the last one), with what the tab knows now (`view`) at
+    /// `now` (seconds since the Unix epoch).
+    pub fn next(&mut self, input: RenewalInput, view: &TabView, now: i64) -> RenewalStep<'_> {
+        match (std::mem::replace(&mut self.phase, Phase::Finished), input) {
+            (Phase::Start, _) => {
+                if self.scopes.is_empty() {
+                    return self.finish(Err(ProtocolError::NoScopes.into()));
+                }
+                self.phase = Phase::AwaitingTurn;
+                RenewalStep::TakeTurn
+            }
+            (Phase::AwaitingTurn, RenewalInput::Turn(remembered)) => {
+                self.remembered = remembered;
+                // The call before this one in the tab may have renewed: no lock needed then.
+                if let Some(answer) = self.answer_without_renewal(view, now) {
+                    return self.finish(Ok(answer));
+                }
+                self.lock(view)
+            }
+            (Phase::AwaitingLock, RenewalInput::Locked { waited }) => {
+                self.waited_for_lock = waited;
+                self.holding_lock(view, now)
+            }
+            (Phase::AwaitingNews | Phase::CatchingUp, RenewalInput::Waited | RenewalInput::Done) => {
+                self.holding_lock(view, now)
+            }
+            (Phase::ForgettingStaleToken, RenewalInput::Done) => self.silent(),
+            (Phase::Refreshing, RenewalInput::Tokens(Ok(set))) => self.keep(set, Via::RefreshToken, view, now),
+            (Phase::Refreshing, RenewalInput::Tokens(Err(error))) => self.refresh_refused(error, view),
+            (Phase::DroppingDeadToken, RenewalInput::Committed(Ok(()))) => self.silent(),
+            (Phase::DroppingDeadToken, RenewalInput::Committed(Err(error))) => self.fail(error),
+            (Phase::GettingMetadata, RenewalInput::Metadata(Ok(metadata))) => self.load_frame(&metadata, now),
+            (Phase::InFrame, RenewalInput::Landed(Ok(url))) => match parse_authorization_response(&url) {
+                Ok(response) => {
+                    self.phase = Phase::ExchangingCode;
+                    let transaction = self.transaction.as_ref().expect("the frame's transaction is kept");
+                    RenewalStep::Exchange(Grant::Code { response: Some(response), transaction })
+                }
+                Err(error) => self.fail(error.into()),
+            },
+            (Phase::ExchangingCode, RenewalInput::Tokens(Ok(set))) => self.keep(set, Via::Iframe, view, now),
+            (
+                Phase::GettingMetadata | Phase::InFrame | Phase::ExchangingCode,
+                RenewalInput::Metadata(Err(error))
+                | RenewalInput::Landed(Err(error))
+                | RenewalInput::Tokens(Err(error)),
+            ) => self.fail(error),
+            (Phase::Committing(token), RenewalInput::Committed(Ok(()))) => self.finish(Ok(Renewed::Token(token))),
+            (Phase::Committing(_), RenewalInput::Committed(Err(error))) => self.fail(error),
+            (Phase::TellingFailure, RenewalInput::Done) => self.remember_failure(now),
+            (Phase::RememberingFailure(outcome), RenewalInput::Done) => self.finish(outcome),
+            (phase, _) => {
+                let why = format!("a renewal step ({phase:?}) got an answer to another step");
+                self.finish(Err(AuthError::Browser(why)))
+            }
+        }
+    }
+
+    /// A cached token that answers the call, or the answer that nobody is signed in; `None`: renew.
+    fn answer_without_renewal(&self, view: &TabView, now: i64) -> Option<Renewed> {
+        let Some(session) = &view.session else { return Some(Renewed::InteractionRequired(None)) };
+        let token = session.access_token(&self.scopes, now)?;
+        (self.stale.as_ref() != Some(&token.access_token)).then(|| Renewed::Token(token.clone()))
+    }
+
+    /// Asks for the lock of the account signed in now.
+    fn lock(&mut self, view: &TabView) -> RenewalStep<'_> {
+        let Some(session) = &view.session else { return self.finish(Ok(Renewed::InteractionRequired(None))) };
+        let account = session.account.home_account_id.clone();
+        let name = renewal_lock_name(&self.config.client_id, &self.config.authority, &account);
+        self.account = Some(account);
+        self.asked_at = view.revision;
+        self.caught_up = false;
+        self.phase = Phase::AwaitingLock;
+        RenewalStep::Lock { name }
+    }
+
+    /// Holding the lock: catch up with the other tabs, then answer from the cache or renew.
+    fn holding_lock(&mut self, view: &TabView, now: i64) -> RenewalStep<'_> {
+        // 1. The tab that held the lock has likely just renewed; its news may still be on the way.
+        if self.waited_for_lock && view.newest_revision() <= self.asked_at {
+            self.waited_for_lock = false;
+            self.phase = Phase::AwaitingNews;
+            return RenewalStep::AwaitSession {
+                revision: self.asked_at + 1,
+                ask_tabs: false,
+                timeout_ms: WAITED_NEWS_MS,
+            };
+        }
+        // 2. A copy behind the published revision: the newest session from the open tabs, or the
+        //    sign-out it missed. Once: what is still missing after that is handled below.
+        if !self.caught_up {
+            self.caught_up = true;
+            match super::catch_up(view) {
+                CatchUp::UpToDate => {}
+                CatchUp::TakeSignOut { revision } => {
+                    self.phase = Phase::CatchingUp;
+                    return RenewalStep::TakeSignOut { revision };
+                }
+                CatchUp::AwaitSession { revision } => {
+                    self.phase = Phase::CatchingUp;
+                    return RenewalStep::AwaitSession { revision, ask_tabs: true, timeout_ms: CATCH_UP_MS };
+                }
+            }
+        }
+        // 3. Somebody else's renewal answers the call; a switch to another account takes its lock.
+        if let Some(answer) = self.answer_without_renewal(view, now) {
+            return self.finish(Ok(answer));
+        }
+        let session = view.session.clone().expect("answered above when nobody is signed in");
+        if Some(&session.account.home_account_id) != self.account.as_ref() {
+            self.account_changes += 1;
+            if self.account_changes >= ACCOUNT_CHANGES {
+                let why = "the signed-in account kept changing";
+                return self.fail(ProtocolError::LoginRequired(Some(why.into())).into());
+            }
+            return self.lock(view);
+        }
+        // 4. A renewal that needed the user a moment ago needs it still.
+        if let Some(error) = self.remembered.as_ref().and_then(|f| f.answers(view.revision, &self.scopes, now)) {
+            return self.finish(Ok(Renewed::InteractionRequired(Some(error))));
+        }
+        // 5. Renew: with the refresh token only if this copy is the newest.
+        self.started_at = view.newest_revision();
+        self.renewing_revision = view.revision;
+        self.renewing = Some(session.clone());
+        if view.is_behind() {
+            self.phase = Phase::ForgettingStaleToken;
+            return RenewalStep::ForgetStaleRefreshToken;
+        }
+        if session.refresh_token().is_none() {
+            return self.silent();
+        }
+        self.refresh()
+    }
+
+    /// Presents the refresh token of the session being renewed.
+    fn refresh(&mut self) -> RenewalStep<'_> {
+        self.phase = Phase::Refreshing;
+        let session = self.renewing.as_deref().expect("a refresh renews a session");
+        let refresh_token = session.refresh_token().expect("a refresh needs a refresh token");
+        RenewalStep::Exchange(Grant::Refresh { session, refresh_token, scopes: &self.scopes })
+    }
+
+    /// The provider refused the refresh token (or did not answer).
+    fn refresh_refused(&mut self, error: AuthError, view: &TabView) -> RenewalStep<'_> {
+        if !error.requires_interaction() {
+            return self.fail(error);
+        }
+        // Refused as invalid (not for a scope the grant lacks): if another tab (one without Web Locks)
+        // rotated it meanwhile, the new one is worth one try; otherwise it is dead, and forgotten in
+        // every tab so that nobody presents it again.
+        if matches!(error, AuthError::Protocol(ProtocolError::InvalidGrant(_))) {
+            let presented = self.renewing.as_deref().and_then(Session::refresh_token).cloned();
+            let current = view.session.clone().filter(|s| Some(&s.account.home_account_id) == self.account.as_ref());
+            if let Some(current) = current {
+                match current.refresh_token() {
+                    Some(newer) if Some(newer) != presented.as_ref() && !self.tried_newer_token => {
+                        self.tried_newer_token = true;
+                        self.started_at = self.started_at.max(view.revision);
+                        self.renewing = Some(current.clone());
+                        return self.refresh();
+                    }
+                    Some(_) => {
+                        self.phase = Phase::DroppingDeadToken;
+                        let session = current.without_refresh_token();
+                        return RenewalStep::Commit { session, keep_if_refused: false };
+                    }
+                    None => {}
+                }
+            }
+        }
+        if view.session.is_none() {
+            return self.fail(error);
+        }
+        self.silent()
+    }
+
+    /// Renews in a hidden iframe, on the provider's session cookie: first the metadata.
+    fn silent(&mut self) -> RenewalStep<'_> {
+        self.phase = Phase::GettingMetadata;
+        RenewalStep::GetMetadata
+    }
+
+    fn load_frame(&mut self, metadata: &ProviderMetadata, now: i64) -> RenewalStep<'_> {
+        let scopes = self.config.scopes.union(&self.scopes).for_sign_in();
+        let transaction = LoginTransaction::begin(&self.silent_redirect_uri, scopes, "/", now, self.random);
+        // A login_hint, not an id_token_hint: no token goes into a URL, and providers with several
+        // sessions (Entra) still pick the right one.
+        let mut params = vec![("prompt".to_owned(), "none".to_owned())];
+        if let Some(username) = self.renewing.as_ref().and_then(|s| s.account.username.clone()) {
+            params.push(("login_hint".to_owned(), username));
+        }
+        let params = self.config.with_configured_parameters(params);
+        match authorize_url(metadata, &self.config.client_id, &transaction, &params) {
+            Ok(url) => {
+                self.transaction = Some(transaction);
+                self.phase = Phase::InFrame;
+                let redirect_uri = self.silent_redirect_uri.clone();
+                RenewalStep::LoadHiddenFrame { url, redirect_uri, timeout_ms: SILENT_TIMEOUT_MS }
+            }
+            Err(error) => self.fail(error.into()),
+        }
+    }
+
+    /// Keeps a renewal's tokens if nothing changed the session since the renewal started (a sign-in or
+    /// sign-out in any tab; they take no lock) and the provider's answer is still this account's.
+    fn keep(&mut self, set: TokenSet, via: Via, view: &TabView, now: i64) -> RenewalStep<'_> {
+        if view.newest_revision() > self.started_at {
+            let why = "the session changed (a sign-out or sign-in) while its token was being renewed";
+            return self.fail(ProtocolError::LoginRequired(Some(why.into())).into());
+        }
+        let Some(current) = view.session.as_deref() else {
+            return self.fail(ProtocolError::LoginRequired(Some("signed out meanwhile".into())).into());
+        };
+        let account = self.account.as_ref().expect("the lock is an account's");
+        let token = set.access_token.clone();
+        let next = match current.renewed(set, account) {
+            Ok(next) => next,
+            Err(error) => return self.fail(error.into()),
+        };
+        // The iframe's sign-in may grant other names than asked for: its token is the one that answers
+        // the request in the session it makes.
+        let token = match via {
+            Via::RefreshToken => Some(token),
+            Via::Iframe => next.access_token(&self.scopes, now).cloned(),
+        };
+        let Some(token) = token else {
+            let why = "the provider granted no token for the requested scopes";
+            return self.fail(ProtocolError::InvalidTokenResponse(why.into()).into());
+        };
+        let keep_if_refused = next.refresh_token() != current.refresh_token();
+        self.phase = Phase::Committing(token);
+        RenewalStep::Commit { session: next, keep_if_refused }
+    }
+
+    /// A failure: told to the listeners, then the call's answer (the user is needed, or the error).
+    fn fail(&mut self, error: AuthError) -> RenewalStep<'_> {
+        self.phase = Phase::TellingFailure;
+        self.failure = Some(error.clone());
+        RenewalStep::Tell(AuthEvent::RenewFailed { scopes: self.scopes.clone(), error })
+    }
+
+    /// A failure the user can fix is remembered for the calls waiting behind this one.
+    fn remember_failure(&mut self, now: i64) -> RenewalStep<'_> {
+        let error = self.failure.take().expect("a failure is kept while it is told");
+        if !error.requires_interaction() {
+            return self.finish(Err(error));
+        }
+        let error = Rc::new(error);
+        let revision = self.renewing_revision;
+        self.phase = Phase::RememberingFailure(Ok(Renewed::InteractionRequired(Some(error.clone()))));
+        RenewalStep::Remember(RenewalFailure { revision, scopes: self.scopes.clone(), at: now, error })
+    }
+
+    fn finish(&mut self, outcome: Result<Renewed, AuthError>) -> RenewalStep<'_> {
+        self.phase = Phase::Finished;
+        RenewalStep::Finished(outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::discovery::tests::metadata;
+    use crate::protocol::session::tests::{alice, renewal, token};
+    use crate::protocol::{PublishedRevision, RefreshToken};
+
+    /// Alice's access token (from `alice()`) expires at 3600: due for renewal by now.
+    const NOW: i64 = 4_000;
+
+    fn config() -> ClientConfig {
+        ClientConfig::new("https://op.example", "spa")
+    }
+
+    fn api() -> Scopes {
+        Scopes::parse("api:read").unwrap()
+    }
+
+    /// A tab at `revision` with `session`, and the revision some tab published.
+    fn view(session: Option<Session>, revision: u64, published: Option<(u64, bool)>) -> TabView {
+        TabView {
+            session: session.map(|s| Rc::new(s.with_revision(revision))),
+            revision,
+            published: published.map(|(revision, signed_in)| PublishedRevision { revision, signed_in }),
+        }
+    }
+
+    /// Alice at `revision` (also published), her access token expired.
+    fn expired(revision: u64) -> TabView {
+        view(Some(alice()), revision, Some((revision, true)))
+    }
+
+    /// Alice at `revision` (also published) after another tab renewed: a fresh token `at-2` and the
+    /// rotated refresh token `rt-2`.
+    fn renewed_elsewhere(revision: u64) -> TabView {
+        let set = renewal(token("api:read", "at-2", NOW + 3600), Some("rt-2"));
+        let session = alice().renewed(set, &alice().account.home_account_id).unwrap();
+        view(Some(session), revision, Some((revision, true)))
+    }
+
+    /// What a step is, for comparing transcripts.
+    fn name(step: &RenewalStep<'_>) -> String {
+        match step {
+            RenewalStep::TakeTurn => "take turn".into(),
+            RenewalStep::Lock { .. } => "lock".into(),
+            RenewalStep::AwaitSession { revision, ask_tabs, timeout_ms } => {
+                format!("await session {revision}{} ({timeout_ms} ms)", if *ask_tabs { ", asking tabs" } else { "" })
+            }
+            RenewalStep::TakeSignOut { revision } => format!("take sign-out {revision}"),
+            RenewalStep::ForgetStaleRefreshToken => "forget stale refresh token".into(),
+            RenewalStep::GetMetadata => "get metadata".into(),
+            RenewalStep::Exchange(Grant::Refresh { refresh_token, .. }) => {
+                format!("refresh with {}", refresh_token.secret())
+            }
+            RenewalStep::Exchange(_) => "exchange code".into(),
+            RenewalStep::LoadHiddenFrame { url, .. } => {
+                format!("load hidden frame{}", if url.contains("login_hint") { " with login_hint" } else { "" })
+            }
+            RenewalStep::Commit { session, keep_if_refused } => format!(
+                "commit refresh token {:?}{}",
+                session.refresh_token().map(RefreshToken::secret),
+                if *keep_if_refused { " (kept if refused)" } else { "" }
+            ),
+            RenewalStep::Tell(AuthEvent::RenewFailed { error, .. }) => format!("tell renew failed: {}", error.code()),
+            RenewalStep::Tell(event) => format!("tell {event:?}"),
+            RenewalStep::Remember(failure) => {
+                format!("remember {} at revision {}", failure.error.code(), failure.revision)
+            }
+            RenewalStep::Finished(Ok(Renewed::Token(token))) => format!("token {}", token.access_token.secret()),
+            RenewalStep::Finished(Ok(Renewed::InteractionRequired(why))) => {
+                format!("interaction required: {}", why.as_ref().map_or("nobody is signed in", |e| e.code()))
+            }
+            RenewalStep::Finished(Err(error)) => format!("error: {}", error.code()),
+        }
+    }
+
+    /// Runs a renewal for `api:read` through `script` (each answer with the tab's view then; the first
+    /// answer is `Start`): the steps' names.
+    fn run(stale: Option<&str>, script: Vec<(RenewalInput, TabView)>) -> Vec<String> {
+        let config = config();
+        let stale = stale.map(AccessToken::new);
+        let mut renewal = Renewal::new(&config, api(), stale, "https://app/silent-callback.html".into(), [[7; 32]; 3]);
+        let mut steps = Vec::new();
+        for (input, view) in script {
+            let step = renewal.next(input, &view, NOW);
+            let finished = matches!(step, RenewalStep::Finished(_));
+            steps.push(name(&step));
+            if finished {
+                break;
+            }
+        }
+        steps
+    }
+
+    fn failed(error: ProtocolError) -> RenewalInput {
+        RenewalInput::Tokens(Err(error.into()))
+    }
+
+    #[test]
+    fn a_token_renewed_by_the_call_before_in_this_tab_answers_without_the_lock() {
+        let steps =
+            run(None, vec![(RenewalInput::Start, expired(3)), (RenewalInput::Turn(None), renewed_elsewhere(4))]);
+        assert_eq!(steps, ["take turn", "token at-2"]);
+    }
+
+    #[test]
+    fn nobody_signed_in_needs_the_user() {
+        let nobody = view(None, 3, Some((3, false)));
+        let steps = run(None, vec![(RenewalInput::Start, nobody.clone()), (RenewalInput::Turn(None), nobody)]);
+        assert_eq!(steps, ["take turn", "interaction required: nobody is signed in"]);
+    }
+
+    #[test]
+    fn the_tab_that_gets_the_lock_first_refreshes_and_commits_the_rotated_token() {
+        let set = renewal(token("api:read", "at-2", NOW + 3600), Some("rt-2"));
+        let steps = run(
+            None,
+            vec![
+                (RenewalInput::Start, expired(3)),
+                (RenewalInput::Turn(None), expired(3)),
+                (RenewalInput::Locked { waited: false }, expired(3)),
+                (RenewalInput::Tokens(Ok(set)), expired(3)),
+                (RenewalInput::Committed(Ok(())), renewed_elsewhere(4)),
+            ],
+        );
+        assert_eq!(
+            steps,
+            [
+                "take turn",
+                "lock",
+                "refresh with rt-1",
+                "commit refresh token Some(\"rt-2\") (kept if refused)",
+                "token at-2"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_tab_that_waited_for_the_lock_waits_for_the_holders_news_and_presents_nothing() {
+        let steps = run(
+            None,
+            vec![
+                (RenewalInput::Start, expired(3)),
+                (RenewalInput::Turn(None), expired(3)),
+                (RenewalInput::Locked { waited: true }, expired(3)),
+                (RenewalInput::Waited, renewed_elsewhere(4)),
+            ],
+        );
+        assert_eq!(steps, ["take turn", "lock", "await session 4 (300 ms)", "token at-2"]);
+    }
+
+    #[test]
+    fn news_that_arrived_before_the_lock_was_granted_is_not_waited_for() {
+        let steps = run(
+            None,
+            vec![
+                (RenewalInput::Start, expired(3)),
+                (RenewalInput::Turn(None), expired(3)),
+                (RenewalInput::Locked { waited: true }, renewed_elsewhere(4)),
+            ],
+        );
+        assert_eq!(steps, ["take turn", "lock", "token at-2"]);
+    }
+
+    #[test]
+    fn a_holder_that_changed_nothing_costs_one_bounded_wait_then_this_tab_refreshes() {
+        let steps = run(
+            None,
+            vec![
+                (RenewalInput::Start, expired(3)),
+                (RenewalInput::Turn(None), expired(3)),
+                (RenewalInput::Locked { waited: true }, expired(3)),
+                (RenewalInput::Waited, expired(3)),
+            ],
+        );
+        assert_eq!(steps, ["take turn", "lock", "await session 4 (300 ms)", "refresh with rt-1"]);
+    }
+
+    #[test]
+    fn a_copy_behind_the_published_revision_asks_the_tabs_and_presents_the_newest_refresh_token() {
+        let mut newest = renewed_elsewhere(5);
+        // Renewed elsewhere at revision 5, and due again by now.
+        let set = renewal(token("api:read", "at-2", NOW - 1), Some("rt-2"));
+        newest.session =
+            Some(Rc::new(alice().renewed(set, &alice().account.home_account_id).unwrap().with_revision(5)));
+        let steps = run(
+            None,
+            vec![
+                (RenewalInput::Start, expired(3)),
+                (RenewalInput::Turn(None), view(Some(alice()), 3, Some((5, true)))),
+                (RenewalInput::Locked { waited: false }, view(Some(alice()), 3, Some((5, true)))),
+                (RenewalInput::Waited, newest),
+            ],
+        );
+        assert_eq!(steps, ["take turn", "lock", "await session 5, asking tabs (1000 ms)", "refresh with rt-2"]);
+    }
+
+    #[test]
+    fn a_copy_still_behind_never_presents_its_refresh_token_and_renews_in_the_iframe() {
+        let behind = view(Some(alice()), 3, Some((5, true)));
+        let mut without_token = alice().without_refresh_token();
+        without_token = without_token.with_revision(3);
+        let forgotten = TabView { session: Some(Rc::new(without_token)), ..behind.clone() };
+        let steps = run(
+            None,
+            vec![
+                (RenewalInput::Start, behind.clone()),
+                (RenewalInput::Turn(None), behind.clone()),
+                (RenewalInput::Locked { waited: false }, behind.clone()),
+                (RenewalInput::Waited, behind),
+                (RenewalInput::Done, forgotten.clone()),
+                (RenewalInput::Metadata(Ok(Rc::new(metadata()))), forgotten.clone()),
+                (RenewalInput::Landed(Err(AuthError::SilentTimeout { seconds: 10 })), forgotten.clone()),
+                (RenewalInput::Done, forgotten.clone()),
+                (RenewalInput::Done, forgotten),
+            ],
+        );
+        assert_eq!(
+            steps,
+            [
+                "take turn",
+                "lock",
+                "await session 5, asking tabs (1000 ms)",
+                "forget stale refresh token",
+                "get metadata",
+                "load hidden frame",
+                "tell renew failed: silent_timeout",
+                "remember silent_timeout at revision 3",
+                "interaction required: silent_timeout",
+            ]
+        );
+        assert!(!steps.iter().any(|s| s.starts_with("refresh with")));
+    }
+
+    #[test]
+    fn a_sign_out_this_tab_missed_is_taken_and_then_the_user_is_needed() {
+        let missed = view(Some(alice()), 3, Some((5, false)));
+        let steps = run(
+            None,
+            vec![
+                (RenewalInput::Start, missed.clone()),
+                (RenewalInput::Turn(None), missed.clone()),
+                (RenewalInput::Locked { waited: false }, missed),
+                (RenewalInput::Done, view(None, 5, Some((5, false)))),
+            ],
+        );
+        assert_eq!(steps, ["take turn", "lock", "take sign-out 5", "interaction required: nobody is signed in"]);
+    }
+
+    #[test]
+    fn a_result_is_dropped_when_the_session_changed_while_it_was_renewed() {
+        let set = renewal(token("api:read", "at-2", NOW + 3600), Some("rt-2"));
+        // A sign-in in another tab (no lock) published revision 4 meanwhile.
+        let changed = view(Some(alice()), 3, Some((4, true)));
+        let steps = run(
+            None,
+            vec![
+                (RenewalInput::Start, expired(3)),
+                (RenewalInput::Turn(None), expired(3)),
+                (RenewalInput::Locked { waited: false }, expired(3)),
+                (RenewalInput::Tokens(Ok(set)), changed.clone()),
+                (RenewalInput::Done, changed.clone()),
+                (RenewalInput::Done, changed),
+            ],
+        );
+        assert_eq!(
+            steps,
+            [
+                "take turn",
+                "lock",
+                "refresh with rt-1",
+                "tell renew failed: login_required",
+                "remember login_required at revision 3",
+                "interaction required: login_required",
+            ]
+        );
+        assert!(!steps.iter().any(|s| s.starts_with("commit")));
+    }
+
+    #[test]
+    fn a_refused_refresh_token_is_forgotten_in_every_tab_before_the_iframe() {
+        let steps = run(
+            None,
+            vec![
+                (RenewalInput::Start, expired(3)),
+                (RenewalInput::Turn(None), expired(3)),
+                (RenewalInput::Locked { waited: false }, expired(3)),
+                (failed(ProtocolError::InvalidGrant(None)), expired(3)),
+                (RenewalInput::Committed(Ok(())), expired(4)),
+            ],
+        );
+        assert_eq!(steps, ["take turn", "lock", "refresh with rt-1", "commit refresh token None", "get metadata"]);
+    }
+
+    #[test]
+    fn a_refresh_token_another_tab_rotated_meanwhile_is_tried_once() {
+        let mut rotated = expired(4);
+        let set = renewal(token("api:read", "at-1", 3600), Some("rt-2"));
+        rotated.session =
+            Some(Rc::new(alice().renewed(set, &alice().account.home_account_id).unwrap().with_revision(4)));
+        let steps = run(
+            None,
+            vec![
+                (RenewalInput::Start, expired(3)),
+                (RenewalInput::Turn(None), expired(3)),
+                (RenewalInput::Locked { waited: false }, expired(3)),
+                (failed(ProtocolError::InvalidGrant(None)), rotated.clone()),
+                (failed(ProtocolError::InvalidGrant(None)), rotated.clone()),
+                (RenewalInput::Committed(Ok(())), rotated),
+            ],
+        );
+        assert_eq!(
+            steps,
+            [
+                "take turn",
+                "lock",
+                "refresh with rt-1",
+                "refresh with rt-2",
+                "commit refresh token None",
+                "get metadata"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_scope_the_grant_lacks_keeps_the_refresh_token_and_tries_the_iframe() {
+        let steps = run(
+            None,
+            vec![
+                (RenewalInput::Start, expired(3)),
+                (RenewalInput::Turn(None), expired(3)),
+                (RenewalInput::Locked { waited: false }, expired(3)),
+                (
+                    failed(ProtocolError::Provider {
+                        error: crate::protocol::OAuthErrorCode::InvalidScope,
+                        description: None,
+                    }),
+                    expired(3),
+                ),
+            ],
+        );
+        assert_eq!(steps, ["take turn", "lock", "refresh with rt-1", "get metadata"]);
+    }
+
+    #[test]
+    fn a_network_failure_is_told_and_returned_not_remembered() {
+        let offline = AuthError::Network { url: "https://op.example/token".into(), message: "offline".into() };
+        let steps = run(
+            None,
+            vec![
+                (RenewalInput::Start, expired(3)),
+                (RenewalInput::Turn(None), expired(3)),
+                (RenewalInput::Locked { waited: false }, expired(3)),
+                (RenewalInput::Tokens(Err(offline)), expired(3)),
+                (RenewalInput::Done, expired(3)),
+            ],
+        );
+        assert_eq!(
+            steps,
+            ["take turn", "lock", "refresh with rt-1", "tell renew failed: network_error", "error: network_error"]
+        );
+    }
+
+    #[test]
+    fn a_renewal_that_needed_the_user_a_moment_ago_answers_the_calls_behind_it() {
+        let error = Rc::new(AuthError::SilentTimeout { seconds: 10 });
+        let failure = |at| RenewalFailure { revision: 3, scopes: api(), at, error: error.clone() };
+        let script = |at| {
+            vec![
+                (RenewalInput::Start, expired(3)),
+                (RenewalInput::Turn(Some(failure(at))), expired(3)),
+                (RenewalInput::Locked { waited: false }, expired(3)),
+            ]
+        };
+        assert_eq!(run(None, script(NOW - 5)), ["take turn", "lock", "interaction required: silent_timeout"]);
+        assert_eq!(run(None, script(NOW - 60)), ["take turn", "lock", "refresh with rt-1"], "forgotten after 30 s");
+    }
+
+    #[test]
+    fn an_account_switch_while_waiting_takes_the_new_accounts_lock() {
+        let bob = crate::protocol::session::tests::set("bob", token("api:read", "bob-1", 3600), Some("rt-bob"));
+        let bob = view(Some(Session::signed_in(bob).unwrap()), 4, Some((4, true)));
+        let steps = run(
+            None,
+            vec![
+                (RenewalInput::Start, expired(3)),
+                (RenewalInput::Turn(None), expired(3)),
+                (RenewalInput::Locked { waited: true }, bob.clone()),
+                (RenewalInput::Locked { waited: false }, bob),
+            ],
+        );
+        assert_eq!(steps, ["take turn", "lock", "lock", "refresh with rt-bob"]);
+    }
+
+    #[test]
+    fn a_forced_renewal_does_not_take_the_token_it_refused() {
+        let fresh = renewed_elsewhere(3);
+        let steps = run(
+            Some("at-2"),
+            vec![
+                (RenewalInput::Start, fresh.clone()),
+                (RenewalInput::Turn(None), fresh.clone()),
+                (RenewalInput::Locked { waited: false }, fresh),
+            ],
+        );
+        assert_eq!(steps, ["take turn", "lock", "refresh with rt-2"]);
+    }
+
+    #[test]
+    fn a_renewal_answered_out_of_order_ends_with_an_error_not_a_panic() {
+        let steps = run(None, vec![(RenewalInput::Start, expired(3)), (RenewalInput::Done, expired(3))]);
+        assert_eq!(steps, ["take turn", "error: browser_error"]);
+    }
+}

@@ -1,0 +1,185 @@
+//! How the tabs of one app keep one session: what a tab knows ([`TabView`]), what it tells the others
+//! ([`TabMessage`]), which news it takes, and what it does when its copy is behind the revision some tab
+//! published ([`catch_up`]).
+//!
+//! Every change of the session gets the next revision: one past every revision the tab has seen or any
+//! tab published (in localStorage, whatever the cache location). A tab takes only news newer than what it
+//! has, and a tab whose copy is behind the published revision may hold a refresh token that was rotated
+//! since: it never presents it (the provider would take that as a stolen token and revoke the grant).
+
+use std::rc::Rc;
+
+use super::json::{self, JsonObject, Value};
+use super::{decimal, parse_decimal, HomeAccountId, JsonRecord, PublishedRevision, Session};
+
+/// What a tab knows of the session when it answers a flow's step: its own copy, and the newest revision
+/// any tab published.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TabView {
+    /// This tab's copy of the session (`None`: signed out).
+    pub session: Option<Rc<Session>>,
+    /// The revision this tab's copy is at.
+    pub revision: u64,
+    /// The newest revision any tab published; `None` where localStorage is refused or none was.
+    pub published: Option<PublishedRevision>,
+}
+
+impl TabView {
+    /// The newest revision this tab knows of: its own, or a newer one some tab published.
+    pub fn newest_revision(&self) -> u64 {
+        self.published.map_or(self.revision, |published| published.revision.max(self.revision))
+    }
+
+    /// Whether some tab published a newer revision than this tab's copy.
+    pub fn is_behind(&self) -> bool {
+        self.published.is_some_and(|published| published.revision > self.revision)
+    }
+}
+
+/// What a tab whose copy may be behind does before it acts on the session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatchUp {
+    /// Its copy is the newest: nothing to do.
+    UpToDate,
+    /// A sign-out was published that this tab missed: it signs out too, at that revision.
+    TakeSignOut {
+        /// The revision of the sign-out.
+        revision: u64,
+    },
+    /// A newer session was published: ask the open tabs for it and wait for it.
+    AwaitSession {
+        /// The revision to wait for.
+        revision: u64,
+    },
+}
+
+/// What a tab with `view` does to catch up with the published revision.
+pub fn catch_up(view: &TabView) -> CatchUp {
+    match view.published {
+        Some(published) if published.revision > view.revision => {
+            if published.signed_in {
+                CatchUp::AwaitSession { revision: published.revision }
+            } else {
+                CatchUp::TakeSignOut { revision: published.revision }
+            }
+        }
+        _ => CatchUp::UpToDate,
+    }
+}
+
+/// Whether a tab at revision `ours` takes news at revision `theirs`: only what is newer.
+pub fn takes_news(ours: u64, theirs: u64) -> bool {
+    theirs > ours
+}
+
+/// A change of the session, as the tab that made it tells the others.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SessionMessage {
+    /// The session now (`None`: signed out).
+    pub session: Option<Session>,
+    /// Its revision: a tab takes only what is newer than what it has.
+    pub revision: u64,
+    /// Who was signed in last before the change, as the acting tab knew it (for `AccountChanged`).
+    pub last: Option<HomeAccountId>,
+    /// Whether an interactive sign-in made it (for `SignedIn` when the same account signs in again).
+    pub signed_in: bool,
+}
+
+/// What one tab tells the others.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TabMessage {
+    /// The session changed.
+    Session(Box<SessionMessage>),
+    /// A tab asks the open ones for the session (a new tab, or one whose copy is behind).
+    Hello,
+}
+
+impl TabMessage {
+    /// The text of [`TabMessage::Hello`].
+    pub fn hello_text() -> String {
+        JsonObject::new().with("type", json::string("hello")).to_json_string()
+    }
+
+    /// The text of a [`TabMessage::Session`] with these values, written from the session in place (the
+    /// sender's session is not copied into a message to send it).
+    pub fn session_text(
+        session: Option<&Session>,
+        revision: u64,
+        last: Option<&HomeAccountId>,
+        signed_in: bool,
+    ) -> String {
+        JsonObject::new()
+            .with("type", json::string("session"))
+            .with("session", Some(session.map_or(Value::Null, |s| s.to_json().into_value())))
+            .with("revision", json::string(decimal(revision)))
+            .with("last", json::opt_string(last.map(HomeAccountId::as_str)))
+            .with("signed_in", json::boolean(signed_in))
+            .to_json_string()
+    }
+
+    /// Reads a message; `None` for anything else (another version's, or nobody's).
+    pub fn from_text(text: &str) -> Option<Self> {
+        let object = JsonObject::parse(text).ok()?;
+        match object.opt_str("type").ok()?? {
+            "hello" => Some(Self::Hello),
+            "session" => {
+                let session = match object.opt_object("session").ok()? {
+                    None => None,
+                    Some(session) => Some(Session::from_json(session).ok()?),
+                };
+                Some(Self::Session(Box::new(SessionMessage {
+                    session,
+                    revision: parse_decimal(object.opt_str("revision").ok()??)?,
+                    last: object.opt_string("last").ok()?.map(HomeAccountId::from_stored),
+                    signed_in: object.opt_bool("signed_in").ok()?.unwrap_or(false),
+                })))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::session::tests::alice;
+
+    fn view(revision: u64, published: Option<(u64, bool)>) -> TabView {
+        let published = published.map(|(revision, signed_in)| PublishedRevision { revision, signed_in });
+        TabView { session: Some(Rc::new(alice())), revision, published }
+    }
+
+    #[test]
+    fn a_copy_behind_the_published_revision_waits_for_it_or_takes_the_sign_out() {
+        assert_eq!(catch_up(&view(3, None)), CatchUp::UpToDate, "nothing published");
+        assert_eq!(catch_up(&view(3, Some((3, true)))), CatchUp::UpToDate);
+        assert_eq!(catch_up(&view(4, Some((3, true)))), CatchUp::UpToDate, "ours is newer");
+        assert_eq!(catch_up(&view(3, Some((5, true)))), CatchUp::AwaitSession { revision: 5 });
+        assert_eq!(catch_up(&view(3, Some((5, false)))), CatchUp::TakeSignOut { revision: 5 });
+        assert!(view(3, Some((5, true))).is_behind());
+        assert_eq!(view(3, Some((5, true))).newest_revision(), 5);
+    }
+
+    #[test]
+    fn only_newer_news_is_taken() {
+        assert!(takes_news(3, 4));
+        assert!(!takes_news(3, 3));
+        assert!(!takes_news(3, 2));
+    }
+
+    #[test]
+    fn messages_read_back_and_anything_else_is_ignored() {
+        let session = alice();
+        let id = session.account.home_account_id.clone();
+        let text = TabMessage::session_text(Some(&session), 7, Some(&id), true);
+        let Some(TabMessage::Session(message)) = TabMessage::from_text(&text) else { panic!("{text}") };
+        assert_eq!((message.revision, message.last, message.signed_in), (7, Some(id), true));
+        assert_eq!(message.session.unwrap().account, session.account);
+        let signed_out = TabMessage::session_text(None, 8, None, false);
+        assert!(matches!(TabMessage::from_text(&signed_out), Some(TabMessage::Session(m)) if m.session.is_none()));
+        assert_eq!(TabMessage::from_text(&TabMessage::hello_text()), Some(TabMessage::Hello));
+        for other in ["", "null", "{}", r#"{"type":"bye"}"#, r#"{"type":"session","revision":"x"}"#] {
+            assert_eq!(TabMessage::from_text(other), None, "{other}");
+        }
+    }
+}
