@@ -3,7 +3,7 @@
 //! progress while the provider's answer is handled; `login-failed` shows why and offers a retry;
 //! `logged-out` confirms. Every view has a default and can be replaced.
 
-use auth_wasm::browser::{current_request, SignOutOutcome};
+use auth_wasm::browser::{current_request, RequestOutcome};
 use auth_wasm::protocol::{ClientConfig, InteractiveAuthenticationRequest, RequestKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -65,7 +65,7 @@ fn run_request(auth: Auth, kind: RequestKind) {
     spawn_local(async move {
         match client.run_request_from_history(kind).await {
             Err(error) => auth.fail(error),
-            Ok(SignOutOutcome::SignedOutLocally) => auth.signed_out_locally(),
+            Ok(RequestOutcome::SignedOutLocally) => auth.signed_out_locally(),
             Ok(_) => {}
         }
     });

@@ -43,13 +43,22 @@ export function message(thrown) {
   }
 }
 
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** Fills `bytes` (a view of wasm memory) from the browser's secure random source (WebCrypto). */
 export const fillRandom = (bytes) => { crypto.getRandomValues(bytes); };
 
 /** localStorage (`local`) or sessionStorage; reading either throws where the browser blocks storage. */
 export const storageArea = (local) => (local ? globalThis.localStorage : globalThis.sessionStorage) ?? null;
+
+/** `performance.now()`. */
+export const performanceNow = () => performance.now();
+
+/** A User Timing measure named `name` from `start` (a `performanceNow()`) to now; where the browser has
+ * none, nothing. */
+export function measure(name, start) {
+  try {
+    performance.measure(name, { start });
+  } catch {
+    // Older browsers take no options object: a measure is a diagnostic, never a failure.
+  }
+}

@@ -1,28 +1,35 @@
-// The Web Lock of a renewal (locks.rs): smaller in JavaScript than bound from Rust
-// (the size report measures it). wasm-bindgen ships this file beside its glue (`snippets/`).
+// The Web Lock of a renewal (locks.rs), held until the Rust side lets go of it. wasm-bindgen ships this
+// file beside its glue (`snippets/`).
 
-/** Runs `work(waited)` (which returns a promise) holding the exclusive Web Lock `name` of this origin,
- * and resolves once it is done. First without waiting (`waited` false); if another tab holds the lock,
- * once that tab lets go (`waited` true: it has likely just changed what the lock guards). Without
- * `navigator.locks` (older browsers, insecure contexts) the work runs at once. */
-export async function withLock(name, work) {
-  // `work` throws when it is called after the Rust side gave up waiting (its future was dropped and the
-  // function with it): the lock is then let go at once, with nothing left to reject unhandled.
-  const run = (waited) => {
-    try {
-      return work(waited);
-    } catch {
-      return undefined;
+/** A request for the exclusive Web Lock `name` of this origin. `granted` resolves once it is held: to
+ * `false` if it was free, to `true` if another tab held it first (and has likely just changed what the
+ * lock guards). It is held until `release()`, which also withdraws a request still waiting, so that a
+ * renewal given up half-way never leaves the lock taken. Without `navigator.locks` (older browsers,
+ * insecure contexts) it is granted at once. */
+export class LockRequest {
+  constructor(name) {
+    this.controller = new AbortController();
+    this.released = new Promise((resolve) => { this.letGo = resolve; });
+    const locks = navigator.locks;
+    if (!locks) {
+      this.granted = Promise.resolve(false);
+      return;
     }
-  };
-  const locks = navigator.locks;
-  if (!locks) return run(false);
-  let ran = false;
-  await locks.request(name, { ifAvailable: true }, async (lock) => {
-    if (lock) {
-      ran = true;
-      await run(false);
-    }
-  });
-  if (!ran) await locks.request(name, () => run(true));
+    const signal = this.controller.signal;
+    this.granted = new Promise((resolve, reject) => {
+      const hold = (waited) => { resolve(waited); return this.released; };
+      locks.request(name, { ifAvailable: true }, (lock) => {
+        if (lock) return hold(false);
+        locks.request(name, { signal }, () => hold(true)).catch(reject);
+        return undefined;
+      }).catch(reject);
+    });
+    // A request withdrawn before it was granted rejects `granted`, which nobody awaits any more.
+    this.granted.catch(() => {});
+  }
+
+  release() {
+    this.controller.abort();
+    this.letGo();
+  }
 }

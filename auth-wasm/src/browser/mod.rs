@@ -16,11 +16,13 @@ mod session_store;
 mod signature;
 mod silent;
 mod storage;
+mod tab_sync;
 mod tabs;
-mod tokens;
+mod timing;
+mod token_result;
 mod transactions;
 
-pub use client::{AuthClient, CallbackOutcome, SignOutOutcome};
+pub use client::{AuthClient, CallbackOutcome, RequestOutcome};
 pub use error::AuthError;
 pub use events::{AuthEvent, Subscription};
 pub use fetch::AuthorizedFetch;
@@ -31,7 +33,7 @@ pub use navigation::{current_path, notify_location_changed};
 pub use provider_cache::PROVIDER_CACHE_LIFETIME_SECS;
 pub use signature::verify_signature;
 pub use storage::{open_store, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore};
-pub use tokens::{AccessTokenResult, InteractionRequired, TokenResult};
+pub use token_result::{InteractionRequired, TokenResult};
 
 /// Three sets of 32 bytes from the browser's secure random source (WebCrypto `getRandomValues`): the
 /// protocol core takes random bytes as values, as it takes the time. (Called through `io.js` rather
@@ -46,21 +48,13 @@ pub(crate) fn random_bytes() -> Result<[[u8; 32]; 3], AuthError> {
 
 #[wasm_bindgen::prelude::wasm_bindgen(module = "/src/browser/io.js")]
 extern "C" {
-    /// Resolves after `ms` milliseconds (`setTimeout`). Typed as the other awaited imports are (a
-    /// value, or what it threw), so that the wasm has one `JsFuture` type, not two.
-    #[wasm_bindgen(catch)]
-    async fn sleep(ms: u32) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
     #[wasm_bindgen(js_name = fillRandom, catch)]
     fn fill_random(bytes: &mut [u8]) -> Result<(), wasm_bindgen::JsValue>;
 }
 
-/// A future as a JS promise. Every promise of the crate (the JS API's, the renewal lock's work) is made
-/// through this one boxed future type, so that wasm-bindgen-futures' machinery is compiled once rather
-/// than once per future.
-pub(crate) fn to_promise(
-    future: std::pin::Pin<Box<dyn std::future::Future<Output = Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>>>>,
-) -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(future)
+/// Milliseconds since the Unix epoch, from the browser's clock.
+pub(crate) fn now_ms() -> f64 {
+    js_sys::Date::now()
 }
 
 /// Seconds since the Unix epoch, from the browser's clock.

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use super::{AuthError, KeyValueStore};
 use crate::protocol::storage_keys::{last_account_key, revision_key, session_key};
-use crate::protocol::{ClientId, HomeAccountId, JsonRecord, PublishedRevision, Session};
+use crate::protocol::{takes_news, ClientId, HomeAccountId, JsonRecord, PublishedRevision, Session};
 
 pub(crate) struct SessionStore {
     storage: Rc<dyn KeyValueStore>,
@@ -164,7 +164,7 @@ impl SessionStore {
     /// has: in shared storage that tab wrote it already; otherwise it is written to this tab's storage
     /// too, so that a reload keeps it. Returns the session it replaced, or `None` for an older message.
     pub fn adopt(&self, next: Option<Session>, revision: u64) -> Option<Option<Rc<Session>>> {
-        if revision <= self.revision.get() {
+        if !takes_news(self.revision.get(), revision) {
             return None;
         }
         let next = next.map(|session| session.with_revision(revision));

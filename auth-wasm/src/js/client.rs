@@ -6,11 +6,13 @@ use wasm_bindgen::prelude::*;
 
 use super::errors::{auth_error, interaction_required};
 use super::types::*;
-use crate::browser::{navigation, to_promise, AuthClient, AuthError, Subscription, TokenResult};
+use crate::browser::{navigation, AuthClient, AuthError, Subscription, TokenResult};
 use crate::protocol::{ClientConfig, ProtocolError};
 
+/// `future` as a JS promise of the type `T` the `.d.ts` declares, rejected with the JS error of an
+/// `AuthError`.
 fn promise<T: JsCast>(future: impl Future<Output = Result<JsValue, AuthError>> + 'static) -> T {
-    to_promise(Box::pin(async move { future.await.map_err(|e| auth_error(&e)) })).unchecked_into()
+    wasm_bindgen_futures::future_to_promise(async move { future.await.map_err(|e| auth_error(&e)) }).unchecked_into()
 }
 
 /// Signs users in with an OpenID Connect provider (authorization code with PKCE) and gets access tokens.
@@ -40,7 +42,7 @@ impl JsAuthClient {
     pub fn handle_redirect(&self) -> RedirectResultPromise {
         let client = self.client.clone();
         promise(async move {
-            let outcome = client.handle_redirect_boxed().await?;
+            let outcome = client.handle_redirect().await?;
             Ok(redirect_result(outcome))
         })
     }
@@ -70,15 +72,14 @@ impl JsAuthClient {
             }
         }
         let client = self.client.clone();
-        to_promise(Box::pin(async move {
-            let result = client.token(&scopes, force).await;
+        wasm_bindgen_futures::future_to_promise(async move {
+            let result = if force { client.renew_token(&scopes).await } else { client.get_token(&scopes).await };
             match result {
                 Ok(TokenResult::Success(token)) => Ok(token.access_token.secret().into()),
                 Ok(TokenResult::RequiresInteraction(required)) => {
                     // Shared by the calls of redirect(), not copied for each.
                     let (request, client) = (std::rc::Rc::new(required.request), client.clone());
-                    // Typed as the renewal lock's callback (its argument unused): one closure type, not two.
-                    let redirect = Closure::<dyn FnMut(bool) -> js_sys::Promise>::new(move |_: bool| {
+                    let redirect = Closure::<dyn FnMut() -> js_sys::Promise>::new(move || {
                         let (client, request) = (client.clone(), request.clone());
                         promise(async move { client.sign_in(&request).await.map(|()| JsValue::UNDEFINED) })
                     });
@@ -86,7 +87,7 @@ impl JsAuthClient {
                 }
                 Err(error) => Err(auth_error(&error)),
             }
-        }))
+        })
         .unchecked_into()
     }
 
