@@ -5,10 +5,17 @@
 
 use std::rc::Rc;
 
-use super::{http, locks, now_secs, random_bytes, signature, silent, timing, AuthClient, AuthError};
+use super::client::Leave;
+use super::tab_sync::HANDOVER_WAIT_MS;
+use super::{http, locks, navigation, now_secs, random_bytes, signature, silent, timing, AuthClient, AuthError};
 use crate::protocol::flow::{Flow, Grant, Input, MetadataFlow, Step, TokenFlow};
+use crate::protocol::redirect_callback::{CallbackInput, CallbackStep, RedirectCallback};
 use crate::protocol::renewal::{Renewal, RenewalInput, RenewalStep, Renewed};
-use crate::protocol::{AccessToken, ProviderMetadata, Scopes, TokenSet};
+use crate::protocol::sign_in::{SignIn, SignInInput, SignInStep};
+use crate::protocol::sign_out::{SignOut, SignOutInput, SignOutStep};
+use crate::protocol::{
+    AccessToken, CallbackOutcome, InteractiveAuthenticationRequest, ProviderMetadata, RequestOutcome, Scopes, TokenSet,
+};
 
 impl AuthClient {
     /// Trades `grant` for checked tokens (see [`TokenFlow`]). Nothing is stored here.
@@ -113,6 +120,88 @@ impl AuthClient {
                     RenewalInput::Done
                 }
                 RenewalStep::Finished(outcome) => return outcome,
+            };
+        }
+    }
+
+    /// Runs a [`SignIn`] for `request`, leaving this page as `leave` says.
+    pub(crate) async fn run_sign_in(
+        &self,
+        request: &InteractiveAuthenticationRequest,
+        leave: Leave,
+    ) -> Result<(), AuthError> {
+        let origin = navigation::origin();
+        let mut flow = SignIn::new(self.config(), request, &origin, random_bytes()?);
+        let mut input = SignInInput::Start;
+        loop {
+            input = match flow.next(input, now_secs()) {
+                SignInStep::PruneTransactions => SignInInput::Done(self.transactions().remove_stale(now_secs())),
+                SignInStep::GetMetadata => SignInInput::Metadata(self.metadata().await),
+                SignInStep::SaveTransaction(transaction) => {
+                    SignInInput::Done(self.transactions().save_login(transaction))
+                }
+                SignInStep::Leave { url } => SignInInput::Done(leave.go(&url)),
+                SignInStep::Finished(outcome) => return outcome,
+            };
+        }
+    }
+
+    /// Runs a [`SignOut`] of the signed-in session for `request`, leaving this page as `leave` says.
+    pub(crate) async fn run_sign_out(
+        &self,
+        request: &InteractiveAuthenticationRequest,
+        leave: Leave,
+    ) -> Result<RequestOutcome, AuthError> {
+        let origin = navigation::origin();
+        let session = self.sync().view().session;
+        let mut flow = SignOut::new(self.config(), session, request, &origin, random_bytes()?[0]);
+        let mut input = SignOutInput::Start;
+        loop {
+            input = match flow.next(input, now_secs()) {
+                SignOutStep::GetMetadata => SignOutInput::Metadata(self.metadata().await),
+                SignOutStep::Revoke { url, body } => {
+                    let revoked = http::post_form(&url, body).await.map(|_| ());
+                    if let Err(error) = &revoked {
+                        super::error::warn("could not revoke the refresh token", error);
+                    }
+                    SignOutInput::Done(revoked)
+                }
+                SignOutStep::Forget => SignOutInput::Done(self.sync().commit(None, false, false)),
+                SignOutStep::SaveTransaction(transaction) => {
+                    SignOutInput::Done(self.transactions().save_logout(transaction))
+                }
+                SignOutStep::Leave { url } => SignOutInput::Done(leave.go(&url)),
+                SignOutStep::StayAt { url } => SignOutInput::Done(navigation::replace_url(&url)),
+                SignOutStep::Finished(outcome) => return outcome,
+            };
+        }
+    }
+
+    /// Runs the [`RedirectCallback`] of the current page.
+    pub(crate) async fn run_callback(&self) -> Result<CallbackOutcome, AuthError> {
+        let origin = navigation::origin();
+        let mut flow = RedirectCallback::new(self.config(), navigation::current_url(), &origin, navigation::in_frame());
+        let sync = self.sync();
+        let mut input = CallbackInput::Start;
+        loop {
+            let view = sync.view();
+            input = match flow.next(input, &view, now_secs()) {
+                CallbackStep::CatchUp => {
+                    sync.catch_up(HANDOVER_WAIT_MS).await;
+                    CallbackInput::Done(Ok(()))
+                }
+                CallbackStep::FindCompleted(state) => CallbackInput::Completed(self.transactions().completed(state)),
+                CallbackStep::TakeSignIn(state) => CallbackInput::SignIn(self.transactions().take_login(state)),
+                CallbackStep::Exchange(grant) => CallbackInput::Tokens(self.tokens(grant).await),
+                CallbackStep::Commit(session) => CallbackInput::Done(sync.commit(Some(session), true, false)),
+                CallbackStep::SaveCompleted { state, completed } => {
+                    self.transactions().save_completed(state, &completed);
+                    CallbackInput::Done(Ok(()))
+                }
+                CallbackStep::TakeSignOut(state) => CallbackInput::SignOut(self.transactions().take_logout(&state)),
+                CallbackStep::Forget => CallbackInput::Done(sync.commit(None, false, false)),
+                CallbackStep::ReplaceUrl(url) => CallbackInput::Done(navigation::replace_url(&url)),
+                CallbackStep::Finished(outcome) => return outcome,
             };
         }
     }

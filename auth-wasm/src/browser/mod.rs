@@ -22,7 +22,8 @@ mod timing;
 mod token_result;
 mod transactions;
 
-pub use client::{AuthClient, CallbackOutcome, RequestOutcome};
+pub use crate::protocol::{CallbackOutcome, RequestOutcome};
+pub use client::AuthClient;
 pub use error::AuthError;
 pub use events::{AuthEvent, Subscription};
 pub use fetch::AuthorizedFetch;

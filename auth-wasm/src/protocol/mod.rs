@@ -24,11 +24,14 @@ mod jws;
 mod logout;
 mod message;
 mod pkce;
+pub mod redirect_callback;
 pub mod renewal;
 mod request;
 mod return_url;
 mod scopes;
 mod session;
+pub mod sign_in;
+pub mod sign_out;
 pub mod storage_keys;
 mod tab_sync;
 mod text;
@@ -60,12 +63,14 @@ pub use logout::{end_session_url, LogoutTransaction};
 pub(crate) use message::decimal;
 pub use message::{Message, MessageArg, MESSAGES};
 pub use pkce::{PkceChallenge, PKCE_METHOD_S256};
+pub use redirect_callback::CallbackOutcome;
 pub use request::{
     ExtraParameters, InteractiveAuthenticationRequest, Prompt, RequestKind, MAX_REQUEST_BYTES, REQUEST_VERSION,
 };
 pub use return_url::{safe_return_url, same_origin_path};
 pub use scopes::{Scope, Scopes};
 pub use session::{after_sign_in, session_events, PublishedRevision, Session};
+pub use sign_out::RequestOutcome;
 pub use tab_sync::{catch_up, takes_news, CatchUp, SessionMessage, TabMessage, TabView};
 pub(crate) use text::{
     before_any, find_byte, has_any, parse_decimal, rsplit_once_byte, split_byte, split_once_byte, starts_with_any,

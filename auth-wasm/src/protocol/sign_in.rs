@@ -1,0 +1,202 @@
+//! Starting an interactive sign-in (or token request), as a state machine: the transaction store must
+//! work → the provider's metadata → a new transaction, remembered → the browser leaves for the
+//! authorize endpoint.
+
+use std::rc::Rc;
+
+use super::{
+    authorize_url, resolve_app_url, safe_return_url, AuthError, ClientConfig, InteractiveAuthenticationRequest,
+    LoginTransaction, ProtocolError, ProviderMetadata, RequestKind,
+};
+
+/// What a sign-in needs next; the driver performs it and answers with the [`SignInInput`] named.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SignInStep<'a> {
+    /// Remove transactions older than their lifetime; fails where the browser refuses sessionStorage (a
+    /// transaction kept in memory would be lost at the redirect). Answered with [`SignInInput::Done`].
+    PruneTransactions,
+    /// The provider's metadata; answered with [`SignInInput::Metadata`].
+    GetMetadata,
+    /// Remember `transaction` until the callback; answered with [`SignInInput::Done`].
+    SaveTransaction(&'a LoginTransaction),
+    /// Send the browser to `url`; answered with [`SignInInput::Done`].
+    Leave {
+        /// The authorize URL.
+        url: String,
+    },
+    /// The sign-in is over (the browser is on its way, or it failed).
+    Finished(Result<(), AuthError>),
+}
+
+/// The answer to the last [`SignInStep`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SignInInput {
+    /// No step yet.
+    Start,
+    /// The step is done, or why not.
+    Done(Result<(), AuthError>),
+    /// The provider's metadata.
+    Metadata(Result<Rc<ProviderMetadata>, AuthError>),
+}
+
+#[derive(Debug)]
+enum Phase {
+    Start,
+    Pruning,
+    GettingMetadata,
+    Saving(String),
+    Leaving,
+    Finished,
+}
+
+/// An interactive sign-in for a request; see the module's documentation.
+#[derive(Debug)]
+pub struct SignIn<'a> {
+    config: &'a ClientConfig,
+    request: &'a InteractiveAuthenticationRequest,
+    /// The app's origin: the redirect URI is resolved against it, and the return URL must be on it.
+    origin: &'a str,
+    random: [[u8; 32]; 3],
+    phase: Phase,
+    transaction: Option<LoginTransaction>,
+}
+
+impl<'a> SignIn<'a> {
+    /// A sign-in for `request` by the client `config` of the app at `origin`; `random` makes its
+    /// transaction.
+    pub fn new(
+        config: &'a ClientConfig,
+        request: &'a InteractiveAuthenticationRequest,
+        origin: &'a str,
+        random: [[u8; 32]; 3],
+    ) -> Self {
+        Self { config, request, origin, random, phase: Phase::Start, transaction: None }
+    }
+
+    /// The next step, after `input` (the answer to the last one) at `now`.
+    pub fn next(&mut self, input: SignInInput, now: i64) -> SignInStep<'_> {
+        match (std::mem::replace(&mut self.phase, Phase::Finished), input) {
+            (Phase::Start, _) if self.request.kind == RequestKind::Logout => SignInStep::Finished(Err(
+                ProtocolError::InvalidRequest("a logout request goes to sign_out".into()).into(),
+            )),
+            (Phase::Start, _) => {
+                self.phase = Phase::Pruning;
+                SignInStep::PruneTransactions
+            }
+            (Phase::Pruning, SignInInput::Done(Ok(()))) => {
+                self.phase = Phase::GettingMetadata;
+                SignInStep::GetMetadata
+            }
+            (Phase::GettingMetadata, SignInInput::Metadata(Ok(metadata))) => match self.begin(&metadata, now) {
+                Ok((transaction, url)) => {
+                    self.phase = Phase::Saving(url);
+                    SignInStep::SaveTransaction(self.transaction.insert(transaction))
+                }
+                Err(error) => SignInStep::Finished(Err(error)),
+            },
+            (Phase::Saving(url), SignInInput::Done(Ok(()))) => {
+                self.phase = Phase::Leaving;
+                SignInStep::Leave { url }
+            }
+            (Phase::Leaving, SignInInput::Done(Ok(()))) => SignInStep::Finished(Ok(())),
+            (_, SignInInput::Done(Err(error)) | SignInInput::Metadata(Err(error))) => SignInStep::Finished(Err(error)),
+            (phase, _) => {
+                SignInStep::Finished(Err(AuthError::Browser(format!("a sign-in step ({phase:?}) got another answer"))))
+            }
+        }
+    }
+
+    /// The transaction of this sign-in and its authorize URL. The return URL must be a path of this app;
+    /// anything else returns to the app root.
+    fn begin(&self, metadata: &ProviderMetadata, now: i64) -> Result<(LoginTransaction, String), AuthError> {
+        let config = self.config;
+        let redirect_uri = resolve_app_url(self.origin, &config.redirect_uri);
+        let return_url = safe_return_url(&self.request.return_url, self.origin);
+        let scopes = config.scopes.union(&self.request.scopes).for_sign_in();
+        let transaction = LoginTransaction::begin(&redirect_uri, scopes, &return_url, now, self.random)
+            .with_max_age(self.request.max_age);
+        let params = config.with_configured_parameters(self.request.authorize_parameters()?);
+        let url = authorize_url(metadata, &config.client_id, &transaction, &params)?;
+        Ok((transaction, url))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::discovery::tests::metadata;
+
+    fn steps(request: &InteractiveAuthenticationRequest, answers: Vec<SignInInput>) -> Vec<String> {
+        let config = ClientConfig::new("https://op.example", "spa");
+        let mut flow = SignIn::new(&config, request, "https://app.example", [[1; 32]; 3]);
+        let mut steps = Vec::new();
+        for answer in answers {
+            let step = flow.next(answer, 1_000);
+            let name = match &step {
+                SignInStep::PruneTransactions => "prune transactions".to_owned(),
+                SignInStep::GetMetadata => "get metadata".to_owned(),
+                SignInStep::SaveTransaction(t) => format!("save transaction returning to {}", t.return_url),
+                SignInStep::Leave { url } => format!("leave for {}", url.split('?').next().unwrap()),
+                SignInStep::Finished(Ok(())) => "finished".to_owned(),
+                SignInStep::Finished(Err(error)) => format!("error: {}", error.code()),
+            };
+            steps.push(name);
+            if matches!(step, SignInStep::Finished(_)) {
+                break;
+            }
+        }
+        steps
+    }
+
+    fn ok() -> SignInInput {
+        SignInInput::Done(Ok(()))
+    }
+
+    #[test]
+    fn the_transaction_is_saved_before_the_browser_leaves() {
+        let request = InteractiveAuthenticationRequest::login("/orders");
+        let answers = vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(Rc::new(metadata()))), ok(), ok()];
+        assert_eq!(
+            steps(&request, answers),
+            [
+                "prune transactions",
+                "get metadata",
+                "save transaction returning to /orders",
+                "leave for https://op.example/auth",
+                "finished"
+            ]
+        );
+    }
+
+    #[test]
+    fn refused_storage_ends_the_sign_in_before_the_provider_is_asked() {
+        let request = InteractiveAuthenticationRequest::login("/");
+        let refused = SignInInput::Done(Err(AuthError::Storage("blocked".into())));
+        assert_eq!(steps(&request, vec![SignInInput::Start, refused]), ["prune transactions", "error: storage_error"]);
+    }
+
+    #[test]
+    fn a_transaction_that_cannot_be_saved_does_not_leave() {
+        let request = InteractiveAuthenticationRequest::login("/");
+        let refused = SignInInput::Done(Err(AuthError::Storage("quota".into())));
+        let answers = vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(Rc::new(metadata()))), refused];
+        let steps = steps(&request, answers);
+        assert_eq!(steps.last().unwrap(), "error: storage_error");
+        assert!(!steps.iter().any(|s| s.starts_with("leave")));
+    }
+
+    #[test]
+    fn a_return_url_on_another_origin_returns_to_the_app_root() {
+        let request = InteractiveAuthenticationRequest::login("https://evil.example/steal");
+        let answers = vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(Rc::new(metadata())))];
+        assert_eq!(steps(&request, answers)[2], "save transaction returning to /");
+    }
+
+    #[test]
+    fn a_logout_request_is_not_a_sign_in() {
+        let request = InteractiveAuthenticationRequest::logout("/");
+        assert_eq!(steps(&request, vec![SignInInput::Start]), ["error: invalid_request"]);
+    }
+}
