@@ -94,7 +94,7 @@ pub fn Authentication(
     /// While the provider's answer to a sign-in is handled.
     #[prop(optional, into)]
     login_callback: Option<ViewFn>,
-    /// Why sign-in failed (read `use_auth().state()`), with a way to retry.
+    /// Why sign-in failed (read `use_auth().last_failure()`), with a way to retry.
     #[prop(optional, into)]
     login_failed: Option<ViewFn>,
     /// While `logout` signs out and sends the browser to the provider.
@@ -133,7 +133,7 @@ pub fn Authentication(
         if let Some(view) = custom {
             return view.run();
         }
-        if auth.has_failed() {
+        if auth.last_failure().is_some() {
             // A failure anywhere in the flow is shown with its reason, never a page stuck in progress.
             return login_failed_page(auth);
         }
@@ -184,9 +184,9 @@ fn sign_in_button(auth: Auth) -> AnyView {
 /// a component's props and untracked wrapper cost code per component.)
 fn login_failed_page(auth: Auth) -> AnyView {
     let reason = crate::reactive(move || {
-        let reason = match (auth.last_failure(), auth.state()) {
-            (Some(error), _) | (None, AuthState::Failed(error)) => error.to_string(),
-            _ => "The sign-in did not complete.".to_owned(),
+        let reason = match auth.last_failure() {
+            Some(error) => error.to_string(),
+            None => "The sign-in did not complete.".to_owned(),
         };
         line(Some("error"), Some("error"), Some("alert"), reason)
     });

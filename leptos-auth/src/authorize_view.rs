@@ -49,6 +49,6 @@ where
                 crate::line(Some("auth-forbidden"), None, None, text)
             }
         },
-        AuthState::Anonymous | AuthState::Failed(_) => not_authorized.run(),
+        AuthState::Anonymous => not_authorized.run(),
     })
 }
