@@ -264,7 +264,7 @@ pub fn AuthProvider(
 ) -> impl IntoView {
     match provide_auth(config) {
         Ok(_) => children().into_any(),
-        Err(error) => crate::line(Some("error"), None, Some("alert"), error.to_string()),
+        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
     }
 }
 
