@@ -35,23 +35,17 @@ impl AuthenticationPaths {
             logged_out: [base, "/logged-out"].concat(),
         }
     }
-}
 
-/// The folder of the authentication route: `/authentication` for `/authentication/login`.
-fn route_base(login_path: &str) -> &str {
-    // A byte loop, not `rsplit_once('/')`: that brings core's backwards char search into the app.
-    match login_path.bytes().rposition(|b| b == b'/') {
-        Some(at) => login_path.get(..at).unwrap_or(""),
-        None => "",
-    }
-}
-
-impl AuthenticationPaths {
     /// Whether `path` is a page of the authentication route (no page to return to after a sign-in).
     pub fn contains(&self, path: &str) -> bool {
         let base = route_base(&self.login);
         !base.is_empty() && path.strip_prefix(base).is_some_and(|rest| rest.starts_with('/'))
     }
+}
+
+/// The folder of the authentication route: `/authentication` for `/authentication/login`.
+fn route_base(login_path: &str) -> &str {
+    login_path.rsplit_once('/').map_or("", |(base, _)| base)
 }
 
 /// Runs the request of the current history entry (or the default of `kind`); a failure goes to
