@@ -34,7 +34,7 @@ pub enum AuthState {
 /// change: one for who is signed in, one for what the last operation left to tell. Two, so that a view
 /// re-renders only for what it shows: `<AuthorizeView>` follows the state only, and a failure or the
 /// provider-session flag must not re-render it (a `<RedirectToLogin/>` in it would start another
-/// sign-in; with one notification for both, the e2e test of that path failed).
+/// sign-in).
 #[derive(Clone, Copy)]
 pub struct Auth {
     inner: StoredValue<Inner, LocalStorage>,
