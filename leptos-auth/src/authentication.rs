@@ -182,13 +182,13 @@ fn LoggedOut() -> impl IntoView {
         <section>
             <h1>"Signed out"</h1>
             <p data-testid="status">"You are signed out."</p>
-            <Show when=move || auth.provider_session_remains()>
+            {move || auth.provider_session_remains().then(|| view! {
                 <p class="notice" data-testid="provider-session">
                     "You are still signed in at the provider, which offers no way for this app to sign you out \
                      there: the next sign-in may not ask for your password. On a shared computer, sign out at the \
                      provider too, or close the browser."
                 </p>
-            </Show>
+            })}
             <SignInButton />
         </section>
     }
@@ -201,9 +201,10 @@ fn NothingInProgress() -> impl IntoView {
     view! {
         <section>
             <p data-testid="status">"No sign-in is in progress."</p>
-            <Show when=move || auth.user().is_some() fallback=SignInButton>
-                <a href="/">"Go to the home page"</a>
-            </Show>
+            {move || match auth.user() {
+                Some(_) => view! { <a href="/">"Go to the home page"</a> }.into_any(),
+                None => view! { <SignInButton /> }.into_any(),
+            }}
         </section>
     }
 }
