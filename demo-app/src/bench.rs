@@ -52,7 +52,7 @@ pub fn Bench() -> impl IntoView {
     Effect::new(move |_| {
         match auth.state() {
             AuthState::Authenticated(_) if !started.get_value() => started.set_value(true),
-            AuthState::Anonymous | AuthState::Failed(_) => {
+            AuthState::Anonymous => {
                 return result.set(serde_json::json!({ "error": "nobody is signed in" }).to_string())
             }
             _ => return,

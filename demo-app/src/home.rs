@@ -10,23 +10,26 @@ pub fn Home() -> impl IntoView {
     move || {
         match auth.state() {
         AuthState::Authorizing => view! { <p data-testid="status">"Signing you in…"</p> }.into_any(),
-        AuthState::Anonymous => view! {
-            <h1>"Welcome"</h1>
-            <p data-testid="status">"You are signed out."</p>
-            <p>
-                "This demo signs you in with OpenID Connect (authorization code with PKCE) from WebAssembly. "
-                "Profile and Orders need you signed in; Call API uses your access token; Tokens shows silent renewal."
-            </p>
-            <SignInOptions />
-        }
-        .into_any(),
-        AuthState::Failed(error) => view! {
-            <h1>"Sign-in failed"</h1>
-            <p class="error" role="alert" data-testid="error">{error.to_string()}</p>
-            <p data-testid="status">"You are signed out. You can sign in again."</p>
-            <SignInOptions />
-        }
-        .into_any(),
+        // Nobody is signed in; the last sign-in may have failed (the failure is kept apart from the state).
+        AuthState::Anonymous => match auth.last_failure() {
+            None => view! {
+                <h1>"Welcome"</h1>
+                <p data-testid="status">"You are signed out."</p>
+                <p>
+                    "This demo signs you in with OpenID Connect (authorization code with PKCE) from WebAssembly. "
+                    "Profile and Orders need you signed in; Call API uses your access token; Tokens shows silent renewal."
+                </p>
+                <SignInOptions />
+            }
+            .into_any(),
+            Some(error) => view! {
+                <h1>"Sign-in failed"</h1>
+                <p class="error" role="alert" data-testid="error">{error.to_string()}</p>
+                <p data-testid="status">"You are signed out. You can sign in again."</p>
+                <SignInOptions />
+            }
+            .into_any(),
+        },
         AuthState::Authenticated(user) => view! {
             <h1>"Hello, " {user.display_name.clone()}</h1>
             <p data-testid="status">"You are signed in."</p>

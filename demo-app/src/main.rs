@@ -86,7 +86,7 @@ fn NavBar() -> impl IntoView {
                 }
                 .into_any(),
                 AuthState::Authorizing => view! { <span class="who">"…"</span> }.into_any(),
-                AuthState::Anonymous | AuthState::Failed(_) => {
+                AuthState::Anonymous => {
                     view! { <button on:click=move |_| auth.sign_in()>"Sign in"</button> }.into_any()
                 }
             }}

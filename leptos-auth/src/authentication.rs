@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
-use crate::{line, use_auth, Auth, AuthState};
+use crate::{use_auth, Auth, AuthState};
 
 /// The paths of the authentication route's actions.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,18 +35,7 @@ impl AuthenticationPaths {
             logged_out: [base, "/logged-out"].concat(),
         }
     }
-}
 
-/// The folder of the authentication route: `/authentication` for `/authentication/login`.
-fn route_base(login_path: &str) -> &str {
-    // A byte loop, not `rsplit_once('/')`: that brings core's backwards char search into the app.
-    match login_path.bytes().rposition(|b| b == b'/') {
-        Some(at) => login_path.get(..at).unwrap_or(""),
-        None => "",
-    }
-}
-
-impl AuthenticationPaths {
     /// Whether `path` is a page of the authentication route (no page to return to after a sign-in).
     pub fn contains(&self, path: &str) -> bool {
         let base = route_base(&self.login);
@@ -54,7 +43,13 @@ impl AuthenticationPaths {
     }
 }
 
-/// Runs the request of the current history entry (or the default of `kind`); failures go to the state.
+/// The folder of the authentication route: `/authentication` for `/authentication/login`.
+fn route_base(login_path: &str) -> &str {
+    login_path.rsplit_once('/').map_or("", |(base, _)| base)
+}
+
+/// Runs the request of the current history entry (or the default of `kind`); a failure goes to
+/// [`Auth::last_failure`].
 ///
 /// A sign-out with a provider that has no end-session endpoint ends here, with the browser still on
 /// this page: the client has replaced the URL with the request's return URL, which the router is told
@@ -94,7 +89,7 @@ pub fn Authentication(
     /// While the provider's answer to a sign-in is handled.
     #[prop(optional, into)]
     login_callback: Option<ViewFn>,
-    /// Why sign-in failed (read `use_auth().state()`), with a way to retry.
+    /// Why sign-in failed (read `use_auth().last_failure()`), with a way to retry.
     #[prop(optional, into)]
     login_failed: Option<ViewFn>,
     /// While `logout` signs out and sends the browser to the provider.
@@ -109,18 +104,17 @@ pub fn Authentication(
 ) -> impl IntoView {
     let auth = use_auth();
     let params = use_params_map();
-    // Read through the router's own memo of the params (it notifies only when they change), not a memo
-    // of ours: one reactive type less in the app.
+    // The router's memo of the params notifies only when they change.
     let action = move || params.read().get("action").unwrap_or_default();
 
     // Start once per visit of the login or logout route.
-    crate::effect(move |_| match action().as_str() {
+    Effect::new(move || match action().as_str() {
         "login" => run_request(auth, RequestKind::Login),
         "logout" => run_request(auth, RequestKind::Logout),
         _ => {}
     });
 
-    crate::reactive(move || {
+    move || {
         let custom = match action().as_str() {
             "login" => login.clone(),
             "login-callback" => login_callback.clone(),
@@ -133,88 +127,91 @@ pub fn Authentication(
         if let Some(view) = custom {
             return view.run();
         }
-        if auth.has_failed() {
+        if auth.last_failure().is_some() {
             // A failure anywhere in the flow is shown with its reason, never a page stuck in progress.
-            return login_failed_page(auth);
+            return view! { <LoginFailed /> }.into_any();
         }
         match (action().as_str(), auth.state()) {
-            ("login-failed", _) => login_failed_page(auth),
-            ("login", _) => progress("Redirecting to sign in…"),
-            ("logout", _) => progress("Signing out…"),
-            ("login-callback" | "logout-callback", AuthState::Authorizing) => progress("Completing…"),
+            ("login-failed", _) => view! { <LoginFailed /> }.into_any(),
+            ("login", _) => view! { <Progress text="Redirecting to sign in…" /> }.into_any(),
+            ("logout", _) => view! { <Progress text="Signing out…" /> }.into_any(),
+            ("login-callback" | "logout-callback", AuthState::Authorizing) => {
+                view! { <Progress text="Completing…" /> }.into_any()
+            }
             ("logout-callback" | "logged-out", state) if !matches!(state, AuthState::Authenticated(_)) => {
-                logged_out_page(auth)
+                view! { <LoggedOut /> }.into_any()
             }
             // A sign-in callback already handled, a sign-out page while someone is signed in, or an action
             // the route does not know (a stray link): nothing is in progress, and the page offers a way on.
-            _ => nothing_in_progress_page(auth),
+            _ => view! { <NothingInProgress /> }.into_any(),
         }
-    })
+    }
 }
 
 /// A line saying what is in progress (`data-testid="status"`), on the route and in `<RedirectToLogin>`.
-pub(crate) fn progress(text: &'static str) -> AnyView {
-    line(Some("auth-progress"), Some("status"), None, text.to_owned())
+#[component]
+pub(crate) fn Progress(
+    /// What is in progress, such as "Signing out…".
+    text: &'static str,
+) -> impl IntoView {
+    view! { <p class="auth-progress" data-testid="status">{text}</p> }
 }
 
-/// A button with a label. Like [`line`], one view type for every button of the route, and every page
-/// is [`panel`]: one type per paragraph, button and page cost the quick start 1,446 B gzip more
-/// (measured 2026-12-05).
-fn button(label: &'static str, on_click: Box<dyn Fn()>) -> AnyView {
-    view! { <button on:click=move |_| on_click()>{label}</button> }.into_any()
-}
-
-/// A page of the route: a section with an optional class and heading, then its parts.
-fn panel(class: Option<&'static str>, heading: Option<&'static str>, parts: Vec<AnyView>) -> AnyView {
+/// Why the sign-in failed ([`Auth::last_failure`]), with a way to retry.
+#[component]
+fn LoginFailed() -> impl IntoView {
+    let auth = use_auth();
+    let reason = move || match auth.last_failure() {
+        Some(error) => error.to_string(),
+        None => "The sign-in did not complete.".to_owned(),
+    };
     view! {
-        <section class=class>
-            {heading.map(|heading| view! { <h1>{heading}</h1> })}
-            {parts}
+        <section class="auth-failed">
+            <h1>"Sign-in failed"</h1>
+            <p class="error" data-testid="error" role="alert">{reason}</p>
+            <button on:click=move |_| retry(auth)>"Try again"</button>
         </section>
     }
-    .into_any()
+}
+
+/// The sign-out is done, and whether the provider's session remains.
+#[component]
+fn LoggedOut() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <section>
+            <h1>"Signed out"</h1>
+            <p data-testid="status">"You are signed out."</p>
+            {move || auth.provider_session_remains().then(|| view! {
+                <p class="notice" data-testid="provider-session">
+                    "You are still signed in at the provider, which offers no way for this app to sign you out \
+                     there: the next sign-in may not ask for your password. On a shared computer, sign out at the \
+                     provider too, or close the browser."
+                </p>
+            })}
+            <SignInButton />
+        </section>
+    }
+}
+
+/// Nothing to do here, with a way on: home for a signed-in user, else a sign-in.
+#[component]
+fn NothingInProgress() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <section>
+            <p data-testid="status">"No sign-in is in progress."</p>
+            {move || match auth.user() {
+                Some(_) => view! { <a href="/">"Go to the home page"</a> }.into_any(),
+                None => view! { <SignInButton /> }.into_any(),
+            }}
+        </section>
+    }
 }
 
 /// The "Sign in" button of the route's pages.
-fn sign_in_button(auth: Auth) -> AnyView {
-    button("Sign in", Box::new(move || auth.sign_in()))
-}
-
-/// Why the sign-in failed, with a way to retry. (Plain functions, not components, for the route's pages:
-/// a component's props and untracked wrapper cost code per component.)
-fn login_failed_page(auth: Auth) -> AnyView {
-    let reason = crate::reactive(move || {
-        let reason = match (auth.last_failure(), auth.state()) {
-            (Some(error), _) | (None, AuthState::Failed(error)) => error.to_string(),
-            _ => "The sign-in did not complete.".to_owned(),
-        };
-        line(Some("error"), Some("error"), Some("alert"), reason)
-    });
-    let retry = button("Try again", Box::new(move || retry(auth)));
-    panel(Some("auth-failed"), Some("Sign-in failed"), vec![reason.into_any(), retry])
-}
-
-/// The sign-out is done (and whether the provider's session remains).
-fn logged_out_page(auth: Auth) -> AnyView {
-    let notice = crate::reactive(move || {
-        if !auth.provider_session_remains() {
-            return ().into_any();
-        }
-        let text = "You are still signed in at the provider, which offers no way for this app to sign you out \
-                    there: the next sign-in may not ask for your password. On a shared computer, sign out at the \
-                    provider too, or close the browser.";
-        line(Some("notice"), Some("provider-session"), None, text.to_owned())
-    });
-    let status = line(None, Some("status"), None, "You are signed out.".to_owned());
-    panel(None, Some("Signed out"), vec![status, notice.into_any(), sign_in_button(auth)])
-}
-
-/// Nothing to do here, with a way on.
-fn nothing_in_progress_page(auth: Auth) -> AnyView {
-    let way_on = crate::reactive(move || match auth.state() {
-        AuthState::Authenticated(_) => view! { <a href="/">"Go to the home page"</a> }.into_any(),
-        _ => sign_in_button(auth),
-    });
-    let status = line(None, Some("status"), None, "No sign-in is in progress.".to_owned());
-    panel(None, None, vec![status, way_on.into_any()])
+#[component]
+fn SignInButton() -> impl IntoView {
+    let auth = use_auth();
+    view! { <button on:click=move |_| auth.sign_in()>"Sign in"</button> }
 }

@@ -35,7 +35,7 @@ where
 {
     let auth = use_auth();
     let role_claim = role_claim.unwrap_or_else(|| "roles".to_owned());
-    crate::reactive(move || match auth.state() {
+    move || match auth.state() {
         AuthState::Authorizing => authorizing.run(),
         AuthState::Authenticated(user)
             if roles.is_empty() || roles.iter().any(|role| auth.has_role(&role_claim, role)) =>
@@ -44,11 +44,8 @@ where
         }
         AuthState::Authenticated(_) => match &forbidden {
             Some(view) => view.run(),
-            None => {
-                let text = "You do not have access to this page.".to_owned();
-                crate::line(Some("auth-forbidden"), None, None, text)
-            }
+            None => view! { <p class="auth-forbidden">"You do not have access to this page."</p> }.into_any(),
         },
-        AuthState::Anonymous | AuthState::Failed(_) => not_authorized.run(),
-    })
+        AuthState::Anonymous => not_authorized.run(),
+    }
 }

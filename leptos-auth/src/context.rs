@@ -12,29 +12,29 @@ use crate::AuthenticationPaths;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// Where the app stands with sign-in.
+/// Who is signed in, as far as the app knows.
+///
+/// A failed sign-in or sign-out is not a state of its own: a failure changes nobody's sign-in (a
+/// crafted callback link such as `…/login-callback?error=server_error` leaves a signed-in user signed
+/// in), so it is kept in one place apart from the state, [`Auth::last_failure`], where the route's
+/// login-failed page and the app read why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AuthState {
     /// Finishing a sign-in callback, or on the way to the provider.
     Authorizing,
     /// Somebody is signed in: this account.
     Authenticated(Account),
-    /// Nobody is signed in.
+    /// Nobody is signed in (perhaps after a failure: see [`Auth::last_failure`]).
     Anonymous,
-    /// The last sign-in or sign-out failed and nobody is signed in; the app can start again. (When
-    /// someone is signed in, a failure leaves the state `Authenticated`: see [`Auth::last_failure`].)
-    /// Shared, not copied: every read of the state is a clone of it.
-    Failed(Rc<AuthError>),
 }
 
 /// The handle components use: cheap to copy, valid while the providing owner lives.
 ///
 /// The client and what the app knows are one stored value, and two triggers tell who reads them of a
-/// change: one reactive value type in the app, not one signal type per field (each is its own copy of
-/// the reactive code: 542 B gzip more in the quick start, measured 2026-12-06). Two triggers, not one:
-/// `<AuthorizeView>` follows the state only, and a write to the last operation must not re-render it
-/// (a `<RedirectToLogin/>` in it would start another sign-in; measured: with one notification for
-/// both, the e2e test of that path failed).
+/// change: one for who is signed in, one for what the last operation left to tell. Two, so that a view
+/// re-renders only for what it shows: `<AuthorizeView>` follows the state only, and a failure or the
+/// provider-session flag must not re-render it (a `<RedirectToLogin/>` in it would start another
+/// sign-in).
 #[derive(Clone, Copy)]
 pub struct Auth {
     inner: StoredValue<Inner, LocalStorage>,
@@ -54,7 +54,7 @@ struct Inner {
 /// What the last operation left to tell.
 #[derive(Default)]
 struct LastOperation {
-    /// The last operation that failed, until the next one starts.
+    /// Why the last operation failed, until the next one starts: the only place a failure is kept.
     failure: Option<Rc<AuthError>>,
     /// The last sign-out removed this app's tokens but could not end the provider's session.
     provider_session_remains: bool,
@@ -75,9 +75,10 @@ impl Auth {
         }
     }
 
-    /// Why the last sign-in or sign-out failed, until another starts (tracked). A failure does not sign
-    /// anybody out: a crafted callback link such as `…/login-callback?error=server_error` shows here,
-    /// while the state stays `Authenticated` for a signed-in user.
+    /// Why the last sign-in or sign-out failed, until another starts (tracked): what the route's
+    /// login-failed page shows. A failure does not sign anybody out: a crafted callback link such as
+    /// `…/login-callback?error=server_error` shows here while the state stays `Authenticated` for a
+    /// signed-in user (and `Anonymous` for nobody).
     pub fn last_failure(&self) -> Option<Rc<AuthError>> {
         self.last_changed.track();
         self.inner.with_value(|inner| inner.last.failure.clone())
@@ -157,19 +158,18 @@ impl Auth {
     /// a failure that touched no tokens (a callback link with no transaction of ours, a logout route
     /// reached by a plain link) leaves a signed-in user signed in.
     pub(crate) fn fail(&self, error: AuthError) {
-        let error = Rc::new(error);
-        let next = match self.inner.with_value(|inner| inner.client.account()) {
-            Some(user) => AuthState::Authenticated(user),
-            None => AuthState::Failed(error.clone()),
-        };
-        self.change_last(|last| last.failure = Some(error));
-        self.set_state(next);
+        let who = self.inner.with_value(|inner| inner.client.account());
+        self.change_last(|last| last.failure = Some(Rc::new(error)));
+        self.set_state(who.map_or(AuthState::Anonymous, AuthState::Authenticated));
     }
 
-    /// Makes `next` the state, and tells who reads it.
+    /// Makes `next` the state and, if that changes it, tells who reads it: a failure that leaves the
+    /// same user signed in (or nobody) re-renders no view that follows the state.
     fn set_state(&self, next: AuthState) {
-        self.inner.update_value(|inner| inner.state = next);
-        self.state_changed.notify();
+        if self.inner.with_value(|inner| inner.state != next) {
+            self.inner.update_value(|inner| inner.state = next);
+            self.state_changed.notify();
+        }
     }
 
     /// Changes what the last operation left to tell, and tells who reads it. (Never while the stored
@@ -179,23 +179,15 @@ impl Auth {
         self.last_changed.notify();
     }
 
-    /// Whether an operation failed (tracked): [`Auth::last_failure`] or the `Failed` state.
-    pub(crate) fn has_failed(&self) -> bool {
-        self.last_changed.track();
-        self.state_changed.track();
-        self.inner.with_value(|inner| inner.last.failure.is_some() || matches!(inner.state, AuthState::Failed(_)))
-    }
-
     /// An operation starts: the last failure is no longer the news.
     pub(crate) fn clear_failure(&self) {
         self.change_last(|last| last.failure = None);
-        if self.inner.with_value(|inner| matches!(inner.state, AuthState::Failed(_))) {
-            self.set_state(AuthState::Anonymous);
-        }
     }
 
+    /// The route runs its request again: the last failure is no longer the news, and the app is on its
+    /// way to the provider.
     pub(crate) fn set_authorizing(&self) {
-        self.change_last(|last| last.failure = None);
+        self.clear_failure();
         self.set_state(AuthState::Authorizing);
     }
 
@@ -272,7 +264,7 @@ pub fn AuthProvider(
 ) -> impl IntoView {
     match provide_auth(config) {
         Ok(_) => children().into_any(),
-        Err(error) => crate::line(Some("error"), None, Some("alert"), error.to_string()),
+        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
     }
 }
 

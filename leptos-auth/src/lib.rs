@@ -22,12 +22,10 @@
 mod authentication;
 mod authorize_view;
 mod context;
-mod reactive;
 mod redirect_to_login;
 
 pub use auth_wasm::browser::AuthorizedFetch;
 pub use authentication::{Authentication, AuthenticationPaths};
 pub use authorize_view::AuthorizeView;
 pub use context::{provide_auth, provide_auth_with_client, use_auth, Auth, AuthProvider, AuthState};
-pub(crate) use reactive::{effect, line, reactive};
 pub use redirect_to_login::RedirectToLogin;
