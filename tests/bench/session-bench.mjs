@@ -10,7 +10,10 @@
 //      concurrent getToken calls, the 3 tabs with the session in sessionStorage and in localStorage: the
 //      refresh grants at the provider, the successful calls, and each tab's ms from the start of its calls
 //      to the last one settling, with where that time went (the library's User Timing measures: waiting
-//      for the cross-tab lock, for another tab's news, the request);
+//      for the cross-tab lock, for another tab's news, the request); then the 3 tabs sharing localStorage
+//      again in a headed Chromium under Xvfb with two of them really in the background
+//      (headed-browser.mjs), each tab's visibilityState beside its time (if that browser cannot start,
+//      why, and the benchmark goes on);
 //   3. library requests to the provider (discovery, JWKS, token, userinfo) for a cold and a warm sign-in;
 // and whether the targets of issues 9 and 21 are met (printed, not enforced).
 // Run from tests/ after `trunk build --release` and tests/build-npm.sh: node bench/session-bench.mjs
@@ -19,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   exampleUrl, launchBrowser, newPage, openFrom, refreshGrants, signInAtProvider, signInOnExample, startStack,
 } from '../e2e/harness.mjs';
+import { launchHeadedBrowser } from './headed-browser.mjs';
 
 const CALLS = 1000;
 // Loops of CALLS calls timed as a whole; the mean is the median of their means (as on the Rust page).
@@ -26,7 +30,8 @@ const RUNS = 5;
 const API = ['api:read'];
 // Access tokens of the refresh part live 8 s; a quarter of that before expiry they are due for renewal.
 const TTL = 8;
-const UNTIL_DUE_MS = (TTL - TTL / 4 + 1) * 1000;
+const FRESH_MS = (TTL - TTL / 4) * 1000;
+const UNTIL_DUE_MS = FRESH_MS + 1000;
 // The User Timing measures (performance.measure) the library records in a tab for a renewal, summed per
 // tab: the columns of the renewal tables.
 const RENEWAL_PHASES = [
@@ -36,7 +41,11 @@ const RENEWAL_PHASES = [
 ];
 // Issue 21: 3 tabs × 10 calls at expiry, the slowest tab done within this.
 const SLOWEST_TAB_TARGET_MS = 100;
-const MAX_RUN_MS = 240_000;
+// The renewal with tabs in the background: past this, it is reported as not made. (It took 135 s,
+// measured 2026-12-07: the library's waits for news were counted in 10 ms timers, which a hidden tab
+// runs once a second.)
+const BACKGROUND_RUN_MAX_MS = 240_000;
+const MAX_RUN_MS = 420_000;
 const LIBRARY_ROUTES = ['discovery', 'jwks', 'token', 'userinfo'];
 
 const example = exampleUrl;
@@ -217,6 +226,41 @@ async function renewInThreeTabs(first, stack) {
   return { tabs, renewal: await renewConcurrently(tabs, stack, 10) };
 }
 
+/**
+ * The 3-tab renewal again in a headed Chromium under Xvfb, where each tab opened with window.open comes to
+ * the front, so that the first two are in the background (each tab's visibilityState is recorded):
+ * `{ renewal }`, or `{ failure }` saying why it was not made (this browser is an extra: the benchmark goes
+ * on without it).
+ */
+async function renewWithTabsInBackground(stack) {
+  let headed;
+  try {
+    headed = await launchHeadedBrowser();
+    browsers.push(headed);
+    headed.context.setDefaultTimeout(15_000);
+    const [first] = headed.context.pages();
+    const { renewal } = await within(BACKGROUND_RUN_MAX_MS, 'the renewal with tabs in the background',
+      renewInThreeTabs(first, stack));
+    return { renewal };
+  } catch (error) {
+    return { failure: error.message.split('\n')[0] };
+  } finally {
+    if (headed) {
+      browsers.splice(browsers.indexOf(headed), 1);
+      await headed.close();
+    }
+  }
+}
+
+/** `promise`, or an error once `ms` have passed. */
+function within(ms, what, promise) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 const us = (value) => value.toFixed(2).padStart(8);
 const msText = (value) => (value === undefined ? '-' : value.toFixed(1));
 const verdict = (met, value) => (met ? `met (${value})` : `NOT met (${value})`);
@@ -265,6 +309,7 @@ async function main() {
     const [fast, expiring, expiringShared] = stacks;
     const browser = await launchBrowser();
     browsers.push(browser);
+    const browserVersion = browser.version();
 
     // 3a. A cold sign-in: a fresh browser context, nothing cached.
     const page = await newPage(browser);
@@ -304,7 +349,8 @@ async function main() {
     await page.context().close();
 
     // 2. Renewal of an expired access token: 1 tab × 10, then 3 tabs (window.open) × 10, sessionStorage;
-    // then 3 tabs × 10 sharing localStorage.
+    // then 3 tabs × 10 sharing localStorage. All tabs are visible here (headless, and playwright-core keeps
+    // every page visible and unthrottled); then the 3 tabs again with two of them in the background.
     const first = await newPage(browser);
     await signInOnExample(first, expiring);
     const oneTab = await renewConcurrently([first], expiring, 10);
@@ -312,6 +358,11 @@ async function main() {
     const threeTabs = { sessionStorage: await renewConcurrently(tabs, expiring, 10) };
     await first.context().close();
     threeTabs.localStorage = (await renewInThreeTabs(await newPage(browser), expiringShared)).renewal;
+    // One browser at a time on this machine.
+    browsers.splice(browsers.indexOf(browser), 1);
+    await browser.close();
+    // The tabs sharing localStorage: the case issue 21 measured.
+    const background = await renewWithTabsInBackground(expiringShared);
 
     const rows = [
       ['Rust get_token', 'rust'],
@@ -322,7 +373,7 @@ async function main() {
       [`${CALLS.toLocaleString('en')} cached tokens`, 'many'],
       [`${CALLS.toLocaleString('en')} unrelated storage keys`, 'appKeys'],
     ];
-    console.log(`auth-wasm session benchmark (headless Chromium ${browser.version()}; crossOriginIsolated: ${isolated})`);
+    console.log(`auth-wasm session benchmark (headless Chromium ${browserVersion}; crossOriginIsolated: ${isolated})`);
     console.log(`cached-token call µs, after ${CALLS} calls of warm-up. mean: total / ${CALLS}, the median of ${RUNS} loops `
       + `(range in brackets); median: of ${CALLS} calls timed one by one (5 µs clock)`);
     console.log(`  ${''.padEnd(44)}    mean   median   (${RUNS} loops' means)`);
@@ -340,6 +391,20 @@ async function main() {
       + 'news, request: the token request; -: none recorded)');
     printRenewal('1 tab × 10, sessionStorage', oneTab);
     for (const [location, r] of Object.entries(threeTabs)) printRenewal(`3 tabs (window.open) × 10, ${location}`, r);
+    console.log('the 3 tabs sharing localStorage again, in a headed Chromium under Xvfb without the flags that keep '
+      + 'background tabs unthrottled, each tab opened in front of the earlier ones: the first two in the background');
+    if (background.renewal) {
+      const r = background.renewal;
+      printRenewal('3 tabs (window.open, 2 in the background) × 10, localStorage', r);
+      const hidden = r.tabs.filter((tab) => tab.visibility === 'hidden').length;
+      if (hidden !== 2) console.log(`    (${hidden} of the 3 tabs hidden throughout, not 2: not the figure of tabs in the background)`);
+      if (r.grants > 1 && r.slowestMs > FRESH_MS) {
+        console.log(`    (slower than the ${FRESH_MS / 1000} s a renewed token stays fresh with the bench's ${TTL} s lifetime: `
+          + `calls still waiting found it due again, hence ${r.grants} grants)`);
+      }
+    } else {
+      console.log(`  not made: ${background.failure}`);
+    }
     const requestsLine = (label, r) => console.log(`  ${label}: ${r.total} (${Object.entries(r.byRoute).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`);
     console.log('library requests to the provider for a sign-in (discovery, jwks, token, userinfo; not navigations)');
     requestsLine('cold (fresh browser context)', cold);
@@ -354,6 +419,7 @@ async function main() {
         + `${verdict(many <= 7.5, `${many.toFixed(2)} µs, ${(many / one).toFixed(2)}× the 1-token mean`)}`);
     }
     for (const [location, r] of Object.entries(threeTabs)) printTabTargets(`3 tabs × 10, ${location}`, r);
+    if (background.renewal) printTabTargets('3 tabs × 10, 2 in the background, localStorage', background.renewal);
     console.log(`  warm sign-in 1 library request: ${verdict(warm.total === 1, `${warm.total}`)}`);
   } finally {
     await stopAll();
