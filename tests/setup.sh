@@ -11,9 +11,10 @@ TRUNK_VERSION=0.21.14   # 0.22 needs a newer rustc than stable 1.95
 step() { printf '\n== setup: %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian's Chromium and ChromeDriver (browser tests), brotli (size report).
+# Debian's Chromium and ChromeDriver (browser tests), brotli (size report), xvfb (the benchmark's run with
+# tabs in the background, which needs a headed Chromium and so a display).
 missing=()
-for pkg in chromium chromium-driver brotli; do
+for pkg in chromium chromium-driver brotli xvfb; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -54,23 +54,24 @@ export async function startStack(extraArgs = []) {
   };
 }
 
+/** Debian's Chromium, or the one CHROMIUM names. */
+export const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/** The flags Chromium needs on this machine (running as root, no network beyond 127.0.0.1). */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // The provider's dev pages import web fonts; a closed network would stall them.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+];
+
 export async function launchBrowser() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    timeout: 30_000,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // The provider's dev pages import web fonts; a closed network would stall them.
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-    ],
-  });
+  return chromium.launch({ executablePath: chromiumPath, headless: true, timeout: 30_000, args: CHROMIUM_FLAGS });
 }
 
 /** A fresh page (own cookies and storage) with console errors collected for failure messages. */
