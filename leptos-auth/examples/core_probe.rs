@@ -28,10 +28,12 @@ extern "C" {
 mod app;
 
 fn main() {
-    if let Err(error) = protocol_core() {
-        output(0, error.code());
-        output(1, &error.to_string());
-    }
+    leptos::task::spawn_local(async {
+        if let Err(error) = protocol_core().await {
+            output(0, error.code());
+            output(1, &error.to_string());
+        }
+    });
     app::main();
 }
 
@@ -43,8 +45,8 @@ fn random() -> [[u8; 32]; 3] {
     random
 }
 
-/// Runs `flow` to its end, each step's answer from JS.
-fn drive(flow: &mut dyn Flow) -> Result<(), ProtocolError> {
+/// Runs `flow` to its end, each step's answer from JS but the signature's, which only WebCrypto gives.
+async fn drive(flow: &mut dyn Flow) -> Result<(), AuthError> {
     let mut answer = Input::Start;
     loop {
         answer = match flow.next(answer, number(0) as i64)? {
@@ -60,7 +62,7 @@ fn drive(flow: &mut dyn Flow) -> Result<(), ProtocolError> {
             }
             Step::VerifySignature(check) => {
                 output(5, &check.key.to_json_string());
-                Input::Signature(number(2) > 0.0)
+                Input::Signature(auth_wasm::browser::check_signature(&check).await?)
             }
             _ => return Ok(()),
         };
@@ -71,7 +73,7 @@ fn session(text: &str) -> Option<Session> {
     JsonObject::parse(text).ok().and_then(|object| Session::from_json(&object).ok())
 }
 
-fn protocol_core() -> Result<(), ProtocolError> {
+async fn protocol_core() -> Result<(), AuthError> {
     let now = number(0) as i64;
     let options = JsonObject::parse(&input(0)).map_err(|e| ProtocolError::InvalidConfig(e.into()))?;
     let config = ClientConfig::from_json_object(&options)?;
@@ -82,7 +84,7 @@ fn protocol_core() -> Result<(), ProtocolError> {
             let request = InteractiveAuthenticationRequest::from_history_state(&input(6))?
                 .unwrap_or_else(|| InteractiveAuthenticationRequest::login("/"));
             let mut flow = MetadataFlow::new(&config.authority);
-            drive(&mut flow)?;
+            drive(&mut flow).await?;
             let metadata = flow.into_metadata().ok_or(ProtocolError::MissingParameter("metadata"))?;
             let return_url = safe_return_url(&request.return_url, &origin);
             let scopes = config.scopes.union(&request.scopes).for_sign_in();
@@ -105,7 +107,7 @@ fn protocol_core() -> Result<(), ProtocolError> {
             let stored = JsonObject::parse(&input(7)).map_err(|_| ProtocolError::StateMismatch)?;
             let transaction = LoginTransaction::from_json(&stored).map_err(|_| ProtocolError::StateMismatch)?;
             let mut flow = TokenFlow::new(&config, Grant::Code { response: Some(response), transaction: &transaction });
-            drive(&mut flow)?;
+            drive(&mut flow).await?;
             let set = flow.into_token_set().ok_or(ProtocolError::MissingParameter("id_token"))?;
             let next = after_sign_in(previous.as_ref(), set)?;
             output(8, &next.to_json_string());

@@ -48,9 +48,7 @@ impl AuthClient {
                     Input::Kept
                 }
                 Step::PostForm { url, body } => Input::Response(http::post_form(&url, body).await?),
-                Step::VerifySignature(check) => {
-                    Input::Signature(signature::verify_with_jwk(&check.jwt, check.key).await?)
-                }
+                Step::VerifySignature(check) => Input::Signature(signature::check_signature(&check).await?),
                 Step::Done => return Ok(()),
             };
         }

@@ -32,7 +32,7 @@ pub use history::{
 };
 pub use navigation::{current_path, notify_location_changed};
 pub use provider_cache::PROVIDER_CACHE_LIFETIME_SECS;
-pub use signature::verify_signature;
+pub use signature::{check_signature, verify_signature};
 pub use storage::{open_store, CacheLocation, KeyValueStore, MemoryStore, WebStorageStore};
 pub use token_result::{InteractionRequired, TokenResult};
 

@@ -4,25 +4,28 @@ use wasm_bindgen::prelude::*;
 
 use super::AuthError;
 use crate::protocol::{
-    IdToken, JsonObject, JwkSet, ProtocolError, SignatureCheck, SignedJwt, VerifiedIdToken, WebCryptoFamily,
+    IdToken, JwkSet, ProtocolError, SignatureCheck, SignatureVerdict, VerifiedIdToken, WebCryptoFamily,
 };
 
 /// Verifies `token`'s signature with the key of `jwks` its header names: the core chooses the key and
 /// takes the answer, WebCrypto checks.
 pub async fn verify_signature(token: &IdToken, jwks: &JwkSet) -> Result<VerifiedIdToken, AuthError> {
     let check = SignatureCheck::new(token, jwks).map_err(ProtocolError::from)?;
-    let valid = verify_with_jwk(&check.jwt, check.key).await?;
-    Ok(check.conclude(valid).map_err(ProtocolError::from)?)
+    let verdict = check_signature(&check).await?;
+    Ok(check.conclude(verdict).map_err(ProtocolError::from)?)
 }
 
 #[wasm_bindgen(module = "/src/browser/io.js")]
 extern "C" {
     #[wasm_bindgen(catch)]
-    async fn verify(jwk: &str, algorithm: &str, signature: &[u8], data: &[u8]) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = verify)]
+    async fn web_crypto_verify(jwk: &str, algorithm: &str, signature: &[u8], data: &[u8]) -> Result<JsValue, JsValue>;
 }
 
-/// Whether `jwt`'s signature verifies with `jwk`.
-pub(crate) async fn verify_with_jwk(jwt: &SignedJwt<'_>, jwk: &JsonObject) -> Result<bool, AuthError> {
+/// What WebCrypto says of `check` (a flow's signature step): whether the token's signature verifies with
+/// the key the core chose. The verdict is the only answer the flow takes.
+pub async fn check_signature(check: &SignatureCheck<'_>) -> Result<SignatureVerdict, AuthError> {
+    let (jwt, jwk) = (&check.jwt, check.key);
     // One parameter object serves WebCrypto's importKey and verify: each reads the members it knows.
     let hash = jwt.algorithm.hash();
     let algorithm = match jwt.algorithm.family() {
@@ -40,8 +43,8 @@ pub(crate) async fn verify_with_jwk(jwt: &SignedJwt<'_>, jwk: &JsonObject) -> Re
             ["{\"name\":\"ECDSA\",\"hash\":\"", hash, "\",\"namedCurve\":\"", curve, "\"}"].concat()
         }
     };
-    let valid = verify(&jwk.to_json_string(), &algorithm, &jwt.signature, jwt.signing_input.as_bytes())
+    let valid = web_crypto_verify(&jwk.to_json_string(), &algorithm, &jwt.signature, jwt.signing_input.as_bytes())
         .await
         .map_err(AuthError::browser)?;
-    Ok(valid.as_bool() == Some(true))
+    Ok(SignatureVerdict::new(valid.as_bool() == Some(true)))
 }

@@ -7,7 +7,7 @@
 use super::{before_any, query_of, AuthorizationCode, ProtocolError, State};
 
 /// What the provider put on the redirect URI.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum AuthorizationResponse {
     /// The provider granted a code.
     Code {

@@ -14,7 +14,7 @@ use super::jws::PendingSignature;
 use super::{
     authorization_code_request_body, discovery_url, parse_token_response, refresh_request_body, AuthorizationResponse,
     ClientConfig, IdTokenError, JwkSet, LoginTransaction, ProtocolError, ProviderMetadata, RefreshToken, Scopes,
-    Session, SignatureCheck, TokenContext, TokenResponse, TokenSet, VerifiedIdToken,
+    Session, SignatureCheck, SignatureVerdict, TokenContext, TokenResponse, TokenSet, VerifiedIdToken,
 };
 
 /// What a flow needs next; the driver performs it and answers with the [`Input`] named.
@@ -59,8 +59,8 @@ pub enum Input {
     Response(HttpResponse),
     /// The document is kept.
     Kept,
-    /// Whether the signature verified.
-    Signature(bool),
+    /// What the crypto said of the signature.
+    Signature(SignatureVerdict),
 }
 
 /// The provider's documents.
@@ -307,9 +307,9 @@ impl Flow for TokenFlow<'_> {
             (Waiting::Token, Input::Response(http)) => {
                 self.response = Some(parse_token_response(http.status, &http.body)?);
             }
-            (Waiting::Signature, Input::Signature(valid)) => {
+            (Waiting::Signature, Input::Signature(verdict)) => {
                 let pending = self.pending.take().ok_or(ProtocolError::MissingParameter("id_token"))?;
-                self.verified = Some(pending.conclude(valid)?);
+                self.verified = Some(pending.conclude(verdict)?);
             }
             _ => {}
         }
@@ -446,8 +446,14 @@ mod tests {
 
     #[test]
     fn a_sign_in_callback_fetches_what_is_missing_then_exchanges_checks_and_verifies() {
-        let answers =
-            vec![ok(document()), Input::Kept, tokens("r1"), ok(keys("r1")), Input::Kept, Input::Signature(true)];
+        let answers = vec![
+            ok(document()),
+            Input::Kept,
+            tokens("r1"),
+            ok(keys("r1")),
+            Input::Kept,
+            Input::Signature(SignatureVerdict::new(true)),
+        ];
         let (steps, error, set) = sign_in_callback(answers);
         assert_eq!(error, None);
         assert_eq!(
@@ -472,7 +478,7 @@ mod tests {
             Input::Cached(Cached::Metadata(Rc::new(metadata()))),
             tokens("r1"),
             Input::Cached(Cached::Jwks(jwks)),
-            Input::Signature(true),
+            Input::Signature(SignatureVerdict::new(true)),
         ];
         let (steps, error, _) = sign_in_callback(answers);
         assert_eq!((steps.len(), error), (5, None), "{steps:?}");
@@ -487,7 +493,7 @@ mod tests {
             Input::Cached(Cached::Jwks(old)),
             ok(keys("new")),
             Input::Kept,
-            Input::Signature(true),
+            Input::Signature(SignatureVerdict::new(true)),
         ];
         let (steps, error, _) = sign_in_callback(answers);
         assert_eq!(error, None);
@@ -506,7 +512,8 @@ mod tests {
     #[test]
     fn nothing_comes_of_a_signature_that_does_not_verify() {
         let metadata = Input::Cached(Cached::Metadata(Rc::new(metadata())));
-        let answers = vec![metadata, tokens("r1"), ok(keys("r1")), Input::Kept, Input::Signature(false)];
+        let answers =
+            vec![metadata, tokens("r1"), ok(keys("r1")), Input::Kept, Input::Signature(SignatureVerdict::new(false))];
         let (_, error, set) = sign_in_callback(answers);
         assert_eq!(error, Some(IdTokenError::InvalidSignature.into()));
         assert_eq!(set, None);
@@ -532,19 +539,25 @@ mod tests {
 
     #[test]
     fn a_refresh_presents_the_refresh_token_and_checks_the_same_user() {
-        let answers =
-            vec![ok(document()), Input::Kept, tokens("r1"), ok(keys("r1")), Input::Kept, Input::Signature(true)];
+        let answers = vec![
+            ok(document()),
+            Input::Kept,
+            tokens("r1"),
+            ok(keys("r1")),
+            Input::Kept,
+            Input::Signature(SignatureVerdict::new(true)),
+        ];
         let session = after_sign_in(None, sign_in_callback(answers).2.unwrap()).unwrap();
         let config = config();
-        let (refresh_token, scopes) = (session.refresh_token().unwrap().clone(), Scopes::parse("api:read").unwrap());
-        let grant = Grant::Refresh { session: &session, refresh_token: &refresh_token, scopes: &scopes };
+        let (refresh_token, scopes) = (session.refresh_token().unwrap(), Scopes::parse("api:read").unwrap());
+        let grant = Grant::Refresh { session: &session, refresh_token, scopes: &scopes };
         let mut flow = TokenFlow::new(&config, grant);
         let jwks = Rc::new(JwkSet::from_json(&keys("r1").to_string()).unwrap());
         let answers = vec![
             Input::Cached(Cached::Metadata(Rc::new(metadata()))),
             tokens("r1"),
             Input::Cached(Cached::Jwks(jwks)),
-            Input::Signature(true),
+            Input::Signature(SignatureVerdict::new(true)),
         ];
         let (steps, error) = run(&mut flow, answers);
         assert_eq!(error, None);

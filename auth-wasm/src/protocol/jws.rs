@@ -142,9 +142,10 @@ impl<'a> SignedJwt<'a> {
     }
 }
 
-/// An ID token whose signature one of the provider's keys verified. Only [`SignatureCheck::conclude`]
-/// makes one (or, in a flow, the conclusion of the check it handed over), and a token response becomes a
-/// [`super::TokenSet`] only with one: a sign-in or renewal that skipped the signature step does not compile.
+/// An ID token whose signature one of the provider's keys verified. Only a [`SignatureCheck`] answered
+/// with a [`SignatureVerdict`] (the crypto's, which only this crate can make) makes one, and a token
+/// response becomes a [`super::TokenSet`] only with one: a sign-in or renewal that skipped the signature
+/// step does not compile.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedIdToken(IdToken);
 
@@ -167,7 +168,7 @@ impl VerifiedIdToken {
 }
 
 /// A signature the browser must check (with WebCrypto): the signed bytes, the signature, and the
-/// provider key the core chose for them. [`Self::conclude`] takes the answer.
+/// provider key the core chose for them. The flow that asked takes the answer, a [`SignatureVerdict`].
 #[derive(Debug)]
 pub struct SignatureCheck<'a> {
     /// The token, split.
@@ -186,8 +187,10 @@ impl<'a> SignatureCheck<'a> {
     }
 
     /// The check's answer: a verified token, or the error that the signature is not the provider's.
-    pub fn conclude(self, valid: bool) -> Result<VerifiedIdToken, IdTokenError> {
-        self.pending().conclude(valid)
+    // The browser layer's WebCrypto call concludes checks; native builds have none.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn conclude(self, verdict: SignatureVerdict) -> Result<VerifiedIdToken, IdTokenError> {
+        self.pending().conclude(verdict)
     }
 
     /// The check, handed over, awaiting its answer.
@@ -196,15 +199,31 @@ impl<'a> SignatureCheck<'a> {
     }
 }
 
+/// What the platform's crypto (WebCrypto, in the browser layer) said of a [`SignatureCheck`]: the only
+/// answer a flow's signature step takes. It has no public constructor, so that nothing outside this crate
+/// can claim a signature verified, and a [`VerifiedIdToken`] comes only out of a real check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignatureVerdict {
+    valid: bool,
+}
+
+impl SignatureVerdict {
+    /// Whether the signature verified, as the crypto call answered.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn new(valid: bool) -> Self {
+        Self { valid }
+    }
+}
+
 /// A [`SignatureCheck`] handed over (to the browser), awaiting its answer: the token it checks. Made only
-/// from a check, so that a flow concludes the check it asked for without making it again (smaller code).
+/// from a check, so that a flow concludes the very check it asked for.
 #[derive(Debug)]
 pub(crate) struct PendingSignature(IdToken);
 
 impl PendingSignature {
     /// The check's answer, as [`SignatureCheck::conclude`] takes it.
-    pub(crate) fn conclude(self, valid: bool) -> Result<VerifiedIdToken, IdTokenError> {
-        if valid {
+    pub(crate) fn conclude(self, verdict: SignatureVerdict) -> Result<VerifiedIdToken, IdTokenError> {
+        if verdict.valid {
             Ok(VerifiedIdToken(self.0))
         } else {
             Err(IdTokenError::InvalidSignature)

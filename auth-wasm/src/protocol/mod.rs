@@ -58,7 +58,9 @@ pub use error::{IdTokenError, OAuthErrorCode, ProtocolError};
 pub use event::AuthEvent;
 pub use id_token::{decode_id_token, Audience, IdTokenClaims, IdTokenExpectations, JwtHeader, DEFAULT_CLOCK_SKEW_SECS};
 pub use json::{JsonError, JsonObject, JsonRecord, Value as JsonValue, MAX_JSON_DEPTH};
-pub use jws::{JwkSet, SignatureAlgorithm, SignatureCheck, SignedJwt, VerifiedIdToken, WebCryptoFamily};
+pub use jws::{
+    JwkSet, SignatureAlgorithm, SignatureCheck, SignatureVerdict, SignedJwt, VerifiedIdToken, WebCryptoFamily,
+};
 pub use logout::{end_session_url, LogoutTransaction};
 pub(crate) use message::decimal;
 pub use message::{Message, MessageArg, MESSAGES};

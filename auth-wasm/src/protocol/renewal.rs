@@ -415,11 +415,12 @@ impl<'a> Renewal<'a> {
         // rotated it meanwhile, the new one is worth one try; otherwise it is dead, and forgotten in
         // every tab so that nobody presents it again.
         if matches!(error, AuthError::Protocol(ProtocolError::InvalidGrant(_))) {
-            let presented = self.renewing.as_deref().and_then(Session::refresh_token).cloned();
+            let presented = self.renewing.clone();
+            let presented = presented.as_deref().and_then(Session::refresh_token);
             let current = view.session.clone().filter(|s| Some(&s.account.home_account_id) == self.account.as_ref());
             if let Some(current) = current {
                 match current.refresh_token() {
-                    Some(newer) if Some(newer) != presented.as_ref() && !self.tried_newer_token => {
+                    Some(newer) if Some(newer) != presented && !self.tried_newer_token => {
                         self.tried_newer_token = true;
                         self.started_at = self.started_at.max(view.revision);
                         self.renewing = Some(current.clone());

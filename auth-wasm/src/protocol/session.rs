@@ -6,6 +6,8 @@
 //! These are its rules: which token answers a request, what a sign-in or a renewal makes of it, and
 //! what changed between two of them (the events every tab emits).
 
+use std::rc::Rc;
+
 use super::cache::{renewal_applies, replaced_account, select_access_token};
 use super::json::{self, FieldErrors, JsonError, JsonObject, JsonRecord, Value};
 use super::{
@@ -22,7 +24,8 @@ pub struct Session {
     pub id_token: IdToken,
     /// Every scope the sign-in was granted (or, where the provider did not say, asked for).
     pub granted_scopes: Scopes,
-    refresh_token: Option<RefreshToken>,
+    /// Shared by the session's copies, never duplicated (see [`RefreshToken`]).
+    refresh_token: Option<Rc<RefreshToken>>,
     /// Sorted by the scopes each token was asked for, so that a request finds the token that answered
     /// it by binary search however many there are.
     access_tokens: Vec<CachedAccessToken>,
@@ -91,7 +94,7 @@ impl Session {
             account,
             id_token,
             granted_scopes,
-            refresh_token: set.refresh_token,
+            refresh_token: set.refresh_token.map(Rc::new),
             access_tokens: Vec::new(),
             revision: 0,
         }
@@ -111,7 +114,7 @@ impl Session {
 
     /// The refresh token, if the provider issued one.
     pub fn refresh_token(&self) -> Option<&RefreshToken> {
-        self.refresh_token.as_ref()
+        self.refresh_token.as_deref()
     }
 
     /// Every cached access token, sorted by the scopes it was asked for.
@@ -183,8 +186,8 @@ impl Session {
             next.account = account;
             next.id_token = id_token;
         }
-        if set.refresh_token.is_some() {
-            next.refresh_token = set.refresh_token;
+        if let Some(refresh_token) = set.refresh_token {
+            next.refresh_token = Some(Rc::new(refresh_token));
         }
         Ok(next.with_access_token(set.access_token))
     }
@@ -306,7 +309,7 @@ impl JsonRecord for Session {
             .with("account", self.account.to_json().into_value())
             .with("id_token", json::string(self.id_token.secret()))
             .with("granted_scopes", self.granted_scopes.to_json())
-            .with("refresh_token", json::opt_string(self.refresh_token.as_ref().map(RefreshToken::secret)))
+            .with("refresh_token", json::opt_string(self.refresh_token().map(RefreshToken::secret)))
             .with("access_tokens", {
                 let mut tokens = Vec::new();
                 for token in &self.access_tokens {
@@ -342,7 +345,7 @@ impl JsonRecord for Session {
             account,
             id_token: IdToken::new(read.take(object.string("id_token"))),
             granted_scopes: read.take(Scopes::read_json(object, "granted_scopes")),
-            refresh_token: read.take(object.opt_string("refresh_token")).map(RefreshToken::new),
+            refresh_token: read.take(object.opt_string("refresh_token")).map(|token| Rc::new(RefreshToken::new(token))),
             access_tokens,
             revision: read.take(object.opt_unsigned("revision")).unwrap_or(0),
         };

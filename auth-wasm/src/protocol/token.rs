@@ -59,7 +59,7 @@ pub fn revocation_request_body(client_id: &ClientId, refresh_token: &RefreshToke
 }
 
 /// A successful token response.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct TokenResponse {
     /// The access token, for the `Authorization: Bearer` header; an empty one is refused.
     pub access_token: AccessToken,

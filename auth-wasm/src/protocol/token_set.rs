@@ -11,7 +11,7 @@ use super::{
 };
 
 /// A checked token response.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TokenSet {
     /// The account the ID token names, with the token; `None` after a refresh that returned no ID token.
@@ -248,7 +248,7 @@ mod tests {
         let ctx = context(&metadata(), &ClientId::new("spa"));
         let unverified = response(Some(claims_json()), json!({}));
         assert!(matches!(
-            ctx.code_exchange(unverified.clone(), None, &transaction()),
+            ctx.code_exchange(response(Some(claims_json()), json!({})), None, &transaction()),
             Err(ProtocolError::InvalidTokenResponse(_))
         ));
         let other = VerifiedIdToken::assume_verified(crate::protocol::IdToken::new("a.b.c"));

@@ -8,7 +8,7 @@ use super::{
 };
 
 /// What this browser remembers between the redirect to the provider and the callback (sessionStorage).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct LoginTransaction {
     /// The `state` sent; the callback must carry it back.
     pub state: State,
@@ -258,7 +258,7 @@ mod tests {
     #[test]
     fn round_trips_through_json_and_keys_by_state() {
         let tx = transaction();
-        assert_eq!(LoginTransaction::from_json_str(&tx.to_json_string()), Ok(tx.clone()));
+        assert_eq!(LoginTransaction::from_json_str(&tx.to_json_string()).as_ref(), Ok(&tx));
         let done = CompletedTransaction { return_url: "/x".into(), created_at: 7 };
         assert_eq!(CompletedTransaction::from_json_str(&done.to_json_string()), Ok(done));
         assert_eq!(LoginTransaction::storage_key(&tx.state), format!("auth-wasm.tx.{}", tx.state));
@@ -269,7 +269,7 @@ mod tests {
         let tx = transaction().with_max_age(Some(600));
         let stored = tx.to_json_string();
         assert!(stored.contains(r#""max_age":600"#));
-        assert_eq!(LoginTransaction::from_json_str(&stored), Ok(tx.clone()));
+        assert_eq!(LoginTransaction::from_json_str(&stored).as_ref(), Ok(&tx));
         let mut old = tx.to_json();
         old.set("max_age", None);
         assert_eq!(LoginTransaction::from_json(&old), Ok(tx.with_max_age(None)), "stored before max_age was kept");

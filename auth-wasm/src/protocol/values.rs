@@ -31,13 +31,23 @@ macro_rules! public_value {
 }
 
 /// Defines a string newtype whose `Debug` never shows its value. Its value is read with `secret()`, a
-/// name that makes every read of a secret visible in review.
+/// name that makes every read of a secret visible in review. A secret is not `Clone` unless declared
+/// `shared` (as oauth2-rs keeps its PKCE verifier from being copied): one used once (a verifier, a
+/// code) or that rotates (a refresh token) is moved or lent, never duplicated.
 macro_rules! secret_value {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
+        #[derive(PartialEq, Eq)]
+        pub struct $name(String);
+        secret_value!(@impl $name);
+    };
+    (shared $(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
         #[derive(Clone, PartialEq, Eq)]
         pub struct $name(String);
-
+        secret_value!(@impl $name);
+    };
+    (@impl $name:ident) => {
         impl $name {
             /// Wraps `value` as it is; nothing is checked.
             pub fn new(value: impl Into<String>) -> Self {
@@ -83,7 +93,8 @@ secret_value!(
     AuthorizationCode
 );
 secret_value!(
-    /// An OAuth access token.
+    shared
+    /// An OAuth access token (handed to the app, which sends it to its APIs).
     AccessToken
 );
 secret_value!(
@@ -91,6 +102,7 @@ secret_value!(
     RefreshToken
 );
 secret_value!(
+    shared
     /// An OpenID Connect ID token (a JWT).
     IdToken
 );
