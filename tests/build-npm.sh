@@ -10,23 +10,19 @@ OUT="$ROOT/target/npm/auth-wasm"
 rm -rf "$OUT" && mkdir -p "$OUT"
 
 # Built with a pinned nightly that rebuilds std with panics that abort at once (-Cpanic=immediate-abort):
-# no panic message is formatted, so core::fmt, the panic locations and their texts leave the .wasm:
-# 4,950 B less gzip (measured 2026-12-05; std rebuilt without it is 1,300 B larger than stable's, and
-# build-std's optimize_for_size changed nothing). Nothing observable is lost: a panic was already fatal
+# no panic message is formatted, so core::fmt, the panic locations and their texts leave the .wasm.
+# Nothing observable is lost: a panic was already fatal
 # (panic = "abort"), and on wasm32-unknown-unknown std wrote its message nowhere (no hook is set); it now
 # traps at once. -Zlocation-detail=none drops the file names and lines that code still hands to panics
-# (for RefCell borrows, say): 625 B less, and no path of the build machine in the package. (-Zmir-opt-level=3
-# measured 448 B less, but its passes are the compiler's unfinished ones: not for a security library.)
+# (for RefCell borrows, say), and no path of the build machine is in the package. (-Zmir-opt-level=3 is
+# not used: its passes are the compiler's unfinished ones, not for a security library.)
 # Every crate but auth-wasm (std, alloc and core included) is built at opt-level 3, as the precompiled
-# std is; wasm-opt -Oz shrinks the result further than it shrinks those crates built for size: built
-# with the workspace's opt-level "z", std made a cached-token getToken 1.7 → 2.2–3.2 µs and the package
-# 632 B larger, and the other dependencies 1,200 B more (opt-level 2: 140 B more than 3; "s": 1,850 B;
-# auth-wasm itself at "s": 9,500 B; measured 2026-12-05). The crate itself stays stable Rust: apps that
+# std is; wasm-opt -Oz shrinks the result further than it shrinks those crates built for size, and std
+# built for size made a cached-token getToken slower. The crate itself stays stable Rust: apps that
 # depend on it build with their own toolchain and profile.
 # Without the reference-types feature (which rustc enables for wasm32 by default), wasm-bindgen keeps JS
 # values in its JS-side heap rather than in a table of externrefs, with no externref shim per export and
-# no table allocator in the wasm: 878 B less gzip (the .wasm 1,100 B less, the glue 240 B more), and the
-# cached getToken no slower (1.5–2.1 µs against 1.8–2.9 µs, the bench's noise; measured 2026-12-06).
+# no table allocator in the wasm, and the cached getToken is no slower.
 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Ctarget-feature=-reference-types" cargo "+$NPM_NIGHTLY" build -Z build-std=std,panic_abort \
   --config 'profile.release.package."*".opt-level=3' -p auth-wasm --lib --features js --release \
   --target wasm32-unknown-unknown --locked --target-dir "$ROOT/target/npm-build"
@@ -36,11 +32,10 @@ wasm-bindgen --target web --out-dir "$OUT" --out-name auth_wasm \
 mkdir -p "$ROOT/target/npm/breakdown"
 # The package's own wasm may also say that the lowest 1 KB of memory is never used (Rust puts its 1 MB
 # stack there, growing down: reaching it is a stack overflow already), so that wasm-opt folds constant
-# offsets into loads and stores: 447 B less gzip (measured 2026-11-23). Apps built with trunk choose
+# offsets into loads and stores. Apps built with trunk choose
 # their own wasm-opt flags, so the Leptos figure does not use it.
 # After -Oz, binaryen's --flatten --rereloop rebuilds the control flow and two more -Oz rounds shrink
-# it again: 540 B less gzip than -Oz alone (measured 2026-12-05: -Oz -Oz alone gave 223 B, -Oz
-# --flatten --rereloop -Oz 378 B). The e2e tests run this optimised package.
+# it again. The e2e tests run this optimised package.
 NPM_WASM_OPT=(-Oz --flatten --rereloop -Oz -Oz --strip-producers --low-memory-unused)
 wasm-opt "${NPM_WASM_OPT[@]}" -g "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$ROOT/target/npm/breakdown/auth_wasm.names.wasm"
 wasm-opt "${NPM_WASM_OPT[@]}" "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$OUT/auth_wasm_bg.wasm"

@@ -5,8 +5,8 @@ export PATH="$TESTS_DIR/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # the npm package (build-npm.sh) and the Leptos size probes (leptos-size.sh) are optimised alike.
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
   --enable-reference-types --enable-multivalue)
-# How wasm-opt optimises them: for size, without the producers section (92 B). --converge and --gufa were
-# measured too (2026-11-23): they win or lose a few hundred bytes of gzip from one build to the next.
+# How wasm-opt optimises them: for size, without the producers section. (--converge and --gufa win or lose
+# a little from one build to the next: not used.)
 WASM_OPT_SIZE=(-Oz --strip-producers)
 # The nightly the npm package is built with (build-npm.sh: std rebuilt with panics that abort at once);
 # tests/setup.sh installs it with rust-src. Everything else builds with stable.

@@ -38,8 +38,7 @@ pub use token_result::{InteractionRequired, TokenResult};
 
 /// Three sets of 32 bytes from the browser's secure random source (WebCrypto `getRandomValues`): the
 /// protocol core takes random bytes as values, as it takes the time. (Called through `io.js` rather
-/// than getrandom, whose wasm backend and error texts cost the npm package 257 B min+gzip, measured
-/// 2026-11-23.)
+/// than getrandom: the one call the library needs, without getrandom's backends and error texts.)
 pub(crate) fn random_bytes() -> Result<[[u8; 32]; 3], AuthError> {
     let mut bytes = [[0u8; 32]; 3];
     // Filled in place: no Vec comes back through the glue.

@@ -5,8 +5,8 @@ mod client;
 mod errors;
 mod types;
 
-/// The npm package's allocator: talc instead of Rust's default dlmalloc, measured 2026-11-23 at
-/// 2,711 B less in the package (min+gzip; dlmalloc was 8,273 B of code). Only the npm build (feature `js`)
-/// sets it: a Rust app keeps the allocator it chose.
+/// The npm package's allocator: talc, a small allocator for wasm, instead of Rust's default dlmalloc,
+/// whose code is several times larger. Only the npm build (feature `js`) sets it: a Rust app keeps the
+/// allocator it chose.
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
