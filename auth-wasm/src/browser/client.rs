@@ -14,7 +14,7 @@ use super::{navigation, now_secs, AuthError, CacheLocation, KeyValueStore, WebSt
 use crate::protocol::renewal::{RenewalFailure, Renewed};
 use crate::protocol::{
     resolve_app_url, AccessToken, Account, AuthEvent, CachedAccessToken, CallbackOutcome, ClientConfig,
-    InteractiveAuthenticationRequest, ProtocolError, RequestKind, RequestOutcome, Scopes, Session,
+    InteractiveAuthenticationRequest, ProtocolError, ProviderMetadata, RequestKind, RequestOutcome, Scopes, Session,
 };
 
 /// A sign-in client for one provider and one client id. Cheap to clone: clones share state.
@@ -82,6 +82,11 @@ impl AuthClient {
             config,
         });
         Ok(Self { inner })
+    }
+
+    /// The provider's metadata: from memory, storage (fresh for a day) or discovery.
+    pub async fn metadata(&self) -> Result<Rc<ProviderMetadata>, AuthError> {
+        self.provider_metadata().await
     }
 
     /// The client's configuration.

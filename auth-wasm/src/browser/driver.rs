@@ -26,7 +26,7 @@ impl AuthClient {
     }
 
     /// The provider's metadata: from memory, storage (fresh for a day) or discovery.
-    pub async fn metadata(&self) -> Result<Rc<ProviderMetadata>, AuthError> {
+    pub(crate) async fn provider_metadata(&self) -> Result<Rc<ProviderMetadata>, AuthError> {
         let mut flow = MetadataFlow::new(&self.config().authority);
         self.drive(&mut flow).await?;
         Ok(flow.into_metadata().expect("a flow is done when the driver returns"))
@@ -93,7 +93,7 @@ impl AuthClient {
                     sync.forget_stale_refresh_token();
                     RenewalInput::Done
                 }
-                RenewalStep::GetMetadata => RenewalInput::Metadata(self.metadata().await),
+                RenewalStep::GetMetadata => RenewalInput::Metadata(self.provider_metadata().await),
                 RenewalStep::Exchange(grant) => {
                     let started = timing::now();
                     let tokens = self.tokens(grant).await;
@@ -134,7 +134,7 @@ impl AuthClient {
         loop {
             input = match flow.next(input, now_secs()) {
                 SignInStep::PruneTransactions => SignInInput::Done(self.transactions().remove_stale(now_secs())),
-                SignInStep::GetMetadata => SignInInput::Metadata(self.metadata().await),
+                SignInStep::GetMetadata => SignInInput::Metadata(self.provider_metadata().await),
                 SignInStep::SaveTransaction(transaction) => {
                     SignInInput::Done(self.transactions().save_login(transaction))
                 }
@@ -156,7 +156,7 @@ impl AuthClient {
         let mut input = SignOutInput::Start;
         loop {
             input = match flow.next(input, now_secs()) {
-                SignOutStep::GetMetadata => SignOutInput::Metadata(self.metadata().await),
+                SignOutStep::GetMetadata => SignOutInput::Metadata(self.provider_metadata().await),
                 SignOutStep::Revoke { url, body } => {
                     let revoked = http::post_form(&url, body).await.map(|_| ());
                     if let Err(error) = &revoked {
