@@ -291,7 +291,11 @@ impl<'a> Renewal<'a> {
             (Phase::ForgettingStaleToken, RenewalInput::Done) => self.silent(),
             (Phase::Refreshing, RenewalInput::Tokens(Ok(set))) => self.keep(set, Via::RefreshToken, view, now),
             (Phase::Refreshing, RenewalInput::Tokens(Err(error))) => self.refresh_refused(error, view),
-            (Phase::DroppingDeadToken, RenewalInput::Committed(Ok(()))) => self.silent(),
+            (Phase::DroppingDeadToken, RenewalInput::Committed(Ok(()))) => {
+                // That commit was this renewal's own change: the iframe's result is measured from it.
+                self.started_at = view.newest_revision();
+                self.silent()
+            }
             (Phase::DroppingDeadToken, RenewalInput::Committed(Err(error))) => self.fail(error),
             (Phase::GettingMetadata, RenewalInput::Metadata(Ok(metadata))) => self.load_frame(&metadata, now),
             (Phase::InFrame, RenewalInput::Landed(Ok(url))) => match parse_authorization_response(&url) {
@@ -928,6 +932,39 @@ mod tests {
             ],
         );
         assert_eq!(steps, ["take turn", "lock", "refresh with rt-2"]);
+    }
+
+    #[test]
+    fn after_forgetting_a_dead_refresh_token_the_iframes_tokens_are_kept() {
+        let config = config();
+        let mut renewal = Renewal::new(&config, api(), None, "https://app/silent-callback.html".into(), [[7; 32]; 3]);
+        let without_token = view(Some(alice().without_refresh_token()), 4, Some((4, true)));
+        assert!(matches!(renewal.next(RenewalInput::Start, &expired(3), NOW), RenewalStep::TakeTurn));
+        assert!(matches!(renewal.next(RenewalInput::Turn(None), &expired(3), NOW), RenewalStep::Lock { .. }));
+        let step = renewal.next(RenewalInput::Locked { waited: false }, &expired(3), NOW);
+        assert_eq!(name(&step), "refresh with rt-1");
+        let step = renewal.next(failed(ProtocolError::InvalidGrant(None)), &expired(3), NOW);
+        assert_eq!(name(&step), "commit refresh token None");
+        // The commit moved the session to revision 4.
+        let step = renewal.next(RenewalInput::Committed(Ok(())), &without_token, NOW);
+        assert_eq!(name(&step), "get metadata");
+        let RenewalStep::LoadHiddenFrame { url, redirect_uri, .. } =
+            renewal.next(RenewalInput::Metadata(Ok(Rc::new(metadata()))), &without_token, NOW)
+        else {
+            panic!("the iframe is loaded")
+        };
+        let state = url.split(['?', '&']).find_map(|p| p.strip_prefix("state=")).unwrap().to_owned();
+        let landed = format!("{redirect_uri}?code=c-1&state={state}&iss=https%3A%2F%2Fop.example");
+        let step = renewal.next(RenewalInput::Landed(Ok(landed)), &without_token, NOW);
+        assert_eq!(name(&step), "exchange code");
+        let set = renewal_with_identity("at-2");
+        let step = renewal.next(RenewalInput::Tokens(Ok(set)), &without_token, NOW);
+        assert_eq!(name(&step), "commit refresh token None", "kept, not dropped as a change of the session");
+    }
+
+    /// A sign-in's token set for alice, as the iframe's code exchange returns it.
+    fn renewal_with_identity(access_token: &str) -> TokenSet {
+        crate::protocol::session::tests::set("alice", token("api:read", access_token, NOW + 3600), None)
     }
 
     #[test]
