@@ -2,7 +2,13 @@
 //! [`crate::protocol::renewal`]) with the browser's fetch, WebCrypto, locks, frames and the other tabs,
 //! and feeds the answers back with the time. The order of every step, and every decision, is the
 //! flow's; here each step is only performed.
+//!
+//! Each flow's run is one boxed future ([`FlowRun`]): the token exchange is awaited by the callback and
+//! the renewal, the metadata by every flow, and the public calls by the app's own futures; boxed, a
+//! run's state machine is compiled once and held behind a pointer, not copied into each caller's.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use super::client::Leave;
@@ -17,190 +23,210 @@ use crate::protocol::{
     AccessToken, CallbackOutcome, InteractiveAuthenticationRequest, ProviderMetadata, RequestOutcome, Scopes, TokenSet,
 };
 
+/// The run of a flow: a boxed future (see the module's documentation).
+pub(crate) type FlowRun<'a, T> = Pin<Box<dyn Future<Output = Result<T, AuthError>> + 'a>>;
+
 impl AuthClient {
     /// Trades `grant` for checked tokens (see [`TokenFlow`]). Nothing is stored here.
-    pub(crate) async fn tokens(&self, grant: Grant<'_>) -> Result<TokenSet, AuthError> {
-        let mut flow = TokenFlow::new(self.config(), grant);
-        self.drive(&mut flow).await?;
-        Ok(flow.into_token_set().expect("a flow is done when the driver returns"))
+    pub(crate) fn tokens<'a>(&'a self, grant: Grant<'a>) -> FlowRun<'a, TokenSet> {
+        Box::pin(async move {
+            let mut flow = TokenFlow::new(self.config(), grant);
+            self.drive(&mut flow).await?;
+            Ok(flow.into_token_set().expect("a flow is done when the driver returns"))
+        })
     }
 
     /// The provider's metadata: from memory, storage (fresh for a day) or discovery.
-    pub(crate) async fn provider_metadata(&self) -> Result<Rc<ProviderMetadata>, AuthError> {
-        let mut flow = MetadataFlow::new(&self.config().authority);
-        self.drive(&mut flow).await?;
-        Ok(flow.into_metadata().expect("a flow is done when the driver returns"))
+    pub(crate) fn provider_metadata(&self) -> FlowRun<'_, Rc<ProviderMetadata>> {
+        Box::pin(async move {
+            let mut flow = MetadataFlow::new(&self.config().authority);
+            self.drive(&mut flow).await?;
+            Ok(flow.into_metadata().expect("a flow is done when the driver returns"))
+        })
     }
 
     /// Runs `flow` until it is done; its result is then in the flow. The first error stops it.
-    async fn drive(&self, flow: &mut dyn Flow) -> Result<(), AuthError> {
-        let mut input = Input::Start;
-        loop {
-            input = match flow.next(input, now_secs())? {
-                Step::Get { document, url, refetch } => {
-                    match if refetch { None } else { self.provider().cached(document) } {
-                        Some(cached) => Input::Cached(cached),
-                        None => Input::Response(http::get(&url).await?),
+    fn drive<'a>(&'a self, flow: &'a mut dyn Flow) -> FlowRun<'a, ()> {
+        Box::pin(async move {
+            let mut input = Input::Start;
+            loop {
+                input = match flow.next(input, now_secs())? {
+                    Step::Get { document, url, refetch } => {
+                        match if refetch { None } else { self.provider().cached(document) } {
+                            Some(cached) => Input::Cached(cached),
+                            None => Input::Response(http::get(&url).await?),
+                        }
                     }
-                }
-                Step::Keep(fetched) => {
-                    self.provider().keep(fetched);
-                    Input::Kept
-                }
-                Step::PostForm { url, body } => Input::Response(http::post_form(&url, body).await?),
-                Step::VerifySignature(check) => Input::Signature(signature::check_signature(&check).await?),
-                Step::Done => return Ok(()),
-            };
-        }
+                    Step::Keep(fetched) => {
+                        self.provider().keep(fetched);
+                        Input::Kept
+                    }
+                    Step::PostForm { url, body } => Input::Response(http::post_form(&url, body).await?),
+                    Step::VerifySignature(check) => Input::Signature(signature::check_signature(&check).await?),
+                    Step::Done => return Ok(()),
+                };
+            }
+        })
     }
 
     /// Runs a [`Renewal`] for `scopes` (`stale`: a token the caller will not take again). The locks it
     /// takes are held here, and let go when it is over.
-    pub(crate) async fn run_renewal(&self, scopes: &Scopes, stale: Option<AccessToken>) -> Result<Renewed, AuthError> {
-        let config = self.config();
-        let silent_redirect_uri = self.app_url(&config.silent_redirect_uri);
-        let mut renewal = Renewal::new(config, scopes.clone(), stale, silent_redirect_uri, random_bytes()?);
-        let sync = self.sync();
-        let mut _turn = None;
-        let mut _lock = None;
-        let mut input = RenewalInput::Start;
-        loop {
-            let view = sync.view();
-            input = match renewal.next(input, &view, now_secs()) {
-                RenewalStep::TakeTurn => {
-                    _turn = Some(self.renewal_turn().lock().await);
-                    RenewalInput::Turn(self.last_failure().borrow().clone())
-                }
-                RenewalStep::Lock { name } => {
-                    _lock = None;
-                    let started = timing::now();
-                    let (lock, waited) = locks::exclusive(&name).await?;
-                    timing::measure("auth-wasm renewal: lock", started);
-                    _lock = Some(lock);
-                    RenewalInput::Locked { waited }
-                }
-                RenewalStep::AwaitSession { revision, ask_tabs, timeout_ms } => {
-                    let started = timing::now();
-                    sync.await_session(revision, ask_tabs, timeout_ms).await;
-                    timing::measure("auth-wasm renewal: news", started);
-                    RenewalInput::Waited
-                }
-                RenewalStep::TakeSignOut { revision } => {
-                    sync.take_sign_out(revision);
-                    RenewalInput::Done
-                }
-                RenewalStep::ForgetStaleRefreshToken => {
-                    sync.forget_stale_refresh_token();
-                    RenewalInput::Done
-                }
-                RenewalStep::GetMetadata => RenewalInput::Metadata(self.provider_metadata().await),
-                RenewalStep::Exchange(grant) => {
-                    let started = timing::now();
-                    let tokens = self.tokens(grant).await;
-                    timing::measure("auth-wasm renewal: request", started);
-                    RenewalInput::Tokens(tokens)
-                }
-                RenewalStep::LoadHiddenFrame { url, redirect_uri, timeout_ms } => {
-                    let started = timing::now();
-                    let landed = silent::navigate_hidden_iframe(&url, &redirect_uri, timeout_ms).await;
-                    timing::measure("auth-wasm renewal: request", started);
-                    RenewalInput::Landed(landed)
-                }
-                RenewalStep::Commit { session, keep_if_refused } => {
-                    RenewalInput::Committed(sync.commit(Some(session), false, keep_if_refused))
-                }
-                RenewalStep::Tell(event) => {
-                    sync.emit(&event);
-                    RenewalInput::Done
-                }
-                RenewalStep::Remember(failure) => {
-                    *self.last_failure().borrow_mut() = Some(failure);
-                    RenewalInput::Done
-                }
-                RenewalStep::Finished(outcome) => return outcome,
-            };
-        }
+    pub(crate) fn run_renewal<'a>(&'a self, scopes: &'a Scopes, stale: Option<AccessToken>) -> FlowRun<'a, Renewed> {
+        Box::pin(async move {
+            let config = self.config();
+            let silent_redirect_uri = self.app_url(&config.silent_redirect_uri);
+            let mut renewal = Renewal::new(config, scopes.clone(), stale, silent_redirect_uri, random_bytes()?);
+            let sync = self.sync();
+            let mut _turn = None;
+            let mut _lock = None;
+            let mut input = RenewalInput::Start;
+            loop {
+                let view = sync.view();
+                input = match renewal.next(input, &view, now_secs()) {
+                    RenewalStep::TakeTurn => {
+                        _turn = Some(self.renewal_turn().lock().await);
+                        RenewalInput::Turn(self.last_failure().borrow().clone())
+                    }
+                    RenewalStep::Lock { name } => {
+                        _lock = None;
+                        let started = timing::now();
+                        let (lock, waited) = locks::exclusive(&name).await?;
+                        timing::measure("auth-wasm renewal: lock", started);
+                        _lock = Some(lock);
+                        RenewalInput::Locked { waited }
+                    }
+                    RenewalStep::AwaitSession { revision, ask_tabs, timeout_ms } => {
+                        let started = timing::now();
+                        sync.await_session(revision, ask_tabs, timeout_ms).await;
+                        timing::measure("auth-wasm renewal: news", started);
+                        RenewalInput::Waited
+                    }
+                    RenewalStep::TakeSignOut { revision } => {
+                        sync.take_sign_out(revision);
+                        RenewalInput::Done
+                    }
+                    RenewalStep::ForgetStaleRefreshToken => {
+                        sync.forget_stale_refresh_token();
+                        RenewalInput::Done
+                    }
+                    RenewalStep::GetMetadata => RenewalInput::Metadata(self.provider_metadata().await),
+                    RenewalStep::Exchange(grant) => {
+                        let started = timing::now();
+                        let tokens = self.tokens(grant).await;
+                        timing::measure("auth-wasm renewal: request", started);
+                        RenewalInput::Tokens(tokens)
+                    }
+                    RenewalStep::LoadHiddenFrame { url, redirect_uri, timeout_ms } => {
+                        let started = timing::now();
+                        let landed = silent::navigate_hidden_iframe(&url, &redirect_uri, timeout_ms).await;
+                        timing::measure("auth-wasm renewal: request", started);
+                        RenewalInput::Landed(landed)
+                    }
+                    RenewalStep::Commit { session, keep_if_refused } => {
+                        RenewalInput::Committed(sync.commit(Some(session), false, keep_if_refused))
+                    }
+                    RenewalStep::Tell(event) => {
+                        sync.emit(&event);
+                        RenewalInput::Done
+                    }
+                    RenewalStep::Remember(failure) => {
+                        *self.last_failure().borrow_mut() = Some(failure);
+                        RenewalInput::Done
+                    }
+                    RenewalStep::Finished(outcome) => return outcome,
+                };
+            }
+        })
     }
 
     /// Runs a [`SignIn`] for `request`, leaving this page as `leave` says.
-    pub(crate) async fn run_sign_in(
-        &self,
-        request: &InteractiveAuthenticationRequest,
+    pub(crate) fn run_sign_in<'a>(
+        &'a self,
+        request: &'a InteractiveAuthenticationRequest,
         leave: Leave,
-    ) -> Result<(), AuthError> {
-        let origin = navigation::origin();
-        let mut flow = SignIn::new(self.config(), request, &origin, random_bytes()?);
-        let mut input = SignInInput::Start;
-        loop {
-            input = match flow.next(input, now_secs()) {
-                SignInStep::PruneTransactions => SignInInput::Done(self.transactions().remove_stale(now_secs())),
-                SignInStep::GetMetadata => SignInInput::Metadata(self.provider_metadata().await),
-                SignInStep::SaveTransaction(transaction) => {
-                    SignInInput::Done(self.transactions().save_login(transaction))
-                }
-                SignInStep::Leave { url } => SignInInput::Done(leave.go(&url)),
-                SignInStep::Finished(outcome) => return outcome,
-            };
-        }
+    ) -> FlowRun<'a, ()> {
+        Box::pin(async move {
+            let origin = navigation::origin();
+            let mut flow = SignIn::new(self.config(), request, &origin, random_bytes()?);
+            let mut input = SignInInput::Start;
+            loop {
+                input = match flow.next(input, now_secs()) {
+                    SignInStep::PruneTransactions => SignInInput::Done(self.transactions().remove_stale(now_secs())),
+                    SignInStep::GetMetadata => SignInInput::Metadata(self.provider_metadata().await),
+                    SignInStep::SaveTransaction(transaction) => {
+                        SignInInput::Done(self.transactions().save_login(transaction))
+                    }
+                    SignInStep::Leave { url } => SignInInput::Done(leave.go(&url)),
+                    SignInStep::Finished(outcome) => return outcome,
+                };
+            }
+        })
     }
 
     /// Runs a [`SignOut`] of the signed-in session for `request`, leaving this page as `leave` says.
-    pub(crate) async fn run_sign_out(
-        &self,
-        request: &InteractiveAuthenticationRequest,
+    pub(crate) fn run_sign_out<'a>(
+        &'a self,
+        request: &'a InteractiveAuthenticationRequest,
         leave: Leave,
-    ) -> Result<RequestOutcome, AuthError> {
-        let origin = navigation::origin();
-        let session = self.sync().view().session;
-        let mut flow = SignOut::new(self.config(), session, request, &origin, random_bytes()?[0]);
-        let mut input = SignOutInput::Start;
-        loop {
-            input = match flow.next(input, now_secs()) {
-                SignOutStep::GetMetadata => SignOutInput::Metadata(self.provider_metadata().await),
-                SignOutStep::Revoke { url, body } => {
-                    let revoked = http::post_form(&url, body).await.map(|_| ());
-                    if let Err(error) = &revoked {
-                        super::error::warn("could not revoke the refresh token", error);
+    ) -> FlowRun<'a, RequestOutcome> {
+        Box::pin(async move {
+            let origin = navigation::origin();
+            let session = self.sync().view().session;
+            let mut flow = SignOut::new(self.config(), session, request, &origin, random_bytes()?[0]);
+            let mut input = SignOutInput::Start;
+            loop {
+                input = match flow.next(input, now_secs()) {
+                    SignOutStep::GetMetadata => SignOutInput::Metadata(self.provider_metadata().await),
+                    SignOutStep::Revoke { url, body } => {
+                        let revoked = http::post_form(&url, body).await.map(|_| ());
+                        if let Err(error) = &revoked {
+                            super::error::warn("could not revoke the refresh token", error);
+                        }
+                        SignOutInput::Done(revoked)
                     }
-                    SignOutInput::Done(revoked)
-                }
-                SignOutStep::Forget => SignOutInput::Done(self.sync().commit(None, false, false)),
-                SignOutStep::SaveTransaction(transaction) => {
-                    SignOutInput::Done(self.transactions().save_logout(transaction))
-                }
-                SignOutStep::Leave { url } => SignOutInput::Done(leave.go(&url)),
-                SignOutStep::StayAt { url } => SignOutInput::Done(navigation::replace_url(&url)),
-                SignOutStep::Finished(outcome) => return outcome,
-            };
-        }
+                    SignOutStep::Forget => SignOutInput::Done(self.sync().commit(None, false, false)),
+                    SignOutStep::SaveTransaction(transaction) => {
+                        SignOutInput::Done(self.transactions().save_logout(transaction))
+                    }
+                    SignOutStep::Leave { url } => SignOutInput::Done(leave.go(&url)),
+                    SignOutStep::StayAt { url } => SignOutInput::Done(navigation::replace_url(&url)),
+                    SignOutStep::Finished(outcome) => return outcome,
+                };
+            }
+        })
     }
 
     /// Runs the [`RedirectCallback`] of the current page.
-    pub(crate) async fn run_callback(&self) -> Result<CallbackOutcome, AuthError> {
-        let origin = navigation::origin();
-        let mut flow = RedirectCallback::new(self.config(), navigation::current_url(), &origin, navigation::in_frame());
-        let sync = self.sync();
-        let mut input = CallbackInput::Start;
-        loop {
-            let view = sync.view();
-            input = match flow.next(input, &view, now_secs()) {
-                CallbackStep::CatchUp => {
-                    sync.catch_up(HANDOVER_WAIT_MS).await;
-                    CallbackInput::Done(Ok(()))
-                }
-                CallbackStep::FindCompleted(state) => CallbackInput::Completed(self.transactions().completed(state)),
-                CallbackStep::TakeSignIn(state) => CallbackInput::SignIn(self.transactions().take_login(state)),
-                CallbackStep::Exchange(grant) => CallbackInput::Tokens(self.tokens(grant).await),
-                CallbackStep::Commit(session) => CallbackInput::Done(sync.commit(Some(session), true, false)),
-                CallbackStep::SaveCompleted { state, completed } => {
-                    self.transactions().save_completed(state, &completed);
-                    CallbackInput::Done(Ok(()))
-                }
-                CallbackStep::TakeSignOut(state) => CallbackInput::SignOut(self.transactions().take_logout(&state)),
-                CallbackStep::Forget => CallbackInput::Done(sync.commit(None, false, false)),
-                CallbackStep::ReplaceUrl(url) => CallbackInput::Done(navigation::replace_url(&url)),
-                CallbackStep::Finished(outcome) => return outcome,
-            };
-        }
+    pub(crate) fn run_callback(&self) -> FlowRun<'_, CallbackOutcome> {
+        Box::pin(async move {
+            let origin = navigation::origin();
+            let mut flow =
+                RedirectCallback::new(self.config(), navigation::current_url(), &origin, navigation::in_frame());
+            let sync = self.sync();
+            let mut input = CallbackInput::Start;
+            loop {
+                let view = sync.view();
+                input = match flow.next(input, &view, now_secs()) {
+                    CallbackStep::CatchUp => {
+                        sync.catch_up(HANDOVER_WAIT_MS).await;
+                        CallbackInput::Done(Ok(()))
+                    }
+                    CallbackStep::FindCompleted(state) => {
+                        CallbackInput::Completed(self.transactions().completed(state))
+                    }
+                    CallbackStep::TakeSignIn(state) => CallbackInput::SignIn(self.transactions().take_login(state)),
+                    CallbackStep::Exchange(grant) => CallbackInput::Tokens(self.tokens(grant).await),
+                    CallbackStep::Commit(session) => CallbackInput::Done(sync.commit(Some(session), true, false)),
+                    CallbackStep::SaveCompleted { state, completed } => {
+                        self.transactions().save_completed(state, &completed);
+                        CallbackInput::Done(Ok(()))
+                    }
+                    CallbackStep::TakeSignOut(state) => CallbackInput::SignOut(self.transactions().take_logout(&state)),
+                    CallbackStep::Forget => CallbackInput::Done(sync.commit(None, false, false)),
+                    CallbackStep::ReplaceUrl(url) => CallbackInput::Done(navigation::replace_url(&url)),
+                    CallbackStep::Finished(outcome) => return outcome,
+                };
+            }
+        })
     }
 }
