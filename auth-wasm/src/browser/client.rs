@@ -14,7 +14,7 @@ use super::{navigation, now_secs, AuthError, CacheLocation, KeyValueStore, WebSt
 use crate::protocol::renewal::{RenewalFailure, Renewed};
 use crate::protocol::{
     resolve_app_url, AccessToken, Account, AuthEvent, CachedAccessToken, CallbackOutcome, ClientConfig,
-    InteractiveAuthenticationRequest, ProtocolError, ProviderMetadata, RequestKind, RequestOutcome, Scopes, Session,
+    InteractiveAuthenticationRequest, ProviderMetadata, RequestKind, RequestOutcome, Scopes, Session,
 };
 
 /// A sign-in client for one provider and one client id. Cheap to clone: clones share state.
@@ -154,14 +154,7 @@ impl AuthClient {
     /// stayed local because the provider has no end-session endpoint (then the app is still here, on the
     /// request's return URL).
     pub async fn run_request_from_history(&self, default_kind: RequestKind) -> Result<RequestOutcome, AuthError> {
-        let request = match (super::history::current_request()?, default_kind) {
-            (Some(request), _) => request,
-            (None, RequestKind::Logout) => {
-                let why = "sign-out was not started by this app (no request in history state)";
-                return Err(ProtocolError::InvalidRequest(why.into()).into());
-            }
-            (None, _) => InteractiveAuthenticationRequest::login("/"),
-        };
+        let request = InteractiveAuthenticationRequest::for_route(super::history::current_request()?, default_kind)?;
         if request.kind == RequestKind::Logout {
             self.run_sign_out(&request, Leave::ReplaceThisPage).await
         } else {

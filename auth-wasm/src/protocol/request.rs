@@ -199,6 +199,19 @@ impl InteractiveAuthenticationRequest {
         }
     }
 
+    /// The request a login or logout route runs: the one its history entry carries (`in_history`), else,
+    /// for a login route, a sign-in returning to the app root. A logout route refuses to run without one:
+    /// a plain link to it must not sign anyone out.
+    pub fn for_route(in_history: Option<Self>, route: RequestKind) -> Result<Self, ProtocolError> {
+        match (in_history, route) {
+            (Some(request), _) => Ok(request),
+            (None, RequestKind::Logout) => Err(ProtocolError::InvalidRequest(
+                "sign-out was not started by this app (no request in history state)".into(),
+            )),
+            (None, _) => Ok(Self::login("/")),
+        }
+    }
+
     /// A sign-in that returns to `return_url`.
     pub fn login(return_url: impl Into<String>) -> Self {
         Self::new(RequestKind::Login, return_url)
@@ -374,6 +387,17 @@ impl JsonRecord for InteractiveAuthenticationRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_logout_route_without_a_request_in_history_signs_nobody_out() {
+        let refused = InteractiveAuthenticationRequest::for_route(None, RequestKind::Logout);
+        assert!(matches!(refused, Err(ProtocolError::InvalidRequest(_))));
+        let login = InteractiveAuthenticationRequest::for_route(None, RequestKind::Login).unwrap();
+        assert_eq!((login.kind, login.return_url.as_str()), (RequestKind::Login, "/"));
+        let logout = InteractiveAuthenticationRequest::logout("/bye");
+        let found = InteractiveAuthenticationRequest::for_route(Some(logout), RequestKind::Login).unwrap();
+        assert_eq!(found.kind, RequestKind::Logout, "the request in history decides");
+    }
     use serde_json::json;
 
     fn object(value: serde_json::Value) -> JsonObject {
