@@ -17,7 +17,7 @@ pub fn encode_url(bytes: impl AsRef<[u8]>) -> String {
 
 /// The bytes of base64url `text`; padding is accepted (JWTs are unpadded, a few providers pad anyway).
 pub fn decode_url(text: &str) -> Option<Vec<u8>> {
-    platform::decode_url(super::trim_end_byte(text, b'='))
+    platform::decode_url(super::text::trim_end_byte(text, b'='))
 }
 
 /// The bytes of standard, padded base64 `text` (RFC 4648 §4).
@@ -29,7 +29,7 @@ pub fn decode_standard(text: &str) -> Option<Vec<u8>> {
 mod platform {
     use wasm_bindgen::prelude::*;
 
-    #[wasm_bindgen(module = "/src/protocol/base64.js")]
+    #[wasm_bindgen(module = "/src/protocol/wire/base64.js")]
     extern "C" {
         #[wasm_bindgen(js_name = encodeUrl)]
         pub(super) fn encode_url(bytes: &[u8]) -> String;

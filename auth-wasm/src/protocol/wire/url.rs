@@ -2,7 +2,7 @@
 //!
 //! Queries are `application/x-www-form-urlencoded` (see [`super::form`]).
 
-use super::{before_any, find_byte, has_any, split_once_byte, trim_end_byte};
+use super::text::{before_any, find_byte, has_any, split_once_byte, trim_end_byte};
 
 /// The query of `url` (between `?` and `#`), or "" when it has none.
 pub fn query_of(url: &str) -> &str {
