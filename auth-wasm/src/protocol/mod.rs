@@ -2,6 +2,10 @@
 //!
 //! Inputs that come from the outside world (the time, random bytes, HTTP bodies, the current URL) are
 //! passed in as plain values, so every rule here runs and is tested natively.
+//!
+//! The rules read and write their values through the codecs in `wire/` (JSON, form encoding, base64,
+//! URLs). Where a browser converts natively (JSON text, form encoding, base64), the codecs call
+//! `crate::platform`, so that nothing here binds to JavaScript.
 
 mod account;
 mod authorize;
@@ -34,7 +38,7 @@ mod token;
 mod token_set;
 mod transaction;
 mod values;
-mod wire;
+pub(crate) mod wire;
 
 pub use account::{Account, HomeAccountId};
 pub use authorize::{authorize_url, RESERVED_AUTHORIZE_PARAMETERS};

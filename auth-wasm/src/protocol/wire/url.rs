@@ -60,7 +60,7 @@ pub fn resolve_app_url(origin: &str, value: &str) -> String {
 }
 
 /// `scheme://rest` → (`scheme`, `rest`). (Split at a char, not at the `&str` "://": a `&str` pattern
-/// brings core's two-way string search and its panic texts into the wasm, about 4 KB.)
+/// brings core's two-way string search and its panic texts into the wasm.)
 pub(crate) fn split_scheme(url: &str) -> Option<(&str, &str)> {
     let (scheme, rest) = split_once_byte(url, b':')?;
     Some((scheme, rest.strip_prefix("//")?))
