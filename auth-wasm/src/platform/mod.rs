@@ -8,7 +8,8 @@
 //! - `native.rs` (everything else): miniserde, the form_urlencoded crate and base64ct.
 //!
 //! Both are held to the same cases: `tests/wire/cases.rs` runs natively (`tests/wire.rs`) and in headless
-//! Chromium (`tests/browser.rs`).
+//! Chromium (`tests/browser.rs`). The cases also pin where the two write the same JSON as other text: some
+//! numbers (`1.0` natively is `1` in JavaScript) and the order of keys that are array indices.
 
 use crate::protocol::wire::json_value::{Object, Value};
 
@@ -33,7 +34,8 @@ pub(crate) fn json_write(value: &Value) -> String {
     host::json_write(value)
 }
 
-/// The JSON text of an object, its fields in their order.
+/// The JSON text of an object, its fields in their order; but in a browser keys that are array indices
+/// (`"9"`, `"10"`) come first, in numeric order, as JavaScript keeps them.
 pub(crate) fn json_write_object(object: &Object) -> String {
     host::json_write_object(object)
 }

@@ -143,7 +143,8 @@ impl From<JsonError> for String {
     }
 }
 
-/// A JSON object, read field by field. A `null` field reads as an absent one.
+/// A JSON object, read field by field. A `null` field reads as an absent one. (Parsed from text and written
+/// as text by `json_text`: [`JsonObject::parse`], [`JsonObject::to_json_string`].)
 #[derive(Clone, Default)]
 pub struct JsonObject(Object);
 
@@ -296,12 +297,12 @@ impl JsonObject {
         Value::Object(self)
     }
 
-    /// The object of `fields` (the JSON readers make it).
+    /// The object of `fields` (the platform's JSON parsers make it).
     pub(crate) fn from_fields(fields: Object) -> Self {
         Self(fields)
     }
 
-    /// The fields (the JSON writers walk them).
+    /// The fields (the platform's JSON writers walk them).
     pub(crate) fn fields(&self) -> &Object {
         &self.0
     }
