@@ -14,6 +14,9 @@
 //! - `json_value`: the JSON tree, and reading an object's fields.
 //! - `json_text`: JSON text ⇄ the tree, with the nesting limit.
 //! - `json`: the two together, and [`JsonRecord`](json::JsonRecord) for the types kept as JSON.
+//!
+//! Beneath them, `crate::platform` does the conversions a browser has built in (JSON text, form encoding,
+//! base64); of the wire it knows only the JSON tree of `json_value`, which it builds and walks.
 
 pub mod base64;
 pub mod form;
