@@ -1,4 +1,5 @@
-//! The browser layer in headless Chromium: storage and history round trips.
+//! The browser layer in headless Chromium: storage and history round trips; and the wire codecs' cases
+//! through the browser's own JSON, URLSearchParams, btoa and atob.
 #![cfg(target_arch = "wasm32")]
 
 use std::rc::Rc;
@@ -372,112 +373,22 @@ mod history_state {
     }
 }
 
-/// JSON text in the browser is the page's JSON.parse and JSON.stringify (protocol/json_text.rs): the
-/// same documents read and write as with the native parser.
-mod json_text {
-    use auth_wasm::protocol::{JsonError, JsonObject, JsonValue, MAX_JSON_DEPTH};
+/// The wire codecs' cases, shared with the native tests (`tests/wire.rs`): here through the page's
+/// `JSON.parse` and `JSON.stringify`, `URLSearchParams`, and `btoa` and `atob` (`src/platform/web.rs`).
+#[path = "wire/cases.rs"]
+mod wire;
+
+/// What only JavaScript could do wrong when it parses JSON text.
+mod json_in_javascript {
+    use auth_wasm::protocol::JsonObject;
     use wasm_bindgen_test::*;
 
     #[wasm_bindgen_test]
-    fn reads_every_kind_of_value_and_writes_it_back() {
-        let text = r#"{"s":"é \"q\" \\ \n 😀","n":3,"neg":-7,"f":1.5,"big":9007199254740993,"b":false,"z":null,
-            "l":["a",1,[true]],"o":{"k":{"deep":"x"}},"__proto__":{"polluted":true},"10":"ten","9":"nine"}"#;
-        let object = JsonObject::parse(text).unwrap();
-        assert_eq!(object.string("s").unwrap(), "é \"q\" \\ \n 😀");
-        assert_eq!((object.integer("n"), object.integer("neg"), object.integer("f")), (Ok(3), Ok(-7), Ok(1)));
-        assert!(object.integer("big").is_ok(), "beyond 2^53: rounded as in JavaScript, still a number");
-        assert_eq!(object.opt_bool("b"), Ok(Some(false)));
-        assert_eq!(object.opt_string("z"), Ok(None));
-        assert!(matches!(object.get("l"), Some(JsonValue::Array(items)) if items.len() == 3));
-        assert_eq!(object.object("o").unwrap().object("k").unwrap().string("deep").unwrap(), "x");
-        assert!(object.object("__proto__").unwrap().opt_bool("polluted").unwrap().unwrap(), "a field like any other");
-        assert_eq!((object.string("10").unwrap(), object.string("9").unwrap()), ("ten".into(), "nine".into()));
-
-        let written = object.to_json_string();
-        let again = JsonObject::parse(&written).unwrap();
-        assert_eq!(again, object, "written and read again: the same content ({written})");
-        assert!(written.contains(r#""__proto__":{"polluted":true}"#), "{written}");
-        assert!(written.contains(r#""f":1.5"#) && written.contains(r#""neg":-7"#), "{written}");
+    fn a_proto_key_is_a_field_and_pollutes_no_prototype() {
+        let object = JsonObject::parse(r#"{"__proto__":{"polluted":true}}"#).unwrap();
+        assert!(object.object("__proto__").unwrap().opt_bool("polluted").unwrap().unwrap());
+        assert!(object.to_json_string().contains(r#""__proto__":{"polluted":true}"#));
         let fresh = js_sys::Object::new();
         assert!(js_sys::Reflect::get(&fresh, &"polluted".into()).unwrap().is_undefined(), "no prototype was polluted");
-    }
-
-    #[wasm_bindgen_test]
-    fn writes_fields_in_key_order() {
-        let object = JsonObject::parse(r#"{ "b": 2, "a": "x", "c": [1, 2.5, null] }"#).unwrap();
-        assert_eq!(object.to_json_string(), r#"{"a":"x","b":2,"c":[1,2.5,null]}"#);
-    }
-
-    #[wasm_bindgen_test]
-    fn refuses_what_is_not_a_json_object_and_what_nests_too_deep() {
-        for text in ["{not json", "[1]", "\"text\"", "", "{\"a\":1} trailing", "{'a':1}"] {
-            assert!(JsonObject::parse(text).is_err(), "{text}");
-        }
-        let deep = format!("{{\"a\":{}{}}}", "[".repeat(MAX_JSON_DEPTH + 1), "]".repeat(MAX_JSON_DEPTH + 1));
-        assert_eq!(JsonObject::parse(&deep), Err(JsonError::TooDeep(MAX_JSON_DEPTH)));
-        let hostile = format!("{{\"claims\":{}}}", "[".repeat(200_000));
-        assert_eq!(JsonObject::parse(&hostile), Err(JsonError::TooDeep(MAX_JSON_DEPTH)));
-    }
-}
-
-/// Form encoding in the browser is the page's URLSearchParams (protocol/form.rs): the same text as the
-/// form_urlencoded crate natively.
-mod form {
-    use auth_wasm::protocol::form::{encode, parse};
-    use auth_wasm::protocol::{parse_authorization_response, AuthorizationResponse, ProtocolError};
-    use wasm_bindgen_test::*;
-
-    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
-    }
-
-    #[wasm_bindgen_test]
-    fn encodes_and_decodes_as_the_native_build_does() {
-        let encoded = encode(&[("a", "1 2"), ("b", "&=+/?é~*'()"), ("a", "")]);
-        assert_eq!(encoded, "a=1+2&b=%26%3D%2B%2F%3F%C3%A9%7E*%27%28%29&a=");
-        assert_eq!(parse(&encoded), pairs(&[("a", "1 2"), ("b", "&=+/?é~*'()"), ("a", "")]));
-        assert_eq!(parse("x=%zz&y=%C3&&z"), pairs(&[("x", "%zz"), ("y", "\u{fffd}"), ("z", "")]));
-        assert!(parse("").is_empty());
-    }
-
-    #[wasm_bindgen_test]
-    fn a_callback_is_read_from_its_query_and_a_repeated_parameter_refused() {
-        let response = parse_authorization_response("https://app/cb?code=a%2Bb&state=s+1&iss=x#frag").unwrap();
-        assert!(matches!(&response, AuthorizationResponse::Code { .. }));
-        assert_eq!(response.state().map(|s| s.as_str().to_owned()), Some("s 1".to_owned()));
-        assert_eq!(
-            parse_authorization_response("https://app/cb?code=a&state=s&code=b"),
-            Err(ProtocolError::DuplicateParameter("code"))
-        );
-    }
-}
-
-/// Base64 in the browser is the page's btoa and atob (protocol/base64.rs), as strict as base64ct natively.
-mod base64 {
-    use auth_wasm::protocol::base64::{decode_standard, decode_url, encode_url};
-    use wasm_bindgen_test::*;
-
-    #[wasm_bindgen_test]
-    fn encodes_and_decodes_every_byte_as_the_native_build_does() {
-        let every_byte: Vec<u8> = (0..=255).collect();
-        for length in [0, 1, 2, 3, 4, 31, 32, 256] {
-            let bytes = &every_byte[..length];
-            let text = encode_url(bytes);
-            assert!(!text.contains(['=', '+', '/']), "{text}");
-            assert_eq!(decode_url(&text).as_deref(), Some(bytes), "{text}");
-        }
-        assert_eq!(encode_url(b"\xfb\xff"), "-_8");
-        assert_eq!(decode_url("-_8="), Some(b"\xfb\xff".to_vec()));
-        assert_eq!(decode_standard("+/8="), Some(b"\xfb\xff".to_vec()));
-    }
-
-    #[wasm_bindgen_test]
-    fn refuses_what_base64ct_refuses() {
-        for bad in ["+/8", "-_8=x", "%%%", "a", "-_9", " -_8", "-_8\n", "é"] {
-            assert_eq!(decode_url(bad), None, "{bad}");
-        }
-        for bad in ["-_8=", "+/8", "+/9=", "+/8==", " +/8=", "+/8=\n"] {
-            assert_eq!(decode_standard(bad), None, "{bad}");
-        }
     }
 }

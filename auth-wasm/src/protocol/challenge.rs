@@ -10,8 +10,8 @@
 
 use super::base64;
 use super::json::{self, JsonError, JsonObject, JsonRecord};
+use super::origin_of;
 use super::transaction::TRANSACTION_LIFETIME_SECS;
-use super::url::origin_of;
 
 /// How long after one interactive claims round trip for an origin the next is refused: the lifetime of
 /// the sign-in transaction it started (15 minutes).

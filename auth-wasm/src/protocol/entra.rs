@@ -6,7 +6,7 @@
 //! issuer is that template with the token's `tid` claim in it; `consumers` publishes the issuer of the
 //! personal-accounts tenant. Which tenants an app accepts is the app's decision (check `tid`).
 
-use super::url::split_scheme;
+use super::wire::url::split_scheme;
 use super::{before_any, find_byte, has_any, trim_end_byte};
 use super::{IdTokenClaims, Issuer};
 

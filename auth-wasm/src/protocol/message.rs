@@ -12,27 +12,6 @@ use std::fmt;
 /// holds nothing else (no comment lines): a Leptos app ships it whole.
 pub const MESSAGES: &str = include_str!("../messages.txt");
 
-/// `n` in decimal digits, without the formatting machinery (`to_string` on an integer brings
-/// `core::fmt`'s integer printer and padding into the wasm).
-pub(crate) fn decimal(mut n: u64) -> String {
-    // Written from the end of a buffer that holds the longest u64 (20 digits): no Vec, no reversal.
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    while at > 0 {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let mut text = String::with_capacity(digits.len() - at);
-    for &digit in &digits[at..] {
-        text.push(char::from(digit));
-    }
-    text
-}
-
 /// A value put into a message's template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MessageArg<'a> {
@@ -113,7 +92,7 @@ impl fmt::Display for Message<'_> {
                 continue;
             };
             match usize::try_from(index).ok().and_then(|index| self.args.get(index)).copied().flatten() {
-                Some(MessageArg::Number(number)) => f.write_str(&decimal(number.into()))?,
+                Some(MessageArg::Number(number)) => f.write_str(&super::decimal(number.into()))?,
                 Some(arg) => f.write_str(&arg.as_text().unwrap_or_default())?,
                 None => {}
             }
@@ -126,13 +105,6 @@ impl fmt::Display for Message<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decimal_writes_integers_as_to_string_does() {
-        for n in [0, 7, 10, 99, 100, 65_535, 1 << 32, u64::MAX] {
-            assert_eq!(decimal(n), n.to_string());
-        }
-    }
 
     #[test]
     fn templates_take_their_values() {

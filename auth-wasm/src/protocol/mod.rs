@@ -2,10 +2,13 @@
 //!
 //! Inputs that come from the outside world (the time, random bytes, HTTP bodies, the current URL) are
 //! passed in as plain values, so every rule here runs and is tested natively.
+//!
+//! The rules read and write their values through the codecs in `wire/` (JSON, form encoding, base64,
+//! URLs). Where a browser converts natively (JSON text, form encoding, base64), the codecs call
+//! `crate::platform`, so that nothing here binds to JavaScript.
 
 mod account;
 mod authorize;
-pub mod base64;
 mod cache;
 mod callback;
 mod challenge;
@@ -16,10 +19,7 @@ mod entra;
 mod error;
 mod event;
 pub mod flow;
-pub mod form;
 mod id_token;
-pub mod json;
-mod json_text;
 mod jws;
 mod logout;
 mod message;
@@ -34,12 +34,11 @@ pub mod sign_in;
 pub mod sign_out;
 pub mod storage_keys;
 mod tab_sync;
-mod text;
 mod token;
 mod token_set;
 mod transaction;
-mod url;
 mod values;
+pub(crate) mod wire;
 
 pub use account::{Account, HomeAccountId};
 pub use authorize::{authorize_url, RESERVED_AUTHORIZE_PARAMETERS};
@@ -57,12 +56,10 @@ pub use entra::is_entra_authority;
 pub use error::{IdTokenError, OAuthErrorCode, ProtocolError};
 pub use event::AuthEvent;
 pub use id_token::{decode_id_token, Audience, IdTokenClaims, IdTokenExpectations, JwtHeader, DEFAULT_CLOCK_SKEW_SECS};
-pub use json::{JsonError, JsonObject, JsonRecord, Value as JsonValue, MAX_JSON_DEPTH};
 pub use jws::{
     JwkSet, SignatureAlgorithm, SignatureCheck, SignatureVerdict, SignedJwt, VerifiedIdToken, WebCryptoFamily,
 };
 pub use logout::{end_session_url, LogoutTransaction};
-pub(crate) use message::decimal;
 pub use message::{Message, MessageArg, MESSAGES};
 pub use pkce::{PkceChallenge, PKCE_METHOD_S256};
 pub use redirect_callback::CallbackOutcome;
@@ -74,14 +71,19 @@ pub use scopes::{Scope, Scopes};
 pub use session::{after_sign_in, session_events, PublishedRevision, Session};
 pub use sign_out::RequestOutcome;
 pub use tab_sync::{catch_up, takes_news, CatchUp, SessionMessage, TabMessage, TabView};
-pub(crate) use text::{
-    before_any, find_byte, has_any, parse_decimal, rsplit_once_byte, split_byte, split_once_byte, starts_with_any,
-    trim_end_byte,
-};
 pub use token::{
     authorization_code_request_body, parse_token_response, refresh_request_body, revocation_request_body, TokenResponse,
 };
 pub use token_set::{TokenContext, TokenSet};
 pub use transaction::{CompletedTransaction, LoginTransaction, TRANSACTION_LIFETIME_SECS};
-pub use url::{append_query, is_secure_url, origin_of, query_of, resolve_app_url};
 pub use values::{AccessToken, AuthorizationCode, ClientId, IdToken, Issuer, Nonce, PkceVerifier, RefreshToken, State};
+
+// The codecs of `wire/`: the JSON, form and base64 modules and the URL functions are public (apps read
+// claims as JSON values, tests compare encodings); the byte searches are for the rules here.
+pub use wire::json::{JsonError, JsonObject, JsonRecord, Value as JsonValue, MAX_JSON_DEPTH};
+pub(crate) use wire::text::{
+    before_any, decimal, find_byte, has_any, parse_decimal, rsplit_once_byte, split_byte, split_once_byte,
+    starts_with_any, trim_end_byte,
+};
+pub use wire::url::{append_query, is_secure_url, origin_of, query_of, resolve_app_url};
+pub use wire::{base64, form, json};

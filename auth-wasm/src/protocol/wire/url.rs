@@ -2,7 +2,7 @@
 //!
 //! Queries are `application/x-www-form-urlencoded` (see [`super::form`]).
 
-use super::{before_any, find_byte, has_any, split_once_byte, trim_end_byte};
+use super::text::{before_any, find_byte, has_any, split_once_byte, trim_end_byte};
 
 /// The query of `url` (between `?` and `#`), or "" when it has none.
 pub fn query_of(url: &str) -> &str {
@@ -60,7 +60,7 @@ pub fn resolve_app_url(origin: &str, value: &str) -> String {
 }
 
 /// `scheme://rest` → (`scheme`, `rest`). (Split at a char, not at the `&str` "://": a `&str` pattern
-/// brings core's two-way string search and its panic texts into the wasm, about 4 KB.)
+/// brings core's two-way string search and its panic texts into the wasm.)
 pub(crate) fn split_scheme(url: &str) -> Option<(&str, &str)> {
     let (scheme, rest) = split_once_byte(url, b':')?;
     Some((scheme, rest.strip_prefix("//")?))

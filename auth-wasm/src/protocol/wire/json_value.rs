@@ -1,19 +1,12 @@
-//! JSON documents: one tree of values (parsed and written by `json_text`) and readers that name the
-//! field a document got wrong.
-//!
-//! Why not serde_json: its code is generated for every type it reads, and that was most of the npm
-//! package's wasm. Here every document is parsed once into a tree, and each type reads its fields by hand.
-//!
-//! Every document is first measured: one nested deeper than [`MAX_JSON_DEPTH`] is refused before a tree
-//! is built, because cloning and dropping a tree recurses, and a deep one (a `claims` header, a history
-//! entry, a provider answer) would overflow the wasm stack and leave the module unusable.
+//! The JSON tree: values as the parser gives them (`json_text`), and reading an object's fields with an
+//! error that names the field a document got wrong. No text here: parsing and writing are `json_text`'s.
 
 use std::fmt;
 
-use super::{decimal, json_text};
+use super::text::decimal;
 
-/// A JSON value. An object is a `Vec` sorted by key instead of a `BTreeMap`: objects of a few fields,
-/// and the `BTreeMap` code was 9,479 B of the npm package's wasm.
+/// A JSON value. An object is a `Vec` sorted by key instead of a `BTreeMap`: the objects have a few fields
+/// each, and a `BTreeMap`'s code would be a large part of the npm package's wasm.
 #[derive(Clone, Debug, Default)]
 pub enum Value {
     /// `null`.
@@ -82,22 +75,15 @@ impl Object {
     }
 }
 
-/// The deepest nesting of arrays and objects accepted in any JSON document the library reads.
-pub const MAX_JSON_DEPTH: usize = 64;
-
-/// The same for a document whose content the library keeps inside another (an ID token's claims in an
-/// account record, a claims challenge in a history-state request): room is left for the record, so that
-/// what was accepted once can be read back.
-pub const MAX_EMBEDDED_JSON_DEPTH: usize = MAX_JSON_DEPTH - 8;
-
 /// What is wrong with a JSON document. The message names the field, for errors a user can act on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum JsonError {
     /// Not JSON, not an object, or a field of the wrong type.
     Invalid(String),
-    /// Arrays and objects nested deeper than the limit it holds ([`MAX_JSON_DEPTH`], or
-    /// [`MAX_EMBEDDED_JSON_DEPTH`]).
+    /// Arrays and objects nested deeper than the limit it holds
+    /// ([`MAX_JSON_DEPTH`](super::json_text::MAX_JSON_DEPTH), or
+    /// [`MAX_EMBEDDED_JSON_DEPTH`](super::json_text::MAX_EMBEDDED_JSON_DEPTH)).
     TooDeep(usize),
 }
 
@@ -157,36 +143,8 @@ impl From<JsonError> for String {
     }
 }
 
-/// Refuses `text` when its arrays and objects nest deeper than `limit`: one pass over the bytes, counting
-/// `[` and `{` outside strings, so that no tree is built for it.
-fn check_depth(text: &str, limit: usize) -> Result<(), JsonError> {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for byte in text.bytes() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > limit {
-                    return Err(JsonError::TooDeep(limit));
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// A JSON object, read field by field. A `null` field reads as an absent one.
+/// A JSON object, read field by field. A `null` field reads as an absent one. (Parsed from text and written
+/// as text by `json_text`: [`JsonObject::parse`], [`JsonObject::to_json_string`].)
 #[derive(Clone, Default)]
 pub struct JsonObject(Object);
 
@@ -194,31 +152,6 @@ impl JsonObject {
     /// An object with no field.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// Parses `text`, which must be one JSON object nested at most [`MAX_JSON_DEPTH`] levels deep.
-    pub fn parse(text: &str) -> Result<Self, JsonError> {
-        Self::parse_within(text, MAX_JSON_DEPTH)
-    }
-
-    fn parse_within(text: &str, limit: usize) -> Result<Self, JsonError> {
-        check_depth(text, limit)?;
-        match json_text::parse(text) {
-            Some(Value::Object(object)) => Ok(object),
-            Some(_) => Err(JsonError::Invalid("a JSON object was expected".into())),
-            None => Err(JsonError::Invalid("not valid JSON".into())),
-        }
-    }
-
-    /// Parses UTF-8 bytes, such as a decoded JWT part.
-    pub fn parse_bytes(bytes: &[u8]) -> Result<Self, JsonError> {
-        Self::parse(utf8(bytes)?)
-    }
-
-    /// Parses UTF-8 bytes whose content will be kept inside a stored record: at most
-    /// [`MAX_EMBEDDED_JSON_DEPTH`] levels deep.
-    pub fn parse_embedded_bytes(bytes: &[u8]) -> Result<Self, JsonError> {
-        Self::parse_within(utf8(bytes)?, MAX_EMBEDDED_JSON_DEPTH)
     }
 
     /// The object `value` holds; `None` when it is not an object.
@@ -364,39 +297,15 @@ impl JsonObject {
         Value::Object(self)
     }
 
-    /// The object of `fields` (the JSON readers make it).
+    /// The object of `fields` (the platform's JSON parsers make it).
     pub(crate) fn from_fields(fields: Object) -> Self {
         Self(fields)
     }
 
-    /// The fields (the JSON writers walk them).
+    /// The fields (the platform's JSON writers walk them).
     pub(crate) fn fields(&self) -> &Object {
         &self.0
     }
-
-    /// The JSON text, with keys in order (so equal objects have equal text).
-    pub fn to_json_string(&self) -> String {
-        json_text::write_object(&self.0)
-    }
-}
-
-impl fmt::Debug for JsonObject {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_json_string())
-    }
-}
-
-/// Equal when their JSON texts are: keys are ordered, so this compares content.
-impl PartialEq for JsonObject {
-    fn eq(&self, other: &Self) -> bool {
-        self.to_json_string() == other.to_json_string()
-    }
-}
-
-impl Eq for JsonObject {}
-
-fn utf8(bytes: &[u8]) -> Result<&str, JsonError> {
-    std::str::from_utf8(bytes).map_err(|_| JsonError::Invalid("not UTF-8 text".into()))
 }
 
 fn number_to_i64(number: &Number) -> Option<i64> {
@@ -415,14 +324,6 @@ fn strings_of(items: &[Value]) -> Option<Vec<String>> {
         strings.push(text.clone());
     }
     Some(strings)
-}
-
-/// The text of a JSON value: a string as it is, anything else as JSON.
-pub fn value_text(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        other => json_text::write(other),
-    }
 }
 
 /// A JSON string.
@@ -454,24 +355,6 @@ pub fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
     Value::Array(values)
 }
 
-/// A type kept as a JSON object (in storage, in history state).
-pub trait JsonRecord: Sized {
-    /// The value as a JSON object.
-    fn to_json(&self) -> JsonObject;
-    /// Reads the value back; the error names the field that is wrong.
-    fn from_json(object: &JsonObject) -> Result<Self, JsonError>;
-
-    /// The value as JSON text.
-    fn to_json_string(&self) -> String {
-        self.to_json().to_json_string()
-    }
-
-    /// Reads the value from JSON text.
-    fn from_json_str(text: &str) -> Result<Self, JsonError> {
-        Self::from_json(&JsonObject::parse(text)?)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,57 +375,5 @@ mod tests {
         assert_eq!(object.string("n"), Err(JsonError::Invalid("`n` must be a string".into())));
         assert_eq!(object.integer("s"), Err(JsonError::Invalid("`s` must be a number".into())));
         assert!(object.opt_strings("o").is_err());
-    }
-
-    #[test]
-    fn rejects_what_is_not_an_object() {
-        assert!(JsonObject::parse("[1]").is_err());
-        assert!(JsonObject::parse("<html>").is_err());
-        assert!(JsonObject::parse_bytes(&[0xff, 0xfe]).is_err());
-    }
-
-    fn nested(depth: usize) -> String {
-        format!("{}{}", "{\"a\":".repeat(depth), "1".to_owned() + &"}".repeat(depth))
-    }
-
-    #[test]
-    fn refuses_documents_nested_deeper_than_the_limit() {
-        assert!(JsonObject::parse(&nested(MAX_JSON_DEPTH)).is_ok(), "64 levels are read");
-        assert_eq!(JsonObject::parse(&nested(MAX_JSON_DEPTH + 1)).unwrap_err(), JsonError::TooDeep(MAX_JSON_DEPTH));
-        let arrays = format!("{{\"a\":{}{}}}", "[".repeat(MAX_JSON_DEPTH), "]".repeat(MAX_JSON_DEPTH));
-        assert_eq!(JsonObject::parse(&arrays), Err(JsonError::TooDeep(MAX_JSON_DEPTH)), "arrays count too");
-        // A deep tree would overflow the stack when cloned or dropped; it is never built.
-        let hostile = format!("{{\"claims\":{}}}", "[".repeat(200_000));
-        assert_eq!(JsonObject::parse(&hostile), Err(JsonError::TooDeep(MAX_JSON_DEPTH)));
-        assert_eq!(JsonObject::parse_bytes(hostile.as_bytes()), Err(JsonError::TooDeep(MAX_JSON_DEPTH)));
-        assert!(JsonError::TooDeep(MAX_JSON_DEPTH).to_string().contains("64 levels"));
-    }
-
-    #[test]
-    fn embedded_documents_leave_room_for_the_record_that_keeps_them() {
-        let claims = nested(MAX_EMBEDDED_JSON_DEPTH);
-        assert!(JsonObject::parse_embedded_bytes(claims.as_bytes()).is_ok());
-        let record = format!(r#"{{"account":{{"claims":{claims}}}}}"#);
-        assert!(JsonObject::parse(&record).is_ok(), "what was accepted can be stored and read back");
-        assert_eq!(
-            JsonObject::parse_embedded_bytes(nested(MAX_EMBEDDED_JSON_DEPTH + 1).as_bytes()),
-            Err(JsonError::TooDeep(MAX_EMBEDDED_JSON_DEPTH))
-        );
-    }
-
-    #[test]
-    fn brackets_inside_strings_are_text() {
-        let text = format!(r#"{{"a":"{}\"{}","b":[1]}}"#, "[{".repeat(100), "{".repeat(100));
-        let object = JsonObject::parse(&text).expect("brackets in a string do not nest");
-        assert!(object.opt_str("a").unwrap().unwrap().contains("[{\"{{"));
-    }
-
-    #[test]
-    fn writes_ordered_text_and_compares_content() {
-        let a = JsonObject::new().with("b", integer(2)).with("a", string("x")).with("c", opt_string(None::<String>));
-        assert_eq!(a.to_json_string(), r#"{"a":"x","b":2}"#);
-        assert_eq!(a, JsonObject::parse(r#"{ "b": 2, "a": "x" }"#).unwrap());
-        assert_eq!(value_text(&string("x")), "x");
-        assert_eq!(value_text(&strings(["a"])), r#"["a"]"#);
     }
 }

@@ -1,9 +1,9 @@
-//! Searches in text for ASCII bytes, and whole numbers read from text, as plain loops. `str`'s char
-//! patterns (`split_once(':')`, `find('/')`, `rsplit_once('.')`, `split([..])`, `contains('@')`,
-//! `trim_end_matches('/')`, `lines()`, `replace`) bring core's char searchers, memchr, memrchr and
-//! backwards UTF-8 decoding into the wasm, and `str::parse` a generic parser per integer type; these do
-//! not. An ASCII byte never occurs inside a multi-byte character, so every index found here is a char
-//! boundary.
+//! Searches in text for ASCII bytes, and whole numbers read from and written as text, as plain loops.
+//! `str`'s char patterns (`split_once(':')`, `find('/')`, `rsplit_once('.')`, `split([..])`,
+//! `contains('@')`, `trim_end_matches('/')`, `lines()`, `replace`) bring core's char searchers, memchr,
+//! memrchr and backwards UTF-8 decoding into the wasm, `str::parse` a generic parser per integer type, and
+//! an integer's `to_string` core's formatting machinery; these do not. An ASCII byte never occurs inside a
+//! multi-byte character, so every index found here is a char boundary.
 
 /// Where the first `byte` is.
 pub(crate) fn find_byte(text: &str, byte: u8) -> Option<usize> {
@@ -73,6 +73,27 @@ pub(crate) fn parse_decimal(text: &str) -> Option<u64> {
     Some(value)
 }
 
+/// `n` in decimal digits, without the formatting machinery (`to_string` on an integer brings
+/// `core::fmt`'s integer printer and padding into the wasm).
+pub(crate) fn decimal(mut n: u64) -> String {
+    // Written from the end of a buffer that holds the longest u64 (20 digits): no Vec, no reversal.
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    while at > 0 {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut text = String::with_capacity(digits.len() - at);
+    for &digit in &digits[at..] {
+        text.push(char::from(digit));
+    }
+    text
+}
+
 /// The parts of `text` between its `byte`s, as `str::split` gives them (empty ones included).
 pub(crate) fn split_byte(text: &str, byte: u8) -> SplitByte<'_> {
     SplitByte { rest: Some(text), byte }
@@ -129,6 +150,13 @@ mod tests {
         let samples = ["0", "7", "+42", "0042", "18446744073709551615", "18446744073709551616", "", "+", "-1", " 1"];
         for text in samples.into_iter().chain(["1 ", "1e3", "٣", "++1"]) {
             assert_eq!(parse_decimal(text), text.parse::<u64>().ok(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn decimal_writes_integers_as_to_string_does() {
+        for n in [0, 7, 10, 99, 100, 65_535, 1 << 32, u64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
         }
     }
 

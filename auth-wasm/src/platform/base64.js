@@ -1,7 +1,7 @@
-// Base64 in a browser (base64.rs): the page's btoa and atob, with the text checked as strictly as
-// base64ct checks it in native builds (only the alphabet, padding only at the end, the canonical form).
-// Smaller in JavaScript than bound from Rust (the size report measures it); wasm-bindgen ships this file
-// beside its glue (`snippets/`).
+// Base64 in a browser (web.rs): the page's btoa and atob, with the text checked as strictly as base64ct
+// checks it in native builds (only the alphabet, padding only at the end, the canonical form). Smaller in
+// JavaScript than bound from Rust (the size report measures it); wasm-bindgen ships this file beside its
+// glue (`snippets/`).
 
 /** Standard, padded base64 of `bytes` (a Uint8Array). */
 function standard(bytes) {
