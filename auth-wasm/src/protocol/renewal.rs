@@ -620,6 +620,25 @@ mod tests {
         steps
     }
 
+    /// The opening of every renewal: its turn with the tab at `before`, then the lock, granted (`waited`:
+    /// after another tab held it) with the tab at `granted`.
+    fn to_the_lock(before: TabView, waited: bool, granted: TabView) -> Vec<(RenewalInput, TabView)> {
+        vec![
+            (RenewalInput::Start, before.clone()),
+            (RenewalInput::Turn(None), before),
+            (RenewalInput::Locked { waited }, granted),
+        ]
+    }
+
+    /// `first`, then `rest`.
+    fn chain(
+        mut first: Vec<(RenewalInput, TabView)>,
+        rest: Vec<(RenewalInput, TabView)>,
+    ) -> Vec<(RenewalInput, TabView)> {
+        first.extend(rest);
+        first
+    }
+
     fn failed(error: ProtocolError) -> RenewalInput {
         RenewalInput::Tokens(Err(error.into()))
     }
@@ -643,13 +662,13 @@ mod tests {
         let set = renewal(token("api:read", "at-2", NOW + 3600), Some("rt-2"));
         let steps = run(
             None,
-            vec![
-                (RenewalInput::Start, expired(3)),
-                (RenewalInput::Turn(None), expired(3)),
-                (RenewalInput::Locked { waited: false }, expired(3)),
-                (RenewalInput::Tokens(Ok(set)), expired(3)),
-                (RenewalInput::Committed(Ok(())), renewed_elsewhere(4)),
-            ],
+            chain(
+                to_the_lock(expired(3), false, expired(3)),
+                vec![
+                    (RenewalInput::Tokens(Ok(set)), expired(3)),
+                    (RenewalInput::Committed(Ok(())), renewed_elsewhere(4)),
+                ],
+            ),
         );
         assert_eq!(
             steps,
@@ -667,40 +686,21 @@ mod tests {
     fn a_tab_that_waited_for_the_lock_waits_for_the_holders_news_and_presents_nothing() {
         let steps = run(
             None,
-            vec![
-                (RenewalInput::Start, expired(3)),
-                (RenewalInput::Turn(None), expired(3)),
-                (RenewalInput::Locked { waited: true }, expired(3)),
-                (RenewalInput::Waited, renewed_elsewhere(4)),
-            ],
+            chain(to_the_lock(expired(3), true, expired(3)), vec![(RenewalInput::Waited, renewed_elsewhere(4))]),
         );
         assert_eq!(steps, ["take turn", "lock", "await session 4 (300 ms)", "token at-2"]);
     }
 
     #[test]
     fn news_that_arrived_before_the_lock_was_granted_is_not_waited_for() {
-        let steps = run(
-            None,
-            vec![
-                (RenewalInput::Start, expired(3)),
-                (RenewalInput::Turn(None), expired(3)),
-                (RenewalInput::Locked { waited: true }, renewed_elsewhere(4)),
-            ],
-        );
+        let steps = run(None, to_the_lock(expired(3), true, renewed_elsewhere(4)));
         assert_eq!(steps, ["take turn", "lock", "token at-2"]);
     }
 
     #[test]
     fn a_holder_that_changed_nothing_costs_one_bounded_wait_then_this_tab_refreshes() {
-        let steps = run(
-            None,
-            vec![
-                (RenewalInput::Start, expired(3)),
-                (RenewalInput::Turn(None), expired(3)),
-                (RenewalInput::Locked { waited: true }, expired(3)),
-                (RenewalInput::Waited, expired(3)),
-            ],
-        );
+        let steps =
+            run(None, chain(to_the_lock(expired(3), true, expired(3)), vec![(RenewalInput::Waited, expired(3))]));
         assert_eq!(steps, ["take turn", "lock", "await session 4 (300 ms)", "refresh with rt-1"]);
     }
 
@@ -731,17 +731,17 @@ mod tests {
         let forgotten = TabView { session: Some(Rc::new(without_token)), ..behind.clone() };
         let steps = run(
             None,
-            vec![
-                (RenewalInput::Start, behind.clone()),
-                (RenewalInput::Turn(None), behind.clone()),
-                (RenewalInput::Locked { waited: false }, behind.clone()),
-                (RenewalInput::Waited, behind),
-                (RenewalInput::Done, forgotten.clone()),
-                (RenewalInput::Metadata(Ok(Rc::new(metadata()))), forgotten.clone()),
-                (RenewalInput::Landed(Err(AuthError::SilentTimeout { seconds: 10 })), forgotten.clone()),
-                (RenewalInput::Done, forgotten.clone()),
-                (RenewalInput::Done, forgotten),
-            ],
+            chain(
+                to_the_lock(behind.clone(), false, behind.clone()),
+                vec![
+                    (RenewalInput::Waited, behind),
+                    (RenewalInput::Done, forgotten.clone()),
+                    (RenewalInput::Metadata(Ok(Rc::new(metadata()))), forgotten.clone()),
+                    (RenewalInput::Landed(Err(AuthError::SilentTimeout { seconds: 10 })), forgotten.clone()),
+                    (RenewalInput::Done, forgotten.clone()),
+                    (RenewalInput::Done, forgotten),
+                ],
+            ),
         );
         assert_eq!(
             steps,
@@ -765,12 +765,10 @@ mod tests {
         let missed = view(Some(alice()), 3, Some((5, false)));
         let steps = run(
             None,
-            vec![
-                (RenewalInput::Start, missed.clone()),
-                (RenewalInput::Turn(None), missed.clone()),
-                (RenewalInput::Locked { waited: false }, missed),
-                (RenewalInput::Done, view(None, 5, Some((5, false)))),
-            ],
+            chain(
+                to_the_lock(missed.clone(), false, missed),
+                vec![(RenewalInput::Done, view(None, 5, Some((5, false))))],
+            ),
         );
         assert_eq!(steps, ["take turn", "lock", "take sign-out 5", "interaction required: nobody is signed in"]);
     }
@@ -782,14 +780,14 @@ mod tests {
         let changed = view(Some(alice()), 3, Some((4, true)));
         let steps = run(
             None,
-            vec![
-                (RenewalInput::Start, expired(3)),
-                (RenewalInput::Turn(None), expired(3)),
-                (RenewalInput::Locked { waited: false }, expired(3)),
-                (RenewalInput::Tokens(Ok(set)), changed.clone()),
-                (RenewalInput::Done, changed.clone()),
-                (RenewalInput::Done, changed),
-            ],
+            chain(
+                to_the_lock(expired(3), false, expired(3)),
+                vec![
+                    (RenewalInput::Tokens(Ok(set)), changed.clone()),
+                    (RenewalInput::Done, changed.clone()),
+                    (RenewalInput::Done, changed),
+                ],
+            ),
         );
         assert_eq!(
             steps,
@@ -809,13 +807,13 @@ mod tests {
     fn a_refused_refresh_token_is_forgotten_in_every_tab_before_the_iframe() {
         let steps = run(
             None,
-            vec![
-                (RenewalInput::Start, expired(3)),
-                (RenewalInput::Turn(None), expired(3)),
-                (RenewalInput::Locked { waited: false }, expired(3)),
-                (failed(ProtocolError::InvalidGrant(None)), expired(3)),
-                (RenewalInput::Committed(Ok(())), expired(4)),
-            ],
+            chain(
+                to_the_lock(expired(3), false, expired(3)),
+                vec![
+                    (failed(ProtocolError::InvalidGrant(None)), expired(3)),
+                    (RenewalInput::Committed(Ok(())), expired(4)),
+                ],
+            ),
         );
         assert_eq!(steps, ["take turn", "lock", "refresh with rt-1", "commit refresh token None", "get metadata"]);
     }
@@ -828,14 +826,14 @@ mod tests {
             Some(Rc::new(alice().renewed(set, &alice().account.home_account_id).unwrap().with_revision(4)));
         let steps = run(
             None,
-            vec![
-                (RenewalInput::Start, expired(3)),
-                (RenewalInput::Turn(None), expired(3)),
-                (RenewalInput::Locked { waited: false }, expired(3)),
-                (failed(ProtocolError::InvalidGrant(None)), rotated.clone()),
-                (failed(ProtocolError::InvalidGrant(None)), rotated.clone()),
-                (RenewalInput::Committed(Ok(())), rotated),
-            ],
+            chain(
+                to_the_lock(expired(3), false, expired(3)),
+                vec![
+                    (failed(ProtocolError::InvalidGrant(None)), rotated.clone()),
+                    (failed(ProtocolError::InvalidGrant(None)), rotated.clone()),
+                    (RenewalInput::Committed(Ok(())), rotated),
+                ],
+            ),
         );
         assert_eq!(
             steps,
@@ -875,13 +873,10 @@ mod tests {
         let offline = AuthError::Network { url: "https://op.example/token".into(), message: "offline".into() };
         let steps = run(
             None,
-            vec![
-                (RenewalInput::Start, expired(3)),
-                (RenewalInput::Turn(None), expired(3)),
-                (RenewalInput::Locked { waited: false }, expired(3)),
-                (RenewalInput::Tokens(Err(offline)), expired(3)),
-                (RenewalInput::Done, expired(3)),
-            ],
+            chain(
+                to_the_lock(expired(3), false, expired(3)),
+                vec![(RenewalInput::Tokens(Err(offline)), expired(3)), (RenewalInput::Done, expired(3))],
+            ),
         );
         assert_eq!(
             steps,
@@ -910,12 +905,7 @@ mod tests {
         let bob = view(Some(Session::signed_in(bob).unwrap()), 4, Some((4, true)));
         let steps = run(
             None,
-            vec![
-                (RenewalInput::Start, expired(3)),
-                (RenewalInput::Turn(None), expired(3)),
-                (RenewalInput::Locked { waited: true }, bob.clone()),
-                (RenewalInput::Locked { waited: false }, bob),
-            ],
+            chain(to_the_lock(expired(3), true, bob.clone()), vec![(RenewalInput::Locked { waited: false }, bob)]),
         );
         assert_eq!(steps, ["take turn", "lock", "lock", "refresh with rt-bob"]);
     }
@@ -923,14 +913,7 @@ mod tests {
     #[test]
     fn a_forced_renewal_does_not_take_the_token_it_refused() {
         let fresh = renewed_elsewhere(3);
-        let steps = run(
-            Some("at-2"),
-            vec![
-                (RenewalInput::Start, fresh.clone()),
-                (RenewalInput::Turn(None), fresh.clone()),
-                (RenewalInput::Locked { waited: false }, fresh),
-            ],
-        );
+        let steps = run(Some("at-2"), to_the_lock(fresh.clone(), false, fresh));
         assert_eq!(steps, ["take turn", "lock", "refresh with rt-2"]);
     }
 
