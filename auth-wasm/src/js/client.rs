@@ -4,10 +4,12 @@ use std::future::Future;
 
 use wasm_bindgen::prelude::*;
 
+use super::declaration::{CLIENT_OPTIONS, LOGIN_REQUEST, LOGOUT_REQUEST};
 use super::errors::{auth_error, interaction_required};
+use super::options::{client_config, login_request, logout_request};
 use super::types::*;
 use crate::browser::{navigation, AuthClient, AuthError, Subscription, TokenResult};
-use crate::protocol::{ClientConfig, ProtocolError};
+use crate::protocol::ProtocolError;
 
 /// `future` as a JS promise of the type `T` the `.d.ts` declares, rejected with the JS error of an
 /// `AuthError`.
@@ -30,8 +32,8 @@ impl JsAuthClient {
             ProtocolError::InvalidRequest(why) => auth_error(&ProtocolError::InvalidConfig(why).into()),
             other => auth_error(&other.into()),
         };
-        let options = from_js(options.into(), "AuthClientOptions", &CLIENT_OPTIONS).map_err(invalid)?;
-        let config = ClientConfig::from_json_object(&options.unwrap_or_default()).map_err(|e| auth_error(&e.into()))?;
+        let options = from_js(options.into(), &CLIENT_OPTIONS).map_err(invalid)?;
+        let config = client_config(&options.unwrap_or_default()).map_err(|e| auth_error(&e.into()))?;
         let client = AuthClient::new(config).map_err(|e| auth_error(&e))?;
         Ok(Self { client })
     }
@@ -52,7 +54,7 @@ impl JsAuthClient {
         let client = self.client.clone();
         let request = request.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         promise(async move {
-            let request = login_request(request, navigation::current_path())?;
+            let request = login_request(from_js(request, &LOGIN_REQUEST)?.as_ref(), navigation::current_path())?;
             client.sign_in(&request).await.map(|()| JsValue::UNDEFINED)
         })
     }
@@ -96,7 +98,7 @@ impl JsAuthClient {
         let client = self.client.clone();
         let request = request.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         promise(async move {
-            let request = logout_request(request)?;
+            let request = logout_request(from_js(request, &LOGOUT_REQUEST)?.as_ref())?;
             client.sign_out(&request).await.map(|_| JsValue::UNDEFINED)
         })
     }
