@@ -10,6 +10,9 @@ export class AuthError extends Error {
 
 export class InteractionRequiredError extends AuthError {
   readonly code: "interaction_required";
-  /** Sends the browser to sign in for the token that was asked for; returns to the current page. */
+  /**
+   * Sends the browser to the provider to sign in for the token that was asked for (its scopes), returning
+   * to the current page; resolves once the browser is on its way. (Rust's `InteractionRequired::redirect`.)
+   */
   redirect(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 //! `AuthClient` for JavaScript.
 
 use std::future::Future;
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
@@ -60,7 +61,8 @@ impl JsAuthClient {
     }
 
     /// An access token for `scopes`, silently (cache, refresh token, hidden iframe). Rejects with an
-    /// `InteractionRequiredError` whose `redirect()` starts the sign-in that gets one.
+    /// `InteractionRequiredError` whose `redirect()` sends the browser to the provider for one (Rust's
+    /// `InteractionRequired::redirect`).
     #[wasm_bindgen(js_name = getToken)]
     pub fn get_token(&self, request: TokenRequestArg) -> StringPromise {
         let (scopes, force) = match token_request(&request) {
@@ -79,13 +81,14 @@ impl JsAuthClient {
             match result {
                 Ok(TokenResult::Success(token)) => Ok(token.access_token.secret().into()),
                 Ok(TokenResult::RequiresInteraction(required)) => {
+                    let reason = required.reason.clone();
                     // Shared by the calls of redirect(), not copied for each.
-                    let (request, client) = (std::rc::Rc::new(required.request), client.clone());
+                    let required = Rc::new(required);
                     let redirect = Closure::<dyn FnMut() -> js_sys::Promise>::new(move || {
-                        let (client, request) = (client.clone(), request.clone());
-                        promise(async move { client.sign_in(&request).await.map(|()| JsValue::UNDEFINED) })
+                        let required = required.clone();
+                        promise(async move { required.redirect().await.map(|()| JsValue::UNDEFINED) })
                     });
-                    Err(interaction_required(required.reason.as_deref(), redirect.into_js_value().unchecked_ref()))
+                    Err(interaction_required(reason.as_deref(), redirect.into_js_value().unchecked_ref()))
                 }
                 Err(error) => Err(auth_error(&error)),
             }
