@@ -5,9 +5,8 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::declaration::{CLIENT_OPTIONS, LOGIN_REQUEST, LOGOUT_REQUEST};
 use super::errors::{auth_error, interaction_required};
-use super::options::{client_config, login_request, logout_request};
+use super::options::{client_config, login_request, logout_request, CLIENT_OPTIONS, LOGIN_REQUEST, LOGOUT_REQUEST};
 use super::types::*;
 use crate::browser::{navigation, AuthClient, AuthError, Subscription, TokenResult};
 use crate::protocol::ProtocolError;

@@ -3,20 +3,68 @@
 //! turns the declared camelCase fields into the library's types (the core reads only its own
 //! snake_case forms).
 
-use super::declaration::{Field, Interface};
+use super::declaration::{self, Field, Kind};
 use crate::protocol::{
     json, CacheLocation, ClientConfig, InteractiveAuthenticationRequest, JsonError, JsonObject, Prompt, ProtocolError,
     Scopes,
 };
 
+/// What the readers know of a declared field: its name, kind and whether it is required.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AcceptedField {
+    /// The field's name.
+    pub name: &'static str,
+    /// What it holds.
+    pub kind: Kind,
+    /// Whether it must be given.
+    pub required: bool,
+}
+
+/// What the readers know of a declared interface: its name, and its fields without their docs (the
+/// docs are the `.d.ts`'s; a copy made at compile time keeps them out of the `.wasm`).
+pub struct Accepted {
+    /// The interface's name, for errors.
+    pub name: &'static str,
+    /// Its fields.
+    pub fields: &'static [AcceptedField],
+}
+
+/// The names, kinds and requirements of `fields`, at compile time (`N` is their number).
+const fn accepted_fields<const N: usize>(fields: &[Field]) -> [AcceptedField; N] {
+    let mut accepted = [AcceptedField { name: "", kind: Kind::Text, required: false }; N];
+    let mut i = 0;
+    while i < N {
+        accepted[i] = AcceptedField { name: fields[i].name, kind: fields[i].kind, required: fields[i].required };
+        i += 1;
+    }
+    accepted
+}
+
+/// The [`Accepted`] of a declared interface (a constant of [`declaration`]).
+macro_rules! accepted {
+    ($interface:path) => {{
+        const FIELDS: [AcceptedField; $interface.fields.len()] = accepted_fields($interface.fields);
+        Accepted { name: $interface.name, fields: &FIELDS }
+    }};
+}
+
+/// `AuthClientOptions`.
+pub const CLIENT_OPTIONS: Accepted = accepted!(declaration::CLIENT_OPTIONS);
+/// `LoginRequest`.
+pub const LOGIN_REQUEST: Accepted = accepted!(declaration::LOGIN_REQUEST);
+/// `LogoutRequest`.
+pub const LOGOUT_REQUEST: Accepted = accepted!(declaration::LOGOUT_REQUEST);
+/// `TokenRequest`.
+pub const TOKEN_REQUEST: Accepted = accepted!(declaration::TOKEN_REQUEST);
+
 /// The field of `interface` called `name`, if it declares one.
-pub fn declared<'a>(interface: &'a Interface, name: &str) -> Option<&'a Field> {
+pub fn declared<'a>(interface: &'a Accepted, name: &str) -> Option<&'a AcceptedField> {
     interface.fields.iter().find(|field| field.name == name)
 }
 
 /// `object` if it has only fields `interface` declares, and every one it requires; otherwise an
 /// `invalid_request` naming the field, so that a misspelt option is an error rather than ignored.
-pub fn checked(object: JsonObject, interface: &Interface) -> Result<JsonObject, ProtocolError> {
+pub fn checked(object: JsonObject, interface: &Accepted) -> Result<JsonObject, ProtocolError> {
     let invalid = |why: &str| ProtocolError::InvalidRequest([interface.name, ": ", why].concat());
     if let Some((unknown, _)) = object.iter().find(|(name, _)| declared(interface, name).is_none()) {
         return Err(invalid(&["unknown option `", unknown, "`"].concat()));

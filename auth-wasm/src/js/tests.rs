@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use super::declaration::*;
-use super::options::{checked, client_config, login_request, logout_request};
+use super::options::{self, checked, client_config, login_request, logout_request, Accepted, AcceptedField};
 use crate::protocol::{
     json, AuthError, CacheLocation, ClientConfig, IdTokenError, InteractiveAuthenticationRequest, JsonObject,
     JsonValue, OAuthErrorCode, Prompt, ProtocolError,
@@ -23,9 +23,20 @@ enum Read {
 /// The interfaces read from their JSON form, natively.
 const READ_AS_JSON: [&Interface; 3] = [&CLIENT_OPTIONS, &LOGIN_REQUEST, &LOGOUT_REQUEST];
 
+/// The readers' copy of `interface`.
+fn accepted(interface: &Interface) -> &'static Accepted {
+    match interface.name {
+        "AuthClientOptions" => &options::CLIENT_OPTIONS,
+        "LoginRequest" => &options::LOGIN_REQUEST,
+        "LogoutRequest" => &options::LOGOUT_REQUEST,
+        "TokenRequest" => &options::TOKEN_REQUEST,
+        other => panic!("{other} has no copy for the readers"),
+    }
+}
+
 /// `object` read as the JS API reads an `interface` (names checked first).
 fn read(interface: &Interface, object: JsonObject) -> Result<Read, ProtocolError> {
-    let object = checked(object, interface)?;
+    let object = checked(object, accepted(interface))?;
     match interface.name {
         "AuthClientOptions" => client_config(&object).map(Read::Config),
         "LoginRequest" => login_request(Some(&object), "/here".into()).map(Read::Request),
@@ -55,6 +66,19 @@ fn samples(kind: Kind) -> Vec<JsonValue> {
         Kind::Object => vec![JsonObject::new().into_value(), object("a", json::integer(1))],
         Kind::Parameters => vec![object("ui_locales", json::string("fr")), object("ui_locales", json::integer(2))],
         Kind::CacheLocation | Kind::Prompt => kind.choices().iter().map(|choice| json::string(*choice)).collect(),
+    }
+}
+
+#[test]
+fn the_readers_accept_the_declared_fields() {
+    for interface in INTERFACES {
+        let copy = accepted(interface);
+        let declared: Vec<_> = interface
+            .fields
+            .iter()
+            .map(|field| AcceptedField { name: field.name, kind: field.kind, required: field.required })
+            .collect();
+        assert_eq!((copy.name, copy.fields), (interface.name, declared.as_slice()));
     }
 }
 
@@ -104,7 +128,7 @@ fn the_options_are_read_by_their_camel_case_names() {
             "loginPath":"/in","logoutPath":"/bye"}"#,
     )
     .unwrap();
-    let config = client_config(&checked(options, &CLIENT_OPTIONS).unwrap()).unwrap();
+    let config = client_config(&checked(options, &options::CLIENT_OPTIONS).unwrap()).unwrap();
     let snake_case = ClientConfig::from_json(
         r#"{"authority":"http://127.0.0.1:1","client_id":"spa","redirect_uri":"/cb","post_logout_redirect_uri":"/out",
             "silent_redirect_uri":"/silent.html","scopes":"api:read","cache_location":"localStorage","client_info":false,

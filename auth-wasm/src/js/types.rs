@@ -5,8 +5,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::declaration::{Interface, Kind, TOKEN_REQUEST};
-use super::options::{checked, declared};
+use super::declaration::Kind;
+use super::options::{checked, declared, Accepted, TOKEN_REQUEST};
 use crate::browser::{AuthEvent, CallbackOutcome};
 use crate::protocol::{json, Account, JsonObject, JsonRecord, ProtocolError, Scopes};
 
@@ -41,7 +41,7 @@ pub fn to_js(object: JsonObject) -> JsValue {
 
 /// A JS options or request object as JSON, with only the fields `interface` declares and every one it
 /// requires (see [`checked`]); `None` for `undefined` and `null`.
-pub fn from_js(value: JsValue, interface: &Interface) -> Result<Option<JsonObject>, ProtocolError> {
+pub fn from_js(value: JsValue, interface: &Accepted) -> Result<Option<JsonObject>, ProtocolError> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
