@@ -23,9 +23,20 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 # Without the reference-types feature (which rustc enables for wasm32 by default), wasm-bindgen keeps JS
 # values in its JS-side heap rather than in a table of externrefs, with no externref shim per export and
 # no table allocator in the wasm, and the cached getToken is no slower.
+# Cargo's messages say where auth-wasm's build.rs wrote the JS API's TypeScript (which the .d.ts holds)
+# and its declaration as data, js-api.json: the package's tests read that beside the package, not in it.
 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Ctarget-feature=-reference-types" cargo "+$NPM_NIGHTLY" build -Z build-std=std,panic_abort \
   --config 'profile.release.package."*".opt-level=3' -p auth-wasm --lib --features js --release \
-  --target wasm32-unknown-unknown --locked --target-dir "$ROOT/target/npm-build"
+  --target wasm32-unknown-unknown --locked --target-dir "$ROOT/target/npm-build" --message-format=json-render-diagnostics \
+  | node -e '
+    let text = "";
+    process.stdin.on("data", (chunk) => { text += chunk; }).on("end", () => {
+      const messages = text.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+      const script = messages.find((m) => m.reason === "build-script-executed" && /(^|\/)auth-wasm[# ]/.test(m.package_id));
+      if (!script) throw new Error("cargo named no build script output of auth-wasm");
+      require("fs").copyFileSync(`${script.out_dir}/js-api.json`, process.argv[1]);
+    });
+  ' "$ROOT/target/npm/js-api.json"
 wasm-bindgen --target web --out-dir "$OUT" --out-name auth_wasm \
   "$ROOT/target/npm-build/wasm32-unknown-unknown/release/auth_wasm.wasm"
 # The same optimisation with function names kept, for the size report's breakdown (not part of the package).

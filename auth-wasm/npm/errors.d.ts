@@ -1,14 +1,7 @@
-export type AuthErrorCode =
-  | "invalid_config" | "invalid_request" | "no_scopes" | "invalid_scope" | "crypto_unavailable"
-  | "invalid_discovery" | "issuer_mismatch" | "insecure_endpoint" | "pkce_not_supported"
-  | "invalid_callback" | "state_mismatch" | "transaction_expired"
-  | "access_denied" | "login_required" | "interaction_required" | "consent_required" | "invalid_grant"
-  | "provider_error" | "unknown_provider_error" | "http_client_error" | "http_server_error" | "invalid_token_response"
-  | "invalid_id_token"
-  | "network_error" | "storage_error" | "browser_error" | "redirecting" | "claims_challenge_repeated"
-  | "silent_timeout" | "silent_unavailable"
-  // Thrown by index.js: `new AuthClient()` before `init()` resolved; the .wasm could not be loaded.
-  | "not_initialized" | "wasm_unavailable";
+// AuthErrorCode is generated with the other declared types (auth-wasm/src/js/declaration.rs).
+import type { AuthErrorCode } from "./auth_wasm.js";
+
+export type { AuthErrorCode };
 
 export class AuthError extends Error {
   readonly code: AuthErrorCode;
@@ -17,6 +10,9 @@ export class AuthError extends Error {
 
 export class InteractionRequiredError extends AuthError {
   readonly code: "interaction_required";
-  /** Sends the browser to sign in for the token that was asked for; returns to the current page. */
+  /**
+   * Sends the browser to the provider to sign in for the token that was asked for (its scopes), returning
+   * to the current page; resolves once the browser is on its way. (Rust's `InteractionRequired::redirect`.)
+   */
   redirect(): Promise<void>;
 }

@@ -1,6 +1,6 @@
-// Errors of auth-wasm: JS Errors with a stable `code` (see errors.d.ts for the list). The wasm sends a
-// code, a message key and its values; the English text is assembled here from messages.js, which the
-// package build makes from auth-wasm/src/messages.txt (the same table Rust's Display reads).
+// Errors of auth-wasm: JS Errors with a stable `code` (AuthErrorCode in the .d.ts lists them). The wasm
+// sends a code, a message key and its values; the English text is assembled here from messages.js, which
+// the package build makes from auth-wasm/src/messages.txt (the same table Rust's Display reads).
 import MESSAGES from './messages.js';
 
 export class AuthError extends Error {
@@ -11,8 +11,9 @@ export class AuthError extends Error {
   }
 }
 
-// getToken() rejects with this when no token can be had without the user; redirect() starts the
-// sign-in that gets one (those scopes, returning to the current page).
+// getToken() rejects with this when no token can be had without the user; redirect() sends the browser
+// to the provider for one (those scopes, returning to the current page), as Rust's
+// InteractionRequired::redirect does.
 export class InteractionRequiredError extends AuthError {
   #redirect;
 

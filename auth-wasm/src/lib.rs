@@ -18,7 +18,8 @@ pub mod protocol;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
 
-#[cfg(all(target_arch = "wasm32", feature = "js"))]
+// The npm package's API (feature `js`); natively, its declaration and readers are tested.
+#[cfg(any(test, all(target_arch = "wasm32", feature = "js")))]
 mod js;
 
 pub use protocol::{

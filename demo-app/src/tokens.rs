@@ -100,7 +100,7 @@ pub fn Tokens() -> impl IntoView {
                                 "Sign-in required: " {reason} " "
                                 <button on:click=move |_| {
                                     if let Some(required) = pending_redirect.get_value() {
-                                        if let Err(error) = required.redirect() {
+                                        if let Err(error) = required.go_to_login_route() {
                                             outcomes.set(vec![Outcome::Failed(error.to_string())]);
                                         }
                                     }

@@ -1,6 +1,7 @@
 // The npm package from plain JavaScript (no framework, no bundler), in headless Chromium against the
 // local provider: sign in, a token for alice, a second token from the cache, sign out; loading the
-// WebAssembly with init(); every option and request field as src/js/types.rs declares it.
+// WebAssembly with init(); every option and request field as src/js/declaration.rs declares it (and the
+// generated .d.ts types it), and no other name.
 // (bundlers.test.mjs: the same example bundled by esbuild.)
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -186,9 +187,13 @@ describe('the npm package in a plain JS page', { timeout: 120_000 }, () => {
         }
       };
       const results = [];
+      const undeclared = {};
       for (const [name, fields] of Object.entries(declared)) {
         // A valid login or logout leaves the page: only their refusals are tried.
         const leaves = name === 'LoginRequest' || name === 'LogoutRequest';
+        // A name the declaration does not have, such as a field's name misspelt, is refused.
+        const other = `${fields[0].name}s`;
+        undeclared[name] = await outcome(name, (value) => { value[other] = base[name]?.[fields[0].name] ?? '/a'; });
         for (const { name: field, kind, choices, required } of fields) {
           const valid = field === 'authority' ? authority : choices ? choices.at(-1) : good[kind];
           results.push({
@@ -199,10 +204,15 @@ describe('the npm package in a plain JS page', { timeout: 120_000 }, () => {
           });
         }
       }
-      return results;
+      return { results, undeclared };
     }, { authority: stack.issuer, declared: declarations() });
-    assert.equal(outcomes.length, 21, `every declared field: ${outcomes.map((o) => o.field)}`);
-    for (const { field, good, bad, missing } of outcomes) {
+    const { results, undeclared } = outcomes;
+    assert.equal(results.length, 21, `every declared field: ${results.map((o) => o.field)}`);
+    assert.deepEqual(Object.keys(undeclared), ['AuthClientOptions', 'LoginRequest', 'LogoutRequest', 'TokenRequest']);
+    for (const [name, outcome] of Object.entries(undeclared)) {
+      assert.match(outcome, /^invalid_(config|request): .*unknown option `[a-zA-Z]+s`/, `${name}: an undeclared name is refused`);
+    }
+    for (const { field, good, bad, missing } of results) {
       const name = field.split('.')[1];
       // A valid getToken on a signed-out client asks for a sign-in; it is not refused.
       assert.match(good, /^(ok|not tried|interaction_required: .*)$/, `${field}: a value of its kind is accepted`);

@@ -216,7 +216,7 @@ impl AuthClient {
         Ok(TokenResult::RequiresInteraction(InteractionRequired::new(
             self.interactive_request_for(scopes)?,
             reason,
-            self.config().login_path.clone(),
+            self.clone(),
         )))
     }
 

@@ -2,7 +2,7 @@
 //!
 //! The token goes only to origins on the allow-list, so that a request to any other server can never
 //! leak it. Where no token can be had silently, or an API answers 401 with a claims challenge, the
-//! helper starts the interactive request that fixes it.
+//! helper goes to the app's login route with the interactive request that fixes it.
 //!
 //! Redirects are followed (an API may move), but only the allow-listed origin the token was sent to is
 //! trusted to speak for the API: a 401 or a `WWW-Authenticate` claims challenge whose final URL is on
@@ -56,7 +56,7 @@ impl AuthorizedFetch {
                     sent = Some(token.access_token);
                 }
                 TokenResult::RequiresInteraction(required) => {
-                    required.redirect()?;
+                    required.go_to_login_route()?;
                     return Err(AuthError::Redirecting);
                 }
             }

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use super::{history, AuthError};
+use super::{history, AuthClient, AuthError};
 use crate::protocol::{CachedAccessToken, InteractiveAuthenticationRequest};
 
 /// The answer to [`super::AuthClient::get_token`].
@@ -12,7 +12,8 @@ pub enum TokenResult {
     /// A token for the scopes (`access_token` for the `Authorization: Bearer` header, the `scopes` it
     /// was granted, and when it expires).
     Success(CachedAccessToken),
-    /// No token without the user; [`InteractionRequired::redirect`] starts the request that gets one.
+    /// No token without the user; [`InteractionRequired::redirect`] sends the browser to the provider
+    /// for one, [`InteractionRequired::go_to_login_route`] to the app's login route, which does.
     RequiresInteraction(InteractionRequired),
 }
 
@@ -25,7 +26,8 @@ pub struct InteractionRequired {
     /// Why silent renewal could not get a token (`None`: nobody is signed in). Shared with the calls
     /// that waited behind the same renewal, which get its answer.
     pub reason: Option<Rc<AuthError>>,
-    login_path: String,
+    /// The client that asked (a handle: it shares its state).
+    client: AuthClient,
 }
 
 impl std::fmt::Debug for InteractionRequired {
@@ -35,25 +37,37 @@ impl std::fmt::Debug for InteractionRequired {
 }
 
 impl InteractionRequired {
-    /// `request`, needed because of `reason`, to run on the app's login route at `login_path`.
+    /// `request`, needed because of `reason`, for `client`.
     pub(crate) fn new(
         request: InteractiveAuthenticationRequest,
         reason: Option<Rc<AuthError>>,
-        login_path: String,
+        client: AuthClient,
     ) -> Self {
-        Self { request, reason, login_path }
+        Self { request, reason, client }
     }
 
-    /// Goes to the login route with the request in history state; the route runs it (see
-    /// [`super::AuthClient::run_request_from_history`]).
-    pub fn redirect(&self) -> Result<(), AuthError> {
-        self.redirect_with(|_| {})
+    /// Sends the browser to the provider for [`request`](Self::request): a sign-in for its scopes that
+    /// returns to the page it was made on ([`AuthClient::sign_in`]). Resolves once the browser is on its
+    /// way. The npm package's `InteractionRequiredError.redirect()` is this.
+    pub async fn redirect(&self) -> Result<(), AuthError> {
+        self.client.sign_in(&self.request).await
     }
 
     /// Like [`Self::redirect`], after `adjust` has changed the request (e.g. a `login_hint`).
-    pub fn redirect_with(&self, adjust: impl FnOnce(&mut InteractiveAuthenticationRequest)) -> Result<(), AuthError> {
+    pub async fn redirect_with(
+        &self,
+        adjust: impl FnOnce(&mut InteractiveAuthenticationRequest),
+    ) -> Result<(), AuthError> {
         let mut request = self.request.clone();
         adjust(&mut request);
-        history::navigate_to_login(&self.login_path, &request)
+        self.client.sign_in(&request).await
+    }
+
+    /// Goes to the app's login route (the configuration's `login_path`) with the request in history
+    /// state; the route then signs in (see [`AuthClient::run_request_from_history`]). This is how a
+    /// Leptos app asks (leptos-auth's `<Authentication/>` is that route), and what [`super::AuthorizedFetch`]
+    /// does.
+    pub fn go_to_login_route(&self) -> Result<(), AuthError> {
+        history::navigate_to_login(&self.client.config().login_path, &self.request)
     }
 }

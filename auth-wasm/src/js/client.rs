@@ -1,13 +1,15 @@
 //! `AuthClient` for JavaScript.
 
 use std::future::Future;
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
 use super::errors::{auth_error, interaction_required};
+use super::options::{client_config, login_request, logout_request, CLIENT_OPTIONS, LOGIN_REQUEST, LOGOUT_REQUEST};
 use super::types::*;
 use crate::browser::{navigation, AuthClient, AuthError, Subscription, TokenResult};
-use crate::protocol::{ClientConfig, ProtocolError};
+use crate::protocol::ProtocolError;
 
 /// `future` as a JS promise of the type `T` the `.d.ts` declares, rejected with the JS error of an
 /// `AuthError`.
@@ -30,8 +32,8 @@ impl JsAuthClient {
             ProtocolError::InvalidRequest(why) => auth_error(&ProtocolError::InvalidConfig(why).into()),
             other => auth_error(&other.into()),
         };
-        let options = from_js(options.into(), "AuthClientOptions", &CLIENT_OPTIONS).map_err(invalid)?;
-        let config = ClientConfig::from_json_object(&options.unwrap_or_default()).map_err(|e| auth_error(&e.into()))?;
+        let options = from_js(options.into(), &CLIENT_OPTIONS).map_err(invalid)?;
+        let config = client_config(&options.unwrap_or_default()).map_err(|e| auth_error(&e.into()))?;
         let client = AuthClient::new(config).map_err(|e| auth_error(&e))?;
         Ok(Self { client })
     }
@@ -52,13 +54,14 @@ impl JsAuthClient {
         let client = self.client.clone();
         let request = request.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         promise(async move {
-            let request = login_request(request, navigation::current_path())?;
+            let request = login_request(from_js(request, &LOGIN_REQUEST)?.as_ref(), navigation::current_path())?;
             client.sign_in(&request).await.map(|()| JsValue::UNDEFINED)
         })
     }
 
     /// An access token for `scopes`, silently (cache, refresh token, hidden iframe). Rejects with an
-    /// `InteractionRequiredError` whose `redirect()` starts the sign-in that gets one.
+    /// `InteractionRequiredError` whose `redirect()` sends the browser to the provider for one (Rust's
+    /// `InteractionRequired::redirect`).
     #[wasm_bindgen(js_name = getToken)]
     pub fn get_token(&self, request: TokenRequestArg) -> StringPromise {
         let (scopes, force) = match token_request(&request) {
@@ -77,13 +80,14 @@ impl JsAuthClient {
             match result {
                 Ok(TokenResult::Success(token)) => Ok(token.access_token.secret().into()),
                 Ok(TokenResult::RequiresInteraction(required)) => {
+                    let reason = required.reason.clone();
                     // Shared by the calls of redirect(), not copied for each.
-                    let (request, client) = (std::rc::Rc::new(required.request), client.clone());
+                    let required = Rc::new(required);
                     let redirect = Closure::<dyn FnMut() -> js_sys::Promise>::new(move || {
-                        let (client, request) = (client.clone(), request.clone());
-                        promise(async move { client.sign_in(&request).await.map(|()| JsValue::UNDEFINED) })
+                        let required = required.clone();
+                        promise(async move { required.redirect().await.map(|()| JsValue::UNDEFINED) })
                     });
-                    Err(interaction_required(required.reason.as_deref(), redirect.into_js_value().unchecked_ref()))
+                    Err(interaction_required(reason.as_deref(), redirect.into_js_value().unchecked_ref()))
                 }
                 Err(error) => Err(auth_error(&error)),
             }
@@ -96,7 +100,7 @@ impl JsAuthClient {
         let client = self.client.clone();
         let request = request.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         promise(async move {
-            let request = logout_request(request)?;
+            let request = logout_request(from_js(request, &LOGOUT_REQUEST)?.as_ref())?;
             client.sign_out(&request).await.map(|_| JsValue::UNDEFINED)
         })
     }

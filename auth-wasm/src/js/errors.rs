@@ -32,8 +32,8 @@ pub fn auth_error(error: &AuthError) -> JsValue {
     from_wasm(error.code(), message.key, values(&message), None)
 }
 
-/// An `InteractionRequiredError` whose `redirect()` calls `redirect`; its text says why, when a failed
-/// renewal is the reason.
+/// An `InteractionRequiredError` whose `redirect()` calls `redirect` (the Rust `InteractionRequired`'s
+/// `redirect`); its text says why, when a failed renewal is the reason.
 pub fn interaction_required(reason: Option<&AuthError>, redirect: &js_sys::Function) -> JsValue {
     let (key, values) = match reason {
         Some(reason) => {

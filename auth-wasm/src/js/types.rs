@@ -1,166 +1,18 @@
-//! The TypeScript types of the JS API, and the conversions between them and the library's Rust types.
+//! The TypeScript types of the JS API, and the conversions between JS values and the library's types.
 //!
-//! The options and requests the API reads are declared once, below ([`CLIENT_OPTIONS`], [`LOGIN_REQUEST`],
-//! [`LOGOUT_REQUEST`], [`TOKEN_REQUEST`]): each field's name, kind and whether it is required. The names
-//! are what the API accepts; `tests/unit/js-api.test.mjs` reads the declarations from this source (the
-//! package ships no copy of them) and compares them with the interfaces of the shipped `.d.ts`, and
-//! `tests/e2e/npm-package.test.mjs` with what the API accepts and refuses, field by field.
+//! The options and requests are declared in [`super::declaration`]; `build.rs` writes their interfaces,
+//! `AuthErrorCode` and the output types from it, and [`TYPES`] puts them in the package's `.d.ts`.
 
 use wasm_bindgen::prelude::*;
 
+use super::declaration::Kind;
+use super::options::{checked, declared, Accepted, TOKEN_REQUEST};
 use crate::browser::{AuthEvent, CallbackOutcome};
-use crate::protocol::{
-    json, Account, InteractiveAuthenticationRequest, JsonError, JsonObject, JsonRecord, Prompt, ProtocolError, Scopes,
-};
+use crate::protocol::{json, Account, JsonObject, JsonRecord, ProtocolError, Scopes};
 
-/// What a field of an options or request object holds, as the `.d.ts` types it.
-#[derive(Clone, Copy)]
-pub enum Kind {
-    /// `string`
-    Text,
-    /// `boolean`
-    Flag,
-    /// `number`: a whole number, not negative
-    Count,
-    /// `string[] | string`: a list of scopes, or one space-separated string
-    Scopes,
-    /// The name of a [`CacheLocation`](crate::protocol::CacheLocation) (`CacheLocation::as_str`)
-    CacheLocation,
-    /// The name of a [`Prompt`] (`Prompt::as_str`)
-    Prompt,
-    /// `Record<string, unknown>`: any object
-    Object,
-    /// `Record<string, string | number | boolean>`
-    Parameters,
-}
-
-/// A field of an options or request object: its name, what it holds, and whether it must be given.
-/// The names are what the API accepts (any other is refused) and a required field must be given (by its
-/// JS name, in the error); the readers (`ClientConfig::read`, [`login_request`], [`logout_request`],
-/// [`token_request`]) check the kinds, and `tests/unit/js-api.test.mjs` and `e2e/npm-package.test.mjs`
-/// check that they, the `.d.ts` and this declaration agree.
-pub struct Field {
-    pub name: &'static str,
-    pub kind: Kind,
-    pub required: bool,
-}
-
-const fn given(name: &'static str, kind: Kind) -> Field {
-    Field { name, kind, required: true }
-}
-
-const fn optional(name: &'static str, kind: Kind) -> Field {
-    Field { name, kind, required: false }
-}
-
-/// `AuthClientOptions` (read by `ClientConfig::from_json_object`, which takes these camelCase names).
-pub const CLIENT_OPTIONS: [Field; 10] = [
-    given("authority", Kind::Text),
-    given("clientId", Kind::Text),
-    optional("redirectUri", Kind::Text),
-    optional("postLogoutRedirectUri", Kind::Text),
-    optional("silentRedirectUri", Kind::Text),
-    optional("scopes", Kind::Scopes),
-    optional("cacheLocation", Kind::CacheLocation),
-    optional("clientInfo", Kind::Flag),
-    optional("loginPath", Kind::Text),
-    optional("logoutPath", Kind::Text),
-];
-
-/// `LoginRequest`.
-pub const LOGIN_REQUEST: [Field; 8] = [
-    optional("returnUrl", Kind::Text),
-    optional("scopes", Kind::Scopes),
-    optional("loginHint", Kind::Text),
-    optional("domainHint", Kind::Text),
-    optional("prompt", Kind::Prompt),
-    optional("maxAge", Kind::Count),
-    optional("claims", Kind::Object),
-    optional("extraParameters", Kind::Parameters),
-];
-
-/// `LogoutRequest`.
-pub const LOGOUT_REQUEST: [Field; 1] = [optional("returnUrl", Kind::Text)];
-
-/// `TokenRequest` (read straight from the JS object by [`token_request`]: one `Scopes` and one `Flag`).
-pub const TOKEN_REQUEST: [Field; 2] = [given("scopes", Kind::Scopes), optional("forceRefresh", Kind::Flag)];
-
-fn declared<'a>(fields: &'a [Field], name: &str) -> Option<&'a Field> {
-    fields.iter().find(|field| field.name == name)
-}
-
+/// The TypeScript that `build.rs` wrote from the declaration.
 #[wasm_bindgen(typescript_custom_section)]
-const TYPES: &str = r#"
-export interface AuthClientOptions {
-  /** The provider's issuer URL; discovery is read from `{authority}/.well-known/openid-configuration`. */
-  authority: string;
-  clientId: string;
-  /** Where the provider returns after sign-in: a path of this app or an absolute URL. */
-  redirectUri?: string;
-  /** Where the provider returns after sign-out (may be the same page as `redirectUri`). */
-  postLogoutRedirectUri?: string;
-  /** A blank page of this app, registered as a redirect URI, for silent renewal in a hidden iframe. */
-  silentRedirectUri?: string;
-  /** API scopes asked for at sign-in, besides `openid profile offline_access`. */
-  scopes?: string[] | string;
-  cacheLocation?: "sessionStorage" | "localStorage" | "memory";
-  /** Ask for Entra's `client_info`; by default only for Microsoft Entra authorities. */
-  clientInfo?: boolean;
-  /** The app's route that starts an interactive request from history state (default `/authentication/login`). */
-  loginPath?: string;
-  /** The app's route that starts a sign-out from history state (default `/authentication/logout`). */
-  logoutPath?: string;
-}
-
-export interface LoginRequest {
-  /** A path of this app to return to (default: the current page). Other origins fall back to `/`. */
-  returnUrl?: string;
-  scopes?: string[] | string;
-  loginHint?: string;
-  domainHint?: string;
-  prompt?: "login" | "select_account" | "consent" | "none";
-  maxAge?: number;
-  /** An OpenID Connect claims request, e.g. from an API's claims challenge. */
-  claims?: Record<string, unknown>;
-  extraParameters?: Record<string, string | number | boolean>;
-}
-
-export interface LogoutRequest {
-  /** A path of this app to land on after sign-out (default: `/`). */
-  returnUrl?: string;
-}
-
-export interface TokenRequest {
-  /** At least one scope. */
-  scopes: string[] | string;
-  /** Renew even if a cached token is fresh (through the same one-renewal-at-a-time lock). */
-  forceRefresh?: boolean;
-}
-
-export interface Account {
-  /** Entra's `uid.utid`, or subject and issuer elsewhere: the cache key of the account. */
-  homeAccountId: string;
-  issuer: string;
-  subject: string;
-  username?: string;
-  name: string;
-  /** The ID token's claims (its signature was verified). */
-  claims: Record<string, unknown>;
-}
-
-export type RedirectResult =
-  | { type: "none" }
-  | { type: "signedIn"; account: Account }
-  | { type: "signedOut" }
-  | { type: "alreadyCompleted" };
-
-export type AuthEvent =
-  | { type: "signedIn"; account: Account }
-  | { type: "signedOut" }
-  | { type: "tokenRenewed"; scopes: string[] }
-  | { type: "renewFailed"; scopes: string[]; error: { code: string; message: string } }
-  | { type: "accountChanged"; previousHomeAccountId: string; account: Account };
-"#;
+const TYPES: &str = include_str!(concat!(env!("OUT_DIR"), "/js-api.d.ts"));
 
 #[wasm_bindgen]
 extern "C" {
@@ -187,27 +39,17 @@ pub fn to_js(object: JsonObject) -> JsValue {
     js_sys::JSON::parse(&object.to_json_string()).unwrap_or(JsValue::NULL)
 }
 
-/// A JS options object as JSON, checked against its declared `fields`; `None` for `undefined` and
-/// `null`. Undeclared names are refused, so that a misspelt option is an error rather than silently
-/// ignored, and so is a missing required field.
-pub fn from_js(value: JsValue, what: &str, fields: &[Field]) -> Result<Option<JsonObject>, ProtocolError> {
+/// A JS options or request object as JSON, with only the fields `interface` declares and every one it
+/// requires (see [`checked`]); `None` for `undefined` and `null`.
+pub fn from_js(value: JsValue, interface: &Accepted) -> Result<Option<JsonObject>, ProtocolError> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    let invalid = |why: &str| ProtocolError::InvalidRequest([what, ": ", why].concat());
     let text = js_sys::JSON::stringify(&value).ok().and_then(|text| text.as_string());
-    let object = text.and_then(|text| JsonObject::parse(&text).ok()).ok_or_else(|| invalid("must be an object"))?;
-    if let Some((unknown, _)) = object.iter().find(|(name, _)| declared(fields, name).is_none()) {
-        return Err(invalid(&["unknown option `", unknown, "`"].concat()));
-    }
-    if let Some(missing) = fields.iter().find(|field| field.required && !object.contains(field.name)) {
-        return Err(invalid(&JsonError::field(missing.name, "is missing").text()));
-    }
-    Ok(Some(object))
-}
-
-fn field_error(what: &str) -> impl Fn(JsonError) -> ProtocolError + '_ {
-    move |e| ProtocolError::InvalidRequest([what, ": ", &e.text()].concat())
+    let object = text
+        .and_then(|text| JsonObject::parse(&text).ok())
+        .ok_or_else(|| ProtocolError::InvalidRequest([interface.name, ": must be an object"].concat()))?;
+    checked(object, interface).map(Some)
 }
 
 /// The JS `Account` of a signed-in account.
@@ -219,41 +61,6 @@ pub fn account_to_json(account: &Account) -> JsonObject {
         .with("username", json::opt_string(account.username.as_deref()))
         .with("name", json::string(&account.display_name))
         .with("claims", account.claims.to_json().into_value())
-}
-
-/// A JS `LoginRequest` (or nothing) as a sign-in request returning to `default_return_url`.
-pub fn login_request(
-    value: JsValue,
-    default_return_url: String,
-) -> Result<InteractiveAuthenticationRequest, ProtocolError> {
-    let what = "LoginRequest";
-    let Some(js) = from_js(value, what, &LOGIN_REQUEST)? else {
-        return Ok(InteractiveAuthenticationRequest::login(default_return_url));
-    };
-    let read = || -> Result<InteractiveAuthenticationRequest, JsonError> {
-        let mut request =
-            InteractiveAuthenticationRequest::login(js.opt_string("returnUrl")?.unwrap_or(default_return_url));
-        request.scopes = Scopes::read_json(&js, "scopes")?;
-        request.login_hint = js.opt_string("loginHint")?;
-        request.domain_hint = js.opt_string("domainHint")?;
-        request.prompt = js.opt_choice("prompt", Prompt::parse, Prompt::EXPECTED)?;
-        request.max_age = js.opt_unsigned("maxAge")?;
-        request.claims = js.opt_object("claims")?.cloned();
-        if let Some(extra) = js.opt_object("extraParameters")? {
-            for (name, value) in extra.iter() {
-                request.extra.set(name, json::value_text(value));
-            }
-        }
-        Ok(request)
-    };
-    read().map_err(field_error(what))
-}
-
-pub fn logout_request(value: JsValue) -> Result<InteractiveAuthenticationRequest, ProtocolError> {
-    let what = "LogoutRequest";
-    let js = from_js(value, what, &LOGOUT_REQUEST)?;
-    let return_url = js.map(|js| js.opt_string("returnUrl")).transpose().map_err(field_error(what))?.flatten();
-    Ok(InteractiveAuthenticationRequest::logout(return_url.unwrap_or_else(|| "/".to_owned())))
 }
 
 /// A JS `TokenRequest`: its scopes, and whether to renew whatever is cached. Read straight from the

@@ -24,7 +24,8 @@ pub enum CacheLocation {
 }
 
 impl CacheLocation {
-    const ALL: [Self; 3] = [Self::SessionStorage, Self::LocalStorage, Self::Memory];
+    /// Every location.
+    pub(crate) const ALL: [Self; 3] = [Self::SessionStorage, Self::LocalStorage, Self::Memory];
 
     /// The name in a configuration file: `sessionStorage`, `localStorage` or `memory`.
     pub fn as_str(self) -> &'static str {
@@ -40,12 +41,13 @@ impl CacheLocation {
         Self::ALL.into_iter().find(|location| location.as_str() == text)
     }
 
-    const EXPECTED: &'static str = "must be sessionStorage, localStorage or memory";
+    pub(crate) const EXPECTED: &'static str = "must be sessionStorage, localStorage or memory";
 }
 
 /// What an app tells the library about its provider. Read from a JSON configuration file such
-/// as `{"authority": "https://login.example.com", "client_id": "spa", "scopes": ["api:read"]}`
-/// (camelCase names are accepted too).
+/// as `{"authority": "https://login.example.com", "client_id": "spa", "scopes": ["api:read"]}`, whose
+/// names are those of the fields. (The npm package's `AuthClientOptions` name them in camelCase: its
+/// JS API reads those and makes a `ClientConfig`.)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientConfig {
     /// The issuer URL of the provider; discovery is read from `{authority}/.well-known/openid-configuration`.
@@ -115,39 +117,30 @@ impl ClientConfig {
         Self::from_json_object(&object)
     }
 
-    /// Reads and checks a configuration object; each field by its snake_case or its camelCase name.
+    /// Reads and checks a configuration object; each field by its name (`client_id`, `redirect_uri`, …).
+    /// Other names are ignored: the object may hold an app's own settings too.
     pub fn from_json_object(object: &JsonObject) -> Result<Self, ProtocolError> {
         Self::read(object).map_err(|e| ProtocolError::InvalidConfig(e.into()))?.validated()
     }
 
     fn read(object: &JsonObject) -> Result<Self, JsonError> {
-        let name = |snake: &'static str, camel: &'static str| if object.contains(camel) { camel } else { snake };
-        let text = |snake, camel, default: &str| -> Result<String, JsonError> {
-            Ok(object.opt_string(name(snake, camel))?.unwrap_or_else(|| default.to_owned()))
+        let text = |name, default: &str| -> Result<String, JsonError> {
+            Ok(object.opt_string(name)?.unwrap_or_else(|| default.to_owned()))
         };
-        let cache_location = object
-            .opt_choice(name("cache_location", "cacheLocation"), CacheLocation::parse, CacheLocation::EXPECTED)?
-            .unwrap_or_default();
+        let cache_location =
+            object.opt_choice("cache_location", CacheLocation::parse, CacheLocation::EXPECTED)?.unwrap_or_default();
         let mut read = FieldErrors::default();
         let config = Self {
             authority: read.take(object.string("authority")),
-            client_id: ClientId::new(read.take(object.string(name("client_id", "clientId")))),
-            redirect_uri: read.take(text("redirect_uri", "redirectUri", DEFAULT_REDIRECT_PATH)),
-            post_logout_redirect_uri: read.take(text(
-                "post_logout_redirect_uri",
-                "postLogoutRedirectUri",
-                DEFAULT_POST_LOGOUT_REDIRECT_PATH,
-            )),
+            client_id: ClientId::new(read.take(object.string("client_id"))),
+            redirect_uri: read.take(text("redirect_uri", DEFAULT_REDIRECT_PATH)),
+            post_logout_redirect_uri: read.take(text("post_logout_redirect_uri", DEFAULT_POST_LOGOUT_REDIRECT_PATH)),
             scopes: read.take(Scopes::read_json(object, "scopes")),
-            login_path: read.take(text("login_path", "loginPath", DEFAULT_LOGIN_PATH)),
-            logout_path: read.take(text("logout_path", "logoutPath", DEFAULT_LOGOUT_PATH)),
-            silent_redirect_uri: read.take(text(
-                "silent_redirect_uri",
-                "silentRedirectUri",
-                DEFAULT_SILENT_REDIRECT_PATH,
-            )),
+            login_path: read.take(text("login_path", DEFAULT_LOGIN_PATH)),
+            logout_path: read.take(text("logout_path", DEFAULT_LOGOUT_PATH)),
+            silent_redirect_uri: read.take(text("silent_redirect_uri", DEFAULT_SILENT_REDIRECT_PATH)),
             cache_location,
-            client_info: read.take(object.opt_bool(name("client_info", "clientInfo"))),
+            client_info: read.take(object.opt_bool("client_info")),
         };
         read.done(config)
     }
@@ -190,15 +183,29 @@ mod tests {
     }
 
     #[test]
-    fn accepts_camel_case() {
+    fn reads_every_field_by_its_own_name_only() {
         let config = ClientConfig::from_json(
-            r#"{"authority":"http://127.0.0.1:1","clientId":"spa","redirectUri":"/cb","scopes":"api:read","cacheLocation":"localStorage"}"#,
+            r#"{"authority":"http://127.0.0.1:1","client_id":"spa","redirect_uri":"/cb","post_logout_redirect_uri":"/out",
+                "silent_redirect_uri":"/silent.html","scopes":"api:read","cache_location":"localStorage","client_info":true,
+                "login_path":"/in","logout_path":"/bye","api_base_url":"an app's own setting"}"#,
         )
         .unwrap();
-        assert_eq!(config.client_id.as_str(), "spa");
-        assert_eq!(config.redirect_uri, "/cb");
-        assert!(config.scopes.contains("api:read"));
-        assert_eq!(config.cache_location, CacheLocation::LocalStorage);
+        let mut expected =
+            ClientConfig::new("http://127.0.0.1:1", "spa").with_scopes(Scopes::parse("api:read").unwrap());
+        expected.redirect_uri = "/cb".into();
+        expected.post_logout_redirect_uri = "/out".into();
+        expected.silent_redirect_uri = "/silent.html".into();
+        expected.cache_location = CacheLocation::LocalStorage;
+        expected.client_info = Some(true);
+        expected.login_path = "/in".into();
+        expected.logout_path = "/bye".into();
+        assert_eq!(config, expected);
+
+        // The JS API's camelCase names are its own (src/js/options.rs), not the file's.
+        let camel =
+            r#"{"authority":"https://op.example","client_id":"spa","redirectUri":"/cb","cacheLocation":"memory"}"#;
+        assert_eq!(ClientConfig::from_json(camel).unwrap(), ClientConfig::new("https://op.example", "spa"));
+        assert!(ClientConfig::from_json(r#"{"authority":"https://op.example","clientId":"spa"}"#).is_err());
     }
 
     #[test]

@@ -57,7 +57,8 @@ impl RequestKind {
 }
 
 impl Prompt {
-    const ALL: [Self; 4] = [Self::Login, Self::SelectAccount, Self::Consent, Self::None];
+    /// Every prompt.
+    pub(crate) const ALL: [Self; 4] = [Self::Login, Self::SelectAccount, Self::Consent, Self::None];
 
     /// The value of the `prompt` parameter.
     pub fn as_str(self) -> &'static str {

@@ -1,0 +1,296 @@
+// The JS API of the npm package, declared once: the options and requests its functions take (each
+// field's name, kind, whether it must be given, its default and what it means), the codes of its
+// errors, and the types it hands back. Plain data that names nothing of the crate: the crate reads the
+// names and kinds (`src/js/options.rs` refuses a name not declared here and a missing required field),
+// and `build.rs` `include!`s this file to write the TypeScript of the package's `.d.ts` and a JSON copy
+// for the package's tests. (No inner doc comment: `include!` does not take one.)
+
+/// What a field of an options or request object holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A string.
+    Text,
+    /// `true` or `false`.
+    Flag,
+    /// A whole number, not negative.
+    Count,
+    /// A list of scopes, or one space-separated string.
+    Scopes,
+    /// The name of a place tokens are kept: one of [`Kind::choices`].
+    CacheLocation,
+    /// The OpenID Connect `prompt`: one of [`Kind::choices`].
+    Prompt,
+    /// Any object.
+    Object,
+    /// An object of strings, numbers and booleans.
+    Parameters,
+}
+
+impl Kind {
+    /// The values a field of an enumerated kind may take; empty for the other kinds.
+    pub const fn choices(self) -> &'static [&'static str] {
+        match self {
+            Kind::CacheLocation => &["sessionStorage", "localStorage", "memory"],
+            Kind::Prompt => &["login", "select_account", "consent", "none"],
+            Kind::Text | Kind::Flag | Kind::Count | Kind::Scopes | Kind::Object | Kind::Parameters => &[],
+        }
+    }
+}
+
+/// A field of an options or request object.
+pub struct Field {
+    /// Its name in JS: the only spelling accepted.
+    pub name: &'static str,
+    /// What it holds.
+    pub kind: Kind,
+    /// Whether it must be given.
+    pub required: bool,
+    /// The value a text or choice field takes when it is left out, where that is one value (a default
+    /// that depends on something else is said in `doc`).
+    pub default: Option<&'static str>,
+    /// What it means, in one or two sentences.
+    pub doc: &'static str,
+}
+
+/// An options or request object: its TypeScript interface.
+pub struct Interface {
+    /// The interface's name in the `.d.ts`.
+    pub name: &'static str,
+    /// What the object is for.
+    pub doc: &'static str,
+    /// Its fields, in the order the `.d.ts` lists them.
+    pub fields: &'static [Field],
+}
+
+/// An `AuthError`'s `code`.
+pub struct ErrorCode {
+    /// The code.
+    pub code: &'static str,
+    /// What it means, in one line.
+    pub meaning: &'static str,
+}
+
+const fn given(name: &'static str, kind: Kind, doc: &'static str) -> Field {
+    Field { name, kind, required: true, default: None, doc }
+}
+
+const fn optional(name: &'static str, kind: Kind, doc: &'static str) -> Field {
+    Field { name, kind, required: false, default: None, doc }
+}
+
+const fn optional_or(name: &'static str, kind: Kind, default: &'static str, doc: &'static str) -> Field {
+    Field { name, kind, required: false, default: Some(default), doc }
+}
+
+/// The options of `new AuthClient(options)`.
+pub const CLIENT_OPTIONS: Interface = Interface {
+    name: "AuthClientOptions",
+    doc: "The options of `new AuthClient(options)` and `createAuthClient(options)`: which provider, which client, \
+          and where the provider returns. Another name is refused (`invalid_config`).",
+    fields: &[
+        given(
+            "authority",
+            Kind::Text,
+            "The provider's issuer URL; discovery is read from `{authority}/.well-known/openid-configuration`. \
+             HTTPS (plain HTTP only on loopback).",
+        ),
+        given(
+            "clientId",
+            Kind::Text,
+            "The client id registered at the provider (a public client: there is no secret).",
+        ),
+        optional_or(
+            "redirectUri",
+            Kind::Text,
+            "/authentication/login-callback",
+            "Where the provider returns after sign-in: a path of this app or an absolute URL, registered at the \
+             provider.",
+        ),
+        optional_or(
+            "postLogoutRedirectUri",
+            Kind::Text,
+            "/authentication/logout-callback",
+            "Where the provider returns after sign-out (may be the same page as `redirectUri`).",
+        ),
+        optional_or(
+            "silentRedirectUri",
+            Kind::Text,
+            "/silent-callback.html",
+            "A blank page of this app, registered as a redirect URI, for silent renewal in a hidden iframe; it must \
+             not run the app.",
+        ),
+        optional(
+            "scopes",
+            Kind::Scopes,
+            "API scopes asked for at sign-in, besides `openid profile offline_access`, which are always asked for \
+             (default: none).",
+        ),
+        optional_or(
+            "cacheLocation",
+            Kind::CacheLocation,
+            "sessionStorage",
+            "Where tokens are kept: `sessionStorage` (gone when the tab closes), `localStorage` (shared by the \
+             origin's tabs, kept across restarts) or `memory` (gone on reload).",
+        ),
+        optional(
+            "clientInfo",
+            Kind::Flag,
+            "Ask for Entra's `client_info` (its account ids); by default only for Microsoft Entra authorities.",
+        ),
+        optional_or(
+            "loginPath",
+            Kind::Text,
+            "/authentication/login",
+            "The app's route that starts an interactive request from history state.",
+        ),
+        optional_or(
+            "logoutPath",
+            Kind::Text,
+            "/authentication/logout",
+            "The app's route that starts a sign-out from history state.",
+        ),
+    ],
+};
+
+/// The request of `login(request)`.
+pub const LOGIN_REQUEST: Interface = Interface {
+    name: "LoginRequest",
+    doc: "What `login(request)` asks the provider for; every field may be left out.",
+    fields: &[
+        optional(
+            "returnUrl",
+            Kind::Text,
+            "A path of this app to return to (default: the current page). Other origins fall back to `/`.",
+        ),
+        optional("scopes", Kind::Scopes, "API scopes to ask for besides those of the options."),
+        optional(
+            "loginHint",
+            Kind::Text,
+            "`login_hint`: the user's name or email, to skip the provider's account picker.",
+        ),
+        optional(
+            "domainHint",
+            Kind::Text,
+            "`domain_hint` (Entra and others): the user's organisation, to skip home-realm discovery.",
+        ),
+        optional(
+            "prompt",
+            Kind::Prompt,
+            "`prompt`: ask for credentials (`login`), an account choice (`select_account`) or consent (`consent`) \
+             even when the provider has a session; `none` fails rather than show the user anything.",
+        ),
+        optional(
+            "maxAge",
+            Kind::Count,
+            "`max_age`: the most seconds since the user last authenticated; the provider asks again beyond it.",
+        ),
+        optional("claims", Kind::Object, "An OpenID Connect claims request, e.g. from an API's claims challenge."),
+        optional(
+            "extraParameters",
+            Kind::Parameters,
+            "Further authorize parameters (`ui_locales`, say), sent as they are; one the library sets, or that this \
+             request has a field for, is refused.",
+        ),
+    ],
+};
+
+/// The request of `logout(request)`.
+pub const LOGOUT_REQUEST: Interface = Interface {
+    name: "LogoutRequest",
+    doc: "Where `logout(request)` lands after sign-out.",
+    fields: &[optional_or("returnUrl", Kind::Text, "/", "A path of this app to land on after sign-out.")],
+};
+
+/// The request of `getToken(request)`.
+pub const TOKEN_REQUEST: Interface = Interface {
+    name: "TokenRequest",
+    doc: "What `getToken(request)` needs an access token for.",
+    fields: &[
+        given("scopes", Kind::Scopes, "The token's scopes, at least one."),
+        optional(
+            "forceRefresh",
+            Kind::Flag,
+            "Renew even if a cached token is fresh (through the same one-renewal-at-a-time lock).",
+        ),
+    ],
+};
+
+/// Every options and request object, in the order the `.d.ts` lists them.
+pub const INTERFACES: [&Interface; 4] = [&CLIENT_OPTIONS, &LOGIN_REQUEST, &LOGOUT_REQUEST, &TOKEN_REQUEST];
+
+const fn code(code: &'static str, meaning: &'static str) -> ErrorCode {
+    ErrorCode { code, meaning }
+}
+
+/// The codes of the errors the WebAssembly module raises: those the Rust errors' `code()` returns.
+pub const ERROR_CODES: &[ErrorCode] = &[
+    code("invalid_config", "The options are unusable; the message names the option."),
+    code("invalid_request", "A request is unusable (an unknown field, a value of another kind, a reserved parameter)."),
+    code("no_scopes", "A token request named no scope."),
+    code("invalid_scope", "A scope has characters OAuth 2.0 does not allow."),
+    code("crypto_unavailable", "The browser gives no random bytes (`crypto.getRandomValues`)."),
+    code("invalid_discovery", "The provider's discovery document or key set is not JSON, or lacks a member."),
+    code("issuer_mismatch", "The discovery document or the callback names another issuer than the authority."),
+    code("insecure_endpoint", "A provider endpoint is plain HTTP on a host other than loopback."),
+    code("pkce_not_supported", "The provider does not offer PKCE with S256."),
+    code("invalid_callback", "The callback lacks a parameter it must carry, or carries one twice."),
+    code(
+        "state_mismatch",
+        "The callback's state names no sign-in or sign-out of this browser (a forged or replayed link).",
+    ),
+    code("transaction_expired", "The sign-in or sign-out was started more than 15 minutes ago."),
+    code("access_denied", "The user or the provider refused."),
+    code("login_required", "The provider needs the user to sign in."),
+    code("interaction_required", "No token without the user (an `InteractionRequiredError`), or the provider said so."),
+    code("consent_required", "The provider needs the user's consent."),
+    code("invalid_grant", "The provider refused the code or the refresh token (expired, revoked or used)."),
+    code("provider_error", "The provider answered another OAuth error; the message gives its code and description."),
+    code("unknown_provider_error", "The provider answered an error code the specifications do not define."),
+    code("http_client_error", "The provider answered a 4xx status with no OAuth error."),
+    code("http_server_error", "The provider answered a 5xx status with no OAuth error."),
+    code("invalid_token_response", "The token response is unusable, or does not fit the request."),
+    code("invalid_id_token", "The ID token failed a check; the message says which."),
+    code("network_error", "A request got no answer: offline, DNS, TLS or CORS."),
+    code("storage_error", "sessionStorage or localStorage refused a read or a write."),
+    code("browser_error", "A browser API failed or is missing."),
+    code("redirecting", "The page is on its way to the provider: not a failure to show."),
+    code("claims_challenge_repeated", "An API sent another claims challenge within 15 minutes of the last one."),
+    code("silent_timeout", "The hidden iframe of a silent renewal got no answer in time."),
+    code("silent_unavailable", "Silent renewal in a hidden iframe cannot work on this page."),
+];
+
+/// The codes `index.js` throws, before the WebAssembly module is there.
+pub const LOADING_ERROR_CODES: &[ErrorCode] = &[
+    code("not_initialized", "`new AuthClient()` before `init()` resolved."),
+    code("wasm_unavailable", "The `.wasm` could not be loaded."),
+];
+
+/// The types the API hands back, as they are written in the `.d.ts` (`AuthErrorCode` is declared beside
+/// them, from [`ERROR_CODES`] and [`LOADING_ERROR_CODES`]).
+pub const OUTPUT_TYPES: &str = r#"/** A signed-in account. */
+export interface Account {
+  /** Entra's `uid.utid`, or subject and issuer elsewhere: the cache key of the account. */
+  homeAccountId: string;
+  issuer: string;
+  subject: string;
+  username?: string;
+  name: string;
+  /** The ID token's claims (its signature was verified). */
+  claims: Record<string, unknown>;
+}
+
+/** What `handleRedirect()` found: no callback, a sign-in or sign-out completed, or one completed before. */
+export type RedirectResult =
+  | { type: "none" }
+  | { type: "signedIn"; account: Account }
+  | { type: "signedOut" }
+  | { type: "alreadyCompleted" };
+
+/** What `on(listener)` is told, of this tab and of the app's other tabs. */
+export type AuthEvent =
+  | { type: "signedIn"; account: Account }
+  | { type: "signedOut" }
+  | { type: "tokenRenewed"; scopes: string[] }
+  | { type: "renewFailed"; scopes: string[]; error: { code: AuthErrorCode; message: string } }
+  | { type: "accountChanged"; previousHomeAccountId: string; account: Account };
+"#;
