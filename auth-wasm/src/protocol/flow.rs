@@ -12,9 +12,10 @@ use std::rc::Rc;
 
 use super::jws::PendingSignature;
 use super::{
-    authorization_code_request_body, discovery_url, parse_token_response, refresh_request_body, AuthorizationResponse,
-    ClientConfig, IdTokenError, JwkSet, LoginTransaction, ProtocolError, ProviderMetadata, RefreshToken, Scopes,
-    Session, SignatureCheck, SignatureVerdict, TokenContext, TokenResponse, TokenSet, VerifiedIdToken,
+    authorization_code_request_body, discovery_url, parse_token_response, refresh_request_body, AcceptedSignIn,
+    AuthorizationResponse, ClientConfig, IdTokenError, JwkSet, LoginTransaction, ProtocolError, ProviderMetadata,
+    RefreshToken, Scopes, Session, SignatureCheck, SignatureVerdict, TokenContext, TokenResponse, TokenSet,
+    VerifiedIdToken,
 };
 
 /// What a flow needs next; the driver performs it and answers with the [`Input`] named.
@@ -209,12 +210,13 @@ impl Flow for MetadataFlow<'_> {
 #[non_exhaustive]
 pub enum Grant<'a> {
     /// The code of an authorization response (a sign-in callback, or a hidden iframe's), for the
-    /// transaction it answers. The response is taken when the code is accepted.
+    /// transaction it answers: the transaction accepts the response (and is used up), then the code is
+    /// exchanged.
     Code {
         /// The callback's response.
-        response: Option<AuthorizationResponse>,
+        response: AuthorizationResponse,
         /// The transaction whose `state` the response must carry.
-        transaction: &'a LoginTransaction,
+        transaction: LoginTransaction,
     },
     /// A refresh token of `session`, for `scopes`.
     Refresh {
@@ -233,7 +235,7 @@ pub enum Grant<'a> {
 #[derive(Debug)]
 pub struct TokenFlow<'a> {
     config: &'a ClientConfig,
-    grant: Grant<'a>,
+    trade: Trade<'a>,
     documents: Documents<'a>,
     waiting: Waiting,
     response: Option<TokenResponse>,
@@ -246,9 +248,13 @@ pub struct TokenFlow<'a> {
 impl<'a> TokenFlow<'a> {
     /// The flow of `grant` for the client `config`.
     pub fn new(config: &'a ClientConfig, grant: Grant<'a>) -> Self {
+        let trade = match grant {
+            Grant::Code { response, transaction } => Trade::Code(Some((response, transaction))),
+            Grant::Refresh { session, refresh_token, scopes } => Trade::Refresh { session, refresh_token, scopes },
+        };
         Self {
             config,
-            grant,
+            trade,
             documents: Documents::new(&config.authority),
             waiting: Waiting::Nothing,
             response: None,
@@ -264,9 +270,18 @@ impl<'a> TokenFlow<'a> {
     }
 }
 
-impl Grant<'_> {
-    /// The token request's form. A method of the grant, not of the flow, so that the flow lends its
-    /// metadata meanwhile (smaller code than a counted reference to it, cloned and dropped).
+/// What the token flow trades, as far as it got: a code whose response is still to be accepted, then
+/// the accepted sign-in; or a refresh token.
+#[derive(Debug)]
+enum Trade<'a> {
+    Code(Option<(AuthorizationResponse, LoginTransaction)>),
+    Accepted(AcceptedSignIn),
+    Refresh { session: &'a Session, refresh_token: &'a RefreshToken, scopes: &'a Scopes },
+}
+
+impl Trade<'_> {
+    /// The token request's form; a code's response is accepted first. A method of the trade, not of
+    /// the flow, so that the flow lends its metadata meanwhile.
     fn request_body(
         &mut self,
         config: &ClientConfig,
@@ -274,12 +289,15 @@ impl Grant<'_> {
         now: i64,
     ) -> Result<String, ProtocolError> {
         Ok(match self {
-            Grant::Code { response, transaction } => {
-                let response = response.take().ok_or(ProtocolError::MissingParameter("code"))?;
-                let code = transaction.accept(response, metadata, now)?;
-                authorization_code_request_body(config, transaction, &code)
+            Trade::Code(pending) => {
+                let (response, transaction) = pending.take().ok_or(ProtocolError::MissingParameter("code"))?;
+                let sign_in = transaction.accept(response, metadata, now)?;
+                let body = authorization_code_request_body(config, &sign_in);
+                *self = Trade::Accepted(sign_in);
+                body
             }
-            Grant::Refresh { session, refresh_token, scopes } => {
+            Trade::Accepted(_) => return Err(ProtocolError::MissingParameter("code")),
+            Trade::Refresh { session, refresh_token, scopes } => {
                 refresh_request_body(config, refresh_token, &session.refresh_scopes(scopes))
             }
         })
@@ -325,7 +343,7 @@ impl Flow for TokenFlow<'_> {
         };
         // 2. The token request (for a code, once the callback is accepted).
         let Some(response) = &self.response else {
-            let body = self.grant.request_body(self.config, metadata, now)?;
+            let body = self.trade.request_body(self.config, metadata, now)?;
             self.waiting = Waiting::Token;
             return Ok(Step::PostForm { url: metadata.token_endpoint.clone(), body });
         };
@@ -355,9 +373,10 @@ impl Flow for TokenFlow<'_> {
         let Some(response) = self.response.take() else { return Ok(Step::Done) };
         let verified = self.verified.take();
         let context = TokenContext { metadata, client_id: &self.config.client_id, now };
-        self.result = Some(match &self.grant {
-            Grant::Code { transaction, .. } => context.code_exchange(response, verified, transaction)?,
-            Grant::Refresh { session, scopes, .. } => context.refresh(response, verified, session, scopes)?,
+        self.result = Some(match &self.trade {
+            Trade::Accepted(sign_in) => context.code_exchange(response, verified, sign_in)?,
+            Trade::Refresh { session, scopes, .. } => context.refresh(response, verified, session, scopes)?,
+            Trade::Code(_) => return Err(ProtocolError::MissingParameter("code")),
         });
         Ok(Step::Done)
     }
@@ -438,7 +457,7 @@ mod tests {
     /// the steps' names, the error that ended it, and the checked tokens.
     fn sign_in_callback(answers: Vec<Input>) -> (Vec<String>, Option<ProtocolError>, Option<TokenSet>) {
         let (config, transaction) = (config(), transaction());
-        let grant = Grant::Code { response: Some(callback(&transaction.state)), transaction: &transaction };
+        let grant = Grant::Code { response: callback(&transaction.state), transaction };
         let mut flow = TokenFlow::new(&config, grant);
         let (steps, error) = run(&mut flow, answers);
         (steps, error, flow.into_token_set())
@@ -523,7 +542,7 @@ mod tests {
     fn a_callback_for_another_sign_in_sends_no_token_request() {
         let (config, transaction) = (config(), transaction());
         let other = State::from_random([9; 32]);
-        let grant = Grant::Code { response: Some(callback(&other)), transaction: &transaction };
+        let grant = Grant::Code { response: callback(&other), transaction };
         let mut flow = TokenFlow::new(&config, grant);
         let (steps, error) = run(&mut flow, vec![Input::Cached(Cached::Metadata(Rc::new(metadata())))]);
         assert_eq!(error, Some(ProtocolError::StateMismatch));

@@ -75,7 +75,7 @@ pub use token::{
     authorization_code_request_body, parse_token_response, refresh_request_body, revocation_request_body, TokenResponse,
 };
 pub use token_set::{TokenContext, TokenSet};
-pub use transaction::{CompletedTransaction, LoginTransaction, TRANSACTION_LIFETIME_SECS};
+pub use transaction::{AcceptedSignIn, CompletedTransaction, LoginTransaction, TRANSACTION_LIFETIME_SECS};
 pub use values::{AccessToken, AuthorizationCode, ClientId, IdToken, Issuer, Nonce, PkceVerifier, RefreshToken, State};
 
 // The codecs of `wire/`: the JSON, form and base64 modules and the URL functions are public (apps read

@@ -111,7 +111,8 @@ pub struct RedirectCallback {
     in_frame: bool,
     phase: Phase,
     response: Option<AuthorizationResponse>,
-    transaction: Option<LoginTransaction>,
+    /// The sign-in's state and return URL, kept when its transaction goes to the code exchange.
+    sign_in: Option<(State, String)>,
 }
 
 impl RedirectCallback {
@@ -125,7 +126,7 @@ impl RedirectCallback {
             in_frame,
             phase: Phase::Start,
             response: None,
-            transaction: None,
+            sign_in: None,
         }
     }
 
@@ -154,11 +155,14 @@ impl RedirectCallback {
                 self.clean(completed.return_url, Ok(CallbackOutcome::AlreadyCompleted))
             }
             (Phase::FindingCompleted, CallbackInput::Completed(None)) => self.take_sign_in(),
-            (Phase::TakingSignIn, CallbackInput::SignIn(Ok(Some(transaction)))) => {
-                self.phase = Phase::Exchanging;
-                let transaction = self.transaction.insert(transaction);
-                CallbackStep::Exchange(Grant::Code { response: self.response.take(), transaction })
-            }
+            (Phase::TakingSignIn, CallbackInput::SignIn(Ok(Some(transaction)))) => match self.response.take() {
+                Some(response) => {
+                    self.phase = Phase::Exchanging;
+                    self.sign_in = Some((transaction.state.clone(), transaction.return_url.clone()));
+                    CallbackStep::Exchange(Grant::Code { response, transaction })
+                }
+                None => self.clean("/".into(), Err(ProtocolError::MissingParameter("code").into())),
+            },
             (Phase::TakingSignIn, CallbackInput::SignIn(Ok(None))) => {
                 self.clean("/".into(), Err(ProtocolError::StateMismatch.into()))
             }
@@ -173,9 +177,9 @@ impl RedirectCallback {
             (Phase::Exchanging, CallbackInput::Tokens(Err(error))) => self.clean(self.sign_in_return_url(), Err(error)),
             (Phase::Committing(account), CallbackInput::Done(Ok(()))) => {
                 self.phase = Phase::SavingCompleted(account);
-                let transaction = self.transaction.as_ref().expect("a committed sign-in had its transaction");
-                let completed = CompletedTransaction { return_url: transaction.return_url.clone(), created_at: now };
-                CallbackStep::SaveCompleted { state: &transaction.state, completed }
+                let (state, return_url) = self.sign_in.as_ref().expect("a committed sign-in had its transaction");
+                let completed = CompletedTransaction { return_url: return_url.clone(), created_at: now };
+                CallbackStep::SaveCompleted { state, completed }
             }
             (Phase::Committing(_), CallbackInput::Done(Err(error))) => {
                 self.clean(self.sign_in_return_url(), Err(error))
@@ -238,7 +242,7 @@ impl RedirectCallback {
 
     /// Where a sign-in callback goes once it is handled: the sign-in's return URL.
     fn sign_in_return_url(&self) -> String {
-        self.transaction.as_ref().map_or_else(|| "/".into(), |t| t.return_url.clone())
+        self.sign_in.as_ref().map_or_else(|| "/".into(), |(_, return_url)| return_url.clone())
     }
 
     /// The address bar to `url`, then `outcome`.

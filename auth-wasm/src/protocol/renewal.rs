@@ -299,11 +299,13 @@ impl<'a> Renewal<'a> {
             (Phase::DroppingDeadToken, RenewalInput::Committed(Err(error))) => self.fail(error),
             (Phase::GettingMetadata, RenewalInput::Metadata(Ok(metadata))) => self.load_frame(&metadata, now),
             (Phase::InFrame, RenewalInput::Landed(Ok(url))) => match parse_authorization_response(&url) {
-                Ok(response) => {
-                    self.phase = Phase::ExchangingCode;
-                    let transaction = self.transaction.as_ref().expect("the frame's transaction is kept");
-                    RenewalStep::Exchange(Grant::Code { response: Some(response), transaction })
-                }
+                Ok(response) => match self.transaction.take() {
+                    Some(transaction) => {
+                        self.phase = Phase::ExchangingCode;
+                        RenewalStep::Exchange(Grant::Code { response, transaction })
+                    }
+                    None => self.fail(ProtocolError::StateMismatch.into()),
+                },
                 Err(error) => self.fail(error.into()),
             },
             (Phase::ExchangingCode, RenewalInput::Tokens(Ok(set))) => self.keep(set, Via::Iframe, view, now),

@@ -5,25 +5,18 @@
 //! account id would fall back to `sub.iss`.
 
 use super::json::{FieldErrors, JsonError, JsonObject, Value};
-use super::{
-    AccessToken, AuthorizationCode, ClientConfig, ClientId, IdToken, LoginTransaction, ProtocolError, RefreshToken,
-    Scopes,
-};
+use super::{AcceptedSignIn, AccessToken, ClientConfig, ClientId, IdToken, ProtocolError, RefreshToken, Scopes};
 
 /// The form body that exchanges `code` for tokens. A public client authenticates with its PKCE verifier.
-pub fn authorization_code_request_body(
-    config: &ClientConfig,
-    transaction: &LoginTransaction,
-    code: &AuthorizationCode,
-) -> String {
+pub fn authorization_code_request_body(config: &ClientConfig, sign_in: &AcceptedSignIn) -> String {
     with_client_info(
         config,
         vec![
             ("grant_type", "authorization_code"),
-            ("code", code.secret()),
-            ("redirect_uri", &transaction.redirect_uri),
+            ("code", sign_in.code.secret()),
+            ("redirect_uri", &sign_in.redirect_uri),
             ("client_id", config.client_id.as_str()),
-            ("code_verifier", transaction.verifier.secret()),
+            ("code_verifier", sign_in.verifier.secret()),
         ],
     )
 }
@@ -133,8 +126,9 @@ pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, Pr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::transaction::tests::accepted;
     use crate::protocol::values::TEST_RANDOM;
-    use crate::protocol::Scopes;
+    use crate::protocol::{AuthorizationCode, LoginTransaction, Scopes};
 
     fn config() -> ClientConfig {
         ClientConfig::new("https://op.example", "spa")
@@ -147,14 +141,17 @@ mod tests {
     #[test]
     fn code_exchange_body() {
         let tx = LoginTransaction::begin("https://app/cb?x=1", Scopes::new(), "/", 0, TEST_RANDOM);
-        let body = authorization_code_request_body(&config(), &tx, &AuthorizationCode::new("c&1"));
+        let verifier = tx.verifier.secret().to_owned();
+        let mut sign_in = accepted(tx);
+        sign_in.code = AuthorizationCode::new("c&1");
+        let body = authorization_code_request_body(&config(), &sign_in);
         let params: Vec<(String, String)> = super::super::form::parse(&body);
         let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         assert_eq!(get("grant_type"), Some("authorization_code"));
         assert_eq!(get("code"), Some("c&1"));
         assert_eq!(get("redirect_uri"), Some("https://app/cb?x=1"));
         assert_eq!(get("client_id"), Some("spa"));
-        assert_eq!(get("code_verifier"), Some(tx.verifier.secret()));
+        assert_eq!(get("code_verifier"), Some(verifier.as_str()));
         assert_eq!(params.len(), 5);
     }
 
@@ -164,16 +161,15 @@ mod tests {
 
     #[test]
     fn token_requests_ask_for_client_info_where_the_config_does() {
-        let tx = LoginTransaction::begin("https://app/cb", Scopes::new(), "/", 0, TEST_RANDOM);
-        let code = AuthorizationCode::new("c");
+        let sign_in = accepted(LoginTransaction::begin("https://app/cb", Scopes::new(), "/", 0, TEST_RANDOM));
         let (rt, scopes) = (RefreshToken::new("r"), Scopes::parse("api:read").unwrap());
         let client_info = |body: String| form(&body).into_iter().find(|(n, _)| n == "client_info").map(|(_, v)| v);
-        assert_eq!(client_info(authorization_code_request_body(&entra(), &tx, &code)), Some("1".into()));
+        assert_eq!(client_info(authorization_code_request_body(&entra(), &sign_in)), Some("1".into()));
         assert_eq!(client_info(refresh_request_body(&entra(), &rt, &scopes)), Some("1".into()));
         let mut configured = config();
         configured.client_info = Some(true);
         assert_eq!(client_info(refresh_request_body(&configured, &rt, &scopes)), Some("1".into()));
-        assert_eq!(client_info(authorization_code_request_body(&config(), &tx, &code)), None);
+        assert_eq!(client_info(authorization_code_request_body(&config(), &sign_in)), None);
         assert_eq!(client_info(refresh_request_body(&config(), &rt, &scopes)), None);
     }
 

@@ -5,8 +5,8 @@
 
 use super::token::invalid_response;
 use super::{
-    id_token::verified_claims, Account, CachedAccessToken, ClientId, HomeAccountId, IdToken, IdTokenClaims,
-    IdTokenExpectations, LoginTransaction, Nonce, ProtocolError, ProviderMetadata, RefreshToken, Scopes, Session,
+    id_token::verified_claims, AcceptedSignIn, Account, CachedAccessToken, ClientId, HomeAccountId, IdToken,
+    IdTokenClaims, IdTokenExpectations, Nonce, ProtocolError, ProviderMetadata, RefreshToken, Scopes, Session,
     TokenResponse, VerifiedIdToken, DEFAULT_CLOCK_SKEW_SECS,
 };
 
@@ -39,7 +39,7 @@ pub struct TokenContext<'a> {
 #[derive(Clone, Copy)]
 enum Traded<'a> {
     /// The code of the sign-in `transaction`.
-    Code(&'a LoginTransaction),
+    Code(&'a AcceptedSignIn),
     /// The refresh token of `previous`, for `requested`.
     Refresh(&'a Session, &'a Scopes),
 }
@@ -86,7 +86,7 @@ impl TokenContext<'_> {
         traded: Traded<'_>,
     ) -> Result<TokenSet, ProtocolError> {
         let (nonce, max_age, requested) = match traded {
-            Traded::Code(transaction) => (Some(&transaction.nonce), transaction.max_age, &transaction.scopes),
+            Traded::Code(sign_in) => (Some(&sign_in.nonce), sign_in.max_age, &sign_in.scopes),
             Traded::Refresh(_, requested) => (None, None, requested),
         };
         let identity = match self.check_id_token(&response, id_token, nonce, max_age)? {
@@ -140,9 +140,9 @@ impl TokenContext<'_> {
         &self,
         response: TokenResponse,
         id_token: Option<VerifiedIdToken>,
-        transaction: &LoginTransaction,
+        sign_in: &AcceptedSignIn,
     ) -> Result<TokenSet, ProtocolError> {
-        self.token_set(response, id_token, Traded::Code(transaction))
+        self.token_set(response, id_token, Traded::Code(sign_in))
     }
 
     /// The result of a refresh for `requested` on behalf of `previous`. An ID token in it must be
@@ -163,8 +163,9 @@ mod tests {
     use super::*;
     use crate::protocol::discovery::tests::metadata;
     use crate::protocol::id_token::tests::{claims_json, jwt, NOW};
+    use crate::protocol::transaction::tests::accepted;
     use crate::protocol::values::TEST_RANDOM;
-    use crate::protocol::{parse_token_response, IdTokenError};
+    use crate::protocol::{parse_token_response, IdTokenError, LoginTransaction};
     use serde_json::{json, Value};
 
     fn transaction() -> LoginTransaction {
@@ -202,7 +203,7 @@ mod tests {
 
     fn exchange(ctx: &TokenContext<'_>, response: TokenResponse) -> Result<TokenSet, ProtocolError> {
         let id_token = verified(&response);
-        ctx.code_exchange(response, id_token, &transaction())
+        ctx.code_exchange(response, id_token, &accepted(transaction()))
     }
 
     fn refresh(ctx: &TokenContext<'_>, response: TokenResponse, previous: &Session) -> Result<TokenSet, ProtocolError> {
@@ -248,12 +249,12 @@ mod tests {
         let ctx = context(&metadata(), &ClientId::new("spa"));
         let unverified = response(Some(claims_json()), json!({}));
         assert!(matches!(
-            ctx.code_exchange(response(Some(claims_json()), json!({})), None, &transaction()),
+            ctx.code_exchange(response(Some(claims_json()), json!({})), None, &accepted(transaction())),
             Err(ProtocolError::InvalidTokenResponse(_))
         ));
         let other = VerifiedIdToken::assume_verified(crate::protocol::IdToken::new("a.b.c"));
         assert!(matches!(
-            ctx.code_exchange(unverified, Some(other), &transaction()),
+            ctx.code_exchange(unverified, Some(other), &accepted(transaction())),
             Err(ProtocolError::InvalidTokenResponse(_))
         ));
     }
@@ -277,7 +278,7 @@ mod tests {
     #[test]
     fn a_code_exchange_checks_auth_time_against_the_transactions_max_age() {
         let ctx = context(&metadata(), &ClientId::new("spa"));
-        let tx = transaction().with_max_age(Some(60));
+        let tx = accepted(transaction().with_max_age(Some(60)));
         let exchange = |response: TokenResponse| {
             let id_token = verified(&response);
             ctx.code_exchange(response, id_token, &tx)

@@ -28,6 +28,24 @@ pub struct LoginTransaction {
     pub max_age: Option<u64>,
 }
 
+/// A sign-in whose authorization response its transaction accepted: the code, and what the code
+/// exchange sends and checks. Only [`LoginTransaction::accept`] makes one, using the transaction up.
+#[derive(Debug, PartialEq, Eq)]
+pub struct AcceptedSignIn {
+    /// The one-time code, sent once to the token endpoint.
+    pub(crate) code: AuthorizationCode,
+    /// The `nonce` the ID token must carry.
+    pub(crate) nonce: Nonce,
+    /// The PKCE verifier the token request proves with.
+    pub(crate) verifier: PkceVerifier,
+    /// The redirect URI the token request repeats.
+    pub(crate) redirect_uri: String,
+    /// The scopes asked for, which the first access token is cached under.
+    pub(crate) scopes: Scopes,
+    /// The `max_age` sent, which the ID token's `auth_time` must meet.
+    pub(crate) max_age: Option<u64>,
+}
+
 /// Transactions older than this are abandoned sign-ins: removed when a new one starts.
 pub const TRANSACTION_LIFETIME_SECS: i64 = 15 * 60;
 
@@ -67,13 +85,14 @@ impl LoginTransaction {
         now.saturating_sub(self.created_at) > TRANSACTION_LIFETIME_SECS
     }
 
-    /// Checks an authorization response against this transaction (at `now`) and returns its code.
+    /// Checks an authorization response against this transaction (at `now`): the code, with what its
+    /// exchange and checks need. The transaction is used up: it answers one response.
     pub fn accept(
-        &self,
+        self,
         response: AuthorizationResponse,
         metadata: &ProviderMetadata,
         now: i64,
-    ) -> Result<AuthorizationCode, ProtocolError> {
+    ) -> Result<AcceptedSignIn, ProtocolError> {
         if self.is_stale(now) {
             return Err(ProtocolError::TransactionExpired);
         }
@@ -97,7 +116,14 @@ impl LoginTransaction {
             None if metadata.authorization_response_iss_parameter_supported => {
                 Err(ProtocolError::MissingParameter("iss"))
             }
-            _ => Ok(code),
+            _ => Ok(AcceptedSignIn {
+                code,
+                nonce: self.nonce,
+                verifier: self.verifier,
+                redirect_uri: self.redirect_uri,
+                scopes: self.scopes,
+                max_age: self.max_age,
+            }),
         }
     }
 }
@@ -171,7 +197,7 @@ impl JsonRecord for CompletedTransaction {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::protocol::discovery::tests::{metadata, ISSUER};
     use crate::protocol::values::TEST_RANDOM;
@@ -180,7 +206,13 @@ mod tests {
         LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/orders", 1_000, TEST_RANDOM)
     }
 
-    fn code_response(state: &State, iss: Option<&str>) -> AuthorizationResponse {
+    /// `transaction`, having accepted a response with the code `c1` at its creation time.
+    pub(crate) fn accepted(transaction: LoginTransaction) -> AcceptedSignIn {
+        let (response, now) = (code_response(&transaction.state, Some(ISSUER)), transaction.created_at);
+        transaction.accept(response, &metadata(), now).expect("a response for the transaction")
+    }
+
+    pub(crate) fn code_response(state: &State, iss: Option<&str>) -> AuthorizationResponse {
         AuthorizationResponse::Code {
             code: AuthorizationCode::new("c1"),
             state: state.clone(),
@@ -191,16 +223,16 @@ mod tests {
     #[test]
     fn accepts_matching_response() {
         let tx = transaction();
-        let code = tx.accept(code_response(&tx.state, Some(ISSUER)), &metadata(), 1_000).unwrap();
-        assert_eq!(code.secret(), "c1");
+        let sign_in = transaction().accept(code_response(&tx.state, Some(ISSUER)), &metadata(), 1_000).unwrap();
+        assert_eq!(sign_in.code.secret(), "c1");
+        assert_eq!((sign_in.nonce, sign_in.verifier), (tx.nonce, tx.verifier), "what the exchange needs, moved");
     }
 
     #[test]
     fn rejects_other_state() {
-        let tx = transaction();
         let other = State::new("tampered");
         assert_eq!(
-            tx.accept(code_response(&other, Some(ISSUER)), &metadata(), 1_000),
+            transaction().accept(code_response(&other, Some(ISSUER)), &metadata(), 1_000),
             Err(ProtocolError::StateMismatch)
         );
     }
@@ -209,16 +241,16 @@ mod tests {
     fn rejects_other_or_missing_issuer() {
         let tx = transaction();
         assert!(matches!(
-            tx.accept(code_response(&tx.state, Some("https://evil.example")), &metadata(), 1_000),
+            transaction().accept(code_response(&tx.state, Some("https://evil.example")), &metadata(), 1_000),
             Err(ProtocolError::ResponseIssuerMismatch { .. })
         ));
         assert_eq!(
-            tx.accept(code_response(&tx.state, None), &metadata(), 1_000),
+            transaction().accept(code_response(&tx.state, None), &metadata(), 1_000),
             Err(ProtocolError::MissingParameter("iss"))
         );
         let mut without_iss_support = metadata();
         without_iss_support.authorization_response_iss_parameter_supported = false;
-        assert!(tx.accept(code_response(&tx.state, None), &without_iss_support, 1_000).is_ok());
+        assert!(transaction().accept(code_response(&tx.state, None), &without_iss_support, 1_000).is_ok());
     }
 
     #[test]
@@ -229,21 +261,20 @@ mod tests {
             description: Some("End-User aborted interaction".into()),
             state: Some(tx.state.clone()),
         };
-        let err = tx.accept(response, &metadata(), 1_000).unwrap_err();
+        let err = transaction().accept(response, &metadata(), 1_000).unwrap_err();
         assert_eq!(err, ProtocolError::AccessDenied(Some("End-User aborted interaction".into())));
     }
 
     #[test]
     fn an_error_for_another_request_is_a_state_mismatch() {
-        let tx = transaction();
         let response = AuthorizationResponse::Error {
             error: "access_denied".into(),
             description: Some("Your account is locked, call +1-555-0100".into()),
             state: Some(State::new("someone-else")),
         };
-        assert_eq!(tx.accept(response, &metadata(), 1_000), Err(ProtocolError::StateMismatch));
+        assert_eq!(transaction().accept(response, &metadata(), 1_000), Err(ProtocolError::StateMismatch));
         let unbound = AuthorizationResponse::Error { error: "login_required".into(), description: None, state: None };
-        assert_eq!(tx.accept(unbound, &metadata(), 1_000), Err(ProtocolError::LoginRequired(None)));
+        assert_eq!(transaction().accept(unbound, &metadata(), 1_000), Err(ProtocolError::LoginRequired(None)));
     }
 
     #[test]
@@ -252,7 +283,7 @@ mod tests {
         assert!(!tx.is_stale(1_000 + 900));
         assert!(tx.is_stale(1_000 + 901));
         let response = code_response(&tx.state, Some(ISSUER));
-        assert_eq!(tx.accept(response, &metadata(), 1_000 + 901), Err(ProtocolError::TransactionExpired));
+        assert_eq!(transaction().accept(response, &metadata(), 1_000 + 901), Err(ProtocolError::TransactionExpired));
     }
 
     #[test]
