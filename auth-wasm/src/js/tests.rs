@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use super::declaration::*;
 use super::options::{self, checked, client_config, login_request, logout_request, Accepted, AcceptedField};
 use crate::protocol::{
-    json, AuthError, CacheLocation, ClientConfig, IdTokenError, InteractiveAuthenticationRequest, JsonObject,
-    JsonValue, OAuthErrorCode, Prompt, ProtocolError,
+    json, AuthError, CacheLocation, ClientConfig, InteractiveAuthenticationRequest, JsonObject, JsonValue, Prompt,
+    ProtocolError,
 };
 
 /// What a reader made of an object.
@@ -185,81 +185,11 @@ fn the_stated_defaults_are_the_readers_defaults() {
     assert!(TOKEN_REQUEST.fields.iter().all(|field| field.default.is_none()), "TokenRequest's are not tested here");
 }
 
-/// One error of every variant of `ProtocolError`.
-fn one_protocol_error_of_each_variant() -> Vec<ProtocolError> {
-    let text = String::new;
-    let errors = vec![
-        ProtocolError::InvalidConfig(text()),
-        ProtocolError::Random(text()),
-        ProtocolError::InvalidPkceVerifier,
-        ProtocolError::InvalidScope(text()),
-        ProtocolError::InvalidRequest(text()),
-        ProtocolError::NoScopes,
-        ProtocolError::InvalidDiscovery(text()),
-        ProtocolError::DiscoveryIssuerMismatch { expected: text(), found: text() },
-        ProtocolError::InsecureEndpoint(text()),
-        ProtocolError::PkceNotSupported,
-        ProtocolError::MissingParameter("code"),
-        ProtocolError::DuplicateParameter("state"),
-        ProtocolError::StateMismatch,
-        ProtocolError::TransactionExpired,
-        ProtocolError::ResponseIssuerMismatch { expected: text(), found: text() },
-        ProtocolError::AccessDenied(None),
-        ProtocolError::LoginRequired(None),
-        ProtocolError::InteractionRequired(None),
-        ProtocolError::ConsentRequired(None),
-        ProtocolError::InvalidGrant(None),
-        ProtocolError::Provider { error: OAuthErrorCode::ServerError, description: None },
-        ProtocolError::UnknownProviderError,
-        ProtocolError::HttpClientError { status: 400 },
-        ProtocolError::HttpServerError { status: 503 },
-        ProtocolError::InvalidTokenResponse(text()),
-        ProtocolError::UnsupportedTokenType(text()),
-        ProtocolError::IdToken(IdTokenError::InvalidSignature),
-    ];
-    let variants: BTreeSet<_> = errors
-        .iter()
-        .map(|error| {
-            // No `_`: a new variant does not compile until it is listed above and here.
-            match error {
-                ProtocolError::InvalidConfig(_) => "InvalidConfig",
-                ProtocolError::Random(_) => "Random",
-                ProtocolError::InvalidPkceVerifier => "InvalidPkceVerifier",
-                ProtocolError::InvalidScope(_) => "InvalidScope",
-                ProtocolError::InvalidRequest(_) => "InvalidRequest",
-                ProtocolError::NoScopes => "NoScopes",
-                ProtocolError::InvalidDiscovery(_) => "InvalidDiscovery",
-                ProtocolError::DiscoveryIssuerMismatch { .. } => "DiscoveryIssuerMismatch",
-                ProtocolError::InsecureEndpoint(_) => "InsecureEndpoint",
-                ProtocolError::PkceNotSupported => "PkceNotSupported",
-                ProtocolError::MissingParameter(_) => "MissingParameter",
-                ProtocolError::DuplicateParameter(_) => "DuplicateParameter",
-                ProtocolError::StateMismatch => "StateMismatch",
-                ProtocolError::TransactionExpired => "TransactionExpired",
-                ProtocolError::ResponseIssuerMismatch { .. } => "ResponseIssuerMismatch",
-                ProtocolError::AccessDenied(_) => "AccessDenied",
-                ProtocolError::LoginRequired(_) => "LoginRequired",
-                ProtocolError::InteractionRequired(_) => "InteractionRequired",
-                ProtocolError::ConsentRequired(_) => "ConsentRequired",
-                ProtocolError::InvalidGrant(_) => "InvalidGrant",
-                ProtocolError::Provider { .. } => "Provider",
-                ProtocolError::UnknownProviderError => "UnknownProviderError",
-                ProtocolError::HttpClientError { .. } => "HttpClientError",
-                ProtocolError::HttpServerError { .. } => "HttpServerError",
-                ProtocolError::InvalidTokenResponse(_) => "InvalidTokenResponse",
-                ProtocolError::UnsupportedTokenType(_) => "UnsupportedTokenType",
-                ProtocolError::IdToken(_) => "IdToken",
-            }
-        })
-        .collect();
-    assert_eq!(variants.len(), errors.len(), "one error of each variant");
-    errors
-}
-
 /// One error of every variant of `AuthError` (and of every `ProtocolError` in it).
 fn one_error_of_each_variant() -> Vec<AuthError> {
     let text = String::new;
-    let mut errors: Vec<AuthError> = one_protocol_error_of_each_variant().into_iter().map(AuthError::from).collect();
+    let mut errors: Vec<AuthError> =
+        crate::protocol::one_protocol_error_of_each_variant().into_iter().map(AuthError::from).collect();
     let others = [
         AuthError::Network { url: text(), message: text() },
         AuthError::Storage(text()),

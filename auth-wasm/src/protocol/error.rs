@@ -403,6 +403,78 @@ impl ProtocolError {
     }
 }
 
+/// One error of every variant of `ProtocolError`.
+#[cfg(test)]
+pub(crate) fn one_protocol_error_of_each_variant() -> Vec<ProtocolError> {
+    let text = String::new;
+    let errors = vec![
+        ProtocolError::InvalidConfig(text()),
+        ProtocolError::Random(text()),
+        ProtocolError::InvalidPkceVerifier,
+        ProtocolError::InvalidScope(text()),
+        ProtocolError::InvalidRequest(text()),
+        ProtocolError::NoScopes,
+        ProtocolError::InvalidDiscovery(text()),
+        ProtocolError::DiscoveryIssuerMismatch { expected: text(), found: text() },
+        ProtocolError::InsecureEndpoint(text()),
+        ProtocolError::PkceNotSupported,
+        ProtocolError::MissingParameter("code"),
+        ProtocolError::DuplicateParameter("state"),
+        ProtocolError::StateMismatch,
+        ProtocolError::TransactionExpired,
+        ProtocolError::ResponseIssuerMismatch { expected: text(), found: text() },
+        ProtocolError::AccessDenied(None),
+        ProtocolError::LoginRequired(None),
+        ProtocolError::InteractionRequired(None),
+        ProtocolError::ConsentRequired(None),
+        ProtocolError::InvalidGrant(None),
+        ProtocolError::Provider { error: OAuthErrorCode::ServerError, description: None },
+        ProtocolError::UnknownProviderError,
+        ProtocolError::HttpClientError { status: 400 },
+        ProtocolError::HttpServerError { status: 503 },
+        ProtocolError::InvalidTokenResponse(text()),
+        ProtocolError::UnsupportedTokenType(text()),
+        ProtocolError::IdToken(IdTokenError::InvalidSignature),
+    ];
+    let variants: std::collections::BTreeSet<_> = errors
+        .iter()
+        .map(|error| {
+            // No `_`: a new variant does not compile until it is listed above and here.
+            match error {
+                ProtocolError::InvalidConfig(_) => "InvalidConfig",
+                ProtocolError::Random(_) => "Random",
+                ProtocolError::InvalidPkceVerifier => "InvalidPkceVerifier",
+                ProtocolError::InvalidScope(_) => "InvalidScope",
+                ProtocolError::InvalidRequest(_) => "InvalidRequest",
+                ProtocolError::NoScopes => "NoScopes",
+                ProtocolError::InvalidDiscovery(_) => "InvalidDiscovery",
+                ProtocolError::DiscoveryIssuerMismatch { .. } => "DiscoveryIssuerMismatch",
+                ProtocolError::InsecureEndpoint(_) => "InsecureEndpoint",
+                ProtocolError::PkceNotSupported => "PkceNotSupported",
+                ProtocolError::MissingParameter(_) => "MissingParameter",
+                ProtocolError::DuplicateParameter(_) => "DuplicateParameter",
+                ProtocolError::StateMismatch => "StateMismatch",
+                ProtocolError::TransactionExpired => "TransactionExpired",
+                ProtocolError::ResponseIssuerMismatch { .. } => "ResponseIssuerMismatch",
+                ProtocolError::AccessDenied(_) => "AccessDenied",
+                ProtocolError::LoginRequired(_) => "LoginRequired",
+                ProtocolError::InteractionRequired(_) => "InteractionRequired",
+                ProtocolError::ConsentRequired(_) => "ConsentRequired",
+                ProtocolError::InvalidGrant(_) => "InvalidGrant",
+                ProtocolError::Provider { .. } => "Provider",
+                ProtocolError::UnknownProviderError => "UnknownProviderError",
+                ProtocolError::HttpClientError { .. } => "HttpClientError",
+                ProtocolError::HttpServerError { .. } => "HttpServerError",
+                ProtocolError::InvalidTokenResponse(_) => "InvalidTokenResponse",
+                ProtocolError::UnsupportedTokenType(_) => "UnsupportedTokenType",
+                ProtocolError::IdToken(_) => "IdToken",
+            }
+        })
+        .collect();
+    assert_eq!(variants.len(), errors.len(), "one error of each variant");
+    errors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,34 +583,7 @@ mod tests {
             IdTokenError::AmbiguousKey,
             IdTokenError::InvalidSignature,
         ];
-        let protocol = [
-            ProtocolError::InvalidConfig(text()),
-            ProtocolError::Random(text()),
-            ProtocolError::InvalidPkceVerifier,
-            ProtocolError::InvalidScope(text()),
-            ProtocolError::InvalidRequest(text()),
-            ProtocolError::NoScopes,
-            ProtocolError::InvalidDiscovery(text()),
-            ProtocolError::DiscoveryIssuerMismatch { expected: text(), found: text() },
-            ProtocolError::InsecureEndpoint(text()),
-            ProtocolError::PkceNotSupported,
-            ProtocolError::MissingParameter("code"),
-            ProtocolError::DuplicateParameter("code"),
-            ProtocolError::StateMismatch,
-            ProtocolError::TransactionExpired,
-            ProtocolError::ResponseIssuerMismatch { expected: text(), found: text() },
-            ProtocolError::AccessDenied(None),
-            ProtocolError::LoginRequired(None),
-            ProtocolError::InteractionRequired(None),
-            ProtocolError::ConsentRequired(None),
-            ProtocolError::InvalidGrant(None),
-            ProtocolError::Provider { error: OAuthErrorCode::ServerError, description: None },
-            ProtocolError::UnknownProviderError,
-            ProtocolError::HttpClientError { status: 400 },
-            ProtocolError::HttpServerError { status: 500 },
-            ProtocolError::InvalidTokenResponse(text()),
-            ProtocolError::UnsupportedTokenType(text()),
-        ];
+        let protocol = one_protocol_error_of_each_variant();
         let errors = protocol.into_iter().chain(id_token.into_iter().map(ProtocolError::IdToken));
         for error in errors {
             let message = error.message();

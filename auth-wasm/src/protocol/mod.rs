@@ -53,6 +53,8 @@ pub use client_error::AuthError;
 pub use config::{CacheLocation, ClientConfig};
 pub use discovery::{discovery_url, ProviderMetadata};
 pub use entra::is_entra_authority;
+#[cfg(test)]
+pub(crate) use error::one_protocol_error_of_each_variant;
 pub use error::{IdTokenError, OAuthErrorCode, ProtocolError};
 pub use event::AuthEvent;
 pub use id_token::{decode_id_token, Audience, IdTokenClaims, IdTokenExpectations, JwtHeader, DEFAULT_CLOCK_SKEW_SECS};
