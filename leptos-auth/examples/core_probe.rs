@@ -106,7 +106,7 @@ async fn protocol_core() -> Result<(), AuthError> {
             let response = parse_authorization_response(&url)?;
             let stored = JsonObject::parse(&input(7)).map_err(|_| ProtocolError::StateMismatch)?;
             let transaction = LoginTransaction::from_json(&stored).map_err(|_| ProtocolError::StateMismatch)?;
-            let mut flow = TokenFlow::new(&config, Grant::Code { response, transaction: Box::new(transaction) });
+            let mut flow = TokenFlow::new(&config, Grant::Code { response, transaction });
             drive(&mut flow).await?;
             let set = flow.into_token_set().ok_or(ProtocolError::MissingParameter("id_token"))?;
             let next = after_sign_in(previous.as_ref(), set)?;

@@ -114,7 +114,7 @@ impl AuthClient {
                         let started = timing::now();
                         let tokens = self.tokens(grant).await;
                         timing::measure("auth-wasm renewal: request", started);
-                        RenewalInput::Tokens(tokens.map(Box::new))
+                        RenewalInput::Tokens(tokens)
                     }
                     RenewalStep::LoadHiddenFrame { url, redirect_uri, timeout_ms } => {
                         let started = timing::now();

@@ -215,9 +215,8 @@ pub enum Grant<'a> {
     Code {
         /// The callback's response.
         response: AuthorizationResponse,
-        /// The transaction whose `state` the response must carry (boxed: a grant moves through the
-        /// steps of the flows by value, and the transaction is most of it).
-        transaction: Box<LoginTransaction>,
+        /// The transaction whose `state` the response must carry.
+        transaction: LoginTransaction,
     },
     /// A refresh token of `session`, for `scopes`.
     Refresh {
@@ -250,7 +249,7 @@ impl<'a> TokenFlow<'a> {
     /// The flow of `grant` for the client `config`.
     pub fn new(config: &'a ClientConfig, grant: Grant<'a>) -> Self {
         let trade = match grant {
-            Grant::Code { response, transaction } => Trade::Code(Some((response, *transaction))),
+            Grant::Code { response, transaction } => Trade::Code(Some((response, transaction))),
             Grant::Refresh { session, refresh_token, scopes } => Trade::Refresh { session, refresh_token, scopes },
         };
         Self {
@@ -458,7 +457,7 @@ mod tests {
     /// the steps' names, the error that ended it, and the checked tokens.
     fn sign_in_callback(answers: Vec<Input>) -> (Vec<String>, Option<ProtocolError>, Option<TokenSet>) {
         let (config, transaction) = (config(), transaction());
-        let grant = Grant::Code { response: callback(&transaction.state), transaction: Box::new(transaction) };
+        let grant = Grant::Code { response: callback(&transaction.state), transaction };
         let mut flow = TokenFlow::new(&config, grant);
         let (steps, error) = run(&mut flow, answers);
         (steps, error, flow.into_token_set())
@@ -543,7 +542,7 @@ mod tests {
     fn a_callback_for_another_sign_in_sends_no_token_request() {
         let (config, transaction) = (config(), transaction());
         let other = State::from_random([9; 32]);
-        let grant = Grant::Code { response: callback(&other), transaction: Box::new(transaction) };
+        let grant = Grant::Code { response: callback(&other), transaction };
         let mut flow = TokenFlow::new(&config, grant);
         let (steps, error) = run(&mut flow, vec![Input::Cached(Cached::Metadata(Rc::new(metadata())))]);
         assert_eq!(error, Some(ProtocolError::StateMismatch));

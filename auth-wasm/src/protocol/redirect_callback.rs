@@ -159,7 +159,7 @@ impl RedirectCallback {
                 Some(response) => {
                     self.phase = Phase::Exchanging;
                     self.sign_in = Some((transaction.state.clone(), transaction.return_url.clone()));
-                    CallbackStep::Exchange(Grant::Code { response, transaction: Box::new(transaction) })
+                    CallbackStep::Exchange(Grant::Code { response, transaction })
                 }
                 None => self.clean("/".into(), Err(ProtocolError::MissingParameter("code").into())),
             },

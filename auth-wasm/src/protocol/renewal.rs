@@ -147,9 +147,8 @@ pub enum RenewalInput {
     Done,
     /// The provider's metadata.
     Metadata(Result<Rc<ProviderMetadata>, AuthError>),
-    /// The checked tokens of an exchange (boxed: an input moves by value, and a token set is most of
-    /// what any input holds).
-    Tokens(Result<Box<TokenSet>, AuthError>),
+    /// The checked tokens of an exchange.
+    Tokens(Result<TokenSet, AuthError>),
     /// The URL the hidden iframe landed on.
     Landed(Result<String, AuthError>),
     /// Whether the session was committed.
@@ -225,7 +224,7 @@ pub struct Renewal<'a> {
     tried_newer_token: bool,
     /// The revision of the session the renewal started from (what a failure is remembered at).
     renewing_revision: u64,
-    transaction: Option<Box<LoginTransaction>>,
+    transaction: Option<LoginTransaction>,
     /// The failure being told to the listeners.
     failure: Option<AuthError>,
 }
@@ -290,7 +289,7 @@ impl<'a> Renewal<'a> {
                 self.holding_lock(view, now)
             }
             (Phase::ForgettingStaleToken, RenewalInput::Done) => self.silent(),
-            (Phase::Refreshing, RenewalInput::Tokens(Ok(set))) => self.keep(*set, Via::RefreshToken, view, now),
+            (Phase::Refreshing, RenewalInput::Tokens(Ok(set))) => self.keep(set, Via::RefreshToken, view, now),
             (Phase::Refreshing, RenewalInput::Tokens(Err(error))) => self.refresh_refused(error, view),
             (Phase::DroppingDeadToken, RenewalInput::Committed(Ok(()))) => {
                 // That commit was this renewal's own change: the iframe's result is measured from it.
@@ -309,7 +308,7 @@ impl<'a> Renewal<'a> {
                 },
                 Err(error) => self.fail(error.into()),
             },
-            (Phase::ExchangingCode, RenewalInput::Tokens(Ok(set))) => self.keep(*set, Via::Iframe, view, now),
+            (Phase::ExchangingCode, RenewalInput::Tokens(Ok(set))) => self.keep(set, Via::Iframe, view, now),
             (
                 Phase::GettingMetadata | Phase::InFrame | Phase::ExchangingCode,
                 RenewalInput::Metadata(Err(error))
@@ -464,7 +463,7 @@ impl<'a> Renewal<'a> {
         let params = self.config.with_configured_parameters(params);
         match authorize_url(metadata, &self.config.client_id, &transaction, &params) {
             Ok(url) => {
-                self.transaction = Some(Box::new(transaction));
+                self.transaction = Some(transaction);
                 self.phase = Phase::InFrame;
                 let redirect_uri = self.silent_redirect_uri.clone();
                 RenewalStep::LoadHiddenFrame { url, redirect_uri, timeout_ms: SILENT_TIMEOUT_MS }
@@ -668,7 +667,7 @@ mod tests {
             chain(
                 to_the_lock(expired(3), false, expired(3)),
                 vec![
-                    (RenewalInput::Tokens(Ok(Box::new(set))), expired(3)),
+                    (RenewalInput::Tokens(Ok(set)), expired(3)),
                     (RenewalInput::Committed(Ok(())), renewed_elsewhere(4)),
                 ],
             ),
@@ -786,7 +785,7 @@ mod tests {
             chain(
                 to_the_lock(expired(3), false, expired(3)),
                 vec![
-                    (RenewalInput::Tokens(Ok(Box::new(set))), changed.clone()),
+                    (RenewalInput::Tokens(Ok(set)), changed.clone()),
                     (RenewalInput::Done, changed.clone()),
                     (RenewalInput::Done, changed),
                 ],
@@ -944,7 +943,7 @@ mod tests {
         let step = renewal.next(RenewalInput::Landed(Ok(landed)), &without_token, NOW);
         assert_eq!(name(&step), "exchange code");
         let set = renewal_with_identity("at-2");
-        let step = renewal.next(RenewalInput::Tokens(Ok(Box::new(set))), &without_token, NOW);
+        let step = renewal.next(RenewalInput::Tokens(Ok(set)), &without_token, NOW);
         assert_eq!(name(&step), "commit refresh token None", "kept, not dropped as a change of the session");
     }
 
