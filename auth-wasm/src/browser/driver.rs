@@ -75,7 +75,10 @@ impl AuthClient {
         Box::pin(async move {
             let config = self.config();
             let silent_redirect_uri = self.app_url(&config.silent_redirect_uri);
-            let mut renewal = Renewal::new(config, scopes.clone(), stale, silent_redirect_uri, random_bytes()?);
+            // Counted before this call waits for its turn: a failure after that is one it waited behind.
+            let failures_seen = self.last_failure().borrow().as_ref().map_or(0, |failure| failure.number);
+            let random = random_bytes()?;
+            let mut renewal = Renewal::new(config, scopes.clone(), stale, failures_seen, silent_redirect_uri, random);
             let sync = self.sync();
             let mut _turn = None;
             let mut _lock = None;

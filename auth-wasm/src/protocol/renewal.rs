@@ -36,16 +36,22 @@ pub const CATCH_UP_MS: u32 = 1_000;
 /// How long a hidden-iframe renewal may take before it counts as needing the user.
 pub const SILENT_TIMEOUT_MS: u32 = 10_000;
 
-/// How long the answer of a renewal that needed the user is given to the calls that waited behind it,
-/// rather than each running the same iframe again.
+/// How long the answer of a renewal that needed the user is given to later calls too, rather than each
+/// running the same iframe again.
 pub const FAILURE_MEMORY_SECS: i64 = 30;
 
 /// How many times a renewal follows an account change (a switch in another tab) before it gives up.
 const ACCOUNT_CHANGES: u8 = 3;
 
-/// A renewal that needed the user, remembered for the calls that waited behind it.
+/// A renewal that failed, remembered for the calls that waited behind it: they get its outcome, whatever
+/// the failure, so that N waiting calls fail once rather than each running the same request again (30 s
+/// each, against a hung provider). A failure that needs the user is also given to later calls for
+/// [`FAILURE_MEMORY_SECS`].
 #[derive(Clone, Debug)]
 pub struct RenewalFailure {
+    /// The tab's count of failed renewals, this one included: a call that started when the count was
+    /// lower waited behind it.
+    pub number: u64,
     /// The revision of the session it failed at.
     pub revision: u64,
     /// The scopes it was for.
@@ -57,10 +63,24 @@ pub struct RenewalFailure {
 }
 
 impl RenewalFailure {
-    /// Why a renewal for `scopes` at `revision` needs the user, if this failure says so at `now`.
-    fn answers(&self, revision: u64, scopes: &Scopes, now: i64) -> Option<Rc<AuthError>> {
-        let fresh = now.saturating_sub(self.at) <= FAILURE_MEMORY_SECS;
-        (self.revision == revision && self.scopes == *scopes && fresh).then(|| self.error.clone())
+    /// The outcome this failure gives a renewal for `scopes` at `revision` that started when the tab had
+    /// counted `failures_seen` failures, at `now`; `None`: it does not answer that renewal.
+    fn answers(
+        &self,
+        failures_seen: u64,
+        revision: u64,
+        scopes: &Scopes,
+        now: i64,
+    ) -> Option<Result<Renewed, AuthError>> {
+        if self.revision != revision || self.scopes != *scopes {
+            return None;
+        }
+        let waited_behind_it = self.number > failures_seen;
+        let recent = now.saturating_sub(self.at) <= FAILURE_MEMORY_SECS;
+        if self.error.requires_interaction() && (waited_behind_it || recent) {
+            return Some(Ok(Renewed::InteractionRequired(Some(self.error.clone()))));
+        }
+        waited_behind_it.then(|| Err(AuthError::clone(&self.error)))
     }
 }
 
@@ -209,6 +229,8 @@ pub struct Renewal<'a> {
     phase: Phase,
     /// The last failure this tab remembers (given with its turn).
     remembered: Option<RenewalFailure>,
+    /// The tab's count of failed renewals when this one started.
+    failures_seen: u64,
     /// The account whose lock is held.
     account: Option<HomeAccountId>,
     account_changes: u8,
@@ -230,13 +252,15 @@ pub struct Renewal<'a> {
 }
 
 impl<'a> Renewal<'a> {
-    /// A renewal for `scopes` of the client `config`. `stale`: a cached token the caller will not take
-    /// (a forced renewal). `silent_redirect_uri` is resolved against the app's origin; `random` makes
-    /// the iframe's transaction.
+    /// A renewal for `scopes` of the client `config`, started when the tab had counted `failures_seen`
+    /// failed renewals ([`RenewalFailure::number`] of the last). `stale`: a cached token the caller will
+    /// not take (a forced renewal). `silent_redirect_uri` is resolved against the app's origin; `random`
+    /// makes the iframe's transaction.
     pub fn new(
         config: &'a ClientConfig,
         scopes: Scopes,
         stale: Option<AccessToken>,
+        failures_seen: u64,
         silent_redirect_uri: String,
         random: [[u8; 32]; 3],
     ) -> Self {
@@ -248,6 +272,7 @@ impl<'a> Renewal<'a> {
             random,
             phase: Phase::Start,
             remembered: None,
+            failures_seen,
             account: None,
             account_changes: 0,
             asked_at: 0,
@@ -278,6 +303,13 @@ impl<'a> Renewal<'a> {
                 // The call before this one in the tab may have renewed: no lock needed then.
                 if let Some(answer) = self.answer_without_renewal(view, now) {
                     return self.finish(Ok(answer));
+                }
+                // Or failed: its outcome is this call's too.
+                let failed = self.remembered.as_ref();
+                if let Some(outcome) =
+                    failed.and_then(|f| f.answers(self.failures_seen, view.revision, &self.scopes, now))
+                {
+                    return self.finish(outcome);
                 }
                 self.lock(view)
             }
@@ -384,11 +416,7 @@ impl<'a> Renewal<'a> {
             }
             return self.lock(view);
         }
-        // 4. A renewal that needed the user a moment ago needs it still.
-        if let Some(error) = self.remembered.as_ref().and_then(|f| f.answers(view.revision, &self.scopes, now)) {
-            return self.finish(Ok(Renewed::InteractionRequired(Some(error))));
-        }
-        // 5. Renew: with the refresh token only if this copy is the newest.
+        // 4. Renew: with the refresh token only if this copy is the newest.
         self.started_at = view.newest_revision();
         self.renewing_revision = view.revision;
         self.renewing = Some(session.clone());
@@ -510,16 +538,18 @@ impl<'a> Renewal<'a> {
         RenewalStep::Tell(AuthEvent::RenewFailed { scopes: self.scopes.clone(), error })
     }
 
-    /// A failure the user can fix is remembered for the calls waiting behind this one.
+    /// A failure is remembered for the calls waiting behind this one (see [`RenewalFailure`]); then the
+    /// call's answer: the user is needed, or the error.
     fn remember_failure(&mut self, now: i64) -> RenewalStep<'_> {
         let error = self.failure.take().expect("a failure is kept while it is told");
-        if !error.requires_interaction() {
-            return self.finish(Err(error));
-        }
+        let outcome = if error.requires_interaction() { None } else { Some(Err(error.clone())) };
         let error = Rc::new(error);
-        let revision = self.renewing_revision;
-        self.phase = Phase::RememberingFailure(Ok(Renewed::InteractionRequired(Some(error.clone()))));
-        RenewalStep::Remember(RenewalFailure { revision, scopes: self.scopes.clone(), at: now, error })
+        let outcome = outcome.unwrap_or_else(|| Ok(Renewed::InteractionRequired(Some(error.clone()))));
+        // Renewals in a tab take turns: no other failure came between this one's turn and now.
+        let number = self.remembered.as_ref().map_or(0, |f| f.number).max(self.failures_seen) + 1;
+        let (revision, scopes) = (self.renewing_revision, self.scopes.clone());
+        self.phase = Phase::RememberingFailure(outcome);
+        RenewalStep::Remember(RenewalFailure { number, revision, scopes, at: now, error })
     }
 
     fn finish(&mut self, outcome: Result<Renewed, AuthError>) -> RenewalStep<'_> {
@@ -607,9 +637,19 @@ mod tests {
     /// Runs a renewal for `api:read` through `script` (each answer with the tab's view then; the first
     /// answer is `Start`): the steps' names.
     fn run(stale: Option<&str>, script: Vec<(RenewalInput, TabView)>) -> Vec<String> {
+        run_after_failures(0, stale, script)
+    }
+
+    /// [`run`] for a call that started when the tab had counted `failures_seen` failed renewals.
+    fn run_after_failures(
+        failures_seen: u64,
+        stale: Option<&str>,
+        script: Vec<(RenewalInput, TabView)>,
+    ) -> Vec<String> {
         let config = config();
         let stale = stale.map(AccessToken::new);
-        let mut renewal = Renewal::new(&config, api(), stale, "https://app/silent-callback.html".into(), [[7; 32]; 3]);
+        let silent_redirect_uri = "https://app/silent-callback.html".to_owned();
+        let mut renewal = Renewal::new(&config, api(), stale, failures_seen, silent_redirect_uri, [[7; 32]; 3]);
         let mut steps = Vec::new();
         for (input, view) in script {
             let step = renewal.next(input, &view, NOW);
@@ -871,34 +911,81 @@ mod tests {
     }
 
     #[test]
-    fn a_network_failure_is_told_and_returned_not_remembered() {
+    fn a_network_failure_is_told_once_remembered_for_the_calls_behind_it_and_returned() {
         let offline = AuthError::Network { url: "https://op.example/token".into(), message: "offline".into() };
         let steps = run(
             None,
             chain(
                 to_the_lock(expired(3), false, expired(3)),
-                vec![(RenewalInput::Tokens(Err(offline)), expired(3)), (RenewalInput::Done, expired(3))],
+                vec![
+                    (RenewalInput::Tokens(Err(offline)), expired(3)),
+                    (RenewalInput::Done, expired(3)),
+                    (RenewalInput::Done, expired(3)),
+                ],
             ),
         );
         assert_eq!(
             steps,
-            ["take turn", "lock", "refresh with rt-1", "tell renew failed: network_error", "error: network_error"]
+            [
+                "take turn",
+                "lock",
+                "refresh with rt-1",
+                "tell renew failed: network_error",
+                "remember network_error at revision 3",
+                "error: network_error"
+            ]
         );
     }
 
+    /// The failure numbered `number` of a renewal for `api:read` at revision 3, at `at`.
+    fn failure(number: u64, error: AuthError, at: i64) -> RenewalFailure {
+        RenewalFailure { number, revision: 3, scopes: api(), at, error: Rc::new(error) }
+    }
+
+    /// The steps of a call that started after `failures_seen` failures and got its turn with `remembered`.
+    fn turn_after(failures_seen: u64, remembered: RenewalFailure) -> Vec<String> {
+        let script = chain(
+            vec![(RenewalInput::Start, expired(3)), (RenewalInput::Turn(Some(remembered)), expired(3))],
+            vec![(RenewalInput::Locked { waited: false }, expired(3))],
+        );
+        run_after_failures(failures_seen, None, script)
+    }
+
     #[test]
-    fn a_renewal_that_needed_the_user_a_moment_ago_answers_the_calls_behind_it() {
-        let error = Rc::new(AuthError::SilentTimeout { seconds: 10 });
-        let failure = |at| RenewalFailure { revision: 3, scopes: api(), at, error: error.clone() };
-        let script = |at| {
-            vec![
-                (RenewalInput::Start, expired(3)),
-                (RenewalInput::Turn(Some(failure(at))), expired(3)),
-                (RenewalInput::Locked { waited: false }, expired(3)),
-            ]
+    fn calls_that_waited_behind_a_failed_renewal_get_its_outcome_whatever_the_failure() {
+        let hung = || AuthError::Network { url: "https://op.example/token".into(), message: "timed out".into() };
+        assert_eq!(turn_after(0, failure(1, hung(), NOW)), ["take turn", "error: network_error"], "waited behind it");
+        assert_eq!(turn_after(1, failure(1, hung(), NOW)), ["take turn", "lock", "refresh with rt-1"], "came after it");
+        let declined =
+            || ProtocolError::Provider { error: crate::protocol::OAuthErrorCode::ServerError, description: None };
+        assert_eq!(turn_after(4, failure(5, declined().into(), NOW)), ["take turn", "error: provider_error"]);
+    }
+
+    #[test]
+    fn a_renewal_that_needed_the_user_a_moment_ago_answers_later_calls_too() {
+        let timeout = || AuthError::SilentTimeout { seconds: 10 };
+        let needed_the_user = ["take turn", "interaction required: silent_timeout"];
+        assert_eq!(turn_after(0, failure(1, timeout(), NOW - 60)), needed_the_user, "waited behind it");
+        assert_eq!(turn_after(1, failure(1, timeout(), NOW - 5)), needed_the_user, "a moment ago");
+        let forgotten = ["take turn", "lock", "refresh with rt-1"];
+        assert_eq!(turn_after(1, failure(1, timeout(), NOW - 60)), forgotten, "forgotten after 30 s");
+    }
+
+    #[test]
+    fn failures_are_numbered_after_the_last_one_the_tab_remembers() {
+        let config = config();
+        let uri = "https://app/silent-callback.html".to_owned();
+        let mut renewal = Renewal::new(&config, api(), None, 2, uri, [[7; 32]; 3]);
+        let offline = AuthError::Network { url: "https://op.example/token".into(), message: "offline".into() };
+        let earlier = failure(2, AuthError::SilentTimeout { seconds: 10 }, NOW - 3600);
+        renewal.next(RenewalInput::Start, &expired(3), NOW);
+        renewal.next(RenewalInput::Turn(Some(earlier)), &expired(3), NOW);
+        renewal.next(RenewalInput::Locked { waited: false }, &expired(3), NOW);
+        renewal.next(RenewalInput::Tokens(Err(offline)), &expired(3), NOW);
+        let RenewalStep::Remember(remembered) = renewal.next(RenewalInput::Done, &expired(3), NOW) else {
+            panic!("the failure is remembered")
         };
-        assert_eq!(run(None, script(NOW - 5)), ["take turn", "lock", "interaction required: silent_timeout"]);
-        assert_eq!(run(None, script(NOW - 60)), ["take turn", "lock", "refresh with rt-1"], "forgotten after 30 s");
+        assert_eq!(remembered.number, 3);
     }
 
     #[test]
@@ -922,7 +1009,8 @@ mod tests {
     #[test]
     fn after_forgetting_a_dead_refresh_token_the_iframes_tokens_are_kept() {
         let config = config();
-        let mut renewal = Renewal::new(&config, api(), None, "https://app/silent-callback.html".into(), [[7; 32]; 3]);
+        let mut renewal =
+            Renewal::new(&config, api(), None, 0, "https://app/silent-callback.html".into(), [[7; 32]; 3]);
         let without_token = view(Some(alice().without_refresh_token()), 4, Some((4, true)));
         assert!(matches!(renewal.next(RenewalInput::Start, &expired(3), NOW), RenewalStep::TakeTurn));
         assert!(matches!(renewal.next(RenewalInput::Turn(None), &expired(3), NOW), RenewalStep::Lock { .. }));
