@@ -260,7 +260,7 @@ proptest! {
             form_urlencoded::byte_serialize(description.as_bytes()).collect::<String>(),
         );
         let response = parse_authorization_response(&url).unwrap();
-        let auth_wasm::protocol::AuthorizationResponse::Error { error, description, state } = response else {
+        let auth_wasm::protocol::AuthorizationResponse::Error { error, description, state, .. } = response else {
             panic!("an error response");
         };
         prop_assert_eq!(state, None);

@@ -6,8 +6,8 @@
 //!
 //! Redirects are followed (an API may move), but only the allow-listed origin the token was sent to is
 //! trusted to speak for the API: a 401 or a `WWW-Authenticate` claims challenge whose final URL is on
-//! another origin is handed to the app as it is, neither starting a sign-in nor forgetting the token
-//! ([`challenge_is_from`]). (The browser itself drops `Authorization` on a cross-origin redirect.) And
+//! another origin, or that came at the end of a redirect chain, is handed to the app as it is, neither
+//! starting a sign-in nor forgetting the token ([`challenge_is_from`]). (The browser itself drops `Authorization` on a cross-origin redirect.) And
 //! each origin gets at most one interactive claims round trip per 15 minutes, whatever the claims
 //! ([`claims_round_trip_allowed`]), so that an API cannot send the app to the provider in a loop.
 
@@ -67,7 +67,7 @@ impl AuthorizedFetch {
         };
         let response = request.send().await.map_err(network)?;
         let Some(origin) = origin else { return Ok(response) };
-        if response.status() != 401 || !challenge_is_from(&origin, &response.url()) {
+        if response.status() != 401 || !challenge_is_from(&origin, &response.url(), response.redirected()) {
             return Ok(response);
         }
         let challenge = response.headers().get("www-authenticate").and_then(|h| claims_challenge(&h));

@@ -246,6 +246,7 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     code("invalid_grant", "The provider refused the code or the refresh token (expired, revoked or used)."),
     code("provider_error", "The provider answered another OAuth error; the message gives its code and description."),
     code("unknown_provider_error", "The provider answered an error code the specifications do not define."),
+    code("untrusted_error_response", "An error response with this browser's state but no or another issuer's `iss`."),
     code("http_client_error", "The provider answered a 4xx status with no OAuth error."),
     code("http_server_error", "The provider answered a 5xx status with no OAuth error."),
     code("invalid_token_response", "The token response is unusable, or does not fit the request."),

@@ -27,6 +27,8 @@ pub enum AuthorizationResponse {
         description: Option<String>,
         /// The `state` the request carried, if the provider sent it back.
         state: Option<State>,
+        /// The issuer that answered (RFC 9207), when the provider says.
+        iss: Option<String>,
     },
 }
 
@@ -94,7 +96,7 @@ pub fn parse_authorization_response(url: &str) -> Result<AuthorizationResponse, 
     let state = state.map(State::new);
     if let Some(error) = error {
         let description = state.is_some().then_some(description).flatten();
-        return Ok(AuthorizationResponse::Error { error, description, state });
+        return Ok(AuthorizationResponse::Error { error, description, state, iss });
     }
     let code = code.ok_or(ProtocolError::MissingParameter("code"))?;
     let state = state.ok_or(ProtocolError::MissingParameter("state"))?;
@@ -128,7 +130,7 @@ mod tests {
     #[test]
     fn parses_errors() {
         let response = parse_authorization_response(
-            "https://app/cb?error=access_denied&error_description=User+cancelled&state=s1",
+            "https://app/cb?error=access_denied&error_description=User+cancelled&state=s1&iss=https%3A%2F%2Fop",
         )
         .unwrap();
         assert_eq!(
@@ -136,7 +138,8 @@ mod tests {
             AuthorizationResponse::Error {
                 error: "access_denied".into(),
                 description: Some("User cancelled".into()),
-                state: Some(State::new("s1"))
+                state: Some(State::new("s1")),
+                iss: Some("https://op".into()),
             }
         );
         assert_eq!(response.state(), Some(&State::new("s1")));
@@ -206,7 +209,7 @@ mod tests {
                 .unwrap();
         assert_eq!(
             response,
-            AuthorizationResponse::Error { error: "access_denied".into(), description: None, state: None }
+            AuthorizationResponse::Error { error: "access_denied".into(), description: None, state: None, iss: None }
         );
     }
 

@@ -41,11 +41,13 @@ pub fn claims_round_trip_allowed(previous: Option<&ClaimsRoundTrip>, now: i64) -
     previous.is_none_or(|previous| !(0..=CLAIMS_ROUND_TRIP_INTERVAL_SECS).contains(&(now - previous.at)))
 }
 
-/// Whether a response to a request sent to `origin` came from that origin. `fetch` follows redirects,
-/// so a response's final URL can be anywhere: a 401 or a `WWW-Authenticate` from another origin is not
-/// the API's, and must neither start a sign-in nor make the client forget its token.
-pub fn challenge_is_from(origin: &str, response_url: &str) -> bool {
-    origin_of(response_url).is_some_and(|final_origin| final_origin == origin)
+/// Whether a response to a request sent to `origin`, ending at `response_url` (`redirected`: `fetch`
+/// followed a redirect to get there), is the API's own answer. A 401 or a `WWW-Authenticate` from another
+/// origin is not, and neither is one at the end of a redirect chain, even back on the API's origin (the
+/// chain may have passed through an origin that answers anything): such a response must neither start a
+/// sign-in nor make the client forget its token.
+pub fn challenge_is_from(origin: &str, response_url: &str, redirected: bool) -> bool {
+    !redirected && origin_of(response_url).is_some_and(|final_origin| final_origin == origin)
 }
 
 /// The claims request of a `WWW-Authenticate` header, if it carries one. The `claims` value is JSON in
@@ -154,15 +156,17 @@ mod tests {
     #[test]
     fn only_the_origin_the_token_was_sent_to_can_challenge() {
         let api = "https://api.example";
-        assert!(challenge_is_from(api, "https://api.example/orders"));
-        assert!(challenge_is_from(api, "https://API.example:443/step-up?x=1"));
+        assert!(challenge_is_from(api, "https://api.example/orders", false));
+        assert!(challenge_is_from(api, "https://API.example:443/step-up?x=1", false));
         // The API redirected the call: whoever answered at the end is not the API.
-        assert!(!challenge_is_from(api, "https://evil.example/step-up"));
-        assert!(!challenge_is_from(api, "https://api.example.evil.example/"));
-        assert!(!challenge_is_from(api, "http://api.example/"));
-        assert!(!challenge_is_from(api, "https://api.example:8443/"));
+        assert!(!challenge_is_from(api, "https://evil.example/step-up", false));
+        assert!(!challenge_is_from(api, "https://api.example.evil.example/", false));
+        assert!(!challenge_is_from(api, "http://api.example/", false));
+        assert!(!challenge_is_from(api, "https://api.example:8443/", false));
         // No URL (a response not from the network): nothing to act on.
-        assert!(!challenge_is_from(api, ""));
+        assert!(!challenge_is_from(api, "", false));
+        // Redirected through another origin and back: the chain is not the API's answer.
+        assert!(!challenge_is_from(api, "https://api.example/step-up", true));
     }
 
     #[test]

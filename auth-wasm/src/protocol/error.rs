@@ -223,6 +223,10 @@ pub enum ProtocolError {
     },
     /// The provider answered a code the specifications do not define; neither it nor its description is kept.
     UnknownProviderError,
+    /// An error response carrying this browser's `state` but no `iss`, or another issuer's, where the
+    /// provider names itself in its responses (RFC 9207): it may come from another provider (a mix-up), so
+    /// neither its code nor its text is kept.
+    UntrustedErrorResponse,
     /// The provider answered an unexpected status below 500 (a 4xx, say) with no OAuth error in the body.
     HttpClientError {
         /// The HTTP status.
@@ -350,6 +354,7 @@ impl ProtocolError {
                 Message::new("provider_error").text(error.as_str()).detail(description)
             }
             Self::UnknownProviderError => Message::new("unknown_provider_error"),
+            Self::UntrustedErrorResponse => Message::new("untrusted_error_response"),
             Self::HttpClientError { status } => Message::new("http_client_error").number((*status).into()),
             Self::HttpServerError { status } => Message::new("http_server_error").number((*status).into()),
             Self::InvalidTokenResponse(why) => Message::new("invalid_token_response").text(why),
@@ -380,6 +385,7 @@ impl ProtocolError {
             Self::InvalidGrant(_) => "invalid_grant",
             Self::Provider { .. } => "provider_error",
             Self::UnknownProviderError => "unknown_provider_error",
+            Self::UntrustedErrorResponse => "untrusted_error_response",
             Self::HttpClientError { .. } => "http_client_error",
             Self::HttpServerError { .. } => "http_server_error",
             Self::InvalidTokenResponse(_) | Self::UnsupportedTokenType(_) => "invalid_token_response",
@@ -430,6 +436,7 @@ pub(crate) fn one_protocol_error_of_each_variant() -> Vec<ProtocolError> {
         ProtocolError::InvalidGrant(None),
         ProtocolError::Provider { error: OAuthErrorCode::ServerError, description: None },
         ProtocolError::UnknownProviderError,
+        ProtocolError::UntrustedErrorResponse,
         ProtocolError::HttpClientError { status: 400 },
         ProtocolError::HttpServerError { status: 503 },
         ProtocolError::InvalidTokenResponse(text()),
@@ -463,6 +470,7 @@ pub(crate) fn one_protocol_error_of_each_variant() -> Vec<ProtocolError> {
                 ProtocolError::InvalidGrant(_) => "InvalidGrant",
                 ProtocolError::Provider { .. } => "Provider",
                 ProtocolError::UnknownProviderError => "UnknownProviderError",
+                ProtocolError::UntrustedErrorResponse => "UntrustedErrorResponse",
                 ProtocolError::HttpClientError { .. } => "HttpClientError",
                 ProtocolError::HttpServerError { .. } => "HttpServerError",
                 ProtocolError::InvalidTokenResponse(_) => "InvalidTokenResponse",

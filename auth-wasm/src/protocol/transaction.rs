@@ -96,10 +96,20 @@ impl LoginTransaction {
         if self.is_stale(now) {
             return Err(ProtocolError::TransactionExpired);
         }
+        // RFC 9207: where the provider names itself in its responses, one that does not (or names another)
+        // may be another provider's answer to this request (a mix-up).
+        let from_our_provider = |iss: Option<&str>| match iss {
+            Some(iss) => issuer_matches(&metadata.issuer, iss),
+            None => !metadata.authorization_response_iss_parameter_supported,
+        };
         let (code, state, iss) = match response {
             // An error for another request is not this sign-in's answer, and its text is not shown.
             AuthorizationResponse::Error { state: Some(state), .. } if state != self.state => {
                 return Err(ProtocolError::StateMismatch)
+            }
+            // Neither is the text of one from another provider.
+            AuthorizationResponse::Error { iss, .. } if !from_our_provider(iss.as_deref()) => {
+                return Err(ProtocolError::UntrustedErrorResponse)
             }
             AuthorizationResponse::Error { error, description, .. } => {
                 return Err(ProtocolError::from_provider(&error, description))
@@ -109,22 +119,22 @@ impl LoginTransaction {
         if state != self.state {
             return Err(ProtocolError::StateMismatch);
         }
-        match iss {
-            Some(iss) if !issuer_matches(&metadata.issuer, &iss) => {
-                Err(ProtocolError::ResponseIssuerMismatch { expected: metadata.issuer.as_str().to_owned(), found: iss })
-            }
-            None if metadata.authorization_response_iss_parameter_supported => {
-                Err(ProtocolError::MissingParameter("iss"))
-            }
-            _ => Ok(AcceptedSignIn {
-                code,
-                nonce: self.nonce,
-                verifier: self.verifier,
-                redirect_uri: self.redirect_uri,
-                scopes: self.scopes,
-                max_age: self.max_age,
-            }),
+        if !from_our_provider(iss.as_deref()) {
+            return Err(match iss {
+                Some(found) => {
+                    ProtocolError::ResponseIssuerMismatch { expected: metadata.issuer.as_str().to_owned(), found }
+                }
+                None => ProtocolError::MissingParameter("iss"),
+            });
         }
+        Ok(AcceptedSignIn {
+            code,
+            nonce: self.nonce,
+            verifier: self.verifier,
+            redirect_uri: self.redirect_uri,
+            scopes: self.scopes,
+            max_age: self.max_age,
+        })
     }
 }
 
@@ -256,13 +266,32 @@ pub(crate) mod tests {
     #[test]
     fn provider_error_becomes_typed_error() {
         let tx = transaction();
-        let response = AuthorizationResponse::Error {
+        let response = |iss: Option<&str>| AuthorizationResponse::Error {
             error: "access_denied".into(),
             description: Some("End-User aborted interaction".into()),
             state: Some(tx.state.clone()),
+            iss: iss.map(str::to_owned),
         };
-        let err = transaction().accept(response, &metadata(), 1_000).unwrap_err();
+        let err = transaction().accept(response(Some(ISSUER)), &metadata(), 1_000).unwrap_err();
         assert_eq!(err, ProtocolError::AccessDenied(Some("End-User aborted interaction".into())));
+    }
+
+    #[test]
+    fn an_error_response_another_provider_may_have_sent_keeps_nothing_of_its_text() {
+        let tx = transaction();
+        let response = |iss: Option<&str>| AuthorizationResponse::Error {
+            error: "access_denied".into(),
+            description: Some("Your account is locked, call +1-555-0100".into()),
+            state: Some(tx.state.clone()),
+            iss: iss.map(str::to_owned),
+        };
+        let untrusted = Err(ProtocolError::UntrustedErrorResponse);
+        assert_eq!(transaction().accept(response(Some("https://evil.example")), &metadata(), 1_000), untrusted);
+        assert_eq!(transaction().accept(response(None), &metadata(), 1_000), untrusted, "iss is promised");
+        let mut without_iss_support = metadata();
+        without_iss_support.authorization_response_iss_parameter_supported = false;
+        let answer = transaction().accept(response(None), &without_iss_support, 1_000);
+        assert!(matches!(answer, Err(ProtocolError::AccessDenied(Some(_)))), "no iss is promised: {answer:?}");
     }
 
     #[test]
@@ -271,10 +300,19 @@ pub(crate) mod tests {
             error: "access_denied".into(),
             description: Some("Your account is locked, call +1-555-0100".into()),
             state: Some(State::new("someone-else")),
+            iss: Some(ISSUER.to_owned()),
         };
         assert_eq!(transaction().accept(response, &metadata(), 1_000), Err(ProtocolError::StateMismatch));
-        let unbound = AuthorizationResponse::Error { error: "login_required".into(), description: None, state: None };
-        assert_eq!(transaction().accept(unbound, &metadata(), 1_000), Err(ProtocolError::LoginRequired(None)));
+        let unbound = |iss: Option<&str>| AuthorizationResponse::Error {
+            error: "login_required".into(),
+            description: None,
+            state: None,
+            iss: iss.map(str::to_owned),
+        };
+        let answer = transaction().accept(unbound(Some(ISSUER)), &metadata(), 1_000);
+        assert_eq!(answer, Err(ProtocolError::LoginRequired(None)));
+        let answer = transaction().accept(unbound(None), &metadata(), 1_000);
+        assert_eq!(answer, Err(ProtocolError::UntrustedErrorResponse), "no state, and no iss where one is promised");
     }
 
     #[test]
