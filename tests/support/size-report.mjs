@@ -1,12 +1,15 @@
 // The size report of the test command: the npm package (what a page loads, min+gzip and min+brotli) and
 // the Leptos marginal cost (the quick start against the same app without auth, gzip and brotli of the
-// .wasm), each checked against tests/support/size-budgets.json. Exits 1 when a figure is over its limit.
+// .wasm), each checked against tests/support/size-budgets.json. Exits 1 when a figure is over its limit,
+// or when a measured .wasm is not a module that WebAssembly would compile (an empty or truncated file
+// would otherwise pass as small).
 // Run after tests/build-npm.sh and tests/leptos-size.sh:
 //   node support/size-report.mjs
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
-import { leptosSize } from './leptos-size.mjs';
-import { npmSize } from './npm-size.mjs';
+import { LEPTOS_DIR, leptosSize } from './leptos-size.mjs';
+import { NPM_DIR, npmSize } from './npm-size.mjs';
 
 const BUDGETS = new URL('./size-budgets.json', import.meta.url);
 const { figures } = JSON.parse(readFileSync(BUDGETS, 'utf8'));
@@ -29,6 +32,12 @@ console.log(`\nSize budgets (tests/support/size-budgets.json), in bytes:`);
 console.log(`${'figure'.padEnd(44)}${cell('measured', 10)}${cell('limit (enforced)', 18)}${cell('budget', 10)}`
   + `${cell('stretch', 10)}`);
 const failures = [];
+// Every .wasm a figure measures must be a whole module: a size that comes from a broken build is no size.
+const measuredWasm = [
+  path.join(NPM_DIR, 'auth_wasm_bg.wasm'),
+  ...['quickstart', 'quickstart_without_auth'].map((app) => path.join(LEPTOS_DIR, app, `${app}_bg.wasm`)),
+];
+const broken = measuredWasm.filter((file) => !WebAssembly.validate(readFileSync(file)));
 for (const [id, { bytes, brotli }] of Object.entries(measured)) {
   const { title, limit, budget, stretch } = figures[id];
   console.log(`${title.padEnd(44)}${cell(n(bytes), 10)}${cell(n(limit), 18)}${cell(n(budget), 10)}`
@@ -49,6 +58,10 @@ for (const [id, { bytes, brotli }] of Object.entries(measured)) {
       + `${ratchet < limit ? `; the limit can come down to ${n(ratchet)}` : ''}`;
   }
   console.log(`  → ${verdict}`);
+}
+if (broken.length) {
+  console.error(`\nFAILED: not a valid WebAssembly module (a broken build measures nothing): ${broken.join(', ')}.`);
+  process.exit(1);
 }
 if (failures.length) {
   console.error(`\nFAILED: ${failures.join('; ')}.`);
