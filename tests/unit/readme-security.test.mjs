@@ -1,6 +1,8 @@
-// Every test the README's Security table names exists: Rust tests as `file.rs: name` (a `fn name(` in
-// that file of auth-wasm), node tests as `dir/file.test.mjs` "name", "name" (tests of that file, whose
-// names may be templates such as `refuses ${attack}`). Every row names at least one.
+// Every test the README's Security table names exists and runs: Rust tests as `file.rs: name` (a `fn name(`
+// in that file of auth-wasm, outside comments, under a test attribute and not `#[ignore]`d), node tests as
+// `dir/file.test.mjs` "name", "name" (tests of that file, not skipped or todo, whose names may be templates
+// such as `refuses ${attack}`, where a template part stands for one piece of text without spaces at its
+// ends). Every row names at least one.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,14 +21,36 @@ const securityRows = () => {
   return section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| threat') && !line.startsWith('|---'));
 };
 
-/** The names of the node tests of `file`, as regular expressions (template parts match anything). */
+/** `source` with its comments blanked out (`//` to the end of a line, and block comments). */
+const withoutComments = (source) => source.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:"'`])\/\/.*$/gm, '$1');
+
+/** The names of the node tests of `file` that run (not `.skip`, `.todo`, or given `{ skip }`/`{ todo }`),
+ * as regular expressions. */
 function nodeTestNames(file) {
-  const source = readFileSync(file, 'utf8');
-  const names = [...source.matchAll(/\b(?:it|test)\((['`])((?:\\.|(?!\1).)*)\1/g)].map((m) => m[2]);
-  return names.map((name) => {
+  const source = withoutComments(readFileSync(file, 'utf8'));
+  const calls = [...source.matchAll(/\b(?:it|test)(\.\w+)?\((['`])((?:\\.|(?!\2).)*)\2\s*(,\s*\{[^}]*\})?/g)];
+  const running = calls.filter(([, modifier, , , options]) => !modifier && !/\b(skip|todo)\b/.test(options ?? ''));
+  return running.map(([, , , name]) => {
     const escaped = name.replace(/\\(.)/g, '$1').split(/\$\{[^}]*\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    return new RegExp(`^${escaped.join('.+')}$`);
+    return new RegExp(`^${escaped.join('\\S(?:.*\\S)?')}$`);
   });
+}
+
+/** Whether `source` (a Rust file) has a test `name` that runs: `fn name(` outside comments, with a test
+ * attribute (`#[test]`, `#[wasm_bindgen_test]`, or a `cfg_attr` of one) among the attributes right above it,
+ * and no `#[ignore]`. */
+function runsRustTest(source, name) {
+  const code = withoutComments(source);
+  const at = code.search(new RegExp(`\\bfn ${name}\\(`));
+  if (at < 0) return false;
+  const attributes = [];
+  for (const line of code.slice(0, at).split('\n').reverse().slice(1)) {
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    if (!trimmed.startsWith('#[')) break;
+    attributes.push(trimmed);
+  }
+  return attributes.some((a) => /\b(test|wasm_bindgen_test)\b/.test(a)) && !attributes.some((a) => /^#\[ignore/.test(a));
 }
 
 test('the README has a Security section with a row per threat', () => {
@@ -41,7 +65,7 @@ test('every test the Security table names exists', () => {
     for (const [, file, first, more] of tests.matchAll(/`([\w-]+\.rs): (\w+)`((?:, `\w+`)*)/g)) {
       const sources = rustFiles.filter((f) => path.basename(f) === file).map((f) => readFileSync(f, 'utf8'));
       for (const name of [first, ...(more.match(/\w+/g) ?? [])]) {
-        if (!sources.some((s) => s.includes(`fn ${name}(`))) missing.push(`${file}: ${name}`);
+        if (!sources.some((s) => runsRustTest(s, name))) missing.push(`${file}: ${name}`);
       }
     }
     for (const [, file, list] of tests.matchAll(/`((?:e2e|unit)\/[\w.-]+\.test\.mjs)` ((?:"[^"]+"(?:, )?)+)/g)) {
