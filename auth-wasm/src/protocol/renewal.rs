@@ -382,7 +382,8 @@ impl<'a> Renewal<'a> {
             self.waited_for_lock = false;
             self.phase = Phase::AwaitingNews;
             return RenewalStep::AwaitSession {
-                revision: self.asked_at + 1,
+                // Saturating: a revision read from storage or a message may be any number.
+                revision: self.asked_at.saturating_add(1),
                 ask_tabs: false,
                 timeout_ms: WAITED_NEWS_MS,
             };
@@ -546,7 +547,7 @@ impl<'a> Renewal<'a> {
         let error = Rc::new(error);
         let outcome = outcome.unwrap_or_else(|| Ok(Renewed::InteractionRequired(Some(error.clone()))));
         // Renewals in a tab take turns: no other failure came between this one's turn and now.
-        let number = self.remembered.as_ref().map_or(0, |f| f.number).max(self.failures_seen) + 1;
+        let number = self.remembered.as_ref().map_or(0, |f| f.number).max(self.failures_seen).saturating_add(1);
         let (revision, scopes) = (self.renewing_revision, self.scopes.clone());
         self.phase = Phase::RememberingFailure(outcome);
         RenewalStep::Remember(RenewalFailure { number, revision, scopes, at: now, error })
@@ -1038,6 +1039,12 @@ mod tests {
     /// A sign-in's token set for alice, as the iframe's code exchange returns it.
     fn renewal_with_identity(access_token: &str) -> TokenSet {
         crate::protocol::session::tests::set("alice", token("api:read", access_token, NOW + 3600), None)
+    }
+
+    #[test]
+    fn a_maximal_revision_read_from_a_neighbour_is_no_panic() {
+        let steps = run(None, to_the_lock(expired(u64::MAX), true, expired(u64::MAX)));
+        assert_eq!(steps[2], format!("await session {} (300 ms)", u64::MAX));
     }
 
     #[test]
