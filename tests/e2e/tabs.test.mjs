@@ -111,6 +111,37 @@ describe('tabs sharing localStorage', { timeout: 240_000 }, () => {
   it('sign-out in tab A signs out tabs B and C within 2 s, and they hold no token', () => signOutIsFollowed(
     ctx.browser, ctx.stack, async (a) => [await openTab(a.context(), ctx.stack), await openTab(a.context(), ctx.stack)],
   ));
+
+  it('a session issued for another client, sent on the channel or written under our key, is not taken', async () => {
+    const { stack, browser } = ctx;
+    const a = await newPage(browser);
+    try {
+      await signInOnExample(a, stack);
+      const b = await openTab(a.context(), stack);
+      // Alice's session as mallory's, for another client, at a newer revision: what a buggy second app on
+      // the origin could send on our channel and write under our key.
+      await a.evaluate(() => {
+        const key = Object.keys(localStorage).find((k) => k.startsWith('auth-wasm.session|'));
+        const session = JSON.parse(localStorage.getItem(key));
+        Object.assign(session.account.claims, { aud: 'another-app', sub: 'mallory', name: 'Mallory' });
+        session.account.home_account_id = 'mallory';
+        session.revision += 5;
+        const channel = new BroadcastChannel(key.replace('auth-wasm.session|', 'auth-wasm.tabs|'));
+        channel.postMessage(JSON.stringify({
+          type: 'session', session, revision: String(session.revision), last: null, signed_in: true,
+        }));
+        channel.close();
+        session.revision += 5;
+        localStorage.setItem(key, JSON.stringify(session));
+      });
+      await sleep(500);
+      assert.match(await b.getByText(/^Signed in as /).innerText(), /alice/, 'tab B still shows alice');
+      assert.deepEqual(await getTokens(b, API, 1), ['ok'], 'and gets her tokens');
+      assert.doesNotMatch(await b.locator('#events').innerText(), /Mallory|mallory/);
+    } finally {
+      await a.context().close();
+    }
+  });
 });
 
 describe('tabs with the default sessionStorage', { timeout: 300_000 }, () => {

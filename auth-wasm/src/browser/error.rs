@@ -9,6 +9,11 @@ impl AuthError {
     }
 }
 
+/// Warns in the console that the library refused something (`auth-wasm: <what>`), with no error value.
+pub(crate) fn warn_text(what: &str) {
+    web_sys::console::warn_1(&["auth-wasm: ", what].concat().into());
+}
+
 /// Warns in the console that `what` went wrong because of `error`, which the library worked around:
 /// `auth-wasm: <what>`, the error's code, then its values (no sentence is formatted, and no token is
 /// among an error's values).

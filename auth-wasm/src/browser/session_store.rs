@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use super::{AuthError, KeyValueStore};
 use crate::protocol::storage_keys::{last_account_key, revision_key, session_key};
-use crate::protocol::{takes_news, ClientId, HomeAccountId, JsonRecord, PublishedRevision, Session};
+use crate::protocol::{is_own_session, takes_news, ClientId, HomeAccountId, JsonRecord, PublishedRevision, Session};
 
 pub(crate) struct SessionStore {
     storage: Rc<dyn KeyValueStore>,
@@ -18,6 +18,8 @@ pub(crate) struct SessionStore {
     shared: bool,
     /// localStorage, for the published revision; `None` where the browser refuses it.
     local: Option<Rc<dyn KeyValueStore>>,
+    /// The client whose sessions these are: a session for another is not taken (see [`is_own_session`]).
+    client_id: ClientId,
     key: String,
     last_account_key: String,
     revision_key: String,
@@ -45,6 +47,7 @@ impl SessionStore {
             storage,
             shared,
             local,
+            client_id: client_id.clone(),
             key: session_key(client_id, authority),
             last_account_key: last_account_key(client_id, authority),
             revision_key: revision_key(client_id, authority),
@@ -54,6 +57,7 @@ impl SessionStore {
         };
         let session =
             if shared { store.read_shared().1 } else { store.storage.load::<Session>(&store.key).ok().flatten() };
+        let session = session.filter(|session| store.owns(session));
         store.revision.set(session.as_ref().map_or(0, Session::revision));
         *store.current.borrow_mut() = session.map(Rc::new);
         store
@@ -61,7 +65,8 @@ impl SessionStore {
 
     /// The session in shared storage now, and whether its text is another than the one this tab last
     /// read or wrote (which it then keeps). An unreadable one reads as none, and stays: it may be a newer
-    /// version's, which other tabs still read. (In this tab's own storage, `load` removes it.)
+    /// version's, which other tabs still read. (In this tab's own storage, `load` removes it.) Another
+    /// client's reads as no change.
     fn read_shared(&self) -> (bool, Option<Session>) {
         let text = self.storage.get(&self.key).ok().flatten();
         if text == *self.shared_text.borrow() {
@@ -69,7 +74,20 @@ impl SessionStore {
         }
         let session = text.as_deref().and_then(|text| Session::from_json_str(text).ok());
         *self.shared_text.borrow_mut() = text;
-        (true, session)
+        // Another client's session written under our key is not news: this tab keeps what it has.
+        match session {
+            Some(session) if !self.owns(&session) => (false, None),
+            session => (true, session),
+        }
+    }
+
+    /// Whether `session` is this client's; a session for another is refused, with a warning.
+    fn owns(&self, session: &Session) -> bool {
+        let own = is_own_session(session, &self.client_id);
+        if !own {
+            super::error::warn_text("refused a session issued for another client (a second app on this origin?)");
+        }
+        own
     }
 
     /// Whether every tab reads this store's storage.
@@ -164,7 +182,7 @@ impl SessionStore {
     /// has: in shared storage that tab wrote it already; otherwise it is written to this tab's storage
     /// too, so that a reload keeps it. Returns the session it replaced, or `None` for an older message.
     pub fn adopt(&self, next: Option<Session>, revision: u64) -> Option<Option<Rc<Session>>> {
-        if !takes_news(self.revision.get(), revision) {
+        if !takes_news(self.revision.get(), revision) || next.as_ref().is_some_and(|session| !self.owns(session)) {
             return None;
         }
         let next = next.map(|session| session.with_revision(revision));

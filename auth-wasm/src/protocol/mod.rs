@@ -72,7 +72,7 @@ pub use return_url::{safe_return_url, same_origin_path};
 pub use scopes::{Scope, Scopes};
 pub use session::{after_sign_in, session_events, PublishedRevision, Session};
 pub use sign_out::RequestOutcome;
-pub use tab_sync::{catch_up, takes_news, CatchUp, SessionMessage, TabMessage, TabView};
+pub use tab_sync::{catch_up, is_own_session, takes_news, CatchUp, SessionMessage, TabMessage, TabView};
 pub use token::{
     authorization_code_request_body, parse_token_response, refresh_request_body, revocation_request_body, TokenResponse,
 };

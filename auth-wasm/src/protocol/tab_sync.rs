@@ -10,7 +10,7 @@
 use std::rc::Rc;
 
 use super::json::{self, JsonObject, Value};
-use super::{decimal, parse_decimal, HomeAccountId, JsonRecord, PublishedRevision, Session};
+use super::{decimal, parse_decimal, ClientId, HomeAccountId, JsonRecord, PublishedRevision, Session};
 
 /// What a tab knows of the session when it answers a flow's step: its own copy, and the newest revision
 /// any tab published.
@@ -65,6 +65,15 @@ pub fn catch_up(view: &TabView) -> CatchUp {
         }
         _ => CatchUp::UpToDate,
     }
+}
+
+/// Whether `session`, read from another tab's message or from storage every tab can write, is this
+/// client's own: its ID token was issued for `client_id`. A buggy second app on the origin, or an
+/// extension, writing our keys or channel must not make this tab show an account, or hand out tokens,
+/// that are not this client's. (A hostile script on our own origin could read the tokens anyway; this
+/// guards against mistakes and neighbours, not against it.)
+pub fn is_own_session(session: &Session, client_id: &ClientId) -> bool {
+    session.account.claims.aud.contains(client_id.as_str())
 }
 
 /// Whether a tab at revision `ours` takes news at revision `theirs`: only what is newer.
@@ -158,6 +167,13 @@ mod tests {
         assert_eq!(catch_up(&view(3, Some((5, false)))), CatchUp::TakeSignOut { revision: 5 });
         assert!(view(3, Some((5, true))).is_behind());
         assert_eq!(view(3, Some((5, true))).newest_revision(), 5);
+    }
+
+    #[test]
+    fn only_sessions_issued_for_this_client_are_its_own() {
+        let session = alice();
+        assert!(is_own_session(&session, &ClientId::new("spa")));
+        assert!(!is_own_session(&session, &ClientId::new("another-app")));
     }
 
     #[test]
