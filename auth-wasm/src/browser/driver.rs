@@ -12,7 +12,6 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use super::client::Leave;
-use super::tab_sync::HANDOVER_WAIT_MS;
 use super::{http, locks, navigation, now_secs, random_bytes, signature, silent, timing, AuthClient, AuthError};
 use crate::protocol::flow::{Flow, Grant, Input, MetadataFlow, Step, TokenFlow};
 use crate::protocol::redirect_callback::{CallbackInput, CallbackStep, RedirectCallback};
@@ -210,8 +209,8 @@ impl AuthClient {
             loop {
                 let view = sync.view();
                 input = match flow.next(input, &view, now_secs()) {
-                    CallbackStep::CatchUp => {
-                        sync.catch_up(HANDOVER_WAIT_MS).await;
+                    CallbackStep::CatchUp { timeout_ms } => {
+                        sync.catch_up(timeout_ms).await;
                         CallbackInput::Done(Ok(()))
                     }
                     CallbackStep::FindCompleted(state) => {

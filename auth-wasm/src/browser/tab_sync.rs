@@ -11,13 +11,10 @@ use super::session_store::SessionStore;
 use super::tabs::Tabs;
 use super::{now_ms, AuthError, KeyValueStore};
 use crate::protocol::storage_keys::channel_name;
+use crate::protocol::tab_sync::HANDOVER_WAIT_MS;
 use crate::protocol::{
     catch_up, session_events, AuthEvent, CatchUp, ClientId, HomeAccountId, Session, SessionMessage, TabMessage, TabView,
 };
-
-/// How long a new tab (or one restored from the back/forward cache) waits for an open tab of the app to
-/// hand over the session.
-pub(crate) const HANDOVER_WAIT_MS: u32 = 300;
 
 pub(crate) struct TabSync {
     store: SessionStore,

@@ -33,7 +33,7 @@ mod session;
 pub mod sign_in;
 pub mod sign_out;
 pub mod storage_keys;
-mod tab_sync;
+pub mod tab_sync;
 mod token;
 mod token_set;
 mod transaction;

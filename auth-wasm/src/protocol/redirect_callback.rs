@@ -7,6 +7,7 @@
 //! a step back in history does not run the exchange again.
 
 use super::flow::Grant;
+use super::tab_sync::HANDOVER_WAIT_MS;
 use super::{
     after_sign_in, classify_callback, parse_authorization_response, resolve_app_url, sign_out_state, Account,
     AuthError, AuthorizationResponse, CallbackKind, ClientConfig, CompletedTransaction, LoginTransaction,
@@ -34,7 +35,10 @@ pub enum CallbackOutcome {
 pub enum CallbackStep<'a> {
     /// Bring this tab up to the session the open tabs have (a new tab); answered with
     /// [`CallbackInput::Done`].
-    CatchUp,
+    CatchUp {
+        /// The longest wait for an open tab's answer.
+        timeout_ms: u32,
+    },
     /// The completed sign-in of `state`, if this browser completed one; answered with
     /// [`CallbackInput::Completed`].
     FindCompleted(&'a State),
@@ -147,7 +151,7 @@ impl RedirectCallback {
                 },
                 _ => {
                     self.phase = Phase::CatchingUp;
-                    CallbackStep::CatchUp
+                    CallbackStep::CatchUp { timeout_ms: HANDOVER_WAIT_MS }
                 }
             },
             (Phase::CatchingUp, _) => CallbackStep::Finished(Ok(CallbackOutcome::NotACallback)),
@@ -273,7 +277,7 @@ mod tests {
 
     fn name(step: &CallbackStep<'_>) -> String {
         match step {
-            CallbackStep::CatchUp => "catch up with the open tabs".into(),
+            CallbackStep::CatchUp { .. } => "catch up with the open tabs".into(),
             CallbackStep::FindCompleted(_) => "find completed sign-in".into(),
             CallbackStep::TakeSignIn(_) => "take the sign-in transaction".into(),
             CallbackStep::Exchange(_) => "exchange the code".into(),

@@ -12,6 +12,10 @@ use std::rc::Rc;
 use super::json::{self, JsonObject, Value};
 use super::{decimal, parse_decimal, ClientId, HomeAccountId, JsonRecord, PublishedRevision, Session};
 
+/// How long a new tab (or one restored from the back/forward cache) waits for an open tab of the app to
+/// hand over the session; an open tab answers within milliseconds.
+pub const HANDOVER_WAIT_MS: u32 = 300;
+
 /// What a tab knows of the session when it answers a flow's step: its own copy, and the newest revision
 /// any tab published.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
