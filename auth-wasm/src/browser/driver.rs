@@ -111,6 +111,10 @@ impl AuthClient {
                         sync.forget_stale_refresh_token();
                         RenewalInput::Done
                     }
+                    RenewalStep::RecordPresented(record) => {
+                        sync.record_presented(&record);
+                        RenewalInput::Done
+                    }
                     RenewalStep::GetMetadata => RenewalInput::Metadata(self.provider_metadata().await),
                     RenewalStep::Exchange(grant) => {
                         let started = timing::now();

@@ -9,8 +9,10 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use super::{AuthError, KeyValueStore};
-use crate::protocol::storage_keys::{last_account_key, revision_key, session_key};
-use crate::protocol::{is_own_session, takes_news, ClientId, HomeAccountId, JsonRecord, PublishedRevision, Session};
+use crate::protocol::storage_keys::{last_account_key, presented_key, revision_key, session_key};
+use crate::protocol::{
+    is_own_session, takes_news, ClientId, HomeAccountId, JsonRecord, PresentedRefreshTokens, PublishedRevision, Session,
+};
 
 pub(crate) struct SessionStore {
     storage: Rc<dyn KeyValueStore>,
@@ -23,6 +25,9 @@ pub(crate) struct SessionStore {
     key: String,
     last_account_key: String,
     revision_key: String,
+    presented_key: String,
+    /// The record of presented refresh tokens where localStorage refuses it (this tab's only).
+    presented_in_memory: RefCell<PresentedRefreshTokens>,
     current: RefCell<Option<Rc<Session>>>,
     /// The revision this tab's state is at (the session's, or that of the sign-out it took).
     revision: Cell<u64>,
@@ -51,6 +56,8 @@ impl SessionStore {
             key: session_key(client_id, authority),
             last_account_key: last_account_key(client_id, authority),
             revision_key: revision_key(client_id, authority),
+            presented_key: presented_key(client_id, authority),
+            presented_in_memory: RefCell::default(),
             current: RefCell::new(None),
             revision: Cell::new(0),
             shared_text: RefCell::new(None),
@@ -126,6 +133,30 @@ impl SessionStore {
         if let Some(local) = &self.local {
             // A tab that cannot publish still works; others then learn of the change by message only.
             let _ = local.set(&self.revision_key, &PublishedRevision { revision, signed_in }.to_text());
+        }
+    }
+
+    /// The refresh tokens presented to the provider, and what became of them: as every tab recorded them
+    /// in localStorage, or as this tab did where localStorage refuses. A record that cannot be read (not
+    /// ours) is taken as empty, with a warning.
+    pub fn presented(&self) -> PresentedRefreshTokens {
+        let stored = self.local.as_ref().map(|local| local.get(&self.presented_key));
+        match stored {
+            Some(Ok(Some(text))) => PresentedRefreshTokens::parse(&text).unwrap_or_else(|| {
+                super::error::warn_text("ignored an unreadable record of presented refresh tokens");
+                PresentedRefreshTokens::default()
+            }),
+            Some(Ok(None)) => PresentedRefreshTokens::default(),
+            _ => self.presented_in_memory.borrow().clone(),
+        }
+    }
+
+    /// Writes the record of presented refresh tokens: to localStorage, or where it refuses, to this tab's
+    /// memory (then other tabs do not see it, but this one still never presents a token it lost track of).
+    pub fn record_presented(&self, record: &PresentedRefreshTokens) {
+        let written = self.local.as_ref().map(|local| local.set(&self.presented_key, &record.to_text()));
+        if !matches!(written, Some(Ok(()))) {
+            *self.presented_in_memory.borrow_mut() = record.clone();
         }
     }
 

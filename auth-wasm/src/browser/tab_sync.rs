@@ -13,7 +13,8 @@ use super::{now_ms, AuthError, KeyValueStore};
 use crate::protocol::storage_keys::channel_name;
 use crate::protocol::tab_sync::HANDOVER_WAIT_MS;
 use crate::protocol::{
-    catch_up, session_events, AuthEvent, CatchUp, ClientId, HomeAccountId, Session, SessionMessage, TabMessage, TabView,
+    catch_up, session_events, AuthEvent, CatchUp, ClientId, HomeAccountId, PresentedRefreshTokens, Session,
+    SessionMessage, TabMessage, TabView,
 };
 
 pub(crate) struct TabSync {
@@ -77,7 +78,17 @@ impl TabSync {
     /// written it) and the published revision.
     pub fn view(&self) -> TabView {
         self.reload();
-        TabView { session: self.store.current(), revision: self.store.revision(), published: self.store.published() }
+        TabView {
+            session: self.store.current(),
+            revision: self.store.revision(),
+            published: self.store.published(),
+            presented: self.store.presented(),
+        }
+    }
+
+    /// Writes the record of presented refresh tokens (see [`SessionStore::record_presented`]).
+    pub fn record_presented(&self, record: &PresentedRefreshTokens) {
+        self.store.record_presented(record);
     }
 
     /// Another tab's message: take its session if it is newer than ours (and tell the listeners what

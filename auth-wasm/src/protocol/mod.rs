@@ -24,6 +24,7 @@ mod jws;
 mod logout;
 mod message;
 mod pkce;
+mod presented;
 pub mod redirect_callback;
 pub mod renewal;
 mod request;
@@ -64,6 +65,7 @@ pub use jws::{
 pub use logout::{end_session_url, LogoutTransaction};
 pub use message::{Message, MessageArg, MESSAGES};
 pub use pkce::{PkceChallenge, PKCE_METHOD_S256};
+pub use presented::{PresentedRefreshTokens, RefreshTokenFingerprint};
 pub use redirect_callback::CallbackOutcome;
 pub use request::{
     ExtraParameters, InteractiveAuthenticationRequest, Prompt, RequestKind, MAX_REQUEST_BYTES, REQUEST_VERSION,

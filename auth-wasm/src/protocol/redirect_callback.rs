@@ -295,7 +295,7 @@ mod tests {
     fn run(url: &str, in_frame: bool, answers: Vec<CallbackInput>) -> Vec<String> {
         let config = config();
         let mut flow = RedirectCallback::new(&config, url.into(), APP, in_frame);
-        let view = TabView { session: Some(Rc::new(alice())), revision: 1, published: None };
+        let view = TabView { session: Some(Rc::new(alice())), revision: 1, ..TabView::default() };
         let mut steps = Vec::new();
         let mut input = CallbackInput::Start;
         let mut answers = answers.into_iter();

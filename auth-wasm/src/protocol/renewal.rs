@@ -14,7 +14,10 @@
 //! - a result is dropped when the session changed meanwhile (a sign-in or sign-out in any tab, which
 //!   take no lock) or the provider's answer names another account;
 //! - a refused refresh token is tried again only if another tab replaced it meanwhile, and otherwise
-//!   forgotten in every tab, so that nobody presents it again.
+//!   forgotten in every tab, so that nobody presents it again;
+//! - a refresh token is recorded as in flight before it is sent, and the answer clears the record; one
+//!   whose answer never came (a lost response, a closed tab) is never presented again, by any tab
+//!   (see [`PresentedRefreshTokens`]).
 
 use std::rc::Rc;
 
@@ -22,7 +25,8 @@ use super::flow::Grant;
 use super::storage_keys::renewal_lock_name;
 use super::{
     authorize_url, parse_authorization_response, AccessToken, AuthError, AuthEvent, CachedAccessToken, CatchUp,
-    ClientConfig, HomeAccountId, LoginTransaction, ProtocolError, ProviderMetadata, Scopes, Session, TabView, TokenSet,
+    ClientConfig, HomeAccountId, LoginTransaction, PresentedRefreshTokens, ProtocolError, ProviderMetadata,
+    RefreshToken, Scopes, Session, TabView, TokenSet,
 };
 
 /// How long a tab that waited for another tab's lock waits for that tab's news. (It comes within
@@ -115,6 +119,9 @@ pub enum RenewalStep<'a> {
     /// Forget the refresh token of this tab's copy, in memory only: the copy is behind, so its refresh
     /// token may have rotated since. Answered with [`RenewalInput::Done`].
     ForgetStaleRefreshToken,
+    /// Write this record of presented refresh tokens (in localStorage whatever the cache location;
+    /// where that is refused, in the tab's memory); answered with [`RenewalInput::Done`].
+    RecordPresented(PresentedRefreshTokens),
     /// The provider's metadata; answered with [`RenewalInput::Metadata`].
     GetMetadata,
     /// Trade `grant` for checked tokens (a [`super::flow::TokenFlow`]); answered with
@@ -185,6 +192,33 @@ pub enum Renewed {
     InteractionRequired(Option<Rc<AuthError>>),
 }
 
+/// What a failed refresh request says of the refresh token it presented.
+enum PresentationOutcome {
+    /// The provider refused the token as invalid: it is dead.
+    Refused,
+    /// The provider answered with another error: it did not take the token.
+    NotTaken,
+    /// No answer from the provider (the network, a timeout), or one that could not be taken (a response
+    /// that fails its checks): the provider may have taken the token and rotated it.
+    Unknown,
+}
+
+fn presentation_outcome(error: &AuthError) -> PresentationOutcome {
+    match error {
+        AuthError::Protocol(ProtocolError::InvalidGrant(_)) => PresentationOutcome::Refused,
+        AuthError::Protocol(
+            ProtocolError::AccessDenied(_)
+            | ProtocolError::LoginRequired(_)
+            | ProtocolError::InteractionRequired(_)
+            | ProtocolError::ConsentRequired(_)
+            | ProtocolError::Provider { .. }
+            | ProtocolError::UnknownProviderError
+            | ProtocolError::HttpClientError { .. },
+        ) => PresentationOutcome::NotTaken,
+        _ => PresentationOutcome::Unknown,
+    }
+}
+
 /// How the tokens being kept were renewed.
 #[derive(Clone, Copy, Debug)]
 enum Via {
@@ -204,7 +238,16 @@ enum Phase {
     CatchingUp,
     /// Forgetting a stale refresh token, then renewing in the iframe.
     ForgettingStaleToken,
+    /// Getting the provider's metadata before the refresh token is recorded as in flight: a failure
+    /// there sent nothing, and leaves the token as it was.
+    PreparingRefresh,
+    /// Recording the refresh token as in flight, then sending it.
+    Sending,
     Refreshing,
+    /// Recording what the provider's answer made of the refresh token, then keeping its tokens.
+    RecordingAnswer(TokenSet),
+    /// Recording what the provider's refusal made of the refresh token, then going on without it.
+    RecordingRefusal(AuthError),
     /// Forgetting a refresh token the provider refused, then renewing in the iframe.
     DroppingDeadToken,
     GettingMetadata,
@@ -321,8 +364,30 @@ impl<'a> Renewal<'a> {
                 self.holding_lock(view, now)
             }
             (Phase::ForgettingStaleToken, RenewalInput::Done) => self.silent(),
-            (Phase::Refreshing, RenewalInput::Tokens(Ok(set))) => self.keep(set, Via::RefreshToken, view, now),
-            (Phase::Refreshing, RenewalInput::Tokens(Err(error))) => self.refresh_refused(error, view),
+            (Phase::PreparingRefresh, RenewalInput::Metadata(Ok(_))) => {
+                self.phase = Phase::Sending;
+                RenewalStep::RecordPresented(view.presented.sending(self.presented()))
+            }
+            (Phase::PreparingRefresh, RenewalInput::Metadata(Err(error))) => self.fail(error),
+            (Phase::Sending, RenewalInput::Done) => self.refresh(),
+            (Phase::Refreshing, RenewalInput::Tokens(Ok(set))) => {
+                let record = view.presented.answered(self.presented(), set.refresh_token.as_ref());
+                self.phase = Phase::RecordingAnswer(set);
+                RenewalStep::RecordPresented(record)
+            }
+            (Phase::Refreshing, RenewalInput::Tokens(Err(error))) => {
+                let presented = self.presented();
+                let record = match presentation_outcome(&error) {
+                    PresentationOutcome::Refused => view.presented.refused(presented),
+                    PresentationOutcome::NotTaken => view.presented.not_taken(presented),
+                    // The record stays as it is, the token in flight: the provider may have rotated it.
+                    PresentationOutcome::Unknown => return self.outcome_unknown(error, view),
+                };
+                self.phase = Phase::RecordingRefusal(error);
+                RenewalStep::RecordPresented(record)
+            }
+            (Phase::RecordingAnswer(set), RenewalInput::Done) => self.keep(set, Via::RefreshToken, view, now),
+            (Phase::RecordingRefusal(error), RenewalInput::Done) => self.refresh_refused(error, view),
             (Phase::DroppingDeadToken, RenewalInput::Committed(Ok(()))) => {
                 // That commit was this renewal's own change: the iframe's result is measured from it.
                 self.started_at = view.newest_revision();
@@ -425,18 +490,49 @@ impl<'a> Renewal<'a> {
             self.phase = Phase::ForgettingStaleToken;
             return RenewalStep::ForgetStaleRefreshToken;
         }
-        if session.refresh_token().is_none() {
-            return self.silent();
-        }
-        self.refresh()
+        self.present(view)
     }
 
-    /// Presents the refresh token of the session being renewed.
+    /// Presents the refresh token of the session being renewed, if it may be: once the provider's
+    /// metadata is at hand, it is recorded as in flight, then sent. One that was sent before with no answer (its outcome unknown) or retired is forgotten in
+    /// every tab instead, and the iframe renews.
+    fn present(&mut self, view: &TabView) -> RenewalStep<'_> {
+        let session = self.renewing.clone().expect("a refresh renews a session");
+        let Some(refresh_token) = session.refresh_token() else { return self.silent() };
+        if !view.presented.may_present(refresh_token) {
+            self.phase = Phase::DroppingDeadToken;
+            return RenewalStep::Commit { session: session.without_refresh_token(), keep_if_refused: false };
+        }
+        self.phase = Phase::PreparingRefresh;
+        RenewalStep::GetMetadata
+    }
+
+    /// Sends the refresh token of the session being renewed (recorded as in flight).
     fn refresh(&mut self) -> RenewalStep<'_> {
         self.phase = Phase::Refreshing;
         let session = self.renewing.as_deref().expect("a refresh renews a session");
         let refresh_token = session.refresh_token().expect("a refresh needs a refresh token");
         RenewalStep::Exchange(Grant::Refresh { session, refresh_token, scopes: &self.scopes })
+    }
+
+    /// The refresh token being presented.
+    fn presented(&self) -> &RefreshToken {
+        self.renewing.as_deref().and_then(Session::refresh_token).expect("a refresh presents a refresh token")
+    }
+
+    /// The refresh request got no answer (the network, a timeout, a response that could not be taken):
+    /// the provider may have rotated the token, so it stays recorded as in flight, and is forgotten in
+    /// every tab; the iframe renews, or the user is needed.
+    fn outcome_unknown(&mut self, error: AuthError, view: &TabView) -> RenewalStep<'_> {
+        let current = view.session.clone().filter(|s| Some(&s.account.home_account_id) == self.account.as_ref());
+        match current {
+            Some(current) if current.refresh_token().is_some() => {
+                self.phase = Phase::DroppingDeadToken;
+                RenewalStep::Commit { session: current.without_refresh_token(), keep_if_refused: false }
+            }
+            Some(_) => self.silent(),
+            None => self.fail(error),
+        }
     }
 
     /// The provider refused the refresh token (or did not answer).
@@ -457,7 +553,7 @@ impl<'a> Renewal<'a> {
                         self.tried_newer_token = true;
                         self.started_at = self.started_at.max(view.revision);
                         self.renewing = Some(current.clone());
-                        return self.refresh();
+                        return self.present(view);
                     }
                     Some(_) => {
                         self.phase = Phase::DroppingDeadToken;
@@ -583,6 +679,7 @@ mod tests {
             session: session.map(|s| Rc::new(s.with_revision(revision))),
             revision,
             published: published.map(|(revision, signed_in)| PublishedRevision { revision, signed_in }),
+            presented: PresentedRefreshTokens::default(),
         }
     }
 
@@ -609,6 +706,18 @@ mod tests {
             }
             RenewalStep::TakeSignOut { revision } => format!("take sign-out {revision}"),
             RenewalStep::ForgetStaleRefreshToken => "forget stale refresh token".into(),
+            RenewalStep::RecordPresented(record) => {
+                let mut said = Vec::new();
+                for known in ["rt-1", "rt-2", "rt-3", "rt-bob"] {
+                    let token = RefreshToken::new(known.to_owned());
+                    if record.is_retired(&token) {
+                        said.push(format!("{known} retired"));
+                    } else if !record.may_present(&token) {
+                        said.push(format!("{known} in flight"));
+                    }
+                }
+                format!("record {}", if said.is_empty() { "nothing".into() } else { said.join(", ") })
+            }
             RenewalStep::GetMetadata => "get metadata".into(),
             RenewalStep::Exchange(Grant::Refresh { refresh_token, .. }) => {
                 format!("refresh with {}", refresh_token.secret())
@@ -652,12 +761,21 @@ mod tests {
         let silent_redirect_uri = "https://app/silent-callback.html".to_owned();
         let mut renewal = Renewal::new(&config, api(), stale, failures_seen, silent_redirect_uri, [[7; 32]; 3]);
         let mut steps = Vec::new();
-        for (input, view) in script {
-            let step = renewal.next(input, &view, NOW);
-            let finished = matches!(step, RenewalStep::Finished(_));
-            steps.push(name(&step));
-            if finished {
-                break;
+        let mut script = script.into_iter().peekable();
+        while let Some((mut input, view)) = script.next() {
+            loop {
+                let step = renewal.next(input, &view, NOW);
+                steps.push(name(&step));
+                // Two steps get an answer here, with the tab's view unchanged, unless the script gives
+                // one: the provider's metadata, and writing the record of presented refresh tokens (what
+                // it holds is in the step's name).
+                let scripted = matches!(script.peek(), Some((RenewalInput::Metadata(_), _)));
+                input = match step {
+                    RenewalStep::GetMetadata if !scripted => RenewalInput::Metadata(Ok(Rc::new(metadata()))),
+                    RenewalStep::RecordPresented(_) => RenewalInput::Done,
+                    RenewalStep::Finished(_) => return steps,
+                    _ => break,
+                };
             }
         }
         steps
@@ -718,7 +836,10 @@ mod tests {
             [
                 "take turn",
                 "lock",
+                "get metadata",
+                "record rt-1 in flight",
                 "refresh with rt-1",
+                "record rt-1 retired",
                 "commit refresh token Some(\"rt-2\") (kept if refused)",
                 "token at-2"
             ]
@@ -744,7 +865,17 @@ mod tests {
     fn a_holder_that_changed_nothing_costs_one_bounded_wait_then_this_tab_refreshes() {
         let steps =
             run(None, chain(to_the_lock(expired(3), true, expired(3)), vec![(RenewalInput::Waited, expired(3))]));
-        assert_eq!(steps, ["take turn", "lock", "await session 4 (300 ms)", "refresh with rt-1"]);
+        assert_eq!(
+            steps,
+            [
+                "take turn",
+                "lock",
+                "await session 4 (300 ms)",
+                "get metadata",
+                "record rt-1 in flight",
+                "refresh with rt-1"
+            ]
+        );
     }
 
     #[test]
@@ -763,7 +894,17 @@ mod tests {
                 (RenewalInput::Waited, newest),
             ],
         );
-        assert_eq!(steps, ["take turn", "lock", "await session 5, asking tabs (1000 ms)", "refresh with rt-2"]);
+        assert_eq!(
+            steps,
+            [
+                "take turn",
+                "lock",
+                "await session 5, asking tabs (1000 ms)",
+                "get metadata",
+                "record rt-2 in flight",
+                "refresh with rt-2"
+            ]
+        );
     }
 
     #[test]
@@ -779,7 +920,6 @@ mod tests {
                 vec![
                     (RenewalInput::Waited, behind),
                     (RenewalInput::Done, forgotten.clone()),
-                    (RenewalInput::Metadata(Ok(Rc::new(metadata()))), forgotten.clone()),
                     (RenewalInput::Landed(Err(AuthError::SilentTimeout { seconds: 10 })), forgotten.clone()),
                     (RenewalInput::Done, forgotten.clone()),
                     (RenewalInput::Done, forgotten),
@@ -837,7 +977,11 @@ mod tests {
             [
                 "take turn",
                 "lock",
+                "get metadata",
+                "record rt-1 in flight",
                 "refresh with rt-1",
+                // The provider rotated the token: the old one is dead, whether or not the new one is kept.
+                "record rt-1 retired",
                 "tell renew failed: login_required",
                 "remember login_required at revision 3",
                 "interaction required: login_required",
@@ -858,7 +1002,20 @@ mod tests {
                 ],
             ),
         );
-        assert_eq!(steps, ["take turn", "lock", "refresh with rt-1", "commit refresh token None", "get metadata"]);
+        assert_eq!(
+            steps,
+            [
+                "take turn",
+                "lock",
+                "get metadata",
+                "record rt-1 in flight",
+                "refresh with rt-1",
+                "record rt-1 retired",
+                "commit refresh token None",
+                "get metadata",
+                "load hidden frame"
+            ]
+        );
     }
 
     #[test]
@@ -883,10 +1040,17 @@ mod tests {
             [
                 "take turn",
                 "lock",
+                "get metadata",
+                "record rt-1 in flight",
                 "refresh with rt-1",
+                "record rt-1 retired",
+                "get metadata",
+                "record rt-2 in flight",
                 "refresh with rt-2",
+                "record rt-2 retired",
                 "commit refresh token None",
-                "get metadata"
+                "get metadata",
+                "load hidden frame"
             ]
         );
     }
@@ -908,18 +1072,20 @@ mod tests {
                 ),
             ],
         );
-        assert_eq!(steps, ["take turn", "lock", "refresh with rt-1", "get metadata"]);
+        let steps_then = ["get metadata", "record rt-1 in flight", "refresh with rt-1", "record nothing"];
+        assert_eq!(steps[2..6], steps_then, "not taken: the token may be presented again");
+        assert_eq!(steps[6..], ["get metadata", "load hidden frame"]);
     }
 
     #[test]
     fn a_network_failure_is_told_once_remembered_for_the_calls_behind_it_and_returned() {
-        let offline = AuthError::Network { url: "https://op.example/token".into(), message: "offline".into() };
+        let offline = AuthError::Network { url: "https://op.example/.well-known".into(), message: "offline".into() };
         let steps = run(
             None,
             chain(
                 to_the_lock(expired(3), false, expired(3)),
                 vec![
-                    (RenewalInput::Tokens(Err(offline)), expired(3)),
+                    (RenewalInput::Metadata(Err(offline)), expired(3)),
                     (RenewalInput::Done, expired(3)),
                     (RenewalInput::Done, expired(3)),
                 ],
@@ -930,12 +1096,63 @@ mod tests {
             [
                 "take turn",
                 "lock",
-                "refresh with rt-1",
+                "get metadata",
                 "tell renew failed: network_error",
                 "remember network_error at revision 3",
                 "error: network_error"
             ]
         );
+        assert!(!steps.iter().any(|s| s.starts_with("record")), "nothing was sent: the token stays presentable");
+    }
+
+    /// Alice at revision 3, due for renewal, with `record` in localStorage.
+    fn expired_with(record: PresentedRefreshTokens) -> TabView {
+        TabView { presented: record, ..expired(3) }
+    }
+
+    #[test]
+    fn a_refresh_whose_answer_was_lost_is_never_presented_again_and_the_iframe_renews() {
+        let rt1 = RefreshToken::new("rt-1".to_owned());
+        let in_flight = expired_with(PresentedRefreshTokens::default().sending(&rt1));
+        let lost = AuthError::Network { url: "https://op.example/token".into(), message: "timed out".into() };
+        let forgotten = view(Some(alice().without_refresh_token()), 4, Some((4, true)));
+        let steps = run(
+            None,
+            chain(
+                to_the_lock(expired(3), false, expired(3)),
+                vec![(RenewalInput::Tokens(Err(lost)), in_flight), (RenewalInput::Committed(Ok(())), forgotten)],
+            ),
+        );
+        assert_eq!(
+            steps,
+            [
+                "take turn",
+                "lock",
+                "get metadata",
+                "record rt-1 in flight",
+                "refresh with rt-1",
+                // No answer: the record stays, and the token is dropped in every tab.
+                "commit refresh token None",
+                "get metadata",
+                "load hidden frame"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_refresh_token_another_tab_sent_without_an_answer_or_retired_is_never_presented() {
+        let rt1 = RefreshToken::new("rt-1".to_owned());
+        let lost_elsewhere = PresentedRefreshTokens::default().sending(&rt1);
+        for record in
+            [lost_elsewhere.clone(), lost_elsewhere.refused(&rt1), lost_elsewhere.answered(&rt1, None).refused(&rt1)]
+        {
+            let tab = expired_with(record);
+            let steps = run(None, to_the_lock(tab.clone(), false, tab));
+            assert_eq!(steps, ["take turn", "lock", "commit refresh token None"]);
+        }
+        let answered = expired_with(lost_elsewhere.answered(&rt1, None));
+        let steps = run(None, to_the_lock(answered.clone(), false, answered));
+        assert_eq!(steps[2..], ["get metadata", "record rt-1 in flight", "refresh with rt-1"], "answered: presentable");
     }
 
     /// The failure numbered `number` of a renewal for `api:read` at revision 3, at `at`.
@@ -956,7 +1173,8 @@ mod tests {
     fn calls_that_waited_behind_a_failed_renewal_get_its_outcome_whatever_the_failure() {
         let hung = || AuthError::Network { url: "https://op.example/token".into(), message: "timed out".into() };
         assert_eq!(turn_after(0, failure(1, hung(), NOW)), ["take turn", "error: network_error"], "waited behind it");
-        assert_eq!(turn_after(1, failure(1, hung(), NOW)), ["take turn", "lock", "refresh with rt-1"], "came after it");
+        let renews = ["take turn", "lock", "get metadata", "record rt-1 in flight", "refresh with rt-1"];
+        assert_eq!(turn_after(1, failure(1, hung(), NOW)), renews, "came after it");
         let declined =
             || ProtocolError::Provider { error: crate::protocol::OAuthErrorCode::ServerError, description: None };
         assert_eq!(turn_after(4, failure(5, declined().into(), NOW)), ["take turn", "error: provider_error"]);
@@ -968,7 +1186,7 @@ mod tests {
         let needed_the_user = ["take turn", "interaction required: silent_timeout"];
         assert_eq!(turn_after(0, failure(1, timeout(), NOW - 60)), needed_the_user, "waited behind it");
         assert_eq!(turn_after(1, failure(1, timeout(), NOW - 5)), needed_the_user, "a moment ago");
-        let forgotten = ["take turn", "lock", "refresh with rt-1"];
+        let forgotten = ["take turn", "lock", "get metadata", "record rt-1 in flight", "refresh with rt-1"];
         assert_eq!(turn_after(1, failure(1, timeout(), NOW - 60)), forgotten, "forgotten after 30 s");
     }
 
@@ -982,7 +1200,7 @@ mod tests {
         renewal.next(RenewalInput::Start, &expired(3), NOW);
         renewal.next(RenewalInput::Turn(Some(earlier)), &expired(3), NOW);
         renewal.next(RenewalInput::Locked { waited: false }, &expired(3), NOW);
-        renewal.next(RenewalInput::Tokens(Err(offline)), &expired(3), NOW);
+        renewal.next(RenewalInput::Metadata(Err(offline)), &expired(3), NOW);
         let RenewalStep::Remember(remembered) = renewal.next(RenewalInput::Done, &expired(3), NOW) else {
             panic!("the failure is remembered")
         };
@@ -997,14 +1215,17 @@ mod tests {
             None,
             chain(to_the_lock(expired(3), true, bob.clone()), vec![(RenewalInput::Locked { waited: false }, bob)]),
         );
-        assert_eq!(steps, ["take turn", "lock", "lock", "refresh with rt-bob"]);
+        assert_eq!(
+            steps,
+            ["take turn", "lock", "lock", "get metadata", "record rt-bob in flight", "refresh with rt-bob"]
+        );
     }
 
     #[test]
     fn a_forced_renewal_does_not_take_the_token_it_refused() {
         let fresh = renewed_elsewhere(3);
         let steps = run(Some("at-2"), to_the_lock(fresh.clone(), false, fresh));
-        assert_eq!(steps, ["take turn", "lock", "refresh with rt-2"]);
+        assert_eq!(steps, ["take turn", "lock", "get metadata", "record rt-2 in flight", "refresh with rt-2"]);
     }
 
     #[test]
@@ -1016,8 +1237,14 @@ mod tests {
         assert!(matches!(renewal.next(RenewalInput::Start, &expired(3), NOW), RenewalStep::TakeTurn));
         assert!(matches!(renewal.next(RenewalInput::Turn(None), &expired(3), NOW), RenewalStep::Lock { .. }));
         let step = renewal.next(RenewalInput::Locked { waited: false }, &expired(3), NOW);
+        assert_eq!(name(&step), "get metadata");
+        let step = renewal.next(RenewalInput::Metadata(Ok(Rc::new(metadata()))), &expired(3), NOW);
+        assert_eq!(name(&step), "record rt-1 in flight");
+        let step = renewal.next(RenewalInput::Done, &expired(3), NOW);
         assert_eq!(name(&step), "refresh with rt-1");
         let step = renewal.next(failed(ProtocolError::InvalidGrant(None)), &expired(3), NOW);
+        assert_eq!(name(&step), "record rt-1 retired");
+        let step = renewal.next(RenewalInput::Done, &expired(3), NOW);
         assert_eq!(name(&step), "commit refresh token None");
         // The commit moved the session to revision 4.
         let step = renewal.next(RenewalInput::Committed(Ok(())), &without_token, NOW);

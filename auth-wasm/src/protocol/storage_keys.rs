@@ -55,6 +55,12 @@ pub fn revision_key(client_id: &ClientId, authority: &str) -> String {
     client_name("revision", client_id, authority)
 }
 
+/// The refresh tokens presented to the provider, by fingerprint (no token; see
+/// `PresentedRefreshTokens`), in localStorage whatever the cache location.
+pub fn presented_key(client_id: &ClientId, authority: &str) -> String {
+    client_name("presented", client_id, authority)
+}
+
 /// The provider's discovery document, with the time it was fetched.
 pub fn discovery_key(authority: &str) -> String {
     [PREFIX, "discovery|", &component(super::trim_end_byte(authority, b'/'))].concat()

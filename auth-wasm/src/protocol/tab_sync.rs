@@ -10,7 +10,9 @@
 use std::rc::Rc;
 
 use super::json::{self, JsonObject, Value};
-use super::{decimal, parse_decimal, ClientId, HomeAccountId, JsonRecord, PublishedRevision, Session};
+use super::{
+    decimal, parse_decimal, ClientId, HomeAccountId, JsonRecord, PresentedRefreshTokens, PublishedRevision, Session,
+};
 
 /// How long a new tab (or one restored from the back/forward cache) waits for an open tab of the app to
 /// hand over the session; an open tab answers within milliseconds.
@@ -26,6 +28,8 @@ pub struct TabView {
     pub revision: u64,
     /// The newest revision any tab published; `None` where localStorage is refused or none was.
     pub published: Option<PublishedRevision>,
+    /// The refresh tokens presented to the provider, and what became of them.
+    pub presented: PresentedRefreshTokens,
 }
 
 impl TabView {
@@ -159,7 +163,7 @@ mod tests {
 
     fn view(revision: u64, published: Option<(u64, bool)>) -> TabView {
         let published = published.map(|(revision, signed_in)| PublishedRevision { revision, signed_in });
-        TabView { session: Some(Rc::new(alice())), revision, published }
+        TabView { session: Some(Rc::new(alice())), revision, published, ..TabView::default() }
     }
 
     #[test]
