@@ -11,7 +11,8 @@ use std::rc::Rc;
 use super::{AuthError, KeyValueStore};
 use crate::protocol::storage_keys::{last_account_key, presented_key, revision_key, session_key};
 use crate::protocol::{
-    is_own_session, takes_news, ClientId, HomeAccountId, JsonRecord, PresentedRefreshTokens, PublishedRevision, Session,
+    is_plausible_revision, next_revision, takes_news, why_not_adopted, ClientId, HomeAccountId, JsonRecord,
+    PresentedRefreshTokens, PublishedRevision, Session,
 };
 
 pub(crate) struct SessionStore {
@@ -20,8 +21,10 @@ pub(crate) struct SessionStore {
     shared: bool,
     /// localStorage, for the published revision; `None` where the browser refuses it.
     local: Option<Rc<dyn KeyValueStore>>,
-    /// The client whose sessions these are: a session for another is not taken (see [`is_own_session`]).
+    /// The client and provider whose sessions these are: a session for another is not taken (see
+    /// [`why_not_adopted`]).
     client_id: ClientId,
+    authority: String,
     key: String,
     last_account_key: String,
     revision_key: String,
@@ -53,6 +56,7 @@ impl SessionStore {
             shared,
             local,
             client_id: client_id.clone(),
+            authority: authority.to_owned(),
             key: session_key(client_id, authority),
             last_account_key: last_account_key(client_id, authority),
             revision_key: revision_key(client_id, authority),
@@ -63,8 +67,8 @@ impl SessionStore {
             shared_text: RefCell::new(None),
         };
         let session =
-            if shared { store.read_shared().1 } else { store.storage.load::<Session>(&store.key).ok().flatten() };
-        let session = session.filter(|session| store.owns(session));
+            if shared { store.read_shared(true).1 } else { store.storage.load::<Session>(&store.key).ok().flatten() };
+        let session = session.filter(|session| store.owns(session, true));
         store.revision.set(session.as_ref().map_or(0, Session::revision));
         *store.current.borrow_mut() = session.map(Rc::new);
         store
@@ -74,7 +78,7 @@ impl SessionStore {
     /// read or wrote (which it then keeps). An unreadable one reads as none, and stays: it may be a newer
     /// version's, which other tabs still read. (In this tab's own storage, `load` removes it.) Another
     /// client's reads as no change.
-    fn read_shared(&self) -> (bool, Option<Session>) {
+    fn read_shared(&self, at_open: bool) -> (bool, Option<Session>) {
         let text = self.storage.get(&self.key).ok().flatten();
         if text == *self.shared_text.borrow() {
             return (false, None);
@@ -83,18 +87,33 @@ impl SessionStore {
         *self.shared_text.borrow_mut() = text;
         // Another client's session written under our key is not news: this tab keeps what it has.
         match session {
-            Some(session) if !self.owns(&session) => (false, None),
+            Some(session) if !self.owns(&session, at_open) || !self.plausible(session.revision()) => (false, None),
             session => (true, session),
         }
     }
 
-    /// Whether `session` is this client's; a session for another is refused, with a warning.
-    fn owns(&self, session: &Session) -> bool {
-        let own = is_own_session(session, &self.client_id);
-        if !own {
-            super::error::warn_text("refused a session issued for another client (a second app on this origin?)");
+    /// Whether this tab takes `session`, read from storage or from another tab (see [`why_not_adopted`]);
+    /// one it does not is refused, with a warning. The session a page opens with (`at_open`) is kept even
+    /// if its refresh token was retired since (a tab whose sessionStorage `window.open` copied, one that
+    /// closed before it stored a rotated token): its other tokens still serve, and the retired one is
+    /// never presented (see [`PresentedRefreshTokens::may_present`]).
+    fn owns(&self, session: &Session, at_open: bool) -> bool {
+        let presented = if at_open { PresentedRefreshTokens::default() } else { self.presented() };
+        let why_not = why_not_adopted(session, &self.client_id, &self.authority, &presented);
+        if let Some(why_not) = why_not {
+            super::error::warn_text(why_not);
         }
-        own
+        why_not.is_none()
+    }
+
+    /// Whether `revision`, read from another tab or from storage, is one the library could have made (see
+    /// [`is_plausible_revision`]); one that is not is refused, with a warning.
+    fn plausible(&self, revision: u64) -> bool {
+        let plausible = is_plausible_revision(self.revision.get(), revision);
+        if !plausible {
+            super::error::warn_text("refused a session revision out of range (a second app on this origin?)");
+        }
+        plausible
     }
 
     /// Whether every tab reads this store's storage.
@@ -120,13 +139,22 @@ impl SessionStore {
     /// The newest revision any tab published; `None` where localStorage is refused or nothing was.
     pub fn published(&self) -> Option<PublishedRevision> {
         let text = self.local.as_ref()?.get(&self.revision_key).ok().flatten()?;
-        PublishedRevision::parse(&text)
+        let published = PublishedRevision::parse(&text);
+        match published {
+            Some(published) if self.plausible(published.revision) => Some(published),
+            Some(_) => None,
+            None => {
+                super::error::warn_text("ignored an unreadable published revision");
+                None
+            }
+        }
     }
 
     /// The revision a change made now gets: one past every revision this tab has seen or any tab has
-    /// published.
-    pub fn next_revision(&self) -> u64 {
-        self.revision.get().max(self.published().map_or(0, |p| p.revision)).saturating_add(1)
+    /// published. At the limit, an error (see [`next_revision`]).
+    pub fn next_revision(&self) -> Result<u64, AuthError> {
+        let newest = self.revision.get().max(self.published().map_or(0, |p| p.revision));
+        next_revision(newest).ok_or_else(|| AuthError::Storage("the session's revision is at its limit".into()))
     }
 
     fn publish(&self, revision: u64, signed_in: bool) {
@@ -213,7 +241,11 @@ impl SessionStore {
     /// has: in shared storage that tab wrote it already; otherwise it is written to this tab's storage
     /// too, so that a reload keeps it. Returns the session it replaced, or `None` for an older message.
     pub fn adopt(&self, next: Option<Session>, revision: u64) -> Option<Option<Rc<Session>>> {
-        if !takes_news(self.revision.get(), revision) || next.as_ref().is_some_and(|session| !self.owns(session)) {
+        if revision > self.revision.get() && !self.plausible(revision) {
+            return None;
+        }
+        if !takes_news(self.revision.get(), revision) || next.as_ref().is_some_and(|session| !self.owns(session, false))
+        {
             return None;
         }
         let next = next.map(|session| session.with_revision(revision));
@@ -237,7 +269,7 @@ impl SessionStore {
         if !self.shared {
             return None;
         }
-        let (changed, stored) = self.read_shared();
+        let (changed, stored) = self.read_shared(false);
         if !changed {
             return None;
         }
@@ -247,6 +279,7 @@ impl SessionStore {
 
     /// The revision of a sign-out found in shared storage: the published one, else one past ours.
     fn next_revision_seen(&self) -> u64 {
-        self.published().map_or(self.revision.get().saturating_add(1), |p| p.revision.max(self.revision.get()))
+        let ours = self.revision.get();
+        self.published().map_or_else(|| next_revision(ours).unwrap_or(ours), |p| p.revision.max(ours))
     }
 }

@@ -130,7 +130,7 @@ impl TabSync {
     /// before is dead), which keeps it in memory all the same.
     pub fn commit(&self, next: Option<Session>, signed_in: bool, keep_if_refused: bool) -> Result<(), AuthError> {
         let last = self.store.last_account();
-        let revision = self.store.next_revision();
+        let revision = self.store.next_revision()?;
         let fallback = if keep_if_refused { next.clone() } else { None };
         let previous = match (self.store.write(next, revision), fallback) {
             (Ok(previous), _) => previous,

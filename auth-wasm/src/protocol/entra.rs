@@ -74,6 +74,28 @@ pub(crate) fn is_multi_tenant_issuer(issuer: &str, authority: &str) -> bool {
     host == issuer_host && rest == issuer_rest && issuer_tenant == expected_tenant
 }
 
+/// Whether an ID token's issuer `iss` is the configured `authority`'s: the authority itself, or under a
+/// multi-tenant Entra authority, its issuer with a tenant in it (see [`is_multi_tenant_issuer`]).
+pub(crate) fn is_authoritys_issuer(iss: &str, authority: &str) -> bool {
+    if trim_end_byte(iss, b'/') == trim_end_byte(authority, b'/') {
+        return true;
+    }
+    if !is_entra_authority(authority) {
+        return false;
+    }
+    let (Some((host, tenant, rest)), Some((iss_host, iss_tenant, iss_rest))) =
+        (split_tenant(trim_end_byte(authority, b'/')), split_tenant(trim_end_byte(iss, b'/')))
+    else {
+        return false;
+    };
+    let tenant_fits = match tenant.to_ascii_lowercase().as_str() {
+        "common" | "organizations" => !iss_tenant.is_empty(),
+        "consumers" => iss_tenant == CONSUMERS_TENANT_ID,
+        _ => false,
+    };
+    host == iss_host && rest == iss_rest && tenant_fits
+}
+
 /// The issuer an ID token must name: the provider's issuer, or for a multi-tenant template, the
 /// template with the token's tenant (`tid`) in it.
 pub(crate) fn expected_issuer(issuer: &Issuer, claims: &IdTokenClaims) -> Issuer {
@@ -109,6 +131,18 @@ mod tests {
         assert!(!is_entra_authority("https://login.microsoftonline.com.evil.example/x"));
         assert!(!is_entra_authority("https://evilciamlogin.com/x"));
         assert!(!is_entra_authority("https://dev-1.okta.com"));
+    }
+
+    #[test]
+    fn an_id_tokens_issuer_is_the_authoritys_or_a_tenant_of_a_multi_tenant_one() {
+        assert!(is_authoritys_issuer("https://op.example", "https://op.example/"));
+        assert!(!is_authoritys_issuer("https://evil.example", "https://op.example"));
+        let tenant = "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0";
+        assert!(is_authoritys_issuer(tenant, COMMON));
+        assert!(is_authoritys_issuer(tenant, "https://login.microsoftonline.com/consumers/v2.0"));
+        assert!(!is_authoritys_issuer(tenant, "https://login.microsoftonline.com/contoso.com/v2.0"));
+        assert!(!is_authoritys_issuer("https://login.microsoftonline.com/x/v1.0", COMMON));
+        assert!(!is_authoritys_issuer("https://evil.example/x/v2.0", COMMON));
     }
 
     #[test]

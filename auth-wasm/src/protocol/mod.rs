@@ -74,7 +74,11 @@ pub use return_url::{safe_return_url, same_origin_path};
 pub use scopes::{Scope, Scopes};
 pub use session::{after_sign_in, session_events, PublishedRevision, Session};
 pub use sign_out::RequestOutcome;
-pub use tab_sync::{catch_up, is_own_session, takes_news, CatchUp, SessionMessage, TabMessage, TabView};
+pub use tab_sync::why_not_adopted;
+pub use tab_sync::{
+    catch_up, is_plausible_revision, next_revision, takes_news, CatchUp, SessionMessage, TabMessage, TabView,
+    MAX_REVISION,
+};
 pub use token::{
     authorization_code_request_body, parse_token_response, refresh_request_body, revocation_request_body, TokenResponse,
 };

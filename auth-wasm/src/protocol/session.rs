@@ -59,7 +59,8 @@ impl PublishedRevision {
             "out" => false,
             _ => return None,
         };
-        Some(Self { revision: super::parse_decimal(revision)?, signed_in })
+        let revision = super::parse_decimal(revision).filter(|&revision| revision <= super::MAX_REVISION)?;
+        Some(Self { revision, signed_in })
     }
 }
 
@@ -347,7 +348,14 @@ impl JsonRecord for Session {
             granted_scopes: read.take(Scopes::read_json(object, "granted_scopes")),
             refresh_token: read.take(object.opt_string("refresh_token")).map(|token| Rc::new(RefreshToken::new(token))),
             access_tokens,
-            revision: read.take(object.opt_unsigned("revision")).unwrap_or(0),
+            revision: read
+                .take(object.opt_unsigned("revision").and_then(|revision| match revision {
+                    Some(revision) if revision > super::MAX_REVISION => {
+                        Err(JsonError::field("revision", "is out of range"))
+                    }
+                    revision => Ok(revision),
+                }))
+                .unwrap_or(0),
         };
         read.done(session)
     }

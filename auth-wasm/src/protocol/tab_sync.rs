@@ -9,10 +9,23 @@
 
 use std::rc::Rc;
 
+use super::entra::is_authoritys_issuer;
 use super::json::{self, JsonObject, Value};
 use super::{
     decimal, parse_decimal, ClientId, HomeAccountId, JsonRecord, PresentedRefreshTokens, PublishedRevision, Session,
 };
+
+/// The highest revision the library writes or takes: far below 2^53, so that it reads back exactly
+/// wherever it travels (a JSON number, a JavaScript number). A million changes a second for 35 years
+/// stay below it.
+pub const MAX_REVISION: u64 = (1 << 50) - 1;
+
+/// How far beyond the newest revision a tab knows another tab's may be. Each change moves the revision
+/// by one, so a tab N behind missed N changes: a tab asleep for a year, with a renewal every minute,
+/// missed about half a million. News further ahead is no change the library made (a buggy second app on
+/// the origin, an extension) and is refused: taken, it would push every later revision towards the
+/// limit.
+pub const MAX_LEAP: u64 = 1 << 24;
 
 /// How long a new tab (or one restored from the back/forward cache) waits for an open tab of the app to
 /// hand over the session; an open tab answers within milliseconds.
@@ -75,18 +88,52 @@ pub fn catch_up(view: &TabView) -> CatchUp {
     }
 }
 
-/// Whether `session`, read from another tab's message or from storage every tab can write, is this
-/// client's own: its ID token was issued for `client_id`. A buggy second app on the origin, or an
-/// extension, writing our keys or channel must not make this tab show an account, or hand out tokens,
-/// that are not this client's. (A hostile script on our own origin could read the tokens anyway; this
-/// guards against mistakes and neighbours, not against it.)
-pub fn is_own_session(session: &Session, client_id: &ClientId) -> bool {
-    session.account.claims.aud.contains(client_id.as_str())
+/// Why `session`, read from another tab's message or from storage every tab can write, is not one this
+/// tab takes; `None`: it takes it. It must be this client's own (its ID token issued by the configured
+/// `authority` for `client_id`), and must not hold a refresh token that was rotated away or refused
+/// (an older session sent again: its token is dead, and presenting it could revoke the grant). A buggy
+/// second app on the origin, or an extension, writing our keys or channel must not make this tab show an
+/// account, or hand out tokens, that are not this client's. (A hostile script on our own origin could
+/// read the tokens anyway; this guards against mistakes and neighbours, not against it.)
+///
+/// A session whose refresh token is in flight is taken: that is the live session while another tab
+/// renews it, and the token is never presented again unless its answer came (see
+/// [`PresentedRefreshTokens::may_present`]).
+pub fn why_not_adopted(
+    session: &Session,
+    client_id: &ClientId,
+    authority: &str,
+    presented: &PresentedRefreshTokens,
+) -> Option<&'static str> {
+    if !session.account.claims.aud.contains(client_id.as_str()) {
+        return Some("refused a session issued for another client (a second app on this origin?)");
+    }
+    if !is_authoritys_issuer(session.account.issuer.as_str(), authority) {
+        return Some("refused a session issued by another provider (a second app on this origin?)");
+    }
+    if session.refresh_token().is_some_and(|token| presented.is_retired(token)) {
+        return Some("refused an older session whose refresh token was rotated away");
+    }
+    None
 }
 
-/// Whether a tab at revision `ours` takes news at revision `theirs`: only what is newer.
+/// Whether a tab at revision `ours` takes news at revision `theirs`: only what is newer, and a revision
+/// the library could have made (see [`is_plausible_revision`]).
 pub fn takes_news(ours: u64, theirs: u64) -> bool {
-    theirs > ours
+    theirs > ours && is_plausible_revision(ours, theirs)
+}
+
+/// Whether `theirs`, read from another tab's message or from storage every tab can write, is a revision
+/// the library could have made, for a tab whose newest known revision is `ours`: at most [`MAX_REVISION`],
+/// and at most [`MAX_LEAP`] ahead. One that is not is refused (and the driver says so).
+pub fn is_plausible_revision(ours: u64, theirs: u64) -> bool {
+    theirs <= MAX_REVISION && theirs <= ours.saturating_add(MAX_LEAP)
+}
+
+/// The revision of the next change when the newest known one is `newest`: one more; `None` at
+/// [`MAX_REVISION`] (never reached by counting changes; only by taking forged ones, which are refused).
+pub fn next_revision(newest: u64) -> Option<u64> {
+    (newest < MAX_REVISION).then(|| newest + 1)
 }
 
 /// A change of the session, as the tab that made it tells the others.
@@ -178,10 +225,20 @@ mod tests {
     }
 
     #[test]
-    fn only_sessions_issued_for_this_client_are_its_own() {
+    fn only_this_clients_own_sessions_with_a_live_refresh_token_are_adopted() {
         let session = alice();
-        assert!(is_own_session(&session, &ClientId::new("spa")));
-        assert!(!is_own_session(&session, &ClientId::new("another-app")));
+        let (spa, op, none) = (ClientId::new("spa"), "https://op.example/", PresentedRefreshTokens::default());
+        assert_eq!(why_not_adopted(&session, &spa, op, &none), None);
+        assert!(why_not_adopted(&session, &ClientId::new("another-app"), op, &none)
+            .unwrap()
+            .contains("another client"));
+        assert!(why_not_adopted(&session, &spa, "https://other.example", &none).unwrap().contains("another provider"));
+        let rt1 = session.refresh_token().unwrap();
+        let in_flight = none.sending(rt1);
+        assert_eq!(why_not_adopted(&session, &spa, op, &in_flight), None, "the live session while a tab renews");
+        let rotated = in_flight.answered(rt1, Some(&crate::protocol::RefreshToken::new("rt-2".to_owned())));
+        assert!(why_not_adopted(&session, &spa, op, &rotated).unwrap().contains("older session"));
+        assert!(why_not_adopted(&session, &spa, op, &in_flight.refused(rt1)).is_some());
     }
 
     #[test]
@@ -189,6 +246,20 @@ mod tests {
         assert!(takes_news(3, 4));
         assert!(!takes_news(3, 3));
         assert!(!takes_news(3, 2));
+    }
+
+    #[test]
+    fn a_revision_out_of_range_or_too_far_ahead_is_refused_and_counting_never_saturates() {
+        assert!(takes_news(0, 500_000), "a tab asleep for a year");
+        assert!(takes_news(3, 3 + MAX_LEAP));
+        assert!(!takes_news(3, 4 + MAX_LEAP), "no change the library made");
+        assert!(!takes_news(3, u64::MAX) && !takes_news(u64::MAX - 1, u64::MAX));
+        assert!(!takes_news(MAX_REVISION - 1, MAX_REVISION + 1));
+        assert!(!is_plausible_revision(MAX_REVISION, MAX_REVISION + 1));
+        assert_eq!(next_revision(41), Some(42));
+        assert_eq!(next_revision(MAX_REVISION - 1), Some(MAX_REVISION));
+        assert_eq!(next_revision(MAX_REVISION), None, "the limit is an error, not a revision that sticks");
+        assert!((MAX_REVISION as f64) as u64 == MAX_REVISION, "exact as a JSON or JavaScript number");
     }
 
     #[test]
