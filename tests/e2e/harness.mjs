@@ -43,6 +43,11 @@ export async function startStack(extraArgs = []) {
     async clearRequests() {
       await fetch(urls.requestLog, { method: 'DELETE' });
     },
+    /** The provider takes the next refresh grant, then loses its answer: `drop` closes the connection,
+     * `hold` never answers. */
+    async loseNextRefreshAnswer(mode) {
+      await fetch(urls.requestLog.replace(/\/requests$/, `/lose-refresh-answers?mode=${mode}`), { method: 'POST' });
+    },
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -54,6 +54,58 @@ async function signOutIsFollowed(browser, stack, openOthers) {
   }
 }
 
+/** The silent (iframe) sign-ins the provider received. */
+async function silentSignIns(stack) {
+  return (await stack.requests()).filter((r) => r.route === 'authorization' && r.params.prompt === 'none');
+}
+
+/** The refresh tokens presented so far (fingerprints), waiting up to 5 s for the first. */
+async function presentedSoFar(stack) {
+  for (let i = 0; i < 50; i += 1) {
+    const presented = (await refreshGrants(stack)).map((g) => g.params.refresh_token);
+    if (presented.length > 0) return presented;
+    await sleep(100);
+  }
+  return [];
+}
+
+/** After the answer to the refresh that presented `lost` was lost: `tab` got its token from one silent
+ * sign-in, `lost` was presented once and no other token was, and the grant is intact (the next renewal's
+ * refresh works, with another token). */
+async function renewedWithoutPresentingAgain(tab, stack, lost) {
+  assert.deepEqual((await refreshGrants(stack)).map((g) => g.params.refresh_token), [lost], 'presented once');
+  assert.equal((await silentSignIns(stack)).length, 1, 'one silent sign-in in its place');
+  await sleep(UNTIL_DUE_MS);
+  await stack.clearRequests();
+  assert.deepEqual(await getTokens(tab, API, 1), ['ok']);
+  const next = await refreshGrants(stack);
+  assert.equal(next.length, 1);
+  assert.equal(next[0].status, 200, `the grant is intact: ${next[0].error}`);
+  assert.notEqual(next[0].params.refresh_token, lost);
+}
+
+/** Tab A's refresh is taken by the provider, and A is closed before the answer comes; `openOther` opens
+ * tab B from A first. B must not present that refresh token, and renews silently with the grant intact. */
+async function tabClosedWhileRefreshing(browser, stack, openOther) {
+  const a = await newPage(browser);
+  const context = a.context();
+  try {
+    await signInOnExample(a, stack);
+    const b = await openOther(a);
+    await sleep(UNTIL_DUE_MS);
+    await stack.clearRequests();
+    await stack.loseNextRefreshAnswer('hold');
+    await a.evaluate(() => { window.auth.getToken({ scopes: ['api:read'] }).catch(() => {}); });
+    const [lost] = await presentedSoFar(stack);
+    assert.ok(lost, 'tab A presented its refresh token');
+    await a.close();
+    assert.deepEqual(await getTokens(b, API, 1), ['ok'], 'tab B gets a token');
+    await renewedWithoutPresentingAgain(b, stack, lost);
+  } finally {
+    await context.close();
+  }
+}
+
 async function threeTabsTenCallsEach(tabs, stack) {
   await sleep(UNTIL_DUE_MS);
   await stack.clearRequests();
@@ -142,6 +194,74 @@ describe('tabs sharing localStorage', { timeout: 240_000 }, () => {
       await a.context().close();
     }
   });
+  it('a refresh whose answer was lost is never presented again: a silent sign-in renews, and the grant survives', async () => {
+    const { stack, browser } = ctx;
+    const a = await newPage(browser);
+    try {
+      await signInOnExample(a, stack);
+      await sleep(UNTIL_DUE_MS);
+      await stack.clearRequests();
+      await stack.loseNextRefreshAnswer('drop');
+      assert.deepEqual(await getTokens(a, API, 1), ['ok'], 'the call still gets a token');
+      const [lost] = await presentedSoFar(stack);
+      const b = await openTab(a.context(), stack);
+      assert.deepEqual(await getTokens(b, API, 1), ['ok'], 'and so does another tab');
+      await renewedWithoutPresentingAgain(b, stack, lost);
+    } finally {
+      await a.context().close();
+    }
+  });
+
+  it('a tab closed while its refresh request is in flight: another tab never presents that token, and the grant survives', () => tabClosedWhileRefreshing(
+    ctx.browser, ctx.stack, (a) => openTab(a.context(), ctx.stack),
+  ));
+
+  it('a maximal revision or an older session, sent on the channel or written to storage, is refused; tabs keep following each other', async () => {
+    const { stack, browser } = ctx;
+    const a = await newPage(browser);
+    try {
+      await signInOnExample(a, stack);
+      const b = await openTab(a.context(), stack);
+      const old = await a.evaluate(() => {
+        const key = Object.keys(localStorage).find((k) => k.startsWith('auth-wasm.session|'));
+        return localStorage.getItem(key);
+      });
+      await sleep(UNTIL_DUE_MS);
+      await stack.clearRequests();
+      assert.deepEqual(await getTokens(a, API, 1), ['ok'], 'a renews and rotates the refresh token');
+      const [rotatedAway] = await presentedSoFar(stack);
+      // What a buggy second app on the origin, or an extension, could send and write: the older session
+      // (its refresh token rotated away) at a newer revision, and revisions at the top of the range.
+      await a.evaluate((old) => {
+        const key = Object.keys(localStorage).find((k) => k.startsWith('auth-wasm.session|'));
+        const revisionKey = key.replace('auth-wasm.session|', 'auth-wasm.revision|');
+        const channel = new BroadcastChannel(key.replace('auth-wasm.session|', 'auth-wasm.tabs|'));
+        const current = JSON.parse(localStorage.getItem(key));
+        const older = { ...JSON.parse(old), revision: current.revision + 1 };
+        const post = (session, revision) => channel.postMessage(JSON.stringify({
+          type: 'session', session, revision: String(revision), last: null, signed_in: false,
+        }));
+        post(older, older.revision);
+        localStorage.setItem(key, JSON.stringify(older));
+        post(current, '18446744073709551615');
+        post(current, 2 ** 53 - 1);
+        localStorage.setItem(revisionKey, `${2 ** 53 - 1} in`);
+        channel.close();
+      }, old);
+      await sleep(500);
+      await sleep(UNTIL_DUE_MS);
+      await stack.clearRequests();
+      assert.deepEqual(await getTokens(b, API, 1), ['ok'], 'tab B renews');
+      const grants = await refreshGrants(stack);
+      assert.equal(grants.length, 1);
+      assert.notEqual(grants[0].params.refresh_token, rotatedAway, 'not with the refresh token rotated away');
+      assert.equal(grants[0].status, 200, grants[0].error);
+      await a.getByRole('button', { name: 'Sign out' }).click();
+      await b.getByText('Signed out', { exact: true }).waitFor({ timeout: 2000 });
+    } finally {
+      await a.context().close();
+    }
+  });
 });
 
 describe('tabs with the default sessionStorage', { timeout: 300_000 }, () => {
@@ -211,6 +331,10 @@ describe('tabs with the default sessionStorage', { timeout: 300_000 }, () => {
       await a.context().close();
     }
   });
+
+  it('a tab closed while its refresh request is in flight: a tab opened from it, with a copy of its sessionStorage, never presents that token', () => tabClosedWhileRefreshing(
+    ctx.browser, ctx.stack, (a) => openFrom(a, ctx.stack),
+  ));
 
   it('a scope not granted at sign-in ends in interaction required (or a token), never an error', async () => {
     const { stack, browser } = ctx;

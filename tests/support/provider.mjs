@@ -200,6 +200,20 @@ export async function startProvider({
       return undefined;
     });
   }
+  // Refresh answers lost on the way back (POST /lose-refresh-answers?mode=drop|hold on the log server):
+  // the provider takes the next refresh grant (the token is rotated and the old one consumed, so that
+  // presenting it again revokes the grant), then `drop` closes the connection and `hold` never answers,
+  // as a network that drops a response or a tab closed while its request is in flight. Registered after
+  // the log, which still records the request.
+  let loseNextRefreshAnswer;
+  provider.use(async (ctx, next) => {
+    await next();
+    const mode = loseNextRefreshAnswer;
+    if (!mode || ctx.oidc?.route !== 'token' || ctx.oidc.params?.grant_type !== 'refresh_token' || ctx.status !== 200) return;
+    loseNextRefreshAnswer = undefined;
+    ctx.respond = false;
+    if (mode === 'drop') ctx.req.socket.destroy();
+  });
   // This provider has no account picker: prompt=select_account shows its login form, where any of the
   // users can be chosen. (Registered after the log, which keeps the prompt as the app sent it.)
   provider.use(async (ctx, next) => {
@@ -215,6 +229,9 @@ export async function startProvider({
       res.end(JSON.stringify(requests));
     } else if (req.url === '/requests' && req.method === 'DELETE') {
       requests.length = 0;
+      res.writeHead(204).end();
+    } else if (req.url.startsWith('/lose-refresh-answers?mode=') && req.method === 'POST') {
+      loseNextRefreshAnswer = new URL(req.url, 'http://log').searchParams.get('mode');
       res.writeHead(204).end();
     } else {
       res.writeHead(404).end();
