@@ -12,7 +12,7 @@ use super::{AuthError, KeyValueStore};
 use crate::protocol::storage_keys::{last_account_key, presented_key, revision_key, session_key};
 use crate::protocol::{
     is_plausible_revision, next_revision, takes_news, why_not_adopted, ClientId, HomeAccountId, JsonRecord,
-    PresentedRefreshTokens, PublishedRevision, Session,
+    PresentedRefreshTokens, PublishedRevision, Session, TabView,
 };
 
 pub(crate) struct SessionStore {
@@ -98,8 +98,13 @@ impl SessionStore {
     /// closed before it stored a rotated token): its other tokens still serve, and the retired one is
     /// never presented (see [`PresentedRefreshTokens::may_present`]).
     fn owns(&self, session: &Session, at_open: bool) -> bool {
-        let presented = if at_open { PresentedRefreshTokens::default() } else { self.presented() };
-        let why_not = why_not_adopted(session, &self.client_id, &self.authority, &presented);
+        let tab = (!at_open).then(|| TabView {
+            session: self.current(),
+            revision: self.revision.get(),
+            published: None,
+            presented: self.presented(),
+        });
+        let why_not = why_not_adopted(session, &self.client_id, &self.authority, tab.as_ref());
         if let Some(why_not) = why_not {
             super::error::warn_text(why_not);
         }
@@ -193,10 +198,25 @@ impl SessionStore {
         self.storage.get(&self.last_account_key).ok().flatten().map(HomeAccountId::from_stored)
     }
 
-    /// Writes `next` to storage at `revision`, then to memory, then publishes the revision; returns the
-    /// session it replaced. On a storage error nothing changed.
-    pub fn write(&self, next: Option<Session>, revision: u64) -> Result<Option<Rc<Session>>, AuthError> {
-        let next = next.map(|session| session.with_revision(revision));
+    /// Writes `next` to storage at `revision` (`signed_in`: as an interactive sign-in made it), then to
+    /// memory, then publishes the revision; returns the session it replaced. On a storage error nothing
+    /// changed.
+    pub fn write(
+        &self,
+        next: Option<Session>,
+        revision: u64,
+        signed_in: bool,
+    ) -> Result<Option<Rc<Session>>, AuthError> {
+        let next =
+            next.map(
+                |session| {
+                    if signed_in {
+                        session.signed_in_at_revision(revision)
+                    } else {
+                        session.with_revision(revision)
+                    }
+                },
+            );
         match &next {
             Some(session) => {
                 let text = session.to_json_string();

@@ -132,7 +132,7 @@ impl TabSync {
         let last = self.store.last_account();
         let revision = self.store.next_revision()?;
         let fallback = if keep_if_refused { next.clone() } else { None };
-        let previous = match (self.store.write(next, revision), fallback) {
+        let previous = match (self.store.write(next, revision, signed_in), fallback) {
             (Ok(previous), _) => previous,
             (Err(error), Some(next)) => {
                 super::error::warn("could not store the renewed session; keeping it in memory", &error);

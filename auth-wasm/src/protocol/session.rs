@@ -31,6 +31,11 @@ pub struct Session {
     access_tokens: Vec<CachedAccessToken>,
     /// Goes up with every change any tab makes (see [`PublishedRevision`]).
     revision: u64,
+    /// The revision at which this account's interactive sign-in was made (0: not known, a session stored
+    /// before this was kept). Another account's session is taken from a tab or from storage only if its
+    /// sign-in is newer than what the taking tab has: an account switch arrives as a sign-in, never as an
+    /// older stored value sent again.
+    signed_in_at: u64,
 }
 
 /// What every tab may read of the session without its tokens: its revision, and whether anyone is
@@ -98,6 +103,7 @@ impl Session {
             refresh_token: set.refresh_token.map(Rc::new),
             access_tokens: Vec::new(),
             revision: 0,
+            signed_in_at: 0,
         }
         .with_access_token(set.access_token))
     }
@@ -110,6 +116,19 @@ impl Session {
     /// This session at `revision`.
     pub fn with_revision(mut self, revision: u64) -> Self {
         self.revision = revision;
+        self
+    }
+
+    /// The revision at which this account's interactive sign-in was made (see [`Session::signed_in_at`]'s
+    /// field).
+    pub fn signed_in_at(&self) -> u64 {
+        self.signed_in_at
+    }
+
+    /// This session as an interactive sign-in made it, at `revision`.
+    pub fn signed_in_at_revision(mut self, revision: u64) -> Self {
+        self.revision = revision;
+        self.signed_in_at = revision;
         self
     }
 
@@ -319,6 +338,7 @@ impl JsonRecord for Session {
                 Value::Array(tokens)
             })
             .with("revision", json::integer(i64::try_from(self.revision).unwrap_or(i64::MAX)))
+            .with("signed_in_at", json::integer(i64::try_from(self.signed_in_at).unwrap_or(i64::MAX)))
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
@@ -348,16 +368,19 @@ impl JsonRecord for Session {
             granted_scopes: read.take(Scopes::read_json(object, "granted_scopes")),
             refresh_token: read.take(object.opt_string("refresh_token")).map(|token| Rc::new(RefreshToken::new(token))),
             access_tokens,
-            revision: read
-                .take(object.opt_unsigned("revision").and_then(|revision| match revision {
-                    Some(revision) if revision > super::MAX_REVISION => {
-                        Err(JsonError::field("revision", "is out of range"))
-                    }
-                    revision => Ok(revision),
-                }))
-                .unwrap_or(0),
+            revision: read.take(read_revision(object, "revision")),
+            signed_in_at: read.take(read_revision(object, "signed_in_at")),
         };
         read.done(session)
+    }
+}
+
+/// The revision `key` of a stored session: 0 when absent; out of range (see [`super::MAX_REVISION`]) is
+/// an error.
+fn read_revision(object: &JsonObject, key: &str) -> Result<u64, JsonError> {
+    match object.opt_unsigned(key)? {
+        Some(revision) if revision > super::MAX_REVISION => Err(JsonError::field(key, "is out of range")),
+        revision => Ok(revision.unwrap_or(0)),
     }
 }
 

@@ -90,8 +90,11 @@ pub fn catch_up(view: &TabView) -> CatchUp {
 
 /// Why `session`, read from another tab's message or from storage every tab can write, is not one this
 /// tab takes; `None`: it takes it. It must be this client's own (its ID token issued by the configured
-/// `authority` for `client_id`), and must not hold a refresh token that was rotated away or refused
-/// (an older session sent again: its token is dead, and presenting it could revoke the grant). A buggy
+/// `authority` for `client_id`). As news for a tab that knows `tab` (not the session a page opens with), it
+/// must also not hold a refresh token that was rotated away or refused (an older session sent again: its
+/// token is dead, and presenting it could revoke the grant), and another account than the tab's must come
+/// with a sign-in newer than what the tab has (an account switch arrives as a sign-in, not as an older
+/// stored value). A buggy
 /// second app on the origin, or an extension, writing our keys or channel must not make this tab show an
 /// account, or hand out tokens, that are not this client's. (A hostile script on our own origin could
 /// read the tokens anyway; this guards against mistakes and neighbours, not against it.)
@@ -103,7 +106,7 @@ pub fn why_not_adopted(
     session: &Session,
     client_id: &ClientId,
     authority: &str,
-    presented: &PresentedRefreshTokens,
+    tab: Option<&TabView>,
 ) -> Option<&'static str> {
     if !session.account.claims.aud.contains(client_id.as_str()) {
         return Some("refused a session issued for another client (a second app on this origin?)");
@@ -111,8 +114,14 @@ pub fn why_not_adopted(
     if !is_authoritys_issuer(session.account.issuer.as_str(), authority) {
         return Some("refused a session issued by another provider (a second app on this origin?)");
     }
-    if session.refresh_token().is_some_and(|token| presented.is_retired(token)) {
+    let tab = tab?;
+    if session.refresh_token().is_some_and(|token| tab.presented.is_retired(token)) {
         return Some("refused an older session whose refresh token was rotated away");
+    }
+    let account = &session.account.home_account_id;
+    let same_account = tab.session.as_ref().is_some_and(|current| current.account.home_account_id == *account);
+    if !same_account && session.signed_in_at() <= tab.revision {
+        return Some("refused a session of another account that no newer sign-in made");
     }
     None
 }
@@ -227,18 +236,38 @@ mod tests {
     #[test]
     fn only_this_clients_own_sessions_with_a_live_refresh_token_are_adopted() {
         let session = alice();
-        let (spa, op, none) = (ClientId::new("spa"), "https://op.example/", PresentedRefreshTokens::default());
-        assert_eq!(why_not_adopted(&session, &spa, op, &none), None);
-        assert!(why_not_adopted(&session, &ClientId::new("another-app"), op, &none)
-            .unwrap()
-            .contains("another client"));
-        assert!(why_not_adopted(&session, &spa, "https://other.example", &none).unwrap().contains("another provider"));
+        let (spa, op) = (ClientId::new("spa"), "https://op.example/");
+        let tab = |presented: PresentedRefreshTokens| TabView { presented, ..view(3, None) };
+        let none = PresentedRefreshTokens::default();
+        assert_eq!(why_not_adopted(&session, &spa, op, None), None, "the session a page opens with");
+        assert_eq!(why_not_adopted(&session, &spa, op, Some(&tab(none.clone()))), None);
+        let other_client = why_not_adopted(&session, &ClientId::new("another-app"), op, None);
+        assert!(other_client.unwrap().contains("another client"));
+        assert!(why_not_adopted(&session, &spa, "https://other.example", None).unwrap().contains("another provider"));
         let rt1 = session.refresh_token().unwrap();
         let in_flight = none.sending(rt1);
-        assert_eq!(why_not_adopted(&session, &spa, op, &in_flight), None, "the live session while a tab renews");
+        assert_eq!(why_not_adopted(&session, &spa, op, Some(&tab(in_flight.clone()))), None, "live while a tab renews");
         let rotated = in_flight.answered(rt1, Some(&crate::protocol::RefreshToken::new("rt-2".to_owned())));
-        assert!(why_not_adopted(&session, &spa, op, &rotated).unwrap().contains("older session"));
-        assert!(why_not_adopted(&session, &spa, op, &in_flight.refused(rt1)).is_some());
+        assert!(why_not_adopted(&session, &spa, op, Some(&tab(rotated))).unwrap().contains("older session"));
+        assert!(why_not_adopted(&session, &spa, op, Some(&tab(in_flight.refused(rt1)))).is_some());
+    }
+
+    #[test]
+    fn another_account_is_taken_only_with_a_sign_in_newer_than_what_the_tab_has() {
+        use crate::protocol::session::tests::{set, token};
+        let (spa, op) = (ClientId::new("spa"), "https://op.example/");
+        let bob = |signed_in_at: u64| {
+            let session = Session::signed_in(set("bob", token("api:read", "b", 3600), None)).unwrap();
+            session.signed_in_at_revision(signed_in_at).with_revision(signed_in_at + 2)
+        };
+        let alices_tab = view(5, None);
+        assert_eq!(why_not_adopted(&bob(6), &spa, op, Some(&alices_tab)), None, "a switch in another tab");
+        assert!(why_not_adopted(&bob(4), &spa, op, Some(&alices_tab)).unwrap().contains("another account"));
+        assert!(why_not_adopted(&bob(0), &spa, op, Some(&alices_tab)).is_some(), "stored before sign-ins were noted");
+        let signed_out = TabView { session: None, ..view(5, None) };
+        assert!(why_not_adopted(&bob(4), &spa, op, Some(&signed_out)).is_some(), "an older session after a sign-out");
+        assert_eq!(why_not_adopted(&bob(6), &spa, op, Some(&signed_out)), None);
+        assert_eq!(why_not_adopted(&alice(), &spa, op, Some(&alices_tab)), None, "the same account renewed");
     }
 
     #[test]
