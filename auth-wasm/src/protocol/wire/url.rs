@@ -144,7 +144,7 @@ mod tests {
         assert!(same("http://127.0.0.1:8080/", "http://127.0.0.1:8600/auth"), "ports do not make a site");
         assert!(same("http://localhost:1/", "http://localhost:2/"));
         assert!(!same("http://127.0.0.1:8080/", "http://localhost:8600/auth"), "an IP address and a name");
-        assert!(!same("http://10.0.0.1/", "http://10.0.0.2/"), "IP addresses compare whole");
+        assert!(!same("http://10.1.2.3/", "http://11.1.2.3/"), "IP addresses compare whole");
         assert!(!same("http://[::1]:1/", "http://[::2]:1/"));
         assert!(!same("https://app.example.com/", "https://login.other.com/"));
         assert!(!same("https://app.example.co.uk/", "https://login.other.co.uk/"));
