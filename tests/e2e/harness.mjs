@@ -75,8 +75,19 @@ export const CHROMIUM_FLAGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ];
 
-export async function launchBrowser() {
-  return chromium.launch({ executablePath: chromiumPath, headless: true, timeout: 30_000, args: CHROMIUM_FLAGS });
+/**
+ * The flags of a test whose provider is on `localhost` (`--provider-host localhost`), another site than the
+ * app on 127.0.0.1: that name resolves to 127.0.0.1 (nothing else beyond it does), and third-party cookies
+ * are blocked, as browsers do by default or are moving to.
+ */
+export const CROSS_SITE_FLAGS = [
+  ...CHROMIUM_FLAGS.filter((flag) => !flag.startsWith('--host-resolver-rules=')),
+  '--host-resolver-rules=MAP localhost 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+  '--test-third-party-cookie-phaseout',
+];
+
+export async function launchBrowser(flags = CHROMIUM_FLAGS) {
+  return chromium.launch({ executablePath: chromiumPath, headless: true, timeout: 30_000, args: flags });
 }
 
 /** A fresh page (own cookies and storage) with console errors collected for failure messages. */
@@ -126,14 +137,14 @@ export function storedSession(entries) {
 }
 
 /**
- * Starts a stack (with `stackArgs`) and a browser before the tests of the enclosing `describe`, and
- * stops both after them. The returned object holds `stack` and `browser` once started.
+ * Starts a stack (with `stackArgs`) and a browser (with `browserFlags`) before the tests of the enclosing
+ * `describe`, and stops both after them. The returned object holds `stack` and `browser` once started.
  */
-export function useStackAndBrowser(stackArgs = []) {
+export function useStackAndBrowser(stackArgs = [], browserFlags = CHROMIUM_FLAGS) {
   const context = {};
   before(async () => {
     context.stack = await startStack(stackArgs);
-    context.browser = await launchBrowser();
+    context.browser = await launchBrowser(browserFlags);
   });
   after(async () => {
     await context.browser?.close();

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 
 import {
-  signInAtProvider, storedEntries, storedSession, tokenKeys, useStackAndBrowser, withPage,
+  CROSS_SITE_FLAGS, signInAtProvider, storedEntries, storedSession, tokenKeys, useStackAndBrowser, withPage,
 } from './harness.mjs';
 
 // Short enough to wait out, long enough to sign in: a quarter of it is the renewal margin.
@@ -176,6 +176,68 @@ describe('without refresh tokens', { timeout: 180_000 }, () => {
     await signInAtProvider(page, stack, 'alice');
     await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/tokens');
+  }));
+});
+
+describe('with the provider on another site, without refresh tokens, third-party cookies blocked', { timeout: 180_000 }, () => {
+  const ctx = useStackAndBrowser(
+    ['--access-token-ttl', String(SHORT_TTL), '--no-refresh-tokens', '--provider-host', 'localhost'],
+    CROSS_SITE_FLAGS,
+  );
+
+  it('a silent renewal blames the provider\'s blocked cookies, not the user, and the next one skips the iframe', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    assert.equal(new URL(stack.issuer).hostname, 'localhost');
+    assert.equal(new URL(stack.app).hostname, '127.0.0.1');
+    const frames = [];
+    page.on('frameattached', (frame) => frames.push(frame));
+    const authorizeRequests = async () => (await stack.requests()).filter((r) => r.route === 'authorization');
+
+    await signInWithButton(page, stack, 'alice');
+    await openTokensPage(page);
+    await sleep(SHORT_TTL * 1000);
+    await stack.clearRequests();
+
+    // The iframe goes to the provider once; without its cookie the provider answers login_required.
+    await page.getByRole('button', { name: 'Get token', exact: true }).click();
+    const required = page.getByTestId('sign-in-required');
+    await required.waitFor();
+    const reason = await required.innerText();
+    assert.match(reason, /silent sign-in is not possible here: the provider is on another site/);
+    assert.match(reason, /cookies/);
+    assert.match(reason, /no password/);
+    assert.doesNotMatch(reason, /login_required|must sign in/);
+    const first = await authorizeRequests();
+    assert.equal(first.length, 1, 'one iframe request');
+    assert.equal(first[0].params.prompt, 'none');
+    assert.equal(first[0].params.redirect_uri, `${stack.app}/silent-callback.html`);
+    assert.equal(frames.length, 1, 'one hidden iframe');
+    assert.equal(storedSession(await storedEntries(page)).frame_cookies_blocked, true, 'the session notes it');
+
+    // After a reload (no failure remembered in memory), the next renewal skips the iframe.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
+    await stack.clearRequests();
+    frames.length = 0;
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Get token', exact: true }).click();
+    await required.waitFor();
+    const took = Date.now() - started;
+    assert.match(await required.innerText(), /the provider is on another site/);
+    assert.deepEqual(await authorizeRequests(), [], 'no authorize request');
+    assert.equal(frames.length, 0, 'no iframe');
+    assert.ok(took < 2000, `ended at once (${took} ms)`);
+
+    // The user is still signed in at the provider: continuing comes straight back, with no form.
+    const providerPages = [];
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame() && frame.url().startsWith(stack.issuer)) providerPages.push(frame.url());
+    });
+    await required.getByRole('button', { name: 'Continue to sign in' }).click();
+    await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/tokens');
+    assert.deepEqual(providerPages.filter((url) => url.includes('/interaction/')), [], 'no login form');
+    assert.equal(storedSession(await storedEntries(page)).frame_cookies_blocked, undefined, 'a sign-in starts afresh');
   }));
 });
 

@@ -63,14 +63,16 @@ function postLogoutSuccessSource(ctx) {
  * @param {boolean} [options.refuseFrames] answer `prompt=none` authorization requests with a page that
  *   refuses to be framed (`X-Frame-Options: DENY`) instead of a redirect, as providers that forbid
  *   iframes do: a hidden-iframe renewal can never come back
+ * @param {string} [options.host] the host name of the issuer's URLs (default 127.0.0.1; it listens on
+ *   127.0.0.1 whatever the name)
  */
 export async function startProvider({
   spaOrigin, port = 0, logPort = 0, accessTokenTtl = 3600, refreshTokens = true, rogueIdTokens = false,
-  endSession = true, refuseFrames = false,
+  endSession = true, refuseFrames = false, host = '127.0.0.1',
 }) {
   const server = http.createServer();
   const actualPort = await listen(server, port);
-  const issuer = `http://127.0.0.1:${actualPort}`;
+  const issuer = `http://${host}:${actualPort}`;
   const apiResource = `${issuer}/api`;
 
   const provider = new Provider(issuer, {

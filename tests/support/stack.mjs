@@ -4,6 +4,7 @@
 //                          [--dist ../dist] [--max-seconds N] [--banner]
 //                          [--no-refresh-tokens] [--rogue-id-tokens] [--no-end-session]
 //                          [--cross-origin-isolated] [--refuse-frames] [--cache-location localStorage]
+//                          [--provider-host localhost]
 //                          [--npm-package DIR] [--js-example DIR]
 // Prints one line `READY {json}` with the URLs once both listen. Stops on SIGINT/SIGTERM, or after
 // --max-seconds (tests pass one, so that a stray process never outlives its test run).
@@ -38,6 +39,9 @@ const { values } = parseArgs({
     'cross-origin-isolated': { type: 'boolean', default: false },
     // The provider answers prompt=none with a page that refuses to be framed.
     'refuse-frames': { type: 'boolean', default: false },
+    // The host name in the provider's URLs (its issuer): `localhost` puts it on another site than the
+    // app on 127.0.0.1, as a hosted provider is. It still listens on 127.0.0.1 only.
+    'provider-host': { type: 'string', default: '127.0.0.1' },
   },
 });
 
@@ -66,6 +70,7 @@ const provider = await startProvider({
   rogueIdTokens: values['rogue-id-tokens'],
   endSession: !values['no-end-session'],
   refuseFrames: values['refuse-frames'],
+  host: values['provider-host'],
 });
 issuer = provider.issuer;
 api = await startApi({

@@ -39,6 +39,12 @@ pub enum AuthError {
         /// Why: the page is cross-origin isolated, the provider refuses frames, ….
         reason: String,
     },
+    /// A silent renewal in a hidden iframe, to a provider on another site than the app, came back needing
+    /// the user: the browser likely kept the provider's session cookie from the frame (third-party cookies
+    /// blocked; a `SameSite=Lax` cookie never goes to a frame of another site) while the user may still be
+    /// signed in there. Its code is `silent_unavailable`, as the frame cannot work on this page; a sign-in
+    /// by redirect (or by popup, from a click) can, with no password when the user is signed in there.
+    FrameCookiesBlocked,
 }
 
 impl AuthError {
@@ -53,6 +59,7 @@ impl AuthError {
             Self::ClaimsChallengeRepeated { origin } => Message::new("claims_challenge_repeated").text(origin),
             Self::SilentTimeout { seconds } => Message::new("silent_timeout").number(*seconds),
             Self::SilentUnavailable { reason } => Message::new("silent_unavailable").text(reason),
+            Self::FrameCookiesBlocked => Message::new("frame_cookies_blocked"),
         }
     }
 
@@ -66,7 +73,7 @@ impl AuthError {
             Self::Redirecting => "redirecting",
             Self::ClaimsChallengeRepeated { .. } => "claims_challenge_repeated",
             Self::SilentTimeout { .. } => "silent_timeout",
-            Self::SilentUnavailable { .. } => "silent_unavailable",
+            Self::SilentUnavailable { .. } | Self::FrameCookiesBlocked => "silent_unavailable",
         }
     }
 
@@ -74,7 +81,7 @@ impl AuthError {
     pub fn requires_interaction(&self) -> bool {
         match self {
             Self::Protocol(error) => error.requires_interaction(),
-            Self::SilentTimeout { .. } | Self::SilentUnavailable { .. } => true,
+            Self::SilentTimeout { .. } | Self::SilentUnavailable { .. } | Self::FrameCookiesBlocked => true,
             _ => false,
         }
     }

@@ -93,5 +93,5 @@ pub(crate) use wire::text::{
     before_any, decimal, find_byte, has_any, parse_decimal, rsplit_once_byte, split_byte, split_once_byte,
     starts_with_any, trim_end_byte,
 };
-pub use wire::url::{append_query, is_secure_url, origin_of, query_of, resolve_app_url};
+pub use wire::url::{append_query, is_secure_url, origin_of, query_of, resolve_app_url, same_site};
 pub use wire::{base64, form, json};

@@ -17,11 +17,14 @@
 //!   forgotten in every tab, so that nobody presents it again;
 //! - a refresh token is recorded as in flight before it is sent, and the answer clears the record; one
 //!   whose answer never came (a lost response, a closed tab) is never presented again, by any tab
-//!   (see [`PresentedRefreshTokens`]).
+//!   (see [`PresentedRefreshTokens`]);
+//! - a frame to a provider on another site that comes back needing the user likely lacked the provider's
+//!   cookies: the failure says so, the session notes it, and later renewals of it skip the frame.
 
 use std::rc::Rc;
 
 use super::flow::Grant;
+use super::same_site;
 use super::storage_keys::renewal_lock_name;
 use super::{
     authorize_url, parse_authorization_response, AccessToken, AuthError, AuthEvent, CachedAccessToken, CatchUp,
@@ -253,6 +256,8 @@ enum Phase {
     GettingMetadata,
     InFrame,
     ExchangingCode,
+    /// Noting on the session that frames lack the provider's cookies, then failing.
+    NotingBlockedCookies,
     Committing(CachedAccessToken),
     TellingFailure,
     RememberingFailure(Result<Renewed, AuthError>),
@@ -290,6 +295,8 @@ pub struct Renewal<'a> {
     /// The revision of the session the renewal started from (what a failure is remembered at).
     renewing_revision: u64,
     transaction: Option<LoginTransaction>,
+    /// Whether the hidden frame went to a provider on another site than the app's.
+    frame_cross_site: bool,
     /// The failure being told to the listeners.
     failure: Option<AuthError>,
 }
@@ -326,6 +333,7 @@ impl<'a> Renewal<'a> {
             tried_newer_token: false,
             renewing_revision: 0,
             transaction: None,
+            frame_cross_site: false,
             failure: None,
         }
     }
@@ -406,6 +414,15 @@ impl<'a> Renewal<'a> {
                 Err(error) => self.fail(error.into()),
             },
             (Phase::ExchangingCode, RenewalInput::Tokens(Ok(set))) => self.keep(set, Via::Iframe, view, now),
+            (Phase::ExchangingCode, RenewalInput::Tokens(Err(error))) => self.frame_refused(error, view),
+            (Phase::NotingBlockedCookies, RenewalInput::Committed(committed)) => {
+                // Remembered at the revision the note made, for the calls waiting behind this one. A
+                // note storage refused is not kept: the next renewal tries the frame again.
+                if committed.is_ok() {
+                    self.renewing_revision = view.revision;
+                }
+                self.fail(AuthError::FrameCookiesBlocked)
+            }
             (
                 Phase::GettingMetadata | Phase::InFrame | Phase::ExchangingCode,
                 RenewalInput::Metadata(Err(error))
@@ -570,8 +587,12 @@ impl<'a> Renewal<'a> {
         self.silent()
     }
 
-    /// Renews in a hidden iframe, on the provider's session cookie: first the metadata.
+    /// Renews in a hidden iframe, on the provider's session cookie: first the metadata. Not when a frame
+    /// of this session already lacked that cookie: it would again, after a request and a wait.
     fn silent(&mut self) -> RenewalStep<'_> {
+        if self.renewing.as_deref().is_some_and(Session::frame_cookies_blocked) {
+            return self.fail(AuthError::FrameCookiesBlocked);
+        }
         self.phase = Phase::GettingMetadata;
         RenewalStep::GetMetadata
     }
@@ -589,11 +610,36 @@ impl<'a> Renewal<'a> {
         match authorize_url(metadata, &self.config.client_id, &transaction, &params) {
             Ok(url) => {
                 self.transaction = Some(transaction);
+                // The silent redirect URI is on the app's origin: the frame is read there.
+                self.frame_cross_site = !same_site(&metadata.authorization_endpoint, &self.silent_redirect_uri);
                 self.phase = Phase::InFrame;
                 let redirect_uri = self.silent_redirect_uri.clone();
                 RenewalStep::LoadHiddenFrame { url, redirect_uri, timeout_ms: SILENT_TIMEOUT_MS }
             }
             Err(error) => self.fail(error.into()),
+        }
+    }
+
+    /// The frame's sign-in failed. A provider on another site that answers that it needs the user most
+    /// likely did not get its session cookie: browsers block third-party cookies, and a `SameSite=Lax`
+    /// one never goes to a frame of another site, so the answer says nothing of whether the user is
+    /// signed in there. The failure says so, and the session this renewal started from notes it (not
+    /// one a sign-in or sign-out made meanwhile), so that no tab repeats the frame for it.
+    fn frame_refused(&mut self, error: AuthError, view: &TabView) -> RenewalStep<'_> {
+        let needs_user = matches!(
+            error,
+            AuthError::Protocol(ProtocolError::LoginRequired(_) | ProtocolError::InteractionRequired(_))
+        );
+        if !(self.frame_cross_site && needs_user) {
+            return self.fail(error);
+        }
+        let unchanged = view.newest_revision() <= self.started_at;
+        match view.session.as_deref().filter(|session| unchanged && !session.frame_cookies_blocked()) {
+            Some(session) => {
+                self.phase = Phase::NotingBlockedCookies;
+                RenewalStep::Commit { session: session.with_frame_cookies_blocked(), keep_if_refused: false }
+            }
+            None => self.fail(AuthError::FrameCookiesBlocked),
         }
     }
 
@@ -727,21 +773,29 @@ mod tests {
                 format!("load hidden frame{}", if url.contains("login_hint") { " with login_hint" } else { "" })
             }
             RenewalStep::Commit { session, keep_if_refused } => format!(
-                "commit refresh token {:?}{}",
+                "commit refresh token {:?}{}{}",
                 session.refresh_token().map(RefreshToken::secret),
-                if *keep_if_refused { " (kept if refused)" } else { "" }
+                if *keep_if_refused { " (kept if refused)" } else { "" },
+                if session.frame_cookies_blocked() { ", noting blocked frame cookies" } else { "" }
             ),
-            RenewalStep::Tell(AuthEvent::RenewFailed { error, .. }) => format!("tell renew failed: {}", error.code()),
+            RenewalStep::Tell(AuthEvent::RenewFailed { error, .. }) => format!("tell renew failed: {}", why(error)),
             RenewalStep::Tell(event) => format!("tell {event:?}"),
             RenewalStep::Remember(failure) => {
-                format!("remember {} at revision {}", failure.error.code(), failure.revision)
+                format!("remember {} at revision {}", why(&failure.error), failure.revision)
             }
             RenewalStep::Finished(Ok(Renewed::Token(token))) => format!("token {}", token.access_token.secret()),
-            RenewalStep::Finished(Ok(Renewed::InteractionRequired(why))) => {
-                format!("interaction required: {}", why.as_ref().map_or("nobody is signed in", |e| e.code()))
-            }
+            RenewalStep::Finished(Ok(Renewed::InteractionRequired(why_needed))) => format!(
+                "interaction required: {}",
+                why_needed.as_deref().map_or_else(|| "nobody is signed in".into(), why)
+            ),
             RenewalStep::Finished(Err(error)) => format!("error: {}", error.code()),
         }
+    }
+
+    /// An error's code, and for the one that blames the provider's cookies, that it does.
+    fn why(error: &AuthError) -> String {
+        let cookies = if matches!(error, AuthError::FrameCookiesBlocked) { " (frame cookies blocked)" } else { "" };
+        [error.code(), cookies].concat()
     }
 
     /// Runs a renewal for `api:read` through `script` (each answer with the tab's view then; the first
@@ -756,9 +810,20 @@ mod tests {
         stale: Option<&str>,
         script: Vec<(RenewalInput, TabView)>,
     ) -> Vec<String> {
+        run_on_app("https://app/silent-callback.html", failures_seen, stale, script)
+    }
+
+    /// [`run_after_failures`] for an app whose silent redirect URI is `silent_redirect_uri` (the provider
+    /// is `https://op.example`).
+    fn run_on_app(
+        silent_redirect_uri: &str,
+        failures_seen: u64,
+        stale: Option<&str>,
+        script: Vec<(RenewalInput, TabView)>,
+    ) -> Vec<String> {
         let config = config();
         let stale = stale.map(AccessToken::new);
-        let silent_redirect_uri = "https://app/silent-callback.html".to_owned();
+        let silent_redirect_uri = silent_redirect_uri.to_owned();
         let mut renewal = Renewal::new(&config, api(), stale, failures_seen, silent_redirect_uri, [[7; 32]; 3]);
         let mut steps = Vec::new();
         let mut script = script.into_iter().peekable();
@@ -1266,6 +1331,161 @@ mod tests {
     /// A sign-in's token set for alice, as the iframe's code exchange returns it.
     fn renewal_with_identity(access_token: &str) -> TokenSet {
         crate::protocol::session::tests::set("alice", token("api:read", access_token, NOW + 3600), None)
+    }
+
+    /// Alice at `revision` (also published) with no refresh token, her access token expired; `noted`:
+    /// her session notes that frames lack the provider's cookies.
+    fn without_refresh_token(revision: u64, noted: bool) -> TabView {
+        let session = alice().without_refresh_token();
+        let session = if noted { session.with_frame_cookies_blocked() } else { session };
+        view(Some(session), revision, Some((revision, true)))
+    }
+
+    /// A renewal on the app at `silent_redirect_uri` without a refresh token, whose frame comes back with
+    /// `error`; the tab is at `after` once the note is committed, where one is asked for.
+    fn frame_answers(silent_redirect_uri: &str, error: ProtocolError, after: TabView) -> Vec<String> {
+        let before = without_refresh_token(3, false);
+        let landed = format!("{silent_redirect_uri}?error={}&state=s&iss=https%3A%2F%2Fop.example", error.code());
+        let mut script = chain(
+            to_the_lock(before.clone(), false, before.clone()),
+            vec![
+                (RenewalInput::Metadata(Ok(Rc::new(metadata()))), before.clone()),
+                (RenewalInput::Landed(Ok(landed)), before.clone()),
+                (failed(error), before.clone()),
+            ],
+        );
+        let noted = after.session.as_ref().is_some_and(|s| s.frame_cookies_blocked());
+        if noted {
+            script.push((RenewalInput::Committed(Ok(())), after.clone()));
+        }
+        script.extend([(RenewalInput::Done, after.clone()), (RenewalInput::Done, after)]);
+        run_on_app(silent_redirect_uri, 0, None, script)
+    }
+
+    #[test]
+    fn a_frame_to_a_provider_on_another_site_that_needs_the_user_blames_the_cookies_and_the_session_notes_it() {
+        for error in [ProtocolError::LoginRequired(None), ProtocolError::InteractionRequired(None)] {
+            let steps = frame_answers("https://app/silent-callback.html", error, without_refresh_token(4, true));
+            assert_eq!(
+                steps,
+                [
+                    "take turn",
+                    "lock",
+                    "get metadata",
+                    "load hidden frame",
+                    "exchange code",
+                    "commit refresh token None, noting blocked frame cookies",
+                    "tell renew failed: silent_unavailable (frame cookies blocked)",
+                    "remember silent_unavailable (frame cookies blocked) at revision 4",
+                    "interaction required: silent_unavailable (frame cookies blocked)",
+                ]
+            );
+        }
+        assert!(AuthError::FrameCookiesBlocked.requires_interaction());
+        let text = AuthError::FrameCookiesBlocked.to_string();
+        assert!(text.contains("cookies") && text.contains("no password") && text.contains("refresh tokens"), "{text}");
+    }
+
+    #[test]
+    fn a_frame_to_a_provider_on_the_same_site_that_needs_the_user_says_so_and_notes_nothing() {
+        let unchanged = without_refresh_token(3, false);
+        let steps = frame_answers("https://app.op.example/cb", ProtocolError::LoginRequired(None), unchanged);
+        assert_eq!(
+            steps,
+            [
+                "take turn",
+                "lock",
+                "get metadata",
+                "load hidden frame",
+                "exchange code",
+                "tell renew failed: login_required",
+                "remember login_required at revision 3",
+                "interaction required: login_required",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_frame_on_another_site_refused_for_another_reason_notes_nothing() {
+        let denied = ProtocolError::AccessDenied(None);
+        let steps = frame_answers("https://app/silent-callback.html", denied, without_refresh_token(3, false));
+        assert_eq!(
+            steps[5..],
+            ["tell renew failed: access_denied", "remember access_denied at revision 3", "error: access_denied"]
+        );
+    }
+
+    #[test]
+    fn the_note_goes_on_no_session_a_sign_in_or_sign_out_made_meanwhile() {
+        let before = without_refresh_token(3, false);
+        // Bob signed in in another tab (no lock) while the frame was out.
+        let bob = crate::protocol::session::tests::set("bob", token("api:read", "bob-1", 3600), None);
+        let changed = view(Some(Session::signed_in(bob).unwrap()), 4, Some((4, true)));
+        let script = chain(
+            to_the_lock(before.clone(), false, before.clone()),
+            vec![
+                (RenewalInput::Metadata(Ok(Rc::new(metadata()))), before.clone()),
+                (RenewalInput::Landed(Ok("https://app/silent-callback.html?error=login_required".into())), before),
+                (failed(ProtocolError::LoginRequired(None)), changed.clone()),
+                (RenewalInput::Done, changed.clone()),
+                (RenewalInput::Done, changed),
+            ],
+        );
+        let steps = run(None, script);
+        assert!(!steps.iter().any(|s| s.starts_with("commit")), "{steps:?}");
+        assert_eq!(steps.last().unwrap(), "interaction required: silent_unavailable (frame cookies blocked)");
+    }
+
+    #[test]
+    fn a_session_whose_frame_lacked_the_providers_cookies_renews_without_the_frame() {
+        let noted = without_refresh_token(4, true);
+        let steps = run(
+            None,
+            chain(
+                to_the_lock(noted.clone(), false, noted.clone()),
+                vec![(RenewalInput::Done, noted.clone()), (RenewalInput::Done, noted)],
+            ),
+        );
+        let at_once = [
+            "tell renew failed: silent_unavailable (frame cookies blocked)",
+            "remember silent_unavailable (frame cookies blocked) at revision 4",
+            "interaction required: silent_unavailable (frame cookies blocked)",
+        ];
+        assert_eq!(steps, [&["take turn", "lock"][..], &at_once].concat(), "no metadata, no frame");
+
+        // With a refresh token, that is tried first; once the provider refused it, no frame either.
+        let with_token = view(Some(alice().with_frame_cookies_blocked()), 4, Some((4, true)));
+        let forgotten = without_refresh_token(5, true);
+        let steps = run(
+            None,
+            chain(
+                to_the_lock(with_token.clone(), false, with_token.clone()),
+                vec![
+                    (failed(ProtocolError::InvalidGrant(None)), with_token),
+                    (RenewalInput::Committed(Ok(())), forgotten.clone()),
+                    (RenewalInput::Done, forgotten.clone()),
+                    (RenewalInput::Done, forgotten),
+                ],
+            ),
+        );
+        assert_eq!(
+            steps[..7],
+            [
+                "take turn",
+                "lock",
+                "get metadata",
+                "record rt-1 in flight",
+                "refresh with rt-1",
+                "record rt-1 retired",
+                "commit refresh token None, noting blocked frame cookies"
+            ]
+        );
+        assert_eq!(steps[7], at_once[0]);
+        let after_the_refresh = &steps[5..];
+        assert!(
+            !after_the_refresh.iter().any(|s| s == "get metadata" || s.starts_with("load hidden frame")),
+            "{steps:?}"
+        );
     }
 
     #[test]

@@ -36,6 +36,10 @@ pub struct Session {
     /// sign-in is newer than what the taking tab has: an account switch arrives as a sign-in, never as an
     /// older stored value sent again.
     signed_in_at: u64,
+    /// A hidden-iframe renewal to the provider on another site came back needing the user: the browser
+    /// likely keeps the provider's cookies from frames on the app's pages. Kept with the session so that
+    /// every tab, and the page after a reload, skips the frame; a new sign-in starts without it.
+    frame_cookies_blocked: bool,
 }
 
 /// What every tab may read of the session without its tokens: its revision, and whether anyone is
@@ -104,6 +108,7 @@ impl Session {
             access_tokens: Vec::new(),
             revision: 0,
             signed_in_at: 0,
+            frame_cookies_blocked: false,
         }
         .with_access_token(set.access_token))
     }
@@ -210,6 +215,18 @@ impl Session {
             next.refresh_token = Some(Rc::new(refresh_token));
         }
         Ok(next.with_access_token(set.access_token))
+    }
+
+    /// Whether a hidden frame lacked the provider's cookies (see [`AuthError::FrameCookiesBlocked`]).
+    ///
+    /// [`AuthError::FrameCookiesBlocked`]: super::AuthError::FrameCookiesBlocked
+    pub fn frame_cookies_blocked(&self) -> bool {
+        self.frame_cookies_blocked
+    }
+
+    /// This session, noting that a hidden frame lacked the provider's cookies.
+    pub fn with_frame_cookies_blocked(&self) -> Self {
+        Self { frame_cookies_blocked: true, ..self.clone() }
     }
 
     /// This session without its refresh token (the provider refused it).
@@ -339,6 +356,7 @@ impl JsonRecord for Session {
             })
             .with("revision", json::integer(i64::try_from(self.revision).unwrap_or(i64::MAX)))
             .with("signed_in_at", json::integer(i64::try_from(self.signed_in_at).unwrap_or(i64::MAX)))
+            .with("frame_cookies_blocked", self.frame_cookies_blocked.then(|| json::boolean(true)))
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
@@ -370,6 +388,7 @@ impl JsonRecord for Session {
             access_tokens,
             revision: read.take(read_revision(object, "revision")),
             signed_in_at: read.take(read_revision(object, "signed_in_at")),
+            frame_cookies_blocked: read.take(object.opt_bool("frame_cookies_blocked")).unwrap_or(false),
         };
         read.done(session)
     }
@@ -602,6 +621,22 @@ pub(crate) mod tests {
         let text = session.to_json_string();
         assert_eq!(Session::from_json_str(&text), Ok(session));
         assert!(Session::from_json_str(r#"{"account":{}}"#).is_err());
+    }
+
+    #[test]
+    fn a_note_that_frames_lack_the_providers_cookies_is_stored_kept_by_renewals_and_dropped_by_a_sign_in() {
+        let noted = alice().with_frame_cookies_blocked().with_revision(7);
+        let text = noted.to_json_string();
+        assert!(text.contains(r#""frame_cookies_blocked":true"#), "{text}");
+        assert_eq!(Session::from_json_str(&text), Ok(noted.clone()));
+        assert!(!alice().to_json_string().contains("frame_cookies_blocked"), "an unnoted session is stored as before");
+        let id = noted.account.home_account_id.clone();
+        let renewed = noted.renewed(renewal(token("api:read", "at-2", 7200), None), &id).unwrap();
+        assert!(renewed.frame_cookies_blocked(), "every tab and renewal keeps it");
+        let again = after_sign_in(Some(&noted), set("alice", token("api:read", "at-9", 3600), None)).unwrap();
+        assert!(!again.frame_cookies_blocked(), "an interactive sign-in starts without it");
+        let mistyped = text.replace(r#""frame_cookies_blocked":true"#, r#""frame_cookies_blocked":"yes""#);
+        assert!(Session::from_json_str(&mistyped).is_err(), "a typed error, no guess");
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! - `text`: searches for ASCII bytes, and whole numbers read from and written as text.
 //! - `base64`: base64url and standard base64, strictly.
 //! - `form`: `application/x-www-form-urlencoded`, for queries and form bodies.
-//! - `url`: a URL's query, origin and scheme; adding parameters; app-relative URLs; secure URLs.
+//! - `url`: a URL's query, origin and scheme; adding parameters; app-relative URLs; secure URLs; sites.
 //! - `json_value`: the JSON tree, and reading an object's fields.
 //! - `json_text`: JSON text ⇄ the tree, with the nesting limit.
 //! - `json`: the two together, and [`JsonRecord`](json::JsonRecord) for the types kept as JSON.

@@ -1,4 +1,5 @@
-//! URL rules: reading a query, adding parameters, which URLs are secure enough, and app-relative URLs.
+//! URL rules: reading a query, adding parameters, which URLs are secure enough, app-relative URLs, and
+//! whether two URLs are on the same site.
 //!
 //! Queries are `application/x-www-form-urlencoded` (see [`super::form`]).
 
@@ -41,12 +42,16 @@ pub fn is_secure_url(url: &str) -> bool {
     if has_any(authority, b"@") {
         return false;
     }
-    let host = if authority.starts_with('[') {
+    matches!(host_of(authority), "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// The host of an authority (`host[:port]`, `[v6][:port]`).
+fn host_of(authority: &str) -> &str {
+    if authority.starts_with('[') {
         find_byte(authority, b']').and_then(|end| authority.get(..=end)).unwrap_or(authority)
     } else {
         before_any(authority, b":")
-    };
-    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+    }
 }
 
 /// An absolute URL for `value`: absolute URLs stay as they are, paths are resolved against the app's origin
@@ -79,6 +84,31 @@ pub fn origin_of(url: &str) -> Option<String> {
     Some([scheme.as_str(), "://", authority.strip_suffix(default_port).unwrap_or(&authority)].concat())
 }
 
+/// Whether the absolute http(s) URLs `a` and `b` are on the same site, as browsers decide which cookies
+/// a frame gets: the same scheme and registrable domain, whatever the ports. Without the public-suffix
+/// list this is an approximation: a host of three or more labels stands for its parent
+/// (`login.example.com` and `app.example.com` are one site, and so are `example.com` and `app.example.com`);
+/// IP addresses and hosts of one or two labels (`localhost`, `example.com`) stand for themselves. Deeper
+/// hosts (`a.b.example.com` and `example.com`) count as other sites, and hosts right under a public suffix
+/// of two labels (`a.co.uk`, `b.co.uk`) as one. A URL that is not absolute http(s) is on no site.
+pub fn same_site(a: &str, b: &str) -> bool {
+    matches!((site_of(a), site_of(b)), (Some(a), Some(b)) if a == b)
+}
+
+/// `scheme://host` of `url`, a host of three or more labels shortened by its first (see [`same_site`]).
+fn site_of(url: &str) -> Option<String> {
+    let origin = origin_of(url)?;
+    let (scheme, authority) = split_scheme(&origin)?;
+    let host = host_of(authority);
+    let is_ip = host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let parent = split_once_byte(host, b'.').map(|(_, parent)| parent).filter(|p| has_any(p, b"."));
+    let site = match parent {
+        Some(parent) if !is_ip => parent,
+        _ => host,
+    };
+    Some([scheme, "://", site].concat())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +133,25 @@ mod tests {
         assert_eq!(origin_of("/relative"), None);
         assert_eq!(origin_of("https://user@api.example.com/"), None);
         assert_eq!(origin_of("ftp://files.example.com/"), None);
+    }
+
+    #[test]
+    fn sites_are_scheme_and_host_with_one_label_dropped_from_three_or_more() {
+        let same = |a: &str, b: &str| same_site(a, b);
+        assert!(same("https://app.example.com/x", "https://login.example.com:8443/authorize"));
+        assert!(same("https://example.com/", "https://app.example.com/silent-callback.html"));
+        assert!(same("https://APP.example.com", "https://app.example.com:443/"));
+        assert!(same("http://127.0.0.1:8080/", "http://127.0.0.1:8600/auth"), "ports do not make a site");
+        assert!(same("http://localhost:1/", "http://localhost:2/"));
+        assert!(!same("http://127.0.0.1:8080/", "http://localhost:8600/auth"), "an IP address and a name");
+        assert!(!same("http://10.1.2.3/", "http://11.1.2.3/"), "IP addresses compare whole");
+        assert!(!same("http://[::1]:1/", "http://[::2]:1/"));
+        assert!(!same("https://app.example.com/", "https://login.other.com/"));
+        assert!(!same("https://app.example.co.uk/", "https://login.other.co.uk/"));
+        assert!(!same("https://contoso.com/", "https://login.microsoftonline.com/tenant/oauth2/v2.0/authorize"));
+        assert!(!same("http://app.example.com/", "https://app.example.com/"), "schemeful");
+        assert!(!same("/silent-callback.html", "/silent-callback.html"), "a relative URL is on no site");
+        assert!(!same("https://user@app.example.com/", "https://app.example.com/"));
     }
 
     #[test]
