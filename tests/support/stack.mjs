@@ -3,7 +3,8 @@
 //                          [--access-token-ttl 3600]
 //                          [--dist ../dist] [--max-seconds N] [--banner]
 //                          [--no-refresh-tokens] [--rogue-id-tokens] [--no-end-session]
-//                          [--cross-origin-isolated] [--refuse-frames] [--cache-location localStorage]
+//                          [--cross-origin-isolated] [--refuse-frames] [--refuse-scope api:write]
+//                          [--cache-location localStorage]
 //                          [--npm-package DIR] [--js-example DIR]
 // Prints one line `READY {json}` with the URLs once both listen. Stops on SIGINT/SIGTERM, or after
 // --max-seconds (tests pass one, so that a stray process never outlives its test run).
@@ -38,6 +39,8 @@ const { values } = parseArgs({
     'cross-origin-isolated': { type: 'boolean', default: false },
     // The provider answers prompt=none with a page that refuses to be framed.
     'refuse-frames': { type: 'boolean', default: false },
+    // The user unticks this scope on the provider's consent page: it is never granted.
+    'refuse-scope': { type: 'string' },
   },
 });
 
@@ -66,6 +69,7 @@ const provider = await startProvider({
   rogueIdTokens: values['rogue-id-tokens'],
   endSession: !values['no-end-session'],
   refuseFrames: values['refuse-frames'],
+  refuseScope: values['refuse-scope'],
 });
 issuer = provider.issuer;
 api = await startApi({
