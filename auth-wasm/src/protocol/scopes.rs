@@ -151,7 +151,7 @@ impl Scopes {
 /// response's `scope` says what its token was granted when that differs from the request (RFC 6749
 /// §5.1), and a user may untick a scope on the consent page. Only resource scopes count (providers drop
 /// `offline_access` and other OpenID Connect scopes for their own reasons), and a scope granted under
-/// another name counts (Entra's names: see [`grants_under_another_name`]).
+/// another name counts (Entra's names: `entra.rs`' `grants_under_another_name`).
 pub fn scopes_not_granted(granted: &Scopes, requested: &Scopes) -> Scopes {
     let mut missing = Vec::new();
     for wanted in requested.resource_scopes().0 {
