@@ -96,9 +96,9 @@ pub(crate) fn issuer_matches(issuer: &Issuer, found: &str) -> bool {
 }
 
 /// Whether `granted`, a scope of a token response, grants `requested` under another name, as Entra
-/// names scopes: under its resource's full name or without it (`User.Read` and
-/// `https://graph.microsoft.com/User.Read`: a name without a resource is Microsoft Graph's), in any
-/// case, and `{resource}/.default` as the resource's permissions (`api://x/read`).
+/// names scopes: with or without its resource's full name (`User.Read` and
+/// `https://graph.microsoft.com/User.Read`; a name without a resource is taken for the resource asked
+/// for), in any case, and `{resource}/.default` as the resource's permissions (`api://x/read`).
 pub(crate) fn grants_under_another_name(granted: &str, requested: &str) -> bool {
     let (granted_resource, granted_name) = split_resource(granted);
     let (requested_resource, requested_name) = split_resource(requested);
