@@ -257,3 +257,48 @@ describe('with a provider whose ID tokens are signed by a key not in its JWKS', 
     await page.getByRole('banner').getByRole('button', { name: 'Sign in', exact: true }).waitFor();
   }));
 });
+
+describe('with a provider whose consent page the user leaves with api:write unticked', { timeout: 180_000 }, () => {
+  const ctx = useStackAndBrowser(['--refuse-scope', 'api:write']);
+
+  /** Asks the Tokens page for a token for `scopes`, once. */
+  async function getToken(page, scopes) {
+    await page.locator('input[name=scopes]').fill(scopes);
+    await page.getByRole('button', { name: 'Get token', exact: true }).click();
+  }
+
+  it('a refused scope is not served: the call needs consent and names it, and api:read still works', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signInWithButton(page, stack, 'alice');
+    await openTokensPage(page);
+    // The app asks for api:write too: consent is needed, and the user goes to the consent page for it.
+    await getToken(page, 'api:read api:write');
+    await page.getByTestId('sign-in-required').getByRole('button', { name: 'Continue to sign in' }).click();
+    await page.waitForURL((u) => u.href.startsWith(stack.issuer) && u.pathname.includes('/interaction/'));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
+    const stored = storedSession(await storedEntries(page)).access_tokens;
+    const asked = stored.find((t) => t.requested.join(' ') === 'api:read api:write');
+    assert.deepEqual(asked?.scopes, ['api:read'], `the token response granted api:read only: ${JSON.stringify(stored.map((t) => [t.requested, t.scopes]))}`);
+
+    const apiRequests = [];
+    page.on('request', (request) => { if (request.url().startsWith(stack.api)) apiRequests.push(request.url()); });
+    await getToken(page, 'api:read api:write');
+    const required = page.getByTestId('sign-in-required');
+    await required.waitFor();
+    assert.match(await required.innerText(), /did not grant the scopes `api:write` \(scopes_not_granted\)/);
+    assert.match(await eventsText(page), /RenewFailed: api:read api:write: .*scopes_not_granted/);
+    assert.equal(await page.getByTestId('token-summary').innerText(), '0 of 1 succeeded', 'no token for api:write');
+
+    // What was granted still answers, from the cache, and the API takes it.
+    await stack.clearRequests();
+    await getToken(page, 'api:read');
+    await page.getByText('1 of 1 succeeded').waitFor();
+    assert.deepEqual((await stack.requests()).filter((r) => r.route === 'token'), [], 'from the cache');
+    assert.deepEqual(apiRequests, [], 'no token went to the API meanwhile');
+    await page.getByRole('link', { name: 'Call API' }).click();
+    await page.getByRole('button', { name: 'Call the orders API' }).click();
+    await page.getByTestId('api-user').waitFor();
+    assert.equal(await page.getByTestId('api-user').innerText(), 'Orders of alice');
+  }));
+});

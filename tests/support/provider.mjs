@@ -10,6 +10,8 @@ import Provider, { errors } from 'oidc-provider';
 
 export const CLIENT_ID = 'demo-spa';
 export const API_SCOPE = 'api:read';
+// Another scope of the demo API, which no configuration asks for at sign-in: an app asks for it later.
+export const API_WRITE_SCOPE = 'api:write';
 export const USERS = {
   alice: { name: 'Alice Example', given_name: 'Alice', family_name: 'Example', email: 'alice@example.com' },
   bob: { name: 'Bob Example', given_name: 'Bob', family_name: 'Example', email: 'bob@example.com' },
@@ -65,10 +67,12 @@ function postLogoutSuccessSource(ctx) {
  *   iframes do: a hidden-iframe renewal can never come back
  * @param {string} [options.host] the host name of the issuer's URLs (default 127.0.0.1; it listens on
  *   127.0.0.1 whatever the name)
+ * @param {string} [options.refuseScope] a scope the user unticks on the consent page: the grant holds
+ *   the other scopes asked for, with this one refused, and the token response's `scope` lacks it
  */
 export async function startProvider({
   spaOrigin, port = 0, logPort = 0, accessTokenTtl = 3600, refreshTokens = true, rogueIdTokens = false,
-  endSession = true, refuseFrames = false, host = '127.0.0.1',
+  endSession = true, refuseFrames = false, host = '127.0.0.1', refuseScope,
 }) {
   const server = http.createServer();
   const actualPort = await listen(server, port);
@@ -143,7 +147,7 @@ export async function startProvider({
         async getResourceServerInfo(_ctx, resourceIndicator) {
           if (resourceIndicator !== apiResource) throw new errors.InvalidTarget();
           return {
-            scope: API_SCOPE,
+            scope: `${API_SCOPE} ${API_WRITE_SCOPE}`,
             audience: apiResource,
             accessTokenTTL: accessTokenTtl,
             accessTokenFormat: 'jwt',
@@ -216,6 +220,29 @@ export async function startProvider({
     ctx.respond = false;
     if (mode === 'drop') ctx.req.socket.destroy();
   });
+  if (refuseScope) {
+    // The consent of the dev interactions, with `refuseScope` unticked: the grant records it as refused
+    // (so consent is not asked again for it), and the tokens are issued without it. (Registered after the
+    // log, which records the request.)
+    provider.use(async (ctx, next) => {
+      if (ctx.method !== 'POST' || !/^\/interaction\/[^/]+$/.test(ctx.path)) return next();
+      const { prompt, grantId, session, params } = await provider.interactionDetails(ctx.req, ctx.res);
+      if (prompt.name !== 'consent') return next();
+      const grant = grantId
+        ? await provider.Grant.find(grantId)
+        : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
+      const { missingOIDCScope, missingOIDCClaims, missingResourceScopes = {} } = prompt.details;
+      if (missingOIDCScope) grant.addOIDCScope(missingOIDCScope.join(' '));
+      if (missingOIDCClaims) grant.addOIDCClaims(missingOIDCClaims);
+      for (const [resource, scopes] of Object.entries(missingResourceScopes)) {
+        const granted = scopes.filter((scope) => scope !== refuseScope);
+        if (granted.length) grant.addResourceScope(resource, granted.join(' '));
+        if (granted.length < scopes.length) grant.rejectResourceScope(resource, refuseScope);
+      }
+      const result = { consent: { grantId: await grant.save() } };
+      return provider.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
+    });
+  }
   // This provider has no account picker: prompt=select_account shows its login form, where any of the
   // users can be chosen. (Registered after the log, which keeps the prompt as the app sent it.)
   provider.use(async (ctx, next) => {

@@ -3,8 +3,8 @@
 //                          [--access-token-ttl 3600]
 //                          [--dist ../dist] [--max-seconds N] [--banner]
 //                          [--no-refresh-tokens] [--rogue-id-tokens] [--no-end-session]
-//                          [--cross-origin-isolated] [--refuse-frames] [--cache-location localStorage]
-//                          [--provider-host localhost]
+//                          [--cross-origin-isolated] [--refuse-frames] [--refuse-scope api:write]
+//                          [--cache-location localStorage] [--provider-host localhost]
 //                          [--npm-package DIR] [--js-example DIR]
 // Prints one line `READY {json}` with the URLs once both listen. Stops on SIGINT/SIGTERM, or after
 // --max-seconds (tests pass one, so that a stray process never outlives its test run).
@@ -42,6 +42,8 @@ const { values } = parseArgs({
     // The host name in the provider's URLs (its issuer): `localhost` puts it on another site than the
     // app on 127.0.0.1, as a hosted provider is. It still listens on 127.0.0.1 only.
     'provider-host': { type: 'string', default: '127.0.0.1' },
+    // The user unticks this scope on the provider's consent page: it is never granted.
+    'refuse-scope': { type: 'string' },
   },
 });
 
@@ -71,6 +73,7 @@ const provider = await startProvider({
   endSession: !values['no-end-session'],
   refuseFrames: values['refuse-frames'],
   host: values['provider-host'],
+  refuseScope: values['refuse-scope'],
 });
 issuer = provider.issuer;
 api = await startApi({
