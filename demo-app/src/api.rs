@@ -116,9 +116,7 @@ pub fn CallApi() -> impl IntoView {
             <button on:click=move |_| call("/step-up")>"Call the step-up API (claims challenge)"</button>
             <button on:click=move |_| call("/step-up-changing")>"Call an API whose claims challenge changes"</button>
             <button on:click=move |_| call("/moved-step-up")>"Call an API that redirects to another origin"</button>
-            <button on:click=move |_| call("/bounced-step-up")>
-                "Call an API that redirects to another origin and back"
-            </button>
+            <button on:click=move |_| call("/bounced-step-up")>"Call an API that bounces through another origin"</button>
             <button on:click=call_other>"Call an API on another origin (not on the allow-list)"</button>
         </div>
         {move || outcome_view(outcome.get())}
