@@ -65,7 +65,7 @@ async function signedOutTabsGiveNoToken(browser, stack, openOthers) {
     const others = await openOthers(a);
     for (const tab of others) assert.deepEqual(await getTokens(tab, API, 1), ['ok'], 'a token before the sign-out');
     await a.getByRole('button', { name: 'Sign out' }).click();
-    for (const tab of others) await tab.locator('#events').getByText('signedOut').waitFor({ timeout: 2000 });
+    for (const tab of others) await tab.locator('#events').getByText('signedOut').first().waitFor({ timeout: 2000 });
     await stack.clearRequests();
     for (const [name, tab] of [['B', others[0]], ['C', others[1]]]) {
       const [result] = await getTokens(tab, API, 1);
