@@ -9,6 +9,9 @@ pub struct DemoConfig {
     pub auth: ClientConfig,
     /// Where the protected demo API lives (`tests/support/api.mjs`); empty when there is none.
     pub api_base_url: String,
+    /// An API on another origin, not on the allow-list: the helper must send it no token (empty when
+    /// there is none).
+    pub other_api_url: String,
 }
 
 pub async fn load_config() -> Result<DemoConfig, String> {
@@ -24,5 +27,6 @@ pub async fn load_config() -> Result<DemoConfig, String> {
     let object = JsonObject::parse(&text).map_err(|e| invalid(e.to_string()))?;
     let auth = ClientConfig::from_json_object(&object).map_err(|e| invalid(e.to_string()))?;
     let api_base_url = object.opt_string("api_base_url").map_err(|e| invalid(e.to_string()))?.unwrap_or_default();
-    Ok(DemoConfig { auth, api_base_url })
+    let other_api_url = object.opt_string("other_api_url").map_err(|e| invalid(e.to_string()))?.unwrap_or_default();
+    Ok(DemoConfig { auth, api_base_url, other_api_url })
 }

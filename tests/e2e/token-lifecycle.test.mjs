@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 
 import {
-  CROSS_SITE_FLAGS, signInAtProvider, storedEntries, storedSession, tokenKeys, useStackAndBrowser, withPage,
+  CROSS_SITE_FLAGS, refreshGrants, signInAtProvider, signInOnExample, storedEntries, storedSession, tokenKeys,
+  useStackAndBrowser, withPage,
 } from './harness.mjs';
 
 // Short enough to wait out, long enough to sign in: a quarter of it is the renewal margin.
@@ -142,6 +143,23 @@ describe('with short-lived access tokens and refresh tokens', { timeout: 180_000
 
 describe('without refresh tokens', { timeout: 180_000 }, () => {
   const ctx = useStackAndBrowser(['--access-token-ttl', String(SHORT_TTL), '--no-refresh-tokens']);
+
+  it('a silent renewal in the hidden iframe sends login_hint, never id_token_hint', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signInWithButton(page, stack, 'alice');
+    await openTokensPage(page);
+    await sleep(SHORT_TTL * 1000);
+    await stack.clearRequests();
+
+    await page.getByRole('button', { name: 'Get token', exact: true }).click();
+    await page.getByText('1 of 1 succeeded').waitFor();
+    const authorize = (await stack.requests()).filter((r) => r.route === 'authorization');
+    assert.equal(authorize.length, 1, 'one silent request');
+    assert.equal(authorize[0].params.prompt, 'none');
+    assert.equal(authorize[0].params.login_hint, 'alice', 'the account is named by its username');
+    // The log keeps a secret parameter's name (its value redacted): an ID token in the URL would show here.
+    assert.equal(authorize[0].params.id_token_hint, undefined, `no ID token in the URL: ${Object.keys(authorize[0].params)}`);
+  }));
 
   it('renews through a hidden prompt=none iframe, then asks for sign-in once the provider session is gone', () => withPage(ctx.browser, async (page) => {
     const { stack } = ctx;
@@ -300,5 +318,42 @@ describe('with a provider whose consent page the user leaves with api:write unti
     await page.getByRole('button', { name: 'Call the orders API' }).click();
     await page.getByTestId('api-user').waitFor();
     assert.equal(await page.getByTestId('api-user').innerText(), 'Orders of alice');
+  }));
+});
+
+// The library gives a token request 30 s (browser/http.rs); a call behind a failed renewal gets its outcome
+// (protocol/renewal.rs RenewalFailure::answers) instead of running it again, one timeout after another.
+const REQUEST_TIMEOUT_MS = 30_000;
+
+describe('with a token endpoint that stops answering', { timeout: 180_000 }, () => {
+  const ctx = useStackAndBrowser(['--access-token-ttl', String(SHORT_TTL)]);
+
+  it('five calls behind a hung token endpoint fail together within one timeout, with one refresh grant', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signInOnExample(page, stack);
+    await sleep(SHORT_TTL * 1000);
+    await stack.clearRequests();
+    await stack.hangTokenEndpoint();
+
+    const outcomes = await page.evaluate(async () => {
+      const started = performance.now();
+      const settled = [];
+      const calls = Array.from({ length: 5 }, (_, i) => window.auth.getToken({ scopes: ['api:read'] }).then(
+        () => { settled[i] = { result: 'ok', at: performance.now() - started }; },
+        (e) => { settled[i] = { result: `${e?.code}: ${e?.message}`, at: performance.now() - started }; },
+      ));
+      // Once one has settled, the others get 3 s: a call that ran the renewal again would be waiting
+      // for a timeout of its own.
+      await Promise.race(calls);
+      await Promise.race([Promise.all(calls), new Promise((r) => { setTimeout(r, 3000); })]);
+      return Array.from({ length: 5 }, (_, i) => settled[i] ?? { result: 'still waiting' });
+    });
+    const results = outcomes.map((o) => o.result);
+    assert.deepEqual(results.filter((r) => !r.startsWith('network_error: ')), [], `every call failed on the network: ${results}`);
+    const times = outcomes.map((o) => o.at);
+    assert.ok(Math.max(...times) - Math.min(...times) < 1000, `they failed together: ${times}`);
+    assert.ok(Math.max(...times) < 1.5 * REQUEST_TIMEOUT_MS, `within one timeout: ${times}`);
+    const grants = await refreshGrants(stack);
+    assert.deepEqual(grants.map((g) => g.status), ['hung'], 'one refresh grant for the five calls');
   }));
 });

@@ -194,6 +194,31 @@ export async function startProvider({
       at: Date.now(),
     });
   });
+  // Switched on by POST /hang-token-endpoint on the request log: from then on, token requests get no
+  // answer at all, as from a provider that hangs. The log never sees such a request end, so it is logged
+  // here as it arrives, with status 'hung'; the connection stays open until the client gives up or the
+  // server closes.
+  let hangTokenEndpoint = false;
+  provider.use(async (ctx, next) => {
+    if (!hangTokenEndpoint || ctx.method !== 'POST' || ctx.path !== '/token') return next();
+    let body = '';
+    for await (const chunk of ctx.req) body += chunk;
+    const form = new URLSearchParams(body);
+    const refreshToken = form.get('refresh_token');
+    requests.push({
+      method: ctx.method,
+      path: ctx.path,
+      route: 'token',
+      params: {
+        grant_type: form.get('grant_type') ?? undefined,
+        refresh_token: refreshToken === null ? undefined : `sha256:${createHash('sha256').update(refreshToken).digest('hex').slice(0, 16)}`,
+      },
+      origin: ctx.get('origin') || undefined,
+      status: 'hung',
+      at: Date.now(),
+    });
+    return new Promise(() => {});
+  });
   if (refuseFrames) {
     // Registered after the log, which still records the request.
     provider.use(async (ctx, next) => {
@@ -252,6 +277,7 @@ export async function startProvider({
   server.on('request', provider.callback());
 
   // The request log: GET /requests lists what the provider received; DELETE /requests clears it.
+  // (POST /hang-token-endpoint: see above.)
   const logServer = http.createServer((req, res) => {
     if (req.url === '/requests' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -261,6 +287,8 @@ export async function startProvider({
       res.writeHead(204).end();
     } else if (req.url.startsWith('/lose-refresh-answers?mode=') && req.method === 'POST') {
       loseNextRefreshAnswer = new URL(req.url, 'http://log').searchParams.get('mode');
+    } else if (req.url === '/hang-token-endpoint' && req.method === 'POST') {
+      hangTokenEndpoint = true;
       res.writeHead(204).end();
     } else {
       res.writeHead(404).end();

@@ -53,7 +53,7 @@ const app = await startStaticServer({
   root: values.dist,
   port: Number(values['spa-port']),
   config: () => ({
-    authority: issuer, client_id: CLIENT_ID, scopes: [API_SCOPE], api_base_url: api.url,
+    authority: issuer, client_id: CLIENT_ID, scopes: [API_SCOPE], api_base_url: api.url, other_api_url: api.otherUrl,
     ...(values['cache-location'] ? { cache_location: values['cache-location'] } : {}),
   }),
   // The plain-JS example of the npm package, with the built package beside it.
@@ -88,7 +88,7 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 if (values['max-seconds']) setTimeout(stop, Number(values['max-seconds']) * 1000).unref();
 
-console.log(`READY ${JSON.stringify({ app: app.origin, issuer, api: api.url, requestLog: provider.requestLog, pid: process.pid })}`);
+console.log(`READY ${JSON.stringify({ app: app.origin, issuer, api: api.url, otherApi: api.otherUrl, requestLog: provider.requestLog, pid: process.pid })}`);
 if (values.banner) {
   console.log(`
   auth-wasm demo:   ${app.origin}
