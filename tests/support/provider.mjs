@@ -287,6 +287,7 @@ export async function startProvider({
       res.writeHead(204).end();
     } else if (req.url.startsWith('/lose-refresh-answers?mode=') && req.method === 'POST') {
       loseNextRefreshAnswer = new URL(req.url, 'http://log').searchParams.get('mode');
+      res.writeHead(204).end();
     } else if (req.url === '/hang-token-endpoint' && req.method === 'POST') {
       hangTokenEndpoint = true;
       res.writeHead(204).end();

@@ -251,6 +251,8 @@ enum Phase {
     RecordingAnswer(TokenSet),
     /// Recording what the provider's refusal made of the refresh token, then going on without it.
     RecordingRefusal(AuthError),
+    /// Forgetting in every tab a refresh token whose request got no answer, then failing with why.
+    ForgettingUnknownToken(AuthError),
     /// Forgetting a refresh token the provider refused, then renewing in the iframe.
     DroppingDeadToken,
     GettingMetadata,
@@ -397,6 +399,8 @@ impl<'a> Renewal<'a> {
             }
             (Phase::RecordingAnswer(set), RenewalInput::Done) => self.keep(set, Via::RefreshToken, view, now),
             (Phase::RecordingRefusal(error), RenewalInput::Done) => self.refresh_refused(error, view),
+            // Stored or not, the token is never presented again (the record says so): the call fails.
+            (Phase::ForgettingUnknownToken(error), RenewalInput::Committed(_)) => self.fail(error),
             (Phase::DroppingDeadToken, RenewalInput::Committed(Ok(()))) => {
                 // That commit was this renewal's own change: the iframe's result is measured from it.
                 self.started_at = view.newest_revision();
@@ -541,15 +545,16 @@ impl<'a> Renewal<'a> {
 
     /// The refresh request got no answer (the network, a timeout, a response that could not be taken):
     /// the provider may have rotated the token, so it stays recorded as in flight, and is forgotten in
-    /// every tab; the iframe renews, or the user is needed.
+    /// every tab. The call ends with the error (a provider that did not answer would keep the iframe's
+    /// exchange waiting too, and the calls behind this one with it); the next renewal goes to the iframe,
+    /// or to the user.
     fn outcome_unknown(&mut self, error: AuthError, view: &TabView) -> RenewalStep<'_> {
-        let current = view.session.clone().filter(|s| Some(&s.account.home_account_id) == self.account.as_ref());
+        let current = view.session.clone().filter(|s| s.refresh_token() == Some(self.presented()));
         match current {
-            Some(current) if current.refresh_token().is_some() => {
-                self.phase = Phase::DroppingDeadToken;
+            Some(current) => {
+                self.phase = Phase::ForgettingUnknownToken(error);
                 RenewalStep::Commit { session: current.without_refresh_token(), keep_if_refused: false }
             }
-            Some(_) => self.silent(),
             None => self.fail(error),
         }
     }
@@ -1311,7 +1316,7 @@ mod tests {
     }
 
     #[test]
-    fn a_refresh_whose_answer_was_lost_is_never_presented_again_and_the_iframe_renews() {
+    fn a_refresh_whose_answer_was_lost_is_never_presented_again_and_the_next_renewal_is_silent() {
         let rt1 = RefreshToken::new("rt-1".to_owned());
         let in_flight = expired_with(PresentedRefreshTokens::default().sending(&rt1));
         let lost = AuthError::Network { url: "https://op.example/token".into(), message: "timed out".into() };
@@ -1320,7 +1325,12 @@ mod tests {
             None,
             chain(
                 to_the_lock(expired(3), false, expired(3)),
-                vec![(RenewalInput::Tokens(Err(lost)), in_flight), (RenewalInput::Committed(Ok(())), forgotten)],
+                vec![
+                    (RenewalInput::Tokens(Err(lost)), in_flight),
+                    (RenewalInput::Committed(Ok(())), forgotten.clone()),
+                    (RenewalInput::Done, forgotten.clone()),
+                    (RenewalInput::Done, forgotten.clone()),
+                ],
             ),
         );
         assert_eq!(
@@ -1331,12 +1341,16 @@ mod tests {
                 "get metadata",
                 "record rt-1 in flight",
                 "refresh with rt-1",
-                // No answer: the record stays, and the token is dropped in every tab.
+                // No answer: the record stays, the token is dropped in every tab, and the call fails (the
+                // calls behind it with it).
                 "commit refresh token None",
-                "get metadata",
-                "load hidden frame"
+                "tell renew failed: network_error",
+                "remember network_error at revision 3",
+                "error: network_error"
             ]
         );
+        let next_call = run(None, to_the_lock(forgotten.clone(), false, forgotten));
+        assert_eq!(next_call, ["take turn", "lock", "get metadata", "load hidden frame"]);
     }
 
     #[test]
