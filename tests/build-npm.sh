@@ -26,7 +26,7 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 # Cargo's messages say where auth-wasm's build.rs wrote the JS API's TypeScript (which the .d.ts holds)
 # and its declaration as data, js-api.json: the package's tests read that beside the package, not in it.
 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Ctarget-feature=-reference-types" cargo "+$NPM_NIGHTLY" build -Z build-std=std,panic_abort \
-  --config 'profile.release.package."*".opt-level=3' -p auth-wasm --lib --features js --release \
+  --config 'profile.release.package."*".opt-level=3' -p auth-wasm --lib --features js,dpop --release \
   --target wasm32-unknown-unknown --locked --target-dir "$ROOT/target/npm-build" --message-format=json-render-diagnostics \
   | node -e '
     let text = "";

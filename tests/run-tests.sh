@@ -16,10 +16,11 @@ cd "$ROOT"
 
 step "native unit tests of the protocol core"
 cargo test -p auth-wasm --locked
+cargo test -p auth-wasm --locked --features dpop --lib
 
 step "lints, rustdoc (and builds of the tests and the quick-start example)"
 cargo clippy --workspace --all-targets --target wasm32-unknown-unknown --locked --quiet -- -D warnings
-cargo clippy -p auth-wasm --features js --target wasm32-unknown-unknown --locked --quiet -- -D warnings
+cargo clippy -p auth-wasm --features js,dpop --target wasm32-unknown-unknown --locked --quiet -- -D warnings
 # The public items' rustdoc: no broken or private links.
 RUSTDOCFLAGS="-D warnings" cargo doc -p auth-wasm -p leptos-auth --features auth-wasm/js --no-deps \
   --target wasm32-unknown-unknown --locked --quiet

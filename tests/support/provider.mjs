@@ -69,10 +69,12 @@ function postLogoutSuccessSource(ctx) {
  *   127.0.0.1 whatever the name)
  * @param {string} [options.refuseScope] a scope the user unticks on the consent page: the grant holds
  *   the other scopes asked for, with this one refused, and the token response's `scope` lacks it
+ * @param {'on'|'off'|'required'} [options.par] pushed authorization requests (RFC 9126): offered (default),
+ *   not offered, or required (the authorize endpoint takes only a pushed request's `request_uri`)
  */
 export async function startProvider({
   spaOrigin, port = 0, logPort = 0, accessTokenTtl = 3600, refreshTokens = true, rogueIdTokens = false,
-  endSession = true, refuseFrames = false, host = '127.0.0.1', refuseScope,
+  endSession = true, refuseFrames = false, host = '127.0.0.1', refuseScope, par = 'on',
 }) {
   const server = http.createServer();
   const actualPort = await listen(server, port);
@@ -132,6 +134,7 @@ export async function startProvider({
     features: {
       devInteractions: { enabled: true },
       revocation: { enabled: true },
+      pushedAuthorizationRequests: { enabled: par !== 'off', requirePushedAuthorizationRequests: par === 'required' },
       rpInitiatedLogout: { enabled: endSession, logoutSource, postLogoutSuccessSource },
       resourceIndicators: {
         enabled: true,
@@ -169,12 +172,34 @@ export async function startProvider({
     });
   }
 
+  // Pushed authorization requests (RFC 9126), by the request_uri the provider answered with: their
+  // parameters as the app pushed them. What this support reads of an authorization request (the request
+  // log, the frame refusal, the select_account rewrite) reads the pushed parameters too.
+  const pushed = new Map();
+  // The authorization request's parameters as the app sent them: the query, with what it pushed.
+  const authorizeParams = (query) => ({ ...(pushed.get(query.request_uri) ?? {}), ...query });
+  provider.use(async (ctx, next) => {
+    if (ctx.method !== 'POST' || ctx.path !== '/request') return next();
+    // The body is read here, kept as sent, and handed on (with prompt=select_account rewritten as
+    // below); oidc-provider reads `req.body` when the stream is used up.
+    let body = '';
+    for await (const chunk of ctx.req) body += chunk;
+    const asSent = Object.fromEntries(new URLSearchParams(body));
+    ctx.state.pushedAsSent = asSent;
+    ctx.req.body = asSent.prompt === 'select_account' ? body.replace('prompt=select_account', 'prompt=login') : body;
+    await next();
+    if (ctx.status === 201 && ctx.body?.request_uri) pushed.set(ctx.body.request_uri, asSent);
+    return undefined;
+  });
+
   const requests = [];
   provider.use(async (ctx, next) => {
     // The query as the browser sent it (the provider later drops what it will not honour).
     const query = { ...ctx.query };
     await next();
-    const params = ctx.method === 'GET' ? query : { ...query, ...(ctx.oidc?.params ?? {}) };
+    const params = ctx.method === 'GET'
+      ? authorizeParams(query)
+      : { ...query, ...(ctx.state.pushedAsSent ?? ctx.oidc?.params ?? {}) };
     for (const name of Object.keys(params)) {
       if (params[name] === undefined) delete params[name];
       // A refresh token is logged by a fingerprint (not the token), so tests can tell whether one was
@@ -187,6 +212,8 @@ export async function startProvider({
       path: ctx.path,
       route: ctx.oidc?.route,
       params,
+      // The names in the URL's query: with a pushed request, client_id and request_uri only.
+      queryNames: ctx.method === 'GET' ? Object.keys(query) : undefined,
       origin: ctx.get('origin') || undefined,
       status: ctx.status,
       // The OAuth error of a failed request (no secrets in it), to make test failures readable.
@@ -222,7 +249,7 @@ export async function startProvider({
   if (refuseFrames) {
     // Registered after the log, which still records the request.
     provider.use(async (ctx, next) => {
-      if (ctx.path !== '/auth' || ctx.query.prompt !== 'none') return next();
+      if (ctx.path !== '/auth' || authorizeParams(ctx.query).prompt !== 'none') return next();
       ctx.status = 200;
       ctx.set('x-frame-options', 'DENY');
       ctx.set('content-security-policy', "frame-ancestors 'none'");

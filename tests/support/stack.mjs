@@ -5,7 +5,7 @@
 //                          [--no-refresh-tokens] [--rogue-id-tokens] [--no-end-session]
 //                          [--cross-origin-isolated] [--refuse-frames] [--refuse-scope api:write]
 //                          [--cache-location localStorage] [--provider-host localhost]
-//                          [--npm-package DIR] [--js-example DIR]
+//                          [--npm-package DIR] [--js-example DIR] [--par on|off|required] [--no-dpop]
 // Prints one line `READY {json}` with the URLs once both listen. Stops on SIGINT/SIGTERM, or after
 // --max-seconds (tests pass one, so that a stray process never outlives its test run).
 import path from 'node:path';
@@ -44,6 +44,8 @@ const { values } = parseArgs({
     'provider-host': { type: 'string', default: '127.0.0.1' },
     // The user unticks this scope on the provider's consent page: it is never granted.
     'refuse-scope': { type: 'string' },
+    // Pushed authorization requests: offered (default), not offered, or required by the provider.
+    par: { type: 'string', default: process.env.AUTH_TEST_PAR ?? 'on' },
   },
 });
 
@@ -74,6 +76,7 @@ const provider = await startProvider({
   refuseFrames: values['refuse-frames'],
   host: values['provider-host'],
   refuseScope: values['refuse-scope'],
+  par: values.par,
 });
 issuer = provider.issuer;
 api = await startApi({

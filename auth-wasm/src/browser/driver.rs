@@ -122,6 +122,10 @@ impl AuthClient {
                         timing::measure("auth-wasm renewal: request", started);
                         RenewalInput::Tokens(tokens)
                     }
+                    #[cfg(feature = "dpop")]
+                    RenewalStep::PushAuthorizationRequest { endpoint, form } => {
+                        RenewalInput::Pushed(http::post_form(&endpoint, form).await)
+                    }
                     RenewalStep::LoadHiddenFrame { url, redirect_uri, timeout_ms } => {
                         let started = timing::now();
                         let landed = silent::navigate_hidden_iframe(&url, &redirect_uri, timeout_ms).await;
@@ -161,6 +165,10 @@ impl AuthClient {
                     SignInStep::GetMetadata => SignInInput::Metadata(self.provider_metadata().await),
                     SignInStep::SaveTransaction(transaction) => {
                         SignInInput::Done(self.transactions().save_login(transaction))
+                    }
+                    #[cfg(feature = "dpop")]
+                    SignInStep::PushAuthorizationRequest { endpoint, form } => {
+                        SignInInput::Pushed(http::post_form(&endpoint, form).await)
                     }
                     SignInStep::Leave { url } => SignInInput::Done(leave.go(&url)),
                     SignInStep::Finished(outcome) => return outcome,

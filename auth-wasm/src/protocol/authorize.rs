@@ -31,6 +31,19 @@ pub fn authorize_url(
     transaction: &LoginTransaction,
     extra: &[(String, String)],
 ) -> Result<String, ProtocolError> {
+    with_authorize_parameters(client_id, transaction, extra, |params| {
+        append_query(&metadata.authorization_endpoint, params)
+    })
+}
+
+/// Hands the authorization request's parameters, checked, to `encode`: into the authorize URL, or the
+/// form of a pushed authorization request.
+pub(crate) fn with_authorize_parameters<R>(
+    client_id: &ClientId,
+    transaction: &LoginTransaction,
+    extra: &[(String, String)],
+    encode: impl FnOnce(&[(&str, &str)]) -> R,
+) -> Result<R, ProtocolError> {
     check_extra_parameters(transaction, extra)?;
     let scope = transaction.scopes.to_scope_string();
     let challenge = transaction.verifier.challenge();
@@ -47,7 +60,7 @@ pub fn authorize_url(
     for (name, value) in extra {
         params.push((name.as_str(), value.as_str()));
     }
-    Ok(append_query(&metadata.authorization_endpoint, &params))
+    Ok(encode(&params))
 }
 
 fn check_extra_parameters(transaction: &LoginTransaction, extra: &[(String, String)]) -> Result<(), ProtocolError> {

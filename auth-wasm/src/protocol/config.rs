@@ -71,6 +71,14 @@ pub struct ClientConfig {
     pub cache_location: CacheLocation,
     /// Ask for Entra's `client_info` (its account ids). `None`: only for Microsoft Entra authorities.
     pub client_info: Option<bool>,
+    /// Push authorization requests (RFC 9126) where the provider has an endpoint for them (default);
+    /// a provider that requires them gets them whatever this says.
+    #[cfg(feature = "dpop")]
+    pub pushed_authorization_requests: bool,
+    /// Bind tokens to this browser's key with DPoP (RFC 9449): off (default), required, or where the
+    /// provider supports it.
+    #[cfg(feature = "dpop")]
+    pub dpop: super::DpopMode,
 }
 
 impl ClientConfig {
@@ -88,6 +96,10 @@ impl ClientConfig {
             silent_redirect_uri: DEFAULT_SILENT_REDIRECT_PATH.to_owned(),
             cache_location: CacheLocation::default(),
             client_info: None,
+            #[cfg(feature = "dpop")]
+            pushed_authorization_requests: true,
+            #[cfg(feature = "dpop")]
+            dpop: super::DpopMode::Off,
         }
     }
 
@@ -141,6 +153,14 @@ impl ClientConfig {
             silent_redirect_uri: read.take(text("silent_redirect_uri", DEFAULT_SILENT_REDIRECT_PATH)),
             cache_location,
             client_info: read.take(object.opt_bool("client_info")),
+            #[cfg(feature = "dpop")]
+            pushed_authorization_requests: read
+                .take(object.opt_bool("pushed_authorization_requests"))
+                .unwrap_or(true),
+            #[cfg(feature = "dpop")]
+            dpop: read
+                .take(object.opt_choice("dpop", super::DpopMode::parse, super::DpopMode::EXPECTED))
+                .unwrap_or_default(),
         };
         read.done(config)
     }

@@ -30,6 +30,15 @@ pub struct ProviderMetadata {
     pub code_challenge_methods_supported: Option<Vec<String>>,
     /// RFC 9207: the provider adds `iss` to authorization responses, so a response without it is rejected.
     pub authorization_response_iss_parameter_supported: bool,
+    /// RFC 9126: where authorization requests are pushed before the browser goes to the authorize endpoint.
+    #[cfg(feature = "dpop")]
+    pub pushed_authorization_request_endpoint: Option<String>,
+    /// RFC 9126: the provider takes authorization requests only pushed.
+    #[cfg(feature = "dpop")]
+    pub require_pushed_authorization_requests: bool,
+    /// RFC 9449: the proof algorithms the provider takes; listed when it binds tokens with DPoP.
+    #[cfg(feature = "dpop")]
+    pub dpop_signing_alg_values_supported: Option<Vec<String>>,
 }
 
 impl ProviderMetadata {
@@ -48,6 +57,8 @@ impl ProviderMetadata {
             });
         }
         let endpoints = [
+            #[cfg(feature = "dpop")]
+            metadata.pushed_authorization_request_endpoint.as_ref(),
             Some(&metadata.authorization_endpoint),
             Some(&metadata.token_endpoint),
             Some(&metadata.jwks_uri),
@@ -70,7 +81,7 @@ impl ProviderMetadata {
 /// Also the form cached in sessionStorage.
 impl JsonRecord for ProviderMetadata {
     fn to_json(&self) -> JsonObject {
-        JsonObject::new()
+        let object = JsonObject::new()
             .with("issuer", json::string(self.issuer.as_str()))
             .with("authorization_endpoint", json::string(&self.authorization_endpoint))
             .with("token_endpoint", json::string(&self.token_endpoint))
@@ -82,7 +93,19 @@ impl JsonRecord for ProviderMetadata {
             .with(
                 "authorization_response_iss_parameter_supported",
                 json::boolean(self.authorization_response_iss_parameter_supported),
+            );
+        #[cfg(feature = "dpop")]
+        let object = object
+            .with(
+                "pushed_authorization_request_endpoint",
+                json::opt_string(self.pushed_authorization_request_endpoint.as_deref()),
             )
+            .with("require_pushed_authorization_requests", json::boolean(self.require_pushed_authorization_requests))
+            .with(
+                "dpop_signing_alg_values_supported",
+                self.dpop_signing_alg_values_supported.as_ref().map(json::strings),
+            );
+        object
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
@@ -99,6 +122,14 @@ impl JsonRecord for ProviderMetadata {
             authorization_response_iss_parameter_supported: read
                 .take(object.opt_bool("authorization_response_iss_parameter_supported"))
                 .unwrap_or(false),
+            #[cfg(feature = "dpop")]
+            pushed_authorization_request_endpoint: read.take(object.opt_string("pushed_authorization_request_endpoint")),
+            #[cfg(feature = "dpop")]
+            require_pushed_authorization_requests: read
+                .take(object.opt_bool("require_pushed_authorization_requests"))
+                .unwrap_or(false),
+            #[cfg(feature = "dpop")]
+            dpop_signing_alg_values_supported: read.take(object.opt_strings("dpop_signing_alg_values_supported")),
         };
         read.done(metadata)
     }

@@ -15,6 +15,8 @@ mod challenge;
 mod client_error;
 mod config;
 mod discovery;
+#[cfg(feature = "dpop")]
+pub mod dpop;
 mod entra;
 mod error;
 mod event;
@@ -23,6 +25,8 @@ mod id_token;
 mod jws;
 mod logout;
 mod message;
+#[cfg(feature = "dpop")]
+pub mod par;
 mod pkce;
 mod presented;
 pub mod redirect_callback;
@@ -52,6 +56,8 @@ pub use challenge::{
 };
 pub use client_error::AuthError;
 pub use config::{CacheLocation, ClientConfig};
+#[cfg(feature = "dpop")]
+pub use dpop::DpopMode;
 pub use discovery::{discovery_url, ProviderMetadata};
 pub use entra::is_entra_authority;
 #[cfg(test)]
@@ -84,6 +90,8 @@ pub use token::{
 };
 pub use token_set::{TokenContext, TokenSet};
 pub use transaction::{AcceptedSignIn, CompletedTransaction, LoginTransaction, TRANSACTION_LIFETIME_SECS};
+#[cfg(feature = "dpop")]
+pub use values::RequestUri;
 pub use values::{AccessToken, AuthorizationCode, ClientId, IdToken, Issuer, Nonce, PkceVerifier, RefreshToken, State};
 
 // The codecs of `wire/`: the JSON, form and base64 modules and the URL functions are public (apps read

@@ -130,6 +130,15 @@ pub enum RenewalStep<'a> {
     /// Trade `grant` for checked tokens (a [`super::flow::TokenFlow`]); answered with
     /// [`RenewalInput::Tokens`].
     Exchange(Grant<'a>),
+    /// Push the hidden iframe's authorization request: `POST endpoint` with `form`; answered with
+    /// [`RenewalInput::Pushed`].
+    #[cfg(feature = "dpop")]
+    PushAuthorizationRequest {
+        /// The provider's pushed authorization request endpoint.
+        endpoint: String,
+        /// The request's parameters.
+        form: String,
+    },
     /// Load `url` in a hidden iframe and give back the URL it lands on under `redirect_uri`; answered
     /// with [`RenewalInput::Landed`].
     LoadHiddenFrame {
@@ -179,6 +188,9 @@ pub enum RenewalInput {
     Metadata(Result<Rc<ProviderMetadata>, AuthError>),
     /// The checked tokens of an exchange.
     Tokens(Result<TokenSet, AuthError>),
+    /// The provider's answer to the pushed authorization request.
+    #[cfg(feature = "dpop")]
+    Pushed(Result<super::flow::HttpResponse, AuthError>),
     /// The URL the hidden iframe landed on.
     Landed(Result<String, AuthError>),
     /// Whether the session was committed.
@@ -256,6 +268,9 @@ enum Phase {
     /// Forgetting a refresh token the provider refused, then renewing in the iframe.
     DroppingDeadToken,
     GettingMetadata,
+    /// Pushing the frame's authorization request, for the provider of this metadata.
+    #[cfg(feature = "dpop")]
+    PushingFrameRequest(Rc<ProviderMetadata>),
     InFrame,
     ExchangingCode,
     /// Noting on the session that frames lack the provider's cookies, then failing.
@@ -408,6 +423,18 @@ impl<'a> Renewal<'a> {
             }
             (Phase::DroppingDeadToken, RenewalInput::Committed(Err(error))) => self.fail(error),
             (Phase::GettingMetadata, RenewalInput::Metadata(Ok(metadata))) => self.load_frame(&metadata, now),
+            #[cfg(feature = "dpop")]
+            (Phase::PushingFrameRequest(metadata), RenewalInput::Pushed(Ok(response))) => {
+                match super::par::parse_pushed_response(response.status, &response.body) {
+                    Ok(request_uri) => {
+                        let url = super::par::pushed_authorize_url(&metadata, &self.config.client_id, &request_uri);
+                        self.frame(&metadata, url)
+                    }
+                    Err(error) => self.fail(error.into()),
+                }
+            }
+            #[cfg(feature = "dpop")]
+            (Phase::PushingFrameRequest(_), RenewalInput::Pushed(Err(error))) => self.fail(error),
             (Phase::InFrame, RenewalInput::Landed(Ok(url))) => match parse_authorization_response(&url) {
                 Ok(response) => match self.transaction.take() {
                     Some(transaction) => {
@@ -604,7 +631,7 @@ impl<'a> Renewal<'a> {
         RenewalStep::GetMetadata
     }
 
-    fn load_frame(&mut self, metadata: &ProviderMetadata, now: i64) -> RenewalStep<'_> {
+    fn load_frame(&mut self, metadata: &Rc<ProviderMetadata>, now: i64) -> RenewalStep<'_> {
         let scopes = self.config.scopes.union(&self.scopes).for_sign_in();
         let transaction = LoginTransaction::begin(&self.silent_redirect_uri, scopes, "/", now, self.random);
         // A login_hint, not an id_token_hint: no token goes into a URL, and providers with several
@@ -614,17 +641,32 @@ impl<'a> Renewal<'a> {
             params.push(("login_hint".to_owned(), username));
         }
         let params = self.config.with_configured_parameters(params);
+        #[cfg(feature = "dpop")]
+        match super::par::pushed_request(self.config, metadata, &transaction, &params) {
+            Ok(Some(pushed)) => {
+                self.transaction = Some(transaction);
+                self.phase = Phase::PushingFrameRequest(metadata.clone());
+                return RenewalStep::PushAuthorizationRequest { endpoint: pushed.endpoint, form: pushed.form };
+            }
+            Ok(None) => {}
+            Err(error) => return self.fail(error.into()),
+        }
         match authorize_url(metadata, &self.config.client_id, &transaction, &params) {
             Ok(url) => {
                 self.transaction = Some(transaction);
-                // The silent redirect URI is on the app's origin: the frame is read there.
-                self.frame_cross_site = !same_site(&metadata.authorization_endpoint, &self.silent_redirect_uri);
-                self.phase = Phase::InFrame;
-                let redirect_uri = self.silent_redirect_uri.clone();
-                RenewalStep::LoadHiddenFrame { url, redirect_uri, timeout_ms: SILENT_TIMEOUT_MS }
+                self.frame(metadata, url)
             }
             Err(error) => self.fail(error.into()),
         }
+    }
+
+    /// Loads the authorize `url` in the hidden frame.
+    fn frame(&mut self, metadata: &ProviderMetadata, url: String) -> RenewalStep<'_> {
+        // The silent redirect URI is on the app's origin: the frame is read there.
+        self.frame_cross_site = !same_site(&metadata.authorization_endpoint, &self.silent_redirect_uri);
+        self.phase = Phase::InFrame;
+        let redirect_uri = self.silent_redirect_uri.clone();
+        RenewalStep::LoadHiddenFrame { url, redirect_uri, timeout_ms: SILENT_TIMEOUT_MS }
     }
 
     /// The frame's sign-in failed. A provider on another site that answers that it needs the user most
@@ -786,6 +828,11 @@ mod tests {
             RenewalStep::LoadHiddenFrame { url, .. } => {
                 format!("load hidden frame{}", if url.contains("login_hint") { " with login_hint" } else { "" })
             }
+            #[cfg(feature = "dpop")]
+            RenewalStep::PushAuthorizationRequest { endpoint, form } => format!(
+                "push {} to {endpoint}",
+                if form.contains("prompt=none") { "the frame's request" } else { "a request that may interact" }
+            ),
             RenewalStep::Commit { session, keep_if_refused } => format!(
                 "commit refresh token {:?}{}{}",
                 session.refresh_token().map(RefreshToken::secret),
@@ -1475,6 +1522,70 @@ mod tests {
         let set = renewal_with_identity("at-2");
         let step = renewal.next(RenewalInput::Tokens(Ok(set)), &without_token, NOW);
         assert_eq!(name(&step), "commit refresh token None", "kept, not dropped as a change of the session");
+    }
+
+    #[cfg(feature = "dpop")]
+    #[test]
+    fn a_frame_renewal_pushes_its_request_and_the_frame_carries_only_the_request_uri() {
+        let config = config();
+        let mut renewal =
+            Renewal::new(&config, api(), None, 0, "https://app/silent-callback.html".into(), [[7; 32]; 3]);
+        let at = without_refresh_token(3, false);
+        let with_par = || RenewalInput::Metadata(Ok(Rc::new(crate::protocol::par::tests::with_par(false))));
+        assert_eq!(name(&renewal.next(RenewalInput::Start, &at, NOW)), "take turn");
+        assert_eq!(name(&renewal.next(RenewalInput::Turn(None), &at, NOW)), "lock");
+        assert_eq!(name(&renewal.next(RenewalInput::Locked { waited: false }, &at, NOW)), "get metadata");
+        let step = renewal.next(with_par(), &at, NOW);
+        assert_eq!(name(&step), "push the frame's request to https://op.example/par");
+        let RenewalStep::PushAuthorizationRequest { form, .. } = step else { unreachable!() };
+        let state = crate::protocol::form::parse(&form).into_iter().find(|(n, _)| n == "state").unwrap().1;
+        let pushed = crate::protocol::flow::HttpResponse {
+            status: 201,
+            body: r#"{"request_uri":"urn:ietf:params:oauth:request_uri:f1","expires_in":60}"#.into(),
+        };
+        let RenewalStep::LoadHiddenFrame { url, redirect_uri, .. } =
+            renewal.next(RenewalInput::Pushed(Ok(pushed)), &at, NOW)
+        else {
+            panic!("the iframe is loaded")
+        };
+        assert_eq!(url, "https://op.example/auth?client_id=spa&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Af1");
+        let landed = format!("{redirect_uri}?code=c-1&state={state}&iss=https%3A%2F%2Fop.example");
+        assert_eq!(name(&renewal.next(RenewalInput::Landed(Ok(landed)), &at, NOW)), "exchange code");
+    }
+
+    #[cfg(feature = "dpop")]
+    #[test]
+    fn a_refused_frame_push_fails_the_renewal_with_the_providers_error_and_loads_no_frame() {
+        let at = without_refresh_token(3, false);
+        let with_par = RenewalInput::Metadata(Ok(Rc::new(crate::protocol::par::tests::with_par(true))));
+        let refused = crate::protocol::flow::HttpResponse {
+            status: 400,
+            body: r#"{"error":"access_denied","error_description":"no"}"#.into(),
+        };
+        let steps = run(
+            None,
+            chain(
+                to_the_lock(at.clone(), false, at.clone()),
+                vec![
+                    (with_par, at.clone()),
+                    (RenewalInput::Pushed(Ok(refused)), at.clone()),
+                    (RenewalInput::Done, at.clone()),
+                    (RenewalInput::Done, at),
+                ],
+            ),
+        );
+        assert_eq!(
+            steps,
+            [
+                "take turn",
+                "lock",
+                "get metadata",
+                "push the frame's request to https://op.example/par",
+                "tell renew failed: access_denied",
+                "remember access_denied at revision 3",
+                "error: access_denied"
+            ]
+        );
     }
 
     /// A sign-in's token set for alice, as the iframe's code exchange returns it.

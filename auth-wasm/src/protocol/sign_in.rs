@@ -1,6 +1,7 @@
 //! Starting an interactive sign-in (or token request), as a state machine: the transaction store must
-//! work → the provider's metadata → a new transaction, remembered → the browser leaves for the
-//! authorize endpoint.
+//! work → the provider's metadata → a new transaction (its request pushed to the provider, where it
+//! takes pushed requests: see [`super::par`]), remembered → the browser leaves for the authorize
+//! endpoint.
 
 use std::rc::Rc;
 
@@ -18,6 +19,15 @@ pub enum SignInStep<'a> {
     PruneTransactions,
     /// The provider's metadata; answered with [`SignInInput::Metadata`].
     GetMetadata,
+    /// Push the authorization request: `POST endpoint` with `form`; answered with
+    /// [`SignInInput::Pushed`].
+    #[cfg(feature = "dpop")]
+    PushAuthorizationRequest {
+        /// The provider's pushed authorization request endpoint.
+        endpoint: String,
+        /// The request's parameters.
+        form: String,
+    },
     /// Remember `transaction` until the callback; answered with [`SignInInput::Done`].
     SaveTransaction(&'a LoginTransaction),
     /// Send the browser to `url`; answered with [`SignInInput::Done`].
@@ -39,6 +49,9 @@ pub enum SignInInput {
     Done(Result<(), AuthError>),
     /// The provider's metadata.
     Metadata(Result<Rc<ProviderMetadata>, AuthError>),
+    /// The provider's answer to the pushed authorization request.
+    #[cfg(feature = "dpop")]
+    Pushed(Result<super::flow::HttpResponse, AuthError>),
 }
 
 #[derive(Debug)]
@@ -46,6 +59,8 @@ enum Phase {
     Start,
     Pruning,
     GettingMetadata,
+    #[cfg(feature = "dpop")]
+    Pushing(Rc<ProviderMetadata>),
     Saving(String),
     Leaving,
     Finished,
@@ -90,12 +105,34 @@ impl<'a> SignIn<'a> {
                 SignInStep::GetMetadata
             }
             (Phase::GettingMetadata, SignInInput::Metadata(Ok(metadata))) => match self.begin(&metadata, now) {
-                Ok((transaction, url)) => {
+                Ok((transaction, Authorize::Url(url))) => {
                     self.phase = Phase::Saving(url);
                     SignInStep::SaveTransaction(self.transaction.insert(transaction))
                 }
+                #[cfg(feature = "dpop")]
+                Ok((transaction, Authorize::Push(pushed))) => {
+                    self.transaction = Some(transaction);
+                    self.phase = Phase::Pushing(metadata);
+                    SignInStep::PushAuthorizationRequest { endpoint: pushed.endpoint, form: pushed.form }
+                }
                 Err(error) => SignInStep::Finished(Err(error)),
             },
+            #[cfg(feature = "dpop")]
+            (Phase::Pushing(metadata), SignInInput::Pushed(Ok(response))) => {
+                match super::par::parse_pushed_response(response.status, &response.body) {
+                    Ok(request_uri) => {
+                        self.phase =
+                            Phase::Saving(super::par::pushed_authorize_url(&metadata, &self.config.client_id, &request_uri));
+                        match &self.transaction {
+                            Some(transaction) => SignInStep::SaveTransaction(transaction),
+                            None => SignInStep::Finished(Err(ProtocolError::MissingParameter("state").into())),
+                        }
+                    }
+                    Err(error) => SignInStep::Finished(Err(error.into())),
+                }
+            }
+            #[cfg(feature = "dpop")]
+            (_, SignInInput::Pushed(Err(error))) => SignInStep::Finished(Err(error)),
             (Phase::Saving(url), SignInInput::Done(Ok(()))) => {
                 self.phase = Phase::Leaving;
                 SignInStep::Leave { url }
@@ -109,7 +146,7 @@ impl<'a> SignIn<'a> {
 
     /// The transaction of this sign-in and its authorize URL. The return URL must be a path of this app;
     /// anything else returns to the app root.
-    fn begin(&self, metadata: &ProviderMetadata, now: i64) -> Result<(LoginTransaction, String), AuthError> {
+    fn begin(&self, metadata: &ProviderMetadata, now: i64) -> Result<(LoginTransaction, Authorize), AuthError> {
         let config = self.config;
         let redirect_uri = resolve_app_url(self.origin, &config.redirect_uri);
         let return_url = safe_return_url(&self.request.return_url, self.origin);
@@ -117,9 +154,22 @@ impl<'a> SignIn<'a> {
         let transaction = LoginTransaction::begin(&redirect_uri, scopes, &return_url, now, self.random)
             .with_max_age(self.request.max_age);
         let params = config.with_configured_parameters(self.request.authorize_parameters()?);
+        #[cfg(feature = "dpop")]
+        if let Some(pushed) = super::par::pushed_request(config, metadata, &transaction, &params)? {
+            return Ok((transaction, Authorize::Push(pushed)));
+        }
         let url = authorize_url(metadata, &config.client_id, &transaction, &params)?;
-        Ok((transaction, url))
+        Ok((transaction, Authorize::Url(url)))
     }
+}
+
+/// How the authorization request reaches the provider.
+enum Authorize {
+    /// In the authorize URL.
+    Url(String),
+    /// Pushed first (RFC 9126).
+    #[cfg(feature = "dpop")]
+    Push(super::par::PushedRequest),
 }
 
 #[cfg(test)]
@@ -128,8 +178,15 @@ mod tests {
     use crate::protocol::discovery::tests::metadata;
 
     fn steps(request: &InteractiveAuthenticationRequest, answers: Vec<SignInInput>) -> Vec<String> {
-        let config = ClientConfig::new("https://op.example", "spa");
-        let mut flow = SignIn::new(&config, request, "https://app.example", [[1; 32]; 3]);
+        steps_of(&ClientConfig::new("https://op.example", "spa"), request, answers)
+    }
+
+    fn steps_of(
+        config: &ClientConfig,
+        request: &InteractiveAuthenticationRequest,
+        answers: Vec<SignInInput>,
+    ) -> Vec<String> {
+        let mut flow = SignIn::new(config, request, "https://app.example", [[1; 32]; 3]);
         let mut steps = Vec::new();
         for answer in answers {
             let step = flow.next(answer, 1_000);
@@ -137,7 +194,17 @@ mod tests {
                 SignInStep::PruneTransactions => "prune transactions".to_owned(),
                 SignInStep::GetMetadata => "get metadata".to_owned(),
                 SignInStep::SaveTransaction(t) => format!("save transaction returning to {}", t.return_url),
-                SignInStep::Leave { url } => format!("leave for {}", url.split('?').next().unwrap()),
+                SignInStep::Leave { url } => {
+                    let names: Vec<String> = crate::protocol::form::parse(crate::protocol::query_of(url))
+                        .into_iter()
+                        .map(|(name, _)| name)
+                        .collect();
+                    format!("leave for {} with {}", url.split('?').next().unwrap(), names.join(" "))
+                }
+                #[cfg(feature = "dpop")]
+                SignInStep::PushAuthorizationRequest { endpoint, form } => {
+                    format!("push {} to {endpoint}", if form.contains("code_challenge=") { "the request" } else { "?" })
+                }
                 SignInStep::Finished(Ok(())) => "finished".to_owned(),
                 SignInStep::Finished(Err(error)) => format!("error: {}", error.code()),
             };
@@ -163,7 +230,8 @@ mod tests {
                 "prune transactions",
                 "get metadata",
                 "save transaction returning to /orders",
-                "leave for https://op.example/auth",
+                "leave for https://op.example/auth with response_type client_id redirect_uri scope state nonce \
+                 code_challenge code_challenge_method",
                 "finished"
             ]
         );
@@ -191,6 +259,59 @@ mod tests {
         let request = InteractiveAuthenticationRequest::login("https://evil.example/steal");
         let answers = vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(Rc::new(metadata())))];
         assert_eq!(steps(&request, answers)[2], "save transaction returning to /");
+    }
+
+    #[cfg(feature = "dpop")]
+    #[test]
+    fn a_pushed_request_leaves_with_the_client_id_and_request_uri_only() {
+        let request = InteractiveAuthenticationRequest::login("/orders");
+        let metadata = Rc::new(crate::protocol::par::tests::with_par(true));
+        let pushed = SignInInput::Pushed(Ok(crate::protocol::flow::HttpResponse {
+            status: 201,
+            body: r#"{"request_uri":"urn:ietf:params:oauth:request_uri:abc","expires_in":60}"#.into(),
+        }));
+        let answers = vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(metadata)), pushed, ok(), ok()];
+        assert_eq!(
+            steps(&request, answers),
+            [
+                "prune transactions",
+                "get metadata",
+                "push the request to https://op.example/par",
+                "save transaction returning to /orders",
+                "leave for https://op.example/auth with client_id request_uri",
+                "finished"
+            ]
+        );
+    }
+
+    #[cfg(feature = "dpop")]
+    #[test]
+    fn a_refused_push_ends_the_sign_in_with_the_providers_error_and_saves_nothing() {
+        let request = InteractiveAuthenticationRequest::login("/");
+        let metadata = Rc::new(crate::protocol::par::tests::with_par(false));
+        let refused = SignInInput::Pushed(Ok(crate::protocol::flow::HttpResponse {
+            status: 400,
+            body: r#"{"error":"invalid_request","error_description":"unknown parameter"}"#.into(),
+        }));
+        let answers = vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(metadata)), refused];
+        assert_eq!(
+            steps(&request, answers),
+            ["prune transactions", "get metadata", "push the request to https://op.example/par", "error: provider_error"]
+        );
+    }
+
+    #[cfg(feature = "dpop")]
+    #[test]
+    fn pushing_turned_off_sends_the_request_in_the_url_unless_the_provider_requires_pushing() {
+        let request = InteractiveAuthenticationRequest::login("/");
+        let mut config = ClientConfig::new("https://op.example", "spa");
+        config.pushed_authorization_requests = false;
+        let with = |required| {
+            let metadata = Rc::new(crate::protocol::par::tests::with_par(required));
+            steps_of(&config, &request, vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(metadata))])[2].clone()
+        };
+        assert_eq!(with(false), "save transaction returning to /");
+        assert_eq!(with(true), "push the request to https://op.example/par");
     }
 
     #[test]

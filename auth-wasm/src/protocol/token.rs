@@ -104,11 +104,7 @@ pub(crate) fn invalid_response(why: &str) -> ProtocolError {
 pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, ProtocolError> {
     let object = JsonObject::parse(body);
     if !(200..300).contains(&status) {
-        let error = object.ok().and_then(|e| {
-            let error = e.opt_str("error").ok()??;
-            Some(ProtocolError::from_provider(error, e.opt_string("error_description").ok()?))
-        });
-        return Err(error.unwrap_or_else(|| ProtocolError::from_status(status)));
+        return Err(error_response(status, object));
     }
     let mut response = object
         .and_then(|object| TokenResponse::from_json(&object))
@@ -121,6 +117,16 @@ pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, Pr
         return Err(invalid_response("access_token is empty"));
     }
     Ok(response)
+}
+
+/// The error a failed request to the provider's back channel (token or pushed authorization request
+/// endpoint) answered with: its OAuth error, else its status.
+pub(crate) fn error_response(status: u16, object: Result<JsonObject, JsonError>) -> ProtocolError {
+    let error = object.ok().and_then(|e| {
+        let error = e.opt_str("error").ok()??;
+        Some(ProtocolError::from_provider(error, e.opt_string("error_description").ok()?))
+    });
+    error.unwrap_or_else(|| ProtocolError::from_status(status))
 }
 
 #[cfg(test)]

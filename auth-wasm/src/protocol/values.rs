@@ -72,6 +72,12 @@ public_value!(
     /// The OAuth client identifier registered at the provider.
     ClientId
 );
+#[cfg(feature = "dpop")]
+public_value!(
+    /// The reference a pushed authorization request answers with (RFC 9126): the browser carries it to
+    /// the authorize endpoint in place of the request's parameters.
+    RequestUri
+);
 public_value!(
     /// An issuer identifier. Compared as an exact string, as OpenID Connect requires.
     Issuer
