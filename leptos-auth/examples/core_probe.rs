@@ -52,13 +52,13 @@ async fn drive(flow: &mut dyn Flow) -> Result<(), AuthError> {
         answer = match flow.next(answer, number(0) as i64)? {
             Step::Get { url, .. } => {
                 output(2, &url);
-                Input::Response(HttpResponse { status: number(1) as u16, body: input(2) })
+                Input::Response(HttpResponse::new(number(1) as u16, input(2)))
             }
             Step::Keep(_) => Input::Kept,
-            Step::PostForm { url, body } => {
+            Step::PostForm { url, body, .. } => {
                 output(3, &url);
                 output(4, &body);
-                Input::Response(HttpResponse { status: number(1) as u16, body: input(3) })
+                Input::Response(HttpResponse::new(number(1) as u16, input(3)))
             }
             Step::VerifySignature(check) => {
                 output(5, &check.key.to_json_string());

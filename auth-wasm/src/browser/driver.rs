@@ -60,8 +60,13 @@ impl AuthClient {
                         self.provider().keep(fetched);
                         Input::Kept
                     }
-                    Step::PostForm { url, body } => Input::Response(http::post_form(&url, body).await?),
+                    Step::PostForm { url, body, .. } => Input::Response(http::post_form(&url, body).await?),
                     Step::VerifySignature(check) => Input::Signature(signature::check_signature(&check).await?),
+                    // The browser layer gives no flow a proof key yet (issue 23, part 3): no flow asks.
+                    #[cfg(feature = "dpop")]
+                    Step::SignDpopProof(_) => {
+                        return Err(AuthError::Browser("this build signs no DPoP proofs yet".into()));
+                    }
                     Step::Done => return Ok(()),
                 };
             }

@@ -26,7 +26,7 @@ async fn fetch(url: &str, body: Option<String>) -> Result<HttpResponse, AuthErro
     let network_error = |error: JsValue| AuthError::Network { url: url.to_owned(), message: js_message(&error) };
     let response: js_sys::Array = request(url, body, REQUEST_TIMEOUT_MS).await.map_err(network_error)?.unchecked_into();
     let status = response.get(0).as_f64().unwrap_or_default() as u16;
-    Ok(HttpResponse { status, body: response.get(1).as_string().unwrap_or_default() })
+    Ok(HttpResponse::new(status, response.get(1).as_string().unwrap_or_default()))
 }
 
 pub(crate) async fn get(url: &str) -> Result<HttpResponse, AuthError> {

@@ -154,9 +154,7 @@ impl ClientConfig {
             cache_location,
             client_info: read.take(object.opt_bool("client_info")),
             #[cfg(feature = "dpop")]
-            pushed_authorization_requests: read
-                .take(object.opt_bool("pushed_authorization_requests"))
-                .unwrap_or(true),
+            pushed_authorization_requests: read.take(object.opt_bool("pushed_authorization_requests")).unwrap_or(true),
             #[cfg(feature = "dpop")]
             dpop: read
                 .take(object.opt_choice("dpop", super::DpopMode::parse, super::DpopMode::EXPECTED))

@@ -123,7 +123,8 @@ impl JsonRecord for ProviderMetadata {
                 .take(object.opt_bool("authorization_response_iss_parameter_supported"))
                 .unwrap_or(false),
             #[cfg(feature = "dpop")]
-            pushed_authorization_request_endpoint: read.take(object.opt_string("pushed_authorization_request_endpoint")),
+            pushed_authorization_request_endpoint: read
+                .take(object.opt_string("pushed_authorization_request_endpoint")),
             #[cfg(feature = "dpop")]
             require_pushed_authorization_requests: read
                 .take(object.opt_bool("require_pushed_authorization_requests"))

@@ -41,9 +41,16 @@ pub enum Step<'a> {
         url: String,
         /// The form.
         body: String,
+        /// The `DPoP` header: the proof that goes with the request.
+        #[cfg(feature = "dpop")]
+        dpop: Option<String>,
     },
     /// Check this signature (WebCrypto); answered with [`Input::Signature`].
     VerifySignature(SignatureCheck<'a>),
+    /// A DPoP proof for this request, signed with the key the flow was given (see
+    /// [`super::dpop::proof_signing_input`]); answered with [`Input::DpopProof`].
+    #[cfg(feature = "dpop")]
+    SignDpopProof(super::dpop::ProofRequest),
     /// The flow is complete: its result is ready.
     Done,
 }
@@ -62,6 +69,9 @@ pub enum Input {
     Kept,
     /// What the crypto said of the signature.
     Signature(SignatureVerdict),
+    /// The signed proof asked for.
+    #[cfg(feature = "dpop")]
+    DpopProof(String),
 }
 
 /// The provider's documents.
@@ -99,6 +109,21 @@ pub struct HttpResponse {
     pub status: u16,
     /// The body, as text.
     pub body: String,
+    /// The `DPoP-Nonce` header: the nonce the server wants in the next proof (RFC 9449 §8).
+    #[cfg(feature = "dpop")]
+    pub dpop_nonce: Option<String>,
+}
+
+impl HttpResponse {
+    /// A response with `status` and `body`, and no other header.
+    pub fn new(status: u16, body: String) -> Self {
+        Self {
+            status,
+            body,
+            #[cfg(feature = "dpop")]
+            dpop_nonce: None,
+        }
+    }
 }
 
 /// A flow: [`Self::next`] takes the answer to the last step and the time, and says the next step.
@@ -115,6 +140,8 @@ enum Waiting {
     Document(Document),
     Token,
     Signature,
+    #[cfg(feature = "dpop")]
+    Proof,
 }
 
 /// The provider's documents as a flow has them so far.
@@ -142,7 +169,7 @@ impl<'a> Documents<'a> {
         match input {
             Input::Cached(Cached::Metadata(metadata)) => self.metadata = Some(metadata),
             Input::Cached(Cached::Jwks(jwks)) => self.jwks = Some((jwks, true)),
-            Input::Response(HttpResponse { status, body }) => {
+            Input::Response(HttpResponse { status, body, .. }) => {
                 if status != 200 {
                     return Err(ProtocolError::from_status(status));
                 }
@@ -243,6 +270,27 @@ pub struct TokenFlow<'a> {
     pending: Option<PendingSignature>,
     verified: Option<VerifiedIdToken>,
     result: Option<TokenSet>,
+    /// DPoP, when the driver has a proof key (see [`TokenFlow::with_dpop`]).
+    #[cfg(feature = "dpop")]
+    dpop: Option<Binding>,
+}
+
+/// A token request's DPoP binding, as far as it got.
+#[cfg(feature = "dpop")]
+#[derive(Debug)]
+struct Binding {
+    /// The proof key's public half; `None`: the key is gone (storage cleared or refused).
+    key: Option<super::dpop::DpopPublicKey>,
+    /// Each server's last nonce, as the driver knew them, updated by every answer.
+    nonces: super::dpop::DpopNonces,
+    /// The token request's form, kept for a retry with the provider's nonce.
+    body: Option<String>,
+    /// Whether this request is bound (decided with the metadata).
+    bound: bool,
+    /// The signed proof, until it is sent.
+    proof: Option<String>,
+    /// Whether the request was sent again with a nonce: once only.
+    retried: bool,
 }
 
 impl<'a> TokenFlow<'a> {
@@ -261,7 +309,23 @@ impl<'a> TokenFlow<'a> {
             pending: None,
             verified: None,
             result: None,
+            #[cfg(feature = "dpop")]
+            dpop: None,
         }
+    }
+
+    /// Binds the request with DPoP where the configuration and the provider say so, with the proof key
+    /// `key` (its public half; `None`: the key is gone) and the servers' nonces `nonces`.
+    #[cfg(feature = "dpop")]
+    pub fn with_dpop(mut self, key: Option<super::dpop::DpopPublicKey>, nonces: super::dpop::DpopNonces) -> Self {
+        self.dpop = Some(Binding { key, nonces, body: None, bound: false, proof: None, retried: false });
+        self
+    }
+
+    /// The servers' nonces as the flow left them (the driver keeps them for the next requests).
+    #[cfg(feature = "dpop")]
+    pub fn dpop_nonces(&self) -> Option<&super::dpop::DpopNonces> {
+        self.dpop.as_ref().map(|binding| &binding.nonces)
     }
 
     /// The checked tokens, once the flow is done.
@@ -322,6 +386,31 @@ impl Flow for TokenFlow<'_> {
     fn next(&mut self, input: Input, now: i64) -> Result<Step<'_>, ProtocolError> {
         match (std::mem::take(&mut self.waiting), input) {
             (Waiting::Document(document), input) => self.documents.take(document, input)?,
+            #[cfg(feature = "dpop")]
+            (Waiting::Proof, Input::DpopProof(proof)) => {
+                if let Some(binding) = &mut self.dpop {
+                    binding.proof = Some(proof);
+                }
+            }
+            #[cfg(feature = "dpop")]
+            (Waiting::Token, Input::Response(http)) if self.dpop.is_some() => {
+                let endpoint = self.documents.metadata.as_ref().map_or("", |m| m.token_endpoint.as_str());
+                if let Some(binding) = &mut self.dpop {
+                    let new_nonce = binding.nonces.take(endpoint, http.dpop_nonce.as_deref());
+                    // One more request with the nonce the provider asked for (RFC 9449 §8); never a loop.
+                    let retry = binding.bound
+                        && !binding.retried
+                        && new_nonce
+                        && super::dpop::token_endpoint_wants_nonce(http.status, &http.body);
+                    if retry {
+                        binding.retried = true;
+                    } else if binding.bound {
+                        self.response = Some(super::token::parse_bound_token_response(http.status, &http.body)?);
+                    } else {
+                        self.response = Some(parse_token_response(http.status, &http.body)?);
+                    }
+                }
+            }
             (Waiting::Token, Input::Response(http)) => {
                 self.response = Some(parse_token_response(http.status, &http.body)?);
             }
@@ -343,9 +432,36 @@ impl Flow for TokenFlow<'_> {
         };
         // 2. The token request (for a code, once the callback is accepted).
         let Some(response) = &self.response else {
+            #[cfg(feature = "dpop")]
+            if let Some(binding) = &mut self.dpop {
+                if binding.body.is_none() {
+                    binding.body = Some(self.trade.request_body(self.config, metadata, now)?);
+                    binding.bound = self.config.dpop.binds(metadata.dpop_signing_alg_values_supported.as_deref())?;
+                }
+                let url = metadata.token_endpoint.clone();
+                if binding.bound && binding.proof.is_none() {
+                    if binding.key.is_none() {
+                        // Never a request the provider must refuse: bound tokens need the key.
+                        return Err(ProtocolError::InteractionRequired(Some(
+                            "the key this browser's tokens are bound to is gone; sign in again".into(),
+                        )));
+                    }
+                    self.waiting = Waiting::Proof;
+                    let nonce = binding.nonces.for_url(&url);
+                    return Ok(Step::SignDpopProof(super::dpop::ProofRequest::new("POST", &url, nonce, None)));
+                }
+                self.waiting = Waiting::Token;
+                let body = binding.body.clone().unwrap_or_default();
+                return Ok(Step::PostForm { url, body, dpop: binding.proof.take() });
+            }
             let body = self.trade.request_body(self.config, metadata, now)?;
             self.waiting = Waiting::Token;
-            return Ok(Step::PostForm { url: metadata.token_endpoint.clone(), body });
+            return Ok(Step::PostForm {
+                url: metadata.token_endpoint.clone(),
+                body,
+                #[cfg(feature = "dpop")]
+                dpop: None,
+            });
         };
         // 3. The ID token's signature, with the provider's keys.
         if response.id_token.is_some() && self.verified.is_none() {
@@ -408,7 +524,7 @@ mod tests {
     }
 
     fn ok(body: serde_json::Value) -> Input {
-        Input::Response(HttpResponse { status: 200, body: body.to_string() })
+        Input::Response(HttpResponse::new(200, body.to_string()))
     }
 
     fn keys(kid: &str) -> serde_json::Value {
@@ -427,8 +543,16 @@ mod tests {
             Step::Get { document, url, refetch } => format!("get {document:?} {url} refetch={refetch}"),
             Step::Keep(Fetched::Metadata(..)) => "keep metadata".into(),
             Step::Keep(Fetched::Jwks(..)) => "keep jwks".into(),
-            Step::PostForm { url, body } => format!("post {url} {}", body.split('&').next().unwrap()),
+            #[cfg(feature = "dpop")]
+            Step::PostForm { url, body, dpop: Some(proof) } => {
+                format!("post {url} {} with proof {proof}", body.split('&').next().unwrap())
+            }
+            Step::PostForm { url, body, .. } => format!("post {url} {}", body.split('&').next().unwrap()),
             Step::VerifySignature(check) => format!("verify with {}", check.key.string("kid").unwrap()),
+            #[cfg(feature = "dpop")]
+            Step::SignDpopProof(request) => {
+                format!("sign proof {} {} nonce={}", request.htm, request.htu, request.nonce.as_deref().unwrap_or("-"))
+            }
             Step::Done => "done".into(),
         }
     }
@@ -552,7 +676,7 @@ mod tests {
     #[test]
     fn a_provider_document_that_is_not_there_is_an_http_error() {
         let mut flow = MetadataFlow::new("https://op.example");
-        let (_, error) = run(&mut flow, vec![Input::Response(HttpResponse { status: 404, body: String::new() })]);
+        let (_, error) = run(&mut flow, vec![Input::Response(HttpResponse::new(404, String::new()))]);
         assert_eq!(error, Some(ProtocolError::HttpClientError { status: 404 }));
     }
 
@@ -582,5 +706,175 @@ mod tests {
         assert_eq!(error, None);
         assert_eq!(steps[1], "post https://op.example/token grant_type=refresh_token");
         assert_eq!(flow.into_token_set().unwrap().access_token.access_token.secret(), "at");
+    }
+
+    #[cfg(feature = "dpop")]
+    mod dpop {
+        use super::*;
+        use crate::protocol::dpop::{DpopMode, DpopNonces};
+
+        fn bound_config(mode: DpopMode) -> ClientConfig {
+            let mut config = config();
+            config.dpop = mode;
+            config
+        }
+
+        fn dpop_metadata(supported: bool) -> Input {
+            let mut document = document();
+            if supported {
+                document["dpop_signing_alg_values_supported"] = json!(["ES256"]);
+            }
+            Input::Cached(Cached::Metadata(Rc::new(
+                ProviderMetadata::from_json(&document.to_string(), "https://op.example").unwrap(),
+            )))
+        }
+
+        fn with_nonce(status: u16, body: serde_json::Value, nonce: Option<&str>) -> Input {
+            let mut response = HttpResponse::new(status, body.to_string());
+            response.dpop_nonce = nonce.map(str::to_owned);
+            Input::Response(response)
+        }
+
+        fn use_nonce(nonce: &str) -> Input {
+            with_nonce(400, json!({"error": "use_dpop_nonce", "error_description": "nonce required"}), Some(nonce))
+        }
+
+        fn dpop_tokens() -> Input {
+            let id_token = jwt(json!({"alg": "RS256", "kid": "r1"}), claims_json());
+            with_nonce(
+                200,
+                json!({"access_token": "at", "token_type": "DPoP", "expires_in": 60, "refresh_token": "rt",
+                       "id_token": id_token.secret()}),
+                Some("n-2"),
+            )
+        }
+
+        /// A sign-in callback bound as `mode` says, with the proof key (`key`) and `nonces` known.
+        fn bound_callback(
+            mode: DpopMode,
+            key: bool,
+            nonces: DpopNonces,
+            answers: Vec<Input>,
+        ) -> (Vec<String>, Option<ProtocolError>, Option<DpopNonces>) {
+            let (config, transaction) = (bound_config(mode), transaction());
+            let grant = Grant::Code { response: callback(&transaction.state), transaction };
+            let key = key.then(crate::protocol::dpop::tests::key);
+            let mut flow = TokenFlow::new(&config, grant).with_dpop(key, nonces);
+            let (steps, error) = run(&mut flow, answers);
+            (steps, error, flow.dpop_nonces().cloned())
+        }
+
+        fn proof(text: &str) -> Input {
+            Input::DpopProof(text.into())
+        }
+
+        #[test]
+        fn a_bound_code_exchange_carries_a_proof_and_keeps_the_dpop_token() {
+            let answers = vec![
+                dpop_metadata(true),
+                proof("proof-1"),
+                dpop_tokens(),
+                ok(keys("r1")),
+                Input::Kept,
+                Input::Signature(SignatureVerdict::new(true)),
+            ];
+            let (steps, error, nonces) = bound_callback(DpopMode::Required, true, DpopNonces::default(), answers);
+            assert_eq!(error, None);
+            assert_eq!(
+                steps[1..3],
+                [
+                    "sign proof POST https://op.example/token nonce=-",
+                    "post https://op.example/token grant_type=authorization_code with proof proof-1",
+                ]
+            );
+            assert_eq!(steps.last().unwrap(), "done");
+            assert_eq!(nonces.unwrap().for_url("https://op.example/token"), Some("n-2"), "the answer's nonce is kept");
+        }
+
+        #[test]
+        fn the_providers_nonce_costs_one_retry_with_the_same_form_and_a_new_proof() {
+            let answers = vec![
+                dpop_metadata(true),
+                proof("proof-1"),
+                use_nonce("n-1"),
+                proof("proof-2"),
+                dpop_tokens(),
+                ok(keys("r1")),
+                Input::Kept,
+                Input::Signature(SignatureVerdict::new(true)),
+            ];
+            let (steps, error, _) = bound_callback(DpopMode::Required, true, DpopNonces::default(), answers);
+            assert_eq!(error, None);
+            assert_eq!(
+                steps[1..5],
+                [
+                    "sign proof POST https://op.example/token nonce=-",
+                    "post https://op.example/token grant_type=authorization_code with proof proof-1",
+                    "sign proof POST https://op.example/token nonce=n-1",
+                    "post https://op.example/token grant_type=authorization_code with proof proof-2",
+                ]
+            );
+        }
+
+        #[test]
+        fn a_second_nonce_demand_ends_the_flow_instead_of_a_loop() {
+            let answers = vec![dpop_metadata(true), proof("p-1"), use_nonce("n-1"), proof("p-2"), use_nonce("n-2")];
+            let (steps, error, nonces) = bound_callback(DpopMode::Required, true, DpopNonces::default(), answers);
+            assert_eq!(steps.len(), 5, "two requests, no third: {steps:?}");
+            assert_eq!(error.unwrap().code(), "unknown_provider_error");
+            assert_eq!(nonces.unwrap().for_url("https://op.example/token"), Some("n-2"), "the last nonce is kept");
+        }
+
+        #[test]
+        fn a_remembered_nonce_goes_in_the_first_proof() {
+            let mut nonces = DpopNonces::default();
+            nonces.take("https://op.example/anything", Some("n-0"));
+            let answers = vec![
+                dpop_metadata(true),
+                proof("p-1"),
+                dpop_tokens(),
+                ok(keys("r1")),
+                Input::Kept,
+                Input::Signature(SignatureVerdict::new(true)),
+            ];
+            let (steps, _, _) = bound_callback(DpopMode::Required, true, nonces, answers);
+            assert_eq!(steps[1], "sign proof POST https://op.example/token nonce=n-0");
+        }
+
+        #[test]
+        fn a_gone_key_ends_in_interaction_required_before_any_request() {
+            let (steps, error, _) =
+                bound_callback(DpopMode::Required, false, DpopNonces::default(), vec![dpop_metadata(true)]);
+            assert_eq!(steps.len(), 1, "no token request after the metadata: {steps:?}");
+            assert!(error.unwrap().requires_interaction());
+        }
+
+        #[test]
+        fn a_provider_without_dpop_is_an_error_or_bearer_tokens_as_configured() {
+            let (steps, error, _) =
+                bound_callback(DpopMode::Required, true, DpopNonces::default(), vec![dpop_metadata(false)]);
+            assert_eq!((steps.len(), error.unwrap().code()), (1, "invalid_config"));
+            let (steps, error, _) = bound_callback(
+                DpopMode::IfSupported,
+                true,
+                DpopNonces::default(),
+                vec![
+                    dpop_metadata(false),
+                    tokens("r1"),
+                    ok(keys("r1")),
+                    Input::Kept,
+                    Input::Signature(SignatureVerdict::new(true)),
+                ],
+            );
+            assert_eq!(error, None);
+            assert_eq!(steps[1], "post https://op.example/token grant_type=authorization_code", "no proof");
+        }
+
+        #[test]
+        fn a_dpop_token_is_taken_only_from_a_bound_request() {
+            let answers = vec![dpop_metadata(true), dpop_tokens()];
+            let (_, error, _) = bound_callback(DpopMode::Off, true, DpopNonces::default(), answers);
+            assert_eq!(error.unwrap().code(), ProtocolError::UnsupportedTokenType(String::new()).code());
+        }
     }
 }

@@ -56,9 +56,9 @@ pub use challenge::{
 };
 pub use client_error::AuthError;
 pub use config::{CacheLocation, ClientConfig};
+pub use discovery::{discovery_url, ProviderMetadata};
 #[cfg(feature = "dpop")]
 pub use dpop::DpopMode;
-pub use discovery::{discovery_url, ProviderMetadata};
 pub use entra::is_entra_authority;
 #[cfg(test)]
 pub(crate) use error::one_protocol_error_of_each_variant;

@@ -9,7 +9,9 @@
 use super::authorize::with_authorize_parameters;
 use super::token::error_response;
 use super::values::RequestUri;
-use super::{append_query, form, ClientConfig, ClientId, JsonObject, LoginTransaction, ProtocolError, ProviderMetadata};
+use super::{
+    append_query, form, ClientConfig, ClientId, JsonObject, LoginTransaction, ProtocolError, ProviderMetadata,
+};
 
 /// An authorization request to push: `POST endpoint` with `form`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,7 +116,10 @@ pub(crate) mod tests {
             parse_pushed_response(201, r#"{"request_uri":"urn:ietf:params:oauth:request_uri:abc","expires_in":60}"#)
                 .unwrap();
         let url = pushed_authorize_url(&with_par(true), &ClientId::new("spa"), &request_uri);
-        assert_eq!(url, "https://op.example/auth?client_id=spa&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Aabc");
+        assert_eq!(
+            url,
+            "https://op.example/auth?client_id=spa&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Aabc"
+        );
     }
 
     #[test]

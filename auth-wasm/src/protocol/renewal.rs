@@ -1539,16 +1539,19 @@ mod tests {
         assert_eq!(name(&step), "push the frame's request to https://op.example/par");
         let RenewalStep::PushAuthorizationRequest { form, .. } = step else { unreachable!() };
         let state = crate::protocol::form::parse(&form).into_iter().find(|(n, _)| n == "state").unwrap().1;
-        let pushed = crate::protocol::flow::HttpResponse {
-            status: 201,
-            body: r#"{"request_uri":"urn:ietf:params:oauth:request_uri:f1","expires_in":60}"#.into(),
-        };
+        let pushed = crate::protocol::flow::HttpResponse::new(
+            201,
+            r#"{"request_uri":"urn:ietf:params:oauth:request_uri:f1","expires_in":60}"#.into(),
+        );
         let RenewalStep::LoadHiddenFrame { url, redirect_uri, .. } =
             renewal.next(RenewalInput::Pushed(Ok(pushed)), &at, NOW)
         else {
             panic!("the iframe is loaded")
         };
-        assert_eq!(url, "https://op.example/auth?client_id=spa&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Af1");
+        assert_eq!(
+            url,
+            "https://op.example/auth?client_id=spa&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Af1"
+        );
         let landed = format!("{redirect_uri}?code=c-1&state={state}&iss=https%3A%2F%2Fop.example");
         assert_eq!(name(&renewal.next(RenewalInput::Landed(Ok(landed)), &at, NOW)), "exchange code");
     }
@@ -1558,10 +1561,10 @@ mod tests {
     fn a_refused_frame_push_fails_the_renewal_with_the_providers_error_and_loads_no_frame() {
         let at = without_refresh_token(3, false);
         let with_par = RenewalInput::Metadata(Ok(Rc::new(crate::protocol::par::tests::with_par(true))));
-        let refused = crate::protocol::flow::HttpResponse {
-            status: 400,
-            body: r#"{"error":"access_denied","error_description":"no"}"#.into(),
-        };
+        let refused = crate::protocol::flow::HttpResponse::new(
+            400,
+            r#"{"error":"access_denied","error_description":"no"}"#.into(),
+        );
         let steps = run(
             None,
             chain(

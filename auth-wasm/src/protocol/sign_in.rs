@@ -121,8 +121,11 @@ impl<'a> SignIn<'a> {
             (Phase::Pushing(metadata), SignInInput::Pushed(Ok(response))) => {
                 match super::par::parse_pushed_response(response.status, &response.body) {
                     Ok(request_uri) => {
-                        self.phase =
-                            Phase::Saving(super::par::pushed_authorize_url(&metadata, &self.config.client_id, &request_uri));
+                        self.phase = Phase::Saving(super::par::pushed_authorize_url(
+                            &metadata,
+                            &self.config.client_id,
+                            &request_uri,
+                        ));
                         match &self.transaction {
                             Some(transaction) => SignInStep::SaveTransaction(transaction),
                             None => SignInStep::Finished(Err(ProtocolError::MissingParameter("state").into())),
@@ -266,10 +269,10 @@ mod tests {
     fn a_pushed_request_leaves_with_the_client_id_and_request_uri_only() {
         let request = InteractiveAuthenticationRequest::login("/orders");
         let metadata = Rc::new(crate::protocol::par::tests::with_par(true));
-        let pushed = SignInInput::Pushed(Ok(crate::protocol::flow::HttpResponse {
-            status: 201,
-            body: r#"{"request_uri":"urn:ietf:params:oauth:request_uri:abc","expires_in":60}"#.into(),
-        }));
+        let pushed = SignInInput::Pushed(Ok(crate::protocol::flow::HttpResponse::new(
+            201,
+            r#"{"request_uri":"urn:ietf:params:oauth:request_uri:abc","expires_in":60}"#.into(),
+        )));
         let answers = vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(metadata)), pushed, ok(), ok()];
         assert_eq!(
             steps(&request, answers),
@@ -289,14 +292,19 @@ mod tests {
     fn a_refused_push_ends_the_sign_in_with_the_providers_error_and_saves_nothing() {
         let request = InteractiveAuthenticationRequest::login("/");
         let metadata = Rc::new(crate::protocol::par::tests::with_par(false));
-        let refused = SignInInput::Pushed(Ok(crate::protocol::flow::HttpResponse {
-            status: 400,
-            body: r#"{"error":"invalid_request","error_description":"unknown parameter"}"#.into(),
-        }));
+        let refused = SignInInput::Pushed(Ok(crate::protocol::flow::HttpResponse::new(
+            400,
+            r#"{"error":"invalid_request","error_description":"unknown parameter"}"#.into(),
+        )));
         let answers = vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(metadata)), refused];
         assert_eq!(
             steps(&request, answers),
-            ["prune transactions", "get metadata", "push the request to https://op.example/par", "error: provider_error"]
+            [
+                "prune transactions",
+                "get metadata",
+                "push the request to https://op.example/par",
+                "error: provider_error"
+            ]
         );
     }
 

@@ -102,6 +102,16 @@ pub(crate) fn invalid_response(why: &str) -> ProtocolError {
 
 /// Reads the token endpoint's answer: tokens on 2xx, the OAuth error otherwise.
 pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, ProtocolError> {
+    parse_token_response_of(status, body, false)
+}
+
+/// [`parse_token_response`] for a request with a DPoP proof: its tokens may be `DPoP` tokens too.
+#[cfg(feature = "dpop")]
+pub fn parse_bound_token_response(status: u16, body: &str) -> Result<TokenResponse, ProtocolError> {
+    parse_token_response_of(status, body, true)
+}
+
+fn parse_token_response_of(status: u16, body: &str, bound: bool) -> Result<TokenResponse, ProtocolError> {
     let object = JsonObject::parse(body);
     if !(200..300).contains(&status) {
         return Err(error_response(status, object));
@@ -109,7 +119,8 @@ pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, Pr
     let mut response = object
         .and_then(|object| TokenResponse::from_json(&object))
         .map_err(|e| ProtocolError::InvalidTokenResponse(e.into()))?;
-    if !response.token_type.eq_ignore_ascii_case("bearer") {
+    let token_type = response.token_type.as_str();
+    if !(token_type.eq_ignore_ascii_case("bearer") || bound && token_type.eq_ignore_ascii_case("dpop")) {
         // Smaller code: the type is taken, and the response dropped whole.
         return Err(ProtocolError::UnsupportedTokenType(std::mem::take(&mut response.token_type)));
     }
