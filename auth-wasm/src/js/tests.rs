@@ -198,6 +198,7 @@ fn one_error_of_each_variant() -> Vec<AuthError> {
         AuthError::ClaimsChallengeRepeated { origin: text() },
         AuthError::SilentTimeout { seconds: 1 },
         AuthError::SilentUnavailable { reason: text() },
+        AuthError::NotAvailableOnServer,
     ];
     let variants: BTreeSet<_> = others
         .iter()
@@ -212,6 +213,7 @@ fn one_error_of_each_variant() -> Vec<AuthError> {
                 AuthError::ClaimsChallengeRepeated { .. } => "ClaimsChallengeRepeated",
                 AuthError::SilentTimeout { .. } => "SilentTimeout",
                 AuthError::SilentUnavailable { .. } => "SilentUnavailable",
+                AuthError::NotAvailableOnServer => "NotAvailableOnServer",
             }
         })
         .collect();

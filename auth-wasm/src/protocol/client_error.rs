@@ -39,6 +39,9 @@ pub enum AuthError {
         /// Why: the page is cross-origin isolated, the provider refuses frames, ….
         reason: String,
     },
+    /// The call ran in a server render (leptos-auth's `ssr`): there is no session on the server, as the
+    /// tokens live in the browser. Make it in the browser (an effect, an event handler).
+    NotAvailableOnServer,
 }
 
 impl AuthError {
@@ -53,6 +56,7 @@ impl AuthError {
             Self::ClaimsChallengeRepeated { origin } => Message::new("claims_challenge_repeated").text(origin),
             Self::SilentTimeout { seconds } => Message::new("silent_timeout").number(*seconds),
             Self::SilentUnavailable { reason } => Message::new("silent_unavailable").text(reason),
+            Self::NotAvailableOnServer => Message::new("not_available_on_server"),
         }
     }
 
@@ -67,6 +71,7 @@ impl AuthError {
             Self::ClaimsChallengeRepeated { .. } => "claims_challenge_repeated",
             Self::SilentTimeout { .. } => "silent_timeout",
             Self::SilentUnavailable { .. } => "silent_unavailable",
+            Self::NotAvailableOnServer => "not_available_on_server",
         }
     }
 
