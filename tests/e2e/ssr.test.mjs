@@ -117,7 +117,14 @@ describe('a server-rendered Leptos app (leptos-auth with ssr + hydrate)', { time
       }
     });
     try {
-      // The server's markup first, then the browser's: signed out, so the page sends the user to sign in.
+      // The server's markup, hydrated; then the browser's state: nobody is signed in.
+      await page.goto(ctx.app);
+      await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 5_000 }).catch((error) => {
+        throw new Error(`not hydrated: ${error.message}\n${appConsole.join('\n')}`);
+      });
+      assert.deepEqual(appConsole.filter((m) => HYDRATION_TROUBLE.test(m)), [], 'no hydration warning');
+
+      // A protected page, rendered by the server: the browser sends the user to sign in, and back.
       await page.goto(`${ctx.app}/protected`);
       await signInAtProvider(page, stack, 'alice');
       await page.getByTestId('user').waitFor();
