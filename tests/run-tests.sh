@@ -48,6 +48,10 @@ step "size report: the npm package and the Leptos marginal cost against their bu
 sizes_within_limits=true
 (cd "$ROOT/tests" && node support/size-report.mjs) || sizes_within_limits=false
 
+step "server-rendered Leptos example: the server's components natively (ssr), the server binary and the hydrate wasm"
+cargo test -p leptos-auth --features ssr --test server_render --locked
+bash "$ROOT/tests/ssr-example.sh"
+
 step "end-to-end tests in headless Chromium (and the README check)"
 cd "$ROOT/tests"
 node --test --test-concurrency=1 --test-timeout=300000 unit/ e2e/
