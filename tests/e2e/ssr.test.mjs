@@ -1,7 +1,7 @@
 // The server-rendered example (leptos-auth/examples/ssr, built by tests/ssr-example.sh): axum renders a
 // protected page as "authorizing" with no token in it; headless Chromium hydrates it with no hydration
 // warning, signs in at the local provider and lands back on the page asked for, calls for a token, keeps
-// the session over a reload, and signs out.
+// the session over a reload, and signs out, which another tab of the app follows.
 // The server's HTML and the hydrated page's console are saved to /tmp/ssr-e2e-server.html and
 // /tmp/ssr-e2e-console.txt.
 import assert from 'node:assert/strict';
@@ -101,7 +101,7 @@ describe('a server-rendered Leptos app (leptos-auth with ssr + hydrate)', { time
     assert.match(html, /<meta name="auth-authority" content="http:\/\/127\.0\.0\.1:\d+">/);
   });
 
-  it('hydrates with no warning, signs in back to the page asked for, gets a token, keeps the session over a reload, signs out', async () => {
+  it('hydrates with no warning, signs in back to the page asked for, gets a token, keeps the session over a reload, signs out (another tab follows)', async () => {
     const page = await newPage(ctx.browser);
     const stack = { app: ctx.app, issuer: ctx.provider.issuer };
     // The app's console (the provider's pages say things of their own: web fonts it cannot load).
@@ -142,13 +142,23 @@ describe('a server-rendered Leptos app (leptos-auth with ssr + hydrate)', { time
       assert.equal(new URL(page.url()).pathname, '/protected');
 
       const hydrated = appConsole.slice();
-      writeFileSync('/tmp/ssr-e2e-console.txt', `${hydrated.join('\n')}\n`);
+      writeFileSync('/tmp/ssr-e2e-console.txt', `The console of the app's hydrated pages (${ctx.app}: /, /protected`
+        + ` after sign-in, its reload), every message of every level: ${hydrated.length}\n${hydrated.join('\n')}\n`);
       console.log(`browser console of the hydrated pages (sign-in, reload): ${JSON.stringify(hydrated)}`);
       assert.deepEqual(hydrated.filter((m) => HYDRATION_TROUBLE.test(m)), [], 'no hydration warning');
       assert.deepEqual(hydrated.filter((m) => /^(error|warning|pageerror|response):/.test(m)), [], 'no error or warning');
 
+      // Another tab (opened by this one, with a copy of its sessionStorage), server-rendered and hydrated.
+      const [other] = await Promise.all([
+        page.context().waitForEvent('page'),
+        page.evaluate(() => { window.open('/protected'); }),
+      ]);
+      await other.getByTestId('user').waitFor();
+
       await page.getByRole('link', { name: 'Home' }).click();
       await page.getByRole('button', { name: 'Sign out' }).click();
+      // The other tab follows: signed out, its protected page sends it to sign in.
+      await other.waitForURL((u) => u.href.startsWith(ctx.provider.issuer));
       await page.waitForURL((u) => u.href.startsWith(ctx.provider.issuer));
       await page.getByRole('button', { name: 'Yes, sign me out' }).click();
       await page.waitForURL((u) => u.href.startsWith(ctx.app));
