@@ -262,6 +262,7 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     code("claims_challenge_repeated", "An API sent another claims challenge within 15 minutes of the last one."),
     code("silent_timeout", "The hidden iframe of a silent renewal got no answer in time."),
     code("silent_unavailable", "Silent renewal in a hidden iframe cannot work on this page."),
+    code("not_available_on_server", "Called in a server render (leptos-auth's `ssr`): the session is in the browser."),
 ];
 
 /// The codes `index.js` throws, before the WebAssembly module is there.

@@ -199,6 +199,7 @@ fn one_error_of_each_variant() -> Vec<AuthError> {
         AuthError::SilentTimeout { seconds: 1 },
         AuthError::SilentUnavailable { reason: text() },
         AuthError::FrameCookiesBlocked,
+        AuthError::NotAvailableOnServer,
     ];
     let variants: BTreeSet<_> = others
         .iter()
@@ -214,6 +215,7 @@ fn one_error_of_each_variant() -> Vec<AuthError> {
                 AuthError::SilentTimeout { .. } => "SilentTimeout",
                 AuthError::SilentUnavailable { .. } => "SilentUnavailable",
                 AuthError::FrameCookiesBlocked => "FrameCookiesBlocked",
+                AuthError::NotAvailableOnServer => "NotAvailableOnServer",
             }
         })
         .collect();

@@ -45,6 +45,9 @@ pub enum AuthError {
     /// signed in there. Its code is `silent_unavailable`, as the frame cannot work on this page; a sign-in
     /// by redirect (or by popup, from a click) can, with no password when the user is signed in there.
     FrameCookiesBlocked,
+    /// The call ran in a server render (leptos-auth's `ssr`): there is no session on the server, as the
+    /// tokens live in the browser. Make it in the browser (an effect, an event handler).
+    NotAvailableOnServer,
 }
 
 impl AuthError {
@@ -60,6 +63,7 @@ impl AuthError {
             Self::SilentTimeout { seconds } => Message::new("silent_timeout").number(*seconds),
             Self::SilentUnavailable { reason } => Message::new("silent_unavailable").text(reason),
             Self::FrameCookiesBlocked => Message::new("frame_cookies_blocked"),
+            Self::NotAvailableOnServer => Message::new("not_available_on_server"),
         }
     }
 
@@ -74,6 +78,7 @@ impl AuthError {
             Self::ClaimsChallengeRepeated { .. } => "claims_challenge_repeated",
             Self::SilentTimeout { .. } => "silent_timeout",
             Self::SilentUnavailable { .. } | Self::FrameCookiesBlocked => "silent_unavailable",
+            Self::NotAvailableOnServer => "not_available_on_server",
         }
     }
 
