@@ -47,8 +47,9 @@ describe('the npm package in a plain JS page', { timeout: 120_000 }, () => {
     const authorizeRequests = [];
     page.on('request', (request) => {
       const url = new URL(request.url());
-      if (url.searchParams.get('response_type') === 'code') authorizeRequests.push(url);
+      if (url.href.startsWith(`${stack.issuer}/auth?`)) authorizeRequests.push(url);
     });
+    await stack.clearRequests();
     const result = await page.evaluate(async (authority) => {
       const { AuthClient, InteractionRequiredError, init } = await import('./pkg/index.js');
       await init();
@@ -67,10 +68,11 @@ describe('the npm package in a plain JS page', { timeout: 120_000 }, () => {
     assert.deepEqual(result, { stops: true, error: 'true interaction_required' });
     await page.waitForURL((u) => u.href.startsWith(stack.issuer));
     assert.equal(authorizeRequests.length, 1, 'redirect() sent the browser to the provider once');
-    const [authorize] = authorizeRequests;
-    assert.ok(authorize.href.startsWith(stack.issuer), authorize.href);
-    assert.ok(authorize.searchParams.get('scope').split(' ').includes('api:read'), authorize.href);
-    assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
+    // The parameters as the provider received them: in the URL, or pushed (PAR) with only client_id and
+    // request_uri in the URL.
+    const [authorize] = (await stack.requests()).filter((r) => r.route === 'authorization');
+    assert.ok(authorize.params.scope.split(' ').includes('api:read'), authorizeRequests[0].href);
+    assert.equal(authorize.params.code_challenge_method, 'S256');
   }));
 
   it('refuses bad options and requests with an AuthError that names the problem', () => withPage(ctx.browser, async (page) => {
