@@ -44,6 +44,18 @@ impl AuthClient {
         })
     }
 
+    /// A proof for `request`, signed with this client's key (made at sign-in). A flow asks for one only
+    /// when it binds tokens, so a missing key is a session that lost its key: it must sign in again.
+    #[cfg(feature = "dpop")]
+    async fn sign_dpop_proof(&self, request: &crate::protocol::dpop::ProofRequest) -> Result<String, AuthError> {
+        let config = self.config();
+        let store = super::DpopKeyStore::new(&config.client_id, &config.authority);
+        match store.load().await? {
+            Some(key) => key.sign_proof(request).await,
+            None => Err(AuthError::Browser("the DPoP key of this session is gone; sign in again".into())),
+        }
+    }
+
     /// Runs `flow` until it is done; its result is then in the flow. The first error stops it.
     fn drive<'a>(&'a self, flow: &'a mut dyn Flow) -> FlowRun<'a, ()> {
         Box::pin(async move {
@@ -62,11 +74,8 @@ impl AuthClient {
                     }
                     Step::PostForm { url, body, .. } => Input::Response(http::post_form(&url, body).await?),
                     Step::VerifySignature(check) => Input::Signature(signature::check_signature(&check).await?),
-                    // The browser layer gives no flow a proof key yet (issue 23, part 3): no flow asks.
                     #[cfg(feature = "dpop")]
-                    Step::SignDpopProof(_) => {
-                        return Err(AuthError::Browser("this build signs no DPoP proofs yet".into()));
-                    }
+                    Step::SignDpopProof(request) => Input::DpopProof(self.sign_dpop_proof(&request).await?),
                     Step::Done => return Ok(()),
                 };
             }

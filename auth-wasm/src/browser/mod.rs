@@ -4,6 +4,8 @@
 
 mod client;
 mod driver;
+#[cfg(feature = "dpop")]
+mod dpop;
 mod error;
 mod events;
 mod fetch;
@@ -24,6 +26,8 @@ mod transactions;
 
 pub use crate::protocol::{CallbackOutcome, RequestOutcome};
 pub use client::AuthClient;
+#[cfg(feature = "dpop")]
+pub use dpop::{DpopKey, DpopKeyStore};
 pub use error::AuthError;
 pub use events::{AuthEvent, Subscription};
 pub use fetch::AuthorizedFetch;

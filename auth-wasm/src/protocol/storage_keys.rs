@@ -42,6 +42,12 @@ pub fn session_key(client_id: &ClientId, authority: &str) -> String {
     client_name("session", client_id, authority)
 }
 
+/// The DPoP proof key of a client and authority: its IndexedDB record's key (one key per session).
+#[cfg(feature = "dpop")]
+pub fn dpop_key_name(client_id: &ClientId, authority: &str) -> String {
+    client_name("dpop-key", client_id, authority)
+}
+
 /// Who was signed in last (an id, no token), so that a sign-in after a sign-out still tells whether the
 /// account changed.
 pub fn last_account_key(client_id: &ClientId, authority: &str) -> String {
@@ -116,6 +122,8 @@ mod tests {
         assert_ne!(session_key(&spa, "x"), last_account_key(&spa, "x"));
         assert_eq!(login_transaction_key(&State::new("s1")), "auth-wasm.tx.s1");
         assert_eq!(discovery_key("https://op.example/"), "auth-wasm.discovery|https://op.example");
+        #[cfg(feature = "dpop")]
+        assert_eq!(dpop_key_name(&spa, "https://op.example/"), "auth-wasm.dpop-key|spa|https://op.example");
     }
 
     #[test]
