@@ -199,6 +199,9 @@ fn one_error_of_each_variant() -> Vec<AuthError> {
         AuthError::SilentTimeout { seconds: 1 },
         AuthError::SilentUnavailable { reason: text() },
         AuthError::FrameCookiesBlocked,
+        AuthError::PopupBlocked,
+        AuthError::PopupClosed,
+        AuthError::PopupTimeout { seconds: 120 },
     ];
     let variants: BTreeSet<_> = others
         .iter()
@@ -214,6 +217,9 @@ fn one_error_of_each_variant() -> Vec<AuthError> {
                 AuthError::SilentTimeout { .. } => "SilentTimeout",
                 AuthError::SilentUnavailable { .. } => "SilentUnavailable",
                 AuthError::FrameCookiesBlocked => "FrameCookiesBlocked",
+                AuthError::PopupBlocked => "PopupBlocked",
+                AuthError::PopupClosed => "PopupClosed",
+                AuthError::PopupTimeout { .. } => "PopupTimeout",
             }
         })
         .collect();

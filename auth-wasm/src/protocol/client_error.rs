@@ -45,6 +45,17 @@ pub enum AuthError {
     /// signed in there. Its code is `silent_unavailable`, as the frame cannot work on this page; a sign-in
     /// by redirect (or by popup, from a click) can, with no password when the user is signed in there.
     FrameCookiesBlocked,
+    /// The browser refused to open the sign-in popup: it was not opened from a click (or the click was
+    /// too long ago, or its activation was used). The app can sign in by redirect instead.
+    PopupBlocked,
+    /// The user closed the sign-in popup before the sign-in completed.
+    PopupClosed,
+    /// The sign-in popup gave no answer in time (under `Cross-Origin-Opener-Policy: same-origin`, also how
+    /// a popup the user closed ends).
+    PopupTimeout {
+        /// How long it waited.
+        seconds: u32,
+    },
 }
 
 impl AuthError {
@@ -60,6 +71,9 @@ impl AuthError {
             Self::SilentTimeout { seconds } => Message::new("silent_timeout").number(*seconds),
             Self::SilentUnavailable { reason } => Message::new("silent_unavailable").text(reason),
             Self::FrameCookiesBlocked => Message::new("frame_cookies_blocked"),
+            Self::PopupBlocked => Message::new("popup_blocked"),
+            Self::PopupClosed => Message::new("popup_closed"),
+            Self::PopupTimeout { seconds } => Message::new("popup_timeout").number(*seconds),
         }
     }
 
@@ -74,6 +88,9 @@ impl AuthError {
             Self::ClaimsChallengeRepeated { .. } => "claims_challenge_repeated",
             Self::SilentTimeout { .. } => "silent_timeout",
             Self::SilentUnavailable { .. } | Self::FrameCookiesBlocked => "silent_unavailable",
+            Self::PopupBlocked => "popup_blocked",
+            Self::PopupClosed => "popup_closed",
+            Self::PopupTimeout { .. } => "popup_timeout",
         }
     }
 
