@@ -13,18 +13,24 @@ export class AuthError extends Error {
 
 // getToken() rejects with this when no token can be had without the user; redirect() sends the browser
 // to the provider for one (those scopes, returning to the current page), as Rust's
-// InteractionRequired::redirect does.
+// InteractionRequired::redirect does, and popup() gets it in a popup window (InteractionRequired::popup).
 export class InteractionRequiredError extends AuthError {
   #redirect;
+  #popup;
 
-  constructor(code, message, redirect) {
+  constructor(code, message, redirect, popup) {
     super(code, message);
     this.name = 'InteractionRequiredError';
     this.#redirect = redirect;
+    this.#popup = popup;
   }
 
   redirect() {
     return this.#redirect();
+  }
+
+  popup() {
+    return this.#popup();
   }
 }
 
@@ -38,7 +44,7 @@ function text(key, values) {
 }
 
 // Called by the wasm (not part of the public API).
-export function fromWasm(code, key, values, redirect) {
+export function fromWasm(code, key, values, redirect, popup) {
   const message = text(key, values);
-  return redirect ? new InteractionRequiredError(code, message, redirect) : new AuthError(code, message);
+  return redirect ? new InteractionRequiredError(code, message, redirect, popup) : new AuthError(code, message);
 }

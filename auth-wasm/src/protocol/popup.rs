@@ -122,7 +122,6 @@ enum Phase {
     /// Waiting for the answer until `deadline` (seconds since the Unix epoch).
     Awaiting {
         deadline: i64,
-        watch_closed: bool,
     },
     /// The window was closed; waiting a moment for an answer sent as it closed.
     AfterClose,
@@ -259,7 +258,7 @@ impl PopupSignIn {
     /// Waits for the answer until `deadline`; `watch_closed`: a close ends the wait too.
     fn wait(&mut self, deadline: i64, watch_closed: bool, now: i64) -> PopupStep<'_> {
         let left_ms = deadline.saturating_sub(now).clamp(0, i64::from(u32::MAX / 1000)) as u32 * 1000;
-        self.phase = Phase::Awaiting { deadline, watch_closed };
+        self.phase = Phase::Awaiting { deadline };
         PopupStep::AwaitAnswer { state: self.state(), timeout_ms: left_ms, watch_closed }
     }
 
