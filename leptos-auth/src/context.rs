@@ -4,7 +4,7 @@ use auth_wasm::browser::{
     current_path, navigate_to_login, navigate_to_logout, notify_location_changed, replace_with_request, AuthClient,
     AuthError, AuthEvent, AuthorizedFetch, CallbackOutcome, TokenResult,
 };
-use auth_wasm::protocol::{Account, ClientConfig, InteractiveAuthenticationRequest, Scopes};
+use auth_wasm::protocol::{Account, ClientConfig, InteractiveAuthenticationRequest, PopupOptions, Scopes};
 
 use std::rc::Rc;
 
@@ -121,6 +121,28 @@ impl Auth {
         let current = current_path();
         let return_url = if self.paths().contains(&current) { "/".to_owned() } else { current };
         self.login(InteractiveAuthenticationRequest::login(return_url));
+    }
+
+    /// Signs in in a popup window for `request` ([`AuthClient::sign_in_popup`]); the page stays as it is
+    /// (a half-filled form, say), and the state follows once the provider answered. Call it in a click
+    /// handler, before anything is awaited: the window opens at once, or the browser blocks it. A failure
+    /// is kept in [`Auth::last_failure`]: `popup_blocked` (answer it with [`Auth::login`], a redirect),
+    /// `popup_closed`, `popup_timeout`, or the provider's error. A call while a popup is open brings it
+    /// to the front and shares its outcome.
+    pub fn login_popup(&self, request: InteractiveAuthenticationRequest, options: &PopupOptions) {
+        self.clear_failure();
+        let run = self.client().sign_in_popup(&request, options);
+        let auth = *self;
+        spawn_local(async move {
+            if let Err(error) = run.await {
+                auth.fail(error);
+            }
+        });
+    }
+
+    /// Signs in in a popup window with the default [`PopupOptions`] (see [`Auth::login_popup`]).
+    pub fn sign_in_popup(&self) {
+        self.login_popup(InteractiveAuthenticationRequest::login(current_path()), &PopupOptions::default());
     }
 
     /// Signs out, ending on the logged-out page.
