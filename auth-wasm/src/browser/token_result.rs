@@ -73,10 +73,12 @@ impl InteractionRequired {
     }
 
     /// Gets the token in a popup window: a sign-in for [`request`](Self::request) there
-    /// ([`AuthClient::sign_in_popup`]), then the token it granted; the page stays as it is. The window
-    /// opens when this is called. A token call is usually awaited first, and the click's activation may
-    /// be gone by then (`popup_blocked`): call this in a later click handler (a "Continue" button, say),
-    /// or redirect. The npm package's `InteractionRequiredError.popup()` is this.
+    /// ([`AuthClient::sign_in_popup`]), then the token as [`AuthClient::get_token`] gets it (the sign-in's
+    /// own token, or one renewed with the refresh token the sign-in granted for these scopes); the page
+    /// stays as it is. The window opens when this is called. A token call is usually awaited first, and
+    /// the click's activation may be gone by then (`popup_blocked`): call this in a later click handler
+    /// (a "Continue" button, say), or redirect. The npm package's `InteractionRequiredError.popup()` is
+    /// this.
     pub fn popup(
         &self,
         options: &PopupOptions,
@@ -85,10 +87,19 @@ impl InteractionRequired {
         let (client, scopes) = (self.client.clone(), self.request.scopes.clone());
         async move {
             run.await?;
-            client.cached_token(&scopes).ok_or_else(|| {
-                let why = "the provider granted no token for the requested scopes";
-                ProtocolError::InvalidTokenResponse(why.into()).into()
-            })
+            match client.get_token(&scopes).await? {
+                TokenResult::Success(token) => Ok(token),
+                // Signed in, and still no token: why the renewal says, else that none was granted.
+                TokenResult::RequiresInteraction(still) => Err(still.reason.map_or_else(
+                    || {
+                        ProtocolError::InvalidTokenResponse(
+                            "the provider granted no token for the requested scopes".into(),
+                        )
+                        .into()
+                    },
+                    |why| AuthError::clone(&why),
+                )),
+            }
         }
     }
 }
