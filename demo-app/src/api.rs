@@ -33,14 +33,25 @@ pub fn api_base() -> StoredValue<String> {
     StoredValue::new(use_context::<String>().unwrap_or_default())
 }
 
+/// The URL of an API on another origin (not on the allow-list), from context; empty when there is none.
+#[derive(Clone, Default)]
+pub struct OtherApiUrl(pub String);
+
 /// GETs `path` of the demo API with a token for the configured scopes.
 pub async fn call_api(auth: Auth, base: String, path: &str) -> ApiOutcome {
+    let url = format!("{base}{path}");
+    call_url(auth, base, &url).await
+}
+
+/// GETs `url` with the helper whose allow-list is the demo API (`base`) alone: a URL on another origin
+/// gets no token.
+async fn call_url(auth: Auth, base: String, url: &str) -> ApiOutcome {
     if base.is_empty() {
         return ApiOutcome::Failed("no API is configured: set api_base_url in auth-config.json".into());
     }
     let scopes = auth.client().config().scopes.clone();
     let fetch = auth.authorized_fetch(scopes, &[base.as_str()]);
-    let response = match fetch.get(&format!("{base}{path}")).await {
+    let response = match fetch.get(url).await {
         Ok(response) => response,
         Err(AuthError::Redirecting) => return ApiOutcome::Redirecting,
         Err(error) => return ApiOutcome::Failed(error.to_string()),
@@ -83,10 +94,16 @@ pub fn outcome_view(outcome: Option<ApiOutcome>) -> AnyView {
 #[component]
 pub fn CallApi() -> impl IntoView {
     let (auth, base) = (use_auth(), api_base());
+    let other = StoredValue::new(use_context::<OtherApiUrl>().unwrap_or_default().0);
     let outcome = RwSignal::new_local(None::<ApiOutcome>);
     let call = move |path: &'static str| {
         outcome.set(None);
         spawn_local(async move { outcome.set(Some(call_api(auth, base.get_value(), path).await)) });
+    };
+    let call_other = move |_| {
+        outcome.set(None);
+        let url = format!("{}/orders", other.get_value());
+        spawn_local(async move { outcome.set(Some(call_url(auth, base.get_value(), &url).await)) });
     };
     view! {
         <h1>"Call an API"</h1>
@@ -99,6 +116,8 @@ pub fn CallApi() -> impl IntoView {
             <button on:click=move |_| call("/step-up")>"Call the step-up API (claims challenge)"</button>
             <button on:click=move |_| call("/step-up-changing")>"Call an API whose claims challenge changes"</button>
             <button on:click=move |_| call("/moved-step-up")>"Call an API that redirects to another origin"</button>
+            <button on:click=move |_| call("/bounced-step-up")>"Call an API that bounces through another origin"</button>
+            <button on:click=call_other>"Call an API on another origin (not on the allow-list)"</button>
         </div>
         {move || outcome_view(outcome.get())}
     }

@@ -45,6 +45,7 @@ fn Root() -> impl IntoView {
 #[component]
 fn App(config: DemoConfig) -> impl IntoView {
     provide_context(config.api_base_url.clone());
+    provide_context(api::OtherApiUrl(config.other_api_url.clone()));
     provide_context(config.popup.clone());
     view! {
         <AuthProvider config=config.auth>

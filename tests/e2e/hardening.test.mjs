@@ -79,6 +79,124 @@ describe('hardening, with the default provider', { timeout: 240_000 }, () => {
     assert.deepEqual((await stack.requests()).filter((r) => r.route === 'token'), []);
   }));
 
+  it('a claims challenge at the end of a redirect chain from the API through another origin back to the API starts no sign-in, and keeps the token', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signIn(page, stack, 'alice');
+    await openCallApi(page);
+    await stack.clearRequests();
+
+    await page.getByRole('button', { name: 'Call an API that bounces through another origin' }).click();
+    const error = page.getByTestId('api-error');
+    const leftThePage = page.waitForURL((u) => u.pathname !== '/call-api');
+    await Promise.race([error.waitFor(), leftThePage]);
+    leftThePage.catch(() => {});
+    assert.equal(new URL(page.url()).pathname, '/call-api', 'no navigation to sign in');
+    assert.deepEqual(authorizeRequests(await stack.requests()), [], 'no interactive request');
+    // The last hop was the API's own origin, and its answer a claims challenge.
+    assert.match(await error.innerText(), /HTTP 401.*the API after a bounce/, 'the app sees the answer as it is');
+    assert.ok((await stack.otherApiRequests()).some((r) => r.path === '/bounce'), 'the chain went through the other origin');
+
+    await page.getByRole('button', { name: 'Call the orders API' }).click();
+    await page.getByTestId('orders').waitFor();
+    assert.deepEqual((await stack.requests()).filter((r) => r.route === 'token'), [], 'the token was kept');
+  }));
+
+  it('an authorized fetch to an origin outside the allow-list sends it no token', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signIn(page, stack, 'alice');
+    await openCallApi(page);
+    await stack.clearRequests();
+
+    await page.getByRole('button', { name: 'Call an API on another origin (not on the allow-list)' }).click();
+    // What the other origin received (a token would come with a preflight, then the call).
+    let received = [];
+    for (let waited = 0; !received.some((r) => r.method === 'GET') && waited < 10_000; waited += 100) {
+      await sleep(100);
+      received = (await stack.otherApiRequests()).filter((r) => r.path === '/orders');
+    }
+    assert.deepEqual(received, [{ method: 'GET', path: '/orders', authorization: false }], 'it got the call, without Authorization');
+    const error = page.getByTestId('api-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /HTTP 401.*elsewhere/, 'the app sees its answer as it is');
+    // Nor did its claims challenge (on the origin the call went to) start a sign-in.
+    assert.equal(new URL(page.url()).pathname, '/call-api');
+    assert.deepEqual(authorizeRequests(await stack.requests()), [], 'no interactive request');
+
+    // The same helper still sends the token to the allow-listed API.
+    await page.getByRole('button', { name: 'Call the orders API' }).click();
+    await page.getByTestId('api-user').waitFor();
+  }));
+
+  it('a sign-in callback loaded in a frame of the app exchanges no code and stores nothing (the same URL at the top signs in)', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await page.goto(stack.app);
+    await page.getByText('You are signed out.').waitFor();
+    // The provider's redirect back to the app lands on a page whose app cannot start (its .wasm does not
+    // load): the address bar keeps a live code and this browser's state.
+    const isWasm = (url) => url.pathname.endsWith('.wasm');
+    await page.route(isWasm, (route) => route.abort());
+    await banner(page).getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInAtProvider(page, stack, 'alice');
+    const callback = page.url();
+    await page.unroute(isWasm);
+    assert.equal(new URL(callback).pathname, '/authentication/login-callback');
+    assert.ok(new URL(callback).searchParams.has('code') && new URL(callback).searchParams.has('state'), callback);
+
+    await page.goto(stack.app);
+    await page.getByText('You are signed out.').waitFor();
+    await stack.clearRequests();
+    await page.evaluate((src) => {
+      const frame = document.createElement('iframe');
+      frame.name = 'framed';
+      frame.src = src;
+      document.body.append(frame);
+    }, callback);
+    const framed = page.frameLocator('iframe[name=framed]');
+    // The framed app has started: its banner shows who is signed in, or offers sign-in.
+    await framed.getByRole('banner').getByRole('button', { name: 'Sign in', exact: true })
+      .or(framed.getByTestId('nav-user')).waitFor();
+    await sleep(1000);
+    assert.deepEqual((await stack.requests()).filter((r) => r.route === 'token'), [], 'no code was exchanged');
+    assert.deepEqual(tokenKeys(await storedEntries(page)), [], 'nothing was stored');
+    assert.equal(await framed.getByTestId('nav-user').count(), 0, 'nobody is signed in in the frame');
+
+    // The code and state were live: at the top, the same URL signs alice in.
+    await page.goto(callback);
+    await page.getByText('You are signed in.').waitFor();
+    assert.equal((await stack.requests()).filter((r) => r.route === 'token').length, 1);
+  }));
+
+  for (const [name, iss] of [['another issuer\'s iss', 'https://evil.example'], ['no iss', undefined]]) {
+    it(`an error response with this browser's state and ${name} shows the generic message, nothing of its description`, () => withPage(ctx.browser, async (page) => {
+      const { stack } = ctx;
+      const description = 'Your account is locked, call +1-555-0100';
+      /** Starts a sign-in, then lands on its callback with an error carrying its state and `issuer`. */
+      async function errorForThisSignIn(issuer) {
+        await page.goto(stack.app);
+        await page.getByText('You are signed out.').waitFor();
+        await stack.clearRequests();
+        await banner(page).getByRole('button', { name: 'Sign in', exact: true }).click();
+        await page.waitForURL((u) => u.href.startsWith(stack.issuer));
+        const { state } = authorizeRequests(await stack.requests())[0].params;
+        const query = new URLSearchParams({ error: 'access_denied', error_description: description, state });
+        if (issuer) query.set('iss', issuer);
+        await page.goto(`${stack.app}/authentication/login-callback?${query}`);
+        const error = page.getByTestId('error');
+        await error.waitFor();
+        return error.innerText();
+      }
+
+      const shown = await errorForThisSignIn(iss);
+      assert.match(shown, /did not sign as its own/, shown);
+      assert.doesNotMatch(shown, /locked|555|access was denied/, 'nothing of the response is shown');
+      assert.equal(new URL(page.url()).pathname, '/authentication/login-failed');
+      assert.equal(new URL(page.url()).search, '', 'the address bar is cleaned');
+
+      // The same response from our provider (its iss) is shown as the provider's.
+      assert.match(await errorForThisSignIn(stack.issuer), /access was denied.*locked/);
+    }));
+  }
+
   it('an API whose claims challenge changes on every call gets one interactive request, then an error', () => withPage(ctx.browser, async (page) => {
     const { stack } = ctx;
     await signIn(page, stack, 'alice');

@@ -48,6 +48,14 @@ export async function startStack(extraArgs = []) {
     async loseNextRefreshAnswer(mode) {
       await fetch(urls.requestLog.replace(/\/requests$/, `/lose-refresh-answers?mode=${mode}`), { method: 'POST' });
     },
+    /** From now on, the provider's token endpoint never answers (each request is logged as 'hung'). */
+    async hangTokenEndpoint() {
+      await fetch(new URL('/hang-token-endpoint', urls.requestLog), { method: 'POST' });
+    },
+    /** What the API's other origin received (method, path, whether it came with `Authorization`). */
+    async otherApiRequests() {
+      return (await fetch(`${urls.otherApi}/test/requests`)).json();
+    },
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

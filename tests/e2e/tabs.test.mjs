@@ -106,6 +106,30 @@ async function tabClosedWhileRefreshing(browser, stack, openOther) {
   }
 }
 
+/**
+ * Signs out in a first tab, then asks the two others for a token through the client (not storage): each
+ * answers that the user is needed, and nothing reaches the token endpoint.
+ */
+async function signedOutTabsGiveNoToken(browser, stack, openOthers) {
+  const a = await newPage(browser);
+  try {
+    await signInOnExample(a, stack);
+    const others = await openOthers(a);
+    for (const tab of others) assert.deepEqual(await getTokens(tab, API, 1), ['ok'], 'a token before the sign-out');
+    await a.getByRole('button', { name: 'Sign out' }).click();
+    for (const tab of others) await tab.locator('#events').getByText('signedOut').first().waitFor({ timeout: 2000 });
+    await stack.clearRequests();
+    for (const [name, tab] of [['B', others[0]], ['C', others[1]]]) {
+      const [result] = await getTokens(tab, API, 1);
+      assert.match(result, /^interaction_required: /, `tab ${name} gives no token after the sign-out: ${result}`);
+    }
+    const tokenRequests = (await stack.requests()).filter((r) => r.route === 'token');
+    assert.deepEqual(tokenRequests, [], 'nothing was sent to the token endpoint');
+  } finally {
+    await a.context().close();
+  }
+}
+
 async function threeTabsTenCallsEach(tabs, stack) {
   await sleep(UNTIL_DUE_MS);
   await stack.clearRequests();
@@ -164,6 +188,10 @@ describe('tabs sharing localStorage', { timeout: 240_000 }, () => {
     ctx.browser, ctx.stack, async (a) => [await openTab(a.context(), ctx.stack), await openTab(a.context(), ctx.stack)],
   ));
 
+  it('after sign-out in tab A, tabs B and C asked for a token answer interaction_required and send nothing to the token endpoint', () => signedOutTabsGiveNoToken(
+    ctx.browser, ctx.stack, async (a) => [await openTab(a.context(), ctx.stack), await openTab(a.context(), ctx.stack)],
+  ));
+
   it('a session issued for another client, sent on the channel or written under our key, is not taken', async () => {
     const { stack, browser } = ctx;
     const a = await newPage(browser);
@@ -194,7 +222,7 @@ describe('tabs sharing localStorage', { timeout: 240_000 }, () => {
       await a.context().close();
     }
   });
-  it('a refresh whose answer was lost is never presented again: a silent sign-in renews, and the grant survives', async () => {
+  it('a refresh whose answer was lost is never presented again: the next renewal signs in silently, and the grant survives', async () => {
     const { stack, browser } = ctx;
     const a = await newPage(browser);
     try {
@@ -202,8 +230,10 @@ describe('tabs sharing localStorage', { timeout: 240_000 }, () => {
       await sleep(UNTIL_DUE_MS);
       await stack.clearRequests();
       await stack.loseNextRefreshAnswer('drop');
-      assert.deepEqual(await getTokens(a, API, 1), ['ok'], 'the call still gets a token');
+      const [first] = await getTokens(a, API, 1);
+      assert.match(first, /^network_error: /, 'the call whose answer was lost fails with the network error');
       const [lost] = await presentedSoFar(stack);
+      assert.deepEqual(await getTokens(a, API, 1), ['ok'], 'the next call gets a token');
       const b = await openTab(a.context(), stack);
       assert.deepEqual(await getTokens(b, API, 1), ['ok'], 'and so does another tab');
       await renewedWithoutPresentingAgain(b, stack, lost);
@@ -351,6 +381,10 @@ describe('tabs with the default sessionStorage', { timeout: 300_000 }, () => {
   });
 
   it('sign-out in tab A signs out tabs B and C within 2 s, and they hold no token', () => signOutIsFollowed(
+    ctx.browser, ctx.stack, async (a) => [await openTab(a.context(), ctx.stack), await openFrom(a, ctx.stack)],
+  ));
+
+  it('after sign-out in tab A, tabs B and C asked for a token answer interaction_required and send nothing to the token endpoint', () => signedOutTabsGiveNoToken(
     ctx.browser, ctx.stack, async (a) => [await openTab(a.context(), ctx.stack), await openFrom(a, ctx.stack)],
   ));
 

@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 
 import {
-  CROSS_SITE_FLAGS, signInAtProvider, storedEntries, storedSession, tokenKeys, useStackAndBrowser, withPage,
+  CROSS_SITE_FLAGS, refreshGrants, signInAtProvider, signInOnExample, storedEntries, storedSession, tokenKeys,
+  useStackAndBrowser, withPage,
 } from './harness.mjs';
 
 // Short enough to wait out, long enough to sign in: a quarter of it is the renewal margin.
@@ -143,6 +144,23 @@ describe('with short-lived access tokens and refresh tokens', { timeout: 180_000
 describe('without refresh tokens', { timeout: 180_000 }, () => {
   const ctx = useStackAndBrowser(['--access-token-ttl', String(SHORT_TTL), '--no-refresh-tokens']);
 
+  it('a silent renewal in the hidden iframe sends login_hint, never id_token_hint', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signInWithButton(page, stack, 'alice');
+    await openTokensPage(page);
+    await sleep(SHORT_TTL * 1000);
+    await stack.clearRequests();
+
+    await page.getByRole('button', { name: 'Get token', exact: true }).click();
+    await page.getByText('1 of 1 succeeded').waitFor();
+    const authorize = (await stack.requests()).filter((r) => r.route === 'authorization');
+    assert.equal(authorize.length, 1, 'one silent request');
+    assert.equal(authorize[0].params.prompt, 'none');
+    assert.equal(authorize[0].params.login_hint, 'alice', 'the account is named by its username');
+    // The log keeps a secret parameter's name (its value redacted): an ID token in the URL would show here.
+    assert.equal(authorize[0].params.id_token_hint, undefined, `no ID token in the URL: ${Object.keys(authorize[0].params)}`);
+  }));
+
   it('renews through a hidden prompt=none iframe, then asks for sign-in once the provider session is gone', () => withPage(ctx.browser, async (page) => {
     const { stack } = ctx;
     await signInWithButton(page, stack, 'alice');
@@ -255,5 +273,87 @@ describe('with a provider whose ID tokens are signed by a key not in its JWKS', 
     assert.deepEqual(tokenKeys(await storedEntries(page)), [], 'nothing stored');
     assert.equal((await stack.requests()).filter((r) => r.route === 'token' && r.status === 200).length, 1, 'the provider did answer');
     await page.getByRole('banner').getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  }));
+});
+
+describe('with a provider whose consent page the user leaves with api:write unticked', { timeout: 180_000 }, () => {
+  const ctx = useStackAndBrowser(['--refuse-scope', 'api:write']);
+
+  /** Asks the Tokens page for a token for `scopes`, once. */
+  async function getToken(page, scopes) {
+    await page.locator('input[name=scopes]').fill(scopes);
+    await page.getByRole('button', { name: 'Get token', exact: true }).click();
+  }
+
+  it('a refused scope is not served: the call needs consent and names it, and api:read still works', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signInWithButton(page, stack, 'alice');
+    await openTokensPage(page);
+    // The app asks for api:write too: consent is needed, and the user goes to the consent page for it.
+    await getToken(page, 'api:read api:write');
+    await page.getByTestId('sign-in-required').getByRole('button', { name: 'Continue to sign in' }).click();
+    await page.waitForURL((u) => u.href.startsWith(stack.issuer) && u.pathname.includes('/interaction/'));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
+    const stored = storedSession(await storedEntries(page)).access_tokens;
+    const asked = stored.find((t) => t.requested.join(' ') === 'api:read api:write');
+    assert.deepEqual(asked?.scopes, ['api:read'], `the token response granted api:read only: ${JSON.stringify(stored.map((t) => [t.requested, t.scopes]))}`);
+
+    const apiRequests = [];
+    page.on('request', (request) => { if (request.url().startsWith(stack.api)) apiRequests.push(request.url()); });
+    await getToken(page, 'api:read api:write');
+    const required = page.getByTestId('sign-in-required');
+    await required.waitFor();
+    assert.match(await required.innerText(), /did not grant the scopes `api:write` \(scopes_not_granted\)/);
+    assert.match(await eventsText(page), /RenewFailed: api:read api:write: .*scopes_not_granted/);
+    assert.equal(await page.getByTestId('token-summary').innerText(), '0 of 1 succeeded', 'no token for api:write');
+
+    // What was granted still answers, from the cache, and the API takes it.
+    await stack.clearRequests();
+    await getToken(page, 'api:read');
+    await page.getByText('1 of 1 succeeded').waitFor();
+    assert.deepEqual((await stack.requests()).filter((r) => r.route === 'token'), [], 'from the cache');
+    assert.deepEqual(apiRequests, [], 'no token went to the API meanwhile');
+    await page.getByRole('link', { name: 'Call API' }).click();
+    await page.getByRole('button', { name: 'Call the orders API' }).click();
+    await page.getByTestId('api-user').waitFor();
+    assert.equal(await page.getByTestId('api-user').innerText(), 'Orders of alice');
+  }));
+});
+
+// The library gives a token request 30 s (browser/http.rs); a call behind a failed renewal gets its outcome
+// (protocol/renewal.rs RenewalFailure::answers) instead of running it again, one timeout after another.
+const REQUEST_TIMEOUT_MS = 30_000;
+
+describe('with a token endpoint that stops answering', { timeout: 180_000 }, () => {
+  const ctx = useStackAndBrowser(['--access-token-ttl', String(SHORT_TTL)]);
+
+  it('five calls behind a hung token endpoint fail together within one timeout, with one refresh grant', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await signInOnExample(page, stack);
+    await sleep(SHORT_TTL * 1000);
+    await stack.clearRequests();
+    await stack.hangTokenEndpoint();
+
+    const outcomes = await page.evaluate(async () => {
+      const started = performance.now();
+      const settled = [];
+      const calls = Array.from({ length: 5 }, (_, i) => window.auth.getToken({ scopes: ['api:read'] }).then(
+        () => { settled[i] = { result: 'ok', at: performance.now() - started }; },
+        (e) => { settled[i] = { result: `${e?.code}: ${e?.message}`, at: performance.now() - started }; },
+      ));
+      // Once one has settled, the others get 3 s: a call that ran the renewal again would be waiting
+      // for a timeout of its own.
+      await Promise.race(calls);
+      await Promise.race([Promise.all(calls), new Promise((r) => { setTimeout(r, 3000); })]);
+      return Array.from({ length: 5 }, (_, i) => settled[i] ?? { result: 'still waiting' });
+    });
+    const results = outcomes.map((o) => o.result);
+    assert.deepEqual(results.filter((r) => !r.startsWith('network_error: ')), [], `every call failed on the network: ${results}`);
+    const times = outcomes.map((o) => o.at);
+    assert.ok(Math.max(...times) - Math.min(...times) < 1000, `they failed together: ${times}`);
+    assert.ok(Math.max(...times) < 1.5 * REQUEST_TIMEOUT_MS, `within one timeout: ${times}`);
+    const grants = await refreshGrants(stack);
+    assert.deepEqual(grants.map((g) => g.status), ['hung'], 'one refresh grant for the five calls');
   }));
 });

@@ -7,6 +7,9 @@
 //                 challenges would not stop it)
 //   GET /moved-step-up  redirects (302) to another origin, which answers 401 with a claims challenge: a
 //                 challenge the API did not send, which the client must not act on
+//   GET /bounced-step-up  redirects (302) to another origin, which redirects back to this API's
+//                 /step-up-after-bounce: a 401 with a claims challenge on the API's own origin at the end of a
+//                 redirect chain, which the client must not act on either (the other origin chose where it went)
 //   POST /test/refuse-issued-tokens   (for tests, from Node) refuses every token accepted so far, as an
 //                 API does with revoked tokens, so that a test sees the client forget a refused token
 import { createPublicKey, verify } from 'node:crypto';
@@ -31,7 +34,8 @@ function decodePart(part) {
  * @param {number} [options.port] 0 for any free port
  */
 export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 }) {
-  const elsewhere = await startElsewhere();
+  let url;
+  const elsewhere = await startElsewhere(() => url);
   let stepUps = 0;
   let keys;
   // Tokens by signature: those accepted so far, and those refused from now on.
@@ -71,11 +75,23 @@ export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 })
       'access-control-expose-headers': 'www-authenticate',
       vary: 'origin',
     };
-    if (req.method === 'OPTIONS') {
+    const { pathname } = new URL(req.url, 'http://127.0.0.1');
+    if (req.method === 'OPTIONS' && pathname !== '/step-up-after-bounce') {
       res.writeHead(204, cors).end();
       return;
     }
-    const { pathname } = new URL(req.url, 'http://127.0.0.1');
+    if (pathname === '/step-up-after-bounce') {
+      // The last hop of a redirect chain through another origin: the request arrives with `Origin: null`
+      // (and without the token, which the browser dropped on the way), and is challenged all the same.
+      const anyone = { ...cors, 'access-control-allow-origin': '*' };
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, anyone).end();
+        return;
+      }
+      res.writeHead(401, { ...anyone, 'content-type': 'application/json', 'www-authenticate': claimsChallenge(STEP_UP_CLAIMS) });
+      res.end(JSON.stringify({ error: 'insufficient_claims', from: 'the API after a bounce' }));
+      return;
+    }
     if (req.method === 'POST' && pathname === '/test/refuse-issued-tokens') {
       accepted.forEach((signature) => refused.add(signature));
       res.writeHead(204).end();
@@ -98,6 +114,8 @@ export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 })
       json(401, { error: 'insufficient_claims' }, { 'www-authenticate': claimsChallenge(claims) });
     } else if (pathname === '/moved-step-up') {
       res.writeHead(302, { ...cors, location: `${elsewhere.url}/step-up`, 'cache-control': 'no-store' }).end();
+    } else if (pathname === '/bounced-step-up') {
+      res.writeHead(302, { ...cors, location: `${elsewhere.url}/bounce`, 'cache-control': 'no-store' }).end();
     } else {
       json(404, { error: 'not found' });
     }
@@ -106,8 +124,11 @@ export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 })
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve(server.address().port));
   });
+  url = `http://127.0.0.1:${actualPort}`;
   return {
-    url: `http://127.0.0.1:${actualPort}`,
+    url,
+    /** Another origin, not the API's: it answers 401 with a claims challenge, and logs what it got. */
+    otherUrl: elsewhere.url,
     close: () => Promise.all([elsewhere, { server }].map(({ server: s }) => new Promise((r) => {
       s.closeAllConnections?.();
       s.close(r);
@@ -122,17 +143,31 @@ function claimsChallenge(claims) {
 
 /**
  * Another origin (another loopback port) that answers every request with 401 and a claims challenge,
- * open to any origin in CORS (a redirected request arrives with `Origin: null`).
+ * open to any origin in CORS (a redirected request arrives with `Origin: null`), except:
+ *   GET /bounce   redirects (302) back to the API's /step-up-after-bounce (`apiUrl()`)
+ *   GET /test/requests   (for tests, from Node) what it received: method, path, and whether an
+ *                 `Authorization` header came with it (never its value)
  */
-async function startElsewhere() {
+async function startElsewhere(apiUrl) {
+  const received = [];
   const server = http.createServer((req, res) => {
     const cors = {
       'access-control-allow-origin': '*',
       'access-control-allow-headers': 'authorization, content-type',
       'access-control-expose-headers': 'www-authenticate',
     };
+    const { pathname } = new URL(req.url, 'http://127.0.0.1');
+    if (pathname === '/test/requests') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(received));
+      return;
+    }
+    received.push({ method: req.method, path: pathname, authorization: req.headers.authorization !== undefined });
     if (req.method === 'OPTIONS') {
       res.writeHead(204, cors).end();
+      return;
+    }
+    if (pathname === '/bounce') {
+      res.writeHead(302, { ...cors, location: `${apiUrl()}/step-up-after-bounce`, 'cache-control': 'no-store' }).end();
       return;
     }
     const claims = { access_token: { acr: { essential: true, value: 'urn:elsewhere:chosen-by-attacker' } } };

@@ -10,6 +10,8 @@ import Provider, { errors } from 'oidc-provider';
 
 export const CLIENT_ID = 'demo-spa';
 export const API_SCOPE = 'api:read';
+// Another scope of the demo API, which no configuration asks for at sign-in: an app asks for it later.
+export const API_WRITE_SCOPE = 'api:write';
 export const USERS = {
   alice: { name: 'Alice Example', given_name: 'Alice', family_name: 'Example', email: 'alice@example.com' },
   bob: { name: 'Bob Example', given_name: 'Bob', family_name: 'Example', email: 'bob@example.com' },
@@ -65,10 +67,12 @@ function postLogoutSuccessSource(ctx) {
  *   iframes do: a hidden-iframe renewal can never come back
  * @param {string} [options.host] the host name of the issuer's URLs (default 127.0.0.1; it listens on
  *   127.0.0.1 whatever the name)
+ * @param {string} [options.refuseScope] a scope the user unticks on the consent page: the grant holds
+ *   the other scopes asked for, with this one refused, and the token response's `scope` lacks it
  */
 export async function startProvider({
   spaOrigin, port = 0, logPort = 0, accessTokenTtl = 3600, refreshTokens = true, rogueIdTokens = false,
-  endSession = true, refuseFrames = false, host = '127.0.0.1',
+  endSession = true, refuseFrames = false, host = '127.0.0.1', refuseScope,
 }) {
   const server = http.createServer();
   const actualPort = await listen(server, port);
@@ -144,7 +148,7 @@ export async function startProvider({
         async getResourceServerInfo(_ctx, resourceIndicator) {
           if (resourceIndicator !== apiResource) throw new errors.InvalidTarget();
           return {
-            scope: API_SCOPE,
+            scope: `${API_SCOPE} ${API_WRITE_SCOPE}`,
             audience: apiResource,
             accessTokenTTL: accessTokenTtl,
             accessTokenFormat: 'jwt',
@@ -191,6 +195,31 @@ export async function startProvider({
       at: Date.now(),
     });
   });
+  // Switched on by POST /hang-token-endpoint on the request log: from then on, token requests get no
+  // answer at all, as from a provider that hangs. The log never sees such a request end, so it is logged
+  // here as it arrives, with status 'hung'; the connection stays open until the client gives up or the
+  // server closes.
+  let hangTokenEndpoint = false;
+  provider.use(async (ctx, next) => {
+    if (!hangTokenEndpoint || ctx.method !== 'POST' || ctx.path !== '/token') return next();
+    let body = '';
+    for await (const chunk of ctx.req) body += chunk;
+    const form = new URLSearchParams(body);
+    const refreshToken = form.get('refresh_token');
+    requests.push({
+      method: ctx.method,
+      path: ctx.path,
+      route: 'token',
+      params: {
+        grant_type: form.get('grant_type') ?? undefined,
+        refresh_token: refreshToken === null ? undefined : `sha256:${createHash('sha256').update(refreshToken).digest('hex').slice(0, 16)}`,
+      },
+      origin: ctx.get('origin') || undefined,
+      status: 'hung',
+      at: Date.now(),
+    });
+    return new Promise(() => {});
+  });
   if (refuseFrames) {
     // Registered after the log, which still records the request.
     provider.use(async (ctx, next) => {
@@ -217,6 +246,29 @@ export async function startProvider({
     ctx.respond = false;
     if (mode === 'drop') ctx.req.socket.destroy();
   });
+  if (refuseScope) {
+    // The consent of the dev interactions, with `refuseScope` unticked: the grant records it as refused
+    // (so consent is not asked again for it), and the tokens are issued without it. (Registered after the
+    // log, which records the request.)
+    provider.use(async (ctx, next) => {
+      if (ctx.method !== 'POST' || !/^\/interaction\/[^/]+$/.test(ctx.path)) return next();
+      const { prompt, grantId, session, params } = await provider.interactionDetails(ctx.req, ctx.res);
+      if (prompt.name !== 'consent') return next();
+      const grant = grantId
+        ? await provider.Grant.find(grantId)
+        : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
+      const { missingOIDCScope, missingOIDCClaims, missingResourceScopes = {} } = prompt.details;
+      if (missingOIDCScope) grant.addOIDCScope(missingOIDCScope.join(' '));
+      if (missingOIDCClaims) grant.addOIDCClaims(missingOIDCClaims);
+      for (const [resource, scopes] of Object.entries(missingResourceScopes)) {
+        const granted = scopes.filter((scope) => scope !== refuseScope);
+        if (granted.length) grant.addResourceScope(resource, granted.join(' '));
+        if (granted.length < scopes.length) grant.rejectResourceScope(resource, refuseScope);
+      }
+      const result = { consent: { grantId: await grant.save() } };
+      return provider.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
+    });
+  }
   // This provider has no account picker: prompt=select_account shows its login form, where any of the
   // users can be chosen. (Registered after the log, which keeps the prompt as the app sent it.)
   provider.use(async (ctx, next) => {
@@ -226,6 +278,7 @@ export async function startProvider({
   server.on('request', provider.callback());
 
   // The request log: GET /requests lists what the provider received; DELETE /requests clears it.
+  // (POST /hang-token-endpoint: see above.)
   const logServer = http.createServer((req, res) => {
     if (req.url === '/requests' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -235,6 +288,9 @@ export async function startProvider({
       res.writeHead(204).end();
     } else if (req.url.startsWith('/lose-refresh-answers?mode=') && req.method === 'POST') {
       loseNextRefreshAnswer = new URL(req.url, 'http://log').searchParams.get('mode');
+      res.writeHead(204).end();
+    } else if (req.url === '/hang-token-endpoint' && req.method === 'POST') {
+      hangTokenEndpoint = true;
       res.writeHead(204).end();
     } else {
       res.writeHead(404).end();

@@ -3,8 +3,8 @@
 //                          [--access-token-ttl 3600]
 //                          [--dist ../dist] [--max-seconds N] [--banner]
 //                          [--no-refresh-tokens] [--rogue-id-tokens] [--no-end-session]
-//                          [--cross-origin-isolated] [--coop] [--refuse-frames] [--cache-location localStorage]
-//                          [--provider-host localhost]
+//                          [--cross-origin-isolated] [--coop] [--refuse-frames] [--refuse-scope api:write]
+//                          [--cache-location localStorage] [--provider-host localhost] [--popup-timeout 120]
 //                          [--npm-package DIR] [--js-example DIR]
 // Prints one line `READY {json}` with the URLs once both listen. Stops on SIGINT/SIGTERM, or after
 // --max-seconds (tests pass one, so that a stray process never outlives its test run).
@@ -46,6 +46,8 @@ const { values } = parseArgs({
     // The host name in the provider's URLs (its issuer): `localhost` puts it on another site than the
     // app on 127.0.0.1, as a hosted provider is. It still listens on 127.0.0.1 only.
     'provider-host': { type: 'string', default: '127.0.0.1' },
+    // The user unticks this scope on the provider's consent page: it is never granted.
+    'refuse-scope': { type: 'string' },
   },
 });
 
@@ -55,7 +57,7 @@ const app = await startStaticServer({
   root: values.dist,
   port: Number(values['spa-port']),
   config: () => ({
-    authority: issuer, client_id: CLIENT_ID, scopes: [API_SCOPE], api_base_url: api.url,
+    authority: issuer, client_id: CLIENT_ID, scopes: [API_SCOPE], api_base_url: api.url, other_api_url: api.otherUrl,
     ...(values['cache-location'] ? { cache_location: values['cache-location'] } : {}),
     ...(values['popup-timeout'] ? { popup_timeout_secs: Number(values['popup-timeout']) } : {}),
   }),
@@ -77,6 +79,7 @@ const provider = await startProvider({
   endSession: !values['no-end-session'],
   refuseFrames: values['refuse-frames'],
   host: values['provider-host'],
+  refuseScope: values['refuse-scope'],
 });
 issuer = provider.issuer;
 api = await startApi({
@@ -91,7 +94,7 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 if (values['max-seconds']) setTimeout(stop, Number(values['max-seconds']) * 1000).unref();
 
-console.log(`READY ${JSON.stringify({ app: app.origin, issuer, api: api.url, requestLog: provider.requestLog, pid: process.pid })}`);
+console.log(`READY ${JSON.stringify({ app: app.origin, issuer, api: api.url, otherApi: api.otherUrl, requestLog: provider.requestLog, pid: process.pid })}`);
 if (values.banner) {
   console.log(`
   auth-wasm demo:   ${app.origin}

@@ -270,6 +270,10 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     code("interaction_required", "No token without the user (an `InteractionRequiredError`), or the provider said so."),
     code("consent_required", "The provider needs the user's consent."),
     code("invalid_grant", "The provider refused the code or the refresh token (expired, revoked or used)."),
+    code(
+        "scopes_not_granted",
+        "The provider granted the token without some requested scopes (named in the message): ask for consent.",
+    ),
     code("provider_error", "The provider answered another OAuth error; the message gives its code and description."),
     code("unknown_provider_error", "The provider answered an error code the specifications do not define."),
     code("untrusted_error_response", "An error response with this browser's state but no or another issuer's `iss`."),

@@ -3,7 +3,7 @@
 //! storage keys: `storage_keys.rs`.)
 
 use super::json::{self, FieldErrors, JsonError, JsonObject, JsonRecord};
-use super::{AccessToken, HomeAccountId, Scopes};
+use super::{scopes_not_granted, AccessToken, HomeAccountId, ProtocolError, Scopes};
 
 /// Renew at most this long before expiry (MSAL's default too).
 const MAX_RENEWAL_MARGIN_SECS: i64 = 300;
@@ -34,11 +34,10 @@ pub fn replaced_account(
 pub struct CachedAccessToken {
     /// The token sent as `Authorization: Bearer`.
     pub access_token: AccessToken,
-    /// The resource scopes the token was granted for.
+    /// The resource scopes the token was granted for: what it answers (see [`scopes_not_granted`]).
     pub scopes: Scopes,
-    /// The resource scopes asked for. A provider may grant other names than it was asked for (Entra
-    /// answers `api://x/.default` with the API's permissions), and the same request deserves the same
-    /// token rather than a renewal on every call.
+    /// The resource scopes asked for: the token's place in the session (a later token for the same
+    /// request replaces it).
     pub requested: Scopes,
     /// When it was received (seconds since the Unix epoch, by this browser's clock).
     pub issued_at: i64,
@@ -61,18 +60,29 @@ impl CachedAccessToken {
         self.covers(requested) && !self.needs_renewal(now)
     }
 
-    /// Whether the token is one for `requested`: it was granted those scopes, or it answered that very
-    /// request.
+    /// Whether the token is one for `requested`: it was granted those scopes (under those names or
+    /// others, see [`scopes_not_granted`]). A token for the very request it answered, granted less, is
+    /// not: the API would refuse it.
     ///
     /// A request for OpenID Connect scopes only (`openid email`: no API) is answered only by a token asked
     /// for no API either: an empty set is a subset of every set, and an API's token must not answer it
     /// (it would go to whatever origin the caller allows).
     pub fn covers(&self, requested: &Scopes) -> bool {
-        let requested = requested.resource_scopes();
-        if requested.is_empty() {
+        if requested.resource_scopes().is_empty() {
             return self.requested.is_empty();
         }
-        self.scopes.is_superset(&requested) || self.requested == requested
+        self.granted(requested).is_ok()
+    }
+
+    /// The token was granted every resource scope of `requested`; otherwise the error that names those
+    /// it was not (an interactive sign-in asks the user again).
+    pub fn granted(&self, requested: &Scopes) -> Result<(), ProtocolError> {
+        let missing = scopes_not_granted(&self.scopes, requested);
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(ProtocolError::ScopesNotGranted(missing.to_scope_string()))
+        }
     }
 }
 
@@ -123,7 +133,22 @@ mod tests {
     }
 
     #[test]
-    fn a_token_serves_the_request_it_answered_whatever_scope_names_were_granted() {
+    fn a_token_granted_less_than_asked_answers_what_was_granted_not_its_own_request() {
+        let asked = Scopes::parse("openid offline_access api:read api:write").unwrap();
+        let read = CachedAccessToken { requested: asked.resource_scopes(), ..token("api:read", 0, 3600) };
+        assert!(!read.serves(&asked, 10), "the API would refuse it for api:write");
+        assert_eq!(read.granted(&asked), Err(ProtocolError::ScopesNotGranted("api:write".into())));
+        assert!(read.serves(&Scopes::parse("api:read").unwrap(), 10));
+        let user_read = Scopes::parse("openid User.Read").unwrap();
+        let graph = CachedAccessToken {
+            requested: user_read.resource_scopes(),
+            ..token("https://graph.microsoft.com/User.Read", 0, 3600)
+        };
+        assert!(graph.serves(&user_read, 10), "granted under its resource's full name");
+    }
+
+    #[test]
+    fn a_token_serves_the_request_it_answered_under_the_names_entra_grants() {
         let default = Scopes::parse("openid api://x/.default").unwrap();
         let token =
             CachedAccessToken { requested: default.resource_scopes(), ..token("api://x/read api://x/write", 0, 3600) };

@@ -7,7 +7,7 @@
 //! personal-accounts tenant. Which tenants an app accepts is the app's decision (check `tid`).
 
 use super::wire::url::split_scheme;
-use super::{before_any, find_byte, has_any, trim_end_byte};
+use super::{before_any, find_byte, has_any, rsplit_once_byte, trim_end_byte};
 use super::{IdTokenClaims, Issuer};
 
 /// Hosts of Microsoft Entra ID (public and national clouds) and Entra External ID.
@@ -117,6 +117,29 @@ pub(crate) fn issuer_matches(issuer: &Issuer, found: &str) -> bool {
     }
 }
 
+/// Whether `granted`, a scope of a token response, grants `requested` under another name, as Entra
+/// names scopes: with or without its resource's full name (`User.Read` and
+/// `https://graph.microsoft.com/User.Read`; a name without a resource is taken for the resource asked
+/// for), in any case, and `{resource}/.default` as the resource's permissions (`api://x/read`).
+pub(crate) fn grants_under_another_name(granted: &str, requested: &str) -> bool {
+    let (granted_resource, granted_name) = split_resource(granted);
+    let (requested_resource, requested_name) = split_resource(requested);
+    let same_resource = match (granted_resource, requested_resource) {
+        (Some(granted), Some(requested)) => granted.eq_ignore_ascii_case(requested),
+        _ => true,
+    };
+    same_resource && (requested_name == ".default" || granted_name.eq_ignore_ascii_case(requested_name))
+}
+
+/// `https://graph.microsoft.com/User.Read` → (`https://graph.microsoft.com`, `User.Read`); a short
+/// name has no resource.
+fn split_resource(scope: &str) -> (Option<&str>, &str) {
+    match rsplit_once_byte(scope, b'/') {
+        Some((resource, name)) => (Some(resource), name),
+        None => (None, scope),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,5 +204,18 @@ mod tests {
         assert!(!issuer_matches(&template, "https://evil.example/a/v2.0"));
         assert!(issuer_matches(&fixed, "https://op.example"));
         assert!(!issuer_matches(&fixed, "https://op.example/"));
+    }
+
+    #[test]
+    fn entra_grants_a_scope_under_its_resources_name_or_without_it() {
+        let graph = "https://graph.microsoft.com/User.Read";
+        assert!(grants_under_another_name(graph, "User.Read"));
+        assert!(grants_under_another_name("User.Read", graph));
+        assert!(grants_under_another_name("user.read", "User.Read"), "any case");
+        assert!(grants_under_another_name("api://x/read", "api://x/.default"));
+        assert!(!grants_under_another_name("api://y/read", "api://x/.default"), "another resource");
+        assert!(!grants_under_another_name("api://y/read", "api://x/read"), "another resource");
+        assert!(!grants_under_another_name("https://graph.microsoft.com/Mail.Read", "User.Read"));
+        assert!(!grants_under_another_name("api:read", "api:write"));
     }
 }

@@ -214,6 +214,9 @@ pub enum ProtocolError {
     ConsentRequired(Option<String>),
     /// The provider answered `invalid_grant`; an interactive sign-in fixes it.
     InvalidGrant(Option<String>),
+    /// The provider granted a token without these requested scopes (space-separated): the user unticked
+    /// them on the consent page, or may not consent to them. An interactive sign-in asks again.
+    ScopesNotGranted(String),
     /// The provider answered another code the specifications define.
     Provider {
         /// The code.
@@ -350,6 +353,7 @@ impl ProtocolError {
             Self::InteractionRequired(description) => Message::new("interaction_required").detail(description),
             Self::ConsentRequired(description) => Message::new("consent_required").detail(description),
             Self::InvalidGrant(description) => Message::new("invalid_grant").detail(description),
+            Self::ScopesNotGranted(scopes) => Message::new("scopes_not_granted").text(scopes),
             Self::Provider { error, description } => {
                 Message::new("provider_error").text(error.as_str()).detail(description)
             }
@@ -383,6 +387,7 @@ impl ProtocolError {
             Self::InteractionRequired(_) => "interaction_required",
             Self::ConsentRequired(_) => "consent_required",
             Self::InvalidGrant(_) => "invalid_grant",
+            Self::ScopesNotGranted(_) => "scopes_not_granted",
             Self::Provider { .. } => "provider_error",
             Self::UnknownProviderError => "unknown_provider_error",
             Self::UntrustedErrorResponse => "untrusted_error_response",
@@ -404,6 +409,7 @@ impl ProtocolError {
                 | Self::InteractionRequired(_)
                 | Self::ConsentRequired(_)
                 | Self::InvalidGrant(_)
+                | Self::ScopesNotGranted(_)
                 | Self::Provider { error: OAuthErrorCode::InvalidScope | OAuthErrorCode::AccountSelectionRequired, .. }
         )
     }
@@ -434,6 +440,7 @@ pub(crate) fn one_protocol_error_of_each_variant() -> Vec<ProtocolError> {
         ProtocolError::InteractionRequired(None),
         ProtocolError::ConsentRequired(None),
         ProtocolError::InvalidGrant(None),
+        ProtocolError::ScopesNotGranted(text()),
         ProtocolError::Provider { error: OAuthErrorCode::ServerError, description: None },
         ProtocolError::UnknownProviderError,
         ProtocolError::UntrustedErrorResponse,
@@ -468,6 +475,7 @@ pub(crate) fn one_protocol_error_of_each_variant() -> Vec<ProtocolError> {
                 ProtocolError::InteractionRequired(_) => "InteractionRequired",
                 ProtocolError::ConsentRequired(_) => "ConsentRequired",
                 ProtocolError::InvalidGrant(_) => "InvalidGrant",
+                ProtocolError::ScopesNotGranted(_) => "ScopesNotGranted",
                 ProtocolError::Provider { .. } => "Provider",
                 ProtocolError::UnknownProviderError => "UnknownProviderError",
                 ProtocolError::UntrustedErrorResponse => "UntrustedErrorResponse",
@@ -555,6 +563,7 @@ mod tests {
     fn which_errors_an_interactive_sign_in_fixes() {
         assert!(ProtocolError::LoginRequired(None).requires_interaction());
         assert!(ProtocolError::InvalidGrant(None).requires_interaction());
+        assert!(ProtocolError::ScopesNotGranted("api:write".into()).requires_interaction(), "consent, asked again");
         let refreshed = |code: &str| ProtocolError::from_provider(code, None).requires_interaction();
         assert!(refreshed("invalid_scope"), "incremental consent: the refresh token does not cover the scopes");
         assert!(refreshed("account_selection_required"));

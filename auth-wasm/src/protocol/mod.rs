@@ -74,7 +74,7 @@ pub use request::{
     ExtraParameters, InteractiveAuthenticationRequest, Prompt, RequestKind, MAX_REQUEST_BYTES, REQUEST_VERSION,
 };
 pub use return_url::{safe_return_url, same_origin_path};
-pub use scopes::{Scope, Scopes};
+pub use scopes::{scopes_not_granted, Scope, Scopes};
 pub use session::{after_sign_in, session_events, PublishedRevision, Session};
 pub use sign_out::RequestOutcome;
 pub use tab_sync::why_not_adopted;

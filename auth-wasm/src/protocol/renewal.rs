@@ -251,6 +251,8 @@ enum Phase {
     RecordingAnswer(TokenSet),
     /// Recording what the provider's refusal made of the refresh token, then going on without it.
     RecordingRefusal(AuthError),
+    /// Forgetting in every tab a refresh token whose request got no answer, then failing with why.
+    ForgettingUnknownToken(AuthError),
     /// Forgetting a refresh token the provider refused, then renewing in the iframe.
     DroppingDeadToken,
     GettingMetadata,
@@ -258,7 +260,8 @@ enum Phase {
     ExchangingCode,
     /// Noting on the session that frames lack the provider's cookies, then failing.
     NotingBlockedCookies,
-    Committing(CachedAccessToken),
+    /// Committing a renewal's tokens, then answering with the token, or with why it does not answer.
+    Committing(Result<CachedAccessToken, AuthError>),
     TellingFailure,
     RememberingFailure(Result<Renewed, AuthError>),
     Finished,
@@ -396,6 +399,8 @@ impl<'a> Renewal<'a> {
             }
             (Phase::RecordingAnswer(set), RenewalInput::Done) => self.keep(set, Via::RefreshToken, view, now),
             (Phase::RecordingRefusal(error), RenewalInput::Done) => self.refresh_refused(error, view),
+            // Stored or not, the token is never presented again (the record says so): the call fails.
+            (Phase::ForgettingUnknownToken(error), RenewalInput::Committed(_)) => self.fail(error),
             (Phase::DroppingDeadToken, RenewalInput::Committed(Ok(()))) => {
                 // That commit was this renewal's own change: the iframe's result is measured from it.
                 self.started_at = view.newest_revision();
@@ -429,7 +434,8 @@ impl<'a> Renewal<'a> {
                 | RenewalInput::Landed(Err(error))
                 | RenewalInput::Tokens(Err(error)),
             ) => self.fail(error),
-            (Phase::Committing(token), RenewalInput::Committed(Ok(()))) => self.finish(Ok(Renewed::Token(token))),
+            (Phase::Committing(Ok(token)), RenewalInput::Committed(Ok(()))) => self.finish(Ok(Renewed::Token(token))),
+            (Phase::Committing(Err(refused)), RenewalInput::Committed(Ok(()))) => self.fail(refused),
             (Phase::Committing(_), RenewalInput::Committed(Err(error))) => self.fail(error),
             (Phase::TellingFailure, RenewalInput::Done) => self.remember_failure(now),
             (Phase::RememberingFailure(outcome), RenewalInput::Done) => self.finish(outcome),
@@ -539,15 +545,16 @@ impl<'a> Renewal<'a> {
 
     /// The refresh request got no answer (the network, a timeout, a response that could not be taken):
     /// the provider may have rotated the token, so it stays recorded as in flight, and is forgotten in
-    /// every tab; the iframe renews, or the user is needed.
+    /// every tab. The call ends with the error (a provider that did not answer would keep the iframe's
+    /// exchange waiting too, and the calls behind this one with it); the next renewal goes to the iframe,
+    /// or to the user.
     fn outcome_unknown(&mut self, error: AuthError, view: &TabView) -> RenewalStep<'_> {
-        let current = view.session.clone().filter(|s| Some(&s.account.home_account_id) == self.account.as_ref());
+        let current = view.session.clone().filter(|s| s.refresh_token() == Some(self.presented()));
         match current {
-            Some(current) if current.refresh_token().is_some() => {
-                self.phase = Phase::DroppingDeadToken;
+            Some(current) => {
+                self.phase = Phase::ForgettingUnknownToken(error);
                 RenewalStep::Commit { session: current.without_refresh_token(), keep_if_refused: false }
             }
-            Some(_) => self.silent(),
             None => self.fail(error),
         }
     }
@@ -655,6 +662,9 @@ impl<'a> Renewal<'a> {
         };
         let account = self.account.as_ref().expect("the lock is an account's");
         let token = set.access_token.clone();
+        // Granted scopes are the truth: a token granted less than asked does not answer the call, yet is
+        // kept with the rest of the renewal (a rotated refresh token above all) for what it was granted.
+        let granted = token.granted(&self.scopes);
         let next = match current.renewed(set, account) {
             Ok(next) => next,
             Err(error) => return self.fail(error.into()),
@@ -665,12 +675,16 @@ impl<'a> Renewal<'a> {
             Via::RefreshToken => Some(token),
             Via::Iframe => next.access_token(&self.scopes, now).cloned(),
         };
-        let Some(token) = token else {
-            let why = "the provider granted no token for the requested scopes";
-            return self.fail(ProtocolError::InvalidTokenResponse(why.into()).into());
+        let answer = match (granted, token) {
+            (Err(refused), _) => Err(refused.into()),
+            (Ok(()), Some(token)) => Ok(token),
+            (Ok(()), None) => {
+                let why = "the provider granted no token for the requested scopes";
+                return self.fail(ProtocolError::InvalidTokenResponse(why.into()).into());
+            }
         };
         let keep_if_refused = next.refresh_token() != current.refresh_token();
-        self.phase = Phase::Committing(token);
+        self.phase = Phase::Committing(answer);
         RenewalStep::Commit { session: next, keep_if_refused }
     }
 
@@ -1142,6 +1156,132 @@ mod tests {
         assert_eq!(steps[6..], ["get metadata", "load hidden frame"]);
     }
 
+    /// A renewal for `api:read api:write` through `script`: the steps' names, and the session committed.
+    fn run_for_read_and_write(script: Vec<(RenewalInput, TabView)>) -> (Vec<String>, Option<Session>) {
+        let config = config();
+        let uri = "https://app/silent-callback.html".to_owned();
+        let mut renewal = Renewal::new(&config, read_and_write(), None, 0, uri, [[7; 32]; 3]);
+        let (mut steps, mut committed) = (Vec::new(), None);
+        for (input, view) in script {
+            let step = renewal.next(input, &view, NOW);
+            if let RenewalStep::Commit { session, .. } = &step {
+                committed = Some(session.clone());
+            }
+            if let RenewalStep::Finished(Ok(Renewed::InteractionRequired(Some(why)))) = &step {
+                assert!(why.to_string().contains("`api:write`"), "the error names the scope: {why}");
+            }
+            steps.push(name(&step));
+        }
+        (steps, committed)
+    }
+
+    fn read_and_write() -> Scopes {
+        Scopes::parse("api:read api:write").unwrap()
+    }
+
+    /// A token asked for `api:read api:write` and granted `api:read` only (the user unticked `api:write`).
+    fn granted_read_only(access_token: &str) -> CachedAccessToken {
+        CachedAccessToken { requested: read_and_write(), ..token("api:read", access_token, NOW + 3600) }
+    }
+
+    /// The token `session` answers `scopes` with at `NOW`, if any.
+    fn answer(session: &Session, scopes: &str) -> Option<String> {
+        let token = session.access_token(&Scopes::parse(scopes).unwrap(), NOW)?;
+        Some(token.access_token.secret().to_owned())
+    }
+
+    #[test]
+    fn a_refresh_granted_less_than_asked_keeps_its_tokens_and_the_call_needs_consent_for_the_rest() {
+        let set = renewal(granted_read_only("at-2"), Some("rt-2"));
+        let (steps, committed) = run_for_read_and_write(chain(
+            to_the_lock(expired(3), false, expired(3)),
+            vec![
+                (RenewalInput::Metadata(Ok(Rc::new(metadata()))), expired(3)),
+                (RenewalInput::Done, expired(3)),
+                (RenewalInput::Tokens(Ok(set)), expired(3)),
+                (RenewalInput::Done, expired(3)),
+                (RenewalInput::Committed(Ok(())), expired(4)),
+                (RenewalInput::Done, expired(4)),
+                (RenewalInput::Done, expired(4)),
+            ],
+        ));
+        assert_eq!(
+            steps,
+            [
+                "take turn",
+                "lock",
+                "get metadata",
+                "record rt-1 in flight",
+                "refresh with rt-1",
+                "record rt-1 retired",
+                "commit refresh token Some(\"rt-2\") (kept if refused)",
+                "tell renew failed: scopes_not_granted",
+                "remember scopes_not_granted at revision 3",
+                "interaction required: scopes_not_granted",
+            ]
+        );
+        let committed = committed.expect("the rotated refresh token and the token are kept");
+        assert_eq!(answer(&committed, "api:read api:write"), None, "not for the scope it was not granted");
+        assert_eq!(answer(&committed, "openid api:read").as_deref(), Some("at-2"), "for the scope it was granted");
+    }
+
+    #[test]
+    fn a_scope_unticked_at_consent_is_not_served_until_a_sign_in_grants_it() {
+        let config = config();
+        let mut renewal =
+            Renewal::new(&config, read_and_write(), None, 0, "https://app/silent-callback.html".into(), [[7; 32]; 3]);
+        // Signed in for both; the consent page granted `api:read` only.
+        let signed_in = crate::protocol::session::tests::set("alice", granted_read_only("at-1"), Some("rt-1"));
+        let session = Session::signed_in(signed_in).unwrap();
+        assert_eq!(answer(&session, "api:read api:write"), None, "not from the cache");
+        assert_eq!(answer(&session, "api:read").as_deref(), Some("at-1"));
+        let at = |revision| view(Some(session.clone()), revision, Some((revision, true)));
+        assert_eq!(name(&renewal.next(RenewalInput::Start, &at(3), NOW)), "take turn");
+        assert_eq!(name(&renewal.next(RenewalInput::Turn(None), &at(3), NOW)), "lock");
+        let step = renewal.next(RenewalInput::Locked { waited: false }, &at(3), NOW);
+        assert_eq!(name(&step), "get metadata");
+        let step = renewal.next(RenewalInput::Metadata(Ok(Rc::new(metadata()))), &at(3), NOW);
+        assert_eq!(name(&step), "record rt-1 in flight");
+        assert_eq!(name(&renewal.next(RenewalInput::Done, &at(3), NOW)), "refresh with rt-1");
+        // The grant lacks `api:write`: the refresh is refused, and the iframe gets what the grant holds.
+        let invalid_scope =
+            ProtocolError::Provider { error: crate::protocol::OAuthErrorCode::InvalidScope, description: None };
+        assert_eq!(name(&renewal.next(failed(invalid_scope), &at(3), NOW)), "record nothing", "not taken");
+        assert_eq!(name(&renewal.next(RenewalInput::Done, &at(3), NOW)), "get metadata");
+        let RenewalStep::LoadHiddenFrame { url, redirect_uri, .. } =
+            renewal.next(RenewalInput::Metadata(Ok(Rc::new(metadata()))), &at(3), NOW)
+        else {
+            panic!("the iframe is loaded")
+        };
+        let state = url.split(['?', '&']).find_map(|p| p.strip_prefix("state=")).unwrap().to_owned();
+        let landed = format!("{redirect_uri}?code=c-1&state={state}&iss=https%3A%2F%2Fop.example");
+        assert_eq!(name(&renewal.next(RenewalInput::Landed(Ok(landed)), &at(3), NOW)), "exchange code");
+        let iframe = crate::protocol::session::tests::set("alice", granted_read_only("at-2"), Some("rt-2"));
+        let RenewalStep::Commit { session: committed, .. } =
+            renewal.next(RenewalInput::Tokens(Ok(iframe)), &at(3), NOW)
+        else {
+            panic!("the iframe's tokens are kept")
+        };
+        assert_eq!(
+            name(&renewal.next(RenewalInput::Committed(Ok(())), &at(4), NOW)),
+            "tell renew failed: scopes_not_granted"
+        );
+        assert_eq!(name(&renewal.next(RenewalInput::Done, &at(4), NOW)), "remember scopes_not_granted at revision 3");
+        let step = renewal.next(RenewalInput::Done, &at(4), NOW);
+        let RenewalStep::Finished(Ok(Renewed::InteractionRequired(Some(why)))) = &step else {
+            panic!("the user is needed: {}", name(&step))
+        };
+        assert_eq!(**why, AuthError::Protocol(ProtocolError::ScopesNotGranted("api:write".into())));
+        assert_eq!(answer(&committed, "api:read api:write"), None);
+        assert_eq!(answer(&committed, "api:read").as_deref(), Some("at-2"), "what was granted still answers");
+
+        // The user consents in an interactive sign-in: the token for both answers from then on.
+        let both = CachedAccessToken { scopes: read_and_write(), ..granted_read_only("at-3") };
+        let consented = crate::protocol::session::tests::set("alice", both, Some("rt-3"));
+        let after = crate::protocol::after_sign_in(Some(&committed), consented).unwrap();
+        assert_eq!(answer(&after, "api:read api:write").as_deref(), Some("at-3"));
+    }
+
     #[test]
     fn a_network_failure_is_told_once_remembered_for_the_calls_behind_it_and_returned() {
         let offline = AuthError::Network { url: "https://op.example/.well-known".into(), message: "offline".into() };
@@ -1176,7 +1316,7 @@ mod tests {
     }
 
     #[test]
-    fn a_refresh_whose_answer_was_lost_is_never_presented_again_and_the_iframe_renews() {
+    fn a_refresh_whose_answer_was_lost_is_never_presented_again_and_the_next_renewal_is_silent() {
         let rt1 = RefreshToken::new("rt-1".to_owned());
         let in_flight = expired_with(PresentedRefreshTokens::default().sending(&rt1));
         let lost = AuthError::Network { url: "https://op.example/token".into(), message: "timed out".into() };
@@ -1185,7 +1325,12 @@ mod tests {
             None,
             chain(
                 to_the_lock(expired(3), false, expired(3)),
-                vec![(RenewalInput::Tokens(Err(lost)), in_flight), (RenewalInput::Committed(Ok(())), forgotten)],
+                vec![
+                    (RenewalInput::Tokens(Err(lost)), in_flight),
+                    (RenewalInput::Committed(Ok(())), forgotten.clone()),
+                    (RenewalInput::Done, forgotten.clone()),
+                    (RenewalInput::Done, forgotten.clone()),
+                ],
             ),
         );
         assert_eq!(
@@ -1196,12 +1341,16 @@ mod tests {
                 "get metadata",
                 "record rt-1 in flight",
                 "refresh with rt-1",
-                // No answer: the record stays, and the token is dropped in every tab.
+                // No answer: the record stays, the token is dropped in every tab, and the call fails (the
+                // calls behind it with it).
                 "commit refresh token None",
-                "get metadata",
-                "load hidden frame"
+                "tell renew failed: network_error",
+                "remember network_error at revision 3",
+                "error: network_error"
             ]
         );
+        let next_call = run(None, to_the_lock(forgotten.clone(), false, forgotten));
+        assert_eq!(next_call, ["take turn", "lock", "get metadata", "load hidden frame"]);
     }
 
     #[test]

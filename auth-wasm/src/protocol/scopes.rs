@@ -1,5 +1,6 @@
 //! Scopes: single scope tokens and a normalised set of them.
 
+use super::entra::grants_under_another_name;
 use super::json::{self, JsonError, JsonObject, Value};
 use super::ProtocolError;
 
@@ -146,6 +147,24 @@ impl Scopes {
     }
 }
 
+/// The resource scopes of `requested` that `granted` lacks. Granted scopes are the truth: a token
+/// response's `scope` says what its token was granted when that differs from the request (RFC 6749
+/// §5.1), and a user may untick a scope on the consent page. Only resource scopes count (providers drop
+/// `offline_access` and other OpenID Connect scopes for their own reasons), and a scope granted under
+/// another name counts (Entra's names: `entra.rs`' `grants_under_another_name`).
+pub fn scopes_not_granted(granted: &Scopes, requested: &Scopes) -> Scopes {
+    let mut missing = Vec::new();
+    for wanted in requested.resource_scopes().0 {
+        let answered = granted.0.binary_search(&wanted).is_ok()
+            || granted.iter().any(|scope| grants_under_another_name(scope.as_str(), wanted.as_str()));
+        if !answered {
+            missing.push(wanted);
+        }
+    }
+    // A part of a sorted set is sorted.
+    Scopes(missing)
+}
+
 impl FromIterator<Scope> for Scopes {
     fn from_iter<I: IntoIterator<Item = Scope>>(iter: I) -> Self {
         Self::from_vec(iter.into_iter().collect())
@@ -194,6 +213,20 @@ mod tests {
         assert_eq!(scopes.resource_scopes().to_scope_string(), "api:read api:write");
         assert!(scopes.is_superset(&Scopes::parse("api:read").unwrap()));
         assert!(!Scopes::parse("api:read").unwrap().is_superset(&scopes));
+    }
+
+    #[test]
+    fn granted_scopes_are_the_truth_for_resource_scopes_only() {
+        let not_granted = |granted: &str, requested: &str| {
+            scopes_not_granted(&Scopes::parse(granted).unwrap(), &Scopes::parse(requested).unwrap()).to_scope_string()
+        };
+        assert_eq!(not_granted("api:read", "openid offline_access api:read api:write"), "api:write");
+        assert_eq!(not_granted("api:read api:write", "api:read"), "");
+        assert_eq!(not_granted("api:read", "openid profile email offline_access api:read"), "", "OpenID scopes");
+        assert_eq!(not_granted("", "api:read api:write"), "api:read api:write");
+        assert_eq!(not_granted("https://graph.microsoft.com/User.Read", "User.Read"), "", "renamed");
+        assert_eq!(not_granted("api://x/read api://x/write", "api://x/.default"), "");
+        assert_eq!(not_granted("api://y/read", "api://x/.default Mail.Read"), "Mail.Read api://x/.default");
     }
 
     #[test]
