@@ -26,6 +26,8 @@ RUSTDOCFLAGS="-D warnings" cargo doc -p auth-wasm -p leptos-auth --features auth
 
 step "browser-layer tests in headless Chromium"
 cargo test -p auth-wasm --target wasm32-unknown-unknown --test browser --locked
+# The parsers' properties over the browser's JSON.parse, URLSearchParams and atob (what ships).
+cargo test -p auth-wasm --target wasm32-unknown-unknown --test browser_properties --locked
 
 step "component tests in headless Chromium"
 cargo test -p leptos-auth --target wasm32-unknown-unknown --test components --locked

@@ -4,12 +4,14 @@
 //!
 //! Why: these read what a link, a page, an API or a provider chooses to send. For any input each must
 //! return a value or a typed error, never panic (a panic in wasm leaves the module unusable), and take
-//! time roughly linear in the input (a page must not be frozen by a long link or header).
+//! work linear in the input (a page must not be frozen by a long link or header): counted as the bytes
+//! each allocates, not timed.
 //!
 //! Case counts are bounded so that the whole file runs in seconds natively, in debug, as CI runs it.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::time::{Duration, Instant};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 
 use auth_wasm::protocol::{
     claims_challenge, classify_callback, decode_id_token, parse_authorization_response, parse_token_response,
@@ -368,26 +370,60 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Time: a large adversarial input of each kind finishes quickly, and doubling it does not quadruple the
-// time. Debug builds are slow and the machine may be busy, so the bounds are generous: these catch
-// quadratic algorithms (seconds to minutes at these sizes), not constant factors.
+// Work: a large adversarial input of each kind costs work linear in its size, counted as the bytes the
+// parser allocates (per thread: the property tests run beside these). Quadrupling the input must not
+// multiply the work by more than 6 (linear work gives about 4, quadratic about 16). Counted, not timed:
+// a busy machine changes times, not counts.
 
-/// The time `parse` takes on `input(n)` and on `input(2n)`: the larger must take less than 4× plus slack.
-/// Each is the best of three runs, so that a busy moment of the machine does not count.
+/// The system allocator, counting the bytes each thread asks for.
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATED: Cell<u64> = const { Cell::new(0) };
+}
+
+fn count(bytes: usize) {
+    let _ = ALLOCATED.try_with(|allocated| allocated.set(allocated.get() + bytes as u64));
+}
+
+// SAFETY: each call is passed on to the system allocator unchanged; only the sizes are counted.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count(layout.size());
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count(layout.size());
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count(new_size);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: CountingAllocator = CountingAllocator;
+
+/// The bytes this thread allocates while `parse` reads `text`.
+fn work(text: &str, parse: &dyn Fn(&str)) -> u64 {
+    let before = ALLOCATED.with(Cell::get);
+    parse(text);
+    ALLOCATED.with(Cell::get) - before
+}
+
+/// Asserts that `parse`'s work on `input(4n)` is at most 6 times its work on `input(n)` (plus a page, for
+/// parsers that stop early whatever the size).
 fn assert_linear(what: &str, n: usize, input: impl Fn(usize) -> String, parse: impl Fn(&str)) {
-    let time = |size: usize| {
-        let text = input(size);
-        let run = || {
-            let started = Instant::now();
-            parse(&text);
-            started.elapsed()
-        };
-        (0..3).map(|_| run()).min().unwrap_or_default()
-    };
-    let (small, large) = (time(n), time(2 * n));
-    let bound = small * 4 + Duration::from_millis(250);
-    assert!(large < bound, "{what}: {small:?} for n = {n}, {large:?} for 2n: not linear");
-    assert!(large < Duration::from_secs(5), "{what}: {large:?} for 2n = {}", 2 * n);
+    let (small, large) = (input(n), input(4 * n));
+    let (w1, w4) = (work(&small, &parse), work(&large, &parse));
+    assert!(w4 <= 6 * w1 + 4096, "{what}: work {w1} on {} bytes, {w4} on {}: not linear", small.len(), large.len());
 }
 
 #[test]
@@ -456,7 +492,7 @@ fn header_and_state_parsing_is_linear() {
         format!(r#"{{"version":1,"kind":"login","return_url":"/","scopes":"{scopes}"}}"#)
     };
     // History state is capped at 16 KB, so this stays small; stored records and configuration are not.
-    assert_linear("a history-state request with many scopes", 1_000, request, |text| {
+    assert_linear("a history-state request with many scopes", 500, request, |text| {
         assert!(InteractiveAuthenticationRequest::from_json(text).is_ok())
     });
     let config = |n: usize| {

@@ -28,13 +28,15 @@ extern "C" {
 mod app;
 
 fn main() {
+    // The app first: mounting it starts Leptos's executor, which `spawn_local` needs (before it, the
+    // probe panicked as it started; tests/e2e/leptos-probes.test.mjs loads it).
+    app::main();
     leptos::task::spawn_local(async {
         if let Err(error) = protocol_core().await {
             output(0, error.code());
             output(1, &error.to_string());
         }
     });
-    app::main();
 }
 
 fn random() -> [[u8; 32]; 3] {

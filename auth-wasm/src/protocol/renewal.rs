@@ -399,8 +399,14 @@ impl<'a> Renewal<'a> {
             }
             (Phase::RecordingAnswer(set), RenewalInput::Done) => self.keep(set, Via::RefreshToken, view, now),
             (Phase::RecordingRefusal(error), RenewalInput::Done) => self.refresh_refused(error, view),
-            // Stored or not, the token is never presented again (the record says so): the call fails.
-            (Phase::ForgettingUnknownToken(error), RenewalInput::Committed(_)) => self.fail(error),
+            // Stored or not, the token is never presented again (the record says so): the call fails, and
+            // the calls waiting behind it with it (remembered at the revision the commit made).
+            (Phase::ForgettingUnknownToken(error), RenewalInput::Committed(committed)) => {
+                if committed.is_ok() {
+                    self.renewing_revision = view.revision;
+                }
+                self.fail(error)
+            }
             (Phase::DroppingDeadToken, RenewalInput::Committed(Ok(()))) => {
                 // That commit was this renewal's own change: the iframe's result is measured from it.
                 self.started_at = view.newest_revision();
@@ -435,7 +441,11 @@ impl<'a> Renewal<'a> {
                 | RenewalInput::Tokens(Err(error)),
             ) => self.fail(error),
             (Phase::Committing(Ok(token)), RenewalInput::Committed(Ok(()))) => self.finish(Ok(Renewed::Token(token))),
-            (Phase::Committing(Err(refused)), RenewalInput::Committed(Ok(()))) => self.fail(refused),
+            (Phase::Committing(Err(refused)), RenewalInput::Committed(Ok(()))) => {
+                // Remembered at the revision the commit made, for the calls waiting behind this one.
+                self.renewing_revision = view.revision;
+                self.fail(refused)
+            }
             (Phase::Committing(_), RenewalInput::Committed(Err(error))) => self.fail(error),
             (Phase::TellingFailure, RenewalInput::Done) => self.remember_failure(now),
             (Phase::RememberingFailure(outcome), RenewalInput::Done) => self.finish(outcome),
@@ -1216,7 +1226,8 @@ mod tests {
                 "record rt-1 retired",
                 "commit refresh token Some(\"rt-2\") (kept if refused)",
                 "tell renew failed: scopes_not_granted",
-                "remember scopes_not_granted at revision 3",
+                // At the revision the commit made: the calls waiting behind it (at that revision) get it.
+                "remember scopes_not_granted at revision 4",
                 "interaction required: scopes_not_granted",
             ]
         );
@@ -1266,7 +1277,7 @@ mod tests {
             name(&renewal.next(RenewalInput::Committed(Ok(())), &at(4), NOW)),
             "tell renew failed: scopes_not_granted"
         );
-        assert_eq!(name(&renewal.next(RenewalInput::Done, &at(4), NOW)), "remember scopes_not_granted at revision 3");
+        assert_eq!(name(&renewal.next(RenewalInput::Done, &at(4), NOW)), "remember scopes_not_granted at revision 4");
         let step = renewal.next(RenewalInput::Done, &at(4), NOW);
         let RenewalStep::Finished(Ok(Renewed::InteractionRequired(Some(why)))) = &step else {
             panic!("the user is needed: {}", name(&step))
@@ -1345,7 +1356,7 @@ mod tests {
                 // calls behind it with it).
                 "commit refresh token None",
                 "tell renew failed: network_error",
-                "remember network_error at revision 3",
+                "remember network_error at revision 4",
                 "error: network_error"
             ]
         );
