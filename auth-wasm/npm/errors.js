@@ -13,16 +13,16 @@ export class AuthError extends Error {
 
 // getToken() rejects with this when no token can be had without the user; redirect() sends the browser
 // to the provider for one (those scopes, returning to the current page), as Rust's
-// InteractionRequired::redirect does, and popup() gets it in a popup window (InteractionRequired::popup).
+// InteractionRequired::redirect does, and popup() gets it in a popup window (InteractionRequired::popup:
+// index.js gives it the client's loginPopup and getToken).
 export class InteractionRequiredError extends AuthError {
   #redirect;
   #popup;
 
-  constructor(code, message, redirect, popup) {
+  constructor(code, message, redirect) {
     super(code, message);
     this.name = 'InteractionRequiredError';
     this.#redirect = redirect;
-    this.#popup = popup;
   }
 
   redirect() {
@@ -31,6 +31,12 @@ export class InteractionRequiredError extends AuthError {
 
   popup() {
     return this.#popup();
+  }
+
+  // What popup() does (not part of the public API).
+  static withPopup(error, popup) {
+    error.#popup = popup;
+    return error;
   }
 }
 
@@ -44,7 +50,7 @@ function text(key, values) {
 }
 
 // Called by the wasm (not part of the public API).
-export function fromWasm(code, key, values, redirect, popup) {
+export function fromWasm(code, key, values, redirect) {
   const message = text(key, values);
-  return redirect ? new InteractionRequiredError(code, message, redirect, popup) : new AuthError(code, message);
+  return redirect ? new InteractionRequiredError(code, message, redirect) : new AuthError(code, message);
 }

@@ -11,10 +11,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use futures_util::FutureExt;
-
 use super::client::Leave;
-use super::popup::{self, PopupRun};
+use super::popup;
 use super::{http, locks, navigation, now_secs, random_bytes, signature, silent, timing, AuthClient, AuthError};
 use crate::protocol::flow::{Flow, Grant, Input, MetadataFlow, Step, TokenFlow};
 use crate::protocol::popup::{PopupInput, PopupSignIn, PopupStep};
@@ -243,8 +241,8 @@ impl AuthClient {
     }
 
     /// Starts a [`PopupSignIn`] for `request`: its first steps here, at once, so that the window opens in
-    /// the caller's event handler before anything is awaited; the rest in the run returned, which the
-    /// calls that join this popup share. The page's record of the open popup goes when the run ends.
+    /// the caller's event handler before anything is awaited; the rest in the run returned, whose outcome
+    /// the calls that join this popup get too. The page's record of the open popup goes when the run ends.
     pub(crate) fn start_popup(
         &self,
         request: &InteractiveAuthenticationRequest,
@@ -256,19 +254,19 @@ impl AuthClient {
             Err(error) => return ended(Err(error)),
         };
         let origin = navigation::origin();
-        let mut flow = PopupSignIn::new(self.config().clone(), request.clone(), options.clone(), origin, random);
+        let mut flow = PopupSignIn::new(request.clone(), options.clone(), origin, random);
         let mut open = None;
         let mut input = PopupInput::Start;
         let window = loop {
-            input = match flow.next(input, &self.sync().view(), now_secs()) {
+            input = match flow.next(self.config(), input, &self.sync().view(), now_secs()) {
                 PopupStep::FindOpen => {
                     open = popup::find_open();
                     PopupInput::Found(open.is_some())
                 }
                 PopupStep::JoinOpen => match open.take() {
-                    Some((window, run)) => {
+                    Some((window, outcome)) => {
                         popup::focus(&window);
-                        return Box::pin(run);
+                        return Box::pin(popup::joined(outcome));
                     }
                     None => PopupInput::Joined(Err(AuthError::PopupClosed)),
                 },
@@ -281,16 +279,13 @@ impl AuthClient {
                 _ => PopupInput::Start,
             };
         };
+        let opened = popup::remember(window.clone());
         let client = self.clone();
-        let shared_window = window.clone();
-        let run: FlowRun<'static, Account> = Box::pin(async move {
+        Box::pin(async move {
             let outcome = client.run_popup(&mut flow, &window).await;
-            popup::forget();
+            opened.end(&outcome);
             outcome
-        });
-        let run: PopupRun = run.shared();
-        popup::remember(shared_window, &run);
-        Box::pin(run)
+        })
     }
 
     /// Runs `flow` on from its open window `window` until it is over.
@@ -300,7 +295,7 @@ impl AuthClient {
             let mut input = PopupInput::Opened(true);
             loop {
                 let view = sync.view();
-                input = match flow.next(input, &view, now_secs()) {
+                input = match flow.next(self.config(), input, &view, now_secs()) {
                     PopupStep::GetMetadata => PopupInput::Metadata(self.provider_metadata().await),
                     PopupStep::Navigate { url } => PopupInput::Done(popup::navigate(window, &url)),
                     PopupStep::AwaitAnswer { state, timeout_ms, watch_closed } => {

@@ -2,10 +2,9 @@
 //! [`crate::protocol::popup`]). The window is opened, sent on, watched and closed in `popup.js`.
 
 use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
 
-use futures_util::future::{Shared, WeakShared};
 use wasm_bindgen::prelude::*;
 
 use super::AuthError;
@@ -26,16 +25,17 @@ extern "C" {
     fn close_popup(popup: &JsValue);
 }
 
-/// The run of a popup sign-in.
-type Run = Pin<Box<dyn Future<Output = Result<Account, AuthError>>>>;
+/// The outcome of the popup open in this page, once it has one, and the calls waiting for it.
+#[derive(Default)]
+pub(crate) struct Outcome {
+    outcome: Option<Result<Account, AuthError>>,
+    waiting: Vec<Waker>,
+}
 
-/// The run of a popup sign-in, shared by the calls that join it.
-pub(crate) type PopupRun = Shared<Run>;
-
-/// The popup open in this page: its window, and its run (weakly: a run every caller dropped is over).
+/// The popup open in this page: its window, and where its outcome will be.
 struct OpenPopup {
     window: JsValue,
-    run: WeakShared<Run>,
+    outcome: Rc<RefCell<Outcome>>,
 }
 
 thread_local! {
@@ -70,15 +70,9 @@ pub(crate) fn close(popup: &JsValue) {
     close_popup(popup);
 }
 
-/// The popup open in this page: its window and its run; `None` when none is.
-pub(crate) fn find_open() -> Option<(JsValue, PopupRun)> {
-    OPEN.with_borrow_mut(|open| {
-        let found = open.as_ref().and_then(|popup| Some((popup.window.clone(), popup.run.upgrade()?)));
-        if found.is_none() {
-            *open = None;
-        }
-        found
-    })
+/// The popup open in this page: its window and where its outcome will be; `None` when none is.
+pub(crate) fn find_open() -> Option<(JsValue, Rc<RefCell<Outcome>>)> {
+    OPEN.with_borrow(|open| open.as_ref().map(|popup| (popup.window.clone(), popup.outcome.clone())))
 }
 
 /// Brings the popup to the front, where its handle still can.
@@ -86,14 +80,51 @@ pub(crate) fn focus(popup: &JsValue) {
     focus_popup(popup);
 }
 
-/// Remembers `run`, in `window`, as the popup open in this page.
-pub(crate) fn remember(window: JsValue, run: &PopupRun) {
-    if let Some(run) = run.downgrade() {
-        OPEN.set(Some(OpenPopup { window, run }));
+/// The outcome of the popup open in this page, once it has one: what a call that joined it answers.
+pub(crate) async fn joined(outcome: Rc<RefCell<Outcome>>) -> Result<Account, AuthError> {
+    std::future::poll_fn(move |cx| {
+        let mut shared = outcome.borrow_mut();
+        match &shared.outcome {
+            Some(outcome) => Poll::Ready(outcome.clone()),
+            None => {
+                shared.waiting.push(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    })
+    .await
+}
+
+/// Makes `window` the popup open in this page, until the [`Opened`] returned is over.
+pub(crate) fn remember(window: JsValue) -> Opened {
+    let outcome = Rc::new(RefCell::new(Outcome::default()));
+    OPEN.set(Some(OpenPopup { window, outcome: outcome.clone() }));
+    Opened(outcome)
+}
+
+/// The run of the popup open in this page: when it is over, the page's record of the popup goes, and the
+/// calls that joined it get its outcome (or, when the call that opened it was dropped unfinished, an
+/// error: nobody is waiting for the provider's answer any more).
+pub(crate) struct Opened(Rc<RefCell<Outcome>>);
+
+impl Opened {
+    /// The run ended with `outcome`.
+    pub(crate) fn end(self, outcome: &Result<Account, AuthError>) {
+        self.0.borrow_mut().outcome = Some(outcome.clone());
     }
 }
 
-/// Forgets the popup open in this page: its run is over.
-pub(crate) fn forget() {
-    OPEN.set(None);
+impl Drop for Opened {
+    fn drop(&mut self) {
+        OPEN.set(None);
+        let waiting = {
+            let mut shared = self.0.borrow_mut();
+            if shared.outcome.is_none() {
+                let why = "the call that opened the sign-in popup was dropped before it ended";
+                shared.outcome = Some(Err(AuthError::Browser(why.into())));
+            }
+            std::mem::take(&mut shared.waiting)
+        };
+        waiting.into_iter().for_each(Waker::wake);
+    }
 }

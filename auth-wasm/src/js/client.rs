@@ -24,7 +24,7 @@ fn promise<T: JsCast>(future: impl Future<Output = Result<JsValue, AuthError>> +
 pub struct JsAuthClient {
     client: AuthClient,
     /// The options' `popup…` fields.
-    popup: Rc<PopupOptions>,
+    popup: PopupOptions,
 }
 
 #[wasm_bindgen(js_class = AuthClient)]
@@ -38,7 +38,7 @@ impl JsAuthClient {
         };
         let options = from_js(options.into(), &CLIENT_OPTIONS).map_err(invalid)?.unwrap_or_default();
         let config = client_config(&options).map_err(|e| auth_error(&e.into()))?;
-        let popup = Rc::new(popup_options(&options).map_err(|e| auth_error(&e.into()))?);
+        let popup = popup_options(&options).map_err(|e| auth_error(&e.into()))?;
         let client = AuthClient::new(config).map_err(|e| auth_error(&e))?;
         Ok(Self { client, popup })
     }
@@ -83,7 +83,8 @@ impl JsAuthClient {
 
     /// An access token for `scopes`, silently (cache, refresh token, hidden iframe). Rejects with an
     /// `InteractionRequiredError` whose `redirect()` sends the browser to the provider for one (Rust's
-    /// `InteractionRequired::redirect`).
+    /// `InteractionRequired::redirect`); `index.js` gives it `popup()` (`loginPopup`, then this again:
+    /// Rust's `InteractionRequired::popup`).
     #[wasm_bindgen(js_name = getToken)]
     pub fn get_token(&self, request: TokenRequestArg) -> StringPromise {
         let (scopes, force) = match token_request(&request) {
@@ -97,7 +98,6 @@ impl JsAuthClient {
             }
         }
         let client = self.client.clone();
-        let popup_options = self.popup.clone();
         wasm_bindgen_futures::future_to_promise(async move {
             let result = if force { client.renew_token(&scopes).await } else { client.get_token(&scopes).await };
             match result {
@@ -106,18 +106,11 @@ impl JsAuthClient {
                     let reason = required.reason.clone();
                     // Shared by the calls of redirect(), not copied for each.
                     let required = Rc::new(required);
-                    let for_popup = required.clone();
                     let redirect = Closure::<dyn FnMut() -> js_sys::Promise>::new(move || {
                         let required = required.clone();
                         promise(async move { required.redirect().await.map(|()| JsValue::UNDEFINED) })
                     });
-                    // The window opens when popup() is called, in the app's (later) click handler.
-                    let popup = Closure::<dyn FnMut() -> js_sys::Promise>::new(move || {
-                        let run = for_popup.popup(&popup_options);
-                        promise(async move { run.await.map(|token| token.access_token.secret().into()) })
-                    });
-                    let (redirect, popup) = (redirect.into_js_value(), popup.into_js_value());
-                    Err(interaction_required(reason.as_deref(), redirect.unchecked_ref(), popup.unchecked_ref()))
+                    Err(interaction_required(reason.as_deref(), redirect.into_js_value().unchecked_ref()))
                 }
                 Err(error) => Err(auth_error(&error)),
             }

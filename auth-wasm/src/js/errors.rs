@@ -9,15 +9,9 @@ use crate::protocol::{Message, MessageArg};
 
 #[wasm_bindgen(raw_module = "./errors.js")]
 extern "C" {
-    /// `new AuthError(code, text)`, or an `InteractionRequiredError` when `redirect` and `popup` are given.
+    /// `new AuthError(code, text)`, or an `InteractionRequiredError` when `redirect` is given.
     #[wasm_bindgen(js_name = fromWasm)]
-    fn from_wasm(
-        code: &str,
-        key: &str,
-        args: js_sys::Array,
-        redirect: Option<&js_sys::Function>,
-        popup: Option<&js_sys::Function>,
-    ) -> JsValue;
+    fn from_wasm(code: &str, key: &str, args: js_sys::Array, redirect: Option<&js_sys::Function>) -> JsValue;
 }
 
 /// The message's values for `errors.js`: text, numbers, and a nested message as `[key, ...values]`.
@@ -35,16 +29,12 @@ fn values(message: &Message<'_>) -> js_sys::Array {
 /// The JS `AuthError` of `error`.
 pub fn auth_error(error: &AuthError) -> JsValue {
     let message = error.message();
-    from_wasm(error.code(), message.key, values(&message), None, None)
+    from_wasm(error.code(), message.key, values(&message), None)
 }
 
-/// An `InteractionRequiredError` whose `redirect()` calls `redirect` and `popup()` calls `popup` (the Rust
-/// `InteractionRequired`'s `redirect` and `popup`); its text says why, when a failed renewal is the reason.
-pub fn interaction_required(
-    reason: Option<&AuthError>,
-    redirect: &js_sys::Function,
-    popup: &js_sys::Function,
-) -> JsValue {
+/// An `InteractionRequiredError` whose `redirect()` calls `redirect` (the Rust `InteractionRequired`'s
+/// `redirect`); its text says why, when a failed renewal is the reason.
+pub fn interaction_required(reason: Option<&AuthError>, redirect: &js_sys::Function) -> JsValue {
     let (key, values) = match reason {
         Some(reason) => {
             let message = reason.message();
@@ -54,5 +44,5 @@ pub fn interaction_required(
         }
         None => ("nobody_signed_in", js_sys::Array::new()),
     };
-    from_wasm("interaction_required", key, values, Some(redirect), Some(popup))
+    from_wasm("interaction_required", key, values, Some(redirect))
 }

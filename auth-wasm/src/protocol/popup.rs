@@ -134,11 +134,11 @@ enum Phase {
     Finished,
 }
 
-/// A sign-in in a popup for a request; see the module's documentation. It owns what it needs, so that
-/// its first steps run in the caller's event handler and the rest later.
+/// A sign-in in a popup for a request; see the module's documentation. It owns its request, so that its
+/// first steps run in the caller's event handler and the rest later; the client's configuration is given
+/// with each step.
 #[derive(Debug)]
 pub struct PopupSignIn {
-    config: ClientConfig,
     request: InteractiveAuthenticationRequest,
     options: PopupOptions,
     /// The app's origin: the popup redirect URI is resolved against it.
@@ -149,21 +149,20 @@ pub struct PopupSignIn {
 }
 
 impl PopupSignIn {
-    /// A popup sign-in for `request` by the client `config` of the app at `origin`, made as `options`
-    /// say; `random` makes its transaction.
+    /// A popup sign-in for `request` in the app at `origin`, made as `options` say; `random` makes its
+    /// transaction.
     pub fn new(
-        config: ClientConfig,
         request: InteractiveAuthenticationRequest,
         options: PopupOptions,
         origin: String,
         random: [[u8; 32]; 3],
     ) -> Self {
-        Self { config, request, options, origin, random, phase: Phase::Start, transaction: None }
+        Self { request, options, origin, random, phase: Phase::Start, transaction: None }
     }
 
-    /// The next step, after `input` (the answer to the last one), with what the tab knows now (`view`) at
-    /// `now` (seconds since the Unix epoch).
-    pub fn next(&mut self, input: PopupInput, view: &TabView, now: i64) -> PopupStep<'_> {
+    /// The next step of the client `config`'s sign-in, after `input` (the answer to the last one), with
+    /// what the tab knows now (`view`) at `now` (seconds since the Unix epoch).
+    pub fn next(&mut self, config: &ClientConfig, input: PopupInput, view: &TabView, now: i64) -> PopupStep<'_> {
         match (std::mem::replace(&mut self.phase, Phase::Finished), input) {
             (Phase::Start, _) if self.request.kind == RequestKind::Logout => PopupStep::Finished(Err(
                 ProtocolError::InvalidRequest("a logout request goes to sign_out".into()).into(),
@@ -188,7 +187,7 @@ impl PopupSignIn {
                 PopupStep::GetMetadata
             }
             (Phase::Opening, PopupInput::Opened(false)) => PopupStep::Finished(Err(AuthError::PopupBlocked)),
-            (Phase::GettingMetadata, PopupInput::Metadata(Ok(metadata))) => match self.begin(&metadata, now) {
+            (Phase::GettingMetadata, PopupInput::Metadata(Ok(metadata))) => match self.begin(config, &metadata, now) {
                 Ok(url) => {
                     self.phase = Phase::Navigating;
                     PopupStep::Navigate { url }
@@ -243,10 +242,10 @@ impl PopupSignIn {
     }
 
     /// The transaction of this sign-in, kept in memory (the popup never holds it), and its authorize URL.
-    fn begin(&mut self, metadata: &ProviderMetadata, now: i64) -> Result<String, AuthError> {
+    fn begin(&mut self, config: &ClientConfig, metadata: &ProviderMetadata, now: i64) -> Result<String, AuthError> {
         let redirect_uri = resolve_app_url(&self.origin, &self.options.redirect_uri);
         let (transaction, url) =
-            authorize_request(&self.config, &self.request, &self.origin, &redirect_uri, metadata, now, self.random)?;
+            authorize_request(config, &self.request, &self.origin, &redirect_uri, metadata, now, self.random)?;
         self.transaction = Some(transaction);
         Ok(url)
     }
@@ -364,14 +363,14 @@ mod tests {
     ) -> (Vec<String>, Option<Session>) {
         let config = ClientConfig::new("https://op.example", "spa");
         let options = PopupOptions { timeout_secs: 60, ..PopupOptions::default() };
-        let mut flow = PopupSignIn::new(config, request.clone(), options, APP.into(), [[7; 32]; 3]);
+        let mut flow = PopupSignIn::new(request.clone(), options, APP.into(), [[7; 32]; 3]);
         let (mut steps, mut committed) = (Vec::new(), None);
         let mut answers = answers.into_iter();
         let mut tokens = tokens;
         let mut input = PopupInput::Start;
         for i in 0.. {
             let now = times.get(i).copied().unwrap_or(NOW);
-            let step = flow.next(input, view, now);
+            let step = flow.next(&config, input, view, now);
             steps.push(name(&step));
             input = match step {
                 PopupStep::Finished(_) => return (steps, committed),
