@@ -290,3 +290,39 @@ describe('popup sign-in with the npm package', { timeout: 120_000 }, () => {
     assert.match(await page.locator('#events').innerText(), /signedIn: Alice Example/);
   }));
 });
+
+describe('popup token with the npm package', { timeout: 120_000 }, () => {
+  const ctx = useStackAndBrowser([], CHROMIUM_FLAGS, POPUP_BLOCKER_ON);
+
+  it('InteractionRequiredError.popup() from a later click gets the token for a scope not granted at sign-in', () => withPage(ctx.browser, async (page) => {
+    const { stack } = ctx;
+    await page.goto(`${stack.app}/js-example/`);
+    await page.getByText('Signed out', { exact: true }).waitFor();
+    await signInInPopup(await clickForPopup(page, page.getByRole('button', { name: 'Popup login' })), stack, 'alice');
+    await page.getByText(/^Signed in as Alice Example/).waitFor({ timeout: 5000 });
+
+    // The app's own code: a token call that needs the user, then a button for the user's next click.
+    const code = await page.evaluate(async () => {
+      try {
+        await window.auth.getToken({ scopes: ['openid', 'email'] });
+        return 'a token';
+      } catch (error) {
+        const button = document.createElement('button');
+        button.textContent = 'Continue in a popup';
+        button.onclick = () => error.popup().then((token) => { window.popupToken = token; }, (e) => { window.popupToken = e.code; });
+        document.body.append(button);
+        return error.code;
+      }
+    });
+    assert.equal(code, 'interaction_required');
+    const popup = await clickForPopup(page, page.getByRole('button', { name: 'Continue in a popup' }));
+    const closed = popup.waitForEvent('close', { timeout: 15_000 });
+    await popup.getByRole('button', { name: 'Continue' }).click();
+    await closed;
+    await page.waitForFunction(() => window.popupToken !== undefined, null, { timeout: 5000 });
+    const token = await page.evaluate(() => window.popupToken);
+    assert.equal(typeof token, 'string');
+    assert.ok(token.length > 20, token);
+    assert.equal(await page.evaluate(() => window.auth.getToken({ scopes: ['openid', 'email'] })), token, 'cached');
+  }));
+});
