@@ -56,7 +56,7 @@ pub fn Home() -> impl IntoView {
                 <button on:click=move |_| auth.login_popup(
                     InteractiveAuthenticationRequest::login("/").with_prompt(Prompt::SelectAccount),
                     &expect_context::<PopupOptions>(),
-                )>"Switch account in a popup"</button>
+                )>"Pick another account in a popup"</button>
                 {move || auth.last_failure().map(|error| view! {
                     <p class="error" role="alert" data-testid="error">{error.to_string()}</p>
                 })}

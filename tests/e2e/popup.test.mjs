@@ -218,7 +218,7 @@ describe('popup sign-in with the popup blocker on', { timeout: 180_000 }, () => 
     await b.goto(stack.app);
     await b.getByTestId('nav-user').getByText('Alice Example').waitFor({ timeout: 5000 });
 
-    const popup = await clickForPopup(a, a.getByRole('button', { name: 'Switch account in a popup' }));
+    const popup = await clickForPopup(a, a.getByRole('button', { name: 'Pick another account in a popup' }));
     await signInInPopup(popup, stack, 'bob');
     await a.getByTestId('nav-user').getByText('Bob Example').waitFor({ timeout: 5000 });
     await b.getByTestId('nav-user').getByText('Bob Example').waitFor({ timeout: 2000 });
