@@ -80,7 +80,7 @@ describe('popup sign-in with the popup blocker on', { timeout: 180_000 }, () => 
     assert.equal(await page.locator('input[name=scopes]').inputValue(), 'typed by the user');
     assert.equal(await page.evaluate(() => window.notReloaded), true, 'the page was not reloaded');
     assert.equal(new URL(page.url()).pathname, '/tokens');
-    assert.equal(popup.isClosed(), true, 'the landing page closed the popup');
+    assert.equal(popup.isClosed(), true, 'the popup is closed');
     assert.deepEqual(popupRequests.filter((url) => url.startsWith(stack.app) && !url.includes('/popup-callback.html?')), [],
       'the popup loaded nothing of the app but its landing page');
 
