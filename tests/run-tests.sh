@@ -45,7 +45,16 @@ bash "$ROOT/tests/build-npm.sh"
 step "Leptos quick start with and without auth: release builds for the marginal cost"
 bash "$ROOT/tests/leptos-size.sh"
 
-step "size report: the npm package and the Leptos marginal cost against their budgets"
+step "server-rendered Leptos example: lints of the server and hydrate builds, the components as the server renders them, the server binary and the hydrate wasm"
+# The workspace lints above build neither feature; these do (--no-deps: auth-wasm is linted for wasm32 above).
+cargo clippy -p ssr-example -p leptos-auth --features ssr-example/ssr,leptos-auth/ssr --lib --bins --tests \
+  --locked --quiet --no-deps -- -D warnings
+cargo clippy -p ssr-example --features hydrate --lib --examples --target wasm32-unknown-unknown --locked --quiet \
+  --no-deps -- -D warnings
+cargo test -p leptos-auth --features ssr --test server_render --locked
+bash "$ROOT/tests/ssr-example.sh"
+
+step "size report: the npm package and the Leptos marginal cost against their budgets (and the hydrate build's beside it)"
 # A size over its limit fails the test command, at the end, so that the other tests still run and report.
 sizes_within_limits=true
 (cd "$ROOT/tests" && node support/size-report.mjs) || sizes_within_limits=false

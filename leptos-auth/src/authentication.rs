@@ -3,7 +3,7 @@
 //! progress while the provider's answer is handled; `login-failed` shows why and offers a retry;
 //! `logged-out` confirms. Every view has a default and can be replaced.
 
-use auth_wasm::browser::{current_request, RequestOutcome};
+use crate::browser_api::{current_request, RequestOutcome};
 use auth_wasm::protocol::{ClientConfig, InteractiveAuthenticationRequest, RequestKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -1,15 +1,18 @@
 //! The auth context: one client per app, its state as signals, and the actions that change them.
 
-use auth_wasm::browser::{
-    current_path, navigate_to_login, navigate_to_logout, notify_location_changed, replace_with_request, AuthClient,
-    AuthError, AuthEvent, AuthorizedFetch, CallbackOutcome, TokenResult,
+use crate::browser_api::{
+    current_path, navigate_to_login, navigate_to_logout, notify_location_changed, AuthClient, AuthorizedFetch,
+    TokenResult,
 };
-use auth_wasm::protocol::{Account, ClientConfig, InteractiveAuthenticationRequest, PopupOptions, Scopes};
+#[cfg(target_arch = "wasm32")]
+use auth_wasm::browser::{replace_with_request, AuthEvent, CallbackOutcome};
+use auth_wasm::protocol::{Account, AuthError, ClientConfig, InteractiveAuthenticationRequest, PopupOptions, Scopes};
 
 use std::rc::Rc;
 
 use crate::AuthenticationPaths;
 use leptos::prelude::*;
+#[cfg(target_arch = "wasm32")]
 use leptos::task::spawn_local;
 
 /// Who is signed in, as far as the app knows.
@@ -37,12 +40,22 @@ pub enum AuthState {
 /// sign-in).
 #[derive(Clone, Copy)]
 pub struct Auth {
-    inner: StoredValue<Inner, LocalStorage>,
+    inner: Stored,
     /// Notified when `Inner::state` changes.
     state_changed: Trigger,
     /// Notified when `Inner::last` changes.
     last_changed: Trigger,
 }
+
+/// In the browser, the client and what the app knows. The client shares `Rc`s, so the value is kept for
+/// this thread only.
+#[cfg(target_arch = "wasm32")]
+type Stored = StoredValue<Inner, LocalStorage>;
+/// On the server, the client only (its configuration): nobody is signed in there and nothing happens
+/// (effects do not run), so the state is always `Authorizing` and no operation has failed. A server
+/// render may move between threads, so the value is `Send`.
+#[cfg(not(target_arch = "wasm32"))]
+type Stored = StoredValue<AuthClient>;
 
 struct Inner {
     client: AuthClient,
@@ -64,7 +77,7 @@ impl Auth {
     /// The current state (tracked: reading it in a view re-renders on change).
     pub fn state(&self) -> AuthState {
         self.state_changed.track();
-        self.inner.with_value(|inner| inner.state.clone())
+        self.now(|inner| inner.state.clone())
     }
 
     /// The signed-in account, if any (tracked).
@@ -81,26 +94,26 @@ impl Auth {
     /// signed-in user (and `Anonymous` for nobody).
     pub fn last_failure(&self) -> Option<Rc<AuthError>> {
         self.last_changed.track();
-        self.inner.with_value(|inner| inner.last.failure.clone())
+        self.now(|inner| inner.last.failure.clone())
     }
 
     /// Whether the last sign-out ended only this app's session: the provider has no end-session
     /// endpoint, so the user is still signed in there (tracked).
     pub fn provider_session_remains(&self) -> bool {
         self.last_changed.track();
-        self.inner.with_value(|inner| inner.last.provider_session_remains)
+        self.now(|inner| inner.last.provider_session_remains)
     }
 
     /// The auth-wasm client, for what the handle does not offer.
     pub fn client(&self) -> AuthClient {
-        self.inner.with_value(|inner| inner.client.clone())
+        self.now(|inner| inner.client.clone())
     }
 
     /// Goes to the login route with `request` in history state; the route sends the browser on to the
     /// provider. (The router follows through the `popstate` event auth-wasm sends.)
     pub fn login(&self, request: InteractiveAuthenticationRequest) {
         self.clear_failure();
-        let path = self.inner.with_value(|inner| inner.client.config().login_path.clone());
+        let path = self.now(|inner| inner.client.config().login_path.clone());
         if let Err(error) = navigate_to_login(&path, &request) {
             self.fail(error);
         }
@@ -109,7 +122,7 @@ impl Auth {
     /// Goes to the logout route with `request` in history state.
     pub fn logout(&self, request: InteractiveAuthenticationRequest) {
         self.clear_failure();
-        let path = self.inner.with_value(|inner| inner.client.config().logout_path.clone());
+        let path = self.now(|inner| inner.client.config().logout_path.clone());
         if let Err(error) = navigate_to_logout(&path, &request) {
             self.fail(error);
         }
@@ -132,12 +145,21 @@ impl Auth {
     pub fn login_popup(&self, request: InteractiveAuthenticationRequest, options: &PopupOptions) {
         self.clear_failure();
         let run = self.client().sign_in_popup(&request, options);
-        let auth = *self;
-        spawn_local(async move {
-            if let Err(error) = run.await {
-                auth.fail(error);
-            }
-        });
+        #[cfg(target_arch = "wasm32")]
+        {
+            let auth = *self;
+            spawn_local(async move {
+                if let Err(error) = run.await {
+                    auth.fail(error);
+                }
+            });
+        }
+        // A server render opens no window (the session is the browser's).
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            drop(run);
+            self.fail(AuthError::NotAvailableOnServer);
+        }
     }
 
     /// Signs in in a popup window with the default [`PopupOptions`] (see [`Auth::login_popup`]).
@@ -152,7 +174,7 @@ impl Auth {
 
     /// The authentication route's paths.
     pub fn paths(&self) -> AuthenticationPaths {
-        self.inner.with_value(|inner| AuthenticationPaths::from_config(inner.client.config()))
+        self.now(|inner| AuthenticationPaths::from_config(inner.client.config()))
     }
 
     /// Has the user's claims include `role` in `claim` (a string or a list of strings).
@@ -180,7 +202,7 @@ impl Auth {
     /// a failure that touched no tokens (a callback link with no transaction of ours, a logout route
     /// reached by a plain link) leaves a signed-in user signed in.
     pub(crate) fn fail(&self, error: AuthError) {
-        let who = self.inner.with_value(|inner| inner.client.account());
+        let who = self.now(|inner| inner.client.account());
         self.change_last(|last| last.failure = Some(Rc::new(error)));
         self.set_state(who.map_or(AuthState::Anonymous, AuthState::Authenticated));
     }
@@ -188,8 +210,8 @@ impl Auth {
     /// Makes `next` the state and, if that changes it, tells who reads it: a failure that leaves the
     /// same user signed in (or nobody) re-renders no view that follows the state.
     fn set_state(&self, next: AuthState) {
-        if self.inner.with_value(|inner| inner.state != next) {
-            self.inner.update_value(|inner| inner.state = next);
+        if self.now(|inner| inner.state != next) {
+            self.update(|inner| inner.state = next);
             self.state_changed.notify();
         }
     }
@@ -197,7 +219,7 @@ impl Auth {
     /// Changes what the last operation left to tell, and tells who reads it. (Never while the stored
     /// value is borrowed: `change` runs inside its lock.)
     fn change_last(&self, change: impl FnOnce(&mut LastOperation)) {
-        self.inner.update_value(|inner| change(&mut inner.last));
+        self.update(|inner| change(&mut inner.last));
         self.last_changed.notify();
     }
 
@@ -222,6 +244,31 @@ impl Auth {
     }
 }
 
+#[cfg(target_arch = "wasm32")]
+impl Auth {
+    /// Reads the client and what the app knows.
+    fn now<T>(&self, read: impl FnOnce(&Inner) -> T) -> T {
+        self.inner.with_value(read)
+    }
+
+    /// Changes what the app knows (never while it is read: `change` runs inside the stored value's lock).
+    fn update(&self, change: impl FnOnce(&mut Inner)) {
+        self.inner.update_value(change);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Auth {
+    /// Reads the client, with what a server render knows: nobody is signed in yet, nothing failed.
+    fn now<T>(&self, read: impl FnOnce(&Inner) -> T) -> T {
+        let client = self.inner.with_value(AuthClient::clone);
+        read(&Inner { client, state: AuthState::Authorizing, last: LastOperation::default() })
+    }
+
+    /// Nothing changes in a server render: its operations fail before they change anything.
+    fn update(&self, _change: impl FnOnce(&mut Inner)) {}
+}
+
 /// Creates the client for `config` and puts it in context ([`provide_auth_with_client`]).
 pub fn provide_auth(config: ClientConfig) -> Result<Auth, AuthError> {
     AuthClient::new(config).map(provide_auth_with_client)
@@ -229,12 +276,30 @@ pub fn provide_auth(config: ClientConfig) -> Result<Auth, AuthError> {
 
 /// Puts `client` in context, follows its events, and completes a sign-in or sign-out callback if the
 /// page is one. Call it once, near the root (inside or outside `<Router>`).
+///
+/// Every render starts as [`AuthState::Authorizing`]: on the server, which has no session, that is all it
+/// renders; in the browser the first render matches the server's markup (so hydration finds what it
+/// expects), and the state follows the client once the callback is handled, after the render.
 pub fn provide_auth_with_client(client: AuthClient) -> Auth {
-    let inner = Inner { client: client.clone(), state: AuthState::Authorizing, last: LastOperation::default() };
-    let auth =
-        Auth { inner: StoredValue::new_local(inner), state_changed: Trigger::new(), last_changed: Trigger::new() };
+    #[cfg(target_arch = "wasm32")]
+    let inner = StoredValue::new_local(Inner {
+        client: client.clone(),
+        state: AuthState::Authorizing,
+        last: LastOperation::default(),
+    });
+    #[cfg(not(target_arch = "wasm32"))]
+    let inner = StoredValue::new(client.clone());
+    let auth = Auth { inner, state_changed: Trigger::new(), last_changed: Trigger::new() };
     provide_context(auth);
+    #[cfg(target_arch = "wasm32")]
+    follow_client(auth, client);
+    auth
+}
 
+/// Follows `client`'s events, and completes a sign-in or sign-out callback if the page is one (after
+/// the render that called it: `spawn_local`).
+#[cfg(target_arch = "wasm32")]
+fn follow_client(auth: Auth, client: AuthClient) {
     let subscription = client.subscribe(move |event| match event {
         AuthEvent::SignedIn(user) | AuthEvent::AccountChanged { current: user, .. } => {
             auth.change_last(|last| last.provider_session_remains = false);
@@ -273,7 +338,6 @@ pub fn provide_auth_with_client(client: AuthClient) -> Auth {
             auth.fail(error);
         }
     });
-    auth
 }
 
 /// [`provide_auth`] as a component: its children, or the configuration's error.

@@ -17,15 +17,33 @@
 //! }
 //! ```
 
+//!
+//! ## Rendering modes
+//! Features `csr`, `hydrate` and `ssr` are forwarded to Leptos's own. The server build (`ssr`, host
+//! target) has no browser code and no session, as the tokens live in the browser: every page renders as
+//! [`AuthState::Authorizing`], and a token call fails with [`AuthError::NotAvailableOnServer`]. The
+//! browser hydrates that markup, then finds who is signed in, as a client-only app does.
+
 #![warn(missing_docs)]
 
 mod authentication;
 mod authorize_view;
 mod context;
 mod redirect_to_login;
+#[cfg(not(target_arch = "wasm32"))]
+mod server;
 
-pub use auth_wasm::browser::AuthorizedFetch;
+/// The browser layer the components drive: auth-wasm's in the browser; on the server, its stand-in
+/// with the same names, which has no session (`server.rs`).
+#[cfg(target_arch = "wasm32")]
+use auth_wasm::browser as browser_api;
+#[cfg(not(target_arch = "wasm32"))]
+use server as browser_api;
+
+pub use auth_wasm::protocol::AuthError;
+// From here rather than `auth_wasm::browser`, an app's code compiles for the server too.
 pub use authentication::{Authentication, AuthenticationPaths};
 pub use authorize_view::AuthorizeView;
+pub use browser_api::{AuthClient, AuthorizedFetch, InteractionRequired, TokenResult};
 pub use context::{provide_auth, provide_auth_with_client, use_auth, Auth, AuthProvider, AuthState};
 pub use redirect_to_login::RedirectToLogin;

@@ -5,7 +5,7 @@
 // wasm-opt -g copies). The budgeted figure is what a page loads more: the .wasm compressed, plus the JS
 // minified by esbuild and compressed, as the npm figure counts them.
 //   node support/leptos-size.mjs [dir]    (this part only; support/size-report.mjs checks the budgets)
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +15,8 @@ import { breakdown } from './wasm-breakdown.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const LEPTOS_DIR = path.join(here, '..', '..', 'target', 'leptos-size');
+/** The hydrate builds of the quick start with and without auth (tests/ssr-example.sh). */
+export const HYDRATE_DIR = path.join(here, '..', '..', 'target', 'ssr-example', 'size');
 const WITH = 'quickstart';
 const WITHOUT = 'quickstart_without_auth';
 const PROBE = 'core_probe';
@@ -72,4 +74,34 @@ export function leptosSize(dir = LEPTOS_DIR) {
   return { marginalGzip: gzipped, marginalBrotli: brotlied };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) leptosSize(process.argv[2] ?? LEPTOS_DIR);
+/**
+ * Prints the hydrate build's marginal cost beside the client-only one (reported, no limit): the same
+ * quick start and app without auth, built for hydration (leptos-auth/examples/ssr/examples/
+ * hydrate_quickstart*.rs), measured as the client-only figure is. Returns it (gzip), or null when
+ * tests/ssr-example.sh has not built them.
+ */
+export function hydrateSize(clientOnlyGzip, dir = HYDRATE_DIR) {
+  const apps = ['hydrate_quickstart', 'hydrate_quickstart_without_auth'];
+  if (!apps.every((app) => existsSync(path.join(dir, app, `${app}_bg.wasm`)))) {
+    console.log('Leptos hydrate marginal cost: not built (bash tests/ssr-example.sh)');
+    return null;
+  }
+  const gzipped = apps.map((app) => {
+    const file = (name) => readFileSync(path.join(dir, app, name));
+    const js = [`${app}.js`, ...snippets(path.join(dir, app), `${app}.js`)]
+      .reduce((sum, name) => sum + gzip(minified(name, file(name))), 0);
+    return [gzip(file(`${app}_bg.wasm`)), js];
+  });
+  const [wasm, js] = [0, 1].map((i) => gzipped[0][i] - gzipped[1][i]);
+  console.log(`Leptos marginal cost of a server-rendered app's browser build (the quick start and the app`
+    + ` without auth built for hydration; reported, no limit): ${n(wasm + js)} B gzip (.wasm ${n(wasm)},`
+    + ` JS min ${n(js)}), beside the client-only ${n(clientOnlyGzip)} B`);
+  return wasm + js;
+}
+
+const n = (bytes) => bytes.toLocaleString('en-US');
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { marginalGzip } = leptosSize(process.argv[2] ?? LEPTOS_DIR);
+  hydrateSize(marginalGzip);
+}

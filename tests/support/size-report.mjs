@@ -3,12 +3,13 @@
 // .wasm), each checked against tests/support/size-budgets.json. Exits 1 when a figure is over its limit,
 // or when a measured .wasm is not a module that WebAssembly would compile (an empty or truncated file
 // would otherwise pass as small).
-// Run after tests/build-npm.sh and tests/leptos-size.sh:
+// Run after tests/build-npm.sh and tests/leptos-size.sh (and tests/ssr-example.sh, for the hydrate
+// build's marginal cost, which is reported beside the client-only one with no limit):
 //   node support/size-report.mjs
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { LEPTOS_DIR, leptosSize } from './leptos-size.mjs';
+import { LEPTOS_DIR, hydrateSize, leptosSize } from './leptos-size.mjs';
 import { NPM_DIR, npmSize } from './npm-size.mjs';
 
 const BUDGETS = new URL('./size-budgets.json', import.meta.url);
@@ -17,6 +18,8 @@ const { figures } = JSON.parse(readFileSync(BUDGETS, 'utf8'));
 const npm = npmSize();
 console.log();
 const leptos = leptosSize();
+console.log();
+hydrateSize(leptos.marginalGzip);
 
 // What each budgeted figure is, and its brotli companion (reported, not budgeted: the issue budgets gzip).
 const measured = {

@@ -171,15 +171,10 @@ impl SessionStore {
 
     /// The refresh tokens presented to the provider, and what became of them: as every tab recorded them
     /// in localStorage, or as this tab did where localStorage refuses. A record that cannot be read (not
-    /// ours) is taken as empty, with a warning.
+    /// ours) is taken as empty.
     pub fn presented(&self) -> PresentedRefreshTokens {
-        let stored = self.local.as_ref().map(|local| local.get(&self.presented_key));
-        match stored {
-            Some(Ok(Some(text))) => PresentedRefreshTokens::parse(&text).unwrap_or_else(|| {
-                super::error::warn_text("ignored an unreadable record of presented refresh tokens");
-                PresentedRefreshTokens::default()
-            }),
-            Some(Ok(None)) => PresentedRefreshTokens::default(),
+        match self.local.as_ref().map(|local| local.get(&self.presented_key)) {
+            Some(Ok(text)) => text.and_then(|text| PresentedRefreshTokens::parse(&text)).unwrap_or_default(),
             _ => self.presented_in_memory.borrow().clone(),
         }
     }

@@ -288,6 +288,7 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     code("claims_challenge_repeated", "An API sent another claims challenge within 15 minutes of the last one."),
     code("silent_timeout", "The hidden iframe of a silent renewal got no answer in time."),
     code("silent_unavailable", "Silent renewal in a hidden iframe cannot work on this page."),
+    code("not_available_on_server", "Called in a server render (leptos-auth's `ssr`): the session is in the browser."),
     code("popup_blocked", "The browser refused the sign-in popup (not opened from a click); sign in by redirect."),
     code("popup_closed", "The user closed the sign-in popup before the sign-in completed."),
     code("popup_timeout", "The sign-in popup gave no answer in time (under COOP, also a popup the user closed)."),

@@ -45,6 +45,9 @@ pub enum AuthError {
     /// signed in there. Its code is `silent_unavailable`, as the frame cannot work on this page; a sign-in
     /// by redirect (or by popup, from a click) can, with no password when the user is signed in there.
     FrameCookiesBlocked,
+    /// The call ran in a server render (leptos-auth's `ssr`): there is no session on the server, as the
+    /// tokens live in the browser. Make it in the browser (an effect, an event handler).
+    NotAvailableOnServer,
     /// The browser refused to open the sign-in popup: it was not opened from a click (or the click was
     /// too long ago, or its activation was used). The app can sign in by redirect instead.
     PopupBlocked,
@@ -71,6 +74,7 @@ impl AuthError {
             Self::SilentTimeout { seconds } => Message::new("silent_timeout").number(*seconds),
             Self::SilentUnavailable { reason } => Message::new("silent_unavailable").text(reason),
             Self::FrameCookiesBlocked => Message::new("frame_cookies_blocked"),
+            Self::NotAvailableOnServer => Message::new("not_available_on_server"),
             Self::PopupBlocked => Message::new("popup_blocked"),
             Self::PopupClosed => Message::new("popup_closed"),
             Self::PopupTimeout { seconds } => Message::new("popup_timeout").number(*seconds),
@@ -88,6 +92,7 @@ impl AuthError {
             Self::ClaimsChallengeRepeated { .. } => "claims_challenge_repeated",
             Self::SilentTimeout { .. } => "silent_timeout",
             Self::SilentUnavailable { .. } | Self::FrameCookiesBlocked => "silent_unavailable",
+            Self::NotAvailableOnServer => "not_available_on_server",
             Self::PopupBlocked => "popup_blocked",
             Self::PopupClosed => "popup_closed",
             Self::PopupTimeout { .. } => "popup_timeout",

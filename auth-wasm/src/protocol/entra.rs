@@ -55,45 +55,37 @@ fn split_placeholder(issuer: &str) -> Option<(&str, &str)> {
     None
 }
 
+/// For an `issuer` on a multi-tenant Entra `authority`'s host and path: the tenant that authority's issuers
+/// name (the `{tenantid}` placeholder for `common` and `organizations`, the personal accounts' tenant for
+/// `consumers`), and the tenant `issuer` names. `None` for any other authority or issuer.
+fn multi_tenant_issuer_tenant<'a>(issuer: &'a str, authority: &str) -> Option<(&'static str, &'a str)> {
+    if !is_entra_authority(authority) {
+        return None;
+    }
+    let (host, tenant, rest) = split_tenant(trim_end_byte(authority, b'/'))?;
+    let (issuer_host, issuer_tenant, issuer_rest) = split_tenant(trim_end_byte(issuer, b'/'))?;
+    let expected = match tenant.to_ascii_lowercase().as_str() {
+        "common" | "organizations" => TENANT_PLACEHOLDER,
+        "consumers" => CONSUMERS_TENANT_ID,
+        _ => return None,
+    };
+    (host == issuer_host && rest == issuer_rest).then_some((expected, issuer_tenant))
+}
+
 /// Whether a discovery document's `issuer` belongs to a multi-tenant Entra `authority` (the exact
 /// match of the other authorities is the caller's).
 pub(crate) fn is_multi_tenant_issuer(issuer: &str, authority: &str) -> bool {
-    if !is_entra_authority(authority) {
-        return false;
-    }
-    let (Some((host, tenant, rest)), Some((issuer_host, issuer_tenant, issuer_rest))) =
-        (split_tenant(trim_end_byte(authority, b'/')), split_tenant(trim_end_byte(issuer, b'/')))
-    else {
-        return false;
-    };
-    let expected_tenant = match tenant.to_ascii_lowercase().as_str() {
-        "common" | "organizations" => TENANT_PLACEHOLDER,
-        "consumers" => CONSUMERS_TENANT_ID,
-        _ => return false,
-    };
-    host == issuer_host && rest == issuer_rest && issuer_tenant == expected_tenant
+    multi_tenant_issuer_tenant(issuer, authority).is_some_and(|(expected, tenant)| tenant == expected)
 }
 
 /// Whether an ID token's issuer `iss` is the configured `authority`'s: the authority itself, or under a
 /// multi-tenant Entra authority, its issuer with a tenant in it (see [`is_multi_tenant_issuer`]).
 pub(crate) fn is_authoritys_issuer(iss: &str, authority: &str) -> bool {
-    if trim_end_byte(iss, b'/') == trim_end_byte(authority, b'/') {
-        return true;
-    }
-    if !is_entra_authority(authority) {
-        return false;
-    }
-    let (Some((host, tenant, rest)), Some((iss_host, iss_tenant, iss_rest))) =
-        (split_tenant(trim_end_byte(authority, b'/')), split_tenant(trim_end_byte(iss, b'/')))
-    else {
-        return false;
-    };
-    let tenant_fits = match tenant.to_ascii_lowercase().as_str() {
-        "common" | "organizations" => !iss_tenant.is_empty(),
-        "consumers" => iss_tenant == CONSUMERS_TENANT_ID,
-        _ => false,
-    };
-    host == iss_host && rest == iss_rest && tenant_fits
+    trim_end_byte(iss, b'/') == trim_end_byte(authority, b'/')
+        || multi_tenant_issuer_tenant(iss, authority).is_some_and(|(expected, tenant)| match expected {
+            TENANT_PLACEHOLDER => !tenant.is_empty(),
+            _ => tenant == expected,
+        })
 }
 
 /// The issuer an ID token must name: the provider's issuer, or for a multi-tenant template, the

@@ -93,12 +93,14 @@ impl PresentedRefreshTokens {
     /// This record with `fingerprint` set to `outcome` (`None`: removed), newest last, the oldest
     /// dropped beyond [`KEPT`].
     fn with(&self, fingerprint: RefreshTokenFingerprint, outcome: Option<Outcome>) -> Self {
-        let mut entries: Vec<_> = self.entries.iter().filter(|(_, f)| *f != fingerprint).cloned().collect();
+        let mut entries = self.entries.clone();
+        entries.retain(|(_, f)| *f != fingerprint);
         if let Some(outcome) = outcome {
             entries.push((outcome, fingerprint));
         }
-        let excess = entries.len().saturating_sub(KEPT);
-        entries.drain(..excess);
+        if entries.len() > KEPT {
+            entries.remove(0);
+        }
         Self { entries }
     }
 
@@ -118,7 +120,7 @@ impl PresentedRefreshTokens {
     /// Reads the stored form; `None` for anything else.
     pub fn parse(text: &str) -> Option<Self> {
         let mut entries = Vec::new();
-        for entry in text.split(' ').filter(|entry| !entry.is_empty()) {
+        for entry in super::split_byte(text, b' ').filter(|entry| !entry.is_empty()) {
             let (outcome, fingerprint) = super::split_once_byte(entry, b':')?;
             let outcome = match outcome {
                 "i" => Outcome::InFlight,
