@@ -107,6 +107,26 @@ impl AuthError {
             _ => false,
         }
     }
+
+    /// Whether only a sign-in the user asks for, from a click, can fix this, not one the library starts
+    /// on its own (an authorized fetch going to the login route): the user refused scopes at consent,
+    /// and a provider that remembers the refusal answers such a sign-in without asking, back to the same
+    /// call, in a loop. The app asks for consent (`prompt=consent`) instead.
+    pub fn needs_the_users_click(&self) -> bool {
+        matches!(self, Self::Protocol(ProtocolError::ScopesNotGranted(_)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_refused_scopes_wait_for_the_users_click() {
+        assert!(AuthError::from(ProtocolError::ScopesNotGranted("api:write".into())).needs_the_users_click());
+        assert!(!AuthError::from(ProtocolError::ConsentRequired(None)).needs_the_users_click());
+        assert!(!AuthError::SilentTimeout { seconds: 10 }.needs_the_users_click());
+    }
 }
 
 impl std::fmt::Display for AuthError {
