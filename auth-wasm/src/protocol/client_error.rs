@@ -117,18 +117,6 @@ impl AuthError {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_refused_scopes_wait_for_the_users_click() {
-        assert!(AuthError::from(ProtocolError::ScopesNotGranted("api:write".into())).needs_the_users_click());
-        assert!(!AuthError::from(ProtocolError::ConsentRequired(None)).needs_the_users_click());
-        assert!(!AuthError::SilentTimeout { seconds: 10 }.needs_the_users_click());
-    }
-}
-
 impl std::fmt::Display for AuthError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.message().fmt(f)
@@ -147,5 +135,17 @@ impl std::error::Error for AuthError {
 impl From<ProtocolError> for AuthError {
     fn from(error: ProtocolError) -> Self {
         Self::Protocol(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_refused_scopes_wait_for_the_users_click() {
+        assert!(AuthError::from(ProtocolError::ScopesNotGranted("api:write".into())).needs_the_users_click());
+        assert!(!AuthError::from(ProtocolError::ConsentRequired(None)).needs_the_users_click());
+        assert!(!AuthError::SilentTimeout { seconds: 10 }.needs_the_users_click());
     }
 }
