@@ -52,6 +52,8 @@ wasm-opt "${NPM_WASM_OPT[@]}" -g "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wa
 wasm-opt "${NPM_WASM_OPT[@]}" "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$OUT/auth_wasm_bg.wasm"
 cp auth-wasm/npm/index.js auth-wasm/npm/index.d.ts auth-wasm/npm/errors.js auth-wasm/npm/errors.d.ts \
   auth-wasm/npm/README.md "$OUT/"
+# The static page a sign-in popup lands on, for the app to serve at its popup redirect URI.
+cp demo-app/popup-callback.html "$OUT/"
 # The errors' English text, from the table Rust's Display reads too (errors.js assembles it).
 node -e '
   const fs = require("fs");
@@ -79,9 +81,10 @@ VERSION="$version" OUT="$OUT" node -e '
     exports: {
       ".": { types: "./index.d.ts", default: "./index.js" },
       "./auth_wasm_bg.wasm": "./auth_wasm_bg.wasm",
+      "./popup-callback.html": "./popup-callback.html",
       "./package.json": "./package.json",
     },
-    files: ["index.js", "index.d.ts", "errors.js", "errors.d.ts", "messages.js", "auth_wasm.js", "auth_wasm.d.ts", "auth_wasm_bg.wasm", "snippets", "README.md"],
+    files: ["index.js", "index.d.ts", "errors.js", "errors.d.ts", "messages.js", "auth_wasm.js", "auth_wasm.d.ts", "auth_wasm_bg.wasm", "snippets", "popup-callback.html", "README.md"],
     sideEffects: false,
     license: "MIT OR Apache-2.0",
     keywords: ["oauth2", "openid-connect", "oidc", "pkce", "authentication", "webassembly", "entra-id"],

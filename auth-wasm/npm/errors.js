@@ -13,9 +13,11 @@ export class AuthError extends Error {
 
 // getToken() rejects with this when no token can be had without the user; redirect() sends the browser
 // to the provider for one (those scopes, returning to the current page), as Rust's
-// InteractionRequired::redirect does.
+// InteractionRequired::redirect does, and popup() gets it in a popup window (InteractionRequired::popup:
+// index.js gives it the client's loginPopup and getToken).
 export class InteractionRequiredError extends AuthError {
   #redirect;
+  #popup;
 
   constructor(code, message, redirect) {
     super(code, message);
@@ -25,6 +27,16 @@ export class InteractionRequiredError extends AuthError {
 
   redirect() {
     return this.#redirect();
+  }
+
+  popup() {
+    return this.#popup();
+  }
+
+  // What popup() does (not part of the public API).
+  static withPopup(error, popup) {
+    error.#popup = popup;
+    return error;
   }
 }
 

@@ -2,7 +2,7 @@
 // nothing: `await init()` (or `await createAuthClient(options)`) loads the .wasm once, then
 // `new AuthClient(options)` works.
 import load, { AuthClient as WasmAuthClient } from './auth_wasm.js';
-import { AuthError } from './errors.js';
+import { AuthError, InteractionRequiredError } from './errors.js';
 
 export { AuthError, InteractionRequiredError } from './errors.js';
 
@@ -38,6 +38,18 @@ export class AuthClient extends WasmAuthClient {
       throw new AuthError('not_initialized', '`await init()` before `new AuthClient()`, or use `await createAuthClient()`');
     }
     super(options);
+  }
+
+  /** `getToken(request)`, whose `InteractionRequiredError` can also get the token in a popup: `popup()` is
+   * `loginPopup()` for its scopes, then `getToken()` again (Rust's `InteractionRequired::popup`). */
+  getToken(request) {
+    return super.getToken(request).catch((error) => {
+      if (error instanceof InteractionRequiredError) {
+        const scopes = request?.scopes;
+        InteractionRequiredError.withPopup(error, () => this.loginPopup({ scopes }).then(() => super.getToken({ scopes })));
+      }
+      throw error;
+    });
   }
 
   /** Calls `listener` with every event; returns the function that stops it. */

@@ -1,6 +1,6 @@
 //! The demo's configuration file: the library's settings plus the demo API's address.
 
-use auth_wasm::protocol::{ClientConfig, JsonObject};
+use auth_wasm::protocol::{ClientConfig, JsonObject, PopupOptions};
 
 const CONFIG_URL: &str = "/auth-config.json";
 
@@ -12,6 +12,8 @@ pub struct DemoConfig {
     /// An API on another origin, not on the allow-list: the helper must send it no token (empty when
     /// there is none).
     pub other_api_url: String,
+    /// How sign-in popups are made: the defaults, with `popup_timeout_secs` from the file if it has one.
+    pub popup: PopupOptions,
 }
 
 pub async fn load_config() -> Result<DemoConfig, String> {
@@ -28,5 +30,9 @@ pub async fn load_config() -> Result<DemoConfig, String> {
     let auth = ClientConfig::from_json_object(&object).map_err(|e| invalid(e.to_string()))?;
     let api_base_url = object.opt_string("api_base_url").map_err(|e| invalid(e.to_string()))?.unwrap_or_default();
     let other_api_url = object.opt_string("other_api_url").map_err(|e| invalid(e.to_string()))?.unwrap_or_default();
-    Ok(DemoConfig { auth, api_base_url, other_api_url })
+    let mut popup = PopupOptions::default();
+    if let Some(seconds) = object.opt_unsigned("popup_timeout_secs").map_err(|e| invalid(e.to_string()))? {
+        popup.timeout_secs = u32::try_from(seconds).unwrap_or(u32::MAX);
+    }
+    Ok(DemoConfig { auth, api_base_url, other_api_url, popup })
 }

@@ -1,6 +1,6 @@
 //! Home: who is signed in, and a sign-in form with the request's options.
 
-use auth_wasm::protocol::{InteractiveAuthenticationRequest, Prompt};
+use auth_wasm::protocol::{InteractiveAuthenticationRequest, PopupOptions, Prompt};
 use leptos::prelude::*;
 use leptos_auth::{use_auth, AuthState};
 
@@ -24,7 +24,11 @@ pub fn Home() -> impl IntoView {
             .into_any(),
             Some(error) => view! {
                 <h1>"Sign-in failed"</h1>
-                <p class="error" role="alert" data-testid="error">{error.to_string()}</p>
+                <p class="error" role="alert" data-testid="error" data-code=error.code()>{error.to_string()}</p>
+                // A popup the browser blocked: a redirect works where a popup cannot.
+                {(error.code() == "popup_blocked").then(|| view! {
+                    <button on:click=move |_| auth.sign_in()>"Sign in by redirect instead"</button>
+                })}
                 <p data-testid="status">"You are signed out. You can sign in again."</p>
                 <SignInOptions />
             }
@@ -49,6 +53,13 @@ pub fn Home() -> impl IntoView {
                 <button on:click=move |_| auth.login(InteractiveAuthenticationRequest::login("/").with_prompt(Prompt::Login))>
                     "Sign in again"
                 </button>
+                <button on:click=move |_| auth.login_popup(
+                    InteractiveAuthenticationRequest::login("/").with_prompt(Prompt::SelectAccount),
+                    &expect_context::<PopupOptions>(),
+                )>"Pick another account in a popup"</button>
+                {move || auth.last_failure().map(|error| view! {
+                    <p class="error" role="alert" data-testid="error">{error.to_string()}</p>
+                })}
             </div>
         }
         .into_any(),

@@ -12,6 +12,7 @@ mod orders;
 mod profile;
 mod tokens;
 
+use auth_wasm::protocol::{InteractiveAuthenticationRequest, PopupOptions};
 use leptos::prelude::*;
 use leptos_auth::{use_auth, AuthProvider, AuthState, Authentication};
 use leptos_router::components::{Route, Router, Routes, A};
@@ -45,6 +46,7 @@ fn Root() -> impl IntoView {
 fn App(config: DemoConfig) -> impl IntoView {
     provide_context(config.api_base_url.clone());
     provide_context(api::OtherApiUrl(config.other_api_url.clone()));
+    provide_context(config.popup.clone());
     view! {
         <AuthProvider config=config.auth>
             <Router>
@@ -87,9 +89,15 @@ fn NavBar() -> impl IntoView {
                 }
                 .into_any(),
                 AuthState::Authorizing => view! { <span class="who">"…"</span> }.into_any(),
-                AuthState::Anonymous => {
-                    view! { <button on:click=move |_| auth.sign_in()>"Sign in"</button> }.into_any()
+                AuthState::Anonymous => view! {
+                    <button on:click=move |_| auth.sign_in()>"Sign in"</button>
+                    // Opened in the click handler itself: popup blockers allow it.
+                    <button on:click=move |_| auth.login_popup(
+                        InteractiveAuthenticationRequest::login(auth_wasm::browser::current_path()),
+                        &expect_context::<PopupOptions>(),
+                    )>"Sign in with a popup"</button>
                 }
+                .into_any(),
             }}
         </header>
     }

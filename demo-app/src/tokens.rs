@@ -1,7 +1,7 @@
 //! Tokens: get an access token silently, one at a time or ten at once (which share one renewal).
 
 use auth_wasm::browser::TokenResult;
-use auth_wasm::protocol::Scopes;
+use auth_wasm::protocol::{PopupOptions, Scopes};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -105,6 +105,24 @@ pub fn Tokens() -> impl IntoView {
                                         }
                                     }
                                 }>"Continue to sign in"</button>
+                                // A later click than the one that asked for the token: its activation
+                                // lets the popup open.
+                                <button on:click=move |_| {
+                                    if let Some(required) = pending_redirect.get_value() {
+                                        let run = required.popup(&expect_context::<PopupOptions>());
+                                        spawn_local(async move {
+                                            let outcome = match run.await {
+                                                Ok(token) => Outcome::Token {
+                                                    scopes: token.scopes.to_scope_string(),
+                                                    audience: audience(token.access_token.secret()),
+                                                    expires_in: token.expires_at - now_secs(),
+                                                },
+                                                Err(error) => Outcome::Failed(error.to_string()),
+                                            };
+                                            outcomes.set(vec![outcome]);
+                                        });
+                                    }
+                                }>"Get it in a popup"</button>
                             </li>
                         }
                         .into_any(),

@@ -6,7 +6,7 @@ use crate::browser_api::{
 };
 #[cfg(target_arch = "wasm32")]
 use auth_wasm::browser::{replace_with_request, AuthEvent, CallbackOutcome};
-use auth_wasm::protocol::{Account, AuthError, ClientConfig, InteractiveAuthenticationRequest, Scopes};
+use auth_wasm::protocol::{Account, AuthError, ClientConfig, InteractiveAuthenticationRequest, PopupOptions, Scopes};
 
 use std::rc::Rc;
 
@@ -134,6 +134,37 @@ impl Auth {
         let current = current_path();
         let return_url = if self.paths().contains(&current) { "/".to_owned() } else { current };
         self.login(InteractiveAuthenticationRequest::login(return_url));
+    }
+
+    /// Signs in in a popup window for `request` ([`AuthClient::sign_in_popup`]); the page stays as it is
+    /// (a half-filled form, say), and the state follows once the provider answered. Call it in a click
+    /// handler, before anything is awaited: the window opens at once, or the browser blocks it. A failure
+    /// is kept in [`Auth::last_failure`]: `popup_blocked` (answer it with [`Auth::login`], a redirect),
+    /// `popup_closed`, `popup_timeout`, or the provider's error. A call while a popup is open brings it
+    /// to the front and shares its outcome.
+    pub fn login_popup(&self, request: InteractiveAuthenticationRequest, options: &PopupOptions) {
+        self.clear_failure();
+        let run = self.client().sign_in_popup(&request, options);
+        #[cfg(target_arch = "wasm32")]
+        {
+            let auth = *self;
+            spawn_local(async move {
+                if let Err(error) = run.await {
+                    auth.fail(error);
+                }
+            });
+        }
+        // A server render opens no window (the session is the browser's).
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            drop(run);
+            self.fail(AuthError::NotAvailableOnServer);
+        }
+    }
+
+    /// Signs in in a popup window with the default [`PopupOptions`] (see [`Auth::login_popup`]).
+    pub fn sign_in_popup(&self) {
+        self.login_popup(InteractiveAuthenticationRequest::login(current_path()), &PopupOptions::default());
     }
 
     /// Signs out, ending on the logged-out page.

@@ -42,8 +42,8 @@ use server as browser_api;
 
 pub use auth_wasm::protocol::AuthError;
 // From here rather than `auth_wasm::browser`, an app's code compiles for the server too.
-pub use browser_api::{AuthClient, AuthorizedFetch, InteractionRequired, TokenResult};
 pub use authentication::{Authentication, AuthenticationPaths};
 pub use authorize_view::AuthorizeView;
+pub use browser_api::{AuthClient, AuthorizedFetch, InteractionRequired, TokenResult};
 pub use context::{provide_auth, provide_auth_with_client, use_auth, Auth, AuthProvider, AuthState};
 pub use redirect_to_login::RedirectToLogin;

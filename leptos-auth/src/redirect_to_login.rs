@@ -24,5 +24,6 @@ pub fn RedirectToLogin() -> impl IntoView {
 /// Whether this render is, or hydrates, the server's: on the server, or in the browser while hydrating.
 #[cfg(any(feature = "ssr", feature = "hydrate"))]
 fn renders_server_markup() -> bool {
-    cfg!(not(target_arch = "wasm32")) || Owner::current_shared_context().is_some_and(|context| context.during_hydration())
+    cfg!(not(target_arch = "wasm32"))
+        || Owner::current_shared_context().is_some_and(|context| context.during_hydration())
 }

@@ -9,8 +9,11 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
+use std::future::Future;
+
 use auth_wasm::protocol::{
-    Account, AuthError, CachedAccessToken, ClientConfig, InteractiveAuthenticationRequest, RequestKind, Scopes,
+    Account, AuthError, CachedAccessToken, ClientConfig, InteractiveAuthenticationRequest, PopupOptions, RequestKind,
+    Scopes,
 };
 
 pub use auth_wasm::protocol::RequestOutcome;
@@ -60,6 +63,15 @@ impl AuthClient {
         Err(AuthError::NotAvailableOnServer)
     }
 
+    /// Fails with [`AuthError::NotAvailableOnServer`], as [`Self::sign_in`]: only a browser opens a popup.
+    pub fn sign_in_popup(
+        &self,
+        _request: &InteractiveAuthenticationRequest,
+        _options: &PopupOptions,
+    ) -> impl Future<Output = Result<Account, AuthError>> + 'static {
+        std::future::ready(Err(AuthError::NotAvailableOnServer))
+    }
+
     /// Fails with [`AuthError::NotAvailableOnServer`], as [`Self::sign_in`].
     pub async fn sign_out(&self, _request: &InteractiveAuthenticationRequest) -> Result<RequestOutcome, AuthError> {
         Err(AuthError::NotAvailableOnServer)
@@ -98,6 +110,14 @@ impl InteractionRequired {
     }
 
     /// Fails with [`AuthError::NotAvailableOnServer`], as [`Self::redirect`].
+    pub fn popup(
+        &self,
+        _options: &PopupOptions,
+    ) -> impl Future<Output = Result<CachedAccessToken, AuthError>> + 'static {
+        std::future::ready(Err(AuthError::NotAvailableOnServer))
+    }
+
+    /// Fails with [`AuthError::NotAvailableOnServer`], as [`Self::redirect`].
     pub fn go_to_login_route(&self) -> Result<(), AuthError> {
         Err(AuthError::NotAvailableOnServer)
     }
@@ -112,7 +132,11 @@ pub struct AuthorizedFetch {
 
 impl AuthorizedFetch {
     /// The helper for `client`; on the server it holds nothing else.
-    pub fn new(client: AuthClient, _scopes: Scopes, _allowed_origins: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
+    pub fn new(
+        client: AuthClient,
+        _scopes: Scopes,
+        _allowed_origins: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> Self {
         Self { _client: client }
     }
 }

@@ -94,8 +94,16 @@ export const CROSS_SITE_FLAGS = [
   '--test-third-party-cookie-phaseout',
 ];
 
-export async function launchBrowser(flags = CHROMIUM_FLAGS) {
-  return chromium.launch({ executablePath: chromiumPath, headless: true, timeout: 30_000, args: flags });
+/**
+ * Headless Chromium with `flags`. Playwright turns the popup blocker off by default
+ * (`--disable-popup-blocking`); `{ popupBlocker: true }` keeps it on, as in a user's browser: a
+ * `window.open` then needs a recent click.
+ */
+export async function launchBrowser(flags = CHROMIUM_FLAGS, { popupBlocker = false } = {}) {
+  return chromium.launch({
+    executablePath: chromiumPath, headless: true, timeout: 30_000, args: flags,
+    ...(popupBlocker ? { ignoreDefaultArgs: ['--disable-popup-blocking'] } : {}),
+  });
 }
 
 /** A fresh page (own cookies and storage) with console errors collected for failure messages. */
@@ -145,14 +153,15 @@ export function storedSession(entries) {
 }
 
 /**
- * Starts a stack (with `stackArgs`) and a browser (with `browserFlags`) before the tests of the enclosing
+ * Starts a stack (with `stackArgs`) and a browser (with `browserFlags` and `browserOptions`, those of
+ * `launchBrowser`) before the tests of the enclosing
  * `describe`, and stops both after them. The returned object holds `stack` and `browser` once started.
  */
-export function useStackAndBrowser(stackArgs = [], browserFlags = CHROMIUM_FLAGS) {
+export function useStackAndBrowser(stackArgs = [], browserFlags = CHROMIUM_FLAGS, browserOptions = {}) {
   const context = {};
   before(async () => {
     context.stack = await startStack(stackArgs);
-    context.browser = await launchBrowser(browserFlags);
+    context.browser = await launchBrowser(browserFlags, browserOptions);
   });
   after(async () => {
     await context.browser?.close();

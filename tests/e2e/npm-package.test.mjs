@@ -209,7 +209,7 @@ describe('the npm package in a plain JS page', { timeout: 120_000 }, () => {
       return { results, undeclared };
     }, { authority: stack.issuer, declared: declarations() });
     const { results, undeclared } = outcomes;
-    assert.equal(results.length, 21, `every declared field: ${results.map((o) => o.field)}`);
+    assert.equal(results.length, 27, `every declared field: ${results.map((o) => o.field)}`);
     assert.deepEqual(Object.keys(undeclared), ['AuthClientOptions', 'LoginRequest', 'LogoutRequest', 'TokenRequest']);
     for (const [name, outcome] of Object.entries(undeclared)) {
       assert.match(outcome, /^invalid_(config|request): .*unknown option `[a-zA-Z]+s`/, `${name}: an undeclared name is refused`);

@@ -90,6 +90,7 @@ export async function startProvider({
       response_types: ['code'],
       redirect_uris: [
         `${spaOrigin}/authentication/login-callback`, `${spaOrigin}/silent-callback.html`, `${spaOrigin}/js-example/`,
+        `${spaOrigin}/popup-callback.html`,
       ],
       post_logout_redirect_uris: [`${spaOrigin}/authentication/logout-callback`, `${spaOrigin}/js-example/`],
     }],

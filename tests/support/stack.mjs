@@ -3,8 +3,8 @@
 //                          [--access-token-ttl 3600]
 //                          [--dist ../dist] [--max-seconds N] [--banner]
 //                          [--no-refresh-tokens] [--rogue-id-tokens] [--no-end-session]
-//                          [--cross-origin-isolated] [--refuse-frames] [--refuse-scope api:write]
-//                          [--cache-location localStorage] [--provider-host localhost]
+//                          [--cross-origin-isolated] [--coop] [--refuse-frames] [--refuse-scope api:write]
+//                          [--cache-location localStorage] [--provider-host localhost] [--popup-timeout 120]
 //                          [--npm-package DIR] [--js-example DIR] [--par on|off|required] [--no-dpop]
 // Prints one line `READY {json}` with the URLs once both listen. Stops on SIGINT/SIGTERM, or after
 // --max-seconds (tests pass one, so that a stray process never outlives its test run).
@@ -37,6 +37,10 @@ const { values } = parseArgs({
     'no-end-session': { type: 'boolean', default: false },
     // The app (and the JS example) served with COOP same-origin + COEP require-corp.
     'cross-origin-isolated': { type: 'boolean', default: false },
+    // The app (and the JS example) served with COOP same-origin only.
+    coop: { type: 'boolean', default: false },
+    // The popup timeout of the demo and the JS example (auth-config.json's `popup_timeout_secs`).
+    'popup-timeout': { type: 'string' },
     // The provider answers prompt=none with a page that refuses to be framed.
     'refuse-frames': { type: 'boolean', default: false },
     // The host name in the provider's URLs (its issuer): `localhost` puts it on another site than the
@@ -57,6 +61,7 @@ const app = await startStaticServer({
   config: () => ({
     authority: issuer, client_id: CLIENT_ID, scopes: [API_SCOPE], api_base_url: api.url, other_api_url: api.otherUrl,
     ...(values['cache-location'] ? { cache_location: values['cache-location'] } : {}),
+    ...(values['popup-timeout'] ? { popup_timeout_secs: Number(values['popup-timeout']) } : {}),
   }),
   // The plain-JS example of the npm package, with the built package beside it.
   mounts: {
@@ -64,6 +69,7 @@ const app = await startStaticServer({
     '/js-example/': values['js-example'],
   },
   crossOriginIsolated: values['cross-origin-isolated'],
+  coop: values.coop,
 });
 const provider = await startProvider({
   spaOrigin: app.origin,

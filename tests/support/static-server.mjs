@@ -30,15 +30,17 @@ const TYPES = {
  *   files (no single-page fallback); the longest matching prefix wins
  * @param {boolean} [options.crossOriginIsolated] send COOP same-origin and COEP require-corp with every
  *   response, as apps that need threads or precise timers do
+ * @param {boolean} [options.coop] send COOP same-origin (without COEP) with every response, as apps that
+ *   isolate their window from others' do
  */
-export async function startStaticServer({ root, port = 0, config, mounts = {}, crossOriginIsolated = false }) {
+export async function startStaticServer({
+  root, port = 0, config, mounts = {}, crossOriginIsolated = false, coop = false,
+}) {
   const rootDir = path.resolve(root);
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   async function handle(req, res) {
-    if (crossOriginIsolated) {
-      res.setHeader('cross-origin-opener-policy', 'same-origin');
-      res.setHeader('cross-origin-embedder-policy', 'require-corp');
-    }
+    if (crossOriginIsolated || coop) res.setHeader('cross-origin-opener-policy', 'same-origin');
+    if (crossOriginIsolated) res.setHeader('cross-origin-embedder-policy', 'require-corp');
     const { pathname } = new URL(req.url, 'http://127.0.0.1');
     const mount = prefixes.find((prefix) => pathname.startsWith(prefix));
     if (mount) {

@@ -16,6 +16,7 @@ function render(auth) {
   const { account } = auth;
   $('status').textContent = account ? `Signed in as ${account.name} (${account.subject})` : 'Signed out';
   $('sign-in').hidden = Boolean(account);
+  $('sign-in-popup').hidden = Boolean(account);
   $('get-token').hidden = !account;
   $('sign-out').hidden = !account;
 }
@@ -45,6 +46,12 @@ async function main() {
 
   let calls = 0;
   $('sign-in').onclick = () => auth.login({ returnUrl: here }).catch(showError);
+  // The popup opens in the click handler itself, before anything is awaited (popup blockers allow that);
+  // the page stays as it is. A blocked popup (`popup_blocked`) can fall back to a redirect.
+  $('sign-in-popup').onclick = () => auth.loginPopup({ returnUrl: here }).catch((error) => {
+    if (error.code === 'popup_blocked') return auth.login({ returnUrl: here });
+    return showError(error);
+  });
   $('sign-out').onclick = () => auth.logout({ returnUrl: here }).catch(showError);
   $('get-token').onclick = async () => {
     try {

@@ -2,6 +2,7 @@
 //! core's, run by the driver (`driver.rs`).
 
 use std::cell::RefCell;
+use std::future::Future;
 use std::rc::Rc;
 
 use super::events::Subscription;
@@ -14,7 +15,7 @@ use super::{navigation, now_secs, AuthError, CacheLocation, KeyValueStore, WebSt
 use crate::protocol::renewal::{RenewalFailure, Renewed};
 use crate::protocol::{
     resolve_app_url, AccessToken, Account, AuthEvent, CachedAccessToken, CallbackOutcome, ClientConfig,
-    InteractiveAuthenticationRequest, ProviderMetadata, RequestKind, RequestOutcome, Scopes, Session,
+    InteractiveAuthenticationRequest, PopupOptions, ProviderMetadata, RequestKind, RequestOutcome, Scopes, Session,
 };
 
 /// A sign-in client for one provider and one client id. Cheap to clone: clones share state.
@@ -135,6 +136,26 @@ impl AuthClient {
     /// path of this app; anything else returns to the app root.
     pub async fn sign_in(&self, request: &InteractiveAuthenticationRequest) -> Result<(), AuthError> {
         self.run_sign_in(request, Leave::KeepThisPage).await
+    }
+
+    /// Signs in in a popup window for `request` (its scopes, `prompt`, `login_hint`, … as
+    /// [`Self::sign_in`] sends them); the page stays as it is. The window opens when this is called, not
+    /// when the future is first polled: call it in a click handler, before anything is awaited, or the
+    /// browser blocks it ([`AuthError::PopupBlocked`]: the app can sign in by redirect instead). The popup
+    /// lands on `options.redirect_uri`, a static page that hands the provider's answer back to this page;
+    /// the code is exchanged and checked here, as a redirect callback's, and the session is every tab's.
+    ///
+    /// Resolves to the account signed in, or fails with the provider's error, `popup_closed` (the user
+    /// closed the window), or `popup_timeout` (no answer within `options.timeout_secs`; under
+    /// `Cross-Origin-Opener-Policy: same-origin`, also how a closed popup ends, as the page cannot see the
+    /// close there). A second call while a popup is open brings it to the front and resolves with its
+    /// outcome (see [`crate::protocol::popup`]).
+    pub fn sign_in_popup(
+        &self,
+        request: &InteractiveAuthenticationRequest,
+        options: &PopupOptions,
+    ) -> impl Future<Output = Result<Account, AuthError>> + 'static {
+        self.start_popup(request, options)
     }
 
     /// Signs out: revokes the refresh token where the provider can, forgets the session in every tab of

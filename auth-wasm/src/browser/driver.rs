@@ -12,14 +12,18 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use super::client::Leave;
+use super::popup;
 use super::{http, locks, navigation, now_secs, random_bytes, signature, silent, timing, AuthClient, AuthError};
 use crate::protocol::flow::{Flow, Grant, Input, MetadataFlow, Step, TokenFlow};
+use crate::protocol::popup::{PopupInput, PopupSignIn, PopupStep};
 use crate::protocol::redirect_callback::{CallbackInput, CallbackStep, RedirectCallback};
 use crate::protocol::renewal::{Renewal, RenewalInput, RenewalStep, Renewed};
 use crate::protocol::sign_in::{SignIn, SignInInput, SignInStep};
 use crate::protocol::sign_out::{SignOut, SignOutInput, SignOutStep};
+use crate::protocol::storage_keys::popup_channel_name;
 use crate::protocol::{
-    AccessToken, CallbackOutcome, InteractiveAuthenticationRequest, ProviderMetadata, RequestOutcome, Scopes, TokenSet,
+    AccessToken, Account, CallbackOutcome, InteractiveAuthenticationRequest, PopupOptions, ProviderMetadata,
+    RequestOutcome, Scopes, TokenSet,
 };
 
 /// The run of a flow: a boxed future (see the module's documentation).
@@ -253,6 +257,86 @@ impl AuthClient {
                     CallbackStep::Forget => CallbackInput::Done(sync.commit(None, false, false)),
                     CallbackStep::ReplaceUrl(url) => CallbackInput::Done(navigation::replace_url(&url)),
                     CallbackStep::Finished(outcome) => return outcome,
+                };
+            }
+        })
+    }
+
+    /// Starts a [`PopupSignIn`] for `request`: its first steps here, at once, so that the window opens in
+    /// the caller's event handler before anything is awaited; the rest in the run returned, whose outcome
+    /// the calls that join this popup get too. The page's record of the open popup goes when the run ends.
+    pub(crate) fn start_popup(
+        &self,
+        request: &InteractiveAuthenticationRequest,
+        options: &PopupOptions,
+    ) -> FlowRun<'static, Account> {
+        let ended = |outcome| -> FlowRun<'static, Account> { Box::pin(std::future::ready(outcome)) };
+        let random = match random_bytes() {
+            Ok(random) => random,
+            Err(error) => return ended(Err(error)),
+        };
+        let origin = navigation::origin();
+        let mut flow = PopupSignIn::new(request.clone(), options.clone(), origin, random);
+        let mut open = None;
+        let mut input = PopupInput::Start;
+        let window = loop {
+            input = match flow.next(self.config(), input, &self.sync().view(), now_secs()) {
+                PopupStep::FindOpen => {
+                    open = popup::find_open();
+                    PopupInput::Found(open.is_some())
+                }
+                PopupStep::JoinOpen => match open.take() {
+                    Some((window, outcome)) => {
+                        popup::focus(&window);
+                        return Box::pin(popup::joined(outcome));
+                    }
+                    None => PopupInput::Joined(Err(AuthError::PopupClosed)),
+                },
+                PopupStep::OpenWindow(placement) => match popup::open(&placement) {
+                    Some(window) => break window,
+                    None => PopupInput::Opened(false),
+                },
+                PopupStep::Finished(outcome) => return ended(outcome),
+                // The steps after the window are the run's.
+                _ => PopupInput::Start,
+            };
+        };
+        let opened = popup::remember(window.clone());
+        let client = self.clone();
+        Box::pin(async move {
+            let outcome = client.run_popup(&mut flow, &window).await;
+            opened.end(&outcome);
+            outcome
+        })
+    }
+
+    /// Runs `flow` on from its open window `window` until it is over.
+    fn run_popup<'a>(&'a self, flow: &'a mut PopupSignIn, window: &'a wasm_bindgen::JsValue) -> FlowRun<'a, Account> {
+        Box::pin(async move {
+            let sync = self.sync();
+            let mut input = PopupInput::Opened(true);
+            loop {
+                let view = sync.view();
+                input = match flow.next(self.config(), input, &view, now_secs()) {
+                    PopupStep::GetMetadata => PopupInput::Metadata(self.provider_metadata().await),
+                    #[cfg(feature = "dpop")]
+                    PopupStep::PushAuthorizationRequest { endpoint, form } => {
+                        PopupInput::Pushed(http::post_form(&endpoint, form).await)
+                    }
+                    PopupStep::Navigate { url } => PopupInput::Done(popup::navigate(window, &url)),
+                    PopupStep::AwaitAnswer { state, timeout_ms, watch_closed } => {
+                        let channel = popup_channel_name(state);
+                        PopupInput::Watched(popup::await_answer(window, &channel, timeout_ms, watch_closed).await)
+                    }
+                    PopupStep::CloseWindow => {
+                        popup::close(window);
+                        PopupInput::Done(Ok(()))
+                    }
+                    PopupStep::Exchange(grant) => PopupInput::Tokens(self.tokens(grant).await),
+                    PopupStep::Commit(session) => PopupInput::Done(sync.commit(Some(session), true, false)),
+                    PopupStep::Finished(outcome) => return outcome,
+                    // The steps before the window were start_popup's: the flow ends on this answer.
+                    _ => PopupInput::Start,
                 };
             }
         })

@@ -56,13 +56,9 @@ impl AuthorizedFetch {
                     sent = Some(token.access_token);
                 }
                 TokenResult::RequiresInteraction(required) => {
-                    // Scopes the user refused at consent: a sign-in the provider answers without asking
-                    // (it remembers the refusal) would land on this same call again, in a loop. The app
-                    // gets the error, and may ask for consent (`prompt=consent`) from a click.
-                    if let Some(refused) = required.reason.as_deref().filter(|reason| {
-                        matches!(reason, AuthError::Protocol(crate::protocol::ProtocolError::ScopesNotGranted(_)))
-                    }) {
-                        return Err(refused.clone());
+                    // A sign-in started here would loop (see `needs_the_users_click`): the app gets the error.
+                    if let Some(reason) = required.reason.as_deref().filter(|r| r.needs_the_users_click()) {
+                        return Err(reason.clone());
                     }
                     required.go_to_login_route()?;
                     return Err(AuthError::Redirecting);

@@ -13,6 +13,7 @@ mod history;
 mod http;
 mod locks;
 pub(crate) mod navigation;
+mod popup;
 mod provider_cache;
 mod session_store;
 mod signature;

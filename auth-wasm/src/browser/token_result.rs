@@ -1,9 +1,10 @@
 //! The answer to a token call: a token, or the interactive request that gets one.
 
+use std::future::Future;
 use std::rc::Rc;
 
 use super::{history, AuthClient, AuthError};
-use crate::protocol::{CachedAccessToken, InteractiveAuthenticationRequest};
+use crate::protocol::{CachedAccessToken, InteractiveAuthenticationRequest, PopupOptions, ProtocolError};
 
 /// The answer to [`super::AuthClient::get_token`].
 #[derive(Clone, Debug)]
@@ -69,5 +70,36 @@ impl InteractionRequired {
     /// does.
     pub fn go_to_login_route(&self) -> Result<(), AuthError> {
         history::navigate_to_login(&self.client.config().login_path, &self.request)
+    }
+
+    /// Gets the token in a popup window: a sign-in for [`request`](Self::request) there
+    /// ([`AuthClient::sign_in_popup`]), then the token as [`AuthClient::get_token`] gets it (the sign-in's
+    /// own token, or one renewed with the refresh token the sign-in granted for these scopes); the page
+    /// stays as it is. The window opens when this is called. A token call is usually awaited first, and
+    /// the click's activation may be gone by then (`popup_blocked`): call this in a later click handler
+    /// (a "Continue" button, say), or redirect. The npm package's `InteractionRequiredError.popup()` is
+    /// this.
+    pub fn popup(
+        &self,
+        options: &PopupOptions,
+    ) -> impl Future<Output = Result<CachedAccessToken, AuthError>> + 'static {
+        let run = self.client.start_popup(&self.request, options);
+        let (client, scopes) = (self.client.clone(), self.request.scopes.clone());
+        async move {
+            run.await?;
+            match client.get_token(&scopes).await? {
+                TokenResult::Success(token) => Ok(token),
+                // Signed in, and still no token: why the renewal says, else that none was granted.
+                TokenResult::RequiresInteraction(still) => Err(still.reason.map_or_else(
+                    || {
+                        ProtocolError::InvalidTokenResponse(
+                            "the provider granted no token for the requested scopes".into(),
+                        )
+                        .into()
+                    },
+                    |why| AuthError::clone(&why),
+                )),
+            }
+        }
     }
 }

@@ -6,10 +6,12 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::errors::{auth_error, interaction_required};
-use super::options::{client_config, login_request, logout_request, CLIENT_OPTIONS, LOGIN_REQUEST, LOGOUT_REQUEST};
+use super::options::{
+    client_config, login_request, logout_request, popup_options, CLIENT_OPTIONS, LOGIN_REQUEST, LOGOUT_REQUEST,
+};
 use super::types::*;
 use crate::browser::{navigation, AuthClient, AuthError, Subscription, TokenResult};
-use crate::protocol::ProtocolError;
+use crate::protocol::{PopupOptions, ProtocolError};
 
 /// `future` as a JS promise of the type `T` the `.d.ts` declares, rejected with the JS error of an
 /// `AuthError`.
@@ -21,6 +23,8 @@ fn promise<T: JsCast>(future: impl Future<Output = Result<JsValue, AuthError>> +
 #[wasm_bindgen(js_name = AuthClient)]
 pub struct JsAuthClient {
     client: AuthClient,
+    /// The options' `popup…` fields.
+    popup: PopupOptions,
 }
 
 #[wasm_bindgen(js_class = AuthClient)]
@@ -32,10 +36,11 @@ impl JsAuthClient {
             ProtocolError::InvalidRequest(why) => auth_error(&ProtocolError::InvalidConfig(why).into()),
             other => auth_error(&other.into()),
         };
-        let options = from_js(options.into(), &CLIENT_OPTIONS).map_err(invalid)?;
-        let config = client_config(&options.unwrap_or_default()).map_err(|e| auth_error(&e.into()))?;
+        let options = from_js(options.into(), &CLIENT_OPTIONS).map_err(invalid)?.unwrap_or_default();
+        let config = client_config(&options).map_err(|e| auth_error(&e.into()))?;
+        let popup = popup_options(&options).map_err(|e| auth_error(&e.into()))?;
         let client = AuthClient::new(config).map_err(|e| auth_error(&e))?;
-        Ok(Self { client })
+        Ok(Self { client, popup })
     }
 
     /// Completes a sign-in or sign-out if this page is its callback (call it once at start-up); the
@@ -59,9 +64,27 @@ impl JsAuthClient {
         })
     }
 
+    /// Signs in in a popup window; the page stays as it is. Call it in a click handler, before anything is
+    /// awaited: the window opens at once, or the browser blocks it (`popup_blocked`). Resolves to the
+    /// account; rejects with `popup_closed`, `popup_timeout` or the provider's error.
+    #[wasm_bindgen(js_name = loginPopup)]
+    pub fn login_popup(&self, request: Option<LoginRequestArg>) -> AccountPromise {
+        let request = request.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let request = match from_js(request, &LOGIN_REQUEST)
+            .and_then(|js| login_request(js.as_ref(), navigation::current_path()))
+        {
+            Ok(request) => request,
+            Err(error) => return js_sys::Promise::reject(&auth_error(&error.into())).unchecked_into(),
+        };
+        // The window opens here, in the caller's event handler; the promise follows the rest.
+        let run = self.client.sign_in_popup(&request, &self.popup);
+        promise(async move { run.await.map(|account| to_js(account_to_json(&account))) })
+    }
+
     /// An access token for `scopes`, silently (cache, refresh token, hidden iframe). Rejects with an
     /// `InteractionRequiredError` whose `redirect()` sends the browser to the provider for one (Rust's
-    /// `InteractionRequired::redirect`).
+    /// `InteractionRequired::redirect`); `index.js` gives it `popup()` (`loginPopup`, then this again:
+    /// Rust's `InteractionRequired::popup`).
     #[wasm_bindgen(js_name = getToken)]
     pub fn get_token(&self, request: TokenRequestArg) -> StringPromise {
         let (scopes, force) = match token_request(&request) {

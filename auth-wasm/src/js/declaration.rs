@@ -138,6 +138,32 @@ pub const CLIENT_OPTIONS: Interface = Interface {
             "Ask for Entra's `client_info` (its account ids); by default only for Microsoft Entra authorities.",
         ),
         optional_or(
+            "popupRedirectUri",
+            Kind::Text,
+            "/popup-callback.html",
+            "Where the provider returns a sign-in popup: the package's static `popup-callback.html`, served by this \
+             app and registered as a redirect URI; it hands the answer back to the app's page and must not load \
+             the app.",
+        ),
+        optional("popupWidth", Kind::Count, "The sign-in popup's width, in CSS pixels (default: 483)."),
+        optional("popupHeight", Kind::Count, "The sign-in popup's height, in CSS pixels (default: 600)."),
+        optional(
+            "popupLeft",
+            Kind::Count,
+            "The sign-in popup's distance from the screen's left edge (default: centred over the app's window).",
+        ),
+        optional(
+            "popupTop",
+            Kind::Count,
+            "The sign-in popup's distance from the screen's top edge (default: centred over the app's window).",
+        ),
+        optional(
+            "popupTimeoutSeconds",
+            Kind::Count,
+            "How long `loginPopup()` and `popup()` wait for the provider's answer (`popup_timeout`; default: 120); \
+             under COOP `same-origin`, also how long a popup the user closed keeps them waiting.",
+        ),
+        optional_or(
             "loginPath",
             Kind::Text,
             "/authentication/login",
@@ -155,7 +181,7 @@ pub const CLIENT_OPTIONS: Interface = Interface {
 /// The request of `login(request)`.
 pub const LOGIN_REQUEST: Interface = Interface {
     name: "LoginRequest",
-    doc: "What `login(request)` asks the provider for; every field may be left out.",
+    doc: "What `login(request)` and `loginPopup(request)` ask the provider for; every field may be left out.",
     fields: &[
         optional(
             "returnUrl",
@@ -263,6 +289,9 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     code("silent_timeout", "The hidden iframe of a silent renewal got no answer in time."),
     code("silent_unavailable", "Silent renewal in a hidden iframe cannot work on this page."),
     code("not_available_on_server", "Called in a server render (leptos-auth's `ssr`): the session is in the browser."),
+    code("popup_blocked", "The browser refused the sign-in popup (not opened from a click); sign in by redirect."),
+    code("popup_closed", "The user closed the sign-in popup before the sign-in completed."),
+    code("popup_timeout", "The sign-in popup gave no answer in time (under COOP, also a popup the user closed)."),
 ];
 
 /// The codes `index.js` throws, before the WebAssembly module is there.

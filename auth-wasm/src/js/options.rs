@@ -5,8 +5,8 @@
 
 use super::declaration::{self, Field, Kind};
 use crate::protocol::{
-    json, CacheLocation, ClientConfig, InteractiveAuthenticationRequest, JsonError, JsonObject, Prompt, ProtocolError,
-    Scopes,
+    json, CacheLocation, ClientConfig, InteractiveAuthenticationRequest, JsonError, JsonObject, PopupOptions, Prompt,
+    ProtocolError, Scopes,
 };
 
 /// What the readers know of a declared field: its name, kind and whether it is required.
@@ -105,6 +105,26 @@ pub fn client_config(options: &JsonObject) -> Result<ClientConfig, ProtocolError
     let config = read().map_err(|e| ProtocolError::InvalidConfig(e.into()))?;
     config.validate()?;
     Ok(config)
+}
+
+/// The popup options of an `AuthClientOptions` object (see [`checked`]): its `popup…` fields.
+pub fn popup_options(options: &JsonObject) -> Result<PopupOptions, ProtocolError> {
+    let read = || -> Result<PopupOptions, JsonError> {
+        let mut popup = PopupOptions::default();
+        if let Some(uri) = options.opt_string("popupRedirectUri")? {
+            popup.redirect_uri = uri;
+        }
+        let count = |name| -> Result<Option<u32>, JsonError> {
+            Ok(options.opt_unsigned(name)?.map(|n| u32::try_from(n).unwrap_or(u32::MAX)))
+        };
+        popup.window.width = count("popupWidth")?.unwrap_or(popup.window.width);
+        popup.window.height = count("popupHeight")?.unwrap_or(popup.window.height);
+        popup.window.left = count("popupLeft")?;
+        popup.window.top = count("popupTop")?;
+        popup.timeout_secs = count("popupTimeoutSeconds")?.unwrap_or(popup.timeout_secs);
+        Ok(popup)
+    };
+    read().map_err(|e| ProtocolError::InvalidConfig(e.into()))
 }
 
 /// The sign-in request of a `LoginRequest` object (see [`checked`]), or of none: it returns to

@@ -7,16 +7,18 @@
 use std::collections::BTreeSet;
 
 use super::declaration::*;
-use super::options::{self, checked, client_config, login_request, logout_request, Accepted, AcceptedField};
+use super::options::{
+    self, checked, client_config, login_request, logout_request, popup_options, Accepted, AcceptedField,
+};
 use crate::protocol::{
-    json, AuthError, CacheLocation, ClientConfig, InteractiveAuthenticationRequest, JsonObject, JsonValue, Prompt,
-    ProtocolError,
+    json, AuthError, CacheLocation, ClientConfig, InteractiveAuthenticationRequest, JsonObject, JsonValue,
+    PopupOptions, Prompt, ProtocolError,
 };
 
 /// What a reader made of an object.
 #[derive(Debug, PartialEq)]
 enum Read {
-    Config(ClientConfig),
+    Config(ClientConfig, PopupOptions),
     Request(InteractiveAuthenticationRequest),
 }
 
@@ -38,7 +40,7 @@ fn accepted(interface: &Interface) -> &'static Accepted {
 fn read(interface: &Interface, object: JsonObject) -> Result<Read, ProtocolError> {
     let object = checked(object, accepted(interface))?;
     match interface.name {
-        "AuthClientOptions" => client_config(&object).map(Read::Config),
+        "AuthClientOptions" => Ok(Read::Config(client_config(&object)?, popup_options(&object)?)),
         "LoginRequest" => login_request(Some(&object), "/here".into()).map(Read::Request),
         "LogoutRequest" => logout_request(Some(&object)).map(Read::Request),
         other => panic!("{other} is not read from JSON"),
@@ -200,6 +202,9 @@ fn one_error_of_each_variant() -> Vec<AuthError> {
         AuthError::SilentUnavailable { reason: text() },
         AuthError::FrameCookiesBlocked,
         AuthError::NotAvailableOnServer,
+        AuthError::PopupBlocked,
+        AuthError::PopupClosed,
+        AuthError::PopupTimeout { seconds: 120 },
     ];
     let variants: BTreeSet<_> = others
         .iter()
@@ -216,6 +221,9 @@ fn one_error_of_each_variant() -> Vec<AuthError> {
                 AuthError::SilentUnavailable { .. } => "SilentUnavailable",
                 AuthError::FrameCookiesBlocked => "FrameCookiesBlocked",
                 AuthError::NotAvailableOnServer => "NotAvailableOnServer",
+                AuthError::PopupBlocked => "PopupBlocked",
+                AuthError::PopupClosed => "PopupClosed",
+                AuthError::PopupTimeout { .. } => "PopupTimeout",
             }
         })
         .collect();

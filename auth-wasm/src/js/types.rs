@@ -32,6 +32,8 @@ extern "C" {
     pub type StringPromise;
     #[wasm_bindgen(typescript_type = "Promise<void>")]
     pub type VoidPromise;
+    #[wasm_bindgen(typescript_type = "Promise<Account>")]
+    pub type AccountPromise;
 }
 
 /// A plain JS object of a JSON object.

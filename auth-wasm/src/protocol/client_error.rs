@@ -48,6 +48,17 @@ pub enum AuthError {
     /// The call ran in a server render (leptos-auth's `ssr`): there is no session on the server, as the
     /// tokens live in the browser. Make it in the browser (an effect, an event handler).
     NotAvailableOnServer,
+    /// The browser refused to open the sign-in popup: it was not opened from a click (or the click was
+    /// too long ago, or its activation was used). The app can sign in by redirect instead.
+    PopupBlocked,
+    /// The user closed the sign-in popup before the sign-in completed.
+    PopupClosed,
+    /// The sign-in popup gave no answer in time (under `Cross-Origin-Opener-Policy: same-origin`, also how
+    /// a popup the user closed ends).
+    PopupTimeout {
+        /// How long it waited.
+        seconds: u32,
+    },
 }
 
 impl AuthError {
@@ -64,6 +75,9 @@ impl AuthError {
             Self::SilentUnavailable { reason } => Message::new("silent_unavailable").text(reason),
             Self::FrameCookiesBlocked => Message::new("frame_cookies_blocked"),
             Self::NotAvailableOnServer => Message::new("not_available_on_server"),
+            Self::PopupBlocked => Message::new("popup_blocked"),
+            Self::PopupClosed => Message::new("popup_closed"),
+            Self::PopupTimeout { seconds } => Message::new("popup_timeout").number(*seconds),
         }
     }
 
@@ -79,6 +93,9 @@ impl AuthError {
             Self::SilentTimeout { .. } => "silent_timeout",
             Self::SilentUnavailable { .. } | Self::FrameCookiesBlocked => "silent_unavailable",
             Self::NotAvailableOnServer => "not_available_on_server",
+            Self::PopupBlocked => "popup_blocked",
+            Self::PopupClosed => "popup_closed",
+            Self::PopupTimeout { .. } => "popup_timeout",
         }
     }
 
@@ -89,6 +106,14 @@ impl AuthError {
             Self::SilentTimeout { .. } | Self::SilentUnavailable { .. } | Self::FrameCookiesBlocked => true,
             _ => false,
         }
+    }
+
+    /// Whether only a sign-in the user asks for, from a click, can fix this, not one the library starts
+    /// on its own (an authorized fetch going to the login route): the user refused scopes at consent,
+    /// and a provider that remembers the refusal answers such a sign-in without asking, back to the same
+    /// call, in a loop. The app asks for consent (`prompt=consent`) instead.
+    pub fn needs_the_users_click(&self) -> bool {
+        matches!(self, Self::Protocol(ProtocolError::ScopesNotGranted(_)))
     }
 }
 
@@ -110,5 +135,17 @@ impl std::error::Error for AuthError {
 impl From<ProtocolError> for AuthError {
     fn from(error: ProtocolError) -> Self {
         Self::Protocol(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_refused_scopes_wait_for_the_users_click() {
+        assert!(AuthError::from(ProtocolError::ScopesNotGranted("api:write".into())).needs_the_users_click());
+        assert!(!AuthError::from(ProtocolError::ConsentRequired(None)).needs_the_users_click());
+        assert!(!AuthError::SilentTimeout { seconds: 10 }.needs_the_users_click());
     }
 }

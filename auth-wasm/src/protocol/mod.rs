@@ -28,6 +28,8 @@ mod message;
 #[cfg(feature = "dpop")]
 pub mod par;
 mod pkce;
+pub mod popup;
+mod popup_options;
 mod presented;
 pub mod redirect_callback;
 pub mod renewal;
@@ -71,6 +73,7 @@ pub use jws::{
 pub use logout::{end_session_url, LogoutTransaction};
 pub use message::{Message, MessageArg, MESSAGES};
 pub use pkce::{PkceChallenge, PKCE_METHOD_S256};
+pub use popup_options::{PopupOptions, PopupWindow, DEFAULT_POPUP_REDIRECT_PATH, DEFAULT_POPUP_TIMEOUT_SECS};
 pub use presented::{PresentedRefreshTokens, RefreshTokenFingerprint};
 pub use redirect_callback::CallbackOutcome;
 pub use request::{

@@ -147,32 +147,45 @@ impl<'a> SignIn<'a> {
         }
     }
 
-    /// The transaction of this sign-in and its authorize URL. The return URL must be a path of this app;
-    /// anything else returns to the app root.
+    /// The transaction of this sign-in and how its authorization request reaches the provider.
     fn begin(&self, metadata: &ProviderMetadata, now: i64) -> Result<(LoginTransaction, Authorize), AuthError> {
-        let config = self.config;
-        let redirect_uri = resolve_app_url(self.origin, &config.redirect_uri);
-        let return_url = safe_return_url(&self.request.return_url, self.origin);
-        let scopes = config.scopes.union(&self.request.scopes).for_sign_in();
-        let transaction = LoginTransaction::begin(&redirect_uri, scopes, &return_url, now, self.random)
-            .with_max_age(self.request.max_age);
-        let params = config.with_configured_parameters(self.request.authorize_parameters()?);
-        #[cfg(feature = "dpop")]
-        if let Some(pushed) = super::par::pushed_request(config, metadata, &transaction, &params)? {
-            return Ok((transaction, Authorize::Push(pushed)));
-        }
-        let url = authorize_url(metadata, &config.client_id, &transaction, &params)?;
-        Ok((transaction, Authorize::Url(url)))
+        let redirect_uri = resolve_app_url(self.origin, &self.config.redirect_uri);
+        authorize_request(self.config, self.request, self.origin, &redirect_uri, metadata, now, self.random)
     }
 }
 
 /// How the authorization request reaches the provider.
-enum Authorize {
+pub(crate) enum Authorize {
     /// In the authorize URL.
     Url(String),
     /// Pushed first (RFC 9126).
     #[cfg(feature = "dpop")]
     Push(super::par::PushedRequest),
+}
+
+/// The transaction of an interactive sign-in for `request` that returns to `redirect_uri`, and how its
+/// authorization request reaches the provider (a redirect's, or a popup's). The return URL must be a path
+/// of this app; anything else returns to the app root.
+pub(crate) fn authorize_request(
+    config: &ClientConfig,
+    request: &InteractiveAuthenticationRequest,
+    origin: &str,
+    redirect_uri: &str,
+    metadata: &ProviderMetadata,
+    now: i64,
+    random: [[u8; 32]; 3],
+) -> Result<(LoginTransaction, Authorize), AuthError> {
+    let return_url = safe_return_url(&request.return_url, origin);
+    let scopes = config.scopes.union(&request.scopes).for_sign_in();
+    let transaction =
+        LoginTransaction::begin(redirect_uri, scopes, &return_url, now, random).with_max_age(request.max_age);
+    let params = config.with_configured_parameters(request.authorize_parameters()?);
+    #[cfg(feature = "dpop")]
+    if let Some(pushed) = super::par::pushed_request(config, metadata, &transaction, &params)? {
+        return Ok((transaction, Authorize::Push(pushed)));
+    }
+    let url = authorize_url(metadata, &config.client_id, &transaction, &params)?;
+    Ok((transaction, Authorize::Url(url)))
 }
 
 #[cfg(test)]

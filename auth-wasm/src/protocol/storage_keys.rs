@@ -15,6 +15,10 @@ pub const LOGIN_TRANSACTION_PREFIX: &str = "auth-wasm.tx.";
 pub const LOGOUT_TRANSACTION_PREFIX: &str = "auth-wasm.logout.";
 /// Completed sign-ins, so that reloading a callback URL goes where the sign-in went (sessionStorage).
 pub const COMPLETED_TRANSACTION_PREFIX: &str = "auth-wasm.done.";
+/// The BroadcastChannel on which a popup's landing page hands the provider's answer to the page that
+/// opened the popup, one per sign-in: this prefix and its `state`. The static page
+/// `demo-app/popup-callback.html` spells it too (a test checks that they agree).
+pub const POPUP_CHANNEL_PREFIX: &str = "auth-wasm.popup|";
 
 /// A name component with `%` and the separator `|` escaped, so that no value (a `sub` containing `|`,
 /// say) can make a name that belongs under another client, authority or account.
@@ -109,9 +113,22 @@ pub fn channel_name(client_id: &ClientId, authority: &str) -> String {
     client_name("tabs", client_id, authority)
 }
 
+/// The BroadcastChannel of the popup sign-in of `state` (see [`POPUP_CHANNEL_PREFIX`]). A state is
+/// base64url: it has no separator to escape.
+pub fn popup_channel_name(state: &State) -> String {
+    [POPUP_CHANNEL_PREFIX, state.as_str()].concat()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_popup_landing_page_posts_on_the_channel_the_opener_listens_to() {
+        let page = include_str!("../../../demo-app/popup-callback.html");
+        assert!(page.contains(&["'", POPUP_CHANNEL_PREFIX, "'"].concat()), "popup-callback.html names another channel");
+        assert_eq!(popup_channel_name(&State::new("s1")), "auth-wasm.popup|s1");
+    }
 
     #[test]
     fn names_are_per_client_and_authority_and_escape_the_separator() {

@@ -52,9 +52,7 @@ fn Home() -> impl IntoView {
             <button on:click=move |_| auth.sign_out()>"Sign out"</button>
         }
         .into_any(),
-        AuthState::Anonymous => {
-            view! { <button on:click=move |_| auth.sign_in()>"Sign in"</button> }.into_any()
-        }
+        AuthState::Anonymous => view! { <button on:click=move |_| auth.sign_in()>"Sign in"</button> }.into_any(),
         AuthState::Authorizing => view! { <p data-testid="status">"Authorizing…"</p> }.into_any(),
     }
 }
