@@ -37,6 +37,10 @@ struct Inner {
     /// The last silent renewal that needed the user. Calls that waited behind it get its answer instead
     /// of running the same iframe again.
     last_failure: RefCell<Option<RenewalFailure>>,
+    /// The DPoP proof key (shared by the tabs, or in memory with a memory-only session), and each
+    /// server's last nonce, as this tab's requests learnt them.
+    #[cfg(feature = "dpop")]
+    dpop: (super::DpopKeyStore, RefCell<crate::protocol::dpop::DpopNonces>),
 }
 
 impl AuthClient {
@@ -80,6 +84,14 @@ impl AuthClient {
             transactions: TransactionStore::new(transactions),
             renewal_turn: futures_util::lock::Mutex::new(()),
             last_failure: RefCell::new(None),
+            #[cfg(feature = "dpop")]
+            dpop: (
+                match config.cache_location {
+                    CacheLocation::Memory => super::DpopKeyStore::in_memory(),
+                    _ => super::DpopKeyStore::new(&config.client_id, &config.authority),
+                },
+                RefCell::default(),
+            ),
             config,
         });
         Ok(Self { inner })
@@ -244,6 +256,18 @@ impl AuthClient {
     /// This tab's turn to renew (one renewal at a time in a tab), for the driver.
     pub(crate) fn renewal_turn(&self) -> &futures_util::lock::Mutex<()> {
         &self.inner.renewal_turn
+    }
+
+    /// The DPoP proof key's store (for the driver).
+    #[cfg(feature = "dpop")]
+    pub(crate) fn dpop_keys(&self) -> &super::DpopKeyStore {
+        &self.inner.dpop.0
+    }
+
+    /// Each server's last DPoP nonce (for the driver and the authorized fetch).
+    #[cfg(feature = "dpop")]
+    pub(crate) fn dpop_nonces(&self) -> &RefCell<crate::protocol::dpop::DpopNonces> {
+        &self.inner.dpop.1
     }
 
     /// The last renewal that needed the user, as this tab remembers it (for the driver).

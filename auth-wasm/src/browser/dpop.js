@@ -34,14 +34,15 @@ async function withKeys(mode, use) {
 /** The key record named `name` ({ privateKey, jwk }), or null. */
 export const loadKey = (name) => withKeys('readonly', (keys) => keys.get(name)).then((record) => record ?? null);
 
-/** A new key pair whose private key cannot be exported, stored as `name` in place of any other; resolves
- * to its record: the private CryptoKey and the public JWK's required members as JSON text. */
+/** A new key pair whose private key cannot be exported, stored as `name` in place of any other (not
+ * stored when `name` is empty: a memory-only session's); resolves to its record: the private CryptoKey
+ * and the public JWK's required members as JSON text. */
 export async function createKey(name) {
   const subtle = crypto.subtle;
   const pair = await subtle.generateKey(ECDSA_P256, false, ['sign']);
   const { kty, crv, x, y } = await subtle.exportKey('jwk', pair.publicKey);
   const record = { privateKey: pair.privateKey, jwk: JSON.stringify({ kty, crv, x, y }) };
-  await withKeys('readwrite', (keys) => keys.put(record, name));
+  if (name) await withKeys('readwrite', (keys) => keys.put(record, name));
   return record;
 }
 
@@ -56,4 +57,16 @@ export async function sign(record, data) {
   // A copy first: `data` is a view of the wasm memory, which may grow (and detach it) during the await.
   data = data.slice();
   return new Uint8Array(await crypto.subtle.sign(ECDSA_P256, record.privateKey, data));
+}
+
+/** POST the form `body` to `url` with the DPoP proof `proof`; resolves to [status, text, the DPoP-Nonce
+ * header or null]. Rejects on a network error or after `timeoutMs`. */
+export async function postWithProof(url, body, proof, timeoutMs) {
+  const response = await fetch(url, {
+    method: 'POST',
+    signal: AbortSignal.timeout(timeoutMs),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', DPoP: proof },
+    body,
+  });
+  return [response.status, await response.text(), response.headers.get('DPoP-Nonce')];
 }

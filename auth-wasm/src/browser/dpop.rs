@@ -5,8 +5,12 @@
 //! take the key along, so the tokens are useless elsewhere. There is one key per client and authority,
 //! shared by the tabs of the origin as their session is.
 
+use std::cell::RefCell;
+
 use wasm_bindgen::prelude::*;
 
+use super::error::js_message;
+use super::http::{HttpResponse, REQUEST_TIMEOUT_MS};
 use super::{now_secs, random_bytes, AuthError};
 use crate::protocol::dpop::{proof_signing_input, signed_proof, DpopPublicKey, ProofRequest};
 use crate::protocol::storage_keys::dpop_key_name;
@@ -24,10 +28,26 @@ extern "C" {
     fn record_jwk(record: &JsValue) -> String;
     #[wasm_bindgen(js_name = sign, catch)]
     async fn web_crypto_sign(record: &JsValue, data: &[u8]) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = postWithProof, catch)]
+    async fn post_with_proof(url: &str, body: String, proof: &str, timeout_ms: u32) -> Result<JsValue, JsValue>;
+}
+
+/// `POST url` with the form `body` and the DPoP `proof`; the answer with its `DPoP-Nonce`.
+pub(crate) async fn post_form_with_proof(url: &str, body: String, proof: &str) -> Result<HttpResponse, AuthError> {
+    let network_error = |error: JsValue| AuthError::Network { url: url.to_owned(), message: js_message(&error) };
+    let answer: js_sys::Array =
+        post_with_proof(url, body, proof, REQUEST_TIMEOUT_MS).await.map_err(network_error)?.unchecked_into();
+    let mut response = HttpResponse::new(
+        answer.get(0).as_f64().unwrap_or_default() as u16,
+        answer.get(1).as_string().unwrap_or_default(),
+    );
+    response.dpop_nonce = answer.get(2).as_string();
+    Ok(response)
 }
 
 /// A proof key: its IndexedDB record (the private `CryptoKey`, which never leaves WebCrypto) and its
 /// public half.
+#[derive(Clone)]
 pub struct DpopKey {
     record: JsValue,
     public: DpopPublicKey,
@@ -58,32 +78,49 @@ impl DpopKey {
     }
 }
 
-/// Where the proof key of a client and authority is kept (IndexedDB, by [`dpop_key_name`]).
+/// Where the proof key of a client and authority is kept: IndexedDB (by [`dpop_key_name`]), shared by
+/// the tabs; or this page's memory, for a memory-only session.
 pub struct DpopKeyStore {
+    /// The IndexedDB name; empty for a memory-only store.
     name: String,
+    memory: RefCell<Option<DpopKey>>,
 }
 
 impl DpopKeyStore {
     /// The store of `client_id`'s key at `authority`.
     pub fn new(client_id: &ClientId, authority: &str) -> Self {
-        Self { name: dpop_key_name(client_id, authority) }
+        Self { name: dpop_key_name(client_id, authority), memory: RefCell::new(None) }
+    }
+
+    /// A store in this page's memory only (a session kept in memory: its key goes with it).
+    pub fn in_memory() -> Self {
+        Self { name: String::new(), memory: RefCell::new(None) }
     }
 
     /// The key kept, if any. A record that is not a usable key reads as none: the next sign-in replaces
     /// it, and no bound token can have been issued to a key that cannot sign.
     pub async fn load(&self) -> Result<Option<DpopKey>, AuthError> {
+        if self.name.is_empty() {
+            return Ok(self.memory.borrow().clone());
+        }
         Ok(DpopKey::from_record(load_key(&self.name).await.map_err(AuthError::browser)?))
     }
 
     /// A new key, kept in place of the one before (a sign-in, or a switch to another account).
     pub async fn create(&self) -> Result<DpopKey, AuthError> {
         let record = create_key(&self.name).await.map_err(AuthError::browser)?;
-        DpopKey::from_record(record).ok_or_else(|| AuthError::Browser("WebCrypto made no P-256 key".into()))
+        let key =
+            DpopKey::from_record(record).ok_or_else(|| AuthError::Browser("WebCrypto made no P-256 key".into()))?;
+        *self.memory.borrow_mut() = self.name.is_empty().then(|| key.clone());
+        Ok(key)
     }
 
     /// Forgets the key (a sign-out): the tokens bound to it can no longer be used by anyone.
     pub async fn delete(&self) -> Result<(), AuthError> {
-        delete_key(&self.name).await.map_err(AuthError::browser)?;
+        self.memory.borrow_mut().take();
+        if !self.name.is_empty() {
+            delete_key(&self.name).await.map_err(AuthError::browser)?;
+        }
         Ok(())
     }
 }

@@ -33,8 +33,21 @@ impl AuthClient {
     /// Trades `grant` for checked tokens (see [`TokenFlow`]). Nothing is stored here.
     pub(crate) fn tokens<'a>(&'a self, grant: Grant<'a>) -> FlowRun<'a, TokenSet> {
         Box::pin(async move {
-            let mut flow = TokenFlow::new(self.config(), grant);
-            self.drive(&mut flow).await?;
+            let flow = TokenFlow::new(self.config(), grant);
+            // The key as the store has it (unreadable: none), and the nonces this tab knows; the flow
+            // decides whether the grant is bound and the key the right one.
+            #[cfg(feature = "dpop")]
+            let flow = {
+                let key = self.dpop_keys().load().await.ok().flatten().map(|key| key.public_key().clone());
+                flow.with_dpop(key, self.dpop_nonces().borrow().clone())
+            };
+            let mut flow = flow;
+            let driven = self.drive(&mut flow).await;
+            #[cfg(feature = "dpop")]
+            if let Some(nonces) = flow.dpop_nonces() {
+                *self.dpop_nonces().borrow_mut() = nonces.clone();
+            }
+            driven?;
             Ok(flow.into_token_set().expect("a flow is done when the driver returns"))
         })
     }
@@ -51,13 +64,27 @@ impl AuthClient {
     /// A proof for `request`, signed with this client's key (made at sign-in). A flow asks for one only
     /// when it binds tokens, so a missing key is a session that lost its key: it must sign in again.
     #[cfg(feature = "dpop")]
-    async fn sign_dpop_proof(&self, request: &crate::protocol::dpop::ProofRequest) -> Result<String, AuthError> {
-        let config = self.config();
-        let store = super::DpopKeyStore::new(&config.client_id, &config.authority);
-        match store.load().await? {
+    pub(crate) async fn sign_dpop_proof(
+        &self,
+        request: &crate::protocol::dpop::ProofRequest,
+    ) -> Result<String, AuthError> {
+        match self.dpop_keys().load().await.ok().flatten() {
             Some(key) => key.sign_proof(request).await,
-            None => Err(AuthError::Browser("the DPoP key of this session is gone; sign in again".into())),
+            None => Err(crate::protocol::ProtocolError::DpopKeyGone.into()),
         }
+    }
+
+    /// The public half of the key a sign-in asked for: the stored one (unreadable: none), or a new one.
+    #[cfg(feature = "dpop")]
+    async fn dpop_key(
+        &self,
+        asked: crate::protocol::dpop::KeyRequest,
+    ) -> Result<Option<crate::protocol::dpop::DpopPublicKey>, AuthError> {
+        let key = match asked {
+            crate::protocol::dpop::KeyRequest::Load => self.dpop_keys().load().await.ok().flatten(),
+            crate::protocol::dpop::KeyRequest::Create => Some(self.dpop_keys().create().await?),
+        };
+        Ok(key.map(|key| key.public_key().clone()))
     }
 
     /// Runs `flow` until it is done; its result is then in the flow. The first error stops it.
@@ -75,6 +102,10 @@ impl AuthClient {
                     Step::Keep(fetched) => {
                         self.provider().keep(fetched);
                         Input::Kept
+                    }
+                    #[cfg(feature = "dpop")]
+                    Step::PostForm { url, body, dpop: Some(proof) } => {
+                        Input::Response(super::dpop::post_form_with_proof(&url, body, &proof).await?)
                     }
                     Step::PostForm { url, body, .. } => Input::Response(http::post_form(&url, body).await?),
                     Step::VerifySignature(check) => Input::Signature(signature::check_signature(&check).await?),
@@ -175,7 +206,10 @@ impl AuthClient {
     ) -> FlowRun<'a, ()> {
         Box::pin(async move {
             let origin = navigation::origin();
-            let mut flow = SignIn::new(self.config(), request, &origin, random_bytes()?);
+            let flow = SignIn::new(self.config(), request, &origin, random_bytes()?);
+            #[cfg(feature = "dpop")]
+            let flow = flow.with_session_key(self.sync().view().session.as_deref().and_then(|s| s.dpop_jkt()));
+            let mut flow = flow;
             let mut input = SignInInput::Start;
             loop {
                 input = match flow.next(input, now_secs()) {
@@ -188,6 +222,8 @@ impl AuthClient {
                     SignInStep::PushAuthorizationRequest { endpoint, form } => {
                         SignInInput::Pushed(http::post_form(&endpoint, form).await)
                     }
+                    #[cfg(feature = "dpop")]
+                    SignInStep::DpopKey(asked) => SignInInput::DpopKey(self.dpop_key(asked).await),
                     SignInStep::Leave { url } => SignInInput::Done(leave.go(&url)),
                     SignInStep::Finished(outcome) => return outcome,
                 };
@@ -216,6 +252,8 @@ impl AuthClient {
                         }
                         SignOutInput::Done(revoked)
                     }
+                    #[cfg(feature = "dpop")]
+                    SignOutStep::DeleteDpopKey => SignOutInput::Done(self.dpop_keys().delete().await),
                     SignOutStep::Forget => SignOutInput::Done(self.sync().commit(None, false, false)),
                     SignOutStep::SaveTransaction(transaction) => {
                         SignOutInput::Done(self.transactions().save_logout(transaction))
@@ -323,6 +361,8 @@ impl AuthClient {
                     PopupStep::PushAuthorizationRequest { endpoint, form } => {
                         PopupInput::Pushed(http::post_form(&endpoint, form).await)
                     }
+                    #[cfg(feature = "dpop")]
+                    PopupStep::DpopKey(asked) => PopupInput::DpopKey(self.dpop_key(asked).await),
                     PopupStep::Navigate { url } => PopupInput::Done(popup::navigate(window, &url)),
                     PopupStep::AwaitAnswer { state, timeout_ms, watch_closed } => {
                         let channel = popup_channel_name(state);

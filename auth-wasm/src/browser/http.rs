@@ -12,7 +12,7 @@ use super::AuthError;
 
 /// How long a request to the provider may take. A renewal holds the account's Web Lock while it waits,
 /// so a request that hangs must not hold every tab with it.
-const REQUEST_TIMEOUT_MS: u32 = 30_000;
+pub(crate) const REQUEST_TIMEOUT_MS: u32 = 30_000;
 
 pub(crate) use crate::protocol::flow::HttpResponse;
 

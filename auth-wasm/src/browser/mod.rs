@@ -3,9 +3,9 @@
 //! [`crate::protocol`].
 
 mod client;
-mod driver;
 #[cfg(feature = "dpop")]
 mod dpop;
+mod driver;
 mod error;
 mod events;
 mod fetch;

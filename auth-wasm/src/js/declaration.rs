@@ -268,6 +268,8 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     code("access_denied", "The user or the provider refused."),
     code("login_required", "The provider needs the user to sign in."),
     code("interaction_required", "No token without the user (an `InteractionRequiredError`), or the provider said so."),
+    #[cfg(feature = "dpop")]
+    code("dpop_key_gone", "The DPoP key the tokens are bound to is gone (site data cleared): sign in again."),
     code("consent_required", "The provider needs the user's consent."),
     code("invalid_grant", "The provider refused the code or the refresh token (expired, revoked or used)."),
     code(

@@ -57,6 +57,11 @@ pub(crate) fn with_authorize_parameters<R>(
         ("code_challenge", challenge.as_str()),
         ("code_challenge_method", PKCE_METHOD_S256),
     ];
+    // The key the code is to be bound to (RFC 9449 §10).
+    #[cfg(feature = "dpop")]
+    if let Some(jkt) = &transaction.dpop_jkt {
+        params.push(("dpop_jkt", jkt.as_str()));
+    }
     for (name, value) in extra {
         params.push((name.as_str(), value.as_str()));
     }

@@ -114,6 +114,43 @@ impl DpopPublicKey {
     }
 }
 
+/// What a sign-in asks of the key store for the key its authorization request names (`dpop_jkt`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyRequest {
+    /// The stored key (the session's), or none.
+    Load,
+    /// A new key, stored in place of any other.
+    Create,
+}
+
+impl KeyRequest {
+    /// The first ask of a sign-in: the session's key while the session's tokens are bound to it
+    /// (`session_jkt`) and the user is not picking another account (`switching`), so that the other
+    /// tabs' tokens stay good; else a new key, so that no two accounts ever share one.
+    pub fn first(session_jkt: Option<&str>, switching: bool) -> Self {
+        if session_jkt.is_some() && !switching {
+            Self::Load
+        } else {
+            Self::Create
+        }
+    }
+
+    /// The thumbprint the sign-in names, given the store's answer `key`; `Ok(None)`: a new key is
+    /// needed (the stored one is gone, or is not the session's).
+    pub fn named(
+        self,
+        session_jkt: Option<&str>,
+        key: Option<&DpopPublicKey>,
+    ) -> Result<Option<String>, ProtocolError> {
+        match (self, key.map(DpopPublicKey::thumbprint)) {
+            (Self::Create, Some(jkt)) => Ok(Some(jkt)),
+            (Self::Load, Some(jkt)) if Some(jkt.as_str()) == session_jkt => Ok(Some(jkt)),
+            (Self::Load, _) => Ok(None),
+            (Self::Create, None) => Err(ProtocolError::InvalidRequest("no DPoP key could be made".into())),
+        }
+    }
+}
+
 /// What a proof is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProofRequest {

@@ -247,6 +247,10 @@ pub enum ProtocolError {
     UnsupportedTokenType(String),
     /// The ID token failed a check.
     IdToken(IdTokenError),
+    /// The DPoP key the session's tokens are bound to is gone or unreadable (site data cleared, storage
+    /// refused): no request with those tokens can succeed, so an interactive sign-in is needed.
+    #[cfg(feature = "dpop")]
+    DpopKeyGone,
 }
 
 impl IdTokenError {
@@ -364,6 +368,8 @@ impl ProtocolError {
             Self::InvalidTokenResponse(why) => Message::new("invalid_token_response").text(why),
             Self::UnsupportedTokenType(kind) => Message::new("token_type").text(kind),
             Self::IdToken(error) => error.message(),
+            #[cfg(feature = "dpop")]
+            Self::DpopKeyGone => Message::new("dpop_key_gone"),
         }
     }
 
@@ -395,6 +401,8 @@ impl ProtocolError {
             Self::HttpServerError { .. } => "http_server_error",
             Self::InvalidTokenResponse(_) | Self::UnsupportedTokenType(_) => "invalid_token_response",
             Self::IdToken(_) => "invalid_id_token",
+            #[cfg(feature = "dpop")]
+            Self::DpopKeyGone => "dpop_key_gone",
         }
     }
 
@@ -403,6 +411,10 @@ impl ProtocolError {
     /// token does not cover the scopes (RFC 6749 §6): an interactive request asks for them (incremental
     /// consent). `account_selection_required` answers `prompt=none` when the user must pick an account.
     pub fn requires_interaction(&self) -> bool {
+        #[cfg(feature = "dpop")]
+        if matches!(self, Self::DpopKeyGone) {
+            return true;
+        }
         matches!(
             self,
             Self::LoginRequired(_)
@@ -449,6 +461,8 @@ pub(crate) fn one_protocol_error_of_each_variant() -> Vec<ProtocolError> {
         ProtocolError::InvalidTokenResponse(text()),
         ProtocolError::UnsupportedTokenType(text()),
         ProtocolError::IdToken(IdTokenError::InvalidSignature),
+        #[cfg(feature = "dpop")]
+        ProtocolError::DpopKeyGone,
     ];
     let variants: std::collections::BTreeSet<_> = errors
         .iter()
@@ -484,6 +498,8 @@ pub(crate) fn one_protocol_error_of_each_variant() -> Vec<ProtocolError> {
                 ProtocolError::InvalidTokenResponse(_) => "InvalidTokenResponse",
                 ProtocolError::UnsupportedTokenType(_) => "UnsupportedTokenType",
                 ProtocolError::IdToken(_) => "IdToken",
+                #[cfg(feature = "dpop")]
+                ProtocolError::DpopKeyGone => "DpopKeyGone",
             }
         })
         .collect();

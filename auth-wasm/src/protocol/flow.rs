@@ -285,8 +285,9 @@ struct Binding {
     nonces: super::dpop::DpopNonces,
     /// The token request's form, kept for a retry with the provider's nonce.
     body: Option<String>,
-    /// Whether this request is bound (decided with the metadata).
-    bound: bool,
+    /// The thumbprint of the key the grant is bound to (the sign-in's `dpop_jkt`, or the session's):
+    /// `None`, a bearer grant, which no proof goes with.
+    jkt: Option<String>,
     /// The signed proof, until it is sent.
     proof: Option<String>,
     /// Whether the request was sent again with a nonce: once only.
@@ -314,11 +315,12 @@ impl<'a> TokenFlow<'a> {
         }
     }
 
-    /// Binds the request with DPoP where the configuration and the provider say so, with the proof key
-    /// `key` (its public half; `None`: the key is gone) and the servers' nonces `nonces`.
+    /// Proves the request with DPoP where the grant is bound (a code whose authorize request named a
+    /// key, a bound session's refresh token), with the proof key `key` (its public half; `None`: the key
+    /// is gone or unreadable) and the servers' nonces `nonces`.
     #[cfg(feature = "dpop")]
     pub fn with_dpop(mut self, key: Option<super::dpop::DpopPublicKey>, nonces: super::dpop::DpopNonces) -> Self {
-        self.dpop = Some(Binding { key, nonces, body: None, bound: false, proof: None, retried: false });
+        self.dpop = Some(Binding { key, nonces, body: None, jkt: None, proof: None, retried: false });
         self
     }
 
@@ -368,6 +370,18 @@ impl Trade<'_> {
     }
 }
 
+#[cfg(feature = "dpop")]
+impl Trade<'_> {
+    /// The thumbprint of the key the grant is bound to, once its form is made.
+    fn dpop_jkt(&self) -> Option<&str> {
+        match self {
+            Trade::Accepted(sign_in) => sign_in.dpop_jkt.as_deref(),
+            Trade::Refresh { session, .. } => session.dpop_jkt(),
+            Trade::Code(_) => None,
+        }
+    }
+}
+
 /// The check of the response's ID token with the keys at hand. A function of these two fields only, so
 /// that the flow sets its others while the check it returns borrows them.
 fn signature_check<'s>(
@@ -398,13 +412,13 @@ impl Flow for TokenFlow<'_> {
                 if let Some(binding) = &mut self.dpop {
                     let new_nonce = binding.nonces.take(endpoint, http.dpop_nonce.as_deref());
                     // One more request with the nonce the provider asked for (RFC 9449 §8); never a loop.
-                    let retry = binding.bound
+                    let retry = binding.jkt.is_some()
                         && !binding.retried
                         && new_nonce
                         && super::dpop::token_endpoint_wants_nonce(http.status, &http.body);
                     if retry {
                         binding.retried = true;
-                    } else if binding.bound {
+                    } else if binding.jkt.is_some() {
                         self.response = Some(super::token::parse_bound_token_response(http.status, &http.body)?);
                     } else {
                         self.response = Some(parse_token_response(http.status, &http.body)?);
@@ -436,15 +450,13 @@ impl Flow for TokenFlow<'_> {
             if let Some(binding) = &mut self.dpop {
                 if binding.body.is_none() {
                     binding.body = Some(self.trade.request_body(self.config, metadata, now)?);
-                    binding.bound = self.config.dpop.binds(metadata.dpop_signing_alg_values_supported.as_deref())?;
+                    binding.jkt = self.trade.dpop_jkt().map(str::to_owned);
                 }
                 let url = metadata.token_endpoint.clone();
-                if binding.bound && binding.proof.is_none() {
-                    if binding.key.is_none() {
-                        // Never a request the provider must refuse: bound tokens need the key.
-                        return Err(ProtocolError::InteractionRequired(Some(
-                            "the key this browser's tokens are bound to is gone; sign in again".into(),
-                        )));
+                if let (Some(jkt), None) = (&binding.jkt, &binding.proof) {
+                    // Never a request the provider must refuse: bound grants need their own key.
+                    if binding.key.as_ref().map(super::dpop::DpopPublicKey::thumbprint).as_ref() != Some(jkt) {
+                        return Err(ProtocolError::DpopKeyGone);
                     }
                     self.waiting = Waiting::Proof;
                     let nonce = binding.nonces.for_url(&url);
@@ -488,12 +500,22 @@ impl Flow for TokenFlow<'_> {
         // 4. The claims, against the grant.
         let Some(response) = self.response.take() else { return Ok(Step::Done) };
         let verified = self.verified.take();
+        // Bound tokens are those of a bound request that the provider says are DPoP tokens.
+        #[cfg(feature = "dpop")]
+        let dpop_jkt = match &self.dpop {
+            Some(binding) if response.token_type.eq_ignore_ascii_case("dpop") => binding.jkt.clone(),
+            _ => None,
+        };
         let context = TokenContext { metadata, client_id: &self.config.client_id, now };
         self.result = Some(match &self.trade {
             Trade::Accepted(sign_in) => context.code_exchange(response, verified, sign_in)?,
             Trade::Refresh { session, scopes, .. } => context.refresh(response, verified, session, scopes)?,
             Trade::Code(_) => return Err(ProtocolError::MissingParameter("code")),
         });
+        #[cfg(feature = "dpop")]
+        if let Some(result) = &mut self.result {
+            result.dpop_jkt = dpop_jkt;
+        }
         Ok(Step::Done)
     }
 }
@@ -711,19 +733,12 @@ mod tests {
     #[cfg(feature = "dpop")]
     mod dpop {
         use super::*;
-        use crate::protocol::dpop::{DpopMode, DpopNonces};
+        use crate::protocol::dpop::tests::key;
+        use crate::protocol::dpop::DpopNonces;
 
-        fn bound_config(mode: DpopMode) -> ClientConfig {
-            let mut config = config();
-            config.dpop = mode;
-            config
-        }
-
-        fn dpop_metadata(supported: bool) -> Input {
+        fn dpop_metadata() -> Input {
             let mut document = document();
-            if supported {
-                document["dpop_signing_alg_values_supported"] = json!(["ES256"]);
-            }
+            document["dpop_signing_alg_values_supported"] = json!(["ES256"]);
             Input::Cached(Cached::Metadata(Rc::new(
                 ProviderMetadata::from_json(&document.to_string(), "https://op.example").unwrap(),
             )))
@@ -749,19 +764,37 @@ mod tests {
             )
         }
 
-        /// A sign-in callback bound as `mode` says, with the proof key (`key`) and `nonces` known.
-        fn bound_callback(
-            mode: DpopMode,
-            key: bool,
-            nonces: DpopNonces,
-            answers: Vec<Input>,
-        ) -> (Vec<String>, Option<ProtocolError>, Option<DpopNonces>) {
-            let (config, transaction) = (bound_config(mode), transaction());
-            let grant = Grant::Code { response: callback(&transaction.state), transaction };
-            let key = key.then(crate::protocol::dpop::tests::key);
-            let mut flow = TokenFlow::new(&config, grant).with_dpop(key, nonces);
+        /// The answers after the token response: the keys, kept, and the signature verified.
+        fn checked() -> [Input; 3] {
+            [ok(keys("r1")), Input::Kept, Input::Signature(SignatureVerdict::new(true))]
+        }
+
+        /// What a bound flow came to: its steps, the error that ended it, the nonces it left, and the
+        /// thumbprint its tokens are bound to (`None`: bearer tokens, or no tokens).
+        type Outcome = (Vec<String>, Option<ProtocolError>, Option<DpopNonces>, Option<String>);
+
+        fn outcome(mut flow: TokenFlow<'_>, answers: Vec<Input>) -> Outcome {
             let (steps, error) = run(&mut flow, answers);
-            (steps, error, flow.dpop_nonces().cloned())
+            let nonces = flow.dpop_nonces().cloned();
+            (steps, error, nonces, flow.into_token_set().and_then(|set| set.dpop_jkt))
+        }
+
+        /// A sign-in callback whose authorize request named the key of thumbprint `jkt` (if any), with
+        /// the proof key (`key`: the test key, else none) and `nonces` known.
+        fn bound_callback(jkt: Option<String>, key: bool, nonces: DpopNonces, answers: Vec<Input>) -> Outcome {
+            let config = config();
+            let mut transaction = transaction();
+            transaction.dpop_jkt = jkt;
+            let grant = Grant::Code { response: callback(&transaction.state), transaction };
+            outcome(TokenFlow::new(&config, grant).with_dpop(key.then(key_of_test), nonces), answers)
+        }
+
+        fn key_of_test() -> crate::protocol::dpop::DpopPublicKey {
+            key()
+        }
+
+        fn bound() -> Option<String> {
+            Some(key().thumbprint())
         }
 
         fn proof(text: &str) -> Input {
@@ -770,15 +803,9 @@ mod tests {
 
         #[test]
         fn a_bound_code_exchange_carries_a_proof_and_keeps_the_dpop_token() {
-            let answers = vec![
-                dpop_metadata(true),
-                proof("proof-1"),
-                dpop_tokens(),
-                ok(keys("r1")),
-                Input::Kept,
-                Input::Signature(SignatureVerdict::new(true)),
-            ];
-            let (steps, error, nonces) = bound_callback(DpopMode::Required, true, DpopNonces::default(), answers);
+            let mut answers = vec![dpop_metadata(), proof("proof-1"), dpop_tokens()];
+            answers.extend(checked());
+            let (steps, error, nonces, jkt) = bound_callback(bound(), true, DpopNonces::default(), answers);
             assert_eq!(error, None);
             assert_eq!(
                 steps[1..3],
@@ -789,21 +816,15 @@ mod tests {
             );
             assert_eq!(steps.last().unwrap(), "done");
             assert_eq!(nonces.unwrap().for_url("https://op.example/token"), Some("n-2"), "the answer's nonce is kept");
+            assert_eq!(jkt, bound(), "the session will say its tokens are bound, and to which key");
         }
 
         #[test]
         fn the_providers_nonce_costs_one_retry_with_the_same_form_and_a_new_proof() {
-            let answers = vec![
-                dpop_metadata(true),
-                proof("proof-1"),
-                use_nonce("n-1"),
-                proof("proof-2"),
-                dpop_tokens(),
-                ok(keys("r1")),
-                Input::Kept,
-                Input::Signature(SignatureVerdict::new(true)),
-            ];
-            let (steps, error, _) = bound_callback(DpopMode::Required, true, DpopNonces::default(), answers);
+            let mut answers =
+                vec![dpop_metadata(), proof("proof-1"), use_nonce("n-1"), proof("proof-2"), dpop_tokens()];
+            answers.extend(checked());
+            let (steps, error, _, _) = bound_callback(bound(), true, DpopNonces::default(), answers);
             assert_eq!(error, None);
             assert_eq!(
                 steps[1..5],
@@ -818,8 +839,8 @@ mod tests {
 
         #[test]
         fn a_second_nonce_demand_ends_the_flow_instead_of_a_loop() {
-            let answers = vec![dpop_metadata(true), proof("p-1"), use_nonce("n-1"), proof("p-2"), use_nonce("n-2")];
-            let (steps, error, nonces) = bound_callback(DpopMode::Required, true, DpopNonces::default(), answers);
+            let answers = vec![dpop_metadata(), proof("p-1"), use_nonce("n-1"), proof("p-2"), use_nonce("n-2")];
+            let (steps, error, nonces, _) = bound_callback(bound(), true, DpopNonces::default(), answers);
             assert_eq!(steps.len(), 5, "two requests, no third: {steps:?}");
             assert_eq!(error.unwrap().code(), "unknown_provider_error");
             assert_eq!(nonces.unwrap().for_url("https://op.example/token"), Some("n-2"), "the last nonce is kept");
@@ -829,52 +850,69 @@ mod tests {
         fn a_remembered_nonce_goes_in_the_first_proof() {
             let mut nonces = DpopNonces::default();
             nonces.take("https://op.example/anything", Some("n-0"));
-            let answers = vec![
-                dpop_metadata(true),
-                proof("p-1"),
-                dpop_tokens(),
-                ok(keys("r1")),
-                Input::Kept,
-                Input::Signature(SignatureVerdict::new(true)),
-            ];
-            let (steps, _, _) = bound_callback(DpopMode::Required, true, nonces, answers);
+            let mut answers = vec![dpop_metadata(), proof("p-1"), dpop_tokens()];
+            answers.extend(checked());
+            let (steps, _, _, _) = bound_callback(bound(), true, nonces, answers);
             assert_eq!(steps[1], "sign proof POST https://op.example/token nonce=n-0");
         }
 
         #[test]
-        fn a_gone_key_ends_in_interaction_required_before_any_request() {
-            let (steps, error, _) =
-                bound_callback(DpopMode::Required, false, DpopNonces::default(), vec![dpop_metadata(true)]);
+        fn a_gone_or_other_key_ends_in_interaction_required_before_any_request() {
+            let (steps, error, _, _) = bound_callback(bound(), false, DpopNonces::default(), vec![dpop_metadata()]);
             assert_eq!(steps.len(), 1, "no token request after the metadata: {steps:?}");
-            assert!(error.unwrap().requires_interaction());
+            let error = error.unwrap();
+            assert_eq!((error.code(), error.requires_interaction()), ("dpop_key_gone", true));
+            // The store holds a key, but not the one the code is bound to (replaced by another tab's sign-in).
+            let other = Some("another-thumbprint".to_owned());
+            let (steps, error, _, _) = bound_callback(other, true, DpopNonces::default(), vec![dpop_metadata()]);
+            assert_eq!((steps.len(), error), (1, Some(ProtocolError::DpopKeyGone)));
         }
 
         #[test]
-        fn a_provider_without_dpop_is_an_error_or_bearer_tokens_as_configured() {
-            let (steps, error, _) =
-                bound_callback(DpopMode::Required, true, DpopNonces::default(), vec![dpop_metadata(false)]);
-            assert_eq!((steps.len(), error.unwrap().code()), (1, "invalid_config"));
-            let (steps, error, _) = bound_callback(
-                DpopMode::IfSupported,
-                true,
-                DpopNonces::default(),
-                vec![
-                    dpop_metadata(false),
-                    tokens("r1"),
-                    ok(keys("r1")),
-                    Input::Kept,
-                    Input::Signature(SignatureVerdict::new(true)),
-                ],
-            );
+        fn an_unbound_code_is_exchanged_without_a_proof_for_bearer_tokens() {
+            let mut answers = vec![dpop_metadata(), tokens("r1")];
+            answers.extend(checked());
+            let (steps, error, _, jkt) = bound_callback(None, true, DpopNonces::default(), answers);
             assert_eq!(error, None);
             assert_eq!(steps[1], "post https://op.example/token grant_type=authorization_code", "no proof");
+            assert_eq!(jkt, None, "a bearer session");
         }
 
         #[test]
         fn a_dpop_token_is_taken_only_from_a_bound_request() {
-            let answers = vec![dpop_metadata(true), dpop_tokens()];
-            let (_, error, _) = bound_callback(DpopMode::Off, true, DpopNonces::default(), answers);
+            let answers = vec![dpop_metadata(), dpop_tokens()];
+            let (_, error, _, _) = bound_callback(None, true, DpopNonces::default(), answers);
             assert_eq!(error.unwrap().code(), ProtocolError::UnsupportedTokenType(String::new()).code());
+        }
+
+        /// A refresh of alice's session, signed in with tokens bound to `jkt` (`None`: bearer tokens).
+        fn refresh(jkt: Option<String>, answers: Vec<Input>) -> Outcome {
+            let mut signed_in = vec![dpop_metadata(), tokens("r1")];
+            signed_in.extend(checked());
+            let mut set = sign_in_callback(signed_in).2.unwrap();
+            set.dpop_jkt = jkt;
+            let session = after_sign_in(None, set).unwrap();
+            let config = config();
+            let (refresh_token, scopes) = (session.refresh_token().unwrap(), Scopes::parse("api:read").unwrap());
+            let grant = Grant::Refresh { session: &session, refresh_token, scopes: &scopes };
+            outcome(TokenFlow::new(&config, grant).with_dpop(Some(key()), DpopNonces::default()), answers)
+        }
+
+        #[test]
+        fn a_bound_session_refreshes_with_a_proof_and_a_bearer_session_without() {
+            let mut answers = vec![dpop_metadata(), proof("p-1"), dpop_tokens()];
+            answers.extend(checked());
+            let (steps, error, _, jkt) = refresh(bound(), answers);
+            assert_eq!(error, None);
+            assert_eq!(steps[2], "post https://op.example/token grant_type=refresh_token with proof p-1");
+            assert_eq!(jkt, bound(), "still bound");
+            // DPoP turned on after this session signed in: its bearer refresh token goes as it is.
+            let mut answers = vec![dpop_metadata(), tokens("r1")];
+            answers.extend(checked());
+            let (steps, error, _, jkt) = refresh(None, answers);
+            assert_eq!(error, None);
+            assert_eq!(steps[1], "post https://op.example/token grant_type=refresh_token", "no proof");
+            assert_eq!(jkt, None);
         }
     }
 }

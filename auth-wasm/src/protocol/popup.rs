@@ -48,6 +48,10 @@ pub enum PopupStep<'a> {
     OpenWindow(PopupWindow),
     /// The provider's metadata; answered with [`PopupInput::Metadata`].
     GetMetadata,
+    /// The DPoP key the authorization request names, loaded or made as asked; answered with
+    /// [`PopupInput::DpopKey`].
+    #[cfg(feature = "dpop")]
+    DpopKey(super::dpop::KeyRequest),
     /// Push the authorization request: `POST endpoint` with `form`; answered with
     /// [`PopupInput::Pushed`].
     #[cfg(feature = "dpop")]
@@ -102,6 +106,9 @@ pub enum PopupInput {
     /// The provider's answer to the pushed authorization request.
     #[cfg(feature = "dpop")]
     Pushed(Result<super::flow::HttpResponse, AuthError>),
+    /// The key's public half (`None`: the store has none, or cannot be read).
+    #[cfg(feature = "dpop")]
+    DpopKey(Result<Option<super::dpop::DpopPublicKey>, AuthError>),
     /// What ended the wait.
     Watched(Watched),
     /// The checked tokens.
@@ -133,6 +140,8 @@ enum Phase {
     GettingMetadata,
     #[cfg(feature = "dpop")]
     Pushing(Rc<ProviderMetadata>),
+    #[cfg(feature = "dpop")]
+    Keying(Rc<ProviderMetadata>, super::dpop::KeyRequest),
     Navigating,
     /// Waiting for the answer until `deadline` (seconds since the Unix epoch).
     Awaiting {
@@ -202,18 +211,37 @@ impl PopupSignIn {
                 PopupStep::GetMetadata
             }
             (Phase::Opening, PopupInput::Opened(false)) => PopupStep::Finished(Err(AuthError::PopupBlocked)),
-            (Phase::GettingMetadata, PopupInput::Metadata(Ok(metadata))) => match self.begin(config, &metadata, now) {
-                Ok(Authorize::Url(url)) => {
-                    self.phase = Phase::Navigating;
-                    PopupStep::Navigate { url }
+            #[cfg(feature = "dpop")]
+            (Phase::GettingMetadata, PopupInput::Metadata(Ok(metadata))) => {
+                match config.dpop.binds(metadata.dpop_signing_alg_values_supported.as_deref()) {
+                    Ok(true) => {
+                        let switching = self.request.prompt == Some(super::Prompt::SelectAccount);
+                        let session_jkt = view.session.as_deref().and_then(Session::dpop_jkt);
+                        let asked = super::dpop::KeyRequest::first(session_jkt, switching);
+                        self.phase = Phase::Keying(metadata, asked);
+                        PopupStep::DpopKey(asked)
+                    }
+                    Ok(false) => self.authorize(config, metadata, None, now),
+                    Err(error) => self.close_then_fail(error.into()),
                 }
-                #[cfg(feature = "dpop")]
-                Ok(Authorize::Push(pushed)) => {
-                    self.phase = Phase::Pushing(metadata);
-                    PopupStep::PushAuthorizationRequest { endpoint: pushed.endpoint, form: pushed.form }
+            }
+            #[cfg(feature = "dpop")]
+            (Phase::Keying(metadata, asked), PopupInput::DpopKey(Ok(key))) => {
+                let session_jkt = view.session.as_deref().and_then(Session::dpop_jkt);
+                match asked.named(session_jkt, key.as_ref()) {
+                    Ok(Some(jkt)) => self.authorize(config, metadata, Some(jkt), now),
+                    Ok(None) => {
+                        let create = super::dpop::KeyRequest::Create;
+                        self.phase = Phase::Keying(metadata, create);
+                        PopupStep::DpopKey(create)
+                    }
+                    Err(error) => self.close_then_fail(error.into()),
                 }
-                Err(error) => self.close_then_fail(error),
-            },
+            }
+            #[cfg(feature = "dpop")]
+            (Phase::Keying(..), PopupInput::DpopKey(Err(error))) => self.close_then_fail(error),
+            #[cfg(not(feature = "dpop"))]
+            (Phase::GettingMetadata, PopupInput::Metadata(Ok(metadata))) => self.authorize(config, metadata, None, now),
             #[cfg(feature = "dpop")]
             (Phase::Pushing(metadata), PopupInput::Pushed(Ok(response))) => {
                 match super::par::parse_pushed_response(response.status, &response.body) {
@@ -274,14 +302,34 @@ impl PopupSignIn {
         }
     }
 
-    /// The transaction of this sign-in, kept in memory (the popup never holds it), and how its
-    /// authorization request reaches the provider.
-    fn begin(&mut self, config: &ClientConfig, metadata: &ProviderMetadata, now: i64) -> Result<Authorize, AuthError> {
+    /// The transaction of this sign-in (its code bound to the key of thumbprint `dpop_jkt`, if any), kept
+    /// in memory (the popup never holds it); then its request pushed, or the popup sent to the provider.
+    fn authorize(
+        &mut self,
+        config: &ClientConfig,
+        metadata: Rc<ProviderMetadata>,
+        dpop_jkt: Option<String>,
+        now: i64,
+    ) -> PopupStep<'_> {
         let redirect_uri = resolve_app_url(&self.origin, &self.options.redirect_uri);
-        let (transaction, authorize) =
-            authorize_request(config, &self.request, &self.origin, &redirect_uri, metadata, now, self.random)?;
-        self.transaction = Some(transaction);
-        Ok(authorize)
+        let request = &self.request;
+        match authorize_request(config, request, &self.origin, &redirect_uri, &metadata, now, self.random, dpop_jkt) {
+            Ok((transaction, authorize)) => {
+                self.transaction = Some(transaction);
+                match authorize {
+                    Authorize::Url(url) => {
+                        self.phase = Phase::Navigating;
+                        PopupStep::Navigate { url }
+                    }
+                    #[cfg(feature = "dpop")]
+                    Authorize::Push(pushed) => {
+                        self.phase = Phase::Pushing(metadata);
+                        PopupStep::PushAuthorizationRequest { endpoint: pushed.endpoint, form: pushed.form }
+                    }
+                }
+            }
+            Err(error) => self.close_then_fail(error),
+        }
     }
 
     fn state(&self) -> &State {
@@ -331,6 +379,8 @@ mod tests {
             PopupStep::JoinOpen => "focus it and wait for its outcome".into(),
             PopupStep::OpenWindow(window) => format!("open a blank {}x{} window", window.width, window.height),
             PopupStep::GetMetadata => "get metadata".into(),
+            #[cfg(feature = "dpop")]
+            PopupStep::DpopKey(asked) => format!("{asked:?} the DPoP key"),
             #[cfg(feature = "dpop")]
             PopupStep::PushAuthorizationRequest { endpoint, .. } => format!("push the request to {endpoint}"),
             PopupStep::Navigate { url } => format!("send it to {}", url.split('?').next().unwrap()),

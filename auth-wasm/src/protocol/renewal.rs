@@ -643,7 +643,13 @@ impl<'a> Renewal<'a> {
 
     fn load_frame(&mut self, metadata: &Rc<ProviderMetadata>, now: i64) -> RenewalStep<'_> {
         let scopes = self.config.scopes.union(&self.scopes).for_sign_in();
-        let transaction = LoginTransaction::begin(&self.silent_redirect_uri, scopes, "/", now, self.random);
+        #[cfg_attr(not(feature = "dpop"), allow(unused_mut))]
+        let mut transaction = LoginTransaction::begin(&self.silent_redirect_uri, scopes, "/", now, self.random);
+        // The frame's code is bound to the session's key, as its tokens are; a bearer session stays one.
+        #[cfg(feature = "dpop")]
+        {
+            transaction.dpop_jkt = self.renewing.as_deref().and_then(Session::dpop_jkt).map(str::to_owned);
+        }
         // A login_hint, not an id_token_hint: no token goes into a URL, and providers with several
         // sessions (Entra) still pick the right one.
         let mut params = vec![("prompt".to_owned(), "none".to_owned())];

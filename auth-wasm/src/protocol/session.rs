@@ -40,6 +40,10 @@ pub struct Session {
     /// likely keeps the provider's cookies from frames on the app's pages. Kept with the session so that
     /// every tab, and the page after a reload, skips the frame; a new sign-in starts without it.
     frame_cookies_blocked: bool,
+    /// The thumbprint of the DPoP key the session's tokens are bound to; `None`: bearer tokens (a
+    /// session from before DPoP was turned on keeps them until its next sign-in).
+    #[cfg(feature = "dpop")]
+    dpop_jkt: Option<String>,
 }
 
 /// What every tab may read of the session without its tokens: its revision, and whether anyone is
@@ -101,6 +105,8 @@ impl Session {
         };
         let granted_scopes = set.granted_scopes.unwrap_or_default();
         Ok(Self {
+            #[cfg(feature = "dpop")]
+            dpop_jkt: set.dpop_jkt,
             account,
             id_token,
             granted_scopes,
@@ -111,6 +117,12 @@ impl Session {
             frame_cookies_blocked: false,
         }
         .with_access_token(set.access_token))
+    }
+
+    /// The thumbprint of the DPoP key the tokens are bound to; `None`: bearer tokens.
+    #[cfg(feature = "dpop")]
+    pub fn dpop_jkt(&self) -> Option<&str> {
+        self.dpop_jkt.as_deref()
     }
 
     /// The revision of this session (see [`PublishedRevision`]).
@@ -262,6 +274,9 @@ impl Session {
 /// scopes, and its refresh token if the provider sent no new one; another account starts afresh.
 pub fn after_sign_in(previous: Option<&Session>, set: TokenSet) -> Result<Session, ProtocolError> {
     let mut next = Session::signed_in(set)?;
+    // Tokens bound to another key (or bearer tokens, where these are bound) are not this session's.
+    #[cfg(feature = "dpop")]
+    let previous = previous.filter(|p| p.dpop_jkt == next.dpop_jkt);
     if let Some(previous) = previous.filter(|p| p.account.home_account_id == next.account.home_account_id) {
         if next.refresh_token.is_none() {
             next.refresh_token = previous.refresh_token.clone();
@@ -342,7 +357,7 @@ fn session_change(before: Option<&Session>, after: Option<&Session>) -> SessionC
 
 impl JsonRecord for Session {
     fn to_json(&self) -> JsonObject {
-        JsonObject::new()
+        let object = JsonObject::new()
             .with("account", self.account.to_json().into_value())
             .with("id_token", json::string(self.id_token.secret()))
             .with("granted_scopes", self.granted_scopes.to_json())
@@ -356,7 +371,10 @@ impl JsonRecord for Session {
             })
             .with("revision", json::integer(i64::try_from(self.revision).unwrap_or(i64::MAX)))
             .with("signed_in_at", json::integer(i64::try_from(self.signed_in_at).unwrap_or(i64::MAX)))
-            .with("frame_cookies_blocked", self.frame_cookies_blocked.then(|| json::boolean(true)))
+            .with("frame_cookies_blocked", self.frame_cookies_blocked.then(|| json::boolean(true)));
+        #[cfg(feature = "dpop")]
+        let object = object.with("dpop_jkt", json::opt_string(self.dpop_jkt()));
+        object
     }
 
     fn from_json(object: &JsonObject) -> Result<Self, JsonError> {
@@ -389,6 +407,8 @@ impl JsonRecord for Session {
             revision: read.take(read_revision(object, "revision")),
             signed_in_at: read.take(read_revision(object, "signed_in_at")),
             frame_cookies_blocked: read.take(object.opt_bool("frame_cookies_blocked")).unwrap_or(false),
+            #[cfg(feature = "dpop")]
+            dpop_jkt: read.take(object.opt_string("dpop_jkt")),
         };
         read.done(session)
     }
@@ -447,6 +467,8 @@ pub(crate) mod tests {
             granted_scopes: Some(Scopes::parse("openid profile offline_access api:read").unwrap()),
             access_token: access,
             refresh_token: refresh.map(RefreshToken::new),
+            #[cfg(feature = "dpop")]
+            dpop_jkt: None,
         }
     }
 
@@ -456,6 +478,8 @@ pub(crate) mod tests {
             granted_scopes: None,
             access_token: access,
             refresh_token: refresh.map(RefreshToken::new),
+            #[cfg(feature = "dpop")]
+            dpop_jkt: None,
         }
     }
 

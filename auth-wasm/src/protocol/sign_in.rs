@@ -28,6 +28,10 @@ pub enum SignInStep<'a> {
         /// The request's parameters.
         form: String,
     },
+    /// The DPoP key the authorization request names, loaded or made as asked; answered with
+    /// [`SignInInput::DpopKey`].
+    #[cfg(feature = "dpop")]
+    DpopKey(super::dpop::KeyRequest),
     /// Remember `transaction` until the callback; answered with [`SignInInput::Done`].
     SaveTransaction(&'a LoginTransaction),
     /// Send the browser to `url`; answered with [`SignInInput::Done`].
@@ -52,6 +56,9 @@ pub enum SignInInput {
     /// The provider's answer to the pushed authorization request.
     #[cfg(feature = "dpop")]
     Pushed(Result<super::flow::HttpResponse, AuthError>),
+    /// The key's public half (`None`: the store has none, or cannot be read).
+    #[cfg(feature = "dpop")]
+    DpopKey(Result<Option<super::dpop::DpopPublicKey>, AuthError>),
 }
 
 #[derive(Debug)]
@@ -61,6 +68,8 @@ enum Phase {
     GettingMetadata,
     #[cfg(feature = "dpop")]
     Pushing(Rc<ProviderMetadata>),
+    #[cfg(feature = "dpop")]
+    Keying(Rc<ProviderMetadata>, super::dpop::KeyRequest),
     Saving(String),
     Leaving,
     Finished,
@@ -76,6 +85,9 @@ pub struct SignIn<'a> {
     random: [[u8; 32]; 3],
     phase: Phase,
     transaction: Option<LoginTransaction>,
+    /// The thumbprint of the key the signed-in session's tokens are bound to.
+    #[cfg(feature = "dpop")]
+    session_jkt: Option<String>,
 }
 
 impl<'a> SignIn<'a> {
@@ -87,7 +99,24 @@ impl<'a> SignIn<'a> {
         origin: &'a str,
         random: [[u8; 32]; 3],
     ) -> Self {
-        Self { config, request, origin, random, phase: Phase::Start, transaction: None }
+        Self {
+            config,
+            request,
+            origin,
+            random,
+            phase: Phase::Start,
+            transaction: None,
+            #[cfg(feature = "dpop")]
+            session_jkt: None,
+        }
+    }
+
+    /// The same, while a session whose tokens are bound to the key of thumbprint `jkt` is signed in: a
+    /// sign-in of the same user keeps that key.
+    #[cfg(feature = "dpop")]
+    pub fn with_session_key(mut self, jkt: Option<&str>) -> Self {
+        self.session_jkt = jkt.map(str::to_owned);
+        self
     }
 
     /// The next step, after `input` (the answer to the last one) at `now`.
@@ -104,19 +133,35 @@ impl<'a> SignIn<'a> {
                 self.phase = Phase::GettingMetadata;
                 SignInStep::GetMetadata
             }
-            (Phase::GettingMetadata, SignInInput::Metadata(Ok(metadata))) => match self.begin(&metadata, now) {
-                Ok((transaction, Authorize::Url(url))) => {
-                    self.phase = Phase::Saving(url);
-                    SignInStep::SaveTransaction(self.transaction.insert(transaction))
+            #[cfg(feature = "dpop")]
+            (Phase::GettingMetadata, SignInInput::Metadata(Ok(metadata))) => {
+                match self.config.dpop.binds(metadata.dpop_signing_alg_values_supported.as_deref()) {
+                    Ok(true) => {
+                        let switching = self.request.prompt == Some(super::Prompt::SelectAccount);
+                        let asked = super::dpop::KeyRequest::first(self.session_jkt.as_deref(), switching);
+                        self.phase = Phase::Keying(metadata, asked);
+                        SignInStep::DpopKey(asked)
+                    }
+                    Ok(false) => self.authorize(metadata, None, now),
+                    Err(error) => SignInStep::Finished(Err(error.into())),
                 }
-                #[cfg(feature = "dpop")]
-                Ok((transaction, Authorize::Push(pushed))) => {
-                    self.transaction = Some(transaction);
-                    self.phase = Phase::Pushing(metadata);
-                    SignInStep::PushAuthorizationRequest { endpoint: pushed.endpoint, form: pushed.form }
+            }
+            #[cfg(feature = "dpop")]
+            (Phase::Keying(metadata, asked), SignInInput::DpopKey(Ok(key))) => {
+                match asked.named(self.session_jkt.as_deref(), key.as_ref()) {
+                    Ok(Some(jkt)) => self.authorize(metadata, Some(jkt), now),
+                    Ok(None) => {
+                        let create = super::dpop::KeyRequest::Create;
+                        self.phase = Phase::Keying(metadata, create);
+                        SignInStep::DpopKey(create)
+                    }
+                    Err(error) => SignInStep::Finished(Err(error.into())),
                 }
-                Err(error) => SignInStep::Finished(Err(error)),
-            },
+            }
+            #[cfg(feature = "dpop")]
+            (Phase::Keying(..), SignInInput::DpopKey(Err(error))) => SignInStep::Finished(Err(error)),
+            #[cfg(not(feature = "dpop"))]
+            (Phase::GettingMetadata, SignInInput::Metadata(Ok(metadata))) => self.authorize(metadata, None, now),
             #[cfg(feature = "dpop")]
             (Phase::Pushing(metadata), SignInInput::Pushed(Ok(response))) => {
                 match super::par::parse_pushed_response(response.status, &response.body) {
@@ -147,10 +192,25 @@ impl<'a> SignIn<'a> {
         }
     }
 
-    /// The transaction of this sign-in and how its authorization request reaches the provider.
-    fn begin(&self, metadata: &ProviderMetadata, now: i64) -> Result<(LoginTransaction, Authorize), AuthError> {
+    /// The transaction of this sign-in (its code bound to the key of thumbprint `dpop_jkt`, if any),
+    /// remembered, or its request pushed first.
+    fn authorize(&mut self, metadata: Rc<ProviderMetadata>, dpop_jkt: Option<String>, now: i64) -> SignInStep<'_> {
         let redirect_uri = resolve_app_url(self.origin, &self.config.redirect_uri);
-        authorize_request(self.config, self.request, self.origin, &redirect_uri, metadata, now, self.random)
+        let request = self.request;
+        match authorize_request(self.config, request, self.origin, &redirect_uri, &metadata, now, self.random, dpop_jkt)
+        {
+            Ok((transaction, Authorize::Url(url))) => {
+                self.phase = Phase::Saving(url);
+                SignInStep::SaveTransaction(self.transaction.insert(transaction))
+            }
+            #[cfg(feature = "dpop")]
+            Ok((transaction, Authorize::Push(pushed))) => {
+                self.transaction = Some(transaction);
+                self.phase = Phase::Pushing(metadata);
+                SignInStep::PushAuthorizationRequest { endpoint: pushed.endpoint, form: pushed.form }
+            }
+            Err(error) => SignInStep::Finished(Err(error)),
+        }
     }
 }
 
@@ -165,7 +225,9 @@ pub(crate) enum Authorize {
 
 /// The transaction of an interactive sign-in for `request` that returns to `redirect_uri`, and how its
 /// authorization request reaches the provider (a redirect's, or a popup's). The return URL must be a path
-/// of this app; anything else returns to the app root.
+/// of this app; anything else returns to the app root. `dpop_jkt`: the thumbprint of the DPoP key the
+/// code is to be bound to (always `None` without the `dpop` feature).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn authorize_request(
     config: &ClientConfig,
     request: &InteractiveAuthenticationRequest,
@@ -174,11 +236,19 @@ pub(crate) fn authorize_request(
     metadata: &ProviderMetadata,
     now: i64,
     random: [[u8; 32]; 3],
+    dpop_jkt: Option<String>,
 ) -> Result<(LoginTransaction, Authorize), AuthError> {
     let return_url = safe_return_url(&request.return_url, origin);
     let scopes = config.scopes.union(&request.scopes).for_sign_in();
-    let transaction =
+    #[cfg_attr(not(feature = "dpop"), allow(unused_mut))]
+    let mut transaction =
         LoginTransaction::begin(redirect_uri, scopes, &return_url, now, random).with_max_age(request.max_age);
+    #[cfg(feature = "dpop")]
+    {
+        transaction.dpop_jkt = dpop_jkt;
+    }
+    #[cfg(not(feature = "dpop"))]
+    let _ = dpop_jkt;
     let params = config.with_configured_parameters(request.authorize_parameters()?);
     #[cfg(feature = "dpop")]
     if let Some(pushed) = super::par::pushed_request(config, metadata, &transaction, &params)? {
@@ -202,14 +272,24 @@ mod tests {
         request: &InteractiveAuthenticationRequest,
         answers: Vec<SignInInput>,
     ) -> Vec<String> {
-        let mut flow = SignIn::new(config, request, "https://app.example", [[1; 32]; 3]);
+        run_steps(SignIn::new(config, request, "https://app.example", [[1; 32]; 3]), answers)
+    }
+
+    /// The steps `flow` says with `answers`, one line each, up to the one that finishes it.
+    fn run_steps(mut flow: SignIn<'_>, answers: Vec<SignInInput>) -> Vec<String> {
         let mut steps = Vec::new();
         for answer in answers {
             let step = flow.next(answer, 1_000);
             let name = match &step {
                 SignInStep::PruneTransactions => "prune transactions".to_owned(),
                 SignInStep::GetMetadata => "get metadata".to_owned(),
+                #[cfg(feature = "dpop")]
+                SignInStep::SaveTransaction(t) if t.dpop_jkt.is_some() => {
+                    format!("save transaction returning to {} bound to {}", t.return_url, t.dpop_jkt.as_ref().unwrap())
+                }
                 SignInStep::SaveTransaction(t) => format!("save transaction returning to {}", t.return_url),
+                #[cfg(feature = "dpop")]
+                SignInStep::DpopKey(asked) => format!("{asked:?} the DPoP key"),
                 SignInStep::Leave { url } => {
                     let names: Vec<String> = crate::protocol::form::parse(crate::protocol::query_of(url))
                         .into_iter()
@@ -339,5 +419,106 @@ mod tests {
     fn a_logout_request_is_not_a_sign_in() {
         let request = InteractiveAuthenticationRequest::logout("/");
         assert_eq!(steps(&request, vec![SignInInput::Start]), ["error: invalid_request"]);
+    }
+
+    #[cfg(feature = "dpop")]
+    mod dpop {
+        use super::*;
+        use crate::protocol::dpop::tests::key;
+        use crate::protocol::dpop::DpopMode;
+        use crate::protocol::Prompt;
+
+        fn config(mode: DpopMode) -> ClientConfig {
+            let mut config = ClientConfig::new("https://op.example", "spa");
+            config.dpop = mode;
+            config
+        }
+
+        fn metadata_with_dpop(supported: bool) -> SignInInput {
+            let mut metadata = metadata();
+            if supported {
+                metadata.dpop_signing_alg_values_supported = Some(vec!["ES256".into()]);
+            }
+            SignInInput::Metadata(Ok(Rc::new(metadata)))
+        }
+
+        fn stored(key: Option<crate::protocol::dpop::DpopPublicKey>) -> SignInInput {
+            SignInInput::DpopKey(Ok(key))
+        }
+
+        /// A sign-in for `request` while a session bound to `session_jkt` (if any) is signed in.
+        fn sign_in(
+            config: &ClientConfig,
+            request: &InteractiveAuthenticationRequest,
+            session_jkt: Option<&str>,
+            answers: Vec<SignInInput>,
+        ) -> Vec<String> {
+            let flow = SignIn::new(config, request, "https://app.example", [[1; 32]; 3]).with_session_key(session_jkt);
+            let mut all = vec![SignInInput::Start, ok()];
+            all.extend(answers);
+            run_steps(flow, all)
+        }
+
+        #[test]
+        fn a_bound_sign_in_makes_a_key_and_names_it_in_the_authorize_request() {
+            let (config, request) = (config(DpopMode::IfSupported), InteractiveAuthenticationRequest::login("/"));
+            let steps =
+                sign_in(&config, &request, None, vec![metadata_with_dpop(true), stored(Some(key())), ok(), ok()]);
+            let jkt = key().thumbprint();
+            assert_eq!(
+                steps[2..],
+                [
+                    "Create the DPoP key".to_owned(),
+                    format!("save transaction returning to / bound to {jkt}"),
+                    "leave for https://op.example/auth with response_type client_id redirect_uri scope state nonce \
+                     code_challenge code_challenge_method dpop_jkt"
+                        .to_owned(),
+                    "finished".to_owned(),
+                ]
+            );
+        }
+
+        #[test]
+        fn the_same_users_sign_in_keeps_the_sessions_key_and_another_account_gets_a_new_one() {
+            let (config, login) = (config(DpopMode::Required), InteractiveAuthenticationRequest::login("/"));
+            let jkt = key().thumbprint();
+            let kept = sign_in(&config, &login, Some(&jkt), vec![metadata_with_dpop(true), stored(Some(key())), ok()]);
+            assert_eq!(
+                kept[2..4],
+                ["Load the DPoP key".to_owned(), format!("save transaction returning to / bound to {jkt}")]
+            );
+            // The store lost the session's key (or holds another): a new one.
+            for lost in [None, Some(key())] {
+                let session_jkt = if lost.is_some() { "another-key" } else { jkt.as_str() };
+                let answers = vec![metadata_with_dpop(true), stored(lost), stored(Some(key())), ok()];
+                let steps = sign_in(&config, &login, Some(session_jkt), answers);
+                assert_eq!(steps[2..4], ["Load the DPoP key", "Create the DPoP key"]);
+            }
+            // Picking an account may switch to another: never the session's key.
+            let mut switch = InteractiveAuthenticationRequest::login("/");
+            switch.prompt = Some(Prompt::SelectAccount);
+            let steps =
+                sign_in(&config, &switch, Some(&jkt), vec![metadata_with_dpop(true), stored(Some(key())), ok()]);
+            assert_eq!(steps[2], "Create the DPoP key");
+        }
+
+        #[test]
+        fn a_provider_without_dpop_is_a_clear_error_when_required_and_bearer_tokens_if_supported() {
+            let request = InteractiveAuthenticationRequest::login("/");
+            let steps = sign_in(&config(DpopMode::Required), &request, None, vec![metadata_with_dpop(false)]);
+            assert_eq!(steps[2..], ["error: invalid_config"], "no key, and the browser does not leave");
+            let steps = sign_in(&config(DpopMode::IfSupported), &request, None, vec![metadata_with_dpop(false), ok()]);
+            assert_eq!(steps[2], "save transaction returning to /", "bound to no key");
+            let steps = sign_in(&config(DpopMode::Off), &request, None, vec![metadata_with_dpop(true), ok()]);
+            assert_eq!(steps[2], "save transaction returning to /", "DPoP off");
+        }
+
+        #[test]
+        fn a_key_that_cannot_be_made_ends_the_sign_in() {
+            let request = InteractiveAuthenticationRequest::login("/");
+            let refused = SignInInput::DpopKey(Err(AuthError::Browser("IndexedDB refused".into())));
+            let steps = sign_in(&config(DpopMode::Required), &request, None, vec![metadata_with_dpop(true), refused]);
+            assert_eq!(steps[2..], ["Create the DPoP key", "error: browser_error"]);
+        }
     }
 }

@@ -35,6 +35,10 @@ pub enum SignOutStep<'a> {
         /// The form, with the refresh token.
         body: String,
     },
+    /// Delete the DPoP key, for every tab (before the session is forgotten, so that no tab signs with
+    /// it after hearing of the sign-out); answered with [`SignOutInput::Done`].
+    #[cfg(feature = "dpop")]
+    DeleteDpopKey,
     /// Forget the session in every tab; answered with [`SignOutInput::Done`].
     Forget,
     /// Remember `transaction` until the provider sends the browser back; answered with
@@ -71,6 +75,8 @@ enum Phase {
     Start,
     GettingMetadata,
     Revoking,
+    #[cfg(feature = "dpop")]
+    DeletingKey,
     Forgetting,
     Saving(String),
     Leaving(RequestOutcome),
@@ -134,6 +140,12 @@ impl<'a> SignOut<'a> {
             }
             // Whatever the provider answered: the tokens go anyway.
             (Phase::Revoking, SignOutInput::Done(_)) => self.forget(),
+            // A key that could not be deleted binds no token once the session is forgotten.
+            #[cfg(feature = "dpop")]
+            (Phase::DeletingKey, SignOutInput::Done(_)) => {
+                self.phase = Phase::Forgetting;
+                SignOutStep::Forget
+            }
             (Phase::Forgetting, SignOutInput::Done(Ok(()))) => self.end_provider_session(now),
             (Phase::Saving(url), SignOutInput::Done(Ok(()))) => {
                 self.phase = Phase::Leaving(RequestOutcome::RedirectingToProvider);
@@ -159,6 +171,12 @@ impl<'a> SignOut<'a> {
     }
 
     fn forget(&mut self) -> SignOutStep<'_> {
+        // The key goes first where DPoP is on, or the session's tokens are bound to it.
+        #[cfg(feature = "dpop")]
+        if self.config.dpop != super::DpopMode::Off || self.session.as_deref().and_then(Session::dpop_jkt).is_some() {
+            self.phase = Phase::DeletingKey;
+            return SignOutStep::DeleteDpopKey;
+        }
         self.phase = Phase::Forgetting;
         SignOutStep::Forget
     }
@@ -199,7 +217,15 @@ mod tests {
     use crate::protocol::session::tests::alice;
 
     fn steps(metadata: Result<ProviderMetadata, AuthError>, answers: Vec<SignOutInput>) -> Vec<String> {
-        let config = ClientConfig::new("https://op.example", "spa");
+        steps_of(&ClientConfig::new("https://op.example", "spa"), metadata, answers)
+    }
+
+    fn steps_of(
+        config: &ClientConfig,
+        metadata: Result<ProviderMetadata, AuthError>,
+        answers: Vec<SignOutInput>,
+    ) -> Vec<String> {
+        let config = config.clone();
         let request = InteractiveAuthenticationRequest::logout("/bye");
         let mut flow = SignOut::new(&config, Some(Rc::new(alice())), &request, "https://app.example", [2; 32]);
         let mut answers = answers.into_iter();
@@ -214,6 +240,8 @@ mod tests {
                     format!("revoke at {url}{}", if body.contains("rt-1") { " with the refresh token" } else { "" })
                 }
                 SignOutStep::Forget => "forget the session in every tab".to_owned(),
+                #[cfg(feature = "dpop")]
+                SignOutStep::DeleteDpopKey => "delete the DPoP key".to_owned(),
                 SignOutStep::SaveTransaction(t) => format!("save transaction returning to {}", t.return_url),
                 SignOutStep::Leave { url } => format!("leave for {}", url.split('?').next().unwrap()),
                 SignOutStep::StayAt { url } => format!("stay at {url}"),
@@ -282,5 +310,21 @@ mod tests {
         let steps = steps(Ok(metadata()), vec![refused]);
         assert!(steps.last().unwrap().starts_with("finished: Err(Storage"), "{steps:?}");
         assert!(!steps.iter().any(|s| s.starts_with("leave")));
+    }
+
+    #[cfg(feature = "dpop")]
+    #[test]
+    fn with_dpop_on_the_key_is_deleted_before_any_tab_hears_of_the_sign_out() {
+        let mut config = ClientConfig::new("https://op.example", "spa");
+        config.dpop = crate::protocol::DpopMode::IfSupported;
+        let failed = SignOutInput::Done(Err(AuthError::Browser("IndexedDB refused".into())));
+        for answers in [vec![], vec![failed]] {
+            let steps = steps_of(&config, Ok(metadata()), answers);
+            assert_eq!(
+                steps[..3],
+                ["get metadata", "delete the DPoP key", "forget the session in every tab"],
+                "a key that could not be deleted does not keep the tokens"
+            );
+        }
     }
 }

@@ -22,6 +22,9 @@ pub struct TokenSet {
     pub access_token: CachedAccessToken,
     /// `None` when the provider issued none (then the previous one, if any, stays in use).
     pub refresh_token: Option<RefreshToken>,
+    /// The thumbprint of the DPoP key the tokens are bound to; `None`: bearer tokens.
+    #[cfg(feature = "dpop")]
+    pub dpop_jkt: Option<String>,
 }
 
 /// What the checks of a token response need to know.
@@ -131,6 +134,9 @@ impl TokenContext<'_> {
             identity,
             // Every scope of the grant: a sign-in's only.
             granted_scopes: matches!(traded, Traded::Code(_)).then_some(granted),
+            // The token flow says whether they are bound, once it has checked the rest.
+            #[cfg(feature = "dpop")]
+            dpop_jkt: None,
         })
     }
 

@@ -26,6 +26,10 @@ pub struct LoginTransaction {
     pub created_at: i64,
     /// The `max_age` the authorize request sent: the ID token's `auth_time` must then be that recent.
     pub max_age: Option<u64>,
+    /// The thumbprint of the DPoP key the authorize request named (`dpop_jkt`): the code is bound to it,
+    /// and its exchange must be proved with that key.
+    #[cfg(feature = "dpop")]
+    pub dpop_jkt: Option<String>,
 }
 
 /// A sign-in whose authorization response its transaction accepted: the code, and what the code
@@ -44,6 +48,9 @@ pub struct AcceptedSignIn {
     pub(crate) scopes: Scopes,
     /// The `max_age` sent, which the ID token's `auth_time` must meet.
     pub(crate) max_age: Option<u64>,
+    /// The thumbprint of the DPoP key the code is bound to, if it is.
+    #[cfg(feature = "dpop")]
+    pub(crate) dpop_jkt: Option<String>,
 }
 
 /// Transactions older than this are abandoned sign-ins: removed when a new one starts.
@@ -66,6 +73,8 @@ impl LoginTransaction {
             return_url: return_url.to_owned(),
             created_at: now,
             max_age: None,
+            #[cfg(feature = "dpop")]
+            dpop_jkt: None,
         }
     }
 
@@ -134,6 +143,8 @@ impl LoginTransaction {
             redirect_uri: self.redirect_uri,
             scopes: self.scopes,
             max_age: self.max_age,
+            #[cfg(feature = "dpop")]
+            dpop_jkt: self.dpop_jkt,
         })
     }
 }
@@ -166,7 +177,7 @@ impl CompletedTransaction {
 
 impl JsonRecord for LoginTransaction {
     fn to_json(&self) -> JsonObject {
-        JsonObject::new()
+        let object = JsonObject::new()
             .with("state", json::string(self.state.as_str()))
             .with("nonce", json::string(self.nonce.as_str()))
             .with("verifier", json::string(self.verifier.secret()))
@@ -174,7 +185,10 @@ impl JsonRecord for LoginTransaction {
             .with("scopes", self.scopes.to_json())
             .with("return_url", json::string(&self.return_url))
             .with("created_at", json::integer(self.created_at))
-            .with("max_age", self.max_age.map(|seconds| json::integer(seconds.min(i64::MAX as u64) as i64)))
+            .with("max_age", self.max_age.map(|seconds| json::integer(seconds.min(i64::MAX as u64) as i64)));
+        #[cfg(feature = "dpop")]
+        let object = object.with("dpop_jkt", json::opt_string(self.dpop_jkt.as_deref()));
+        object
     }
 
     /// Transactions stored before `max_age` was kept have none.
@@ -189,6 +203,8 @@ impl JsonRecord for LoginTransaction {
             return_url: read.take(object.string("return_url")),
             created_at: read.take(object.integer("created_at")),
             max_age: read.take(object.opt_unsigned("max_age")),
+            #[cfg(feature = "dpop")]
+            dpop_jkt: read.take(object.opt_string("dpop_jkt")),
         };
         read.done(transaction)
     }
