@@ -18,7 +18,8 @@ use crate::protocol::{
     challenge_is_from, claims_challenge, claims_round_trip_allowed, origin_of, ClaimsRoundTrip, Scopes,
 };
 
-/// Sends requests with `Authorization: Bearer` for the given scopes to allow-listed origins.
+/// Sends requests with `Authorization: Bearer` for the given scopes to allow-listed origins (with the
+/// `dpop` feature, `Authorization: DPoP` and a proof where the session's tokens are bound).
 #[derive(Clone)]
 pub struct AuthorizedFetch {
     client: AuthClient,
@@ -44,17 +45,14 @@ impl AuthorizedFetch {
 
     /// Sends `method url` (with `body`, as JSON, when given). Errs with [`AuthError::Redirecting`]
     /// when it started an interactive request instead.
-    pub async fn send(&self, method: Method, url: &str, body: Option<String>) -> Result<Response, AuthError> {
+    #[cfg_attr(feature = "dpop", allow(unused_mut))]
+    pub async fn send(&self, method: Method, url: &str, mut body: Option<String>) -> Result<Response, AuthError> {
         let network = |e: gloo_net::Error| AuthError::Network { url: url.to_owned(), message: e.to_string() };
         let origin = self.allowed_origin(url);
-        let mut builder = RequestBuilder::new(url).method(method);
         let mut sent = None;
         if origin.is_some() {
             match self.client.get_token(&self.scopes).await? {
-                TokenResult::Success(token) => {
-                    builder = builder.header("Authorization", &["Bearer ", token.access_token.secret()].concat());
-                    sent = Some(token.access_token);
-                }
+                TokenResult::Success(token) => sent = Some(token.access_token),
                 TokenResult::RequiresInteraction(required) => {
                     // A sign-in started here would loop (see `needs_the_users_click`): the app gets the error.
                     if let Some(reason) = required.reason.as_deref().filter(|r| r.needs_the_users_click()) {
@@ -65,11 +63,49 @@ impl AuthorizedFetch {
                 }
             }
         }
-        let request = match body {
-            Some(body) => builder.header("Content-Type", "application/json").body(body).map_err(network)?,
-            None => builder.build().map_err(network)?,
+        // A token of a session bound with DPoP goes with a proof of the request (see ResourceRequest).
+        #[cfg(feature = "dpop")]
+        let mut bound = sent
+            .as_ref()
+            .filter(|_| self.client.sync().current().is_some_and(|session| session.dpop_jkt().is_some()))
+            .map(|token| crate::protocol::dpop::ResourceRequest::new(method.as_str(), url, token));
+        #[cfg_attr(not(feature = "dpop"), allow(clippy::never_loop))]
+        let response = loop {
+            let mut builder = RequestBuilder::new(url).method(method.clone());
+            #[cfg(feature = "dpop")]
+            if let (Some(token), Some(request)) = (&sent, &bound) {
+                let proof = request.proof(&self.client.dpop_nonces().borrow());
+                let proof = self.client.sign_dpop_proof(&proof).await?;
+                builder = builder.header("Authorization", &["DPoP ", token.secret()].concat()).header("DPoP", &proof);
+            }
+            #[cfg(feature = "dpop")]
+            let bearer = bound.is_none();
+            #[cfg(not(feature = "dpop"))]
+            let bearer = true;
+            if let Some(token) = sent.as_ref().filter(|_| bearer) {
+                builder = builder.header("Authorization", &["Bearer ", token.secret()].concat());
+            }
+            // Kept for a second request with DPoP; without, there is none.
+            #[cfg(feature = "dpop")]
+            let body_now = body.clone();
+            #[cfg(not(feature = "dpop"))]
+            let body_now = body.take();
+            let request = match body_now {
+                Some(body) => builder.header("Content-Type", "application/json").body(body).map_err(network)?,
+                None => builder.build().map_err(network)?,
+            };
+            let response = request.send().await.map_err(network)?;
+            #[cfg(feature = "dpop")]
+            if let Some(request) = &mut bound {
+                let headers = response.headers();
+                let (challenge, nonce) = (headers.get("www-authenticate"), headers.get("dpop-nonce"));
+                let mut nonces = self.client.dpop_nonces().borrow_mut();
+                if request.send_again(&mut nonces, response.status(), challenge.as_deref(), nonce.as_deref()) {
+                    continue;
+                }
+            }
+            break response;
         };
-        let response = request.send().await.map_err(network)?;
         let Some(origin) = origin else { return Ok(response) };
         if response.status() != 401 || !challenge_is_from(&origin, &response.url(), response.redirected()) {
             return Ok(response);

@@ -263,6 +263,47 @@ pub fn resource_wants_nonce(status: u16, www_authenticate: Option<&str>) -> bool
         })
 }
 
+/// A request to a resource server with a bound access token (RFC 9449 §7 and §9): `Authorization:
+/// DPoP <token>` with a proof of the request that names the token (`ath`), the server's last nonce in
+/// it, and one more request with the new nonce a server that asks for it gives; never a loop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceRequest {
+    method: String,
+    url: String,
+    ath: String,
+    retried: bool,
+}
+
+impl ResourceRequest {
+    /// `method url`, presenting `token`.
+    pub fn new(method: &str, url: &str, token: &AccessToken) -> Self {
+        Self { method: method.to_owned(), url: url.to_owned(), ath: access_token_hash(token), retried: false }
+    }
+
+    /// The proof the request is sent with, with the server's nonce as `nonces` know it.
+    pub fn proof(&self, nonces: &DpopNonces) -> ProofRequest {
+        let mut proof = ProofRequest::new(&self.method, &self.url, nonces.for_url(&self.url), None);
+        proof.ath = Some(self.ath.clone());
+        proof
+    }
+
+    /// Takes the server's answer (`status`, its `WWW-Authenticate` and `DPoP-Nonce` headers) into
+    /// `nonces`; whether to send the request once more, with a new proof: the server asked for its
+    /// nonce, gave a new one, and this is not already the second request.
+    pub fn send_again(
+        &mut self,
+        nonces: &mut DpopNonces,
+        status: u16,
+        www_authenticate: Option<&str>,
+        dpop_nonce: Option<&str>,
+    ) -> bool {
+        let new_nonce = nonces.take(&self.url, dpop_nonce);
+        let again = !self.retried && new_nonce && resource_wants_nonce(status, www_authenticate);
+        self.retried |= again;
+        again
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -386,5 +427,31 @@ pub(crate) mod tests {
         assert!(!resource_wants_nonce(403, Some(r#"DPoP error="use_dpop_nonce""#)));
         assert!(!resource_wants_nonce(401, Some(r#"DPoP error="invalid_token""#)));
         assert!(!resource_wants_nonce(401, None));
+    }
+
+    #[test]
+    fn a_resource_request_names_the_token_and_costs_one_retry_for_the_servers_nonce() {
+        let token = AccessToken::new("at-1");
+        let url = "https://api.example/orders?page=2";
+        let mut request = ResourceRequest::new("GET", url, &token);
+        let mut nonces = DpopNonces::default();
+        let first = request.proof(&nonces);
+        assert_eq!(
+            (first.htm.as_str(), first.htu.as_str(), first.nonce.as_deref()),
+            ("GET", "https://api.example/orders", None)
+        );
+        assert_eq!(first.ath, Some(access_token_hash(&token)), "the proof names the token it goes with");
+        let asks = Some(r#"DPoP error="use_dpop_nonce", error_description="Resource server requires nonce""#);
+        assert!(request.send_again(&mut nonces, 401, asks, Some("api-n-1")), "one more, with the nonce");
+        assert_eq!(request.proof(&nonces).nonce.as_deref(), Some("api-n-1"));
+        assert!(!request.send_again(&mut nonces, 401, asks, Some("api-n-2")), "never a third request");
+        assert_eq!(nonces.for_url(url), Some("api-n-2"), "the last nonce is kept for the next request");
+        // The next request to that server starts with its nonce; a 401 that does not ask for one, or
+        // asks without giving a new one, is the app's answer.
+        let mut next = ResourceRequest::new("POST", "https://api.example/orders", &token);
+        assert_eq!(next.proof(&nonces).nonce.as_deref(), Some("api-n-2"));
+        assert!(!next.send_again(&mut nonces, 401, Some(r#"DPoP error="invalid_token""#), Some("api-n-3")));
+        let mut other = ResourceRequest::new("GET", url, &token);
+        assert!(!other.send_again(&mut nonces, 401, asks, Some("api-n-3")), "the nonce it already sent");
     }
 }
