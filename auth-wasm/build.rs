@@ -41,7 +41,9 @@ fn typescript_type(kind: Kind) -> String {
         Kind::Scopes => "string[] | string".into(),
         Kind::Object => "Record<string, unknown>".into(),
         Kind::Parameters => "Record<string, string | number | boolean>".into(),
-        Kind::CacheLocation | Kind::Prompt => kind.choices().iter().map(|c| quoted(c)).collect::<Vec<_>>().join(" | "),
+        Kind::CacheLocation | Kind::Prompt | Kind::DpopMode => {
+            kind.choices().iter().map(|c| quoted(c)).collect::<Vec<_>>().join(" | ")
+        }
     }
 }
 

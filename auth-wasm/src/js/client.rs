@@ -128,6 +128,42 @@ impl JsAuthClient {
         })
     }
 
+    /// `"DPoP"` when the signed-in session's tokens are bound to this browser's key (send them as
+    /// `Authorization: DPoP <token>` with a `getDpopProof` proof), `"Bearer"` when they are not;
+    /// `undefined` when nobody is signed in.
+    #[cfg(feature = "dpop")]
+    #[wasm_bindgen(getter, js_name = tokenType)]
+    pub fn token_type(&self) -> Option<String> {
+        let session = self.client.sync().current()?;
+        Some(if session.dpop_jkt().is_some() { "DPoP" } else { "Bearer" }.into())
+    }
+
+    /// A DPoP proof (the `DPoP` header) for `method url` with the access token `accessToken` (from
+    /// `getToken`), signed with this browser's key, carrying the API's last nonce. `nonce`: the
+    /// `DPoP-Nonce` of the API's answer that asked for one (a 401 with `use_dpop_nonce`): remembered
+    /// for this and the next proofs. Rejects with `dpop_key_gone` when the key is gone.
+    #[cfg(feature = "dpop")]
+    #[wasm_bindgen(js_name = getDpopProof)]
+    pub fn get_dpop_proof(
+        &self,
+        url: String,
+        method: String,
+        access_token: String,
+        nonce: Option<String>,
+    ) -> StringPromise {
+        let client = self.client.clone();
+        promise(async move {
+            let token = crate::protocol::AccessToken::new(access_token);
+            let request = crate::protocol::dpop::ResourceRequest::new(&method, &url, &token);
+            let proof = {
+                let mut nonces = client.dpop_nonces().borrow_mut();
+                nonces.take(&url, nonce.as_deref());
+                request.proof(&nonces)
+            };
+            Ok(client.sign_dpop_proof(&proof).await?.into())
+        })
+    }
+
     /// The signed-in account, or `null`.
     #[wasm_bindgen(getter)]
     pub fn account(&self) -> AccountOrNull {

@@ -20,6 +20,8 @@ pub enum Kind {
     CacheLocation,
     /// The OpenID Connect `prompt`: one of [`Kind::choices`].
     Prompt,
+    /// Whether tokens are bound with DPoP: one of [`Kind::choices`].
+    DpopMode,
     /// Any object.
     Object,
     /// An object of strings, numbers and booleans.
@@ -32,6 +34,7 @@ impl Kind {
         match self {
             Kind::CacheLocation => &["sessionStorage", "localStorage", "memory"],
             Kind::Prompt => &["login", "select_account", "consent", "none"],
+            Kind::DpopMode => &["off", "required", "if_supported"],
             Kind::Text | Kind::Flag | Kind::Count | Kind::Scopes | Kind::Object | Kind::Parameters => &[],
         }
     }
@@ -131,6 +134,16 @@ pub const CLIENT_OPTIONS: Interface = Interface {
             "sessionStorage",
             "Where tokens are kept: `sessionStorage` (gone when the tab closes), `localStorage` (shared by the \
              origin's tabs, kept across restarts) or `memory` (gone on reload).",
+        ),
+        #[cfg(feature = "dpop")]
+        optional_or(
+            "dpop",
+            Kind::DpopMode,
+            "off",
+            "Bind tokens to this browser with DPoP (a non-extractable key shared by the tabs): `required` (a \
+             provider without DPoP is an `invalid_config` error), `if_supported` (bearer tokens from such a \
+             provider) or `off`. `getToken` then says which it got (`tokenType`), and `getDpopProof` proves an API \
+             request.",
         ),
         optional(
             "clientInfo",

@@ -100,6 +100,12 @@ pub fn client_config(options: &JsonObject) -> Result<ClientConfig, ProtocolError
             config.cache_location = location;
         }
         config.client_info = options.opt_bool("clientInfo")?;
+        #[cfg(feature = "dpop")]
+        if let Some(mode) =
+            options.opt_choice("dpop", crate::protocol::DpopMode::parse, crate::protocol::DpopMode::EXPECTED)?
+        {
+            config.dpop = mode;
+        }
         Ok(config)
     };
     let config = read().map_err(|e| ProtocolError::InvalidConfig(e.into()))?;

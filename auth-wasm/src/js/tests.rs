@@ -67,7 +67,9 @@ fn samples(kind: Kind) -> Vec<JsonValue> {
         Kind::Scopes => vec![json::string("api:read"), json::strings(["api:write"])],
         Kind::Object => vec![JsonObject::new().into_value(), object("a", json::integer(1))],
         Kind::Parameters => vec![object("ui_locales", json::string("fr")), object("ui_locales", json::integer(2))],
-        Kind::CacheLocation | Kind::Prompt => kind.choices().iter().map(|choice| json::string(*choice)).collect(),
+        Kind::CacheLocation | Kind::Prompt | Kind::DpopMode => {
+            kind.choices().iter().map(|choice| json::string(*choice)).collect()
+        }
     }
 }
 
@@ -99,6 +101,13 @@ fn every_enumerated_kind_offers_exactly_what_its_protocol_type_accepts() {
                 )
             }
             Kind::Prompt => assert_eq!(field.kind.choices(), names(&Prompt::ALL.map(Prompt::as_str)), "{}", field.name),
+            #[cfg(feature = "dpop")]
+            Kind::DpopMode => {
+                let all = crate::protocol::DpopMode::ALL.map(crate::protocol::DpopMode::as_str);
+                assert_eq!(field.kind.choices(), names(&all), "{}", field.name)
+            }
+            #[cfg(not(feature = "dpop"))]
+            Kind::DpopMode => panic!("{}: a DPoP option without the dpop feature", field.name),
             Kind::Text | Kind::Flag | Kind::Count | Kind::Scopes | Kind::Object | Kind::Parameters => {
                 assert!(field.kind.choices().is_empty(), "{}", field.name)
             }
@@ -160,7 +169,7 @@ fn a_name_not_declared_a_required_field_missing_or_a_value_of_another_kind_is_re
         }
         for field in interface.fields {
             let other_kind = match field.kind {
-                Kind::Text | Kind::CacheLocation | Kind::Prompt | Kind::Scopes => json::integer(7),
+                Kind::Text | Kind::CacheLocation | Kind::Prompt | Kind::DpopMode | Kind::Scopes => json::integer(7),
                 Kind::Flag | Kind::Count | Kind::Object | Kind::Parameters => json::string("seven"),
             };
             let why = refusal(interface, base(interface).with(field.name, other_kind));

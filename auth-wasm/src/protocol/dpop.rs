@@ -33,7 +33,7 @@ pub enum DpopMode {
 }
 
 impl DpopMode {
-    const ALL: [Self; 3] = [Self::Off, Self::Required, Self::IfSupported];
+    pub(crate) const ALL: [Self; 3] = [Self::Off, Self::Required, Self::IfSupported];
 
     /// The name in a configuration file: `off`, `required` or `if_supported`.
     pub fn as_str(self) -> &'static str {
