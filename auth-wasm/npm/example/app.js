@@ -32,6 +32,8 @@ async function main() {
     redirectUri: here,
     postLogoutRedirectUri: here,
     cacheLocation: config.cache_location,
+    // "required" or "if_supported" binds the tokens to this browser (DPoP); absent: off.
+    dpop: config.dpop,
   });
   // For the end-to-end tests, which drive the client of this page.
   window.auth = auth;
