@@ -30,6 +30,18 @@ export async function privateKeyExports(name) {
   }
   return privateKey.extractable;
 }
+/** How many keys IndexedDB holds. */
+export function storedCount() {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('auth-wasm.dpop');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const count = open.result.transaction('keys').objectStore('keys').count();
+      count.onsuccess = () => { open.result.close(); resolve(count.result); };
+      count.onerror = () => reject(count.error);
+    };
+  });
+}
 /** Whether `signature` over `data` verifies with the public JWK `jwk` (JSON text), ES256. */
 export async function verifiesWith(jwk, signature, data) {
   const params = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
@@ -40,6 +52,8 @@ export async function verifiesWith(jwk, signature, data) {
 extern "C" {
     #[wasm_bindgen(js_name = privateKeyExports)]
     async fn private_key_exports(name: &str) -> JsValue;
+    #[wasm_bindgen(js_name = storedCount)]
+    async fn stored_count() -> JsValue;
     #[wasm_bindgen(js_name = verifiesWith)]
     async fn verifies_with(jwk: &str, signature: &[u8], data: &[u8]) -> JsValue;
 }
@@ -102,4 +116,21 @@ async fn a_deleted_key_reads_as_gone() {
     assert!(store("dpop-delete").load().await.unwrap().is_none());
     // Deleting what is not there is no error.
     store("dpop-delete").delete().await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_memory_only_sessions_key_stays_out_of_indexeddb() {
+    // The database exists (another client's key), so that its count can be read.
+    store("dpop-memory-neighbour").create().await.unwrap();
+    let before = stored_count().await.as_f64();
+    let memory = DpopKeyStore::in_memory();
+    assert!(memory.load().await.unwrap().is_none());
+    let made = memory.create().await.unwrap();
+    assert_eq!(stored_count().await.as_f64(), before, "nothing written to IndexedDB");
+    let read = memory.load().await.unwrap().expect("the key kept in memory");
+    assert_eq!(read.public_key(), made.public_key());
+    let request = ProofRequest::new("GET", "https://api.example/orders", None, None);
+    assert_eq!(read.sign_proof(&request).await.unwrap().split('.').count(), 3, "it signs");
+    memory.delete().await.unwrap();
+    assert!(memory.load().await.unwrap().is_none(), "gone with the sign-out");
 }

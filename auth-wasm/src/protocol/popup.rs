@@ -694,4 +694,48 @@ mod tests {
             ["is a popup open?", "open a blank 483x600 window", "error: browser_error"]
         );
     }
+
+    #[cfg(feature = "dpop")]
+    #[test]
+    fn a_bound_popup_sign_in_names_the_sessions_key_or_a_new_one_for_another_account() {
+        use crate::protocol::dpop::{tests::key, DpopMode};
+        let mut config = ClientConfig::new("https://op.example", "spa");
+        config.dpop = DpopMode::Required;
+        let jkt = key().thumbprint();
+        let mut bound = set("alice", token("api:read", "at-1", NOW + 3600), None);
+        bound.dpop_jkt = Some(jkt.clone());
+        let view = TabView { session: Some(Rc::new(Session::signed_in(bound).unwrap())), ..TabView::default() };
+        let mut metadata = metadata();
+        metadata.dpop_signing_alg_values_supported = Some(vec!["ES256".into()]);
+        let metadata = Rc::new(metadata);
+        // The steps from the start up to the window sent to the provider, for `request`.
+        let steps = |request: InteractiveAuthenticationRequest| {
+            let mut flow = PopupSignIn::new(request, PopupOptions::default(), APP.into(), [[7; 32]; 3]);
+            let answers = [
+                PopupInput::Start,
+                PopupInput::Found(false),
+                PopupInput::Opened(true),
+                PopupInput::Metadata(Ok(metadata.clone())),
+                PopupInput::DpopKey(Ok(Some(key()))),
+            ];
+            let mut steps = Vec::new();
+            for input in answers {
+                let step = flow.next(&config, input, &view, NOW);
+                steps.push(match &step {
+                    PopupStep::Navigate { url } => {
+                        let query = crate::protocol::form::parse(crate::protocol::query_of(url));
+                        let named = query.into_iter().find(|(name, _)| name == "dpop_jkt").map(|(_, jkt)| jkt);
+                        format!("send it to the provider naming {}", named.unwrap_or_default())
+                    }
+                    step => name(step),
+                });
+            }
+            steps
+        };
+        let same_user = steps(InteractiveAuthenticationRequest::login("/"));
+        assert_eq!(same_user[3..], ["Load the DPoP key".to_owned(), format!("send it to the provider naming {jkt}")]);
+        let mut switch = InteractiveAuthenticationRequest::login("/");
+        switch.prompt = Some(crate::protocol::Prompt::SelectAccount);
+        assert_eq!(steps(switch)[3], "Create the DPoP key", "picking an account: never the session's key");
+    }
 }

@@ -1575,6 +1575,30 @@ mod tests {
 
     #[cfg(feature = "dpop")]
     #[test]
+    fn a_frame_renewal_binds_its_code_to_the_sessions_key_and_a_bearer_session_stays_bearer() {
+        let config = config();
+        // The pushed form of the frame's request for alice's session bound to `jkt` (if any).
+        let pushed_form = |jkt: Option<&str>| {
+            let mut set = crate::protocol::session::tests::set("alice", token("api:read", "at-1", NOW - 10), None);
+            set.dpop_jkt = jkt.map(str::to_owned);
+            let at = view(Some(Session::signed_in(set).unwrap()), 3, Some((3, true)));
+            let mut renewal =
+                Renewal::new(&config, api(), None, 0, "https://app/silent-callback.html".into(), [[7; 32]; 3]);
+            let with_par = RenewalInput::Metadata(Ok(Rc::new(crate::protocol::par::tests::with_par(true))));
+            for input in [RenewalInput::Start, RenewalInput::Turn(None), RenewalInput::Locked { waited: false }] {
+                renewal.next(input, &at, NOW);
+            }
+            let RenewalStep::PushAuthorizationRequest { form, .. } = renewal.next(with_par, &at, NOW) else {
+                panic!("the frame's request is pushed")
+            };
+            crate::protocol::form::parse(&form).into_iter().find(|(name, _)| name == "dpop_jkt").map(|(_, jkt)| jkt)
+        };
+        assert_eq!(pushed_form(Some("jkt-1")).as_deref(), Some("jkt-1"), "the code is bound to the session's key");
+        assert_eq!(pushed_form(None), None, "a session from before DPoP keeps bearer tokens until its next sign-in");
+    }
+
+    #[cfg(feature = "dpop")]
+    #[test]
     fn a_refused_frame_push_fails_the_renewal_with_the_providers_error_and_loads_no_frame() {
         let at = without_refresh_token(3, false);
         let with_par = RenewalInput::Metadata(Ok(Rc::new(crate::protocol::par::tests::with_par(true))));

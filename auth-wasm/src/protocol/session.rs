@@ -679,4 +679,18 @@ pub(crate) mod tests {
         assert_eq!(read.access_tokens().len(), 2, "one token per request: the first one kept");
         assert_eq!(read.access_tokens()[0], renewed);
     }
+
+    #[cfg(feature = "dpop")]
+    #[test]
+    fn a_bound_session_records_its_key_and_takes_nothing_from_a_session_bound_otherwise() {
+        let mut set = set("alice", token("api:write", "at-2", 3600), None);
+        set.dpop_jkt = Some("jkt-1".into());
+        let bound = after_sign_in(Some(&alice()), set).unwrap();
+        assert_eq!(bound.dpop_jkt(), Some("jkt-1"));
+        assert!(bound.refresh_token().is_none(), "alice's bearer refresh token is not kept with bound tokens");
+        assert_eq!(bound.access_tokens().len(), 1, "nor her bearer access token");
+        let stored = Session::from_json(&bound.to_json()).unwrap();
+        assert_eq!(stored.dpop_jkt(), Some("jkt-1"), "kept in storage, for every tab");
+        assert_eq!(Session::from_json(&alice().to_json()).unwrap().dpop_jkt(), None, "a bearer session");
+    }
 }
