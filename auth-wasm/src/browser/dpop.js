@@ -32,12 +32,12 @@ async function withKeys(mode, use) {
 }
 
 /** The key record named `name` ({ privateKey, jwk }), or null. */
-export const loadKey = (name) => withKeys('readonly', (keys) => keys.get(name)).then((record) => record ?? null);
+const loadKey = (name) => withKeys('readonly', (keys) => keys.get(name)).then((record) => record ?? null);
 
 /** A new key pair whose private key cannot be exported, stored as `name` in place of any other (not
  * stored when `name` is empty: a memory-only session's); resolves to its record: the private CryptoKey
  * and the public JWK's required members as JSON text. */
-export async function createKey(name) {
+async function createKey(name) {
   const subtle = crypto.subtle;
   const pair = await subtle.generateKey(ECDSA_P256, false, ['sign']);
   const { kty, crv, x, y } = await subtle.exportKey('jwk', pair.publicKey);
@@ -47,7 +47,11 @@ export async function createKey(name) {
 }
 
 /** Deletes the key named `name` (nothing if there is none). */
-export const deleteKey = (name) => withKeys('readwrite', (keys) => keys.delete(name)).then(() => undefined);
+const deleteKey = (name) => withKeys('readwrite', (keys) => keys.delete(name)).then(() => null);
+
+/** What `action` does to the key named `name`: 0 reads it (its record, or null), 1 makes a new one (see
+ * createKey), 2 deletes it (null). One function, so that the wasm awaits one kind of call. */
+export const keyRecord = (name, action) => [loadKey, createKey, deleteKey][action](name);
 
 /** The public JWK (JSON text) of a record. */
 export const recordJwk = (record) => (typeof record?.jwk === 'string' ? record.jwk : '');

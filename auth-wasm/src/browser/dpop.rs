@@ -18,12 +18,8 @@ use crate::protocol::{ClientId, JsonObject};
 
 #[wasm_bindgen(module = "/src/browser/dpop.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = loadKey, catch)]
-    async fn load_key(name: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_name = createKey, catch)]
-    async fn create_key(name: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_name = deleteKey, catch)]
-    async fn delete_key(name: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = keyRecord, catch)]
+    async fn key_record(name: &str, action: u8) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = recordJwk)]
     fn record_jwk(record: &JsValue) -> String;
     #[wasm_bindgen(js_name = sign, catch)]
@@ -78,6 +74,14 @@ impl DpopKey {
     }
 }
 
+/// What [`DpopKeyStore::key`] does (its number is `dpop.js`'s `action`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyAction {
+    Load = 0,
+    Create = 1,
+    Delete = 2,
+}
+
 /// Where the proof key of a client and authority is kept: IndexedDB (by [`dpop_key_name`]), shared by
 /// the tabs; or this page's memory, for a memory-only session.
 pub struct DpopKeyStore {
@@ -100,27 +104,30 @@ impl DpopKeyStore {
     /// The key kept, if any. A record that is not a usable key reads as none: the next sign-in replaces
     /// it, and no bound token can have been issued to a key that cannot sign.
     pub async fn load(&self) -> Result<Option<DpopKey>, AuthError> {
-        if self.name.is_empty() {
-            return Ok(self.memory.borrow().clone());
-        }
-        Ok(DpopKey::from_record(load_key(&self.name).await.map_err(AuthError::browser)?))
+        self.key(KeyAction::Load).await
     }
 
     /// A new key, kept in place of the one before (a sign-in, or a switch to another account).
     pub async fn create(&self) -> Result<DpopKey, AuthError> {
-        let record = create_key(&self.name).await.map_err(AuthError::browser)?;
-        let key =
-            DpopKey::from_record(record).ok_or_else(|| AuthError::Browser("WebCrypto made no P-256 key".into()))?;
-        *self.memory.borrow_mut() = self.name.is_empty().then(|| key.clone());
-        Ok(key)
+        self.key(KeyAction::Create).await?.ok_or_else(|| AuthError::Browser("WebCrypto made no P-256 key".into()))
     }
 
     /// Forgets the key (a sign-out): the tokens bound to it can no longer be used by anyone.
     pub async fn delete(&self) -> Result<(), AuthError> {
-        self.memory.borrow_mut().take();
-        if !self.name.is_empty() {
-            delete_key(&self.name).await.map_err(AuthError::browser)?;
+        self.key(KeyAction::Delete).await.map(drop)
+    }
+
+    /// Does `action` to the key: one call for the three, so that the callers await one future (smaller
+    /// code than three). The key after it (none after a deletion).
+    pub(crate) async fn key(&self, action: KeyAction) -> Result<Option<DpopKey>, AuthError> {
+        let memory_only = self.name.is_empty();
+        if memory_only && action != KeyAction::Create {
+            return Ok(if action == KeyAction::Load { self.memory.borrow().clone() } else { self.memory.take() });
         }
-        Ok(())
+        let key = DpopKey::from_record(key_record(&self.name, action as u8).await.map_err(AuthError::browser)?);
+        if memory_only {
+            *self.memory.borrow_mut() = key.clone();
+        }
+        Ok(key)
     }
 }

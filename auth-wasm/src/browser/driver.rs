@@ -80,9 +80,12 @@ impl AuthClient {
         &self,
         asked: crate::protocol::dpop::KeyRequest,
     ) -> Result<Option<crate::protocol::dpop::DpopPublicKey>, AuthError> {
-        let key = match asked {
-            crate::protocol::dpop::KeyRequest::Load => self.dpop_keys().load().await.ok().flatten(),
-            crate::protocol::dpop::KeyRequest::Create => Some(self.dpop_keys().create().await?),
+        let create = asked == crate::protocol::dpop::KeyRequest::Create;
+        let action = if create { super::dpop::KeyAction::Create } else { super::dpop::KeyAction::Load };
+        // An unreadable store reads as no key (a new one is asked for next); a key not made is an error.
+        let key = match self.dpop_keys().key(action).await {
+            Err(_) if !create => None,
+            key => key?,
         };
         Ok(key.map(|key| key.public_key().clone()))
     }
@@ -253,7 +256,9 @@ impl AuthClient {
                         SignOutInput::Done(revoked)
                     }
                     #[cfg(feature = "dpop")]
-                    SignOutStep::DeleteDpopKey => SignOutInput::Done(self.dpop_keys().delete().await),
+                    SignOutStep::DeleteDpopKey => {
+                        SignOutInput::Done(self.dpop_keys().key(super::dpop::KeyAction::Delete).await.map(drop))
+                    }
                     SignOutStep::Forget => SignOutInput::Done(self.sync().commit(None, false, false)),
                     SignOutStep::SaveTransaction(transaction) => {
                         SignOutInput::Done(self.transactions().save_logout(transaction))
