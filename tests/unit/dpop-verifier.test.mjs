@@ -1,30 +1,17 @@
 // The demo API's DPoP checks (tests/support/dpop-verifier.mjs, api.mjs), with proofs made by Node's crypto
-// as a browser makes them: ES256 over the JWS signing input, r||s, the public JWK in the header.
+// as a browser makes them (tests/support/dpop-client.mjs).
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 
 import { startApi } from '../support/api.mjs';
-import { DpopVerifier, accessTokenHash, jwkThumbprint } from '../support/dpop-verifier.mjs';
+import { dpopProof, newDpopKey } from '../support/dpop-client.mjs';
+import { DpopVerifier, jwkThumbprint } from '../support/dpop-verifier.mjs';
 
 const b64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-function ecKey() {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
-  return { privateKey, jwk: { kty, crv, x, y } };
-}
-
-/** A DPoP proof signed by `key`, for `htm` `htu`, with the token's `ath`; `claims` and `header` override. */
-function proofFor(key, { htm = 'GET', htu, token, claims = {}, header = {}, signer = key }) {
-  const h = b64url({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.jwk, ...header });
-  const p = b64url({
-    htm, htu, iat: Math.floor(Date.now() / 1000), jti: randomUUID(), ...(token ? { ath: accessTokenHash(token) } : {}), ...claims,
-  });
-  const signature = sign('sha256', Buffer.from(`${h}.${p}`), { key: signer.privateKey, dsaEncoding: 'ieee-p1363' });
-  return `${h}.${p}.${signature.toString('base64url')}`;
-}
+const ecKey = newDpopKey;
+const proofFor = dpopProof;
 
 /** An (unsigned) access token: the verifier is asked after the token's own signature was checked. */
 const tokenBoundTo = (key) => `${b64url({ alg: 'RS256' })}.${b64url({ sub: 'alice', cnf: { jkt: jwkThumbprint(key.jwk) } })}.c2ln`;
