@@ -214,10 +214,13 @@ describe('the demo app with DPoP required', { timeout: 180_000 }, () => {
     const requests = await stack.requests();
     const pushed = requests.find((r) => r.route === 'pushed_authorization_request');
     assert.equal(pushed?.params.dpop_jkt, jkt, 'the authorization request names the key');
+    // The first proof cannot know the provider's nonce: one retry (at the token endpoint, or at the pushed
+    // request if the app sends a proof there), then the nonce is kept.
+    const nonceRetries = requests.filter((r) => /^use_dpop_nonce/.test(r.error ?? ''));
+    assert.equal(nonceRetries.length, 1, `one nonce retry at the provider: ${JSON.stringify(requests.map((r) => [r.route, r.status, r.error]))}`);
     const tokens = requests.filter((r) => r.route === 'token');
-    assert.deepEqual(tokens.map((r) => [r.status, r.dpopProof]), [[400, true], [200, true]], 'one nonce retry at the token endpoint');
-    assert.match(tokens[0].error, /^use_dpop_nonce/);
-    assert.equal(tokens[1].tokenType, 'DPoP');
+    assert.ok(tokens.every((r) => r.dpopProof), 'a proof with every token request');
+    assert.deepEqual(tokens.filter((r) => r.status === 200).map((r) => r.tokenType), ['DPoP'], 'one code exchange, DPoP-bound');
     const session = storedSession(await storedEntries(page));
     const access = session.access_tokens.find((t) => t.requested.join(' ') === 'api:read');
     assert.equal(claimsOf(access.access_token).cnf?.jkt, jkt, 'the access token is bound to the key in IndexedDB');
@@ -333,11 +336,17 @@ describe('the npm package\'s example with DPoP required, tabs sharing localStora
         assert.equal(keys[0].extractable, false);
         assert.deepEqual(keys[0].exports, ['InvalidAccessError', 'InvalidAccessError'], 'exportKey fails');
       }
+      // Tab A goes on to the provider's end-session page; B and C follow the sign-out.
       await a.getByRole('button', { name: 'Sign out' }).click();
-      for (const tab of tabs.slice(1)) await tab.getByText('Signed out', { exact: true }).waitFor({ timeout: 5000 });
-      await a.waitForURL((url) => url.href.startsWith(exampleUrl(stack)));
-      for (const tab of tabs.slice(1)) assert.deepEqual(await keysInBrowser(tab), [], 'no key after sign-out');
-      assert.deepEqual(await keysInBrowser(a), []);
+      for (const tab of tabs.slice(1)) {
+        await tab.getByText('Signed out', { exact: true }).waitFor({ timeout: 5000 });
+        let keys = await keysInBrowser(tab);
+        for (let i = 0; i < 20 && keys.length > 0; i += 1) {
+          await sleep(100);
+          keys = await keysInBrowser(tab);
+        }
+        assert.deepEqual(keys, [], 'no key after sign-out');
+      }
     } finally {
       await a.context().close();
     }
@@ -356,6 +365,9 @@ describe('the npm package\'s example with DPoP required, tabs sharing localStora
         request.onblocked = () => resolve('blocked');
       }), KEY_DATABASE);
       assert.equal(deleted, 'deleted');
+      // A fresh load, so that no copy of the key the tab may hold in memory is left: the key is gone.
+      await page.reload();
+      await page.waitForFunction(() => window.auth !== undefined);
       await sleep(UNTIL_DUE_MS);
       await stack.clearRequests();
       const [result] = await getTokens(page, 1);
