@@ -231,7 +231,7 @@ describe('the demo app with DPoP required', { timeout: 180_000 }, () => {
     assert.equal(await page.getByTestId('api-user').innerText(), 'Orders of alice');
     await page.getByRole('button', { name: 'Call the orders API' }).click();
     await page.getByTestId('orders').waitFor();
-    const apiLog = (await (await fetch(`${stack.api}/test/requests`)).json()).filter((r) => r.method === 'GET');
+    const apiLog = (await stack.apiRequests()).filter((r) => r.method === 'GET');
     assert.deepEqual(apiLog.map((r) => [r.status, r.scheme, r.dpopProof]), [[401, 'DPoP', true], [200, 'DPoP', true], [200, 'DPoP', true]],
       'one nonce retry at the API, then the nonce is kept');
     assert.equal(apiLog[0].error, 'use_dpop_nonce');

@@ -141,8 +141,9 @@ export async function startProvider({
       devInteractions: { enabled: true },
       revocation: { enabled: true },
       pushedAuthorizationRequests: { enabled: par !== 'off', requirePushedAuthorizationRequests: par === 'required' },
-      // Nonces on every DPoP request: a client's first proof costs one `use_dpop_nonce` retry, and it keeps
-      // the nonce each answer carries (they rotate every minute).
+      // Nonces on every DPoP request: a client's first proof costs one `use_dpop_nonce` retry. A nonce is
+      // good for a few minutes (a new one every minute); an answer carries a `DPoP-Nonce` only when the
+      // proof's was not the newest, so a client keeps the last one it was given.
       dPoP: dpop ? { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true } : { enabled: false },
       rpInitiatedLogout: { enabled: endSession, logoutSource, postLogoutSuccessSource },
       resourceIndicators: {
