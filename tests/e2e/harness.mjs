@@ -52,6 +52,11 @@ export async function startStack(extraArgs = []) {
     async hangTokenEndpoint() {
       await fetch(new URL('/hang-token-endpoint', urls.requestLog), { method: 'POST' });
     },
+    /** What the demo API was asked (method, path, the token's scheme, whether a DPoP proof came, status,
+     * error). */
+    async apiRequests() {
+      return (await fetch(`${urls.api}/test/requests`)).json();
+    },
     /** What the API's other origin received (method, path, whether it came with `Authorization`). */
     async otherApiRequests() {
       return (await fetch(`${urls.otherApi}/test/requests`)).json();

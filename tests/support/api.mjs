@@ -1,5 +1,7 @@
 // A tiny protected API for the demo: it accepts only JWT access tokens that the local provider issued
-// for it (signature from the provider's JWKS, issuer, audience, expiry, scope), bound to 127.0.0.1.
+// for it (signature from the provider's JWKS, issuer, audience, expiry, scope), bound to 127.0.0.1. A
+// DPoP-bound token (`cnf.jkt`) is accepted only as `Authorization: DPoP` with a proof of the request
+// (dpop-verifier.mjs); with `dpopNonces`, a key's first proof is answered `use_dpop_nonce` once.
 //   GET /orders   the signed-in user's orders
 //   GET /step-up  always answers 401 with a claims challenge (as Entra's CAE does), which the provider
 //                 cannot satisfy: it shows that the client asks the user once, not in a loop
@@ -12,8 +14,12 @@
 //                 redirect chain, which the client must not act on either (the other origin chose where it went)
 //   POST /test/refuse-issued-tokens   (for tests, from Node) refuses every token accepted so far, as an
 //                 API does with revoked tokens, so that a test sees the client forget a refused token
+//   GET /test/requests   (for tests, from Node) what it was asked: method, path, the scheme of the token
+//                 (never the token), whether a DPoP proof came, the status and the error
 import { createPublicKey, verify } from 'node:crypto';
 import http from 'node:http';
+
+import { DpopVerifier, credentials, dpopChallenge } from './dpop-verifier.mjs';
 
 const ORDERS = {
   alice: [{ id: 'A-1001', item: 'Rust in Action', total: 39.99 }, { id: 'A-1002', item: 'WebAssembly mug', total: 12.5 }],
@@ -32,8 +38,9 @@ function decodePart(part) {
  * @param {string} options.scope the scope they must carry
  * @param {string} options.spaOrigin the one origin allowed by CORS
  * @param {number} [options.port] 0 for any free port
+ * @param {boolean} [options.dpopNonces] answer a DPoP key's first proof with `use_dpop_nonce`
  */
-export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 }) {
+export async function startApi({ issuer, audience, scope, spaOrigin, port = 0, dpopNonces = false }) {
   let url;
   const elsewhere = await startElsewhere(() => url);
   let stepUps = 0;
@@ -41,15 +48,18 @@ export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 })
   // Tokens by signature: those accepted so far, and those refused from now on.
   const accepted = new Set();
   const refused = new Set();
+  const dpop = new DpopVerifier({ nonces: dpopNonces });
+  const received = [];
   async function keyFor(kid) {
     if (!keys?.some((k) => k.kid === kid)) keys = (await (await fetch(`${issuer}/jwks`)).json()).keys;
     const jwk = keys.find((k) => k.kid === kid);
     return jwk && createPublicKey({ key: jwk, format: 'jwk' });
   }
 
-  /** The token's claims if it is valid for this API, else the reason it is not. */
-  async function check(authorization) {
-    const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization ?? '')?.[1];
+  /** The token's claims if it is valid for this API and this request (`req`), else the reason it is not
+   * (with `dpop`, the refusal of its sender constraint). */
+  async function check(req) {
+    const { scheme, token } = credentials(req.headers.authorization) ?? {};
     if (!token) return { error: 'no bearer token' };
     const [header, payload, signature] = token.split('.');
     const { alg, kid } = decodePart(header);
@@ -64,18 +74,26 @@ export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 })
     if (![claims.aud].flat().includes(audience)) return { error: 'wrong audience' };
     if (claims.exp * 1000 < Date.now()) return { error: 'expired' };
     if (!(claims.scope ?? '').split(' ').includes(scope)) return { error: 'missing scope' };
+    const refusal = dpop.check({
+      scheme, token, claims, proof: req.headers.dpop, method: req.method, url: `${url}${req.url}`,
+    });
+    if (refusal) return { error: refusal.description, dpop: refusal };
     return { claims };
   }
 
   const server = http.createServer(async (req, res) => {
     const cors = {
       'access-control-allow-origin': spaOrigin,
-      'access-control-allow-headers': 'authorization, content-type',
+      'access-control-allow-headers': 'authorization, content-type, dpop',
       'access-control-allow-methods': 'GET',
-      'access-control-expose-headers': 'www-authenticate',
+      'access-control-expose-headers': 'www-authenticate, dpop-nonce',
       vary: 'origin',
     };
     const { pathname } = new URL(req.url, 'http://127.0.0.1');
+    if (pathname === '/test/requests') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(received));
+      return;
+    }
     if (req.method === 'OPTIONS' && pathname !== '/step-up-after-bounce') {
       res.writeHead(204, cors).end();
       return;
@@ -97,12 +115,23 @@ export async function startApi({ issuer, audience, scope, spaOrigin, port = 0 })
       res.writeHead(204).end();
       return;
     }
-    const { claims, error } = await check(req.headers.authorization).catch((e) => ({ error: e.message }));
+    const { claims, error, dpop: refusal } = await check(req).catch((e) => ({ error: e.message }));
     const json = (status, body, headers = {}) => {
+      received.push({
+        method: req.method,
+        path: pathname,
+        scheme: credentials(req.headers.authorization)?.scheme,
+        dpopProof: req.headers.dpop !== undefined,
+        status,
+        error: body.error,
+      });
       res.writeHead(status, { ...cors, 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
       res.end(JSON.stringify(body));
     };
-    if (error) {
+    if (refusal) {
+      const nonce = refusal.nonce ? { 'dpop-nonce': refusal.nonce } : {};
+      json(401, { error: refusal.error === 'use_dpop_nonce' ? 'use_dpop_nonce' : error }, { 'www-authenticate': dpopChallenge(refusal), ...nonce });
+    } else if (error) {
       json(401, { error }, { 'www-authenticate': `Bearer error="invalid_token", error_description="${error}"` });
     } else if (pathname === '/orders') {
       json(200, { user: claims.sub, orders: ORDERS[claims.sub] ?? [] });

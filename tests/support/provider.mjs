@@ -71,10 +71,15 @@ function postLogoutSuccessSource(ctx) {
  *   the other scopes asked for, with this one refused, and the token response's `scope` lacks it
  * @param {'on'|'off'|'required'} [options.par] pushed authorization requests (RFC 9126): offered (default),
  *   not offered, or required (the authorize endpoint takes only a pushed request's `request_uri`)
+ * @param {boolean} [options.dpop] DPoP (RFC 9449) with nonces: metadata lists
+ *   `dpop_signing_alg_values_supported`, a token request with a proof gets DPoP-bound tokens (and, from a
+ *   public client, a bound refresh token), and a proof without the provider's current nonce is answered
+ *   `use_dpop_nonce` with a `DPoP-Nonce`. Requests without a proof still get bearer tokens. Off: the
+ *   provider knows nothing of DPoP (oidc-provider's own default is on, without nonces).
  */
 export async function startProvider({
   spaOrigin, port = 0, logPort = 0, accessTokenTtl = 3600, refreshTokens = true, rogueIdTokens = false,
-  endSession = true, refuseFrames = false, host = '127.0.0.1', refuseScope, par = 'on',
+  endSession = true, refuseFrames = false, host = '127.0.0.1', refuseScope, par = 'on', dpop = false,
 }) {
   const server = http.createServer();
   const actualPort = await listen(server, port);
@@ -136,6 +141,10 @@ export async function startProvider({
       devInteractions: { enabled: true },
       revocation: { enabled: true },
       pushedAuthorizationRequests: { enabled: par !== 'off', requirePushedAuthorizationRequests: par === 'required' },
+      // Nonces on every DPoP request: a client's first proof costs one `use_dpop_nonce` retry. A nonce is
+      // good for a few minutes (a new one every minute); an answer carries a `DPoP-Nonce` only when the
+      // proof's was not the newest, so a client keeps the last one it was given.
+      dPoP: dpop ? { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true } : { enabled: false },
       rpInitiatedLogout: { enabled: endSession, logoutSource, postLogoutSuccessSource },
       resourceIndicators: {
         enabled: true,
@@ -216,6 +225,11 @@ export async function startProvider({
       // The names in the URL's query: with a pushed request, client_id and request_uri only.
       queryNames: ctx.method === 'GET' ? Object.keys(query) : undefined,
       origin: ctx.get('origin') || undefined,
+      // Whether a DPoP proof came with it (never the proof), the token type of a token answer, and the
+      // nonce the answer carried (nonces are no secret).
+      dpopProof: Boolean(ctx.get('dpop')),
+      tokenType: ctx.oidc?.route === 'token' ? ctx.body?.token_type : undefined,
+      dpopNonce: ctx.response.get('dpop-nonce') || undefined,
       status: ctx.status,
       // The OAuth error of a failed request (no secrets in it), to make test failures readable.
       error: ctx.status >= 400 && ctx.body?.error ? `${ctx.body.error}: ${ctx.body.error_description ?? ''}` : undefined,
