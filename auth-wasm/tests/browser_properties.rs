@@ -518,10 +518,11 @@ async fn stored_records_and_tab_messages_load_or_are_refused() {
 }
 
 /// The value of a JavaScript function body, run once. This file makes its JavaScript values this way
-/// rather than with `inline_js` modules: the test runner's server (tiny_http's connection pool, four
-/// threads) can leave one connection unanswered when the page opens more than four at once to fetch its
-/// modules, and the page then never loads (one start in three or four hung that way with five modules;
-/// three are the library's).
+/// rather than with `inline_js` modules, so that the page fetches only the library's three: the test
+/// runner's server (tiny_http) gives each open connection a thread of a pool that starts with four, and a
+/// burst of new connections can leave one queued behind connections the browser keeps open. With five
+/// modules the page opened five connections at once, one request was never answered, and the page never
+/// loaded (one start in three or four).
 fn evaluate(body: &str) -> JsValue {
     js_sys::Function::new_no_args(body).call0(&JsValue::UNDEFINED).expect("the test's own JavaScript runs")
 }
