@@ -54,16 +54,20 @@ cp auth-wasm/npm/index.js auth-wasm/npm/index.d.ts auth-wasm/npm/errors.js auth-
   auth-wasm/npm/README.md "$OUT/"
 # The static page a sign-in popup lands on, for the app to serve at its popup redirect URI.
 cp demo-app/popup-callback.html "$OUT/"
-# The errors' English text, from the table Rust's Display reads too (errors.js assembles it).
+# The errors' English text, from the tables Rust's Display reads too (errors.js assembles it): the
+# package is built with the dpop feature, so its messages are in too.
 node -e '
   const fs = require("fs");
+  const [out, ...tables] = process.argv.slice(1);
   const table = {};
-  for (const line of fs.readFileSync(process.argv[1], "utf8").split("\n")) {
-    const at = line.indexOf(": ");
-    if (line && !line.startsWith("#") && at > 0) table[line.slice(0, at)] = line.slice(at + 2);
+  for (const file of tables) {
+    for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+      const at = line.indexOf(": ");
+      if (line && !line.startsWith("#") && at > 0) table[line.slice(0, at)] = line.slice(at + 2);
+    }
   }
-  fs.writeFileSync(process.argv[2], "// Made by tests/build-npm.sh from auth-wasm/src/messages.txt.\nexport default " + JSON.stringify(table) + ";\n");
-' auth-wasm/src/messages.txt "$OUT/messages.js"
+  fs.writeFileSync(out, "// Made by tests/build-npm.sh from auth-wasm/src/messages.txt and messages-dpop.txt.\nexport default " + JSON.stringify(table) + ";\n");
+' "$OUT/messages.js" auth-wasm/src/messages.txt auth-wasm/src/messages-dpop.txt
 
 version=$(cargo metadata --no-deps --format-version 1 --locked \
   | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).packages.find(p=>p.name==="auth-wasm").version))')

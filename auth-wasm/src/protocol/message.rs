@@ -6,11 +6,17 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// Every message: the English text of every error, as `key: template` lines, where `{0}` and `{1}` stand for
-/// the error's values. Declared once, in `messages.txt`: Rust's `Display` of the errors reads it (for
-/// Leptos apps), and `tests/build-npm.sh` turns it into the npm package's `messages.js` (which `errors.js`
-/// assembles the text from), so the npm package's wasm carries codes and values, not sentences. The file
-/// holds nothing else (no comment lines): a Leptos app ships it whole.
-pub const MESSAGES: &str = include_str!("../messages.txt");
+/// the error's values. Declared once, in `messages.txt` and, for the errors of the `dpop` feature, in
+/// `messages-dpop.txt`: Rust's `Display` of the errors reads them (for Leptos apps), and `tests/build-npm.sh`
+/// turns both into the npm package's `messages.js` (which `errors.js` assembles the text from), so the npm
+/// package's wasm carries codes and values, not sentences. The files hold nothing else (no comment lines): a
+/// Leptos app ships them whole, so a feature's messages are in its own file, which only that feature's
+/// build includes.
+pub const MESSAGES: &[&str] = &[
+    include_str!("../messages.txt"),
+    #[cfg(feature = "dpop")]
+    include_str!("../messages-dpop.txt"),
+];
 
 /// A value put into a message's template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,9 +78,11 @@ impl<'a> Message<'a> {
         self.with(MessageArg::Detail(description.as_deref()))
     }
 
-    /// The template of `key`, if `messages.txt` has it.
+    /// The template of `key`, if one of the message tables has it.
     pub fn template(key: &str) -> Option<&'static str> {
-        super::split_byte(MESSAGES, b'\n').find_map(|line| line.strip_prefix(key)?.strip_prefix(": "))
+        MESSAGES.iter().find_map(|table| {
+            super::split_byte(table, b'\n').find_map(|line| line.strip_prefix(key)?.strip_prefix(": "))
+        })
     }
 }
 
@@ -131,10 +139,19 @@ mod tests {
 
     #[test]
     fn every_line_is_a_key_and_a_template() {
-        for line in MESSAGES.lines() {
+        for line in MESSAGES.iter().flat_map(|table| table.lines()) {
             let (key, template) = line.split_once(": ").expect(line);
             assert!(key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{key}");
             assert_eq!(Message::template(key), Some(template));
+        }
+    }
+
+    #[test]
+    fn a_feature_s_messages_are_in_its_build_only() {
+        for line in include_str!("../messages-dpop.txt").lines() {
+            let (key, template) = line.split_once(": ").expect(line);
+            let expected = if cfg!(feature = "dpop") { Some(template) } else { None };
+            assert_eq!(Message::template(key), expected, "{key}");
         }
     }
 }
