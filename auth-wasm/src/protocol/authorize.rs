@@ -8,8 +8,9 @@
 use super::{append_query, ClientId, LoginTransaction, ProtocolError, ProviderMetadata, PKCE_METHOD_S256};
 
 /// Parameters that no extra parameter may name: those this library sets itself, and those that would
-/// change the response or replace the request's parameters.
-pub const RESERVED_AUTHORIZE_PARAMETERS: [&str; 11] = [
+/// change the response or replace the request's parameters. With DPoP, `dpop_jkt` names the key the code
+/// is bound to: only the library's own key may be named, or the code could be bound to another key.
+pub const RESERVED_AUTHORIZE_PARAMETERS: &[&str] = &[
     "response_type",
     "client_id",
     "redirect_uri",
@@ -21,6 +22,8 @@ pub const RESERVED_AUTHORIZE_PARAMETERS: [&str; 11] = [
     "response_mode",
     "request",
     "request_uri",
+    #[cfg(feature = "dpop")]
+    "dpop_jkt",
 ];
 
 /// The URL that starts a sign-in at the provider for `transaction`, with `extra` parameters (such as
@@ -148,7 +151,7 @@ mod tests {
     #[test]
     fn extra_parameters_cannot_replace_protocol_ones() {
         let tx = LoginTransaction::begin("https://app/cb", Scopes::new().for_sign_in(), "/", 0, TEST_RANDOM);
-        for name in RESERVED_AUTHORIZE_PARAMETERS {
+        for &name in RESERVED_AUTHORIZE_PARAMETERS {
             let err = url_with(&tx, &[(name, "x")]).unwrap_err();
             assert!(matches!(&err, ProtocolError::InvalidRequest(m) if m.contains(name)), "{name}: {err}");
             assert_eq!(err.code(), "invalid_request");

@@ -514,6 +514,16 @@ mod tests {
         }
 
         #[test]
+        fn an_apps_extra_parameter_cannot_name_the_key_the_code_is_bound_to() {
+            let mut request = InteractiveAuthenticationRequest::login("/");
+            request.extra.set("dpop_jkt", "another-key");
+            let answers = vec![metadata_with_dpop(true), stored(Some(key())), ok(), ok()];
+            let steps = sign_in(&config(DpopMode::Required), &request, None, answers);
+            assert_eq!(steps.last().unwrap(), "error: invalid_request");
+            assert!(!steps.iter().any(|step| step.starts_with("save") || step.starts_with("leave")), "{steps:?}");
+        }
+
+        #[test]
         fn a_key_that_cannot_be_made_ends_the_sign_in() {
             let request = InteractiveAuthenticationRequest::login("/");
             let refused = SignInInput::DpopKey(Err(AuthError::Browser("IndexedDB refused".into())));
