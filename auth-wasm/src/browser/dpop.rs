@@ -65,10 +65,10 @@ impl DpopKey {
         &self.public
     }
 
-    /// A proof for `request`, signed now with this key.
+    /// A proof for `request`, signed now with this key; none for a request bound to another key.
     pub async fn sign_proof(&self, request: &ProofRequest) -> Result<String, AuthError> {
         let [random, ..] = random_bytes()?;
-        let input = proof_signing_input(&self.public, request, now_secs(), &random);
+        let input = proof_signing_input(&self.public, request, now_secs(), &random)?;
         let signature = web_crypto_sign(&self.record, input.as_bytes()).await.map_err(AuthError::browser)?;
         Ok(signed_proof(&input, &js_sys::Uint8Array::new(&signature).to_vec())?)
     }

@@ -34,13 +34,9 @@ impl AuthClient {
     pub(crate) fn tokens<'a>(&'a self, grant: Grant<'a>) -> FlowRun<'a, TokenSet> {
         Box::pin(async move {
             let flow = TokenFlow::new(self.config(), grant);
-            // The key as the store has it (unreadable: none), and the nonces this tab knows; the flow
-            // decides whether the grant is bound and the key the right one.
+            // The nonces this tab knows; the flow asks for a proof where the grant is bound.
             #[cfg(feature = "dpop")]
-            let flow = {
-                let key = self.dpop_keys().load().await.ok().flatten().map(|key| key.public_key().clone());
-                flow.with_dpop(key, self.dpop_nonces().borrow().clone())
-            };
+            let flow = flow.with_dpop(self.dpop_nonces().borrow().clone());
             let mut flow = flow;
             let driven = self.drive(&mut flow).await;
             #[cfg(feature = "dpop")]
@@ -62,7 +58,8 @@ impl AuthClient {
     }
 
     /// A proof for `request`, signed with this client's key (made at sign-in). A flow asks for one only
-    /// when it binds tokens, so a missing key is a session that lost its key: it must sign in again.
+    /// when it binds tokens, so a missing (or unreadable) key is a session that lost its key: it must
+    /// sign in again.
     #[cfg(feature = "dpop")]
     pub(crate) async fn sign_dpop_proof(
         &self,

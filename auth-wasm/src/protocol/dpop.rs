@@ -162,6 +162,9 @@ pub struct ProofRequest {
     pub nonce: Option<String>,
     /// For a resource: the hash of the access token presented ([`access_token_hash`]).
     pub ath: Option<String>,
+    /// The thumbprint of the key the request's grant is bound to: the proof is made with that key or not
+    /// at all (see [`proof_signing_input`]).
+    pub jkt: Option<String>,
 }
 
 impl ProofRequest {
@@ -172,6 +175,7 @@ impl ProofRequest {
             htu: htu(url).to_owned(),
             nonce: nonce.map(str::to_owned),
             ath: access_token.map(access_token_hash),
+            jkt: None,
         }
     }
 }
@@ -187,8 +191,18 @@ pub fn access_token_hash(token: &AccessToken) -> String {
 }
 
 /// The signing input of a proof for `request` with `key` at `now`: the base64url header and claims,
-/// joined by a dot. `jti` is made of `random`, so that no two proofs share it.
-pub fn proof_signing_input(key: &DpopPublicKey, request: &ProofRequest, now: i64, random: &[u8; 32]) -> String {
+/// joined by a dot. `jti` is made of `random`, so that no two proofs share it. A request bound to
+/// another key (the key was replaced, say by another tab's sign-in) is [`ProtocolError::DpopKeyGone`]:
+/// never a request the provider must refuse.
+pub fn proof_signing_input(
+    key: &DpopPublicKey,
+    request: &ProofRequest,
+    now: i64,
+    random: &[u8; 32],
+) -> Result<String, ProtocolError> {
+    if request.jkt.as_ref().is_some_and(|jkt| *jkt != key.thumbprint()) {
+        return Err(ProtocolError::DpopKeyGone);
+    }
     let header = JsonObject::new()
         .with("typ", json::string("dpop+jwt"))
         .with("alg", json::string(DPOP_ALGORITHM))
@@ -200,7 +214,7 @@ pub fn proof_signing_input(key: &DpopPublicKey, request: &ProofRequest, now: i64
         .with("iat", json::integer(now))
         .with("nonce", json::opt_string(request.nonce.as_deref()))
         .with("ath", json::opt_string(request.ath.as_deref()));
-    [base64::encode_url(header.to_json_string()), base64::encode_url(claims.to_json_string())].join(".")
+    Ok([base64::encode_url(header.to_json_string()), base64::encode_url(claims.to_json_string())].join("."))
 }
 
 /// The proof: `signing_input` and the signature WebCrypto made of it (ECDSA P-256: `r` and `s`, 32
@@ -350,7 +364,7 @@ pub(crate) mod tests {
     #[test]
     fn a_token_request_proof_names_the_request_and_carries_the_public_key() {
         let request = ProofRequest::new("post", "https://op.example/token?x=1#f", None, None);
-        let input = proof_signing_input(&key(), &request, 1_700_000_000, &[9; 32]);
+        let input = proof_signing_input(&key(), &request, 1_700_000_000, &[9; 32]).unwrap();
         let (header, claims) = input.split_once('.').unwrap();
         assert_eq!(
             decode(header),
@@ -362,7 +376,7 @@ pub(crate) mod tests {
             serde_json::json!({"jti": base64::encode_url([9; 32]), "htm": "POST", "htu": "https://op.example/token",
                 "iat": 1_700_000_000})
         );
-        let other = proof_signing_input(&key(), &request, 1_700_000_000, &[8; 32]);
+        let other = proof_signing_input(&key(), &request, 1_700_000_000, &[8; 32]).unwrap();
         assert_ne!(other, input, "a fresh jti for every proof");
     }
 
@@ -371,12 +385,23 @@ pub(crate) mod tests {
         let token = AccessToken::new("Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU");
         let request =
             ProofRequest::new("GET", "https://api.example/orders", Some("eyJ7S_zG.eyJH0-Z.HX4w-7v"), Some(&token));
-        let input = proof_signing_input(&key(), &request, 1, &[1; 32]);
+        let input = proof_signing_input(&key(), &request, 1, &[1; 32]).unwrap();
         let claims = decode(input.split('.').nth(1).unwrap());
         // RFC 9449 §7.1's example: this access token's ath.
         assert_eq!(claims["ath"], "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo");
         assert_eq!(claims["nonce"], "eyJ7S_zG.eyJH0-Z.HX4w-7v");
         assert!(!input.contains(token.secret()), "the token itself is not in the proof");
+    }
+
+    #[test]
+    fn a_bound_request_is_proved_with_its_own_key_only() {
+        let mut request = ProofRequest::new("POST", "https://op.example/token", None, None);
+        request.jkt = Some(key().thumbprint());
+        assert!(proof_signing_input(&key(), &request, 1, &[1; 32]).is_ok());
+        // The store holds another key (another tab's sign-in replaced it): no proof the provider refuses.
+        request.jkt = Some("the-thumbprint-of-another-key".into());
+        let error = proof_signing_input(&key(), &request, 1, &[1; 32]).unwrap_err();
+        assert_eq!((error.code(), error.requires_interaction()), ("dpop_key_gone", true));
     }
 
     #[test]

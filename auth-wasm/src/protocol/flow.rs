@@ -47,7 +47,7 @@ pub enum Step<'a> {
     },
     /// Check this signature (WebCrypto); answered with [`Input::Signature`].
     VerifySignature(SignatureCheck<'a>),
-    /// A DPoP proof for this request, signed with the key the flow was given (see
+    /// A DPoP proof for this request, signed with the key it names (see
     /// [`super::dpop::proof_signing_input`]); answered with [`Input::DpopProof`].
     #[cfg(feature = "dpop")]
     SignDpopProof(super::dpop::ProofRequest),
@@ -270,7 +270,7 @@ pub struct TokenFlow<'a> {
     pending: Option<PendingSignature>,
     verified: Option<VerifiedIdToken>,
     result: Option<TokenSet>,
-    /// DPoP, when the driver has a proof key (see [`TokenFlow::with_dpop`]).
+    /// DPoP, when it is on (see [`TokenFlow::with_dpop`]).
     #[cfg(feature = "dpop")]
     dpop: Option<Binding>,
 }
@@ -279,8 +279,6 @@ pub struct TokenFlow<'a> {
 #[cfg(feature = "dpop")]
 #[derive(Debug)]
 struct Binding {
-    /// The proof key's public half; `None`: the key is gone (storage cleared or refused).
-    key: Option<super::dpop::DpopPublicKey>,
     /// Each server's last nonce, as the driver knew them, updated by every answer.
     nonces: super::dpop::DpopNonces,
     /// The token request's form, kept for a retry with the provider's nonce.
@@ -316,11 +314,12 @@ impl<'a> TokenFlow<'a> {
     }
 
     /// Proves the request with DPoP where the grant is bound (a code whose authorize request named a
-    /// key, a bound session's refresh token), with the proof key `key` (its public half; `None`: the key
-    /// is gone or unreadable) and the servers' nonces `nonces`.
+    /// key, a bound session's refresh token), with the servers' nonces `nonces`. Only then is a proof
+    /// asked for, by the key the grant is bound to ([`Step::SignDpopProof`]): a bearer grant does not
+    /// read the key.
     #[cfg(feature = "dpop")]
-    pub fn with_dpop(mut self, key: Option<super::dpop::DpopPublicKey>, nonces: super::dpop::DpopNonces) -> Self {
-        self.dpop = Some(Binding { key, nonces, body: None, jkt: None, proof: None, retried: false });
+    pub fn with_dpop(mut self, nonces: super::dpop::DpopNonces) -> Self {
+        self.dpop = Some(Binding { nonces, body: None, jkt: None, proof: None, retried: false });
         self
     }
 
@@ -454,13 +453,11 @@ impl Flow for TokenFlow<'_> {
                 }
                 let url = metadata.token_endpoint.clone();
                 if let (Some(jkt), None) = (&binding.jkt, &binding.proof) {
-                    // Never a request the provider must refuse: bound grants need their own key.
-                    if binding.key.as_ref().map(super::dpop::DpopPublicKey::thumbprint).as_ref() != Some(jkt) {
-                        return Err(ProtocolError::DpopKeyGone);
-                    }
+                    // Bound grants are proved with their own key, or not sent (see proof_signing_input).
                     self.waiting = Waiting::Proof;
-                    let nonce = binding.nonces.for_url(&url);
-                    return Ok(Step::SignDpopProof(super::dpop::ProofRequest::new("POST", &url, nonce, None)));
+                    let mut request = super::dpop::ProofRequest::new("POST", &url, binding.nonces.for_url(&url), None);
+                    request.jkt = Some(jkt.clone());
+                    return Ok(Step::SignDpopProof(request));
                 }
                 self.waiting = Waiting::Token;
                 let body = binding.body.clone().unwrap_or_default();
@@ -573,7 +570,9 @@ mod tests {
             Step::VerifySignature(check) => format!("verify with {}", check.key.string("kid").unwrap()),
             #[cfg(feature = "dpop")]
             Step::SignDpopProof(request) => {
-                format!("sign proof {} {} nonce={}", request.htm, request.htu, request.nonce.as_deref().unwrap_or("-"))
+                let nonce = request.nonce.as_deref().unwrap_or("-");
+                let key = if request.jkt.is_some() { " by the bound key" } else { "" };
+                format!("sign proof {} {} nonce={nonce}{key}", request.htm, request.htu)
             }
             Step::Done => "done".into(),
         }
@@ -780,17 +779,13 @@ mod tests {
         }
 
         /// A sign-in callback whose authorize request named the key of thumbprint `jkt` (if any), with
-        /// the proof key (`key`: the test key, else none) and `nonces` known.
-        fn bound_callback(jkt: Option<String>, key: bool, nonces: DpopNonces, answers: Vec<Input>) -> Outcome {
+        /// `nonces` known.
+        fn bound_callback(jkt: Option<String>, nonces: DpopNonces, answers: Vec<Input>) -> Outcome {
             let config = config();
             let mut transaction = transaction();
             transaction.dpop_jkt = jkt;
             let grant = Grant::Code { response: callback(&transaction.state), transaction };
-            outcome(TokenFlow::new(&config, grant).with_dpop(key.then(key_of_test), nonces), answers)
-        }
-
-        fn key_of_test() -> crate::protocol::dpop::DpopPublicKey {
-            key()
+            outcome(TokenFlow::new(&config, grant).with_dpop(nonces), answers)
         }
 
         fn bound() -> Option<String> {
@@ -805,12 +800,12 @@ mod tests {
         fn a_bound_code_exchange_carries_a_proof_and_keeps_the_dpop_token() {
             let mut answers = vec![dpop_metadata(), proof("proof-1"), dpop_tokens()];
             answers.extend(checked());
-            let (steps, error, nonces, jkt) = bound_callback(bound(), true, DpopNonces::default(), answers);
+            let (steps, error, nonces, jkt) = bound_callback(bound(), DpopNonces::default(), answers);
             assert_eq!(error, None);
             assert_eq!(
                 steps[1..3],
                 [
-                    "sign proof POST https://op.example/token nonce=-",
+                    "sign proof POST https://op.example/token nonce=- by the bound key",
                     "post https://op.example/token grant_type=authorization_code with proof proof-1",
                 ]
             );
@@ -824,14 +819,14 @@ mod tests {
             let mut answers =
                 vec![dpop_metadata(), proof("proof-1"), use_nonce("n-1"), proof("proof-2"), dpop_tokens()];
             answers.extend(checked());
-            let (steps, error, _, _) = bound_callback(bound(), true, DpopNonces::default(), answers);
+            let (steps, error, _, _) = bound_callback(bound(), DpopNonces::default(), answers);
             assert_eq!(error, None);
             assert_eq!(
                 steps[1..5],
                 [
-                    "sign proof POST https://op.example/token nonce=-",
+                    "sign proof POST https://op.example/token nonce=- by the bound key",
                     "post https://op.example/token grant_type=authorization_code with proof proof-1",
-                    "sign proof POST https://op.example/token nonce=n-1",
+                    "sign proof POST https://op.example/token nonce=n-1 by the bound key",
                     "post https://op.example/token grant_type=authorization_code with proof proof-2",
                 ]
             );
@@ -840,7 +835,7 @@ mod tests {
         #[test]
         fn a_second_nonce_demand_ends_the_flow_instead_of_a_loop() {
             let answers = vec![dpop_metadata(), proof("p-1"), use_nonce("n-1"), proof("p-2"), use_nonce("n-2")];
-            let (steps, error, nonces, _) = bound_callback(bound(), true, DpopNonces::default(), answers);
+            let (steps, error, nonces, _) = bound_callback(bound(), DpopNonces::default(), answers);
             assert_eq!(steps.len(), 5, "two requests, no third: {steps:?}");
             assert_eq!(error.unwrap().code(), "unknown_provider_error");
             assert_eq!(nonces.unwrap().for_url("https://op.example/token"), Some("n-2"), "the last nonce is kept");
@@ -852,27 +847,31 @@ mod tests {
             nonces.take("https://op.example/anything", Some("n-0"));
             let mut answers = vec![dpop_metadata(), proof("p-1"), dpop_tokens()];
             answers.extend(checked());
-            let (steps, _, _, _) = bound_callback(bound(), true, nonces, answers);
-            assert_eq!(steps[1], "sign proof POST https://op.example/token nonce=n-0");
+            let (steps, _, _, _) = bound_callback(bound(), nonces, answers);
+            assert_eq!(steps[1], "sign proof POST https://op.example/token nonce=n-0 by the bound key");
         }
 
         #[test]
-        fn a_gone_or_other_key_ends_in_interaction_required_before_any_request() {
-            let (steps, error, _, _) = bound_callback(bound(), false, DpopNonces::default(), vec![dpop_metadata()]);
-            assert_eq!(steps.len(), 1, "no token request after the metadata: {steps:?}");
-            let error = error.unwrap();
+        fn a_bound_grant_is_proved_by_its_own_key_or_not_sent() {
+            // The code is bound to another key than the store's (replaced by another tab's sign-in): the
+            // proof the flow asks for cannot be made, so no token request goes out.
+            let config = config();
+            let mut transaction = transaction();
+            transaction.dpop_jkt = Some("another-thumbprint".into());
+            let grant = Grant::Code { response: callback(&transaction.state), transaction };
+            let mut flow = TokenFlow::new(&config, grant).with_dpop(DpopNonces::default());
+            flow.next(Input::Start, NOW).unwrap();
+            let Ok(Step::SignDpopProof(request)) = flow.next(dpop_metadata(), NOW) else { panic!("a proof first") };
+            assert_eq!(request.jkt.as_deref(), Some("another-thumbprint"));
+            let error = crate::protocol::dpop::proof_signing_input(&key(), &request, NOW, &[1; 32]).unwrap_err();
             assert_eq!((error.code(), error.requires_interaction()), ("dpop_key_gone", true));
-            // The store holds a key, but not the one the code is bound to (replaced by another tab's sign-in).
-            let other = Some("another-thumbprint".to_owned());
-            let (steps, error, _, _) = bound_callback(other, true, DpopNonces::default(), vec![dpop_metadata()]);
-            assert_eq!((steps.len(), error), (1, Some(ProtocolError::DpopKeyGone)));
         }
 
         #[test]
         fn an_unbound_code_is_exchanged_without_a_proof_for_bearer_tokens() {
             let mut answers = vec![dpop_metadata(), tokens("r1")];
             answers.extend(checked());
-            let (steps, error, _, jkt) = bound_callback(None, true, DpopNonces::default(), answers);
+            let (steps, error, _, jkt) = bound_callback(None, DpopNonces::default(), answers);
             assert_eq!(error, None);
             assert_eq!(steps[1], "post https://op.example/token grant_type=authorization_code", "no proof");
             assert_eq!(jkt, None, "a bearer session");
@@ -881,7 +880,7 @@ mod tests {
         #[test]
         fn a_dpop_token_is_taken_only_from_a_bound_request() {
             let answers = vec![dpop_metadata(), dpop_tokens()];
-            let (_, error, _, _) = bound_callback(None, true, DpopNonces::default(), answers);
+            let (_, error, _, _) = bound_callback(None, DpopNonces::default(), answers);
             assert_eq!(error.unwrap().code(), ProtocolError::UnsupportedTokenType(String::new()).code());
         }
 
@@ -895,7 +894,7 @@ mod tests {
             let config = config();
             let (refresh_token, scopes) = (session.refresh_token().unwrap(), Scopes::parse("api:read").unwrap());
             let grant = Grant::Refresh { session: &session, refresh_token, scopes: &scopes };
-            outcome(TokenFlow::new(&config, grant).with_dpop(Some(key()), DpopNonces::default()), answers)
+            outcome(TokenFlow::new(&config, grant).with_dpop(DpopNonces::default()), answers)
         }
 
         #[test]
