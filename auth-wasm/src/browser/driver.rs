@@ -40,9 +40,7 @@ impl AuthClient {
             let mut flow = flow;
             let driven = self.drive(&mut flow).await;
             #[cfg(feature = "dpop")]
-            if let Some(nonces) = flow.dpop_nonces() {
-                *self.dpop_nonces().borrow_mut() = nonces.clone();
-            }
+            self.dpop_nonces().replace(flow.dpop_nonces().clone());
             driven?;
             Ok(flow.into_token_set().expect("a flow is done when the driver returns"))
         })

@@ -153,12 +153,12 @@ impl JsAuthClient {
     ) -> StringPromise {
         let client = self.client.clone();
         promise(async move {
+            // The app sends the request and any retry itself: a proof of it, not a ResourceRequest.
             let token = crate::protocol::AccessToken::new(access_token);
-            let request = crate::protocol::dpop::ResourceRequest::new(&method, &url, &token);
             let proof = {
                 let mut nonces = client.dpop_nonces().borrow_mut();
                 nonces.take(&url, nonce.as_deref());
-                request.proof(&nonces)
+                crate::protocol::dpop::ProofRequest::new(&method, &url, nonces.for_url(&url), Some(&token))
             };
             Ok(client.sign_dpop_proof(&proof).await?.into())
         })

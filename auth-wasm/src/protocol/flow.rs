@@ -270,14 +270,14 @@ pub struct TokenFlow<'a> {
     pending: Option<PendingSignature>,
     verified: Option<VerifiedIdToken>,
     result: Option<TokenSet>,
-    /// DPoP, when it is on (see [`TokenFlow::with_dpop`]).
+    /// The request's DPoP binding: a proof goes with it where the grant is bound.
     #[cfg(feature = "dpop")]
-    dpop: Option<Binding>,
+    dpop: Binding,
 }
 
 /// A token request's DPoP binding, as far as it got.
 #[cfg(feature = "dpop")]
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Binding {
     /// Each server's last nonce, as the driver knew them, updated by every answer.
     nonces: super::dpop::DpopNonces,
@@ -309,24 +309,24 @@ impl<'a> TokenFlow<'a> {
             verified: None,
             result: None,
             #[cfg(feature = "dpop")]
-            dpop: None,
+            dpop: Binding::default(),
         }
     }
 
-    /// Proves the request with DPoP where the grant is bound (a code whose authorize request named a
-    /// key, a bound session's refresh token), with the servers' nonces `nonces`. Only then is a proof
-    /// asked for, by the key the grant is bound to ([`Step::SignDpopProof`]): a bearer grant does not
-    /// read the key.
+    /// The servers' nonces as the driver knows them, `nonces`. A request is proved with DPoP where the
+    /// grant is bound (a code whose authorize request named a key, a bound session's refresh token):
+    /// only then is a proof asked for, by the key the grant is bound to ([`Step::SignDpopProof`]), so a
+    /// bearer grant does not read the key.
     #[cfg(feature = "dpop")]
     pub fn with_dpop(mut self, nonces: super::dpop::DpopNonces) -> Self {
-        self.dpop = Some(Binding { nonces, body: None, jkt: None, proof: None, retried: false });
+        self.dpop.nonces = nonces;
         self
     }
 
     /// The servers' nonces as the flow left them (the driver keeps them for the next requests).
     #[cfg(feature = "dpop")]
-    pub fn dpop_nonces(&self) -> Option<&super::dpop::DpopNonces> {
-        self.dpop.as_ref().map(|binding| &binding.nonces)
+    pub fn dpop_nonces(&self) -> &super::dpop::DpopNonces {
+        &self.dpop.nonces
     }
 
     /// The checked tokens, once the flow is done.
@@ -400,30 +400,26 @@ impl Flow for TokenFlow<'_> {
         match (std::mem::take(&mut self.waiting), input) {
             (Waiting::Document(document), input) => self.documents.take(document, input)?,
             #[cfg(feature = "dpop")]
-            (Waiting::Proof, Input::DpopProof(proof)) => {
-                if let Some(binding) = &mut self.dpop {
-                    binding.proof = Some(proof);
-                }
-            }
+            (Waiting::Proof, Input::DpopProof(proof)) => self.dpop.proof = Some(proof),
             #[cfg(feature = "dpop")]
-            (Waiting::Token, Input::Response(http)) if self.dpop.is_some() => {
+            (Waiting::Token, Input::Response(http)) => {
                 let endpoint = self.documents.metadata.as_ref().map_or("", |m| m.token_endpoint.as_str());
-                if let Some(binding) = &mut self.dpop {
-                    let new_nonce = binding.nonces.take(endpoint, http.dpop_nonce.as_deref());
-                    // One more request with the nonce the provider asked for (RFC 9449 §8); never a loop.
-                    let retry = binding.jkt.is_some()
-                        && !binding.retried
-                        && new_nonce
-                        && super::dpop::token_endpoint_wants_nonce(http.status, &http.body);
-                    if retry {
-                        binding.retried = true;
-                    } else if binding.jkt.is_some() {
-                        self.response = Some(super::token::parse_bound_token_response(http.status, &http.body)?);
-                    } else {
-                        self.response = Some(parse_token_response(http.status, &http.body)?);
-                    }
+                let binding = &mut self.dpop;
+                let new_nonce = binding.nonces.take(endpoint, http.dpop_nonce.as_deref());
+                // One more request with the nonce the provider asked for (RFC 9449 §8); never a loop.
+                let retry = binding.jkt.is_some()
+                    && !binding.retried
+                    && new_nonce
+                    && super::dpop::token_endpoint_wants_nonce(http.status, &http.body);
+                if retry {
+                    binding.retried = true;
+                } else if binding.jkt.is_some() {
+                    self.response = Some(super::token::parse_bound_token_response(http.status, &http.body)?);
+                } else {
+                    self.response = Some(parse_token_response(http.status, &http.body)?);
                 }
             }
+            #[cfg(not(feature = "dpop"))]
             (Waiting::Token, Input::Response(http)) => {
                 self.response = Some(parse_token_response(http.status, &http.body)?);
             }
@@ -445,31 +441,32 @@ impl Flow for TokenFlow<'_> {
         };
         // 2. The token request (for a code, once the callback is accepted).
         let Some(response) = &self.response else {
+            // The form is kept for a retry with the provider's nonce.
             #[cfg(feature = "dpop")]
-            if let Some(binding) = &mut self.dpop {
+            let body = {
+                let binding = &mut self.dpop;
                 if binding.body.is_none() {
                     binding.body = Some(self.trade.request_body(self.config, metadata, now)?);
                     binding.jkt = self.trade.dpop_jkt().map(str::to_owned);
                 }
-                let url = metadata.token_endpoint.clone();
                 if let (Some(jkt), None) = (&binding.jkt, &binding.proof) {
                     // Bound grants are proved with their own key, or not sent (see proof_signing_input).
                     self.waiting = Waiting::Proof;
-                    let mut request = super::dpop::ProofRequest::new("POST", &url, binding.nonces.for_url(&url), None);
+                    let url = &metadata.token_endpoint;
+                    let mut request = super::dpop::ProofRequest::new("POST", url, binding.nonces.for_url(url), None);
                     request.jkt = Some(jkt.clone());
                     return Ok(Step::SignDpopProof(request));
                 }
-                self.waiting = Waiting::Token;
-                let body = binding.body.clone().unwrap_or_default();
-                return Ok(Step::PostForm { url, body, dpop: binding.proof.take() });
-            }
+                binding.body.clone().unwrap_or_default()
+            };
+            #[cfg(not(feature = "dpop"))]
             let body = self.trade.request_body(self.config, metadata, now)?;
             self.waiting = Waiting::Token;
             return Ok(Step::PostForm {
                 url: metadata.token_endpoint.clone(),
                 body,
                 #[cfg(feature = "dpop")]
-                dpop: None,
+                dpop: self.dpop.proof.take(),
             });
         };
         // 3. The ID token's signature, with the provider's keys.
@@ -499,10 +496,7 @@ impl Flow for TokenFlow<'_> {
         let verified = self.verified.take();
         // Bound tokens are those of a bound request that the provider says are DPoP tokens.
         #[cfg(feature = "dpop")]
-        let dpop_jkt = match &self.dpop {
-            Some(binding) if response.token_type.eq_ignore_ascii_case("dpop") => binding.jkt.clone(),
-            _ => None,
-        };
+        let dpop_jkt = self.dpop.jkt.take().filter(|_| response.token_type.eq_ignore_ascii_case("dpop"));
         let context = TokenContext { metadata, client_id: &self.config.client_id, now };
         self.result = Some(match &self.trade {
             Trade::Accepted(sign_in) => context.code_exchange(response, verified, sign_in)?,
@@ -774,7 +768,7 @@ mod tests {
 
         fn outcome(mut flow: TokenFlow<'_>, answers: Vec<Input>) -> Outcome {
             let (steps, error) = run(&mut flow, answers);
-            let nonces = flow.dpop_nonces().cloned();
+            let nonces = Some(flow.dpop_nonces().clone());
             (steps, error, nonces, flow.into_token_set().and_then(|set| set.dpop_jkt))
         }
 
