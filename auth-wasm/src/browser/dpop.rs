@@ -25,11 +25,16 @@ extern "C" {
     #[wasm_bindgen(js_name = sign, catch)]
     async fn web_crypto_sign(record: &JsValue, data: &[u8]) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = postWithProof, catch)]
-    async fn post_with_proof(url: &str, body: String, proof: &str, timeout_ms: u32) -> Result<JsValue, JsValue>;
+    async fn post_with_proof(url: &str, body: String, proof: Option<&str>, timeout_ms: u32)
+        -> Result<JsValue, JsValue>;
 }
 
-/// `POST url` with the form `body` and the DPoP `proof`; the answer with its `DPoP-Nonce`.
-pub(crate) async fn post_form_with_proof(url: &str, body: String, proof: &str) -> Result<HttpResponse, AuthError> {
+/// `POST url` with the form `body` and the DPoP `proof`, if any; the answer with its `DPoP-Nonce`.
+pub(crate) async fn post_form_with_proof(
+    url: &str,
+    body: String,
+    proof: Option<&str>,
+) -> Result<HttpResponse, AuthError> {
     let network_error = |error: JsValue| AuthError::Network { url: url.to_owned(), message: js_message(&error) };
     let answer: js_sys::Array =
         post_with_proof(url, body, proof, REQUEST_TIMEOUT_MS).await.map_err(network_error)?.unchecked_into();

@@ -101,11 +101,14 @@ impl AuthClient {
                         self.provider().keep(fetched);
                         Input::Kept
                     }
+                    // With DPoP, every token request goes through the one that may carry a proof, and
+                    // reads the nonce any answer may bring.
                     #[cfg(feature = "dpop")]
-                    Step::PostForm { url, body, dpop: Some(proof) } => {
-                        Input::Response(super::dpop::post_form_with_proof(&url, body, &proof).await?)
+                    Step::PostForm { url, body, dpop } => {
+                        Input::Response(super::dpop::post_form_with_proof(&url, body, dpop.as_deref()).await?)
                     }
-                    Step::PostForm { url, body, .. } => Input::Response(http::post_form(&url, body).await?),
+                    #[cfg(not(feature = "dpop"))]
+                    Step::PostForm { url, body } => Input::Response(http::post_form(&url, body).await?),
                     Step::VerifySignature(check) => Input::Signature(signature::check_signature(&check).await?),
                     #[cfg(feature = "dpop")]
                     Step::SignDpopProof(request) => Input::DpopProof(self.sign_dpop_proof(&request).await?),
