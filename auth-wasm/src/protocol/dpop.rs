@@ -96,21 +96,17 @@ impl DpopPublicKey {
         }
     }
 
-    /// The public JWK: its required members only, so that no private or extra member ever goes out.
-    fn jwk(&self) -> JsonObject {
-        JsonObject::new()
-            .with("crv", json::string("P-256"))
-            .with("kty", json::string("EC"))
-            .with("x", json::string(self.x.as_str()))
-            .with("y", json::string(self.y.as_str()))
+    /// The public JWK as JSON text: its required members only, so that no private or extra member ever
+    /// goes out, in name order and without whitespace (RFC 7638's form, which the thumbprint hashes).
+    fn jwk_json(&self) -> String {
+        // The coordinates are base64url (checked): nothing in them needs escaping.
+        [r#"{"crv":"P-256","kty":"EC","x":""#, &self.x, r#"","y":""#, &self.y, r#""}"#].concat()
     }
 
-    /// The RFC 7638 thumbprint: base64url SHA-256 of the required members in name order, without
-    /// whitespace. Sent as `dpop_jkt`, and the `cnf.jkt` of bound tokens.
+    /// The RFC 7638 thumbprint: base64url SHA-256 of the public JWK's required members in name order,
+    /// without whitespace. Sent as `dpop_jkt`, and the `cnf.jkt` of bound tokens.
     pub fn thumbprint(&self) -> String {
-        // The coordinates are base64url (checked): nothing in them needs escaping.
-        let canonical = [r#"{"crv":"P-256","kty":"EC","x":""#, &self.x, r#"","y":""#, &self.y, r#""}"#].concat();
-        base64::encode_url(Sha256::digest(canonical.as_bytes()))
+        base64::encode_url(Sha256::digest(self.jwk_json().as_bytes()))
     }
 }
 
@@ -203,10 +199,7 @@ pub fn proof_signing_input(
     if request.jkt.as_ref().is_some_and(|jkt| *jkt != key.thumbprint()) {
         return Err(ProtocolError::DpopKeyGone);
     }
-    let header = JsonObject::new()
-        .with("typ", json::string("dpop+jwt"))
-        .with("alg", json::string(DPOP_ALGORITHM))
-        .with("jwk", key.jwk().into_value());
+    let header = [r#"{"typ":"dpop+jwt","alg":""#, DPOP_ALGORITHM, r#"","jwk":"#, &key.jwk_json(), "}"].concat();
     let claims = JsonObject::new()
         .with("jti", json::string(base64::encode_url(random)))
         .with("htm", json::string(request.htm.as_str()))
@@ -214,7 +207,7 @@ pub fn proof_signing_input(
         .with("iat", json::integer(now))
         .with("nonce", json::opt_string(request.nonce.as_deref()))
         .with("ath", json::opt_string(request.ath.as_deref()));
-    Ok([base64::encode_url(header.to_json_string()), base64::encode_url(claims.to_json_string())].join("."))
+    Ok([base64::encode_url(header), base64::encode_url(claims.to_json_string())].join("."))
 }
 
 /// The proof: `signing_input` and the signature WebCrypto made of it (ECDSA P-256: `r` and `s`, 32
@@ -358,7 +351,7 @@ pub(crate) mod tests {
         assert!(jwk(&format!(r#"{{"kty":"EC","crv":"P-256","x":"{x}","y":"AAAA"}}"#)).is_err());
         // A private member given along is never sent: the proof's jwk has the public members only.
         let with_d = jwk(&format!(r#"{{"kty":"EC","crv":"P-256","x":"{x}","y":"{x}","d":"{x}"}}"#)).unwrap();
-        assert!(!with_d.jwk().to_json_string().contains("\"d\""));
+        assert!(!with_d.jwk_json().contains("\"d\""));
     }
 
     #[test]
