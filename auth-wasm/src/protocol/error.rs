@@ -3,7 +3,8 @@
 //! A provider's `error` code is read against the codes the specifications define: a callback link can
 //! carry any text, and an error page must not show a stranger's words as the provider's answer.
 //!
-//! The English text of each error is in `messages.txt`, reached through [`Message`].
+//! The English text of each error is in `messages.txt` (the `dpop` feature's in `messages-dpop.txt`),
+//! reached through [`Message`].
 
 use super::message::Message;
 
