@@ -1,10 +1,10 @@
 //! A sign-in (or token request) in a popup window, as a state machine: a popup already open is joined
 //! → a blank window, opened at once (in the caller's click handler, before anything is awaited, so that
 //! popup blockers allow it) → the provider's metadata → the authorization request pushed to the
-//! provider, where it takes pushed requests (see [`super::par`]) → the window sent to the authorize URL → the
-//! provider's answer, handed over by the popup's landing page on a channel named by the sign-in's
-//! `state` → the same code exchange and checks as a redirect callback's → the session, committed in
-//! every tab.
+//! provider, where it takes pushed requests (with the `dpop` feature; see `par.rs`) → the window sent
+//! to the authorize URL → the provider's answer, handed over by the popup's landing page on a channel
+//! named by the sign-in's `state` → the same code exchange and checks as a redirect callback's → the
+//! session, committed in every tab.
 //!
 //! The call always ends, and says why:
 //! - a window the browser refused is `popup_blocked`, and nothing else happens;

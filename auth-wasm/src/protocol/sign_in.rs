@@ -1,7 +1,7 @@
 //! Starting an interactive sign-in (or token request), as a state machine: the transaction store must
 //! work → the provider's metadata → a new transaction (its request pushed to the provider, where it
-//! takes pushed requests: see [`super::par`]), remembered → the browser leaves for the authorize
-//! endpoint.
+//! takes pushed requests, with the `dpop` feature: see `par.rs`), remembered → the browser leaves for
+//! the authorize endpoint.
 
 use std::rc::Rc;
 
