@@ -262,6 +262,7 @@ describe('the npm package\'s example with DPoP required, tabs sharing localStora
     const first = await newPage(browser);
     try {
       await signInOnExample(first, stack);
+      await first.getByText(/^Signed in as .*, DPoP tokens$/).waitFor({ timeout: 5000 }); // the client's tokenType
       const tabs = [first, await openTab(first.context(), stack), await openTab(first.context(), stack)];
       const seen = new Set();
       for (const tab of tabs) for (const key of await keysInBrowser(tab)) seen.add(jwkThumbprint(key.jwk));

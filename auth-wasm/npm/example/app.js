@@ -14,7 +14,8 @@ function showError(error) {
 
 function render(auth) {
   const { account } = auth;
-  $('status').textContent = account ? `Signed in as ${account.name} (${account.subject})` : 'Signed out';
+  // tokenType: DPoP when the session's tokens are bound to this browser's key, else Bearer.
+  $('status').textContent = account ? `Signed in as ${account.name} (${account.subject}), ${auth.tokenType} tokens` : 'Signed out';
   $('sign-in').hidden = Boolean(account);
   $('sign-in-popup').hidden = Boolean(account);
   $('get-token').hidden = !account;

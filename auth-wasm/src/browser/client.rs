@@ -133,6 +133,15 @@ impl AuthClient {
         self.inner.sync.current().map(|session| session.account.clone())
     }
 
+    /// Whether the signed-in session's tokens are bound to this browser's DPoP key (then they go out as
+    /// `Authorization: DPoP <token>` with a proof, as the authorized fetch sends them) or are bearer
+    /// tokens (DPoP off, a provider without it in `if_supported` mode, or a session from before DPoP was
+    /// turned on); `None` when nobody is signed in.
+    #[cfg(feature = "dpop")]
+    pub fn tokens_bound(&self) -> Option<bool> {
+        self.inner.sync.current().map(|session| session.dpop_jkt().is_some())
+    }
+
     /// The session of this client in step with the other tabs (for the driver).
     pub(crate) fn sync(&self) -> &TabSync {
         &self.inner.sync

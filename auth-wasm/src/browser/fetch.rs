@@ -65,10 +65,10 @@ impl AuthorizedFetch {
         }
         // A token of a session bound with DPoP goes with a proof of the request (see ResourceRequest).
         #[cfg(feature = "dpop")]
-        let mut bound = sent
-            .as_ref()
-            .filter(|_| self.client.sync().current().is_some_and(|session| session.dpop_jkt().is_some()))
-            .map(|token| crate::protocol::dpop::ResourceRequest::new(method.as_str(), url, token));
+        let mut bound = sent.as_ref().and_then(|token| {
+            let session = self.client.sync().current()?;
+            Some(crate::protocol::dpop::ResourceRequest::new(method.as_str(), url, token, session.dpop_jkt()?))
+        });
         #[cfg_attr(not(feature = "dpop"), allow(clippy::never_loop))]
         let response = loop {
             let mut builder = RequestBuilder::new(url).method(method.clone());

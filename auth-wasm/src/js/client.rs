@@ -134,8 +134,7 @@ impl JsAuthClient {
     #[cfg(feature = "dpop")]
     #[wasm_bindgen(getter, js_name = tokenType)]
     pub fn token_type(&self) -> Option<String> {
-        let session = self.client.sync().current()?;
-        Some(if session.dpop_jkt().is_some() { "DPoP" } else { "Bearer" }.into())
+        Some(if self.client.tokens_bound()? { "DPoP" } else { "Bearer" }.into())
     }
 
     /// A DPoP proof (the `DPoP` header) for `method url` with the access token `accessToken` (from
@@ -158,7 +157,11 @@ impl JsAuthClient {
             let proof = {
                 let mut nonces = client.dpop_nonces().borrow_mut();
                 nonces.take(&url, nonce.as_deref());
-                crate::protocol::dpop::ProofRequest::new(&method, &url, nonces.for_url(&url), Some(&token))
+                let mut proof =
+                    crate::protocol::dpop::ProofRequest::new(&method, &url, nonces.for_url(&url), Some(&token));
+                // Signed by the key the session's tokens are bound to, or refused as a gone key.
+                proof.jkt = client.sync().current().and_then(|session| session.dpop_jkt().map(str::to_owned));
+                proof
             };
             Ok(client.sign_dpop_proof(&proof).await?.into())
         })

@@ -278,19 +278,28 @@ pub struct ResourceRequest {
     method: String,
     url: String,
     ath: String,
+    /// The thumbprint of the key the token is bound to: the proof is signed by that key or not sent.
+    jkt: String,
     retried: bool,
 }
 
 impl ResourceRequest {
-    /// `method url`, presenting `token`.
-    pub fn new(method: &str, url: &str, token: &AccessToken) -> Self {
-        Self { method: method.to_owned(), url: url.to_owned(), ath: access_token_hash(token), retried: false }
+    /// `method url`, presenting `token`, bound to the key whose thumbprint is `jkt` (the session's).
+    pub fn new(method: &str, url: &str, token: &AccessToken, jkt: &str) -> Self {
+        Self {
+            method: method.to_owned(),
+            url: url.to_owned(),
+            ath: access_token_hash(token),
+            jkt: jkt.to_owned(),
+            retried: false,
+        }
     }
 
     /// The proof the request is sent with, with the server's nonce as `nonces` know it.
     pub fn proof(&self, nonces: &DpopNonces) -> ProofRequest {
         let mut proof = ProofRequest::new(&self.method, &self.url, nonces.for_url(&self.url), None);
         proof.ath = Some(self.ath.clone());
+        proof.jkt = Some(self.jkt.clone());
         proof
     }
 
@@ -451,7 +460,7 @@ pub(crate) mod tests {
     fn a_resource_request_names_the_token_and_costs_one_retry_for_the_servers_nonce() {
         let token = AccessToken::new("at-1");
         let url = "https://api.example/orders?page=2";
-        let mut request = ResourceRequest::new("GET", url, &token);
+        let mut request = ResourceRequest::new("GET", url, &token, "jkt-1");
         let mut nonces = DpopNonces::default();
         let first = request.proof(&nonces);
         assert_eq!(
@@ -459,6 +468,7 @@ pub(crate) mod tests {
             ("GET", "https://api.example/orders", None)
         );
         assert_eq!(first.ath, Some(access_token_hash(&token)), "the proof names the token it goes with");
+        assert_eq!(first.jkt.as_deref(), Some("jkt-1"), "and is signed by the key the token is bound to only");
         let asks = Some(r#"DPoP error="use_dpop_nonce", error_description="Resource server requires nonce""#);
         assert!(request.send_again(&mut nonces, 401, asks, Some("api-n-1")), "one more, with the nonce");
         assert_eq!(request.proof(&nonces).nonce.as_deref(), Some("api-n-1"));
@@ -466,10 +476,10 @@ pub(crate) mod tests {
         assert_eq!(nonces.for_url(url), Some("api-n-2"), "the last nonce is kept for the next request");
         // The next request to that server starts with its nonce; a 401 that does not ask for one, or
         // asks without giving a new one, is the app's answer.
-        let mut next = ResourceRequest::new("POST", "https://api.example/orders", &token);
+        let mut next = ResourceRequest::new("POST", "https://api.example/orders", &token, "jkt-1");
         assert_eq!(next.proof(&nonces).nonce.as_deref(), Some("api-n-2"));
         assert!(!next.send_again(&mut nonces, 401, Some(r#"DPoP error="invalid_token""#), Some("api-n-3")));
-        let mut other = ResourceRequest::new("GET", url, &token);
+        let mut other = ResourceRequest::new("GET", url, &token, "jkt-1");
         assert!(!other.send_again(&mut nonces, 401, asks, Some("api-n-3")), "the nonce it already sent");
     }
 }
