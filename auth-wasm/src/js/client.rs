@@ -119,7 +119,8 @@ impl JsAuthClient {
         .unchecked_into()
     }
 
-    /// Signs out: revokes the refresh token, forgets the tokens, and ends the provider's session.
+    /// Signs out: revokes the refresh token, forgets the tokens, and ends the provider's session (at its
+    /// logout page; without one, the return URL replaces this page's, and the router hears of it).
     pub fn logout(&self, request: Option<LogoutRequestArg>) -> VoidPromise {
         let client = self.client.clone();
         let request = request.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
