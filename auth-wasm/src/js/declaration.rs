@@ -38,9 +38,13 @@ impl Kind {
             Kind::CacheLocation => &["sessionStorage", "localStorage", "memory"],
             Kind::Prompt => &["login", "select_account", "consent", "none"],
             Kind::DpopMode => &["off", "required", "if_supported"],
-            Kind::Text | Kind::Flag | Kind::Count | Kind::Scopes | Kind::Object | Kind::Parameters | Kind::UrlCallback => {
-                &[]
-            }
+            Kind::Text
+            | Kind::Flag
+            | Kind::Count
+            | Kind::Scopes
+            | Kind::Object
+            | Kind::Parameters
+            | Kind::UrlCallback => &[],
         }
     }
 }

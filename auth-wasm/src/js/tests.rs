@@ -110,7 +110,13 @@ fn every_enumerated_kind_offers_exactly_what_its_protocol_type_accepts() {
             }
             #[cfg(not(feature = "dpop"))]
             Kind::DpopMode => panic!("{}: a DPoP option without the dpop feature", field.name),
-            Kind::Text | Kind::Flag | Kind::Count | Kind::Scopes | Kind::Object | Kind::Parameters | Kind::UrlCallback => {
+            Kind::Text
+            | Kind::Flag
+            | Kind::Count
+            | Kind::Scopes
+            | Kind::Object
+            | Kind::Parameters
+            | Kind::UrlCallback => {
                 assert!(field.kind.choices().is_empty(), "{}", field.name)
             }
         }
