@@ -41,6 +41,7 @@ fn typescript_type(kind: Kind) -> String {
         Kind::Scopes => "string[] | string".into(),
         Kind::Object => "Record<string, unknown>".into(),
         Kind::Parameters => "Record<string, string | number | boolean>".into(),
+        Kind::UrlCallback => "(url: string) => unknown".into(),
         Kind::CacheLocation | Kind::Prompt | Kind::DpopMode => {
             kind.choices().iter().map(|c| quoted(c)).collect::<Vec<_>>().join(" | ")
         }

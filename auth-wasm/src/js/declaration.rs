@@ -26,6 +26,9 @@ pub enum Kind {
     Object,
     /// An object of strings, numbers and booleans.
     Parameters,
+    /// A function of the app called with a path of this app. `index.js` reads it: the wasm gets the
+    /// options as JSON, which has no functions.
+    UrlCallback,
 }
 
 impl Kind {
@@ -35,7 +38,13 @@ impl Kind {
             Kind::CacheLocation => &["sessionStorage", "localStorage", "memory"],
             Kind::Prompt => &["login", "select_account", "consent", "none"],
             Kind::DpopMode => &["off", "required", "if_supported"],
-            Kind::Text | Kind::Flag | Kind::Count | Kind::Scopes | Kind::Object | Kind::Parameters => &[],
+            Kind::Text
+            | Kind::Flag
+            | Kind::Count
+            | Kind::Scopes
+            | Kind::Object
+            | Kind::Parameters
+            | Kind::UrlCallback => &[],
         }
     }
 }
@@ -187,6 +196,13 @@ pub const CLIENT_OPTIONS: Interface = Interface {
             Kind::Text,
             "/authentication/logout",
             "The app's route that starts a sign-out from history state.",
+        ),
+        optional(
+            "navigate",
+            Kind::UrlCallback,
+            "How the app's router hears that `handleRedirect()` or `logout()` changed the address (the callback \
+             URL replaced by the return URL): called with the new path, e.g. `(url) => router.navigate(url, { \
+             replace: true })`. Default: a `popstate` event on `window`, which most routers follow.",
         ),
     ],
 };
