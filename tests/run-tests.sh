@@ -2,7 +2,8 @@
 # Runs every test on a fresh machine: set-up, native unit tests of the protocol core, browser-layer tests
 # in headless Chromium (wasm-bindgen-test), the release build of the demo with its size report, the npm
 # package and the Leptos quick start with their sizes checked against tests/support/size-budgets.json,
-# and the end-to-end tests (demo app + local OpenID provider + headless Chromium).
+# a Leptos app and a React app of one's own built outside the workspace (tests/apps/), and the end-to-end
+# tests (demo app and those apps + local OpenID provider + headless Chromium).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 started=$SECONDS
@@ -42,6 +43,9 @@ bash "$ROOT/tests/size-report.sh" "$ROOT/dist"
 step "npm package: build, TypeScript check"
 bash "$ROOT/tests/build-npm.sh"
 (cd "$ROOT/tests" && ./node_modules/.bin/tsc -p npm/tsconfig.json && echo "tsc --noEmit: the usage file type-checks")
+
+step "apps of one's own, built as a newcomer would: the Leptos app (trunk, its own Cargo.lock) and the React app (Vite, the packed npm tarball)"
+bash "$ROOT/tests/apps/build-apps.sh"
 
 step "Leptos quick start with and without auth: release builds for the marginal cost"
 bash "$ROOT/tests/leptos-size.sh"

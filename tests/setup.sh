@@ -62,8 +62,18 @@ if ! npm ls --depth=0 >/dev/null 2>&1; then
   npm ci --no-audit --no-fund
 fi
 
-# Trunk runs cargo with --offline: every crate must be in the local registry before it builds.
+# The React app of one's own (tests/apps/react-app: Vite, React Router) from its lock file; the npm
+# package's tarball goes in when the app is built (tests/apps/build-apps.sh).
+cd "$ROOT/tests/apps/react-app"
+if ! npm ls --depth=0 >/dev/null 2>&1; then
+  step "npm ci (tests/apps/react-app/)"
+  npm ci --no-audit --no-fund
+fi
+
+# Trunk runs cargo with --offline: every crate must be in the local registry before it builds (the
+# workspace's, and the Leptos app's of one's own, which has its own lock file).
 cd "$ROOT"
 cargo fetch --locked >/dev/null
+(cd "$ROOT/tests/apps/leptos-app" && cargo fetch --locked >/dev/null)
 
 step "ready"

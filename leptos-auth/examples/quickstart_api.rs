@@ -23,9 +23,10 @@ fn main() {
 }
 
 /// The provider, the app's client id there, and the API scopes to ask for at sign-in (so that the first
-/// token call for them needs no second trip to the provider).
+/// token call for them needs no second trip to the provider). These are the local provider's (what
+/// `bash tests/run-provider.sh <your origin>` prints); put your provider's issuer and client id instead.
 fn config() -> Result<ClientConfig, AuthError> {
-    Ok(ClientConfig::new("https://login.example.com/tenant", "your-client-id").with_scopes(Scopes::parse(API_SCOPE)?))
+    Ok(ClientConfig::new("http://127.0.0.1:8600", "demo-spa").with_scopes(Scopes::parse(API_SCOPE)?))
 }
 
 #[component]

@@ -9,6 +9,8 @@ import { after, before } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
+import { startStaticServer } from '../support/static-server.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const STACK = path.join(here, '..', 'support', 'stack.mjs');
 const STACK_MAX_SECONDS = 600;
@@ -171,6 +173,33 @@ export function useStackAndBrowser(stackArgs = [], browserFlags = CHROMIUM_FLAGS
   after(async () => {
     await context.browser?.close();
     await context.stack?.stop();
+  });
+  return context;
+}
+
+/** Where the apps of one's own (tests/apps/build-apps.sh) are built: target/apps/<name>. */
+export const builtApp = (name) => path.join(here, '..', '..', 'target', 'apps', name);
+
+/**
+ * Serves each of `apps` (startStaticServer's options: `root`, `page`) on an origin of its own, then starts
+ * the stack for those origins (`--app-origin`) on the ports those apps are built for, the README's (the
+ * provider at http://127.0.0.1:8600, the demo API at 8601), and a browser. The returned object holds, once
+ * started, `apps`: for each app the stack with `app` its origin (what signInAtProvider reads), and `browser`.
+ */
+export function useOwnAppsAndBrowser(apps) {
+  const context = {};
+  let servers = [];
+  let stack;
+  before(async () => {
+    servers = await Promise.all(apps.map((app) => startStaticServer(app)));
+    stack = await startStack([...servers.flatMap((s) => ['--app-origin', s.origin]), '--op-port', '8600', '--api-port', '8601']);
+    context.apps = servers.map((server) => ({ ...stack, app: server.origin }));
+    context.browser = await launchBrowser();
+  });
+  after(async () => {
+    await context.browser?.close();
+    await stack?.stop();
+    await Promise.all(servers.map((server) => server.close()));
   });
   return context;
 }

@@ -32,9 +32,10 @@ const TYPES = {
  *   response, as apps that need threads or precise timers do
  * @param {boolean} [options.coop] send COOP same-origin (without COEP) with every response, as apps that
  *   isolate their window from others' do
+ * @param {string} [options.page] the app's page in root, served at / and at every path without an extension
  */
 export async function startStaticServer({
-  root, port = 0, config, mounts = {}, crossOriginIsolated = false, coop = false,
+  root, port = 0, config, mounts = {}, crossOriginIsolated = false, coop = false, page = 'index.html',
 }) {
   const rootDir = path.resolve(root);
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
@@ -58,7 +59,7 @@ export async function startStaticServer({
       res.writeHead(403, headers).end();
       return;
     }
-    if (pathname.endsWith('/')) file = path.join(file, 'index.html');
+    if (pathname.endsWith('/')) file = path.join(file, pathname === '/' ? page : 'index.html');
     let body;
     try {
       body = await readFile(file);
@@ -67,10 +68,10 @@ export async function startStaticServer({
         res.writeHead(404, headers).end('not found');
         return;
       }
-      file = path.join(rootDir, 'index.html');
+      file = path.join(rootDir, page);
       body = await readFile(file).catch(() => null);
       if (!body) {
-        res.writeHead(500, headers).end(`no index.html in ${rootDir}: build the app first`);
+        res.writeHead(500, headers).end(`no ${page} in ${rootDir}: build the app first`);
         return;
       }
     }
