@@ -1,5 +1,6 @@
-// The quick start (quickstart.rs) with an API call's token: the API's scope asked for at sign-in, and a
-// token call for it on the orders page. (Not in the size probes: quickstart.rs is what they measure.)
+// The quick start (quickstart.rs) with an API call's token: the API's scope asked for at sign-in, and on
+// the orders page a token call for it and a call to the API. (Not in the size probes: quickstart.rs is what
+// they measure.)
 
 use leptos::prelude::*;
 use leptos_auth::{
@@ -11,6 +12,8 @@ use leptos_router::path;
 
 /// The scope of the API the app calls (the local provider's: `bash tests/run-provider.sh <your origin>`).
 const API_SCOPE: &str = "api:read";
+/// What the app asks the API for (the local stack's demo API: the signed-in user's orders).
+const API_URL: &str = "http://127.0.0.1:8601/orders";
 
 fn main() {
     // Register a single-page app (public client) at your provider with the redirect URIs
@@ -61,7 +64,7 @@ fn Home() -> impl IntoView {
 fn Orders() -> impl IntoView {
     view! {
         <AuthorizeView
-            authorized=|user| view! { <p>"Orders of " {user.subject}</p> <ApiToken /> }
+            authorized=|user| view! { <p>"Orders of " {user.subject}</p> <ApiToken /> <ApiCall /> }
             not_authorized=|| view! { <RedirectToLogin /> }
             authorizing=|| "Checking…"
         />
@@ -74,6 +77,22 @@ fn ApiToken() -> impl IntoView {
     let auth = use_auth();
     let answer = LocalResource::new(move || async move { token_for_api(auth).await.unwrap_or_else(|e| e.to_string()) });
     move || answer.get()
+}
+
+/// A call to the API, whose answer the page shows.
+#[component]
+fn ApiCall() -> impl IntoView {
+    let auth = use_auth();
+    let answer = LocalResource::new(move || async move { call_api(auth).await.unwrap_or_else(|e| e.to_string()) });
+    view! { <p>{move || answer.get()}</p> }
+}
+
+/// `GET` the API with the token: `authorized_fetch` gets it as `token_for_api` does and sends it only to
+/// the origins listed; when only the user can get one, it sends the browser to the provider and errs with
+/// `AuthError::Redirecting`.
+async fn call_api(auth: Auth) -> Result<String, AuthError> {
+    let response = auth.authorized_fetch(Scopes::parse(API_SCOPE)?, &[API_URL]).get(API_URL).await?;
+    Ok(format!("The API answered {}", response.status()))
 }
 
 /// A token for the API's scope: the cached one while it is fresh, else one renewed without the user; when

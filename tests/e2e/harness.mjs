@@ -192,7 +192,8 @@ export function useOwnAppsAndBrowser(apps) {
   let stack;
   before(async () => {
     servers = await Promise.all(apps.map((app) => startStaticServer(app)));
-    stack = await startStack([...servers.flatMap((s) => ['--app-origin', s.origin]), '--op-port', '8600', '--api-port', '8601']);
+    const origins = servers.flatMap((server) => ['--app-origin', server.origin]);
+    stack = await startStack([...origins, '--op-port', '8600', '--api-port', '8601']);
     context.apps = servers.map((server) => ({ ...stack, app: server.origin }));
     context.browser = await launchBrowser();
   });

@@ -2,7 +2,7 @@
 // made from the README's dependency lines, release profile, Trunk.toml and index.html, its main.rs the
 // README's quick start with a token call (leptos-auth/examples/quickstart_api.rs); built with trunk on
 // stable Rust by tests/apps/build-apps.sh into target/apps/leptos-app. Against the local stack started for
-// its origin: sign-in, a token for the API's scope, a reload, sign-out.
+// its origin: sign-in, a token for the API's scope and a call to the API, a reload, sign-out.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -12,13 +12,15 @@ import { builtApp, signInAtProvider, useOwnAppsAndBrowser, withPage } from './ha
 
 const root = builtApp('leptos-app');
 // What the orders page shows once it has the token (a text beside "Orders of …", not an element).
-const TOKEN_LINE = /A token for api:read, good until \d+$/;
-if (!existsSync(path.join(root, 'index.html'))) throw new Error(`build the app first: bash tests/apps/build-apps.sh leptos (no ${root})`);
+const TOKEN_LINE = /A token for api:read, good until \d+/;
+if (!existsSync(path.join(root, 'index.html'))) {
+  throw new Error(`build the app first: bash tests/apps/build-apps.sh leptos (no ${root})`);
+}
 
 describe('a Leptos app of one\'s own, built with trunk from the README', { timeout: 120_000 }, () => {
   const ctx = useOwnAppsAndBrowser([{ root }]);
 
-  it('signs alice in, gets a token for api:read, stays signed in over a reload, signs out', () => withPage(ctx.browser, async (page) => {
+  it('signs alice in, gets a token for api:read and calls the API, stays signed in over a reload, signs out', () => withPage(ctx.browser, async (page) => {
     const [stack] = ctx.apps;
     await stack.clearRequests();
     await page.goto(`${stack.app}/`);
@@ -31,10 +33,14 @@ describe('a Leptos app of one\'s own, built with trunk from the README', { timeo
     assert.ok(asked.length >= 1 && asked.every((r) => r.params.scope.split(' ').includes('api:read')),
       'sign-in asked for the API scope of the configuration');
 
-    // The orders page asks for a token for the API's scope: the one sign-in got, with no second trip.
+    // The orders page asks for a token for the API's scope (the one sign-in got, with no second trip) and
+    // calls the API with it.
     await page.goto(`${stack.app}/orders`);
     await page.getByText(TOKEN_LINE).waitFor();
     assert.equal(await page.getByText(/^Orders of /).count(), 1);
+    await page.getByText('The API answered 200', { exact: true }).waitFor();
+    const calls = (await stack.apiRequests()).filter((r) => r.path === '/orders');
+    assert.deepEqual(calls.map((r) => [r.method, r.status]), [['GET', 200]], 'the API took the token');
 
     await page.reload();
     await page.getByText(TOKEN_LINE).waitFor();

@@ -11,7 +11,9 @@ import { describe, it } from 'node:test';
 import { builtApp, signInAtProvider, useOwnAppsAndBrowser, withPage } from './harness.mjs';
 
 const root = builtApp('react-app');
-if (!existsSync(path.join(root, 'navigate.html'))) throw new Error(`build the app first: bash tests/apps/build-apps.sh react (no ${root})`);
+if (!existsSync(path.join(root, 'navigate.html'))) {
+  throw new Error(`build the app first: bash tests/apps/build-apps.sh react (no ${root})`);
+}
 
 /** The authorization codes the provider exchanged. */
 async function codeExchanges(stack) {
