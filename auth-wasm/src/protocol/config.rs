@@ -2,7 +2,8 @@
 
 use super::entra::is_entra_authority;
 use super::json::{FieldErrors, JsonError, JsonObject};
-use super::{is_secure_url, ClientId, ProtocolError, Scopes};
+use super::metadata_config::{read_metadata, read_overrides, MetadataOverrides};
+use super::{is_secure_url, ClientId, ProtocolError, ProviderMetadata, Scopes};
 
 pub const DEFAULT_REDIRECT_PATH: &str = "/authentication/login-callback";
 pub const DEFAULT_POST_LOGOUT_REDIRECT_PATH: &str = "/authentication/logout-callback";
@@ -71,6 +72,12 @@ pub struct ClientConfig {
     pub cache_location: CacheLocation,
     /// Ask for Entra's `client_info` (its account ids). `None`: only for Microsoft Entra authorities.
     pub client_info: Option<bool>,
+    /// The provider's metadata, supplied whole (a discovery document): no discovery request is made.
+    /// Checked as a fetched document is (see [`super::metadata_config`]).
+    pub metadata: Option<ProviderMetadata>,
+    /// Single fields set over the provider's metadata, fetched or supplied: endpoints, and the
+    /// end-session endpoint's parameter names.
+    pub metadata_overrides: MetadataOverrides,
     /// Push authorization requests (RFC 9126) where the provider has an endpoint for them (default);
     /// a provider that requires them gets them whatever this says.
     #[cfg(feature = "dpop")]
@@ -96,6 +103,8 @@ impl ClientConfig {
             silent_redirect_uri: DEFAULT_SILENT_REDIRECT_PATH.to_owned(),
             cache_location: CacheLocation::default(),
             client_info: None,
+            metadata: None,
+            metadata_overrides: MetadataOverrides::default(),
             #[cfg(feature = "dpop")]
             pushed_authorization_requests: true,
             #[cfg(feature = "dpop")]
@@ -132,7 +141,10 @@ impl ClientConfig {
     /// Reads and checks a configuration object; each field by its name (`client_id`, `redirect_uri`, …).
     /// Other names are ignored: the object may hold an app's own settings too.
     pub fn from_json_object(object: &JsonObject) -> Result<Self, ProtocolError> {
-        Self::read(object).map_err(|e| ProtocolError::InvalidConfig(e.into()))?.validated()
+        let mut config = Self::read(object).map_err(|e| ProtocolError::InvalidConfig(e.into()))?.validated()?;
+        config.metadata = read_metadata(object, &config.authority)?;
+        config.metadata_overrides = read_overrides(object)?;
+        Ok(config)
     }
 
     fn read(object: &JsonObject) -> Result<Self, JsonError> {
@@ -153,6 +165,8 @@ impl ClientConfig {
             silent_redirect_uri: read.take(text("silent_redirect_uri", DEFAULT_SILENT_REDIRECT_PATH)),
             cache_location,
             client_info: read.take(object.opt_bool("client_info")),
+            metadata: None,
+            metadata_overrides: MetadataOverrides::default(),
             #[cfg(feature = "dpop")]
             pushed_authorization_requests: read.take(object.opt_bool("pushed_authorization_requests")).unwrap_or(true),
             #[cfg(feature = "dpop")]

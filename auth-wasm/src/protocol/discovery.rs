@@ -47,34 +47,42 @@ impl ProviderMetadata {
     pub fn from_json(json: &str, authority: &str) -> Result<Self, ProtocolError> {
         let metadata = Self::from_json_str(json)
             .map_err(|e| ProtocolError::InvalidDiscovery([authority, ": ", &e.text()].concat()))?;
-        let issuer = metadata.issuer.as_str();
+        metadata.check(authority).map_err(|(_, error)| error)?;
+        Ok(metadata)
+    }
+
+    /// The rules every document is held to, fetched or supplied by the configuration: the first one it
+    /// breaks, with the field that breaks it.
+    pub(crate) fn check(&self, authority: &str) -> Result<(), (&'static str, ProtocolError)> {
+        let issuer = self.issuer.as_str();
         if super::trim_end_byte(issuer, b'/') != super::trim_end_byte(authority, b'/')
             && !is_multi_tenant_issuer(issuer, authority)
         {
-            return Err(ProtocolError::DiscoveryIssuerMismatch {
-                expected: authority.to_owned(),
-                found: metadata.issuer.as_str().to_owned(),
-            });
+            let mismatch =
+                ProtocolError::DiscoveryIssuerMismatch { expected: authority.to_owned(), found: issuer.to_owned() };
+            return Err(("issuer", mismatch));
         }
         let endpoints = [
             #[cfg(feature = "dpop")]
-            metadata.pushed_authorization_request_endpoint.as_ref(),
-            Some(&metadata.authorization_endpoint),
-            Some(&metadata.token_endpoint),
-            Some(&metadata.jwks_uri),
-            metadata.userinfo_endpoint.as_ref(),
-            metadata.end_session_endpoint.as_ref(),
-            metadata.revocation_endpoint.as_ref(),
+            ("pushed_authorization_request_endpoint", self.pushed_authorization_request_endpoint.as_ref()),
+            ("authorization_endpoint", Some(&self.authorization_endpoint)),
+            ("token_endpoint", Some(&self.token_endpoint)),
+            ("jwks_uri", Some(&self.jwks_uri)),
+            ("userinfo_endpoint", self.userinfo_endpoint.as_ref()),
+            ("end_session_endpoint", self.end_session_endpoint.as_ref()),
+            ("revocation_endpoint", self.revocation_endpoint.as_ref()),
         ];
-        if let Some(insecure) = endpoints.into_iter().flatten().find(|url| !is_secure_url(url)) {
-            return Err(ProtocolError::InsecureEndpoint(insecure.clone()));
-        }
-        if let Some(methods) = &metadata.code_challenge_methods_supported {
-            if !methods.iter().any(|m| m == PKCE_METHOD_S256) {
-                return Err(ProtocolError::PkceNotSupported);
+        for (field, url) in endpoints {
+            if let Some(url) = url.filter(|url| !is_secure_url(url)) {
+                return Err((field, ProtocolError::InsecureEndpoint(url.clone())));
             }
         }
-        Ok(metadata)
+        if let Some(methods) = &self.code_challenge_methods_supported {
+            if !methods.iter().any(|m| m == PKCE_METHOD_S256) {
+                return Err(("code_challenge_methods_supported", ProtocolError::PkceNotSupported));
+            }
+        }
+        Ok(())
     }
 }
 

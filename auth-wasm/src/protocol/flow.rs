@@ -148,6 +148,8 @@ enum Waiting {
 #[derive(Debug)]
 struct Documents<'a> {
     authority: &'a str,
+    /// The fields the configuration sets over the provider's metadata.
+    overrides: &'a super::MetadataOverrides,
     metadata: Option<Rc<ProviderMetadata>>,
     /// The keys, and whether they came from the cache (so that an unknown key is worth a fetch).
     jwks: Option<(Rc<JwkSet>, bool)>,
@@ -156,8 +158,12 @@ struct Documents<'a> {
 }
 
 impl<'a> Documents<'a> {
-    fn new(authority: &'a str) -> Self {
-        Self { authority, metadata: None, jwks: None, keep: None }
+    /// The documents of the client `config`'s provider: its metadata from the configuration where it
+    /// supplies them (then no discovery request is made), else from the cache or discovery.
+    fn new(config: &'a ClientConfig) -> Self {
+        let overrides = &config.metadata_overrides;
+        let metadata = config.metadata.clone().map(|metadata| overrides.apply(Rc::new(metadata)));
+        Self { authority: &config.authority, overrides, metadata, jwks: None, keep: None }
     }
 
     /// Takes the answer for `document`: the cache's copy, or the provider's (checked, then to keep).
@@ -167,7 +173,7 @@ impl<'a> Documents<'a> {
             self.jwks = None;
         }
         match input {
-            Input::Cached(Cached::Metadata(metadata)) => self.metadata = Some(metadata),
+            Input::Cached(Cached::Metadata(metadata)) => self.metadata = Some(self.overrides.apply(metadata)),
             Input::Cached(Cached::Jwks(jwks)) => self.jwks = Some((jwks, true)),
             Input::Response(HttpResponse { status, body, .. }) => {
                 if status != 200 {
@@ -175,8 +181,9 @@ impl<'a> Documents<'a> {
                 }
                 self.keep = Some(match document {
                     Document::Metadata => {
+                        // Kept as published; the configuration's fields are set over it wherever it is used.
                         let metadata = Rc::new(ProviderMetadata::from_json(&body, self.authority)?);
-                        self.metadata = Some(metadata.clone());
+                        self.metadata = Some(self.overrides.apply(metadata.clone()));
                         Fetched::Metadata(metadata, body)
                     }
                     Document::Jwks => {
@@ -206,9 +213,9 @@ pub struct MetadataFlow<'a> {
 }
 
 impl<'a> MetadataFlow<'a> {
-    /// Gets the metadata of the provider at `authority`.
-    pub fn new(authority: &'a str) -> Self {
-        Self { documents: Documents::new(authority), waiting: Waiting::Nothing }
+    /// Gets the metadata of the provider of the client `config`.
+    pub fn new(config: &'a ClientConfig) -> Self {
+        Self { documents: Documents::new(config), waiting: Waiting::Nothing }
     }
 
     /// The metadata, once the flow is done.
@@ -302,7 +309,7 @@ impl<'a> TokenFlow<'a> {
         Self {
             config,
             trade,
-            documents: Documents::new(&config.authority),
+            documents: Documents::new(config),
             waiting: Waiting::Nothing,
             response: None,
             pending: None,
@@ -688,9 +695,63 @@ mod tests {
         assert_eq!(steps.len(), 1, "only the metadata was asked for: {steps:?}");
     }
 
+    /// A configuration that supplies the provider's metadata (as a file would) and overrides its token endpoint.
+    fn configured(file: serde_json::Value) -> ClientConfig {
+        let mut file = file;
+        file["authority"] = "https://op.example".into();
+        file["client_id"] = "spa".into();
+        ClientConfig::from_json(&file.to_string()).unwrap()
+    }
+
+    #[test]
+    fn metadata_supplied_by_the_configuration_means_no_discovery_request() {
+        let config = configured(json!({"metadata": document()}));
+        let mut flow = MetadataFlow::new(&config);
+        assert_eq!(run(&mut flow, vec![]), (vec!["done".to_owned()], None));
+        assert_eq!(flow.into_metadata().as_deref(), Some(&metadata()));
+
+        let grant = Grant::Code { response: callback(&transaction().state), transaction: transaction() };
+        let mut flow = TokenFlow::new(&config, grant);
+        let first = name(&flow.next(Input::Start, NOW).unwrap());
+        assert_eq!(first, "post https://op.example/token grant_type=authorization_code");
+    }
+
+    #[test]
+    fn overrides_are_set_over_the_fetched_and_the_cached_document_which_is_kept_as_published() {
+        let config = configured(json!({"metadata_overrides": {"token_endpoint": "https://op.example/other-token"}}));
+        let grant = || Grant::Code { response: callback(&transaction().state), transaction: transaction() };
+        let mut flow = TokenFlow::new(&config, grant());
+        let mut input = Input::Start;
+        let mut kept = None;
+        for answer in [ok(document()), Input::Kept] {
+            if let Step::Keep(Fetched::Metadata(metadata, _)) =
+                flow.next(std::mem::replace(&mut input, answer), NOW).unwrap()
+            {
+                kept = Some(metadata);
+            }
+        }
+        assert_eq!(kept.unwrap().token_endpoint, "https://op.example/token", "the cache keeps the provider's document");
+        assert_eq!(
+            name(&flow.next(input, NOW).unwrap()),
+            "post https://op.example/other-token grant_type=authorization_code"
+        );
+
+        let mut flow = TokenFlow::new(&config, grant());
+        assert_eq!(
+            name(&flow.next(Input::Start, NOW).unwrap()),
+            "get Metadata https://op.example/.well-known/openid-configuration refetch=false"
+        );
+        let cached = Input::Cached(Cached::Metadata(Rc::new(metadata())));
+        assert_eq!(
+            name(&flow.next(cached, NOW).unwrap()),
+            "post https://op.example/other-token grant_type=authorization_code"
+        );
+    }
+
     #[test]
     fn a_provider_document_that_is_not_there_is_an_http_error() {
-        let mut flow = MetadataFlow::new("https://op.example");
+        let config = config();
+        let mut flow = MetadataFlow::new(&config);
         let (_, error) = run(&mut flow, vec![Input::Response(HttpResponse::new(404, String::new()))]);
         assert_eq!(error, Some(ProtocolError::HttpClientError { status: 404 }));
     }

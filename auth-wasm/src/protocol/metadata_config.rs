@@ -1,0 +1,231 @@
+//! Provider metadata from the configuration: a whole discovery document (`metadata`: no discovery request
+//! is made), or single fields over the provider's (`metadata_overrides`), for providers whose discovery is
+//! incomplete (no `end_session_endpoint` though they sign out at a logout URL of their own) or unreachable
+//! (served without CORS). Both are checked as a fetched document is, and a bad value is an `invalid_config`
+//! naming its field.
+
+use std::rc::Rc;
+
+use super::json::{FieldErrors, JsonObject, JsonRecord};
+use super::{is_secure_url, ProtocolError, ProviderMetadata};
+
+/// Single fields of the provider's metadata the configuration sets, over the fetched (or supplied) document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MetadataOverrides {
+    /// Where the browser goes to sign in.
+    pub authorization_endpoint: Option<String>,
+    /// Where codes and refresh tokens are exchanged for tokens.
+    pub token_endpoint: Option<String>,
+    /// Where the browser goes to sign out at the provider (a provider that publishes none but has a logout URL).
+    pub end_session_endpoint: Option<String>,
+    /// Where the refresh token is revoked at sign-out.
+    pub revocation_endpoint: Option<String>,
+    /// The end-session endpoint's name for the post-logout redirect URI: `post_logout_redirect_uri` unless
+    /// set (`returnTo` at some providers).
+    pub post_logout_redirect_uri_parameter: Option<String>,
+    /// The end-session endpoint's name for the ID token hint: `id_token_hint` unless set; `""`: not sent.
+    pub id_token_hint_parameter: Option<String>,
+}
+
+/// The names `metadata_overrides` takes: a name it does not know is refused rather than ignored.
+const OVERRIDE_NAMES: [&str; 6] = [
+    "authorization_endpoint",
+    "token_endpoint",
+    "end_session_endpoint",
+    "revocation_endpoint",
+    "post_logout_redirect_uri_parameter",
+    "id_token_hint_parameter",
+];
+
+impl MetadataOverrides {
+    /// Reads and checks `metadata_overrides` (an object of the names above): endpoints must be HTTPS
+    /// (plain HTTP only on loopback), parameter names must not be empty except the hint's.
+    pub fn read(object: &JsonObject) -> Result<Self, ProtocolError> {
+        let invalid =
+            |field: &str, why: &str| ProtocolError::InvalidConfig(["metadata_overrides.", field, why].concat());
+        if let Some((unknown, _)) = object.iter().find(|(name, _)| !OVERRIDE_NAMES.contains(name)) {
+            return Err(invalid(unknown, " is not a setting"));
+        }
+        let mut read = FieldErrors::default();
+        let overrides = Self {
+            authorization_endpoint: read.take(object.opt_string("authorization_endpoint")),
+            token_endpoint: read.take(object.opt_string("token_endpoint")),
+            end_session_endpoint: read.take(object.opt_string("end_session_endpoint")),
+            revocation_endpoint: read.take(object.opt_string("revocation_endpoint")),
+            post_logout_redirect_uri_parameter: read.take(object.opt_string("post_logout_redirect_uri_parameter")),
+            id_token_hint_parameter: read.take(object.opt_string("id_token_hint_parameter")),
+        };
+        let overrides = read.done(overrides).map_err(|e| invalid("", &e.text()))?;
+        if let Some((field, url)) = overrides.endpoints().into_iter().find_map(|(f, url)| Some((f, url?))) {
+            if !is_secure_url(url) {
+                return Err(invalid(field, &[" `", url, "` ", INSECURE].concat()));
+            }
+        }
+        if overrides.post_logout_redirect_uri_parameter.as_deref() == Some("") {
+            return Err(invalid("post_logout_redirect_uri_parameter", " is empty"));
+        }
+        Ok(overrides)
+    }
+
+    fn endpoints(&self) -> [(&'static str, Option<&String>); 4] {
+        [
+            ("authorization_endpoint", self.authorization_endpoint.as_ref()),
+            ("token_endpoint", self.token_endpoint.as_ref()),
+            ("end_session_endpoint", self.end_session_endpoint.as_ref()),
+            ("revocation_endpoint", self.revocation_endpoint.as_ref()),
+        ]
+    }
+
+    /// `metadata` with these endpoints set; itself when none is.
+    pub fn apply(&self, metadata: Rc<ProviderMetadata>) -> Rc<ProviderMetadata> {
+        let set = |url: &Option<String>, field: &mut String| {
+            if let Some(url) = url {
+                field.clone_from(url);
+            }
+        };
+        if self.endpoints().iter().all(|(_, url)| url.is_none()) {
+            return metadata;
+        }
+        let mut metadata = Rc::unwrap_or_clone(metadata);
+        set(&self.authorization_endpoint, &mut metadata.authorization_endpoint);
+        set(&self.token_endpoint, &mut metadata.token_endpoint);
+        if self.end_session_endpoint.is_some() {
+            metadata.end_session_endpoint.clone_from(&self.end_session_endpoint);
+        }
+        if self.revocation_endpoint.is_some() {
+            metadata.revocation_endpoint.clone_from(&self.revocation_endpoint);
+        }
+        Rc::new(metadata)
+    }
+
+    /// The end-session endpoint's name for the post-logout redirect URI.
+    pub fn post_logout_redirect_uri_parameter(&self) -> &str {
+        self.post_logout_redirect_uri_parameter.as_deref().unwrap_or("post_logout_redirect_uri")
+    }
+
+    /// The end-session endpoint's name for the ID token hint; `None`: the hint is not sent.
+    pub fn id_token_hint_parameter(&self) -> Option<&str> {
+        Some(self.id_token_hint_parameter.as_deref().unwrap_or("id_token_hint")).filter(|name| !name.is_empty())
+    }
+}
+
+const INSECURE: &str = "must be an https:// URL (http:// only on loopback)";
+
+/// Reads the discovery document `metadata` supplied for `authority` and checks it as a fetched one is
+/// ([`ProviderMetadata::check`]); a problem is an `invalid_config` naming the field.
+pub fn supplied_metadata(object: &JsonObject, authority: &str) -> Result<ProviderMetadata, ProtocolError> {
+    let invalid = |field: &str, why: &str| ProtocolError::InvalidConfig(["metadata.", field, why].concat());
+    let metadata = <ProviderMetadata as JsonRecord>::from_json(object).map_err(|e| invalid("", &e.text()))?;
+    match metadata.check(authority) {
+        Ok(()) => Ok(metadata),
+        Err((field, ProtocolError::InsecureEndpoint(url))) => {
+            Err(invalid(field, &[" `", &url, "` ", INSECURE].concat()))
+        }
+        Err((field, ProtocolError::PkceNotSupported)) => Err(invalid(field, " must include S256")),
+        Err((field, _)) => Err(invalid(field, &[" `", metadata.issuer.as_str(), "` is not the authority"].concat())),
+    }
+}
+
+/// Reads the optional `metadata_overrides` object of `object` (see [`MetadataOverrides::read`]).
+pub fn read_overrides(object: &JsonObject) -> Result<MetadataOverrides, ProtocolError> {
+    match object.opt_object("metadata_overrides") {
+        Ok(Some(overrides)) => MetadataOverrides::read(overrides),
+        Ok(None) => Ok(MetadataOverrides::default()),
+        Err(e) => Err(ProtocolError::InvalidConfig(e.into())),
+    }
+}
+
+/// Reads the optional `metadata` object of `object` for `authority` (see [`supplied_metadata`]).
+pub fn read_metadata(object: &JsonObject, authority: &str) -> Result<Option<ProviderMetadata>, ProtocolError> {
+    match object.opt_object("metadata") {
+        Ok(Some(metadata)) => supplied_metadata(metadata, authority).map(Some),
+        Ok(None) => Ok(None),
+        Err(e) => Err(ProtocolError::InvalidConfig(e.into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::discovery::tests::{document, metadata};
+    use crate::protocol::ClientConfig;
+
+    fn config(settings: serde_json::Value) -> Result<ClientConfig, ProtocolError> {
+        let mut file = serde_json::json!({"authority": "https://op.example", "client_id": "spa"});
+        for (name, value) in settings.as_object().unwrap() {
+            file[name] = value.clone();
+        }
+        ClientConfig::from_json(&file.to_string())
+    }
+
+    fn invalid(why: &str) -> Result<ClientConfig, ProtocolError> {
+        Err(ProtocolError::InvalidConfig(why.into()))
+    }
+
+    #[test]
+    fn a_supplied_document_is_read_whole() {
+        let config = config(serde_json::json!({"metadata": document()})).unwrap();
+        assert_eq!(config.metadata, Some(metadata()));
+        assert_eq!(config.metadata_overrides, MetadataOverrides::default());
+    }
+
+    #[test]
+    fn a_supplied_document_is_held_to_the_rules_of_a_fetched_one_naming_the_field() {
+        let with = |name: &str, value: serde_json::Value| {
+            let mut doc = document();
+            doc[name] = value;
+            config(serde_json::json!({ "metadata": doc }))
+        };
+        assert_eq!(
+            with("issuer", "https://evil.example".into()),
+            invalid("metadata.issuer `https://evil.example` is not the authority")
+        );
+        assert_eq!(
+            with("end_session_endpoint", "http://op.example/logout".into()),
+            invalid("metadata.end_session_endpoint `http://op.example/logout` must be an https:// URL (http:// only on loopback)")
+        );
+        assert_eq!(
+            with("code_challenge_methods_supported", serde_json::json!(["plain"])),
+            invalid("metadata.code_challenge_methods_supported must include S256")
+        );
+        let Err(ProtocolError::InvalidConfig(why)) = with("token_endpoint", serde_json::Value::Null) else { panic!() };
+        assert!(why.starts_with("metadata.") && why.contains("token_endpoint"), "{why}");
+        assert!(matches!(
+            config(serde_json::json!({"metadata": "https://op.example"})),
+            Err(ProtocolError::InvalidConfig(_))
+        ));
+    }
+
+    #[test]
+    fn overrides_are_checked_and_a_misspelt_one_is_refused() {
+        let overrides = |value: serde_json::Value| config(serde_json::json!({ "metadata_overrides": value }));
+        assert_eq!(
+            overrides(serde_json::json!({"end_session_endpoint": "http://op.example/logout"})),
+            invalid("metadata_overrides.end_session_endpoint `http://op.example/logout` must be an https:// URL (http:// only on loopback)")
+        );
+        assert_eq!(
+            overrides(serde_json::json!({"end_session_url": "https://op.example/logout"})),
+            invalid("metadata_overrides.end_session_url is not a setting")
+        );
+        assert_eq!(
+            overrides(serde_json::json!({"post_logout_redirect_uri_parameter": ""})),
+            invalid("metadata_overrides.post_logout_redirect_uri_parameter is empty")
+        );
+        let loopback = overrides(serde_json::json!({"revocation_endpoint": "http://127.0.0.1:9/revoke"})).unwrap();
+        assert_eq!(loopback.metadata_overrides.revocation_endpoint.as_deref(), Some("http://127.0.0.1:9/revoke"));
+    }
+
+    #[test]
+    fn overrides_set_only_their_fields() {
+        let overrides =
+            MetadataOverrides { end_session_endpoint: Some("https://op.example/bye".into()), ..Default::default() };
+        let applied = overrides.apply(Rc::new(metadata()));
+        assert_eq!(applied.end_session_endpoint.as_deref(), Some("https://op.example/bye"));
+        assert_eq!(
+            ProviderMetadata { end_session_endpoint: metadata().end_session_endpoint, ..(*applied).clone() },
+            metadata()
+        );
+        let untouched = Rc::new(metadata());
+        assert!(Rc::ptr_eq(&MetadataOverrides::default().apply(untouched.clone()), &untouched));
+    }
+}
