@@ -26,6 +26,10 @@ pub enum Kind {
     Object,
     /// An object of strings, numbers and booleans.
     Parameters,
+    /// A provider's discovery document, with its names as published.
+    ProviderMetadata,
+    /// Single fields of a provider's metadata, by the names of `metadata_overrides` in a configuration file.
+    MetadataOverrides,
 }
 
 impl Kind {
@@ -35,7 +39,14 @@ impl Kind {
             Kind::CacheLocation => &["sessionStorage", "localStorage", "memory"],
             Kind::Prompt => &["login", "select_account", "consent", "none"],
             Kind::DpopMode => &["off", "required", "if_supported"],
-            Kind::Text | Kind::Flag | Kind::Count | Kind::Scopes | Kind::Object | Kind::Parameters => &[],
+            Kind::Text
+            | Kind::Flag
+            | Kind::Count
+            | Kind::Scopes
+            | Kind::Object
+            | Kind::Parameters
+            | Kind::ProviderMetadata
+            | Kind::MetadataOverrides => &[],
         }
     }
 }
@@ -149,6 +160,22 @@ pub const CLIENT_OPTIONS: Interface = Interface {
             "clientInfo",
             Kind::Flag,
             "Ask for Entra's `client_info` (its account ids); by default only for Microsoft Entra authorities.",
+        ),
+        optional(
+            "metadata",
+            Kind::ProviderMetadata,
+            "The provider's metadata, supplied whole: a discovery document, with its names as published \
+             (`issuer`, `authorization_endpoint`, `token_endpoint`, `jwks_uri`, …). No discovery request is \
+             made. Checked as a fetched one is (`issuer` the authority, HTTPS endpoints); a bad value is an \
+             `invalid_config` naming it. Default: read from discovery.",
+        ),
+        optional(
+            "metadataOverrides",
+            Kind::MetadataOverrides,
+            "Single fields set over the provider's metadata: `authorization_endpoint`, `token_endpoint`, \
+             `end_session_endpoint`, `revocation_endpoint` (HTTPS), and the end-session endpoint's parameter \
+             names `post_logout_redirect_uri_parameter` (e.g. `returnTo`) and `id_token_hint_parameter` (`\"\"`: \
+             no hint is sent). Another name is an `invalid_config`. Default: none.",
         ),
         optional_or(
             "popupRedirectUri",

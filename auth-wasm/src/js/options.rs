@@ -4,6 +4,7 @@
 //! snake_case forms).
 
 use super::declaration::{self, Field, Kind};
+use crate::protocol::metadata_config::{read_metadata, read_overrides};
 use crate::protocol::{
     json, CacheLocation, ClientConfig, InteractiveAuthenticationRequest, JsonError, JsonObject, PopupOptions, Prompt,
     ProtocolError, Scopes,
@@ -108,8 +109,10 @@ pub fn client_config(options: &JsonObject) -> Result<ClientConfig, ProtocolError
         }
         Ok(config)
     };
-    let config = read().map_err(|e| ProtocolError::InvalidConfig(e.into()))?;
+    let mut config = read().map_err(|e| ProtocolError::InvalidConfig(e.into()))?;
     config.validate()?;
+    config.metadata = read_metadata(options, "metadata", &config.authority)?;
+    config.metadata_overrides = read_overrides(options, "metadataOverrides")?;
     Ok(config)
 }
 

@@ -142,8 +142,8 @@ impl ClientConfig {
     /// Other names are ignored: the object may hold an app's own settings too.
     pub fn from_json_object(object: &JsonObject) -> Result<Self, ProtocolError> {
         let mut config = Self::read(object).map_err(|e| ProtocolError::InvalidConfig(e.into()))?.validated()?;
-        config.metadata = read_metadata(object, &config.authority)?;
-        config.metadata_overrides = read_overrides(object)?;
+        config.metadata = read_metadata(object, "metadata", &config.authority)?;
+        config.metadata_overrides = read_overrides(object, "metadata_overrides")?;
         Ok(config)
     }
 

@@ -40,9 +40,9 @@ const OVERRIDE_NAMES: [&str; 6] = [
 impl MetadataOverrides {
     /// Reads and checks `metadata_overrides` (an object of the names above): endpoints must be HTTPS
     /// (plain HTTP only on loopback), parameter names must not be empty except the hint's.
-    pub fn read(object: &JsonObject) -> Result<Self, ProtocolError> {
-        let invalid =
-            |field: &str, why: &str| ProtocolError::InvalidConfig(["metadata_overrides.", field, why].concat());
+    /// A problem is an `invalid_config` naming the field as `{key}.{field}`.
+    pub fn read(object: &JsonObject, key: &str) -> Result<Self, ProtocolError> {
+        let invalid = |field: &str, why: &str| ProtocolError::InvalidConfig([key, ".", field, why].concat());
         if let Some((unknown, _)) = object.iter().find(|(name, _)| !OVERRIDE_NAMES.contains(name)) {
             return Err(invalid(unknown, " is not a setting"));
         }
@@ -112,9 +112,9 @@ impl MetadataOverrides {
 const INSECURE: &str = "must be an https:// URL (http:// only on loopback)";
 
 /// Reads the discovery document `metadata` supplied for `authority` and checks it as a fetched one is
-/// ([`ProviderMetadata::check`]); a problem is an `invalid_config` naming the field.
-pub fn supplied_metadata(object: &JsonObject, authority: &str) -> Result<ProviderMetadata, ProtocolError> {
-    let invalid = |field: &str, why: &str| ProtocolError::InvalidConfig(["metadata.", field, why].concat());
+/// (`ProviderMetadata::check`); a problem is an `invalid_config` naming the field as `{key}.{field}`.
+pub fn supplied_metadata(object: &JsonObject, key: &str, authority: &str) -> Result<ProviderMetadata, ProtocolError> {
+    let invalid = |field: &str, why: &str| ProtocolError::InvalidConfig([key, ".", field, why].concat());
     let metadata = <ProviderMetadata as JsonRecord>::from_json(object).map_err(|e| invalid("", &e.text()))?;
     match metadata.check(authority) {
         Ok(()) => Ok(metadata),
@@ -126,19 +126,23 @@ pub fn supplied_metadata(object: &JsonObject, authority: &str) -> Result<Provide
     }
 }
 
-/// Reads the optional `metadata_overrides` object of `object` (see [`MetadataOverrides::read`]).
-pub fn read_overrides(object: &JsonObject) -> Result<MetadataOverrides, ProtocolError> {
-    match object.opt_object("metadata_overrides") {
-        Ok(Some(overrides)) => MetadataOverrides::read(overrides),
+/// Reads the optional overrides object `key` of `object` (see [`MetadataOverrides::read`]).
+pub fn read_overrides(object: &JsonObject, key: &str) -> Result<MetadataOverrides, ProtocolError> {
+    match object.opt_object(key) {
+        Ok(Some(overrides)) => MetadataOverrides::read(overrides, key),
         Ok(None) => Ok(MetadataOverrides::default()),
         Err(e) => Err(ProtocolError::InvalidConfig(e.into())),
     }
 }
 
-/// Reads the optional `metadata` object of `object` for `authority` (see [`supplied_metadata`]).
-pub fn read_metadata(object: &JsonObject, authority: &str) -> Result<Option<ProviderMetadata>, ProtocolError> {
-    match object.opt_object("metadata") {
-        Ok(Some(metadata)) => supplied_metadata(metadata, authority).map(Some),
+/// Reads the optional discovery document `key` of `object` for `authority` (see [`supplied_metadata`]).
+pub fn read_metadata(
+    object: &JsonObject,
+    key: &str,
+    authority: &str,
+) -> Result<Option<ProviderMetadata>, ProtocolError> {
+    match object.opt_object(key) {
+        Ok(Some(metadata)) => supplied_metadata(metadata, key, authority).map(Some),
         Ok(None) => Ok(None),
         Err(e) => Err(ProtocolError::InvalidConfig(e.into())),
     }
