@@ -85,7 +85,7 @@ async fn protocol_core() -> Result<(), AuthError> {
         "login" => {
             let request = InteractiveAuthenticationRequest::from_history_state(&input(6))?
                 .unwrap_or_else(|| InteractiveAuthenticationRequest::login("/"));
-            let mut flow = MetadataFlow::new(&config.authority);
+            let mut flow = MetadataFlow::new(&config);
             drive(&mut flow).await?;
             let metadata = flow.into_metadata().ok_or(ProtocolError::MissingParameter("metadata"))?;
             let return_url = safe_return_url(&request.return_url, &origin);

@@ -111,7 +111,7 @@ pub fn client_config(options: &JsonObject) -> Result<ClientConfig, ProtocolError
     };
     let mut config = read().map_err(|e| ProtocolError::InvalidConfig(e.into()))?;
     config.validate()?;
-    config.metadata = read_metadata(options, "metadata", &config.authority)?;
+    config.metadata = read_metadata(options, "metadata", &config.authority)?.map(Box::new);
     config.metadata_overrides = read_overrides(options, "metadataOverrides")?;
     Ok(config)
 }

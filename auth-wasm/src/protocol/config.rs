@@ -74,7 +74,7 @@ pub struct ClientConfig {
     pub client_info: Option<bool>,
     /// The provider's metadata, supplied whole (a discovery document): no discovery request is made.
     /// Checked as a fetched document is (see [`super::metadata_config`]).
-    pub metadata: Option<ProviderMetadata>,
+    pub metadata: Option<Box<ProviderMetadata>>,
     /// Single fields set over the provider's metadata, fetched or supplied: endpoints, and the
     /// end-session endpoint's parameter names.
     pub metadata_overrides: MetadataOverrides,
@@ -142,7 +142,7 @@ impl ClientConfig {
     /// Other names are ignored: the object may hold an app's own settings too.
     pub fn from_json_object(object: &JsonObject) -> Result<Self, ProtocolError> {
         let mut config = Self::read(object).map_err(|e| ProtocolError::InvalidConfig(e.into()))?.validated()?;
-        config.metadata = read_metadata(object, "metadata", &config.authority)?;
+        config.metadata = read_metadata(object, "metadata", &config.authority)?.map(Box::new);
         config.metadata_overrides = read_overrides(object, "metadata_overrides")?;
         Ok(config)
     }

@@ -162,7 +162,7 @@ impl<'a> Documents<'a> {
     /// supplies them (then no discovery request is made), else from the cache or discovery.
     fn new(config: &'a ClientConfig) -> Self {
         let overrides = &config.metadata_overrides;
-        let metadata = config.metadata.clone().map(|metadata| overrides.apply(Rc::new(metadata)));
+        let metadata = config.metadata.as_deref().map(|metadata| overrides.apply(Rc::new(metadata.clone())));
         Self { authority: &config.authority, overrides, metadata, jwks: None, keep: None }
     }
 

@@ -169,7 +169,7 @@ mod tests {
     #[test]
     fn a_supplied_document_is_read_whole() {
         let config = config(serde_json::json!({"metadata": document()})).unwrap();
-        assert_eq!(config.metadata, Some(metadata()));
+        assert_eq!(config.metadata, Some(Box::new(metadata())));
         assert_eq!(config.metadata_overrides, MetadataOverrides::default());
     }
 
