@@ -2,7 +2,7 @@
 
 use super::entra::is_entra_authority;
 use super::json::{FieldErrors, JsonError, JsonObject};
-use super::metadata_config::{read_metadata, read_overrides, MetadataOverrides};
+use super::metadata_config::{check_supplied, read_metadata, read_overrides, MetadataOverrides};
 use super::{is_secure_url, ClientId, ProtocolError, ProviderMetadata, Scopes};
 
 pub const DEFAULT_REDIRECT_PATH: &str = "/authentication/login-callback";
@@ -183,7 +183,7 @@ impl ClientConfig {
     }
 
     /// Checks what a client cannot work without: a client id, and an HTTPS authority (plain HTTP only on
-    /// loopback).
+    /// loopback); and provider metadata it supplies or overrides, as a fetched document is checked.
     pub fn validate(&self) -> Result<(), ProtocolError> {
         if self.client_id.as_str().is_empty() {
             return Err(ProtocolError::InvalidConfig("client_id is empty".into()));
@@ -193,7 +193,10 @@ impl ClientConfig {
                 ["authority `", &self.authority, "` must be an https:// URL (http:// only on loopback)"].concat(),
             ));
         }
-        Ok(())
+        if let Some(metadata) = &self.metadata {
+            check_supplied(metadata, "metadata", &self.authority)?;
+        }
+        self.metadata_overrides.check("metadata_overrides")
     }
 }
 

@@ -56,15 +56,22 @@ impl MetadataOverrides {
             id_token_hint_parameter: read.take(object.opt_string("id_token_hint_parameter")),
         };
         let overrides = read.done(overrides).map_err(|e| invalid("", &e.text()))?;
-        if let Some((field, url)) = overrides.endpoints().into_iter().find_map(|(f, url)| Some((f, url?))) {
+        overrides.check(key)?;
+        Ok(overrides)
+    }
+
+    /// Checks the overrides as [`Self::read`] does, naming a field as `{key}.{field}`: for those set in code.
+    pub fn check(&self, key: &str) -> Result<(), ProtocolError> {
+        let invalid = |field: &str, why: &str| ProtocolError::InvalidConfig([key, ".", field, why].concat());
+        if let Some((field, url)) = self.endpoints().into_iter().find_map(|(f, url)| Some((f, url?))) {
             if !is_secure_url(url) {
                 return Err(invalid(field, &[" `", url, "` ", INSECURE].concat()));
             }
         }
-        if overrides.post_logout_redirect_uri_parameter.as_deref() == Some("") {
+        if self.post_logout_redirect_uri_parameter.as_deref() == Some("") {
             return Err(invalid("post_logout_redirect_uri_parameter", " is empty"));
         }
-        Ok(overrides)
+        Ok(())
     }
 
     fn endpoints(&self) -> [(&'static str, Option<&String>); 4] {
@@ -112,12 +119,20 @@ impl MetadataOverrides {
 const INSECURE: &str = "must be an https:// URL (http:// only on loopback)";
 
 /// Reads the discovery document `metadata` supplied for `authority` and checks it as a fetched one is
-/// (`ProviderMetadata::check`); a problem is an `invalid_config` naming the field as `{key}.{field}`.
+/// (see [`check_supplied`]).
 pub fn supplied_metadata(object: &JsonObject, key: &str, authority: &str) -> Result<ProviderMetadata, ProtocolError> {
+    let metadata = <ProviderMetadata as JsonRecord>::from_json(object)
+        .map_err(|e| ProtocolError::InvalidConfig([key, ".", &e.text()].concat()))?;
+    check_supplied(&metadata, key, authority)?;
+    Ok(metadata)
+}
+
+/// Checks a supplied document as a fetched one is (`ProviderMetadata::check`); a problem is an
+/// `invalid_config` naming the field as `{key}.{field}`.
+pub fn check_supplied(metadata: &ProviderMetadata, key: &str, authority: &str) -> Result<(), ProtocolError> {
     let invalid = |field: &str, why: &str| ProtocolError::InvalidConfig([key, ".", field, why].concat());
-    let metadata = <ProviderMetadata as JsonRecord>::from_json(object).map_err(|e| invalid("", &e.text()))?;
     match metadata.check(authority) {
-        Ok(()) => Ok(metadata),
+        Ok(()) => Ok(()),
         Err((field, ProtocolError::InsecureEndpoint(url))) => {
             Err(invalid(field, &[" `", &url, "` ", INSECURE].concat()))
         }
@@ -217,6 +232,22 @@ mod tests {
         );
         let loopback = overrides(serde_json::json!({"revocation_endpoint": "http://127.0.0.1:9/revoke"})).unwrap();
         assert_eq!(loopback.metadata_overrides.revocation_endpoint.as_deref(), Some("http://127.0.0.1:9/revoke"));
+    }
+
+    #[test]
+    fn values_set_in_code_are_checked_when_the_configuration_is() {
+        let mut config = ClientConfig::new("https://op.example", "spa");
+        config.metadata_overrides.token_endpoint = Some("http://op.example/token".into());
+        let insecure = "metadata_overrides.token_endpoint `http://op.example/token` must be an https:// URL (http:// only on loopback)";
+        assert_eq!(config.validate(), Err(ProtocolError::InvalidConfig(insecure.into())));
+        config.metadata_overrides = MetadataOverrides::default();
+        config.metadata = Some(Box::new(metadata()));
+        assert_eq!(config.validate(), Ok(()));
+        config.authority = "https://other.example".into();
+        assert_eq!(
+            config.validate(),
+            Err(ProtocolError::InvalidConfig("metadata.issuer `https://op.example` is not the authority".into()))
+        );
     }
 
     #[test]
