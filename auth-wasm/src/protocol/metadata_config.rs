@@ -6,7 +6,8 @@
 
 use std::rc::Rc;
 
-use super::json::{FieldErrors, JsonObject, JsonRecord};
+use super::json::{JsonObject, JsonRecord};
+use super::JsonValue;
 use super::{is_secure_url, ProtocolError, ProviderMetadata};
 
 /// Single fields of the provider's metadata the configuration sets, over the fetched (or supplied) document.
@@ -27,35 +28,26 @@ pub struct MetadataOverrides {
     pub id_token_hint_parameter: Option<String>,
 }
 
-/// The names `metadata_overrides` takes: a name it does not know is refused rather than ignored.
-const OVERRIDE_NAMES: [&str; 6] = [
-    "authorization_endpoint",
-    "token_endpoint",
-    "end_session_endpoint",
-    "revocation_endpoint",
-    "post_logout_redirect_uri_parameter",
-    "id_token_hint_parameter",
-];
-
 impl MetadataOverrides {
-    /// Reads and checks `metadata_overrides` (an object of the names above): endpoints must be HTTPS
-    /// (plain HTTP only on loopback), parameter names must not be empty except the hint's.
-    /// A problem is an `invalid_config` naming the field as `{key}.{field}`.
+    /// Reads and checks `metadata_overrides`, an object of the fields' names: endpoints must be HTTPS
+    /// (plain HTTP only on loopback), the post-logout redirect URI's name must not be empty, and another
+    /// name is refused rather than ignored. A problem is an `invalid_config` naming the field as `{key}.{field}`.
     pub fn read(object: &JsonObject, key: &str) -> Result<Self, ProtocolError> {
         let invalid = |field: &str, why: &str| ProtocolError::InvalidConfig([key, ".", field, why].concat());
-        if let Some((unknown, _)) = object.iter().find(|(name, _)| !OVERRIDE_NAMES.contains(name)) {
-            return Err(invalid(unknown, " is not a setting"));
+        let mut overrides = Self::default();
+        for (name, value) in object.iter() {
+            let field = match name {
+                "authorization_endpoint" => &mut overrides.authorization_endpoint,
+                "token_endpoint" => &mut overrides.token_endpoint,
+                "end_session_endpoint" => &mut overrides.end_session_endpoint,
+                "revocation_endpoint" => &mut overrides.revocation_endpoint,
+                "post_logout_redirect_uri_parameter" => &mut overrides.post_logout_redirect_uri_parameter,
+                "id_token_hint_parameter" => &mut overrides.id_token_hint_parameter,
+                _ => return Err(invalid(name, " is not a setting")),
+            };
+            let JsonValue::String(text) = value else { return Err(invalid(name, " must be a string")) };
+            *field = Some(text.clone());
         }
-        let mut read = FieldErrors::default();
-        let overrides = Self {
-            authorization_endpoint: read.take(object.opt_string("authorization_endpoint")),
-            token_endpoint: read.take(object.opt_string("token_endpoint")),
-            end_session_endpoint: read.take(object.opt_string("end_session_endpoint")),
-            revocation_endpoint: read.take(object.opt_string("revocation_endpoint")),
-            post_logout_redirect_uri_parameter: read.take(object.opt_string("post_logout_redirect_uri_parameter")),
-            id_token_hint_parameter: read.take(object.opt_string("id_token_hint_parameter")),
-        };
-        let overrides = read.done(overrides).map_err(|e| invalid("", &e.text()))?;
         overrides.check(key)?;
         Ok(overrides)
     }
@@ -63,8 +55,8 @@ impl MetadataOverrides {
     /// Checks the overrides as [`Self::read`] does, naming a field as `{key}.{field}`: for those set in code.
     pub fn check(&self, key: &str) -> Result<(), ProtocolError> {
         let invalid = |field: &str, why: &str| ProtocolError::InvalidConfig([key, ".", field, why].concat());
-        if let Some((field, url)) = self.endpoints().into_iter().find_map(|(f, url)| Some((f, url?))) {
-            if !is_secure_url(url) {
+        for (field, url) in self.endpoints() {
+            if let Some(url) = url.filter(|url| !is_secure_url(url)) {
                 return Err(invalid(field, &[" `", url, "` ", INSECURE].concat()));
             }
         }
@@ -221,6 +213,15 @@ mod tests {
         assert_eq!(
             overrides(serde_json::json!({"end_session_endpoint": "http://op.example/logout"})),
             invalid("metadata_overrides.end_session_endpoint `http://op.example/logout` must be an https:// URL (http:// only on loopback)")
+        );
+        assert_eq!(
+            overrides(serde_json::json!({"authorization_endpoint": "https://op.example/auth", "token_endpoint": "http://op.example/t"})),
+            invalid("metadata_overrides.token_endpoint `http://op.example/t` must be an https:// URL (http:// only on loopback)"),
+            "every endpoint is checked"
+        );
+        assert_eq!(
+            overrides(serde_json::json!({"token_endpoint": 7})),
+            invalid("metadata_overrides.token_endpoint must be a string")
         );
         assert_eq!(
             overrides(serde_json::json!({"end_session_url": "https://op.example/logout"})),
