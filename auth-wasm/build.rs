@@ -48,6 +48,7 @@ fn typescript_type(kind: Kind) -> String {
                                     end_session_endpoint?: string; revocation_endpoint?: string; \
                                     post_logout_redirect_uri_parameter?: string; id_token_hint_parameter?: string }"
             .into(),
+        Kind::UrlCallback => "(url: string) => unknown".into(),
         Kind::CacheLocation | Kind::Prompt | Kind::DpopMode => {
             kind.choices().iter().map(|c| quoted(c)).collect::<Vec<_>>().join(" | ")
         }

@@ -51,7 +51,27 @@ NPM_WASM_OPT=(-Oz --flatten --rereloop -Oz -Oz --strip-producers --low-memory-un
 wasm-opt "${NPM_WASM_OPT[@]}" -g "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$ROOT/target/npm/breakdown/auth_wasm.names.wasm"
 wasm-opt "${NPM_WASM_OPT[@]}" "${WASM_OPT_FEATURES[@]}" "$OUT/auth_wasm_bg.wasm" -o "$OUT/auth_wasm_bg.wasm"
 cp auth-wasm/npm/index.js auth-wasm/npm/index.d.ts auth-wasm/npm/errors.js auth-wasm/npm/errors.d.ts \
-  auth-wasm/npm/README.md "$OUT/"
+  auth-wasm/npm/react.js auth-wasm/npm/react.d.ts auth-wasm/npm/README.md "$OUT/"
+# wasm-bindgen's .d.ts declares its internals, which index.js uses and an app does not: the loader's
+# InitOutput (the module's exports, with mangled names), initSync, and [Symbol.dispose], whose
+# declaration needs TypeScript's ESNext.Disposable lib. They go; free() stays, said to be optional.
+node -e '
+  const fs = require("fs");
+  const file = process.argv[1];
+  let text = fs.readFileSync(file, "utf8");
+  const edit = (from, to) => {
+    if (!text.includes(from)) throw new Error(`auth_wasm.d.ts has no ${JSON.stringify(from)}: update build-npm.sh`);
+    text = text.replace(from, to);
+  };
+  edit("    free(): void;\n    [Symbol.dispose](): void;\n",
+    "    /** Frees the client in the WebAssembly module now, after which it is unusable. Optional: a client the page\n"
+    + "     * no longer references is freed when the browser collects it. */\n    free(): void;\n");
+  const internals = text.indexOf("export interface InitOutput");
+  if (internals < 0) throw new Error("auth_wasm.d.ts has no InitOutput: update build-npm.sh");
+  text = text.slice(0, internals) + "/** The loader index.js calls (its init() is the API). */\n"
+    + "export default function __wbg_init(module_or_path?: { module_or_path: InitInput | Promise<InitInput> }): Promise<unknown>;\n";
+  fs.writeFileSync(file, text);
+' "$OUT/auth_wasm.d.ts"
 # The static page a sign-in popup lands on, for the app to serve at its popup redirect URI.
 cp demo-app/popup-callback.html "$OUT/"
 # The errors' English text, from the tables Rust's Display reads too (errors.js assembles it): the
@@ -86,9 +106,13 @@ VERSION="$version" OUT="$OUT" node -e '
       ".": { types: "./index.d.ts", default: "./index.js" },
       "./auth_wasm_bg.wasm": "./auth_wasm_bg.wasm",
       "./popup-callback.html": "./popup-callback.html",
+      "./react": { types: "./react.d.ts", default: "./react.js" },
       "./package.json": "./package.json",
     },
-    files: ["index.js", "index.d.ts", "errors.js", "errors.d.ts", "messages.js", "auth_wasm.js", "auth_wasm.d.ts", "auth_wasm_bg.wasm", "snippets", "popup-callback.html", "README.md"],
+    // Only auth-wasm/react imports React: the app brings it.
+    peerDependencies: { react: ">=18" },
+    peerDependenciesMeta: { react: { optional: true } },
+    files: ["index.js", "index.d.ts", "react.js", "react.d.ts", "errors.js", "errors.d.ts", "messages.js", "auth_wasm.js", "auth_wasm.d.ts", "auth_wasm_bg.wasm", "snippets", "popup-callback.html", "README.md"],
     sideEffects: false,
     license: "MIT OR Apache-2.0",
     keywords: ["oauth2", "openid-connect", "oidc", "pkce", "authentication", "webassembly", "entra-id"],

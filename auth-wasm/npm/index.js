@@ -8,6 +8,9 @@ export { AuthError, InteractionRequiredError } from './errors.js';
 
 let loading;
 let loaded = false;
+// This page's one handleRedirect(), whichever client and however often it is called: a second code
+// exchange would fail (React's StrictMode runs effects twice).
+let redirect;
 
 /**
  * Loads the WebAssembly module: `input` is where it is (a URL, a Response, its bytes or a compiled
@@ -33,11 +36,42 @@ export function init(input) {
 
 /** Signs users in with an OpenID Connect provider; `init()` must have resolved first. */
 export class AuthClient extends WasmAuthClient {
+  #navigate;
+
   constructor(options) {
     if (!loaded) {
       throw new AuthError('not_initialized', '`await init()` before `new AuthClient()`, or use `await createAuthClient()`');
     }
+    // Read here: the wasm gets the options as JSON, which drops functions.
+    const navigate = options?.navigate;
+    if (navigate !== undefined && typeof navigate !== 'function') {
+      throw new AuthError('invalid_config', 'AuthClientOptions: `navigate` must be a function taking a URL');
+    }
     super(options);
+    this.#navigate = navigate;
+  }
+
+  /** Completes this page's callback once: later calls share the first call's promise. */
+  handleRedirect() {
+    redirect ??= this.#tellingRouter(() => super.handleRedirect());
+    return redirect;
+  }
+
+  logout(request) {
+    return this.#tellingRouter(() => super.logout(request));
+  }
+
+  /** `run()`, after which the app's router hears of a new address, as leptos-auth tells leptos_router. */
+  async #tellingRouter(run) {
+    const before = location.href;
+    try {
+      return await run();
+    } finally {
+      if (location.href !== before) {
+        if (this.#navigate) this.#navigate(location.pathname + location.search + location.hash);
+        else dispatchEvent(new PopStateEvent('popstate', { state: history.state }));
+      }
+    }
   }
 
   /** `getToken(request)`, whose `InteractionRequiredError` can also get the token in a popup: `popup()` is

@@ -1,9 +1,8 @@
 //! Calling the protected demo API with the user's access token.
 
-use auth_wasm::browser::AuthError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_auth::{use_auth, Auth};
+use leptos_auth::{use_auth, Auth, AuthError};
 use serde::Deserialize;
 
 #[derive(Clone, Debug, Deserialize)]

@@ -1,11 +1,9 @@
 //! A hidden page (`/bench`, not in the navigation) that times cached-token calls of the Rust API for
 //! `tests/bench/session-bench.mjs`.
 
-use auth_wasm::browser::{AuthError, TokenResult};
-use auth_wasm::protocol::Scopes;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_auth::{use_auth, AuthState};
+use leptos_auth::{use_auth, AuthError, AuthState, Scopes, TokenResult};
 use leptos_router::hooks::use_query_map;
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -1,6 +1,7 @@
 //! The demo's configuration file: the library's settings plus the demo API's address.
 
-use auth_wasm::protocol::{ClientConfig, JsonObject, PopupOptions};
+use leptos_auth::auth_wasm::protocol::JsonObject;
+use leptos_auth::{ClientConfig, PopupOptions};
 
 const CONFIG_URL: &str = "/auth-config.json";
 

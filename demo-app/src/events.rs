@@ -1,8 +1,7 @@
 //! The event log: what the auth client reported on this page load.
 
-use auth_wasm::browser::AuthEvent;
 use leptos::prelude::*;
-use leptos_auth::use_auth;
+use leptos_auth::{use_auth, AuthEvent};
 
 fn describe(event: &AuthEvent) -> String {
     match event {

@@ -1,8 +1,7 @@
 //! Home: who is signed in, and a sign-in form with the request's options.
 
-use auth_wasm::protocol::{InteractiveAuthenticationRequest, PopupOptions, Prompt};
 use leptos::prelude::*;
-use leptos_auth::{use_auth, AuthState};
+use leptos_auth::{use_auth, AuthState, InteractiveAuthenticationRequest, PopupOptions, Prompt};
 
 #[component]
 pub fn Home() -> impl IntoView {

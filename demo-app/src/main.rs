@@ -12,9 +12,10 @@ mod orders;
 mod profile;
 mod tokens;
 
-use auth_wasm::protocol::{InteractiveAuthenticationRequest, PopupOptions};
 use leptos::prelude::*;
-use leptos_auth::{use_auth, AuthProvider, AuthState, Authentication};
+use leptos_auth::{
+    current_path, use_auth, AuthProvider, AuthState, Authentication, InteractiveAuthenticationRequest, PopupOptions,
+};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
@@ -93,7 +94,7 @@ fn NavBar() -> impl IntoView {
                     <button on:click=move |_| auth.sign_in()>"Sign in"</button>
                     // Opened in the click handler itself: popup blockers allow it.
                     <button on:click=move |_| auth.login_popup(
-                        InteractiveAuthenticationRequest::login(auth_wasm::browser::current_path()),
+                        InteractiveAuthenticationRequest::login(current_path()),
                         &expect_context::<PopupOptions>(),
                     )>"Sign in with a popup"</button>
                 }

@@ -1,6 +1,6 @@
 //! Profile: the signed-in user's ID-token claims.
 
-use auth_wasm::protocol::json;
+use leptos_auth::auth_wasm::protocol::json;
 use leptos::prelude::*;
 use leptos_auth::{use_auth, AuthorizeView};
 

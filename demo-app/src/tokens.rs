@@ -1,11 +1,9 @@
 //! Tokens: get an access token silently, one at a time or ten at once (which share one renewal).
 
-use auth_wasm::browser::TokenResult;
-use auth_wasm::protocol::{PopupOptions, Scopes};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_auth::use_auth;
+use leptos_auth::{use_auth, PopupOptions, Scopes, TokenResult};
 
 /// What one `get_token` call gave, as shown on the page (never the token itself).
 #[derive(Clone)]

@@ -1,13 +1,12 @@
-use auth_wasm::protocol::ClientConfig;
 use leptos::prelude::*;
-use leptos_auth::{use_auth, AuthProvider, AuthState, Authentication, AuthorizeView, RedirectToLogin};
+use leptos_auth::{use_auth, AuthProvider, AuthState, Authentication, AuthorizeView, ClientConfig, RedirectToLogin};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 fn main() {
     // Register a single-page app (public client) at your provider with the redirect URIs
-    // {origin}/authentication/login-callback, {origin}/authentication/logout-callback and
-    // {origin}/silent-callback.html (a blank page).
+    // {origin}/authentication/login-callback, {origin}/silent-callback.html and
+    // {origin}/popup-callback.html (blank pages), and {origin}/authentication/logout-callback for sign-out.
     let config = ClientConfig::new("https://login.example.com/tenant", "your-client-id");
     leptos::mount::mount_to_body(move || view! { <App config=config.clone() /> });
 }

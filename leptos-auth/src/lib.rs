@@ -40,10 +40,20 @@ use auth_wasm::browser as browser_api;
 #[cfg(not(target_arch = "wasm32"))]
 use server as browser_api;
 
-pub use auth_wasm::protocol::AuthError;
+/// auth-wasm itself, for what is not re-exported below (the protocol core, JSON claims, the browser layer),
+/// so that a Leptos app can depend on leptos-auth alone.
+pub use auth_wasm;
+// What an app names when it uses the components: its configuration, the requests and options of sign-in,
+// the scopes and token of an API call, the signed-in account, the events, the errors.
+#[cfg(feature = "dpop")]
+pub use auth_wasm::protocol::DpopMode;
+pub use auth_wasm::protocol::{
+    AccessToken, Account, AuthError, AuthEvent, CacheLocation, ClientConfig, InteractiveAuthenticationRequest,
+    PopupOptions, Prompt, Scope, Scopes,
+};
 // From here rather than `auth_wasm::browser`, an app's code compiles for the server too.
 pub use authentication::{Authentication, AuthenticationPaths};
 pub use authorize_view::AuthorizeView;
-pub use browser_api::{AuthClient, AuthorizedFetch, InteractionRequired, TokenResult};
+pub use browser_api::{current_path, AuthClient, AuthorizedFetch, InteractionRequired, TokenResult};
 pub use context::{provide_auth, provide_auth_with_client, use_auth, Auth, AuthProvider, AuthState};
 pub use redirect_to_login::RedirectToLogin;

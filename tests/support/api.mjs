@@ -36,11 +36,13 @@ function decodePart(part) {
  * @param {string} options.issuer the provider that issues the tokens
  * @param {string} options.audience the resource indicator the tokens must be for
  * @param {string} options.scope the scope they must carry
- * @param {string} options.spaOrigin the one origin allowed by CORS
+ * @param {string} [options.spaOrigin] the demo's origin, allowed by CORS
+ * @param {string[]} [options.appOrigins] other apps' origins, allowed by CORS too
  * @param {number} [options.port] 0 for any free port
  * @param {boolean} [options.dpopNonces] answer a DPoP key's first proof with `use_dpop_nonce`
  */
-export async function startApi({ issuer, audience, scope, spaOrigin, port = 0, dpopNonces = false }) {
+export async function startApi({ issuer, audience, scope, spaOrigin, appOrigins = [], port = 0, dpopNonces = false }) {
+  const allowed = [spaOrigin, ...appOrigins].filter(Boolean);
   let url;
   const elsewhere = await startElsewhere(() => url);
   let stepUps = 0;
@@ -82,8 +84,9 @@ export async function startApi({ issuer, audience, scope, spaOrigin, port = 0, d
   }
 
   const server = http.createServer(async (req, res) => {
+    // CORS names the request's origin when it is allowed (an answer names one origin), else the first.
     const cors = {
-      'access-control-allow-origin': spaOrigin,
+      'access-control-allow-origin': allowed.includes(req.headers.origin) ? req.headers.origin : allowed[0],
       'access-control-allow-headers': 'authorization, content-type, dpop',
       'access-control-allow-methods': 'GET',
       'access-control-expose-headers': 'www-authenticate, dpop-nonce',

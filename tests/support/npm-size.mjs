@@ -85,3 +85,10 @@ export function npmSize(dir = NPM_DIR) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) npmSize(process.argv[2] ?? NPM_DIR);
+
+/** The React entry point (`auth-wasm/react`, react.js) on its own, min+gzip -9: what it adds to an app
+ * that loads the package and React anyway (both stay imports of it, measured elsewhere or not at all). */
+export function reactSize(dir = NPM_DIR) {
+  const small = minified('react.js', readFileSync(path.join(dir, 'react.js')));
+  return { minGzip: gzip(small), minBrotli: brotli(small) };
+}

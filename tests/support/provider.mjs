@@ -16,6 +16,11 @@ export const USERS = {
   alice: { name: 'Alice Example', given_name: 'Alice', family_name: 'Example', email: 'alice@example.com' },
   bob: { name: 'Bob Example', given_name: 'Bob', family_name: 'Example', email: 'bob@example.com' },
 };
+// What an app of its own (not the demo) registers, for each origin the local stack is started for
+// (`stack.mjs --app-origin`): the paths leptos-auth and the npm package use by default, and the root,
+// where the npm package's example comes back to.
+export const APP_REDIRECT_PATHS = ['/authentication/login-callback', '/silent-callback.html', '/popup-callback.html', '/'];
+export const APP_POST_LOGOUT_PATHS = ['/authentication/logout-callback', '/'];
 // Parameters whose values are secrets: the request log keeps that they were sent, not what they were.
 const SECRET_PARAMS = new Set(['code', 'code_verifier', 'refresh_token', 'id_token_hint', 'token', 'password']);
 
@@ -53,7 +58,9 @@ function postLogoutSuccessSource(ctx) {
 /**
  * Starts the provider and its request log.
  * @param {object} options
- * @param {string} options.spaOrigin the app's origin (CORS, redirect URIs)
+ * @param {string} [options.spaOrigin] the demo's origin (CORS, the demo's redirect URIs)
+ * @param {string[]} [options.appOrigins] origins of other apps (CORS, APP_REDIRECT_PATHS and
+ *   APP_POST_LOGOUT_PATHS on each)
  * @param {number} [options.port] 0 for any free port
  * @param {number} [options.logPort] 0 for any free port
  * @param {number} [options.accessTokenTtl] seconds
@@ -84,7 +91,7 @@ function postLogoutSuccessSource(ctx) {
  *   post-logout redirect URI): it sends the browser on to the end-session endpoint
  */
 export async function startProvider({
-  spaOrigin, port = 0, logPort = 0, accessTokenTtl = 3600, refreshTokens = true, rogueIdTokens = false,
+  spaOrigin, appOrigins = [], port = 0, logPort = 0, accessTokenTtl = 3600, refreshTokens = true, rogueIdTokens = false,
   endSession = true, refuseFrames = false, host = '127.0.0.1', refuseScope, par = 'on', dpop = false,
   discovery = true, returnToLogout = false,
 }) {
@@ -101,10 +108,16 @@ export async function startProvider({
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       redirect_uris: [
-        `${spaOrigin}/authentication/login-callback`, `${spaOrigin}/silent-callback.html`, `${spaOrigin}/js-example/`,
-        `${spaOrigin}/popup-callback.html`,
+        ...(spaOrigin ? [
+          `${spaOrigin}/authentication/login-callback`, `${spaOrigin}/silent-callback.html`, `${spaOrigin}/js-example/`,
+          `${spaOrigin}/popup-callback.html`,
+        ] : []),
+        ...appOrigins.flatMap((origin) => APP_REDIRECT_PATHS.map((p) => `${origin}${p}`)),
       ],
-      post_logout_redirect_uris: [`${spaOrigin}/authentication/logout-callback`, `${spaOrigin}/js-example/`],
+      post_logout_redirect_uris: [
+        ...(spaOrigin ? [`${spaOrigin}/authentication/logout-callback`, `${spaOrigin}/js-example/`] : []),
+        ...appOrigins.flatMap((origin) => APP_POST_LOGOUT_PATHS.map((p) => `${origin}${p}`)),
+      ],
     }],
     async findAccount(_ctx, sub) {
       const user = USERS[sub];
@@ -133,7 +146,7 @@ export async function startProvider({
       return refreshTokens && client.grantTypeAllowed('refresh_token') && code.scopes.has('openid');
     },
     clientBasedCORS(_ctx, origin) {
-      return origin === spaOrigin;
+      return origin === spaOrigin || appOrigins.includes(origin);
     },
     ttl: {
       AccessToken: accessTokenTtl,

@@ -3,6 +3,7 @@
 // .wasm), each checked against tests/support/size-budgets.json. Exits 1 when a figure is over its limit,
 // or when a measured .wasm is not a module that WebAssembly would compile (an empty or truncated file
 // would otherwise pass as small).
+// The React entry point is its own figure (react-min-gzip), not part of the npm one.
 // Run after tests/build-npm.sh and tests/leptos-size.sh (and tests/ssr-example.sh, for the hydrate
 // build's marginal cost, which is reported beside the client-only one with no limit):
 //   node support/size-report.mjs
@@ -10,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { LEPTOS_DIR, hydrateSize, leptosSize } from './leptos-size.mjs';
-import { NPM_DIR, npmSize } from './npm-size.mjs';
+import { NPM_DIR, npmSize, reactSize } from './npm-size.mjs';
 
 const BUDGETS = new URL('./size-budgets.json', import.meta.url);
 const { figures } = JSON.parse(readFileSync(BUDGETS, 'utf8'));
@@ -61,6 +62,15 @@ for (const [id, { bytes, brotli }] of Object.entries(measured)) {
       + `${ratchet < limit ? `; the limit can come down to ${n(ratchet)}` : ''}`;
   }
   console.log(`  → ${verdict}`);
+}
+// auth-wasm/react, measured alone (not part of the npm figure).
+const reactFigure = figures['react-min-gzip'];
+const react = reactSize();
+console.log(`${reactFigure.title.padEnd(44)}${cell(n(react.minGzip), 10)}${cell(n(reactFigure.limit), 18)}`
+  + `${cell(n(reactFigure.budget), 10)}${cell(n(reactFigure.stretch), 10)}`);
+console.log(`${'  the same in brotli -q 11 (not budgeted)'.padEnd(44)}${cell(n(react.minBrotli), 10)}`);
+if (react.minGzip > reactFigure.limit) {
+  failures.push(`${reactFigure.title}: ${n(react.minGzip)} B is over its limit of ${n(reactFigure.limit)} B`);
 }
 if (broken.length) {
   console.error(`\nFAILED: not a valid WebAssembly module (a broken build measures nothing): ${broken.join(', ')}.`);

@@ -1,4 +1,8 @@
 // Starts the local provider and serves the built app against it.
+// With --app-origin (repeatable), it serves no app: it starts the provider and the demo API for apps of
+// your own on those origins, registers their redirect URIs (provider.mjs, APP_REDIRECT_PATHS) and prints
+// what to configure them with (tests/run-provider.sh runs this mode on fixed ports).
+//   node support/stack.mjs --app-origin http://localhost:3000 [--app-origin ...] [--op-port 8600] [--api-port 8601]
 //   node support/stack.mjs [--spa-port 8080] [--op-port 8600] [--api-port 8601] [--log-port 0]
 //                          [--access-token-ttl 3600]
 //                          [--dist ../dist] [--max-seconds N] [--banner]
@@ -14,12 +18,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { startApi } from './api.mjs';
-import { API_SCOPE, CLIENT_ID, USERS, startProvider } from './provider.mjs';
+import {
+  API_SCOPE, APP_POST_LOGOUT_PATHS, APP_REDIRECT_PATHS, CLIENT_ID, USERS, startProvider,
+} from './provider.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
+    'app-origin': { type: 'string', multiple: true, default: [] },
     'spa-port': { type: 'string', default: '0' },
     'op-port': { type: 'string', default: '0' },
     'log-port': { type: 'string', default: '0' },
@@ -66,11 +73,20 @@ const { values } = parseArgs({
 });
 if (!['on', 'off'].includes(values.dpop)) throw new Error(`--dpop on|off, not ${values.dpop}`);
 const dpop = values.dpop === 'on' && !values['no-dpop'];
+const appOrigins = values['app-origin'].map((given) => {
+  const url = URL.canParse(given) ? new URL(given) : undefined;
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.pathname !== '/' || url.search || url.hash) {
+    console.error(`--app-origin takes an origin such as http://localhost:3000 (scheme, host, port), not ${given}`);
+    process.exit(2);
+  }
+  return url.origin;
+});
 
 let issuer;
 let api;
 let providerMetadata;
-const app = await startStaticServer({
+// With --app-origin, the apps are served by their own dev servers.
+const app = appOrigins.length ? { origin: undefined, close: async () => {} } : await startStaticServer({
   root: values.dist,
   port: Number(values['spa-port']),
   config: () => ({
@@ -95,6 +111,7 @@ const app = await startStaticServer({
 });
 const provider = await startProvider({
   spaOrigin: app.origin,
+  appOrigins,
   port: Number(values['op-port']),
   logPort: Number(values['log-port']),
   accessTokenTtl: Number(values['access-token-ttl']),
@@ -112,7 +129,7 @@ const provider = await startProvider({
 issuer = provider.issuer;
 providerMetadata = provider.metadata;
 api = await startApi({
-  issuer, audience: provider.apiResource, scope: API_SCOPE, spaOrigin: app.origin, port: Number(values['api-port']),
+  issuer, audience: provider.apiResource, scope: API_SCOPE, spaOrigin: app.origin, appOrigins, port: Number(values['api-port']),
   dpopNonces: dpop,
 });
 
@@ -124,8 +141,20 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 if (values['max-seconds']) setTimeout(stop, Number(values['max-seconds']) * 1000).unref();
 
-console.log(`READY ${JSON.stringify({ app: app.origin, issuer, api: api.url, otherApi: api.otherUrl, requestLog: provider.requestLog, dpop, pid: process.pid })}`);
-if (values.banner) {
+console.log(`READY ${JSON.stringify({ app: app.origin, appOrigins, issuer, api: api.url, otherApi: api.otherUrl, requestLog: provider.requestLog, dpop, pid: process.pid })}`);
+if (appOrigins.length) {
+  const list = (paths) => appOrigins.flatMap((origin) => paths.map((p) => `${origin}${p}`)).join('\n                      ');
+  console.log(`
+  Local OpenID provider and demo API for ${appOrigins.join(', ')}
+  Authority:          ${issuer}
+  Client id:          ${CLIENT_ID}  (a public client: no secret; PKCE)
+  Scopes:             openid profile email offline_access ${API_SCOPE}  (${API_SCOPE}: the API's scope)
+  API URL:            ${api.url}/orders  (GET, with the access token; CORS allows the origins above)
+  Redirect URIs:      ${list(APP_REDIRECT_PATHS)}
+  Post-logout URIs:   ${list(APP_POST_LOGOUT_PATHS)}
+  Test users:         ${Object.keys(USERS).join(', ')}  (any password)
+  Stop with Ctrl-C.`);
+} else if (values.banner) {
   console.log(`
   auth-wasm demo:   ${app.origin}
   OpenID provider:  ${issuer}  (request log: ${provider.requestLog})

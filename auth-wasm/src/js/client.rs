@@ -43,8 +43,9 @@ impl JsAuthClient {
         Ok(Self { client, popup })
     }
 
-    /// Completes a sign-in or sign-out if this page is its callback (call it once at start-up); the
-    /// callback's parameters leave the address bar either way.
+    /// Completes a sign-in or sign-out if this page is its callback (call it at start-up); the
+    /// callback's parameters leave the address bar either way, and the router hears of the new address
+    /// (`navigate`, or a `popstate` event). Once per page load: later calls share the first call's promise.
     #[wasm_bindgen(js_name = handleRedirect)]
     pub fn handle_redirect(&self) -> RedirectResultPromise {
         let client = self.client.clone();
@@ -118,7 +119,8 @@ impl JsAuthClient {
         .unchecked_into()
     }
 
-    /// Signs out: revokes the refresh token, forgets the tokens, and ends the provider's session.
+    /// Signs out: revokes the refresh token, forgets the tokens, and ends the provider's session (at its
+    /// logout page; without one, the return URL replaces this page's, and the router hears of it).
     pub fn logout(&self, request: Option<LogoutRequestArg>) -> VoidPromise {
         let client = self.client.clone();
         let request = request.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);

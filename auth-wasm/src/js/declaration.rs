@@ -30,6 +30,9 @@ pub enum Kind {
     ProviderMetadata,
     /// Single fields of a provider's metadata, by the names of `metadata_overrides` in a configuration file.
     MetadataOverrides,
+    /// A function of the app called with a path of this app. `index.js` reads it: the wasm gets the
+    /// options as JSON, which has no functions.
+    UrlCallback,
 }
 
 impl Kind {
@@ -46,7 +49,8 @@ impl Kind {
             | Kind::Object
             | Kind::Parameters
             | Kind::ProviderMetadata
-            | Kind::MetadataOverrides => &[],
+            | Kind::MetadataOverrides
+            | Kind::UrlCallback => &[],
         }
     }
 }
@@ -214,6 +218,13 @@ pub const CLIENT_OPTIONS: Interface = Interface {
             Kind::Text,
             "/authentication/logout",
             "The app's route that starts a sign-out from history state.",
+        ),
+        optional(
+            "navigate",
+            Kind::UrlCallback,
+            "How the app's router hears that `handleRedirect()` or `logout()` changed the address (the callback \
+             URL replaced by the return URL): called with the new path, e.g. `(url) => router.navigate(url, { \
+             replace: true })`. Default: a `popstate` event on `window`, which most routers follow.",
         ),
     ],
 };

@@ -61,6 +61,17 @@ pub fn pushed_authorize_url(metadata: &ProviderMetadata, client_id: &ClientId, r
     )
 }
 
+/// Where the browser goes once the provider answered the push (`response`): the authorize URL with the
+/// answer's `request_uri`, or the provider's refusal.
+pub fn authorize_url_after_push(
+    metadata: &ProviderMetadata,
+    client_id: &ClientId,
+    response: &super::flow::HttpResponse,
+) -> Result<String, ProtocolError> {
+    let request_uri = parse_pushed_response(response.status, &response.body)?;
+    Ok(pushed_authorize_url(metadata, client_id, &request_uri))
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

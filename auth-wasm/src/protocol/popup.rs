@@ -244,10 +244,9 @@ impl PopupSignIn {
             (Phase::GettingMetadata, PopupInput::Metadata(Ok(metadata))) => self.authorize(config, metadata, None, now),
             #[cfg(feature = "dpop")]
             (Phase::Pushing(metadata), PopupInput::Pushed(Ok(response))) => {
-                match super::par::parse_pushed_response(response.status, &response.body) {
-                    Ok(request_uri) => {
+                match super::par::authorize_url_after_push(&metadata, &config.client_id, &response) {
+                    Ok(url) => {
                         self.phase = Phase::Navigating;
-                        let url = super::par::pushed_authorize_url(&metadata, &config.client_id, &request_uri);
                         PopupStep::Navigate { url }
                     }
                     Err(error) => self.close_then_fail(error.into()),

@@ -431,11 +431,8 @@ impl<'a> Renewal<'a> {
             (Phase::GettingMetadata, RenewalInput::Metadata(Ok(metadata))) => self.load_frame(&metadata, now),
             #[cfg(feature = "dpop")]
             (Phase::PushingFrameRequest(metadata), RenewalInput::Pushed(Ok(response))) => {
-                match super::par::parse_pushed_response(response.status, &response.body) {
-                    Ok(request_uri) => {
-                        let url = super::par::pushed_authorize_url(&metadata, &self.config.client_id, &request_uri);
-                        self.frame(&metadata, url)
-                    }
+                match super::par::authorize_url_after_push(&metadata, &self.config.client_id, &response) {
+                    Ok(url) => self.frame(&metadata, url),
                     Err(error) => self.fail(error.into()),
                 }
             }

@@ -164,13 +164,9 @@ impl<'a> SignIn<'a> {
             (Phase::GettingMetadata, SignInInput::Metadata(Ok(metadata))) => self.authorize(metadata, None, now),
             #[cfg(feature = "dpop")]
             (Phase::Pushing(metadata), SignInInput::Pushed(Ok(response))) => {
-                match super::par::parse_pushed_response(response.status, &response.body) {
-                    Ok(request_uri) => {
-                        self.phase = Phase::Saving(super::par::pushed_authorize_url(
-                            &metadata,
-                            &self.config.client_id,
-                            &request_uri,
-                        ));
+                match super::par::authorize_url_after_push(&metadata, &self.config.client_id, &response) {
+                    Ok(url) => {
+                        self.phase = Phase::Saving(url);
                         match &self.transaction {
                             Some(transaction) => SignInStep::SaveTransaction(transaction),
                             None => SignInStep::Finished(Err(ProtocolError::MissingParameter("state").into())),
