@@ -46,7 +46,7 @@ fn typescript_type(kind: Kind) -> String {
             .into(),
         Kind::MetadataOverrides => "{ authorization_endpoint?: string; token_endpoint?: string; \
                                     end_session_endpoint?: string; revocation_endpoint?: string; \
-                                    post_logout_redirect_uri_parameter?: string; id_token_hint_parameter?: string }"
+                                    post_logout_redirect_uri_parameter?: string; id_token_hint_parameter?: string; [field: string]: unknown }"
             .into(),
         Kind::UrlCallback => "(url: string) => unknown".into(),
         Kind::CacheLocation | Kind::Prompt | Kind::DpopMode => {

@@ -120,7 +120,8 @@ async fn protocol_core() -> Result<(), AuthError> {
             }
         }
         "logout" => {
-            let metadata = Rc::new(ProviderMetadata::from_json(&input(2), &config.authority)?);
+            let metadata =
+                Rc::new(ProviderMetadata::from_json(&input(2), &config.metadata_overrides, &config.authority)?);
             if let (Some(session), Some(_)) = (&previous, &metadata.revocation_endpoint) {
                 if let Some(refresh_token) = session.refresh_token() {
                     output(10, &revocation_request_body(&config.client_id, refresh_token));
@@ -129,14 +130,8 @@ async fn protocol_core() -> Result<(), AuthError> {
             let transaction = LogoutTransaction::begin("/", now, random()[0]);
             let id_token_hint = previous.as_ref().map(|s| &s.id_token);
             let post_logout = resolve_app_url(&origin, &config.post_logout_redirect_uri);
-            if let Some(url) = end_session_url(
-                &metadata,
-                &config.metadata_overrides,
-                &config.client_id,
-                id_token_hint,
-                &post_logout,
-                &transaction,
-            ) {
+            if let Some(url) = end_session_url(&metadata, &config.client_id, id_token_hint, &post_logout, &transaction)
+            {
                 output(11, &url);
             }
             if let Some(state) = sign_out_state(&input(6)) {

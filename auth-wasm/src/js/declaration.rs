@@ -28,7 +28,7 @@ pub enum Kind {
     Parameters,
     /// A provider's discovery document, with its names as published.
     ProviderMetadata,
-    /// Single fields of a provider's metadata, by the names of `metadata_overrides` in a configuration file.
+    /// Fields set over a provider's discovery document, by its names (and the end-session parameter names).
     MetadataOverrides,
     /// A function of the app called with a path of this app. `index.js` reads it: the wasm gets the
     /// options as JSON, which has no functions.
@@ -170,16 +170,17 @@ pub const CLIENT_OPTIONS: Interface = Interface {
             Kind::ProviderMetadata,
             "The provider's metadata, supplied whole: a discovery document, with its names as published \
              (`issuer`, `authorization_endpoint`, `token_endpoint`, `jwks_uri`, …). No discovery request is \
-             made. Checked as a fetched one is (`issuer` the authority, HTTPS endpoints); a bad value is an \
-             `invalid_config` naming it. Default: read from discovery.",
+             made. Read as a fetched one is, with `metadataOverrides` set over it, when the client is made: \
+             the same errors (`discovery_issuer`, `insecure_endpoint`, `pkce_not_supported`, \
+             `invalid_discovery` naming a field). Default: read from discovery.",
         ),
         optional(
             "metadataOverrides",
             Kind::MetadataOverrides,
-            "Single fields set over the provider's metadata: `authorization_endpoint`, `token_endpoint`, \
-             `end_session_endpoint`, `revocation_endpoint` (HTTPS), and the end-session endpoint's parameter \
-             names `post_logout_redirect_uri_parameter` (e.g. `returnTo`) and `id_token_hint_parameter` (`\"\"`: \
-             no hint is sent). Another name is an `invalid_config`. Default: none.",
+            "Fields set over the provider's discovery document (fetched, or `metadata`) before it is read and \
+             checked, by the document's names: `end_session_endpoint` for a provider that publishes none, any \
+             other endpoint, and the end-session endpoint's parameter names `post_logout_redirect_uri_parameter` \
+             (e.g. `returnTo`) and `id_token_hint_parameter` (`\"\"`: no hint is sent). Default: none.",
         ),
         optional_or(
             "popupRedirectUri",

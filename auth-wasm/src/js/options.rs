@@ -4,7 +4,6 @@
 //! snake_case forms).
 
 use super::declaration::{self, Field, Kind};
-use crate::protocol::metadata_config::{read_metadata, read_overrides};
 use crate::protocol::{
     json, CacheLocation, ClientConfig, InteractiveAuthenticationRequest, JsonError, JsonObject, PopupOptions, Prompt,
     ProtocolError, Scopes,
@@ -109,11 +108,9 @@ pub fn client_config(options: &JsonObject) -> Result<ClientConfig, ProtocolError
         }
         Ok(config)
     };
-    let mut config = read().map_err(|e| ProtocolError::InvalidConfig(e.into()))?;
+    let config = read().map_err(|e| ProtocolError::InvalidConfig(e.into()))?;
     config.validate()?;
-    config.metadata = read_metadata(options, "metadata", &config.authority)?.map(Box::new);
-    config.metadata_overrides = read_overrides(options, "metadataOverrides")?;
-    Ok(config)
+    config.read_metadata(options, ["metadata", "metadataOverrides"])
 }
 
 /// The popup options of an `AuthClientOptions` object (see [`checked`]): its `popup…` fields.

@@ -13,9 +13,9 @@ use std::rc::Rc;
 use super::jws::PendingSignature;
 use super::{
     authorization_code_request_body, discovery_url, parse_token_response, refresh_request_body, AcceptedSignIn,
-    AuthorizationResponse, ClientConfig, IdTokenError, JwkSet, LoginTransaction, ProtocolError, ProviderMetadata,
-    RefreshToken, Scopes, Session, SignatureCheck, SignatureVerdict, TokenContext, TokenResponse, TokenSet,
-    VerifiedIdToken,
+    AuthorizationResponse, ClientConfig, IdTokenError, JsonObject, JwkSet, LoginTransaction, ProtocolError,
+    ProviderMetadata, RefreshToken, Scopes, Session, SignatureCheck, SignatureVerdict, TokenContext, TokenResponse,
+    TokenSet, VerifiedIdToken,
 };
 
 /// What a flow needs next; the driver performs it and answers with the [`Input`] named.
@@ -148,8 +148,8 @@ enum Waiting {
 #[derive(Debug)]
 struct Documents<'a> {
     authority: &'a str,
-    /// The fields the configuration sets over the provider's metadata.
-    overrides: &'a super::MetadataOverrides,
+    /// The fields the configuration sets over the provider's discovery document.
+    overrides: &'a JsonObject,
     metadata: Option<Rc<ProviderMetadata>>,
     /// The keys, and whether they came from the cache (so that an unknown key is worth a fetch).
     jwks: Option<(Rc<JwkSet>, bool)>,
@@ -161,9 +161,8 @@ impl<'a> Documents<'a> {
     /// The documents of the client `config`'s provider: its metadata from the configuration where it
     /// supplies them (then no discovery request is made), else from the cache or discovery.
     fn new(config: &'a ClientConfig) -> Self {
-        let overrides = &config.metadata_overrides;
-        let metadata = config.metadata.as_deref().map(|metadata| overrides.apply(Rc::new(metadata.clone())));
-        Self { authority: &config.authority, overrides, metadata, jwks: None, keep: None }
+        let (authority, overrides) = (&config.authority, &config.metadata_overrides);
+        Self { authority, overrides, metadata: config.metadata.clone(), jwks: None, keep: None }
     }
 
     /// Takes the answer for `document`: the cache's copy, or the provider's (checked, then to keep).
@@ -173,7 +172,7 @@ impl<'a> Documents<'a> {
             self.jwks = None;
         }
         match input {
-            Input::Cached(Cached::Metadata(metadata)) => self.metadata = Some(self.overrides.apply(metadata)),
+            Input::Cached(Cached::Metadata(metadata)) => self.metadata = Some(metadata),
             Input::Cached(Cached::Jwks(jwks)) => self.jwks = Some((jwks, true)),
             Input::Response(HttpResponse { status, body, .. }) => {
                 if status != 200 {
@@ -181,9 +180,8 @@ impl<'a> Documents<'a> {
                 }
                 self.keep = Some(match document {
                     Document::Metadata => {
-                        // Kept as published; the configuration's fields are set over it wherever it is used.
-                        let metadata = Rc::new(ProviderMetadata::from_json(&body, self.authority)?);
-                        self.metadata = Some(self.overrides.apply(metadata.clone()));
+                        let metadata = Rc::new(ProviderMetadata::from_json(&body, self.overrides, self.authority)?);
+                        self.metadata = Some(metadata.clone());
                         Fetched::Metadata(metadata, body)
                     }
                     Document::Jwks => {
@@ -695,7 +693,7 @@ mod tests {
         assert_eq!(steps.len(), 1, "only the metadata was asked for: {steps:?}");
     }
 
-    /// A configuration that supplies the provider's metadata (as a file would) and overrides its token endpoint.
+    /// A configuration with `file`'s fields (the provider's metadata it supplies or overrides).
     fn configured(file: serde_json::Value) -> ClientConfig {
         let mut file = file;
         file["authority"] = "https://op.example".into();
@@ -717,35 +715,31 @@ mod tests {
     }
 
     #[test]
-    fn overrides_are_set_over_the_fetched_and_the_cached_document_which_is_kept_as_published() {
+    fn overrides_are_set_over_the_fetched_document_before_its_checks_and_the_text_is_kept_as_published() {
         let config = configured(json!({"metadata_overrides": {"token_endpoint": "https://op.example/other-token"}}));
         let grant = || Grant::Code { response: callback(&transaction().state), transaction: transaction() };
         let mut flow = TokenFlow::new(&config, grant());
         let mut input = Input::Start;
         let mut kept = None;
         for answer in [ok(document()), Input::Kept] {
-            if let Step::Keep(Fetched::Metadata(metadata, _)) =
+            if let Step::Keep(Fetched::Metadata(metadata, text)) =
                 flow.next(std::mem::replace(&mut input, answer), NOW).unwrap()
             {
-                kept = Some(metadata);
+                kept = Some((metadata.token_endpoint.clone(), text));
             }
         }
-        assert_eq!(kept.unwrap().token_endpoint, "https://op.example/token", "the cache keeps the provider's document");
+        let (token_endpoint, text) = kept.unwrap();
+        assert_eq!(token_endpoint, "https://op.example/other-token");
+        assert_eq!(text, document().to_string(), "the cache stores the provider's text, read again with the overrides");
         assert_eq!(
             name(&flow.next(input, NOW).unwrap()),
             "post https://op.example/other-token grant_type=authorization_code"
         );
 
-        let mut flow = TokenFlow::new(&config, grant());
-        assert_eq!(
-            name(&flow.next(Input::Start, NOW).unwrap()),
-            "get Metadata https://op.example/.well-known/openid-configuration refetch=false"
-        );
-        let cached = Input::Cached(Cached::Metadata(Rc::new(metadata())));
-        assert_eq!(
-            name(&flow.next(cached, NOW).unwrap()),
-            "post https://op.example/other-token grant_type=authorization_code"
-        );
+        let insecure = configured(json!({"metadata_overrides": {"end_session_endpoint": "http://op.example/bye"}}));
+        let mut flow = MetadataFlow::new(&insecure);
+        let (_, error) = run(&mut flow, vec![ok(document())]);
+        assert_eq!(error, Some(ProtocolError::InsecureEndpoint("http://op.example/bye".into())));
     }
 
     #[test]
@@ -794,7 +788,7 @@ mod tests {
             let mut document = document();
             document["dpop_signing_alg_values_supported"] = json!(["ES256"]);
             Input::Cached(Cached::Metadata(Rc::new(
-                ProviderMetadata::from_json(&document.to_string(), "https://op.example").unwrap(),
+                ProviderMetadata::from_json(&document.to_string(), &JsonObject::new(), "https://op.example").unwrap(),
             )))
         }
 

@@ -6,7 +6,7 @@
 //! [`TRANSACTION_LIFETIME_SECS`]: super::TRANSACTION_LIFETIME_SECS
 
 use super::json::{self, FieldErrors, JsonError, JsonObject, JsonRecord};
-use super::{append_query, ClientId, IdToken, MetadataOverrides, ProtocolError, ProviderMetadata, State};
+use super::{append_query, ClientId, IdToken, ProtocolError, ProviderMetadata, State};
 
 /// What this browser remembers between the redirect to the end-session endpoint and its return.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,10 +68,9 @@ impl JsonRecord for LogoutTransaction {
 }
 
 /// The provider's end-session URL, or `None` when the provider has no end-session endpoint (then signing
-/// out only forgets the local session). Its parameters go by the names `names` gives them.
+/// out only forgets the local session). Its parameters go by the names the metadata gives them.
 pub fn end_session_url(
     metadata: &ProviderMetadata,
-    names: &MetadataOverrides,
     client_id: &ClientId,
     id_token_hint: Option<&IdToken>,
     post_logout_redirect_uri: &str,
@@ -80,11 +79,11 @@ pub fn end_session_url(
     let endpoint = metadata.end_session_endpoint.as_deref()?;
     let mut params = vec![
         ("client_id", client_id.as_str()),
-        (names.post_logout_redirect_uri_parameter(), post_logout_redirect_uri),
+        (metadata.post_logout_redirect_uri_parameter.as_str(), post_logout_redirect_uri),
         ("state", transaction.state.as_str()),
     ];
-    if let (Some(hint), Some(name)) = (id_token_hint, names.id_token_hint_parameter()) {
-        params.insert(0, (name, hint.secret()));
+    if let Some(hint) = id_token_hint.filter(|_| !metadata.id_token_hint_parameter.is_empty()) {
+        params.insert(0, (metadata.id_token_hint_parameter.as_str(), hint.secret()));
     }
     Some(append_query(endpoint, &params))
 }
@@ -99,15 +98,9 @@ mod tests {
     #[test]
     fn builds_the_end_session_url() {
         let tx = LogoutTransaction::begin("/", 0, TEST_RANDOM[0]);
-        let url = end_session_url(
-            &metadata(),
-            &MetadataOverrides::default(),
-            &ClientId::new("spa"),
-            Some(&IdToken::new("h.i.j")),
-            "https://app/out",
-            &tx,
-        )
-        .unwrap();
+        let url =
+            end_session_url(&metadata(), &ClientId::new("spa"), Some(&IdToken::new("h.i.j")), "https://app/out", &tx)
+                .unwrap();
         let params = crate::protocol::form::parse(query_of(&url));
         assert!(url.starts_with("https://op.example/session/end?"));
         assert_eq!(
@@ -134,16 +127,6 @@ mod tests {
         let mut metadata = metadata();
         metadata.end_session_endpoint = None;
         let tx = LogoutTransaction::begin("/", 0, TEST_RANDOM[0]);
-        assert_eq!(
-            end_session_url(
-                &metadata,
-                &MetadataOverrides::default(),
-                &ClientId::new("spa"),
-                None,
-                "https://app/out",
-                &tx
-            ),
-            None
-        );
+        assert_eq!(end_session_url(&metadata, &ClientId::new("spa"), None, "https://app/out", &tx), None);
     }
 }

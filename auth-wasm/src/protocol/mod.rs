@@ -25,7 +25,6 @@ mod id_token;
 mod jws;
 mod logout;
 mod message;
-pub mod metadata_config;
 #[cfg(feature = "dpop")]
 pub mod par;
 mod pkce;
@@ -73,7 +72,6 @@ pub use jws::{
 };
 pub use logout::{end_session_url, LogoutTransaction};
 pub use message::{Message, MessageArg, MESSAGES};
-pub use metadata_config::MetadataOverrides;
 pub use pkce::{PkceChallenge, PKCE_METHOD_S256};
 pub use popup_options::{PopupOptions, PopupWindow, DEFAULT_POPUP_REDIRECT_PATH, DEFAULT_POPUP_TIMEOUT_SECS};
 pub use presented::{PresentedRefreshTokens, RefreshTokenFingerprint};
