@@ -1,9 +1,9 @@
 //! The client's configuration: which provider, which client, which redirect URLs and scopes.
 
-use super::entra::is_entra_authority;
-use super::json::{FieldErrors, JsonError, JsonObject};
 use std::rc::Rc;
 
+use super::entra::is_entra_authority;
+use super::json::{FieldErrors, JsonError, JsonObject};
 use super::{is_secure_url, ClientId, ProtocolError, ProviderMetadata, Scopes};
 
 pub const DEFAULT_REDIRECT_PATH: &str = "/authentication/login-callback";
@@ -81,8 +81,8 @@ pub struct ClientConfig {
     /// Fields set over the provider's discovery document before it is read and checked, by the document's
     /// names (`end_session_endpoint`, …), for a provider whose document lacks them or has them wrong; and
     /// the end-session endpoint's parameter names (`post_logout_redirect_uri_parameter`,
-    /// `id_token_hint_parameter`: see [`ProviderMetadata`]). An object of JSON fields because they are the
-    /// document's: whatever is set, the document's one reading judges.
+    /// `id_token_hint_parameter`: see [`ProviderMetadata`]); a `null` removes a field. An object of JSON
+    /// fields because they are the document's: whatever is set, the document's one reading judges.
     pub metadata_overrides: JsonObject,
     /// Push authorization requests (RFC 9126) where the provider has an endpoint for them (default);
     /// a provider that requires them gets them whatever this says.
@@ -313,6 +313,9 @@ mod tests {
             ..(*read).clone()
         };
         assert_eq!(rest, metadata(), "only the overridden fields differ");
+        let removed = file_with(serde_json::json!({"metadata": document(),
+            "metadata_overrides": {"end_session_endpoint": null}}));
+        assert_eq!(removed.unwrap().metadata.unwrap().end_session_endpoint, None, "a null removes a field");
 
         let bad = |name: &str, value: serde_json::Value| {
             let mut document = document();
