@@ -21,7 +21,7 @@ mod probe {
     ) -> String {
         let client_id = ClientId::new("spa");
         let run = async || -> Result<String, auth_wasm::AuthError> {
-            let metadata = ProviderMetadata::from_json(&discovery, "https://op.example")?;
+            let metadata = ProviderMetadata::from_json(&discovery, &Default::default(), "https://op.example")?;
             let mut bytes = [[0u8; 32]; 3];
             for (i, byte) in random.iter().take(96).enumerate() {
                 bytes[i / 32][i % 32] = *byte;

@@ -381,7 +381,7 @@ async fn provider_answers_parse_or_fail_typed() {
     for case in 0..=CASES {
         pause(case).await;
         let text = if case == 0 { DISCOVERY.into() } else { mutate(&mut rng, DISCOVERY) };
-        match ProviderMetadata::from_json(&text, AUTHORITY) {
+        match ProviderMetadata::from_json(&text, &JsonObject::new(), AUTHORITY) {
             Ok(metadata) => assert_eq!(metadata.issuer.as_str(), AUTHORITY),
             Err(error) => assert_typed(&error),
         }

@@ -363,7 +363,7 @@ proptest! {
     #[test]
     fn configuration_and_discovery_parse_or_fail_typed(text in json_document(), authority in text()) {
         let _ = ClientConfig::from_json(&text);
-        if let Ok(metadata) = ProviderMetadata::from_json(&text, &authority) {
+        if let Ok(metadata) = ProviderMetadata::from_json(&text, &JsonObject::new(), &authority) {
             prop_assert_eq!(metadata.issuer.as_str().is_empty(), false);
         }
     }

@@ -1,7 +1,7 @@
 //! Profile: the signed-in user's ID-token claims.
 
-use leptos_auth::auth_wasm::protocol::json;
 use leptos::prelude::*;
+use leptos_auth::auth_wasm::protocol::json;
 use leptos_auth::{use_auth, AuthorizeView};
 
 #[component]

@@ -85,7 +85,7 @@ async fn protocol_core() -> Result<(), AuthError> {
         "login" => {
             let request = InteractiveAuthenticationRequest::from_history_state(&input(6))?
                 .unwrap_or_else(|| InteractiveAuthenticationRequest::login("/"));
-            let mut flow = MetadataFlow::new(&config.authority);
+            let mut flow = MetadataFlow::new(&config);
             drive(&mut flow).await?;
             let metadata = flow.into_metadata().ok_or(ProtocolError::MissingParameter("metadata"))?;
             let return_url = safe_return_url(&request.return_url, &origin);
@@ -120,7 +120,8 @@ async fn protocol_core() -> Result<(), AuthError> {
             }
         }
         "logout" => {
-            let metadata = Rc::new(ProviderMetadata::from_json(&input(2), &config.authority)?);
+            let metadata =
+                Rc::new(ProviderMetadata::from_json(&input(2), &config.metadata_overrides, &config.authority)?);
             if let (Some(session), Some(_)) = (&previous, &metadata.revocation_endpoint) {
                 if let Some(refresh_token) = session.refresh_token() {
                     output(10, &revocation_request_body(&config.client_id, refresh_token));

@@ -167,8 +167,15 @@ describe('the npm package in a plain JS page', { timeout: 120_000 }, () => {
     await page.getByText('Signed out', { exact: true }).waitFor();
     const outcomes = await page.evaluate(async ({ authority, declared }) => {
       const { AuthClient } = await import('./pkg/index.js');
-      const good = { Text: '/a', Flag: true, Count: 5, Scopes: ['api:read'], Object: {}, Parameters: { ui_locales: 'fr' }, UrlCallback: () => {} };
-      const bad = { Text: 7, Flag: 'yes', Count: 'five', Scopes: 5, CacheLocation: 'disk', Prompt: 'sometimes', DpopMode: 'on', Object: 'x', Parameters: 'x', UrlCallback: '/home' };
+      const document = Object.fromEntries(['authorization_endpoint', 'token_endpoint', 'jwks_uri'].map((name) => [name, `${authority}/${name}`]));
+      const good = {
+        Text: '/a', Flag: true, Count: 5, Scopes: ['api:read'], Object: {}, Parameters: { ui_locales: 'fr' }, UrlCallback: () => {},
+        ProviderMetadata: { issuer: authority, ...document }, MetadataOverrides: { end_session_endpoint: `${authority}/bye` },
+      };
+      const bad = {
+        Text: 7, Flag: 'yes', Count: 'five', Scopes: 5, CacheLocation: 'disk', Prompt: 'sometimes', DpopMode: 'on', Object: 'x',
+        Parameters: 'x', UrlCallback: '/home', ProviderMetadata: 'x', MetadataOverrides: 'x',
+      };
       const base = { AuthClientOptions: { authority, clientId: 'demo-spa' }, TokenRequest: { scopes: 'api:read' } };
       const client = new AuthClient({ authority, clientId: 'demo-spa', cacheLocation: 'memory' });
       const call = {
@@ -209,7 +216,7 @@ describe('the npm package in a plain JS page', { timeout: 120_000 }, () => {
       return { results, undeclared };
     }, { authority: stack.issuer, declared: declarations() });
     const { results, undeclared } = outcomes;
-    assert.equal(results.length, 29, `every declared field: ${results.map((o) => o.field)}`);
+    assert.equal(results.length, 31, `every declared field: ${results.map((o) => o.field)}`);
     assert.deepEqual(Object.keys(undeclared), ['AuthClientOptions', 'LoginRequest', 'LogoutRequest', 'TokenRequest']);
     for (const [name, outcome] of Object.entries(undeclared)) {
       assert.match(outcome, /^invalid_(config|request): .*unknown option `[a-zA-Z]+s`/, `${name}: an undeclared name is refused`);

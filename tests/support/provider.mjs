@@ -83,10 +83,17 @@ function postLogoutSuccessSource(ctx) {
  *   public client, a bound refresh token), and a proof without the provider's current nonce is answered
  *   `use_dpop_nonce` with a `DPoP-Nonce`. Requests without a proof still get bearer tokens. Off: the
  *   provider knows nothing of DPoP (oidc-provider's own default is on, without nonces).
+ * @param {boolean} [options.discovery] serve the discovery document (default true); without it
+ *   `/.well-known/openid-configuration` answers 404, and the document it would have served is returned as
+ *   `metadata`, for the app's configuration to supply
+ * @param {boolean} [options.returnToLogout] also sign out at `/v2/logout?client_id&returnTo&state`, as some
+ *   hosted providers do (a logout URL of their own, which discovery does not name, with `returnTo` for the
+ *   post-logout redirect URI): it sends the browser on to the end-session endpoint
  */
 export async function startProvider({
   spaOrigin, appOrigins = [], port = 0, logPort = 0, accessTokenTtl = 3600, refreshTokens = true, rogueIdTokens = false,
   endSession = true, refuseFrames = false, host = '127.0.0.1', refuseScope, par = 'on', dpop = false,
+  discovery = true, returnToLogout = false,
 }) {
   const server = http.createServer();
   const actualPort = await listen(server, port);
@@ -274,6 +281,28 @@ export async function startProvider({
     });
     return new Promise(() => {});
   });
+  // Discovery turned off (after the document is read for `metadata`, below). Registered after the log,
+  // which still records the request.
+  let serveDiscovery = true;
+  provider.use(async (ctx, next) => {
+    if (serveDiscovery || ctx.path !== '/.well-known/openid-configuration') return next();
+    ctx.status = 404;
+    ctx.body = 'discovery is turned off';
+    return undefined;
+  });
+  if (returnToLogout) {
+    // Registered after the log, which records the request as the app sent it.
+    provider.use(async (ctx, next) => {
+      if (ctx.method !== 'GET' || ctx.path !== '/v2/logout') return next();
+      const { client_id: clientId, returnTo, state } = ctx.query;
+      const endSession = new URL(`${issuer}/session/end`);
+      for (const [name, value] of Object.entries({ client_id: clientId, post_logout_redirect_uri: returnTo, state })) {
+        if (value !== undefined) endSession.searchParams.set(name, value);
+      }
+      ctx.redirect(endSession.href);
+      return undefined;
+    });
+  }
   if (refuseFrames) {
     // Registered after the log, which still records the request.
     provider.use(async (ctx, next) => {
@@ -352,10 +381,18 @@ export async function startProvider({
   });
   const actualLogPort = await listen(logServer, logPort);
 
+  let metadata;
+  if (!discovery) {
+    metadata = await (await fetch(`http://127.0.0.1:${actualPort}/.well-known/openid-configuration`)).json();
+    serveDiscovery = false;
+    requests.length = 0;
+  }
+
   return {
     issuer,
     apiResource,
     requestLog: `http://127.0.0.1:${actualLogPort}/requests`,
+    metadata,
     close: () => Promise.all([server, logServer].map((s) => new Promise((r) => { s.closeAllConnections?.(); s.close(r); }))),
   };
 }

@@ -10,7 +10,7 @@
 //                          [--cross-origin-isolated] [--coop] [--refuse-frames] [--refuse-scope api:write]
 //                          [--cache-location localStorage] [--provider-host localhost] [--popup-timeout 120]
 //                          [--npm-package DIR] [--js-example DIR] [--par on|off|required] [--dpop on|off]
-//                          [--no-dpop]
+//                          [--no-dpop] [--no-discovery] [--returnto-logout]
 // Prints one line `READY {json}` with the URLs once both listen. Stops on SIGINT/SIGTERM, or after
 // --max-seconds (tests pass one, so that a stray process never outlives its test run).
 import path from 'node:path';
@@ -64,6 +64,11 @@ const { values } = parseArgs({
     dpop: { type: 'string', default: process.env.AUTH_TEST_DPOP ?? 'off' },
     // DPoP off whatever AUTH_TEST_DPOP says: for the tests of the bearer path.
     'no-dpop': { type: 'boolean', default: false },
+    // The provider serves no discovery document (404), and the app's configuration supplies it (`metadata`).
+    'no-discovery': { type: 'boolean', default: false },
+    // The provider also signs out at its own `/v2/logout` (with `returnTo`), and the app's configuration
+    // overrides the end-session endpoint and its parameter names to use it (`metadata_overrides`).
+    'returnto-logout': { type: 'boolean', default: false },
   },
 });
 if (!['on', 'off'].includes(values.dpop)) throw new Error(`--dpop on|off, not ${values.dpop}`);
@@ -79,6 +84,7 @@ const appOrigins = values['app-origin'].map((given) => {
 
 let issuer;
 let api;
+let providerMetadata;
 // With --app-origin, the apps are served by their own dev servers.
 const app = appOrigins.length ? { origin: undefined, close: async () => {} } : await startStaticServer({
   root: values.dist,
@@ -88,6 +94,12 @@ const app = appOrigins.length ? { origin: undefined, close: async () => {} } : a
     ...(values['cache-location'] ? { cache_location: values['cache-location'] } : {}),
     ...(values['popup-timeout'] ? { popup_timeout_secs: Number(values['popup-timeout']) } : {}),
     ...(dpop ? { dpop: 'required' } : {}),
+    ...(providerMetadata ? { metadata: providerMetadata } : {}),
+    ...(values['returnto-logout'] ? {
+      metadata_overrides: {
+        end_session_endpoint: `${issuer}/v2/logout`, post_logout_redirect_uri_parameter: 'returnTo', id_token_hint_parameter: '',
+      },
+    } : {}),
   }),
   // The plain-JS example of the npm package, with the built package beside it.
   mounts: {
@@ -111,8 +123,11 @@ const provider = await startProvider({
   refuseScope: values['refuse-scope'],
   par: values.par,
   dpop,
+  discovery: !values['no-discovery'],
+  returnToLogout: values['returnto-logout'],
 });
 issuer = provider.issuer;
+providerMetadata = provider.metadata;
 api = await startApi({
   issuer, audience: provider.apiResource, scope: API_SCOPE, spaOrigin: app.origin, appOrigins, port: Number(values['api-port']),
   dpopNonces: dpop,

@@ -26,6 +26,8 @@ const KINDS = {
   Scopes: ['string[]', 'string'],
   Object: ['Record<string, unknown>'],
   Parameters: ['Record<string, string | number | boolean>'],
+  ProviderMetadata: ['{ issuer: string; authorization_endpoint: string; token_endpoint: string; jwks_uri: string; [field: string]: unknown }'],
+  MetadataOverrides: ['{ authorization_endpoint?: string; token_endpoint?: string; end_session_endpoint?: string; revocation_endpoint?: string; post_logout_redirect_uri_parameter?: string; id_token_hint_parameter?: string; [field: string]: unknown }'],
   UrlCallback: ['(url: string) => unknown'],
 };
 

@@ -80,7 +80,7 @@ impl AuthClient {
         };
         let inner = Rc::new(Inner {
             sync: TabSync::open(tokens, shared, local, &config.client_id, &config.authority),
-            provider: ProviderCache::new(provider_store, &config.authority),
+            provider: ProviderCache::new(provider_store, &config.authority, &config.metadata_overrides),
             transactions: TransactionStore::new(transactions),
             renewal_turn: futures_util::lock::Mutex::new(()),
             last_failure: RefCell::new(None),

@@ -49,7 +49,7 @@ impl AuthClient {
     /// The provider's metadata: from memory, storage (fresh for a day) or discovery.
     pub(crate) fn provider_metadata(&self) -> FlowRun<'_, Rc<ProviderMetadata>> {
         Box::pin(async move {
-            let mut flow = MetadataFlow::new(&self.config().authority);
+            let mut flow = MetadataFlow::new(self.config());
             self.drive(&mut flow).await?;
             Ok(flow.into_metadata().expect("a flow is done when the driver returns"))
         })

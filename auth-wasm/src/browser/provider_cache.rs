@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::{now_secs, KeyValueStore};
 use crate::protocol::flow::{Cached, Document, Fetched};
 use crate::protocol::storage_keys::{discovery_key, jwks_key};
-use crate::protocol::{decimal, parse_decimal, split_once_byte, JwkSet, ProviderMetadata};
+use crate::protocol::{decimal, parse_decimal, split_once_byte, JsonObject, JwkSet, ProviderMetadata};
 
 /// How long a fetched discovery document or JWKS is used before it is fetched again.
 pub const PROVIDER_CACHE_LIFETIME_SECS: i64 = 24 * 3600;
@@ -16,6 +16,8 @@ pub const PROVIDER_CACHE_LIFETIME_SECS: i64 = 24 * 3600;
 pub(crate) struct ProviderCache {
     storage: Rc<dyn KeyValueStore>,
     authority: String,
+    /// The configuration's fields over the discovery document, set over the stored one as over a fetched one.
+    overrides: JsonObject,
     metadata: RefCell<Option<Rc<ProviderMetadata>>>,
     jwks: RefCell<Option<Rc<JwkSet>>>,
 }
@@ -38,8 +40,9 @@ fn save(storage: &dyn KeyValueStore, key: &str, document: &str) {
 }
 
 impl ProviderCache {
-    pub fn new(storage: Rc<dyn KeyValueStore>, authority: &str) -> Self {
-        Self { storage, authority: authority.to_owned(), metadata: RefCell::new(None), jwks: RefCell::new(None) }
+    pub fn new(storage: Rc<dyn KeyValueStore>, authority: &str, overrides: &JsonObject) -> Self {
+        let (authority, overrides) = (authority.to_owned(), overrides.clone());
+        Self { storage, authority, overrides, metadata: RefCell::new(None), jwks: RefCell::new(None) }
     }
 
     /// The cache's copy of `document`: from memory, else from storage while fresh (checked again as if
@@ -51,7 +54,7 @@ impl ProviderCache {
                     return Some(Cached::Metadata(metadata.clone()));
                 }
                 let stored = load_fresh(&*self.storage, &discovery_key(&self.authority))
-                    .and_then(|text| ProviderMetadata::from_json(&text, &self.authority).ok())?;
+                    .and_then(|text| ProviderMetadata::from_json(&text, &self.overrides, &self.authority).ok())?;
                 let metadata = Rc::new(stored);
                 *self.metadata.borrow_mut() = Some(metadata.clone());
                 Some(Cached::Metadata(metadata))

@@ -26,6 +26,10 @@ pub enum Kind {
     Object,
     /// An object of strings, numbers and booleans.
     Parameters,
+    /// A provider's discovery document, with its names as published.
+    ProviderMetadata,
+    /// Fields set over a provider's discovery document, by its names (and the end-session parameter names).
+    MetadataOverrides,
     /// A function of the app called with a path of this app. `index.js` reads it: the wasm gets the
     /// options as JSON, which has no functions.
     UrlCallback,
@@ -44,6 +48,8 @@ impl Kind {
             | Kind::Scopes
             | Kind::Object
             | Kind::Parameters
+            | Kind::ProviderMetadata
+            | Kind::MetadataOverrides
             | Kind::UrlCallback => &[],
         }
     }
@@ -158,6 +164,23 @@ pub const CLIENT_OPTIONS: Interface = Interface {
             "clientInfo",
             Kind::Flag,
             "Ask for Entra's `client_info` (its account ids); by default only for Microsoft Entra authorities.",
+        ),
+        optional(
+            "metadata",
+            Kind::ProviderMetadata,
+            "The provider's metadata, supplied whole: a discovery document, with its names as published \
+             (`issuer`, `authorization_endpoint`, `token_endpoint`, `jwks_uri`, …). No discovery request is \
+             made. Read as a fetched one is, with `metadataOverrides` set over it, when the client is made: \
+             the same errors (`discovery_issuer`, `insecure_endpoint`, `pkce_not_supported`, \
+             `invalid_discovery` naming a field). Default: read from discovery.",
+        ),
+        optional(
+            "metadataOverrides",
+            Kind::MetadataOverrides,
+            "Fields set over the provider's discovery document (fetched, or `metadata`) before it is read and \
+             checked, by the document's names: `end_session_endpoint` for a provider that publishes none, any \
+             other endpoint, and the end-session endpoint's parameter names `post_logout_redirect_uri_parameter` \
+             (e.g. `returnTo`) and `id_token_hint_parameter` (`\"\"`: no hint is sent). Default: none.",
         ),
         optional_or(
             "popupRedirectUri",

@@ -110,7 +110,7 @@ pub fn client_config(options: &JsonObject) -> Result<ClientConfig, ProtocolError
     };
     let config = read().map_err(|e| ProtocolError::InvalidConfig(e.into()))?;
     config.validate()?;
-    Ok(config)
+    config.read_metadata(options, ["metadata", "metadataOverrides"])
 }
 
 /// The popup options of an `AuthClientOptions` object (see [`checked`]): its `popup…` fields.

@@ -67,6 +67,22 @@ fn samples(kind: Kind) -> Vec<JsonValue> {
         Kind::Scopes => vec![json::string("api:read"), json::strings(["api:write"])],
         Kind::Object => vec![JsonObject::new().into_value(), object("a", json::integer(1))],
         Kind::Parameters => vec![object("ui_locales", json::string("fr")), object("ui_locales", json::integer(2))],
+        Kind::ProviderMetadata => ["https://op.example/a", "https://op.example/b"]
+            .map(|url| {
+                let endpoints = ["authorization_endpoint", "token_endpoint", "jwks_uri"]
+                    .map(|name| (name, json::string(["https://op.example/", name].concat())));
+                let document = JsonObject::new().with("issuer", json::string("https://op.example"));
+                endpoints
+                    .into_iter()
+                    .fold(document, |document, (name, value)| document.with(name, value))
+                    .with("end_session_endpoint", json::string(url))
+                    .into_value()
+            })
+            .into(),
+        Kind::MetadataOverrides => vec![
+            object("end_session_endpoint", json::string("https://op.example/a")),
+            object("post_logout_redirect_uri_parameter", json::string("returnTo")),
+        ],
         // No JSON form: index.js reads it (the e2e test of the npm package tries it).
         Kind::UrlCallback => vec![],
         Kind::CacheLocation | Kind::Prompt | Kind::DpopMode => {
@@ -116,6 +132,8 @@ fn every_enumerated_kind_offers_exactly_what_its_protocol_type_accepts() {
             | Kind::Scopes
             | Kind::Object
             | Kind::Parameters
+            | Kind::ProviderMetadata
+            | Kind::MetadataOverrides
             | Kind::UrlCallback => {
                 assert!(field.kind.choices().is_empty(), "{}", field.name)
             }
@@ -178,7 +196,12 @@ fn a_name_not_declared_a_required_field_missing_or_a_value_of_another_kind_is_re
         for field in interface.fields {
             let other_kind = match field.kind {
                 Kind::Text | Kind::CacheLocation | Kind::Prompt | Kind::DpopMode | Kind::Scopes => json::integer(7),
-                Kind::Flag | Kind::Count | Kind::Object | Kind::Parameters => json::string("seven"),
+                Kind::Flag
+                | Kind::Count
+                | Kind::Object
+                | Kind::Parameters
+                | Kind::ProviderMetadata
+                | Kind::MetadataOverrides => json::string("seven"),
                 // A function never reaches the wasm (JSON has none): index.js refuses another kind.
                 Kind::UrlCallback => continue,
             };

@@ -1,8 +1,10 @@
 //! The client's configuration: which provider, which client, which redirect URLs and scopes.
 
+use std::rc::Rc;
+
 use super::entra::is_entra_authority;
 use super::json::{FieldErrors, JsonError, JsonObject};
-use super::{is_secure_url, ClientId, ProtocolError, Scopes};
+use super::{is_secure_url, ClientId, ProtocolError, ProviderMetadata, Scopes};
 
 pub const DEFAULT_REDIRECT_PATH: &str = "/authentication/login-callback";
 pub const DEFAULT_POST_LOGOUT_REDIRECT_PATH: &str = "/authentication/logout-callback";
@@ -71,6 +73,17 @@ pub struct ClientConfig {
     pub cache_location: CacheLocation,
     /// Ask for Entra's `client_info` (its account ids). `None`: only for Microsoft Entra authorities.
     pub client_info: Option<bool>,
+    /// The provider's metadata, supplied whole: then no discovery request is made. A configuration file's
+    /// (or JS's) `metadata`, a discovery document, is read as a fetched one is
+    /// ([`ProviderMetadata::from_document`], with `metadata_overrides` set over it); one built in code is
+    /// checked by the same rules in [`Self::validate`].
+    pub metadata: Option<Rc<ProviderMetadata>>,
+    /// Fields set over the provider's discovery document before it is read and checked, by the document's
+    /// names (`end_session_endpoint`, …), for a provider whose document lacks them or has them wrong; and
+    /// the end-session endpoint's parameter names (`post_logout_redirect_uri_parameter`,
+    /// `id_token_hint_parameter`: see [`ProviderMetadata`]); a `null` removes a field. An object of JSON
+    /// fields because they are the document's: whatever is set, the document's one reading judges.
+    pub metadata_overrides: JsonObject,
     /// Push authorization requests (RFC 9126) where the provider has an endpoint for them (default);
     /// a provider that requires them gets them whatever this says.
     #[cfg(feature = "dpop")]
@@ -96,6 +109,8 @@ impl ClientConfig {
             silent_redirect_uri: DEFAULT_SILENT_REDIRECT_PATH.to_owned(),
             cache_location: CacheLocation::default(),
             client_info: None,
+            metadata: None,
+            metadata_overrides: JsonObject::new(),
             #[cfg(feature = "dpop")]
             pushed_authorization_requests: true,
             #[cfg(feature = "dpop")]
@@ -132,7 +147,24 @@ impl ClientConfig {
     /// Reads and checks a configuration object; each field by its name (`client_id`, `redirect_uri`, …).
     /// Other names are ignored: the object may hold an app's own settings too.
     pub fn from_json_object(object: &JsonObject) -> Result<Self, ProtocolError> {
-        Self::read(object).map_err(|e| ProtocolError::InvalidConfig(e.into()))?.validated()
+        Self::read(object)
+            .map_err(|e| ProtocolError::InvalidConfig(e.into()))?
+            .validated()?
+            .read_metadata(object, ["metadata", "metadata_overrides"])
+    }
+
+    /// Takes the provider metadata `object` supplies (`keys[0]`) or overrides (`keys[1]`): the overrides
+    /// are kept for the fetched document, and a supplied document is read with them as a fetched one is
+    /// (its errors are those a fetched document would get; a field it lacks is named as `metadata`'s).
+    pub(crate) fn read_metadata(mut self, object: &JsonObject, keys: [&str; 2]) -> Result<Self, ProtocolError> {
+        let object_at = |key| object.opt_object(key).map_err(|e| ProtocolError::InvalidConfig(e.into()));
+        self.metadata_overrides = object_at(keys[1])?.cloned().unwrap_or_default();
+        if let Some(document) = object_at(keys[0])? {
+            let metadata =
+                ProviderMetadata::from_document(document.clone(), &self.metadata_overrides, keys[0], &self.authority)?;
+            self.metadata = Some(Rc::new(metadata));
+        }
+        Ok(self)
     }
 
     fn read(object: &JsonObject) -> Result<Self, JsonError> {
@@ -153,6 +185,8 @@ impl ClientConfig {
             silent_redirect_uri: read.take(text("silent_redirect_uri", DEFAULT_SILENT_REDIRECT_PATH)),
             cache_location,
             client_info: read.take(object.opt_bool("client_info")),
+            metadata: None,
+            metadata_overrides: JsonObject::new(),
             #[cfg(feature = "dpop")]
             pushed_authorization_requests: read.take(object.opt_bool("pushed_authorization_requests")).unwrap_or(true),
             #[cfg(feature = "dpop")]
@@ -169,7 +203,7 @@ impl ClientConfig {
     }
 
     /// Checks what a client cannot work without: a client id, and an HTTPS authority (plain HTTP only on
-    /// loopback).
+    /// loopback); and provider metadata it supplies, by the rules of a fetched document.
     pub fn validate(&self) -> Result<(), ProtocolError> {
         if self.client_id.as_str().is_empty() {
             return Err(ProtocolError::InvalidConfig("client_id is empty".into()));
@@ -179,7 +213,10 @@ impl ClientConfig {
                 ["authority `", &self.authority, "` must be an https:// URL (http:// only on loopback)"].concat(),
             ));
         }
-        Ok(())
+        match &self.metadata {
+            Some(metadata) => metadata.check(&self.authority),
+            None => Ok(()),
+        }
     }
 }
 
@@ -250,5 +287,75 @@ mod tests {
         assert!(
             ClientConfig::from_json(r#"{"authority":"https://op","client_id":"a","cache_location":"disk"}"#).is_err()
         );
+    }
+
+    /// A configuration file with `fields` besides the authority `https://op.example` and a client id.
+    fn file_with(fields: serde_json::Value) -> Result<ClientConfig, ProtocolError> {
+        let mut file = serde_json::json!({"authority": "https://op.example", "client_id": "spa"});
+        for (name, value) in fields.as_object().unwrap() {
+            file[name] = value.clone();
+        }
+        ClientConfig::from_json(&file.to_string())
+    }
+
+    #[test]
+    fn a_supplied_document_is_read_with_the_overrides_as_a_fetched_one_is() {
+        use super::super::discovery::tests::{document, metadata};
+        let config = file_with(serde_json::json!({"metadata": document(), "metadata_overrides": {
+            "end_session_endpoint": "https://op.example/v2/logout", "post_logout_redirect_uri_parameter": "returnTo"}}))
+        .unwrap();
+        let read = config.metadata.unwrap();
+        assert_eq!(read.end_session_endpoint.as_deref(), Some("https://op.example/v2/logout"));
+        assert_eq!(read.post_logout_redirect_uri_parameter, "returnTo");
+        let rest = ProviderMetadata {
+            end_session_endpoint: metadata().end_session_endpoint,
+            post_logout_redirect_uri_parameter: metadata().post_logout_redirect_uri_parameter,
+            ..(*read).clone()
+        };
+        assert_eq!(rest, metadata(), "only the overridden fields differ");
+        let removed = file_with(serde_json::json!({"metadata": document(),
+            "metadata_overrides": {"end_session_endpoint": null}}));
+        assert_eq!(removed.unwrap().metadata.unwrap().end_session_endpoint, None, "a null removes a field");
+
+        let bad = |name: &str, value: serde_json::Value| {
+            let mut document = document();
+            document[name] = value;
+            file_with(serde_json::json!({ "metadata": document }))
+        };
+        let mismatch = ProtocolError::DiscoveryIssuerMismatch {
+            expected: "https://op.example".into(),
+            found: "https://evil.example".into(),
+        };
+        assert_eq!(bad("issuer", "https://evil.example".into()), Err(mismatch));
+        let insecure = ProtocolError::InsecureEndpoint("http://op.example/logout".into());
+        assert_eq!(bad("end_session_endpoint", "http://op.example/logout".into()), Err(insecure.clone()));
+        assert_eq!(
+            bad("code_challenge_methods_supported", serde_json::json!(["plain"])),
+            Err(ProtocolError::PkceNotSupported)
+        );
+        let Err(ProtocolError::InvalidDiscovery(why)) = bad("token_endpoint", 7.into()) else {
+            panic!("a number read")
+        };
+        assert!(why.starts_with("metadata: `token_endpoint`"), "{why}");
+        let overridden = file_with(serde_json::json!({"metadata": document(),
+            "metadata_overrides": {"end_session_endpoint": "http://op.example/logout"}}));
+        assert_eq!(overridden, Err(insecure), "an override is held to the same rules");
+        assert!(matches!(
+            file_with(serde_json::json!({"metadata": "https://op.example"})),
+            Err(ProtocolError::InvalidConfig(_))
+        ));
+        assert!(matches!(
+            file_with(serde_json::json!({"metadata_overrides": []})),
+            Err(ProtocolError::InvalidConfig(_))
+        ));
+    }
+
+    #[test]
+    fn a_document_set_in_code_is_checked_when_the_configuration_is() {
+        let mut config = ClientConfig::new("https://other.example", "spa");
+        config.metadata = Some(Rc::new(super::super::discovery::tests::metadata()));
+        assert!(matches!(config.validate(), Err(ProtocolError::DiscoveryIssuerMismatch { .. })));
+        config.authority = "https://op.example".into();
+        assert_eq!(config.validate(), Ok(()));
     }
 }

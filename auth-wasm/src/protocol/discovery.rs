@@ -26,6 +26,13 @@ pub struct ProviderMetadata {
     pub end_session_endpoint: Option<String>,
     /// Where the refresh token is revoked at sign-out (RFC 7009), if the provider has one.
     pub revocation_endpoint: Option<String>,
+    /// The end-session endpoint's name for the post-logout redirect URI: `post_logout_redirect_uri`, unless
+    /// the configuration's `metadata_overrides` names another (`returnTo` at some providers). No provider
+    /// publishes it: it is a field so that the one reading of the metadata takes it too.
+    pub post_logout_redirect_uri_parameter: String,
+    /// The end-session endpoint's name for the ID token hint: `id_token_hint`, unless the configuration
+    /// names another; empty: the hint is not sent.
+    pub id_token_hint_parameter: String,
     /// The PKCE methods the provider lists; when listed, `S256` must be among them.
     pub code_challenge_methods_supported: Option<Vec<String>>,
     /// RFC 9207: the provider adds `iss` to authorization responses, so a response without it is rejected.
@@ -42,40 +49,66 @@ pub struct ProviderMetadata {
 }
 
 impl ProviderMetadata {
-    /// Parses a discovery document fetched for `authority` and checks it: the issuer must be the authority
-    /// (Discovery §4.3, against mix-up), every endpoint secure, and S256 PKCE supported where listed.
-    pub fn from_json(json: &str, authority: &str) -> Result<Self, ProtocolError> {
-        let metadata = Self::from_json_str(json)
-            .map_err(|e| ProtocolError::InvalidDiscovery([authority, ": ", &e.text()].concat()))?;
-        let issuer = metadata.issuer.as_str();
+    /// Parses a discovery document fetched for `authority`, with the configuration's `overrides` set over
+    /// it, and checks it (see [`Self::from_document`]).
+    pub fn from_json(json: &str, overrides: &JsonObject, authority: &str) -> Result<Self, ProtocolError> {
+        let document = JsonObject::parse(json).map_err(|e| invalid(authority, e))?;
+        Self::from_document(document, overrides, authority, authority)
+    }
+
+    /// The one reading of a provider's metadata, fetched or supplied by the configuration (`source` names
+    /// it in an error: the authority, or `metadata`): the fields of `overrides` replace the document's,
+    /// then the result is read and checked. The issuer must be the authority (Discovery §4.3, against
+    /// mix-up), every endpoint secure, and S256 PKCE supported where listed.
+    pub fn from_document(
+        mut document: JsonObject,
+        overrides: &JsonObject,
+        source: &str,
+        authority: &str,
+    ) -> Result<Self, ProtocolError> {
+        for (name, value) in overrides.iter() {
+            document.set(name, value.clone());
+        }
+        let metadata = <Self as JsonRecord>::from_json(&document).map_err(|e| invalid(source, e))?;
+        metadata.check(authority)?;
+        Ok(metadata)
+    }
+
+    /// The rules of [`Self::from_document`], for a document built in code too (see `ClientConfig::validate`).
+    pub fn check(&self, authority: &str) -> Result<(), ProtocolError> {
+        let issuer = self.issuer.as_str();
         if super::trim_end_byte(issuer, b'/') != super::trim_end_byte(authority, b'/')
             && !is_multi_tenant_issuer(issuer, authority)
         {
             return Err(ProtocolError::DiscoveryIssuerMismatch {
                 expected: authority.to_owned(),
-                found: metadata.issuer.as_str().to_owned(),
+                found: issuer.to_owned(),
             });
         }
         let endpoints = [
             #[cfg(feature = "dpop")]
-            metadata.pushed_authorization_request_endpoint.as_ref(),
-            Some(&metadata.authorization_endpoint),
-            Some(&metadata.token_endpoint),
-            Some(&metadata.jwks_uri),
-            metadata.userinfo_endpoint.as_ref(),
-            metadata.end_session_endpoint.as_ref(),
-            metadata.revocation_endpoint.as_ref(),
+            self.pushed_authorization_request_endpoint.as_ref(),
+            Some(&self.authorization_endpoint),
+            Some(&self.token_endpoint),
+            Some(&self.jwks_uri),
+            self.userinfo_endpoint.as_ref(),
+            self.end_session_endpoint.as_ref(),
+            self.revocation_endpoint.as_ref(),
         ];
         if let Some(insecure) = endpoints.into_iter().flatten().find(|url| !is_secure_url(url)) {
             return Err(ProtocolError::InsecureEndpoint(insecure.clone()));
         }
-        if let Some(methods) = &metadata.code_challenge_methods_supported {
+        if let Some(methods) = &self.code_challenge_methods_supported {
             if !methods.iter().any(|m| m == PKCE_METHOD_S256) {
                 return Err(ProtocolError::PkceNotSupported);
             }
         }
-        Ok(metadata)
+        Ok(())
     }
+}
+
+fn invalid(source: &str, error: JsonError) -> ProtocolError {
+    ProtocolError::InvalidDiscovery([source, ": ", &error.text()].concat())
 }
 
 /// Also the form cached in sessionStorage.
@@ -89,6 +122,8 @@ impl JsonRecord for ProviderMetadata {
             .with("userinfo_endpoint", json::opt_string(self.userinfo_endpoint.as_deref()))
             .with("end_session_endpoint", json::opt_string(self.end_session_endpoint.as_deref()))
             .with("revocation_endpoint", json::opt_string(self.revocation_endpoint.as_deref()))
+            .with("post_logout_redirect_uri_parameter", json::string(&self.post_logout_redirect_uri_parameter))
+            .with("id_token_hint_parameter", json::string(&self.id_token_hint_parameter))
             .with("code_challenge_methods_supported", self.code_challenge_methods_supported.as_ref().map(json::strings))
             .with(
                 "authorization_response_iss_parameter_supported",
@@ -118,6 +153,12 @@ impl JsonRecord for ProviderMetadata {
             userinfo_endpoint: read.take(object.opt_string("userinfo_endpoint")),
             end_session_endpoint: read.take(object.opt_string("end_session_endpoint")),
             revocation_endpoint: read.take(object.opt_string("revocation_endpoint")),
+            post_logout_redirect_uri_parameter: read
+                .take(object.opt_string("post_logout_redirect_uri_parameter"))
+                .unwrap_or_else(|| "post_logout_redirect_uri".into()),
+            id_token_hint_parameter: read
+                .take(object.opt_string("id_token_hint_parameter"))
+                .unwrap_or_else(|| "id_token_hint".into()),
             code_challenge_methods_supported: read.take(object.opt_strings("code_challenge_methods_supported")),
             authorization_response_iss_parameter_supported: read
                 .take(object.opt_bool("authorization_response_iss_parameter_supported"))
@@ -156,7 +197,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn metadata() -> ProviderMetadata {
-        ProviderMetadata::from_json(&document().to_string(), ISSUER).unwrap()
+        ProviderMetadata::from_json(&document().to_string(), &JsonObject::new(), ISSUER).unwrap()
     }
 
     #[test]
@@ -171,13 +212,14 @@ pub(crate) mod tests {
         assert_eq!(metadata.issuer.as_str(), ISSUER);
         assert_eq!(metadata.end_session_endpoint.as_deref(), Some("https://op.example/session/end"));
         assert!(metadata.authorization_response_iss_parameter_supported);
-        assert!(ProviderMetadata::from_json(&document().to_string(), "https://op.example/").is_ok());
+        assert!(ProviderMetadata::from_json(&document().to_string(), &JsonObject::new(), "https://op.example/").is_ok());
         assert_eq!(ProviderMetadata::from_json_str(&metadata.to_json_string()), Ok(metadata));
     }
 
     #[test]
     fn rejects_another_issuer() {
-        let err = ProviderMetadata::from_json(&document().to_string(), "https://other.example").unwrap_err();
+        let err = ProviderMetadata::from_json(&document().to_string(), &JsonObject::new(), "https://other.example")
+            .unwrap_err();
         assert!(matches!(err, ProtocolError::DiscoveryIssuerMismatch { .. }));
     }
 
@@ -196,10 +238,18 @@ pub(crate) mod tests {
             doc.to_string()
         };
         let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
-        let metadata = ProviderMetadata::from_json(&entra(template), "https://login.microsoftonline.com/common/v2.0");
+        let metadata = ProviderMetadata::from_json(
+            &entra(template),
+            &JsonObject::new(),
+            "https://login.microsoftonline.com/common/v2.0",
+        );
         assert_eq!(metadata.unwrap().issuer.as_str(), template);
         assert!(matches!(
-            ProviderMetadata::from_json(&entra(template), "https://login.microsoftonline.com/contoso.com/v2.0"),
+            ProviderMetadata::from_json(
+                &entra(template),
+                &JsonObject::new(),
+                "https://login.microsoftonline.com/contoso.com/v2.0"
+            ),
             Err(ProtocolError::DiscoveryIssuerMismatch { .. })
         ));
     }
@@ -209,12 +259,15 @@ pub(crate) mod tests {
         let mut doc = document();
         doc["token_endpoint"] = "http://op.example/token".into();
         assert_eq!(
-            ProviderMetadata::from_json(&doc.to_string(), ISSUER),
+            ProviderMetadata::from_json(&doc.to_string(), &JsonObject::new(), ISSUER),
             Err(ProtocolError::InsecureEndpoint("http://op.example/token".into()))
         );
         let mut doc = document();
         doc["code_challenge_methods_supported"] = serde_json::json!(["plain"]);
-        assert_eq!(ProviderMetadata::from_json(&doc.to_string(), ISSUER), Err(ProtocolError::PkceNotSupported));
+        assert_eq!(
+            ProviderMetadata::from_json(&doc.to_string(), &JsonObject::new(), ISSUER),
+            Err(ProtocolError::PkceNotSupported)
+        );
     }
 
     #[test]
@@ -222,9 +275,9 @@ pub(crate) mod tests {
         let mut doc = document();
         doc.as_object_mut().unwrap().remove("token_endpoint");
         assert!(matches!(
-            ProviderMetadata::from_json(&doc.to_string(), ISSUER),
+            ProviderMetadata::from_json(&doc.to_string(), &JsonObject::new(), ISSUER),
             Err(ProtocolError::InvalidDiscovery(_))
         ));
-        assert!(ProviderMetadata::from_json("<html>", ISSUER).is_err());
+        assert!(ProviderMetadata::from_json("<html>", &JsonObject::new(), ISSUER).is_err());
     }
 }

@@ -13,9 +13,9 @@ use std::rc::Rc;
 use super::jws::PendingSignature;
 use super::{
     authorization_code_request_body, discovery_url, parse_token_response, refresh_request_body, AcceptedSignIn,
-    AuthorizationResponse, ClientConfig, IdTokenError, JwkSet, LoginTransaction, ProtocolError, ProviderMetadata,
-    RefreshToken, Scopes, Session, SignatureCheck, SignatureVerdict, TokenContext, TokenResponse, TokenSet,
-    VerifiedIdToken,
+    AuthorizationResponse, ClientConfig, IdTokenError, JsonObject, JwkSet, LoginTransaction, ProtocolError,
+    ProviderMetadata, RefreshToken, Scopes, Session, SignatureCheck, SignatureVerdict, TokenContext, TokenResponse,
+    TokenSet, VerifiedIdToken,
 };
 
 /// What a flow needs next; the driver performs it and answers with the [`Input`] named.
@@ -148,6 +148,8 @@ enum Waiting {
 #[derive(Debug)]
 struct Documents<'a> {
     authority: &'a str,
+    /// The fields the configuration sets over the provider's discovery document.
+    overrides: &'a JsonObject,
     metadata: Option<Rc<ProviderMetadata>>,
     /// The keys, and whether they came from the cache (so that an unknown key is worth a fetch).
     jwks: Option<(Rc<JwkSet>, bool)>,
@@ -156,8 +158,11 @@ struct Documents<'a> {
 }
 
 impl<'a> Documents<'a> {
-    fn new(authority: &'a str) -> Self {
-        Self { authority, metadata: None, jwks: None, keep: None }
+    /// The documents of the client `config`'s provider: its metadata from the configuration where it
+    /// supplies them (then no discovery request is made), else from the cache or discovery.
+    fn new(config: &'a ClientConfig) -> Self {
+        let (authority, overrides) = (&config.authority, &config.metadata_overrides);
+        Self { authority, overrides, metadata: config.metadata.clone(), jwks: None, keep: None }
     }
 
     /// Takes the answer for `document`: the cache's copy, or the provider's (checked, then to keep).
@@ -175,7 +180,7 @@ impl<'a> Documents<'a> {
                 }
                 self.keep = Some(match document {
                     Document::Metadata => {
-                        let metadata = Rc::new(ProviderMetadata::from_json(&body, self.authority)?);
+                        let metadata = Rc::new(ProviderMetadata::from_json(&body, self.overrides, self.authority)?);
                         self.metadata = Some(metadata.clone());
                         Fetched::Metadata(metadata, body)
                     }
@@ -206,9 +211,9 @@ pub struct MetadataFlow<'a> {
 }
 
 impl<'a> MetadataFlow<'a> {
-    /// Gets the metadata of the provider at `authority`.
-    pub fn new(authority: &'a str) -> Self {
-        Self { documents: Documents::new(authority), waiting: Waiting::Nothing }
+    /// Gets the metadata of the provider of the client `config`.
+    pub fn new(config: &'a ClientConfig) -> Self {
+        Self { documents: Documents::new(config), waiting: Waiting::Nothing }
     }
 
     /// The metadata, once the flow is done.
@@ -302,7 +307,7 @@ impl<'a> TokenFlow<'a> {
         Self {
             config,
             trade,
-            documents: Documents::new(&config.authority),
+            documents: Documents::new(config),
             waiting: Waiting::Nothing,
             response: None,
             pending: None,
@@ -688,9 +693,59 @@ mod tests {
         assert_eq!(steps.len(), 1, "only the metadata was asked for: {steps:?}");
     }
 
+    /// A configuration with `file`'s fields (the provider's metadata it supplies or overrides).
+    fn configured(file: serde_json::Value) -> ClientConfig {
+        let mut file = file;
+        file["authority"] = "https://op.example".into();
+        file["client_id"] = "spa".into();
+        ClientConfig::from_json(&file.to_string()).unwrap()
+    }
+
+    #[test]
+    fn metadata_supplied_by_the_configuration_means_no_discovery_request() {
+        let config = configured(json!({"metadata": document()}));
+        let mut flow = MetadataFlow::new(&config);
+        assert_eq!(run(&mut flow, vec![]), (vec!["done".to_owned()], None));
+        assert_eq!(flow.into_metadata().as_deref(), Some(&metadata()));
+
+        let grant = Grant::Code { response: callback(&transaction().state), transaction: transaction() };
+        let mut flow = TokenFlow::new(&config, grant);
+        let first = name(&flow.next(Input::Start, NOW).unwrap());
+        assert_eq!(first, "post https://op.example/token grant_type=authorization_code");
+    }
+
+    #[test]
+    fn overrides_are_set_over_the_fetched_document_before_its_checks_and_the_text_is_kept_as_published() {
+        let config = configured(json!({"metadata_overrides": {"token_endpoint": "https://op.example/other-token"}}));
+        let grant = || Grant::Code { response: callback(&transaction().state), transaction: transaction() };
+        let mut flow = TokenFlow::new(&config, grant());
+        let mut input = Input::Start;
+        let mut kept = None;
+        for answer in [ok(document()), Input::Kept] {
+            if let Step::Keep(Fetched::Metadata(metadata, text)) =
+                flow.next(std::mem::replace(&mut input, answer), NOW).unwrap()
+            {
+                kept = Some((metadata.token_endpoint.clone(), text));
+            }
+        }
+        let (token_endpoint, text) = kept.unwrap();
+        assert_eq!(token_endpoint, "https://op.example/other-token");
+        assert_eq!(text, document().to_string(), "the cache stores the provider's text, read again with the overrides");
+        assert_eq!(
+            name(&flow.next(input, NOW).unwrap()),
+            "post https://op.example/other-token grant_type=authorization_code"
+        );
+
+        let insecure = configured(json!({"metadata_overrides": {"end_session_endpoint": "http://op.example/bye"}}));
+        let mut flow = MetadataFlow::new(&insecure);
+        let (_, error) = run(&mut flow, vec![ok(document())]);
+        assert_eq!(error, Some(ProtocolError::InsecureEndpoint("http://op.example/bye".into())));
+    }
+
     #[test]
     fn a_provider_document_that_is_not_there_is_an_http_error() {
-        let mut flow = MetadataFlow::new("https://op.example");
+        let config = config();
+        let mut flow = MetadataFlow::new(&config);
         let (_, error) = run(&mut flow, vec![Input::Response(HttpResponse::new(404, String::new()))]);
         assert_eq!(error, Some(ProtocolError::HttpClientError { status: 404 }));
     }
@@ -733,7 +788,7 @@ mod tests {
             let mut document = document();
             document["dpop_signing_alg_values_supported"] = json!(["ES256"]);
             Input::Cached(Cached::Metadata(Rc::new(
-                ProviderMetadata::from_json(&document.to_string(), "https://op.example").unwrap(),
+                ProviderMetadata::from_json(&document.to_string(), &JsonObject::new(), "https://op.example").unwrap(),
             )))
         }
 

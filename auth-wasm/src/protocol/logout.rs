@@ -68,7 +68,7 @@ impl JsonRecord for LogoutTransaction {
 }
 
 /// The provider's end-session URL, or `None` when the provider has no end-session endpoint (then signing
-/// out only forgets the local session).
+/// out only forgets the local session). Its parameters go by the names the metadata gives them.
 pub fn end_session_url(
     metadata: &ProviderMetadata,
     client_id: &ClientId,
@@ -79,11 +79,11 @@ pub fn end_session_url(
     let endpoint = metadata.end_session_endpoint.as_deref()?;
     let mut params = vec![
         ("client_id", client_id.as_str()),
-        ("post_logout_redirect_uri", post_logout_redirect_uri),
+        (metadata.post_logout_redirect_uri_parameter.as_str(), post_logout_redirect_uri),
         ("state", transaction.state.as_str()),
     ];
-    if let Some(hint) = id_token_hint {
-        params.insert(0, ("id_token_hint", hint.secret()));
+    if let Some(hint) = id_token_hint.filter(|_| !metadata.id_token_hint_parameter.is_empty()) {
+        params.insert(0, (metadata.id_token_hint_parameter.as_str(), hint.secret()));
     }
     Some(append_query(endpoint, &params))
 }

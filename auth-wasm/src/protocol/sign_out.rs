@@ -260,7 +260,8 @@ mod tests {
         for (name, value) in changes.as_object().unwrap() {
             document[name] = value.clone();
         }
-        ProviderMetadata::from_json(&document.to_string(), "https://op.example").unwrap()
+        ProviderMetadata::from_json(&document.to_string(), &crate::protocol::JsonObject::new(), "https://op.example")
+            .unwrap()
     }
 
     #[test]
@@ -277,6 +278,40 @@ mod tests {
                 "finished: Ok(RedirectingToProvider)",
             ]
         );
+    }
+
+    #[test]
+    fn the_configured_logout_url_and_parameter_names_are_used_where_discovery_has_none() {
+        let config = ClientConfig::from_json(
+            r#"{"authority":"https://op.example","client_id":"spa","metadata_overrides":{
+                "end_session_endpoint":"https://op.example/v2/logout",
+                "post_logout_redirect_uri_parameter":"returnTo","id_token_hint_parameter":""}}"#,
+        )
+        .unwrap();
+        // The metadata as the driver has it: discovery's document (without an end-session endpoint), read
+        // with the configuration's fields set over it.
+        let mut published = document();
+        published.as_object_mut().unwrap().remove("end_session_endpoint");
+        let metadata =
+            ProviderMetadata::from_json(&published.to_string(), &config.metadata_overrides, "https://op.example")
+                .unwrap();
+        let steps = steps_of(&config, Ok(metadata.clone()), vec![]);
+        assert_eq!(steps[2..4], ["save transaction returning to /bye", "leave for https://op.example/v2/logout"]);
+
+        let request = InteractiveAuthenticationRequest::logout("/bye");
+        let mut flow = SignOut::new(&config, Some(Rc::new(alice())), &request, "https://app.example", [2; 32]);
+        let mut input = SignOutInput::Start;
+        let url = loop {
+            input = match flow.next(input, 1_000) {
+                SignOutStep::GetMetadata => SignOutInput::Metadata(Ok(Rc::new(metadata.clone()))),
+                SignOutStep::Leave { url } => break url,
+                SignOutStep::Finished(outcome) => panic!("finished without leaving: {outcome:?}"),
+                _ => SignOutInput::Done(Ok(())),
+            };
+        };
+        let names: Vec<String> =
+            crate::protocol::form::parse(crate::protocol::query_of(&url)).into_iter().map(|(name, _)| name).collect();
+        assert_eq!(names, ["client_id", "returnTo", "state"], "no id_token_hint: {url}");
     }
 
     #[test]
