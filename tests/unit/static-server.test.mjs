@@ -36,6 +36,7 @@ describe('the static server', { timeout: 30_000 }, () => {
     await mkdir(path.join(dir, 'dist-secret'));
     await mkdir(path.join(dir, 'example', 'pkg'), { recursive: true });
     await writeFile(path.join(dir, 'dist', 'index.html'), '<p>app</p>');
+    await writeFile(path.join(dir, 'dist', 'navigate.html'), '<p>the other page</p>');
     await writeFile(path.join(dir, 'dist-secret', 'key.txt'), 'SECRET KEY');
     await writeFile(path.join(dir, 'secret.txt'), 'SECRET FILE');
     await writeFile(path.join(dir, 'example', 'index.html'), '<p>example</p>');
@@ -54,6 +55,17 @@ describe('the static server', { timeout: 30_000 }, () => {
     await server?.close();
     await isolated?.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves another page of the app as its page, at / and every path without an extension', async () => {
+    const other = await startStaticServer({ root: path.join(dir, 'dist'), page: 'navigate.html' });
+    try {
+      assert.equal((await get(other.origin, '/')).body, '<p>the other page</p>');
+      assert.equal((await get(other.origin, '/authentication/login-callback')).body, '<p>the other page</p>');
+      assert.equal((await get(other.origin, '/index.html')).body, '<p>app</p>', 'the other files as they are');
+    } finally {
+      await other.close();
+    }
   });
 
   it('serves the files of each mount and the app', async () => {
