@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the two apps of one's own that tests/e2e/own-apps.test.mjs and react.test.mjs drive, each as a
+# Builds the two apps of one's own that tests/e2e/leptos-app.test.mjs and react.test.mjs drive, each as a
 # newcomer would, outside the Cargo workspace and the tests' npm package:
 # - tests/apps/leptos-app/: its own Cargo.toml and Cargo.lock (wasm-bindgen locked to the workspace's, so
 #   the installed CLI matches), the README's dependency lines, release profile, Trunk.toml and index.html;
