@@ -193,7 +193,8 @@ export function useOwnAppsAndBrowser(apps) {
   before(async () => {
     servers = await Promise.all(apps.map((app) => startStaticServer(app)));
     const origins = servers.flatMap((server) => ['--app-origin', server.origin]);
-    stack = await startStack([...origins, '--op-port', '8600', '--api-port', '8601']);
+    // Bearer tokens whatever AUTH_TEST_DPOP says: the apps are configured as the README's, without DPoP.
+    stack = await startStack([...origins, '--op-port', '8600', '--api-port', '8601', '--no-dpop']);
     context.apps = servers.map((server) => ({ ...stack, app: server.origin }));
     context.browser = await launchBrowser();
   });
