@@ -359,7 +359,8 @@ mod tests {
         assert!(why.contains("`end_session_url` is not a field"), "{why}");
         // Over a fetched document too: the overrides kept for it are checked when it is read.
         let overrides = file_with(serde_json::json!({"metadata_overrides": {"returnTo": "x"}})).unwrap();
-        let fetched = ProviderMetadata::from_json(&document().to_string(), &overrides.metadata_overrides, "https://op.example");
+        let fetched =
+            ProviderMetadata::from_json(&document().to_string(), &overrides.metadata_overrides, "https://op.example");
         assert!(matches!(fetched, Err(ProtocolError::InvalidDiscovery(why)) if why.contains("`returnTo`")));
     }
 
