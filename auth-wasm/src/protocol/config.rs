@@ -351,6 +351,20 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelt_override_is_refused_naming_it_rather_than_changing_nothing() {
+        use super::super::discovery::tests::document;
+        let misspelt = file_with(serde_json::json!({"metadata": document(),
+            "metadata_overrides": {"end_session_url": "https://op.example/v2/logout"}}));
+        let Err(ProtocolError::InvalidDiscovery(why)) = misspelt else { panic!("{misspelt:?}") };
+        assert!(why.contains("`end_session_url` is not a field"), "{why}");
+        // Over a fetched document too: the overrides kept for it are checked when it is read.
+        let overrides = file_with(serde_json::json!({"metadata_overrides": {"returnTo": "x"}})).unwrap();
+        let fetched =
+            ProviderMetadata::from_json(&document().to_string(), &overrides.metadata_overrides, "https://op.example");
+        assert!(matches!(fetched, Err(ProtocolError::InvalidDiscovery(why)) if why.contains("`returnTo`")));
+    }
+
+    #[test]
     fn a_document_set_in_code_is_checked_when_the_configuration_is() {
         let mut config = ClientConfig::new("https://other.example", "spa");
         config.metadata = Some(Rc::new(super::super::discovery::tests::metadata()));

@@ -1,7 +1,7 @@
 //! OpenID Connect Discovery 1.0: the provider's metadata document.
 
 use super::entra::is_multi_tenant_issuer;
-use super::json::{self, FieldErrors, JsonError, JsonObject, JsonRecord};
+use super::json::{self, FieldErrors, JsonError, JsonObject, JsonRecord, Value};
 use super::{is_secure_url, Issuer, ProtocolError, PKCE_METHOD_S256};
 
 /// `{authority}/.well-known/openid-configuration`.
@@ -70,6 +70,16 @@ impl ProviderMetadata {
             document.set(name, value.clone());
         }
         let metadata = <Self as JsonRecord>::from_json(&document).map_err(|e| invalid(source, e))?;
+        // A misspelt override (`end_session_url`) would change nothing, silently: each must name a field
+        // this reading takes, as the metadata it made writes them back.
+        if overrides.iter().next().is_some() {
+            let read = metadata.to_json();
+            let unread = overrides.iter().find(|(name, value)| !matches!(value, Value::Null) && !read.contains(name));
+            if let Some((name, _)) = unread {
+                let error = ["`", name, "` is not a field of the provider's metadata that the library reads"].concat();
+                return Err(ProtocolError::InvalidDiscovery(["metadata_overrides: ", &error].concat()));
+            }
+        }
         metadata.check(authority)?;
         Ok(metadata)
     }
