@@ -48,6 +48,28 @@ pub struct ProviderMetadata {
     pub dpop_signing_alg_values_supported: Option<Vec<String>>,
 }
 
+/// The fields of a provider's document that the library reads (see `from_json` below): what the
+/// configuration's `metadata_overrides` may set.
+const FIELDS: &[&str] = &[
+    "issuer",
+    "authorization_endpoint",
+    "token_endpoint",
+    "jwks_uri",
+    "userinfo_endpoint",
+    "end_session_endpoint",
+    "revocation_endpoint",
+    "post_logout_redirect_uri_parameter",
+    "id_token_hint_parameter",
+    "code_challenge_methods_supported",
+    "authorization_response_iss_parameter_supported",
+    #[cfg(feature = "dpop")]
+    "pushed_authorization_request_endpoint",
+    #[cfg(feature = "dpop")]
+    "require_pushed_authorization_requests",
+    #[cfg(feature = "dpop")]
+    "dpop_signing_alg_values_supported",
+];
+
 impl ProviderMetadata {
     /// Parses a discovery document fetched for `authority`, with the configuration's `overrides` set over
     /// it, and checks it (see [`Self::from_document`]).
@@ -70,15 +92,11 @@ impl ProviderMetadata {
             document.set(name, value.clone());
         }
         let metadata = <Self as JsonRecord>::from_json(&document).map_err(|e| invalid(source, e))?;
-        // A misspelt override (`end_session_url`) would change nothing, silently: each must name a field
-        // this reading takes, as the metadata it made writes them back.
-        if overrides.iter().next().is_some() {
-            let read = metadata.to_json();
-            let unread = overrides.iter().find(|(name, value)| !matches!(value, Value::Null) && !read.contains(name));
-            if let Some((name, _)) = unread {
-                let error = ["`", name, "` is not a field of the provider's metadata that the library reads"].concat();
-                return Err(ProtocolError::InvalidDiscovery(["metadata_overrides: ", &error].concat()));
-            }
+        // A misspelt override (`end_session_url`) would change nothing, silently.
+        let unread = overrides.iter().find(|(name, value)| !matches!(value, Value::Null) && !FIELDS.contains(name));
+        if let Some((name, _)) = unread {
+            let error = ["`", name, "` is not a field of the provider's metadata that the library reads"].concat();
+            return Err(ProtocolError::InvalidDiscovery(["metadata_overrides: ", &error].concat()));
         }
         metadata.check(authority)?;
         Ok(metadata)
@@ -224,6 +242,26 @@ pub(crate) mod tests {
         assert!(metadata.authorization_response_iss_parameter_supported);
         assert!(ProviderMetadata::from_json(&document().to_string(), &JsonObject::new(), "https://op.example/").is_ok());
         assert_eq!(ProviderMetadata::from_json_str(&metadata.to_json_string()), Ok(metadata));
+    }
+
+    #[test]
+    fn the_fields_an_override_may_set_are_those_the_metadata_is_read_from() {
+        let full = ProviderMetadata {
+            userinfo_endpoint: Some("https://op.example/me".into()),
+            end_session_endpoint: Some("https://op.example/session/end".into()),
+            revocation_endpoint: Some("https://op.example/revoke".into()),
+            code_challenge_methods_supported: Some(vec!["S256".into()]),
+            #[cfg(feature = "dpop")]
+            pushed_authorization_request_endpoint: Some("https://op.example/par".into()),
+            #[cfg(feature = "dpop")]
+            dpop_signing_alg_values_supported: Some(vec!["ES256".into()]),
+            ..metadata()
+        };
+        let written = full.to_json();
+        let written: Vec<&str> = written.iter().map(|(name, _)| name).collect();
+        let mut fields = FIELDS.to_vec();
+        fields.sort_unstable();
+        assert_eq!(written, fields);
     }
 
     #[test]
