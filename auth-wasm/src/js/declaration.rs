@@ -180,7 +180,8 @@ pub const CLIENT_OPTIONS: Interface = Interface {
             "Fields set over the provider's discovery document (fetched, or `metadata`) before it is read and \
              checked, by the document's names: `end_session_endpoint` for a provider that publishes none, any \
              other endpoint, and the end-session endpoint's parameter names `post_logout_redirect_uri_parameter` \
-             (e.g. `returnTo`) and `id_token_hint_parameter` (`\"\"`: no hint is sent). Default: none.",
+             (e.g. `returnTo`) and `id_token_hint_parameter` (`\"\"`: no hint is sent). A name the library does \
+             not read is refused (`invalid_discovery`). Default: none.",
         ),
         optional_or(
             "popupRedirectUri",
