@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::events::Subscription;
 use super::provider_cache::ProviderCache;
@@ -98,7 +99,7 @@ impl AuthClient {
     }
 
     /// The provider's metadata: from memory, storage (fresh for a day) or discovery.
-    pub async fn metadata(&self) -> Result<Rc<ProviderMetadata>, AuthError> {
+    pub async fn metadata(&self) -> Result<Arc<ProviderMetadata>, AuthError> {
         self.provider_metadata().await
     }
 

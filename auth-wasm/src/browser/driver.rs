@@ -9,7 +9,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::client::Leave;
 use super::popup;
@@ -47,7 +47,7 @@ impl AuthClient {
     }
 
     /// The provider's metadata: from memory, storage (fresh for a day) or discovery.
-    pub(crate) fn provider_metadata(&self) -> FlowRun<'_, Rc<ProviderMetadata>> {
+    pub(crate) fn provider_metadata(&self) -> FlowRun<'_, Arc<ProviderMetadata>> {
         Box::pin(async move {
             let mut flow = MetadataFlow::new(self.config());
             self.drive(&mut flow).await?;

@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::{now_secs, KeyValueStore};
 use crate::protocol::flow::{Cached, Document, Fetched};
@@ -18,7 +19,7 @@ pub(crate) struct ProviderCache {
     authority: String,
     /// The configuration's fields over the discovery document, set over the stored one as over a fetched one.
     overrides: JsonObject,
-    metadata: RefCell<Option<Rc<ProviderMetadata>>>,
+    metadata: RefCell<Option<Arc<ProviderMetadata>>>,
     jwks: RefCell<Option<Rc<JwkSet>>>,
 }
 
@@ -55,7 +56,7 @@ impl ProviderCache {
                 }
                 let stored = load_fresh(&*self.storage, &discovery_key(&self.authority))
                     .and_then(|text| ProviderMetadata::from_json(&text, &self.overrides, &self.authority).ok())?;
-                let metadata = Rc::new(stored);
+                let metadata = Arc::new(stored);
                 *self.metadata.borrow_mut() = Some(metadata.clone());
                 Some(Cached::Metadata(metadata))
             }

@@ -1,6 +1,6 @@
 //! The client's configuration: which provider, which client, which redirect URLs and scopes.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::entra::is_entra_authority;
 use super::json::{FieldErrors, JsonError, JsonObject};
@@ -77,7 +77,7 @@ pub struct ClientConfig {
     /// (or JS's) `metadata`, a discovery document, is read as a fetched one is
     /// ([`ProviderMetadata::from_document`], with `metadata_overrides` set over it); one built in code is
     /// checked by the same rules in [`Self::validate`].
-    pub metadata: Option<Rc<ProviderMetadata>>,
+    pub metadata: Option<Arc<ProviderMetadata>>,
     /// Fields set over the provider's discovery document before it is read and checked, by the document's
     /// names (`end_session_endpoint`, …), for a provider whose document lacks them or has them wrong; and
     /// the end-session endpoint's parameter names (`post_logout_redirect_uri_parameter`,
@@ -162,7 +162,7 @@ impl ClientConfig {
         if let Some(document) = object_at(keys[0])? {
             let metadata =
                 ProviderMetadata::from_document(document.clone(), &self.metadata_overrides, keys[0], &self.authority)?;
-            self.metadata = Some(Rc::new(metadata));
+            self.metadata = Some(Arc::new(metadata));
         }
         Ok(self)
     }
@@ -351,6 +351,14 @@ mod tests {
     }
 
     #[test]
+    fn a_configuration_can_be_shared_between_threads() {
+        // A server-rendered app holds it in Leptos's thread-safe storage (leptos-auth's server client), so
+        // a supplied document is kept behind an `Arc`, not an `Rc`.
+        fn shared<T: Send + Sync>() {}
+        shared::<ClientConfig>();
+    }
+
+    #[test]
     fn a_misspelt_override_is_refused_naming_it_rather_than_changing_nothing() {
         use super::super::discovery::tests::document;
         let misspelt = file_with(serde_json::json!({"metadata": document(),
@@ -367,7 +375,7 @@ mod tests {
     #[test]
     fn a_document_set_in_code_is_checked_when_the_configuration_is() {
         let mut config = ClientConfig::new("https://other.example", "spa");
-        config.metadata = Some(Rc::new(super::super::discovery::tests::metadata()));
+        config.metadata = Some(Arc::new(super::super::discovery::tests::metadata()));
         assert!(matches!(config.validate(), Err(ProtocolError::DiscoveryIssuerMismatch { .. })));
         config.authority = "https://op.example".into();
         assert_eq!(config.validate(), Ok(()));

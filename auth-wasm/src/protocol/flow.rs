@@ -9,6 +9,7 @@
 //! [`TokenSet`] only from one.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::jws::PendingSignature;
 use super::{
@@ -87,7 +88,7 @@ pub enum Document {
 #[derive(Debug)]
 pub enum Cached {
     /// The provider's metadata.
-    Metadata(Rc<ProviderMetadata>),
+    Metadata(Arc<ProviderMetadata>),
     /// The provider's keys.
     Jwks(Rc<JwkSet>),
 }
@@ -97,7 +98,7 @@ pub enum Cached {
 #[derive(Debug)]
 pub enum Fetched {
     /// The metadata, and the discovery document's text.
-    Metadata(Rc<ProviderMetadata>, String),
+    Metadata(Arc<ProviderMetadata>, String),
     /// The keys, and the JWKS document's text.
     Jwks(Rc<JwkSet>, String),
 }
@@ -150,7 +151,7 @@ struct Documents<'a> {
     authority: &'a str,
     /// The fields the configuration sets over the provider's discovery document.
     overrides: &'a JsonObject,
-    metadata: Option<Rc<ProviderMetadata>>,
+    metadata: Option<Arc<ProviderMetadata>>,
     /// The keys, and whether they came from the cache (so that an unknown key is worth a fetch).
     jwks: Option<(Rc<JwkSet>, bool)>,
     /// A document fetched and checked, not yet kept.
@@ -180,7 +181,7 @@ impl<'a> Documents<'a> {
                 }
                 self.keep = Some(match document {
                     Document::Metadata => {
-                        let metadata = Rc::new(ProviderMetadata::from_json(&body, self.overrides, self.authority)?);
+                        let metadata = Arc::new(ProviderMetadata::from_json(&body, self.overrides, self.authority)?);
                         self.metadata = Some(metadata.clone());
                         Fetched::Metadata(metadata, body)
                     }
@@ -217,7 +218,7 @@ impl<'a> MetadataFlow<'a> {
     }
 
     /// The metadata, once the flow is done.
-    pub fn into_metadata(self) -> Option<Rc<ProviderMetadata>> {
+    pub fn into_metadata(self) -> Option<Arc<ProviderMetadata>> {
         self.documents.metadata
     }
 }
@@ -638,7 +639,7 @@ mod tests {
     fn cached_documents_are_not_kept_again() {
         let jwks = Rc::new(JwkSet::from_json(&keys("r1").to_string()).unwrap());
         let answers = vec![
-            Input::Cached(Cached::Metadata(Rc::new(metadata()))),
+            Input::Cached(Cached::Metadata(Arc::new(metadata()))),
             tokens("r1"),
             Input::Cached(Cached::Jwks(jwks)),
             Input::Signature(SignatureVerdict::new(true)),
@@ -651,7 +652,7 @@ mod tests {
     fn an_unknown_key_in_cached_keys_fetches_them_once_more() {
         let old = Rc::new(JwkSet::from_json(&keys("old").to_string()).unwrap());
         let answers = vec![
-            Input::Cached(Cached::Metadata(Rc::new(metadata()))),
+            Input::Cached(Cached::Metadata(Arc::new(metadata()))),
             tokens("new"),
             Input::Cached(Cached::Jwks(old)),
             ok(keys("new")),
@@ -667,14 +668,14 @@ mod tests {
     #[test]
     fn an_unknown_key_in_fresh_keys_is_refused() {
         let answers =
-            vec![Input::Cached(Cached::Metadata(Rc::new(metadata()))), tokens("new"), ok(keys("old")), Input::Kept];
+            vec![Input::Cached(Cached::Metadata(Arc::new(metadata()))), tokens("new"), ok(keys("old")), Input::Kept];
         let (_, error, _) = sign_in_callback(answers);
         assert_eq!(error, Some(IdTokenError::UnknownKey("new".into()).into()));
     }
 
     #[test]
     fn nothing_comes_of_a_signature_that_does_not_verify() {
-        let metadata = Input::Cached(Cached::Metadata(Rc::new(metadata())));
+        let metadata = Input::Cached(Cached::Metadata(Arc::new(metadata())));
         let answers =
             vec![metadata, tokens("r1"), ok(keys("r1")), Input::Kept, Input::Signature(SignatureVerdict::new(false))];
         let (_, error, set) = sign_in_callback(answers);
@@ -688,7 +689,7 @@ mod tests {
         let other = State::from_random([9; 32]);
         let grant = Grant::Code { response: callback(&other), transaction };
         let mut flow = TokenFlow::new(&config, grant);
-        let (steps, error) = run(&mut flow, vec![Input::Cached(Cached::Metadata(Rc::new(metadata())))]);
+        let (steps, error) = run(&mut flow, vec![Input::Cached(Cached::Metadata(Arc::new(metadata())))]);
         assert_eq!(error, Some(ProtocolError::StateMismatch));
         assert_eq!(steps.len(), 1, "only the metadata was asked for: {steps:?}");
     }
@@ -767,7 +768,7 @@ mod tests {
         let mut flow = TokenFlow::new(&config, grant);
         let jwks = Rc::new(JwkSet::from_json(&keys("r1").to_string()).unwrap());
         let answers = vec![
-            Input::Cached(Cached::Metadata(Rc::new(metadata()))),
+            Input::Cached(Cached::Metadata(Arc::new(metadata()))),
             tokens("r1"),
             Input::Cached(Cached::Jwks(jwks)),
             Input::Signature(SignatureVerdict::new(true)),
@@ -787,7 +788,7 @@ mod tests {
         fn dpop_metadata() -> Input {
             let mut document = document();
             document["dpop_signing_alg_values_supported"] = json!(["ES256"]);
-            Input::Cached(Cached::Metadata(Rc::new(
+            Input::Cached(Cached::Metadata(Arc::new(
                 ProviderMetadata::from_json(&document.to_string(), &JsonObject::new(), "https://op.example").unwrap(),
             )))
         }

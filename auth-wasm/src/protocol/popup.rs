@@ -19,7 +19,7 @@
 //! The popup never holds tokens: its landing page hands over the URL it landed on (a code and a state);
 //! the page that opened it keeps the transaction in memory, checks the state and exchanges the code.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::flow::Grant;
 use super::popup_options::{PopupOptions, PopupWindow};
@@ -102,7 +102,7 @@ pub enum PopupInput {
     /// The step is done, or why not.
     Done(Result<(), AuthError>),
     /// The provider's metadata.
-    Metadata(Result<Rc<ProviderMetadata>, AuthError>),
+    Metadata(Result<Arc<ProviderMetadata>, AuthError>),
     /// The provider's answer to the pushed authorization request.
     #[cfg(feature = "dpop")]
     Pushed(Result<super::flow::HttpResponse, AuthError>),
@@ -139,9 +139,9 @@ enum Phase {
     Opening,
     GettingMetadata,
     #[cfg(feature = "dpop")]
-    Pushing(Rc<ProviderMetadata>),
+    Pushing(Arc<ProviderMetadata>),
     #[cfg(feature = "dpop")]
-    Keying(Rc<ProviderMetadata>, super::dpop::KeyRequest),
+    Keying(Arc<ProviderMetadata>, super::dpop::KeyRequest),
     Navigating,
     /// Waiting for the answer until `deadline` (seconds since the Unix epoch).
     Awaiting {
@@ -306,7 +306,7 @@ impl PopupSignIn {
     fn authorize(
         &mut self,
         config: &ClientConfig,
-        metadata: Rc<ProviderMetadata>,
+        metadata: Arc<ProviderMetadata>,
         dpop_jkt: Option<String>,
         now: i64,
     ) -> PopupStep<'_> {
@@ -367,6 +367,7 @@ mod tests {
     use crate::protocol::discovery::tests::metadata;
     use crate::protocol::session::tests::{alice, set, token};
     use crate::protocol::Scopes;
+    use std::rc::Rc;
 
     const NOW: i64 = 1_000;
     const APP: &str = "https://app.example";
@@ -429,7 +430,7 @@ mod tests {
         vec![
             given(PopupInput::Found(false)),
             given(PopupInput::Opened(true)),
-            given(PopupInput::Metadata(Ok(Rc::new(metadata())))),
+            given(PopupInput::Metadata(Ok(Arc::new(metadata())))),
             done(),
         ]
     }
@@ -649,7 +650,7 @@ mod tests {
     fn a_popup_sign_in_pushes_its_request_and_the_window_carries_only_the_request_uri() {
         use crate::protocol::flow::HttpResponse;
         let pushed = |status, body: &str| PopupInput::Pushed(Ok(HttpResponse::new(status, body.into())));
-        let with_par = || PopupInput::Metadata(Ok(Rc::new(crate::protocol::par::tests::with_par(true))));
+        let with_par = || PopupInput::Metadata(Ok(Arc::new(crate::protocol::par::tests::with_par(true))));
         let config = ClientConfig::new("https://op.example", "spa");
         let view = TabView::default();
         let request = InteractiveAuthenticationRequest::login("/");
@@ -706,7 +707,7 @@ mod tests {
         let view = TabView { session: Some(Rc::new(Session::signed_in(bound).unwrap())), ..TabView::default() };
         let mut metadata = metadata();
         metadata.dpop_signing_alg_values_supported = Some(vec!["ES256".into()]);
-        let metadata = Rc::new(metadata);
+        let metadata = Arc::new(metadata);
         // The steps from the start up to the window sent to the provider, for `request`.
         let steps = |request: InteractiveAuthenticationRequest| {
             let mut flow = PopupSignIn::new(request, PopupOptions::default(), APP.into(), [[7; 32]; 3]);

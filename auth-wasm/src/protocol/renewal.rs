@@ -22,6 +22,7 @@
 //!   cookies: the failure says so, the session notes it, and later renewals of it skip the frame.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::flow::Grant;
 use super::same_site;
@@ -185,7 +186,7 @@ pub enum RenewalInput {
     /// The step is done.
     Done,
     /// The provider's metadata.
-    Metadata(Result<Rc<ProviderMetadata>, AuthError>),
+    Metadata(Result<Arc<ProviderMetadata>, AuthError>),
     /// The checked tokens of an exchange.
     Tokens(Result<TokenSet, AuthError>),
     /// The provider's answer to the pushed authorization request.
@@ -270,7 +271,7 @@ enum Phase {
     GettingMetadata,
     /// Pushing the frame's authorization request, for the provider of this metadata.
     #[cfg(feature = "dpop")]
-    PushingFrameRequest(Rc<ProviderMetadata>),
+    PushingFrameRequest(Arc<ProviderMetadata>),
     InFrame,
     ExchangingCode,
     /// Noting on the session that frames lack the provider's cookies, then failing.
@@ -638,7 +639,7 @@ impl<'a> Renewal<'a> {
         RenewalStep::GetMetadata
     }
 
-    fn load_frame(&mut self, metadata: &Rc<ProviderMetadata>, now: i64) -> RenewalStep<'_> {
+    fn load_frame(&mut self, metadata: &Arc<ProviderMetadata>, now: i64) -> RenewalStep<'_> {
         let scopes = self.config.scopes.union(&self.scopes).for_sign_in();
         #[cfg_attr(not(feature = "dpop"), allow(unused_mut))]
         let mut transaction = LoginTransaction::begin(&self.silent_redirect_uri, scopes, "/", now, self.random);
@@ -910,7 +911,7 @@ mod tests {
                 // it holds is in the step's name).
                 let scripted = matches!(script.peek(), Some((RenewalInput::Metadata(_), _)));
                 input = match step {
-                    RenewalStep::GetMetadata if !scripted => RenewalInput::Metadata(Ok(Rc::new(metadata()))),
+                    RenewalStep::GetMetadata if !scripted => RenewalInput::Metadata(Ok(Arc::new(metadata()))),
                     RenewalStep::RecordPresented(_) => RenewalInput::Done,
                     RenewalStep::Finished(_) => return steps,
                     _ => break,
@@ -1256,7 +1257,7 @@ mod tests {
         let (steps, committed) = run_for_read_and_write(chain(
             to_the_lock(expired(3), false, expired(3)),
             vec![
-                (RenewalInput::Metadata(Ok(Rc::new(metadata()))), expired(3)),
+                (RenewalInput::Metadata(Ok(Arc::new(metadata()))), expired(3)),
                 (RenewalInput::Done, expired(3)),
                 (RenewalInput::Tokens(Ok(set)), expired(3)),
                 (RenewalInput::Done, expired(3)),
@@ -1301,7 +1302,7 @@ mod tests {
         assert_eq!(name(&renewal.next(RenewalInput::Turn(None), &at(3), NOW)), "lock");
         let step = renewal.next(RenewalInput::Locked { waited: false }, &at(3), NOW);
         assert_eq!(name(&step), "get metadata");
-        let step = renewal.next(RenewalInput::Metadata(Ok(Rc::new(metadata()))), &at(3), NOW);
+        let step = renewal.next(RenewalInput::Metadata(Ok(Arc::new(metadata()))), &at(3), NOW);
         assert_eq!(name(&step), "record rt-1 in flight");
         assert_eq!(name(&renewal.next(RenewalInput::Done, &at(3), NOW)), "refresh with rt-1");
         // The grant lacks `api:write`: the refresh is refused, and the iframe gets what the grant holds.
@@ -1310,7 +1311,7 @@ mod tests {
         assert_eq!(name(&renewal.next(failed(invalid_scope), &at(3), NOW)), "record nothing", "not taken");
         assert_eq!(name(&renewal.next(RenewalInput::Done, &at(3), NOW)), "get metadata");
         let RenewalStep::LoadHiddenFrame { url, redirect_uri, .. } =
-            renewal.next(RenewalInput::Metadata(Ok(Rc::new(metadata()))), &at(3), NOW)
+            renewal.next(RenewalInput::Metadata(Ok(Arc::new(metadata()))), &at(3), NOW)
         else {
             panic!("the iframe is loaded")
         };
@@ -1513,7 +1514,7 @@ mod tests {
         assert!(matches!(renewal.next(RenewalInput::Turn(None), &expired(3), NOW), RenewalStep::Lock { .. }));
         let step = renewal.next(RenewalInput::Locked { waited: false }, &expired(3), NOW);
         assert_eq!(name(&step), "get metadata");
-        let step = renewal.next(RenewalInput::Metadata(Ok(Rc::new(metadata()))), &expired(3), NOW);
+        let step = renewal.next(RenewalInput::Metadata(Ok(Arc::new(metadata()))), &expired(3), NOW);
         assert_eq!(name(&step), "record rt-1 in flight");
         let step = renewal.next(RenewalInput::Done, &expired(3), NOW);
         assert_eq!(name(&step), "refresh with rt-1");
@@ -1525,7 +1526,7 @@ mod tests {
         let step = renewal.next(RenewalInput::Committed(Ok(())), &without_token, NOW);
         assert_eq!(name(&step), "get metadata");
         let RenewalStep::LoadHiddenFrame { url, redirect_uri, .. } =
-            renewal.next(RenewalInput::Metadata(Ok(Rc::new(metadata()))), &without_token, NOW)
+            renewal.next(RenewalInput::Metadata(Ok(Arc::new(metadata()))), &without_token, NOW)
         else {
             panic!("the iframe is loaded")
         };
@@ -1545,7 +1546,7 @@ mod tests {
         let mut renewal =
             Renewal::new(&config, api(), None, 0, "https://app/silent-callback.html".into(), [[7; 32]; 3]);
         let at = without_refresh_token(3, false);
-        let with_par = || RenewalInput::Metadata(Ok(Rc::new(crate::protocol::par::tests::with_par(false))));
+        let with_par = || RenewalInput::Metadata(Ok(Arc::new(crate::protocol::par::tests::with_par(false))));
         assert_eq!(name(&renewal.next(RenewalInput::Start, &at, NOW)), "take turn");
         assert_eq!(name(&renewal.next(RenewalInput::Turn(None), &at, NOW)), "lock");
         assert_eq!(name(&renewal.next(RenewalInput::Locked { waited: false }, &at, NOW)), "get metadata");
@@ -1581,7 +1582,7 @@ mod tests {
             let at = view(Some(Session::signed_in(set).unwrap()), 3, Some((3, true)));
             let mut renewal =
                 Renewal::new(&config, api(), None, 0, "https://app/silent-callback.html".into(), [[7; 32]; 3]);
-            let with_par = RenewalInput::Metadata(Ok(Rc::new(crate::protocol::par::tests::with_par(true))));
+            let with_par = RenewalInput::Metadata(Ok(Arc::new(crate::protocol::par::tests::with_par(true))));
             for input in [RenewalInput::Start, RenewalInput::Turn(None), RenewalInput::Locked { waited: false }] {
                 renewal.next(input, &at, NOW);
             }
@@ -1598,7 +1599,7 @@ mod tests {
     #[test]
     fn a_refused_frame_push_fails_the_renewal_with_the_providers_error_and_loads_no_frame() {
         let at = without_refresh_token(3, false);
-        let with_par = RenewalInput::Metadata(Ok(Rc::new(crate::protocol::par::tests::with_par(true))));
+        let with_par = RenewalInput::Metadata(Ok(Arc::new(crate::protocol::par::tests::with_par(true))));
         let refused = crate::protocol::flow::HttpResponse::new(
             400,
             r#"{"error":"access_denied","error_description":"no"}"#.into(),
@@ -1650,7 +1651,7 @@ mod tests {
         let mut script = chain(
             to_the_lock(before.clone(), false, before.clone()),
             vec![
-                (RenewalInput::Metadata(Ok(Rc::new(metadata()))), before.clone()),
+                (RenewalInput::Metadata(Ok(Arc::new(metadata()))), before.clone()),
                 (RenewalInput::Landed(Ok(landed)), before.clone()),
                 (failed(error), before.clone()),
             ],
@@ -1725,7 +1726,7 @@ mod tests {
         let script = chain(
             to_the_lock(before.clone(), false, before.clone()),
             vec![
-                (RenewalInput::Metadata(Ok(Rc::new(metadata()))), before.clone()),
+                (RenewalInput::Metadata(Ok(Arc::new(metadata()))), before.clone()),
                 (RenewalInput::Landed(Ok("https://app/silent-callback.html?error=login_required".into())), before),
                 (failed(ProtocolError::LoginRequired(None)), changed.clone()),
                 (RenewalInput::Done, changed.clone()),

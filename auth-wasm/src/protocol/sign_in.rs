@@ -3,7 +3,7 @@
 //! takes pushed requests, with the `dpop` feature: see `par.rs`), remembered → the browser leaves for
 //! the authorize endpoint.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::{
     authorize_url, resolve_app_url, safe_return_url, AuthError, ClientConfig, InteractiveAuthenticationRequest,
@@ -52,7 +52,7 @@ pub enum SignInInput {
     /// The step is done, or why not.
     Done(Result<(), AuthError>),
     /// The provider's metadata.
-    Metadata(Result<Rc<ProviderMetadata>, AuthError>),
+    Metadata(Result<Arc<ProviderMetadata>, AuthError>),
     /// The provider's answer to the pushed authorization request.
     #[cfg(feature = "dpop")]
     Pushed(Result<super::flow::HttpResponse, AuthError>),
@@ -67,9 +67,9 @@ enum Phase {
     Pruning,
     GettingMetadata,
     #[cfg(feature = "dpop")]
-    Pushing(Rc<ProviderMetadata>),
+    Pushing(Arc<ProviderMetadata>),
     #[cfg(feature = "dpop")]
-    Keying(Rc<ProviderMetadata>, super::dpop::KeyRequest),
+    Keying(Arc<ProviderMetadata>, super::dpop::KeyRequest),
     Saving(String),
     Leaving,
     Finished,
@@ -190,7 +190,7 @@ impl<'a> SignIn<'a> {
 
     /// The transaction of this sign-in (its code bound to the key of thumbprint `dpop_jkt`, if any),
     /// remembered, or its request pushed first.
-    fn authorize(&mut self, metadata: Rc<ProviderMetadata>, dpop_jkt: Option<String>, now: i64) -> SignInStep<'_> {
+    fn authorize(&mut self, metadata: Arc<ProviderMetadata>, dpop_jkt: Option<String>, now: i64) -> SignInStep<'_> {
         let redirect_uri = resolve_app_url(self.origin, &self.config.redirect_uri);
         let request = self.request;
         match authorize_request(self.config, request, self.origin, &redirect_uri, &metadata, now, self.random, dpop_jkt)
@@ -315,7 +315,7 @@ mod tests {
     #[test]
     fn the_transaction_is_saved_before_the_browser_leaves() {
         let request = InteractiveAuthenticationRequest::login("/orders");
-        let answers = vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(Rc::new(metadata()))), ok(), ok()];
+        let answers = vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(Arc::new(metadata()))), ok(), ok()];
         assert_eq!(
             steps(&request, answers),
             [
@@ -340,7 +340,7 @@ mod tests {
     fn a_transaction_that_cannot_be_saved_does_not_leave() {
         let request = InteractiveAuthenticationRequest::login("/");
         let refused = SignInInput::Done(Err(AuthError::Storage("quota".into())));
-        let answers = vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(Rc::new(metadata()))), refused];
+        let answers = vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(Arc::new(metadata()))), refused];
         let steps = steps(&request, answers);
         assert_eq!(steps.last().unwrap(), "error: storage_error");
         assert!(!steps.iter().any(|s| s.starts_with("leave")));
@@ -349,7 +349,7 @@ mod tests {
     #[test]
     fn a_return_url_on_another_origin_returns_to_the_app_root() {
         let request = InteractiveAuthenticationRequest::login("https://evil.example/steal");
-        let answers = vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(Rc::new(metadata())))];
+        let answers = vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(Arc::new(metadata())))];
         assert_eq!(steps(&request, answers)[2], "save transaction returning to /");
     }
 
@@ -357,7 +357,7 @@ mod tests {
     #[test]
     fn a_pushed_request_leaves_with_the_client_id_and_request_uri_only() {
         let request = InteractiveAuthenticationRequest::login("/orders");
-        let metadata = Rc::new(crate::protocol::par::tests::with_par(true));
+        let metadata = Arc::new(crate::protocol::par::tests::with_par(true));
         let pushed = SignInInput::Pushed(Ok(crate::protocol::flow::HttpResponse::new(
             201,
             r#"{"request_uri":"urn:ietf:params:oauth:request_uri:abc","expires_in":60}"#.into(),
@@ -380,7 +380,7 @@ mod tests {
     #[test]
     fn a_refused_push_ends_the_sign_in_with_the_providers_error_and_saves_nothing() {
         let request = InteractiveAuthenticationRequest::login("/");
-        let metadata = Rc::new(crate::protocol::par::tests::with_par(false));
+        let metadata = Arc::new(crate::protocol::par::tests::with_par(false));
         let refused = SignInInput::Pushed(Ok(crate::protocol::flow::HttpResponse::new(
             400,
             r#"{"error":"invalid_request","error_description":"unknown parameter"}"#.into(),
@@ -404,7 +404,7 @@ mod tests {
         let mut config = ClientConfig::new("https://op.example", "spa");
         config.pushed_authorization_requests = false;
         let with = |required| {
-            let metadata = Rc::new(crate::protocol::par::tests::with_par(required));
+            let metadata = Arc::new(crate::protocol::par::tests::with_par(required));
             steps_of(&config, &request, vec![SignInInput::Start, ok(), SignInInput::Metadata(Ok(metadata))])[2].clone()
         };
         assert_eq!(with(false), "save transaction returning to /");
@@ -435,7 +435,7 @@ mod tests {
             if supported {
                 metadata.dpop_signing_alg_values_supported = Some(vec!["ES256".into()]);
             }
-            SignInInput::Metadata(Ok(Rc::new(metadata)))
+            SignInInput::Metadata(Ok(Arc::new(metadata)))
         }
 
         fn stored(key: Option<crate::protocol::dpop::DpopPublicKey>) -> SignInInput {

@@ -4,6 +4,7 @@
 //! means that no tab holds a token once the browser is at the provider, whatever happens there.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::{
     end_session_url, resolve_app_url, revocation_request_body, safe_return_url, AuthError, ClientConfig,
@@ -67,7 +68,7 @@ pub enum SignOutInput {
     /// The step is done, or why not.
     Done(Result<(), AuthError>),
     /// The provider's metadata.
-    Metadata(Result<Rc<ProviderMetadata>, AuthError>),
+    Metadata(Result<Arc<ProviderMetadata>, AuthError>),
 }
 
 #[derive(Debug)]
@@ -94,7 +95,7 @@ pub struct SignOut<'a> {
     post_logout_redirect_uri: String,
     random: [u8; 32],
     phase: Phase,
-    metadata: Option<Result<Rc<ProviderMetadata>, AuthError>>,
+    metadata: Option<Result<Arc<ProviderMetadata>, AuthError>>,
     transaction: Option<LogoutTransaction>,
 }
 
@@ -231,7 +232,7 @@ mod tests {
         let mut answers = answers.into_iter();
         let mut input = SignOutInput::Start;
         let mut steps = Vec::new();
-        let mut metadata = Some(metadata.map(Rc::new));
+        let mut metadata = Some(metadata.map(Arc::new));
         loop {
             let step = flow.next(input, 1_000);
             steps.push(match &step {
@@ -303,7 +304,7 @@ mod tests {
         let mut input = SignOutInput::Start;
         let url = loop {
             input = match flow.next(input, 1_000) {
-                SignOutStep::GetMetadata => SignOutInput::Metadata(Ok(Rc::new(metadata.clone()))),
+                SignOutStep::GetMetadata => SignOutInput::Metadata(Ok(Arc::new(metadata.clone()))),
                 SignOutStep::Leave { url } => break url,
                 SignOutStep::Finished(outcome) => panic!("finished without leaving: {outcome:?}"),
                 _ => SignOutInput::Done(Ok(())),
