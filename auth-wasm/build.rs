@@ -44,10 +44,11 @@ fn typescript_type(kind: Kind) -> String {
         Kind::ProviderMetadata => "{ issuer: string; authorization_endpoint: string; token_endpoint: string; \
                                    jwks_uri: string; [field: string]: unknown }"
             .into(),
-        Kind::MetadataOverrides => "{ authorization_endpoint?: string; token_endpoint?: string; \
-                                    end_session_endpoint?: string; revocation_endpoint?: string; \
-                                    post_logout_redirect_uri_parameter?: string; id_token_hint_parameter?: string; [field: string]: unknown }"
-            .into(),
+        Kind::MetadataOverrides => {
+            let fields: Vec<String> =
+                METADATA_FIELDS.iter().map(|(name, ts)| format!("{name}?: {ts} | null;")).collect();
+            format!("{{ {} }}", fields.join(" "))
+        }
         Kind::UrlCallback => "(url: string) => unknown".into(),
         Kind::CacheLocation | Kind::Prompt | Kind::DpopMode => {
             kind.choices().iter().map(|c| quoted(c)).collect::<Vec<_>>().join(" | ")

@@ -12,6 +12,15 @@ const auth: AuthClient = await createAuthClient({
   loginPath: "/authentication/login",
   logoutPath: "/authentication/logout",
 });
+// A provider that signs out at its own URL: its document's fields, by their names; a misspelt one is an error.
+const overridden = new AuthClient({
+  authority: "https://login.example.com",
+  clientId: "spa",
+  metadataOverrides: { end_session_endpoint: "https://login.example.com/v2/logout", id_token_hint_parameter: "" },
+});
+// @ts-expect-error: not a field of the provider's metadata (end_session_endpoint is)
+new AuthClient({ authority: "https://login.example.com", clientId: "spa", metadataOverrides: { end_session_url: "x" } });
+console.log(overridden.account);
 // init() takes where the .wasm is (a URL, a Response, bytes, a module), or nothing.
 await init();
 await init(new URL("/assets/auth_wasm_bg.wasm", "https://app.example"));

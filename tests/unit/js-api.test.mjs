@@ -27,7 +27,15 @@ const KINDS = {
   Object: ['Record<string, unknown>'],
   Parameters: ['Record<string, string | number | boolean>'],
   ProviderMetadata: ['{ issuer: string; authorization_endpoint: string; token_endpoint: string; jwks_uri: string; [field: string]: unknown }'],
-  MetadataOverrides: ['{ authorization_endpoint?: string; token_endpoint?: string; end_session_endpoint?: string; revocation_endpoint?: string; post_logout_redirect_uri_parameter?: string; id_token_hint_parameter?: string; [field: string]: unknown }'],
+  // The fields the core reads (declaration.rs METADATA_FIELDS); any other name is a type error.
+  MetadataOverrides: [`{ ${[
+    ['issuer', 'string'], ['authorization_endpoint', 'string'], ['token_endpoint', 'string'], ['jwks_uri', 'string'],
+    ['userinfo_endpoint', 'string'], ['end_session_endpoint', 'string'], ['revocation_endpoint', 'string'],
+    ['post_logout_redirect_uri_parameter', 'string'], ['id_token_hint_parameter', 'string'],
+    ['code_challenge_methods_supported', 'string[]'], ['authorization_response_iss_parameter_supported', 'boolean'],
+    ['pushed_authorization_request_endpoint', 'string'], ['require_pushed_authorization_requests', 'boolean'],
+    ['dpop_signing_alg_values_supported', 'string[]'],
+  ].map(([name, type]) => `${name}?: ${type} | null;`).join(' ')} }`],
   UrlCallback: ['(url: string) => unknown'],
 };
 

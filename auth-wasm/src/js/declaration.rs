@@ -28,7 +28,8 @@ pub enum Kind {
     Parameters,
     /// A provider's discovery document, with its names as published.
     ProviderMetadata,
-    /// Fields set over a provider's discovery document, by its names (and the end-session parameter names).
+    /// Fields set over a provider's discovery document, by its names (and the end-session parameter names):
+    /// those of [`METADATA_FIELDS`]; `null` removes one.
     MetadataOverrides,
     /// A function of the app called with a path of this app. `index.js` reads it: the wasm gets the
     /// options as JSON, which has no functions.
@@ -54,6 +55,26 @@ impl Kind {
         }
     }
 }
+
+/// The fields of a provider's discovery document that the library reads, with their TypeScript types:
+/// the names `metadataOverrides` may set (the core refuses any other; `js/tests.rs` checks the two lists
+/// agree). The npm package has the `dpop` feature, so its fields are among them.
+pub const METADATA_FIELDS: &[(&str, &str)] = &[
+    ("issuer", "string"),
+    ("authorization_endpoint", "string"),
+    ("token_endpoint", "string"),
+    ("jwks_uri", "string"),
+    ("userinfo_endpoint", "string"),
+    ("end_session_endpoint", "string"),
+    ("revocation_endpoint", "string"),
+    ("post_logout_redirect_uri_parameter", "string"),
+    ("id_token_hint_parameter", "string"),
+    ("code_challenge_methods_supported", "string[]"),
+    ("authorization_response_iss_parameter_supported", "boolean"),
+    ("pushed_authorization_request_endpoint", "string"),
+    ("require_pushed_authorization_requests", "boolean"),
+    ("dpop_signing_alg_values_supported", "string[]"),
+];
 
 /// A field of an options or request object.
 pub struct Field {

@@ -322,3 +322,12 @@ fn the_generated_typescript_declares_every_field_and_code() {
     }
     assert!(typescript.contains("export type AuthErrorCode =") && typescript.contains(OUTPUT_TYPES));
 }
+
+#[cfg(feature = "dpop")]
+#[test]
+fn the_typed_metadata_overrides_are_the_fields_the_core_reads() {
+    // The .d.ts lets an app's TypeScript catch a misspelt override; the core refuses it at run time.
+    let declared: BTreeSet<&str> = METADATA_FIELDS.iter().map(|(name, _)| *name).collect();
+    let read: BTreeSet<&str> = crate::protocol::discovery::FIELDS.iter().copied().collect();
+    assert_eq!(declared, read);
+}

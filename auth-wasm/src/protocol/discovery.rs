@@ -50,7 +50,7 @@ pub struct ProviderMetadata {
 
 /// The fields of a provider's document that the library reads (see `from_json` below): what the
 /// configuration's `metadata_overrides` may set.
-const FIELDS: &[&str] = &[
+pub(crate) const FIELDS: &[&str] = &[
     "issuer",
     "authorization_endpoint",
     "token_endpoint",

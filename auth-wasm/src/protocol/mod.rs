@@ -14,7 +14,7 @@ mod callback;
 mod challenge;
 mod client_error;
 mod config;
-mod discovery;
+pub(crate) mod discovery;
 #[cfg(feature = "dpop")]
 pub mod dpop;
 mod entra;
