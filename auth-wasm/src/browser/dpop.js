@@ -62,13 +62,3 @@ export async function sign(record, data) {
   data = data.slice();
   return new Uint8Array(await crypto.subtle.sign(ECDSA_P256, record.privateKey, data));
 }
-
-/** POST the form `body` to `url` with the DPoP proof `proof`, if one is given (a bearer grant's request
- * has none: a "simple" request, as io.js's); resolves to [status, text, the DPoP-Nonce header or null].
- * Rejects on a network error or after `timeoutMs`. */
-export async function postWithProof(url, body, proof, timeoutMs) {
-  const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
-  if (proof) headers.DPoP = proof;
-  const response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(timeoutMs), headers, body });
-  return [response.status, await response.text(), response.headers.get('DPoP-Nonce')];
-}

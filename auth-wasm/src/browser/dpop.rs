@@ -9,8 +9,6 @@ use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
-use super::error::js_message;
-use super::http::{HttpResponse, REQUEST_TIMEOUT_MS};
 use super::{now_secs, random_bytes, AuthError};
 use crate::protocol::dpop::{proof_signing_input, signed_proof, DpopPublicKey, ProofRequest};
 use crate::protocol::storage_keys::dpop_key_name;
@@ -24,26 +22,6 @@ extern "C" {
     fn record_jwk(record: &JsValue) -> String;
     #[wasm_bindgen(js_name = sign, catch)]
     async fn web_crypto_sign(record: &JsValue, data: &[u8]) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_name = postWithProof, catch)]
-    async fn post_with_proof(url: &str, body: String, proof: Option<&str>, timeout_ms: u32)
-        -> Result<JsValue, JsValue>;
-}
-
-/// `POST url` with the form `body` and the DPoP `proof`, if any; the answer with its `DPoP-Nonce`.
-pub(crate) async fn post_form_with_proof(
-    url: &str,
-    body: String,
-    proof: Option<&str>,
-) -> Result<HttpResponse, AuthError> {
-    let network_error = |error: JsValue| AuthError::Network { url: url.to_owned(), message: js_message(&error) };
-    let answer: js_sys::Array =
-        post_with_proof(url, body, proof, REQUEST_TIMEOUT_MS).await.map_err(network_error)?.unchecked_into();
-    let mut response = HttpResponse::new(
-        answer.get(0).as_f64().unwrap_or_default() as u16,
-        answer.get(1).as_string().unwrap_or_default(),
-    );
-    response.dpop_nonce = answer.get(2).as_string();
-    Ok(response)
 }
 
 /// A proof key: its IndexedDB record (the private `CryptoKey`, which never leaves WebCrypto) and its

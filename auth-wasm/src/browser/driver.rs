@@ -105,7 +105,7 @@ impl AuthClient {
                     // reads the nonce any answer may bring.
                     #[cfg(feature = "dpop")]
                     Step::PostForm { url, body, dpop } => {
-                        Input::Response(super::dpop::post_form_with_proof(&url, body, dpop.as_deref()).await?)
+                        Input::Response(http::post_form_with_proof(&url, body, dpop.as_deref()).await?)
                     }
                     #[cfg(not(feature = "dpop"))]
                     Step::PostForm { url, body } => Input::Response(http::post_form(&url, body).await?),

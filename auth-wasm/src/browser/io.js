@@ -1,17 +1,19 @@
 // The browser calls of auth-wasm's browser layer that are smaller written in JavaScript than bound from
 // Rust (measured in the size report): wasm-bindgen ships this file beside its glue (`snippets/`).
 
-/** GET `url`, or POST the form `body` to it; resolves to [status, text]. Rejects on a network error
- * or after `timeoutMs`. (A "simple" request in the CORS sense: no preflight.) */
-export async function request(url, body, timeoutMs) {
+/** GET `url`, or POST the form `body` to it, with the DPoP proof `proof` if one is given; resolves to
+ * [status, text, the DPoP-Nonce header or null]. Rejects on a network error or after `timeoutMs`.
+ * Without a proof it is a "simple" request in the CORS sense: no preflight. */
+export async function request(url, body, timeoutMs, proof) {
   const init = { signal: AbortSignal.timeout(timeoutMs) };
   if (body != null) {
     init.method = 'POST';
     init.headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    if (proof) init.headers.DPoP = proof;
     init.body = body;
   }
   const response = await fetch(url, init);
-  return [response.status, await response.text()];
+  return [response.status, await response.text(), response.headers.get('DPoP-Nonce')];
 }
 
 /** Whether `signature` over `data` verifies with the JWK `jwk` (JSON text) for the WebCrypto
